@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
+import shellPlugin from './plugins/shell.js';
+import healthRoutes from './routes/api/health/index.js';
+import setupRoutes from './routes/api/setup/index.js';
+import webRoutes from './routes/web/index.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Where the SQL migrations live; tests point it at a copy to prove a broken one stops the start. */
+  migrationsDir?: string;
+  /** Where the built web app lives (vite's output). */
+  webDir?: string;
+}
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Fastify's own options for a Fabrique server: pino JSON logs with request ids and secrets redacted. */
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.token',
+          '*.sha1',
+          '*.client_secret',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+    bodyLimit: 10 * 1024 * 1024,
+    // A push streams its pack: the git routes read the raw body themselves, never buffered.
+    forceCloseConnections: true,
+  };
+}
+
+/** The whole forge as one Fastify plugin: infrastructure first, then routes, in a fixed order. */
+export default async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
+  const migrationsDir = options.migrationsDir ?? join(PROJECT_ROOT, 'migrations');
+  const webDir = options.webDir ?? join(PROJECT_ROOT, 'dist', 'web');
+
+  // infrastructure
+  await fastify.register(dbPlugin, { config: options.config, migrationsDir, webDir });
+  await fastify.register(errorsPlugin);
+  await fastify.register(openapiPlugin);
+  await fastify.register(shellPlugin);
+
+  // routes
+  await fastify.register(healthRoutes, { prefix: '/api' });
+  await fastify.register(setupRoutes, { prefix: '/api/v1' });
+  await fastify.register(webRoutes);
+}

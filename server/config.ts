@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+
+/** Everything Fabrique reads from its environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  reposDir: string;
+  baseUrl: string;
+  secret: string;
+  allowSignup: boolean;
+  maxPushBytes: number;
+  logRetentionDays: number;
+  logLevel: string;
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
+  importAllowPrivate: boolean;
+}
+
+/** A configuration problem: the message names the variable, main prints it and exits non-zero. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
+function writableDir(variable: string, dir: string): string {
+  const probe = join(dir, `.write-test-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, 'ok');
+    rmSync(probe, { force: true });
+    return dir;
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ConfigError(variable, `the directory ${dir} cannot be created or written (${reason})`);
+  }
+}
+
+function readSecret(env: Env, dataDir: string): string {
+  const given = env.FORGE_SECRET;
+  if (given !== undefined && given !== '') {
+    if (given.length < 32) throw new ConfigError('FORGE_SECRET', 'must be at least 32 characters long');
+    return given;
+  }
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+function baseUrlOf(env: Env, host: string, port: number): string {
+  const raw = env.FORGE_BASE_URL;
+  if (raw === undefined || raw === '') {
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    return `http://${shown}:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('FORGE_BASE_URL', `"${raw}" is not a URL (expected e.g. https://forge.example.org)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('FORGE_BASE_URL', `must start with http:// or https://, got "${raw}"`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Reads and checks the configuration; creates the data and repositories directories. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError('HOST', `"${host}" is not a host name or address`);
+  const dataDir = writableDir('FORGE_DATA_DIR', resolve(env.FORGE_DATA_DIR || './data'));
+  const reposDir = writableDir('FORGE_REPOS_DIR', resolve(env.FORGE_REPOS_DIR || './repos'));
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  const issuer = env.FORGE_OIDC_ISSUER ?? '';
+  let oidc: Config['oidc'] = null;
+  if (issuer !== '') {
+    try { new URL(issuer); } catch { throw new ConfigError('FORGE_OIDC_ISSUER', `"${issuer}" is not a URL`); }
+    if (!env.FORGE_OIDC_CLIENT_ID) throw new ConfigError('FORGE_OIDC_CLIENT_ID', 'is required when FORGE_OIDC_ISSUER is set');
+    oidc = {
+      issuer,
+      clientId: env.FORGE_OIDC_CLIENT_ID,
+      clientSecret: env.FORGE_OIDC_CLIENT_SECRET ?? '',
+      name: env.FORGE_OIDC_NAME || 'OpenID Connect',
+    };
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    reposDir,
+    baseUrl: baseUrlOf(env, host, port),
+    secret: readSecret(env, dataDir),
+    allowSignup: boolean(env, 'FORGE_ALLOW_SIGNUP', true),
+    maxPushBytes: integer(env, 'FORGE_MAX_PUSH_BYTES', 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    logRetentionDays: integer(env, 'FORGE_LOG_RETENTION_DAYS', 180, 1, 3650),
+    logLevel,
+    oidc,
+    importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Db } from './index.js';
+
+/** A row of the users table (accounts and organisations). */
+export interface UserRow {
+  id: number;
+  type: 'user' | 'org';
+  username: string;
+  lower_name: string;
+  full_name: string;
+  email: string | null;
+  password_hash: string | null;
+  is_admin: 0 | 1;
+  prohibit_login: 0 | 1;
+  description: string;
+  website: string;
+  location: string;
+  visibility: 'public' | 'limited' | 'private';
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  passwordHash: string | null;
+  fullName?: string;
+  isAdmin?: boolean;
+}
+
+/** Counts accounts (not organisations): the first start has none. */
+export function countAccounts(db: Db): number {
+  return db.prepare("SELECT count(*) FROM users WHERE type = 'user'").pluck().get() as number;
+}
+
+export function findUserByName(db: Db, name: string): UserRow | undefined {
+  return db.prepare('SELECT * FROM users WHERE lower_name = ?').get(name.toLowerCase()) as UserRow | undefined;
+}
+
+export function findUserById(db: Db, id: number): UserRow | undefined {
+  return db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+}
+
+export function findUserByEmail(db: Db, email: string): UserRow | undefined {
+  return db.prepare('SELECT * FROM users WHERE lower(email) = lower(?)').get(email) as UserRow | undefined;
+}
+
+/** Inserts an account; the unique indexes make a taken name or email throw SQLITE_CONSTRAINT_UNIQUE. */
+export function insertUser(db: Db, user: NewUser): UserRow {
+  return db
+    .prepare(
+      `INSERT INTO users (type, username, lower_name, full_name, email, password_hash, is_admin)
+       VALUES ('user', @username, lower(@username), @fullName, @email, @passwordHash, @isAdmin) RETURNING *`,
+    )
+    .get({
+      username: user.username,
+      fullName: user.fullName ?? '',
+      email: user.email,
+      passwordHash: user.passwordHash,
+      isAdmin: user.isAdmin ? 1 : 0,
+    }) as UserRow;
+}

@@ -1,0 +1,56 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyRequest } from 'fastify';
+
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** What the server fills into the app shell so that crawlers and link previews read it without JavaScript. */
+export interface PageHead {
+  title: string;
+  description: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** The visitor's language: the `lang` cookie when set, else the first supported Accept-Language, else French. */
+export function languageOf(request: FastifyRequest): Language {
+  const cookie = /(?:^|;\s*)lang=(fr|en)(?:;|$)/.exec(request.headers.cookie ?? '');
+  if (cookie) return cookie[1] as Language;
+  const accepted = (request.headers['accept-language'] ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { lang: tag.trim().slice(0, 2).toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  const match = accepted.find((entry) => (LANGUAGES as readonly string[]).includes(entry.lang));
+  return (match?.lang as Language | undefined) ?? 'fr';
+}
+
+/** Reads the built index.html once and renders it with a page's head and language. */
+export class Shell {
+  private readonly template: string | null;
+
+  constructor(webDir: string) {
+    const file = join(webDir, 'index.html');
+    this.template = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  }
+
+  get built(): boolean {
+    return this.template !== null;
+  }
+
+  render(lang: Language, head: PageHead): string {
+    if (this.template === null) throw new Error('web app not built');
+    return this.template
+      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(head.title)}</title>`)
+      .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`)
+      .replace(/(<meta property="og:title" content=")[^"]*(")/, `$1${escapeHtml(head.title)}$2`)
+      .replace(/(<meta property="og:description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`);
+  }
+}

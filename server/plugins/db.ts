@@ -1,0 +1,41 @@
+import fp from 'fastify-plugin';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { migrate, openDb } from '../db/index.js';
+import { countAccounts } from '../db/users.js';
+import '../context.js';
+
+interface Options {
+  config: Config;
+  migrationsDir: string;
+  webDir: string;
+}
+
+/** Opens the database, applies migrations and exposes `fastify.forge`; closes the database last. */
+export default fp<Options>(
+  async (fastify, { config, migrationsDir, webDir }) => {
+    const db = openDb(join(config.dataDir, 'fabrique.db'));
+    try {
+      const applied = migrate(db, migrationsDir);
+      if (applied.length > 0) fastify.log.info({ applied }, 'database migrated');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const setupToken = countAccounts(db) === 0 ? randomBytes(24).toString('base64url') : null;
+    fastify.decorate('forge', { config, db, webDir, setupToken });
+    fastify.addHook('onListen', async () => {
+      if (fastify.forge.setupToken && countAccounts(db) === 0) {
+        fastify.log.info(
+          { setupUrl: `${config.baseUrl}/setup?token=${fastify.forge.setupToken}` },
+          `No account yet. Create the first administrator here: ${config.baseUrl}/setup?token=${fastify.forge.setupToken}`,
+        );
+      }
+    });
+    fastify.addHook('onClose', async () => {
+      db.close();
+    });
+  },
+  { name: 'fabrique-db' },
+);

@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+
+/** Generates the OpenAPI document from every route's schema, served at /api/v1/openapi.json. */
+export default fp(
+  async (fastify) => {
+    await fastify.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Fabrique API',
+          description: "Fabrique's REST API: a Gitea-compatible subset under /api/v1.",
+          version: '0.1.0',
+        },
+        components: {
+          securitySchemes: {
+            Token: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'token <personal access token>' },
+            BasicAuth: { type: 'http', scheme: 'basic' },
+          },
+        },
+      },
+    });
+    fastify.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+  },
+  { name: 'fabrique-openapi' },
+);

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Paths that belong to the API or to git's smart HTTP: never answered with the app shell. */
+function isMachinePath(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === '/api' || path.startsWith('/api/') || path.startsWith('/assets/') || /\/(info\/refs|git-upload-pack|git-receive-pack)$/.test(path);
+}
+
+/** Serves the built Lit app: hashed assets cached for a year, and the shell for every page URL (deep links). */
+const webRoutes: FastifyPluginAsync = async (fastify) => {
+  const assets = join(fastify.forge.webDir, 'assets');
+  if (existsSync(assets)) {
+    await fastify.register(fastifyStatic, {
+      root: assets,
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+    });
+  }
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
+      return reply.sendShell(request);
+    }
+    return reply.status(404).send({ message: 'Not found.' });
+  });
+};
+
+export default webRoutes;

@@ -1,0 +1,34 @@
+import type { Db } from '../db/index.js';
+import { findUserByEmail, findUserByName, insertUser, type UserRow } from '../db/users.js';
+import { hashPassword, passwordProblem } from '../auth/passwords.js';
+import { ownerNameProblem } from '../lib/names.js';
+import { conflict, invalid } from '../errors.js';
+
+export interface CreateUserInput {
+  username: string;
+  email: string;
+  password: string;
+  fullName?: string;
+  isAdmin?: boolean;
+}
+
+const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+/** Validates and creates an account with a hashed password; used by sign-up, the admin API, setup and the CLI. */
+export async function createUser(db: Db, input: CreateUserInput): Promise<UserRow> {
+  const nameIssue = ownerNameProblem(input.username);
+  if (nameIssue) throw invalid(`The username ${nameIssue}.`, { field: 'username' });
+  if (!EMAIL.test(input.email) || input.email.length > 254) throw invalid('The email address is not valid.', { field: 'email' });
+  const passwordIssue = passwordProblem(input.password);
+  if (passwordIssue) throw invalid(`The password ${passwordIssue}.`, { field: 'password' });
+  if (findUserByName(db, input.username)) throw conflict(`The name "${input.username}" is already taken.`, { field: 'username' });
+  if (findUserByEmail(db, input.email)) throw conflict('An account already uses this email address.', { field: 'email' });
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return insertUser(db, { ...input, passwordHash });
+  } catch (err) {
+    // Another writer (the CLI, a concurrent sign-up) took the name or email between the check and the insert.
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('The username or email is already taken.');
+    throw err;
+  }
+}
