@@ -1,0 +1,61 @@
+# syntax=docker/dockerfile:1
+# Fabrique: a self-hosted code forge.
+#   docker build -t fabrique .
+#   docker run -d -p 3000:3000 -v fabrique-data:/var/lib/fabrique/data -v fabrique-repos:/var/lib/fabrique/repos fabrique
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---------------------------------------------------------------------------
+# Build: all dependencies (better-sqlite3 may compile from source: python3,
+# make, g++), the web UI (vite -> dist/web), then drop the devDependencies.
+# ---------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------------------
+# Runtime: node, git (>= 2.38 for the wire protocol; bookworm ships 2.39) and
+# tini as PID 1 (forwards SIGTERM for the graceful close, reaps git children).
+# The server runs through tsx, a runtime dependency kept by the prune above.
+# ---------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system fabrique \
+ && useradd --system --gid fabrique --home-dir /var/lib/fabrique --shell /usr/sbin/nologin fabrique \
+ && mkdir -p /var/lib/fabrique/data /var/lib/fabrique/repos \
+ && chown -R fabrique:fabrique /var/lib/fabrique
+
+WORKDIR /app
+# Application files stay owned by root: the fabrique user can read, not modify, them.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/server ./server
+COPY --from=build /app/migrations ./migrations
+COPY --from=build /app/dist/web ./dist/web
+
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    FORGE_DATA_DIR=/var/lib/fabrique/data \
+    FORGE_REPOS_DIR=/var/lib/fabrique/repos \
+    HOME=/var/lib/fabrique
+
+USER fabrique
+VOLUME ["/var/lib/fabrique/data", "/var/lib/fabrique/repos"]
+EXPOSE 3000
+
+# No curl in the slim image: node's own fetch asks the health endpoint.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "server/main.ts"]
