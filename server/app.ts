@@ -7,6 +7,7 @@ import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import shellPlugin from './plugins/shell.js';
+import authPlugin from './plugins/auth.js';
 import healthRoutes from './routes/api/health/index.js';
 import setupRoutes from './routes/api/setup/index.js';
 import webRoutes from './routes/web/index.js';
@@ -62,6 +63,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(errorsPlugin);
   await fastify.register(openapiPlugin);
   await fastify.register(shellPlugin);
+  await fastify.register(authPlugin);
 
   // routes
   await fastify.register(healthRoutes, { prefix: '/api' });

@@ -1,0 +1,64 @@
+import type { Db } from '../db/index.js';
+import { findUserById, findUserByName, type UserRow } from '../db/users.js';
+import { findTokenByHash, touchToken } from '../db/tokens.js';
+import { verifyPassword } from './passwords.js';
+import { hashToken, TOKEN_SHAPE } from './tokens.js';
+import { SCOPES, type Actor, type Scope } from './policy.js';
+
+/** Why credentials were refused; the route answers 401 (or 403 for a suspended account). */
+export type CredentialFailure = 'invalid' | 'suspended';
+
+export type CredentialResult = { ok: true; actor: Actor } | { ok: false; reason: CredentialFailure; user?: UserRow };
+
+function parseScopes(list: string): ReadonlySet<Scope> {
+  return new Set(list.split(',').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
+}
+
+/** Authenticates a personal access token value. */
+export function tokenActor(db: Db, value: string): CredentialResult {
+  if (!TOKEN_SHAPE.test(value)) return { ok: false, reason: 'invalid' };
+  const token = findTokenByHash(db, hashToken(value));
+  if (!token) return { ok: false, reason: 'invalid' };
+  const user = findUserById(db, token.user_id);
+  if (!user) return { ok: false, reason: 'invalid' };
+  if (user.prohibit_login) return { ok: false, reason: 'suspended', user };
+  touchToken(db, token.id);
+  return { ok: true, actor: { kind: 'user', user, via: 'token', scopes: parseScopes(token.scopes), tokenId: token.id } };
+}
+
+/** Authenticates Basic credentials: the secret is a token of that user, or the user's password (as in Gitea). */
+export async function basicActor(db: Db, username: string, secret: string): Promise<CredentialResult> {
+  if (TOKEN_SHAPE.test(secret)) {
+    const byToken = tokenActor(db, secret);
+    if (byToken.ok && byToken.actor.kind === 'user' && byToken.actor.user.lower_name === username.toLowerCase()) return byToken;
+    if (!byToken.ok && byToken.reason === 'suspended') return byToken;
+  }
+  const user = findUserByName(db, username);
+  if (!user || user.type !== 'user' || !(await verifyPassword(secret, user.password_hash))) return { ok: false, reason: 'invalid', user };
+  if (user.prohibit_login) return { ok: false, reason: 'suspended', user };
+  return { ok: true, actor: { kind: 'user', user, via: 'password', scopes: null } };
+}
+
+/** Splits an Authorization header into its scheme and credentials. */
+export function parseAuthorization(header: string | undefined):
+  | { scheme: 'token'; token: string }
+  | { scheme: 'basic'; username: string; secret: string }
+  | { scheme: 'none' }
+  | { scheme: 'malformed' } {
+  if (!header) return { scheme: 'none' };
+  const [scheme, ...rest] = header.trim().split(/\s+/);
+  const value = rest.join(' ');
+  switch (scheme.toLowerCase()) {
+    case 'token':
+    case 'bearer':
+      return value ? { scheme: 'token', token: value } : { scheme: 'malformed' };
+    case 'basic': {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon <= 0) return { scheme: 'malformed' };
+      return { scheme: 'basic', username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+    }
+    default:
+      return { scheme: 'malformed' };
+  }
+}

@@ -1,0 +1,131 @@
+import type { Db } from '../db/index.js';
+import type { UserRow } from '../db/users.js';
+import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow } from '../db/repos.js';
+import { forbidden, notFound } from '../errors.js';
+
+/** Token scopes, Gitea's names. A session or a password carries every scope (null). */
+export const SCOPES = [
+  'all',
+  'read:repository',
+  'write:repository',
+  'read:user',
+  'write:user',
+  'read:organization',
+  'write:organization',
+  'read:admin',
+  'write:admin',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is asking: nobody, or an account reached through a session, a password or a token. */
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; user: UserRow; via: 'session' | 'password' | 'token'; scopes: ReadonlySet<Scope> | null; tokenId?: number };
+
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+export type Access = 'none' | 'read' | 'write' | 'admin';
+const ACCESS_ORDER: Access[] = ['none', 'read', 'write', 'admin'];
+
+export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin';
+export type OrgAction = 'org:read' | 'org:member' | 'org:create-repo' | 'org:admin';
+export type UserAction = 'user:read' | 'user:write';
+export type SiteAction = 'site:admin';
+
+export type Resource =
+  | { type: 'repo'; repo: RepoRow }
+  | { type: 'org'; org: UserRow }
+  | { type: 'user'; user: UserRow }
+  | { type: 'site' };
+
+/** The scope family a token needs for an action's resource; write implies read. */
+function tokenAllows(actor: Actor, family: 'repository' | 'organization' | 'user' | 'admin', level: 'read' | 'write'): boolean {
+  if (actor.kind !== 'user' || actor.scopes === null) return true;
+  if (actor.scopes.has('all')) return true;
+  if (actor.scopes.has(`write:${family}` as Scope)) return true;
+  return level === 'read' && actor.scopes.has(`read:${family}` as Scope);
+}
+
+/** The signed-in, unsuspended account behind an actor, if any. */
+function activeUser(actor: Actor): UserRow | null {
+  return actor.kind === 'user' && actor.user.prohibit_login === 0 ? actor.user : null;
+}
+
+/**
+ * The one permission policy, for the API, the web UI and git alike.
+ * Owners and site administrators hold admin; collaborators and teams what they were granted;
+ * everyone reads a public repository; a token narrows all of it to its scopes.
+ */
+export class Policy {
+  constructor(private readonly db: Db) {}
+
+  /** The access an actor has to a repository, before token scopes. */
+  repoAccess(actor: Actor, repo: RepoRow): Access {
+    const user = activeUser(actor);
+    const publicAccess: Access = repo.is_private ? 'none' : 'read';
+    if (!user) return publicAccess;
+    if (user.is_admin || user.id === repo.owner_id) return 'admin';
+    if (repo.owner_type === 'org' && isOrgOwner(this.db, repo.owner_id, user.id)) return 'admin';
+    const granted = grantedPermission(this.db, repo.id, user.id);
+    const fromGrant: Access = granted === null ? 'none' : granted === 'owner' ? 'admin' : granted;
+    return ACCESS_ORDER[Math.max(ACCESS_ORDER.indexOf(fromGrant), ACCESS_ORDER.indexOf(publicAccess))];
+  }
+
+  can(actor: Actor, action: RepoAction | OrgAction | UserAction | SiteAction, resource: Resource): boolean {
+    const user = activeUser(actor);
+    switch (resource.type) {
+      case 'repo': {
+        const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:write' ? 'write' : 'admin';
+        const access = this.repoAccess(actor, resource.repo);
+        if (ACCESS_ORDER.indexOf(access) < ACCESS_ORDER.indexOf(needed)) return false;
+        // Anyone may read a public repository, whatever the token's scopes.
+        if (needed === 'read' && !resource.repo.is_private) return true;
+        return tokenAllows(actor, 'repository', needed === 'read' ? 'read' : 'write');
+      }
+      case 'org': {
+        const { org } = resource;
+        if (action === 'org:read') {
+          if (org.visibility === 'public') return true;
+          if (!user || !tokenAllows(actor, 'organization', 'read')) return false;
+          return org.visibility === 'limited' || user.is_admin === 1 || isOrgMember(this.db, org.id, user.id);
+        }
+        if (!user) return false;
+        const level = action === 'org:member' ? 'read' : 'write';
+        if (!tokenAllows(actor, 'organization', level)) return false;
+        if (user.is_admin) return true;
+        if (action === 'org:member') return isOrgMember(this.db, org.id, user.id);
+        if (isOrgOwner(this.db, org.id, user.id)) return true;
+        if (action === 'org:create-repo') {
+          return (
+            this.db
+              .prepare(
+                'SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND m.user_id = ? AND t.can_create_org_repo = 1 LIMIT 1',
+              )
+              .get(org.id, user.id) !== undefined
+          );
+        }
+        return false;
+      }
+      case 'user': {
+        if (action === 'user:read') return resource.user.visibility === 'public' || user !== null;
+        if (!user || !tokenAllows(actor, 'user', 'write')) return false;
+        return user.is_admin === 1 || user.id === resource.user.id;
+      }
+      case 'site':
+        return user !== null && user.is_admin === 1 && tokenAllows(actor, 'admin', 'write');
+    }
+  }
+
+  /**
+   * Finds a repository the actor may act on. A repository the actor may not read is a 404, exactly
+   * like one that does not exist; one it may read but not change is a 403.
+   */
+  requireRepo(actor: Actor, owner: string, name: string, action: RepoAction): RepoRow {
+    const repo = findRepo(this.db, owner, name);
+    if (!repo || !this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
+    if (action !== 'repo:read' && !this.can(actor, action, { type: 'repo', repo })) {
+      throw forbidden(`You need ${action === 'repo:write' ? 'write' : 'admin'} access to ${repo.owner_name}/${repo.name}.`);
+    }
+    return repo;
+  }
+}

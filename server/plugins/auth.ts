@@ -1,0 +1,45 @@
+import fp from 'fastify-plugin';
+import { ANONYMOUS, Policy, type Actor } from '../auth/policy.js';
+import { basicActor, parseAuthorization, tokenActor, type CredentialResult } from '../auth/credentials.js';
+import { ForgeError } from '../errors.js';
+
+/**
+ * Resolves `request.actor` from the Authorization header (token, Bearer, Basic with a token or a
+ * password) before any route runs, and exposes the one policy as `fastify.policy`. Wrong credentials
+ * are a 401 with a Basic challenge, so git asks for credentials; a suspended account is a 403.
+ */
+export default fp(
+  async (fastify) => {
+    const { db } = fastify.forge;
+    fastify.decorate('policy', new Policy(db));
+    // Fastify 5 refuses object defaults on requests; the hook below sets the actor on every request.
+    fastify.decorateRequest('actor', null as never);
+
+    fastify.addHook('onRequest', async (request, reply) => {
+      request.actor = ANONYMOUS;
+      const auth = parseAuthorization(request.headers.authorization);
+      if (auth.scheme === 'none') return;
+      let result: CredentialResult;
+      if (auth.scheme === 'token') result = tokenActor(db, auth.token);
+      else if (auth.scheme === 'basic') result = await basicActor(db, auth.username, auth.secret);
+      else result = { ok: false, reason: 'invalid' };
+      if (result.ok) {
+        request.actor = result.actor;
+        return;
+      }
+      reply.header('www-authenticate', 'Basic realm="Fabrique"');
+      if (result.reason === 'suspended') throw new ForgeError('forbidden', 'This account is suspended.');
+      throw new ForgeError('unauthorized', 'Wrong username, password or token.');
+    });
+  },
+  { name: 'fabrique-auth', dependencies: ['fabrique-db'] },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    policy: Policy;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}

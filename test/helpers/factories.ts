@@ -1,0 +1,41 @@
+import type { Db } from '../../server/db/index.js';
+import type { UserRow } from '../../server/db/users.js';
+import type { RepoRow } from '../../server/db/repos.js';
+import { insertToken } from '../../server/db/tokens.js';
+import { createUser } from '../../server/services/users.js';
+import { createRepository } from '../../server/services/repos.js';
+import { generateToken } from '../../server/auth/tokens.js';
+import type { Scope } from '../../server/auth/policy.js';
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}${process.pid}x${++counter}`;
+
+export const PASSWORD = 'correct horse battery';
+
+/** Creates an account with the shared test password. */
+export async function buildUser(db: Db, overrides: { username?: string; isAdmin?: boolean } = {}): Promise<UserRow> {
+  const username = overrides.username ?? unique('user');
+  return createUser(db, { username, email: `${username}@example.org`, password: PASSWORD, isAdmin: overrides.isAdmin });
+}
+
+/** Creates an empty bare repository and its row. */
+export async function buildRepo(
+  db: Db,
+  reposDir: string,
+  owner: UserRow,
+  overrides: { name?: string; isPrivate?: boolean; defaultBranch?: string } = {},
+): Promise<RepoRow> {
+  return createRepository(db, reposDir, {
+    owner,
+    name: overrides.name ?? unique('repo'),
+    isPrivate: overrides.isPrivate ?? false,
+    defaultBranch: overrides.defaultBranch,
+  });
+}
+
+/** Creates a personal access token and returns its value (shown once, as in the API). */
+export function buildToken(db: Db, user: UserRow, scopes: Scope[] = ['write:repository'], name = unique('token')): string {
+  const token = generateToken();
+  insertToken(db, { userId: user.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
+  return token.value;
+}
