@@ -1,0 +1,79 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Debian's Chromium: tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Starts Chromium headless; call once per test file (beforeAll) and close it in afterAll. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface BrowserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far; a test expects it to stay empty. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context (no cookies, no storage) and page that records console and page errors. */
+export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<BrowserPage> {
+  const context = await browser.newContext({ locale: options.locale ?? 'fr-FR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  return { context, page, errors, close: () => context.close() };
+}
+
+/** The WCAG 2.1 A and AA rule sets, the automated part of RGAA 4. */
+export const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** One axe violation, reduced to what a failing assertion should show. */
+export interface A11yViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+let axeSource: string | null = null;
+
+/** Runs axe-core in the page and returns its WCAG 2.1 AA violations (an empty array when the page passes). */
+export async function checkA11y(page: Page): Promise<A11yViolation[]> {
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const loaded = await page.evaluate(() => 'axe' in window);
+  // Not page.addScriptTag: the app's CSP (script-src 'self') rightly blocks an inline script, and
+  // bypassing CSP in tests would hide real violations. Evaluating through the DevTools protocol is not subject to it.
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
+    }
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? null,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
+    }));
+  }, A11Y_TAGS);
+}

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+/** Builds the Lit app from web/ into dist/web, where the server reads index.html and serves /assets/. */
+export default defineConfig({
+  root: fileURLToPath(new URL('web', import.meta.url)),
+  base: '/',
+  build: {
+    outDir: fileURLToPath(new URL('dist/web', import.meta.url)),
+    emptyOutDir: true,
+    // Vite's default names carry a content hash: the server caches /assets/ as immutable.
+    assetsDir: 'assets',
+    target: 'es2022',
+    // Every browser that runs the app supports modulepreload: the polyfill would only add bytes.
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:3000',
+    },
+  },
+});

@@ -1,0 +1,65 @@
+/** An answer from the API that is not a success: the HTTP status and the server's `{"message"}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The form field the server blames, when it names one (e.g. `"password"`). */
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Status 0 stands for "no answer": the network failed before any HTTP status came back. */
+export const NETWORK_ERROR = 0;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+interface ErrorBody {
+  message?: unknown;
+  field?: unknown;
+}
+
+/** Calls the forge's API at `path` (e.g. `/api/v1/setup`) and returns its JSON; throws an ApiError on any failure. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    throw new ApiError(NETWORK_ERROR, err instanceof Error ? err.message : String(err));
+  }
+  const text = await response.text();
+  const data: unknown = text === '' ? null : parseJson(text);
+  if (!response.ok) {
+    const body = (typeof data === 'object' && data !== null ? data : {}) as ErrorBody;
+    throw new ApiError(
+      response.status,
+      typeof body.message === 'string' ? body.message : response.statusText,
+      typeof body.field === 'string' ? body.field : null,
+    );
+  }
+  return data as T;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
