@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 /** The whole forge as one Fastify plugin: infrastructure first, then routes, in a fixed order. */
-export default async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
+async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const migrationsDir = options.migrationsDir ?? join(PROJECT_ROOT, 'migrations');
   const webDir = options.webDir ?? join(PROJECT_ROOT, 'dist', 'web');
 
@@ -70,3 +71,6 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(setupRoutes, { prefix: '/api/v1' });
   await fastify.register(webRoutes);
 }
+
+// Not encapsulated, so that main.ts and the tests reach `forge` and `policy` on the server they built.
+export default fp(app, { name: 'fabrique' });
