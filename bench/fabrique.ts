@@ -1,0 +1,148 @@
+/**
+ * A Fabrique server for benchmarks, built like the tests build theirs (test/helpers/server.ts):
+ * fresh temporary data and repositories, 127.0.0.1 on an ephemeral port. One administrator
+ * account, a token for git over HTTP, and repositories created through the Gitea-compatible API:
+ *   POST /api/v1/users/{username}/tokens  {name, scopes}   (Basic user:password) -> 201 {sha1}
+ *   POST /api/v1/user/repos               {name, private}  (Basic user:password) -> 201
+ * then git smart HTTP at /{owner}/{repo}.git.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { startServer, type TestServer } from '../test/helpers/server.js';
+import { createUser } from '../server/services/users.js';
+import { git } from './lib.js';
+
+export interface FabriqueRepo {
+  name: string;
+  /** Anonymous URL (public repository): what a reader clones. */
+  cloneUrl: string;
+  /** URL with user:token credentials: what the maintainer pushes to. */
+  pushUrl: string;
+  /** The bare repository on disk. */
+  gitDir: string;
+}
+
+export interface Fabrique {
+  url: string;
+  username: string;
+  token: string;
+  server: TestServer;
+  createRepo(name: string): Promise<FabriqueRepo>;
+  /** Runs the forge's repository maintenance to completion, when the forge exposes a way to; see findMaintenance. */
+  maintain: ((name: string) => Promise<void>) | null;
+  /** Where `maintain` comes from, for the report. */
+  maintenanceSource: string;
+  close(): Promise<void>;
+}
+
+export const BENCH_USER = { username: 'bench', email: 'bench@example.org', password: 'bench-password-1234' };
+
+function basic(username: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
+}
+
+async function api(url: string, auth: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 201) {
+    const hint = res.status === 404 ? ' (endpoint not implemented yet?)' : '';
+    throw new Error(`POST ${new URL(url).pathname} answered ${res.status}${hint}: ${text.slice(0, 300)}`);
+  }
+  return text === '' ? null : JSON.parse(text);
+}
+
+type MaintenanceFn = (name: string) => Promise<void>;
+
+/**
+ * Looks for a synchronous maintenance entry point in the forge, in this order:
+ *  1. `app.forge.maintenance.runNow(owner, name)` or `.run(owner, name)` (a decorated scheduler);
+ *  2. an export `runMaintenance` / `maintainRepository` / `maintain` of server/services/maintenance.ts
+ *     or server/git/maintenance.ts, called as (forge, owner, name), or with (gitDir) if it takes one argument.
+ * Returns null when none exists yet; `direct` then runs what the design describes (repack with a
+ * bitmap, commit-graph) straight on the repository, if the caller asks for it.
+ */
+export async function findMaintenance(
+  app: FastifyInstance,
+  owner: string,
+  gitDirOf: (name: string) => string,
+  direct: boolean,
+): Promise<{ fn: MaintenanceFn | null; source: string }> {
+  const forge = app.forge as unknown as Record<string, unknown>;
+  const scheduler = forge.maintenance as Record<string, unknown> | undefined;
+  for (const method of ['runNow', 'run']) {
+    const f = scheduler?.[method];
+    if (typeof f === 'function') {
+      return { fn: async (name) => void (await f.call(scheduler, owner, name)), source: `app.forge.maintenance.${method}()` };
+    }
+  }
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  for (const rel of ['server/services/maintenance.ts', 'server/git/maintenance.ts']) {
+    const file = join(root, rel);
+    if (!existsSync(file)) continue;
+    const mod = (await import(file)) as Record<string, unknown>;
+    for (const name of ['runMaintenance', 'maintainRepository', 'maintain']) {
+      const f = mod[name];
+      if (typeof f !== 'function') continue;
+      const call: MaintenanceFn =
+        f.length === 1 ? async (repo) => void (await f(gitDirOf(repo))) : async (repo) => void (await f(app.forge, owner, repo));
+      return { fn: call, source: `${rel}: ${name}()` };
+    }
+  }
+  if (direct) {
+    return {
+      fn: async (name) => {
+        const gitDir = gitDirOf(name);
+        await git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q', '--write-midx']).catch(() =>
+          git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q']),
+        );
+        await git(['--git-dir', gitDir, 'commit-graph', 'write', '--reachable', '--changed-paths']);
+      },
+      source: 'direct: git repack -adb + commit-graph (--direct-maintenance; not the forge\'s own code)',
+    };
+  }
+  return { fn: null, source: 'none exposed yet' };
+}
+
+/** Starts the server, creates the bench account and a write token. */
+export async function startFabrique(options: { directMaintenance?: boolean } = {}): Promise<Fabrique> {
+  const server = await startServer();
+  try {
+    const { username, email, password } = BENCH_USER;
+    await createUser(server.app.forge.db, { username, email, password, isAdmin: true });
+    const auth = basic(username, password);
+    const created = (await api(`${server.url}/api/v1/users/${username}/tokens`, auth, {
+      name: 'bench',
+      scopes: ['write:repository', 'read:repository'],
+    })) as { sha1?: string } | null;
+    const token = created?.sha1;
+    if (typeof token !== 'string' || token === '') throw new Error('token creation answered without sha1');
+    const origin = new URL(server.url);
+    const gitDirOf = (name: string) => resolve(server.config.reposDir, username, `${name}.git`);
+    const maintenance = await findMaintenance(server.app, username, gitDirOf, options.directMaintenance ?? false);
+    return {
+      url: server.url,
+      username,
+      token,
+      server,
+      maintain: maintenance.fn,
+      maintenanceSource: maintenance.source,
+      async createRepo(name) {
+        await api(`${server.url}/api/v1/user/repos`, auth, { name, private: false });
+        const pushUrl = new URL(`/${username}/${name}.git`, origin);
+        pushUrl.username = username;
+        pushUrl.password = token;
+        return { name, cloneUrl: `${server.url}/${username}/${name}.git`, pushUrl: pushUrl.href, gitDir: gitDirOf(name) };
+      },
+      close: () => server.close(),
+    };
+  } catch (err) {
+    await server.close().catch(() => undefined);
+    throw err;
+  }
+}
