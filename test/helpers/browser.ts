@@ -35,6 +35,8 @@ export interface BrowserPage {
 export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<BrowserPage> {
   const context = await browser.newContext({ locale: options.locale ?? 'fr-FR' });
   const page = await context.newPage();
+  // Fail with Playwright's message (which locator, which state) well before vitest's own test timeout.
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
