@@ -1,30 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import type { Forge } from '../../server/context.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
-
-/**
- * The forge's state as the app plugin decorated it. `app` is an encapsulated plugin, so `forge` lives on
- * its child context, not on the root instance startServer() returns: walk Fastify's children to find it.
- */
-function forgeOf(app: FastifyInstance): Forge {
-  const found = (instance: FastifyInstance): Forge | undefined => {
-    const decorated = (instance as Partial<FastifyInstance>).forge;
-    if (decorated) return decorated;
-    const children = Object.getOwnPropertySymbols(instance).find((symbol) => symbol.description === 'fastify.children');
-    const list = children ? ((instance as unknown as Record<symbol, FastifyInstance[]>)[children] ?? []) : [];
-    for (const child of list) {
-      const forge = found(child);
-      if (forge) return forge;
-    }
-    return undefined;
-  };
-  const forge = found(app);
-  if (!forge) throw new Error('no forge decoration found');
-  return forge;
-}
 
 describe('web app shell', () => {
   let server: TestServer;
@@ -168,7 +145,7 @@ describe('first-start setup page', () => {
   });
 
   it('refuses a wrong token with an alert, then creates the first administrator with the keyboard', async () => {
-    const token = forgeOf(server.app).setupToken;
+    const token = server.app.forge.setupToken;
     expect(token).toBeTruthy();
     const { page, errors, close } = await openPage(browser);
 
