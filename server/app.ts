@@ -9,8 +9,17 @@ import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import shellPlugin from './plugins/shell.js';
 import authPlugin from './plugins/auth.js';
+import sessionPlugin from './plugins/session.js';
+import csrfPlugin from './plugins/csrf.js';
+import auditPlugin from './plugins/audit.js';
+import userRoutes from './routes/api/user/index.js';
+import usersRoutes from './routes/api/users/index.js';
+import adminRoutes from './routes/api/admin/index.js';
+import authRoutes from './routes/auth/index.js';
+import oidcRoutes from './routes/auth/oidc.js';
 import healthRoutes from './routes/api/health/index.js';
 import setupRoutes from './routes/api/setup/index.js';
+import gitRoutes from './routes/git/index.js';
 import webRoutes from './routes/web/index.js';
 
 export interface AppOptions {
@@ -64,11 +73,20 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(errorsPlugin);
   await fastify.register(openapiPlugin);
   await fastify.register(shellPlugin);
+  await fastify.register(sessionPlugin);
   await fastify.register(authPlugin);
+  await fastify.register(csrfPlugin);
+  await fastify.register(auditPlugin);
 
   // routes
   await fastify.register(healthRoutes, { prefix: '/api' });
   await fastify.register(setupRoutes, { prefix: '/api/v1' });
+  await fastify.register(userRoutes, { prefix: '/api/v1' });
+  await fastify.register(usersRoutes, { prefix: '/api/v1' });
+  await fastify.register(adminRoutes, { prefix: '/api/v1' });
+  await fastify.register(authRoutes);
+  await fastify.register(oidcRoutes);
+  await fastify.register(gitRoutes);
   await fastify.register(webRoutes);
 }
 

@@ -22,7 +22,8 @@ export interface UserRow {
 
 export interface NewUser {
   username: string;
-  email: string;
+  /** Null for an account created by an OpenID provider that gave no unused address. */
+  email: string | null;
   passwordHash: string | null;
   fullName?: string;
   isAdmin?: boolean;
@@ -59,4 +60,19 @@ export function insertUser(db: Db, user: NewUser): UserRow {
       passwordHash: user.passwordHash,
       isAdmin: user.isAdmin ? 1 : 0,
     }) as UserRow;
+}
+
+/** Records a successful sign-in. */
+export function recordLogin(db: Db, id: number): void {
+  db.prepare(`UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(id);
+}
+
+/** Suspends (no sign-in, no token) or restores an account. */
+export function setProhibitLogin(db: Db, id: number, prohibited: boolean): void {
+  db.prepare(`UPDATE users SET prohibit_login = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(prohibited ? 1 : 0, id);
+}
+
+/** Grants or removes the site administrator flag. */
+export function setAdmin(db: Db, id: number, admin: boolean): void {
+  db.prepare(`UPDATE users SET is_admin = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(admin ? 1 : 0, id);
 }

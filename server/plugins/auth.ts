@@ -5,8 +5,8 @@ import { ForgeError } from '../errors.js';
 
 /**
  * Resolves `request.actor` from the Authorization header (token, Bearer, Basic with a token or a
- * password) before any route runs, and exposes the one policy as `fastify.policy`. Wrong credentials
- * are a 401 with a Basic challenge, so git asks for credentials; a suspended account is a 403.
+ * password), or else from the session cookie, before any route runs, and exposes the one policy as
+ * `fastify.policy`. Wrong credentials are a 401 with a Basic challenge, so git asks for credentials; a suspended account is a 403.
  */
 export default fp(
   async (fastify) => {
@@ -18,7 +18,11 @@ export default fp(
     fastify.addHook('onRequest', async (request, reply) => {
       request.actor = ANONYMOUS;
       const auth = parseAuthorization(request.headers.authorization);
-      if (auth.scheme === 'none') return;
+      if (auth.scheme === 'none') {
+        // No header: the session cookie (resolved by the session plugin) may name an account.
+        if (request.session) request.actor = { kind: 'user', user: request.session.user, via: 'session', scopes: null };
+        return;
+      }
       let result: CredentialResult;
       if (auth.scheme === 'token') result = tokenActor(db, auth.token);
       else if (auth.scheme === 'basic') result = await basicActor(db, auth.username, auth.secret);

@@ -1,0 +1,64 @@
+import type { Db } from './index.js';
+
+/** A row of the sessions table; `id` is the SHA-256 of the cookie value, never the value itself. */
+export interface SessionRow {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string;
+}
+
+export function insertSession(
+  db: Db,
+  session: { id: string; userId: number; csrfToken: string; expiresAt: string; ip: string | null; userAgent: string },
+): SessionRow {
+  return db
+    .prepare(
+      `INSERT INTO sessions (id, user_id, csrf_token, expires_at, ip, user_agent)
+       VALUES (@id, @userId, @csrfToken, @expiresAt, @ip, @userAgent) RETURNING *`,
+    )
+    .get(session) as SessionRow;
+}
+
+/** The session with this hash, if it has not expired. */
+export function findLiveSession(db: Db, id: string): SessionRow | undefined {
+  return db
+    .prepare(`SELECT * FROM sessions WHERE id = ? AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`)
+    .get(id) as SessionRow | undefined;
+}
+
+/** Records activity, at most once a minute per session to spare the write lock. */
+export function touchSession(db: Db, id: string): void {
+  db.prepare(
+    `UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE id = ? AND last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds')`,
+  ).run(id);
+}
+
+export function deleteSession(db: Db, id: string): void {
+  db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+}
+
+/** Ends every session of an account (suspension); returns how many were ended. */
+export function deleteUserSessions(db: Db, userId: number): number {
+  return db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
+}
+
+export function deleteExpiredSessions(db: Db): number {
+  return db.prepare(`DELETE FROM sessions WHERE expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`).run().changes;
+}
+
+/** The account linked to an OpenID provider's subject, if any. */
+export function findOidcIdentity(db: Db, issuer: string, subject: string): number | undefined {
+  return db.prepare('SELECT user_id FROM oidc_identities WHERE issuer = ? AND subject = ?').pluck().get(issuer, subject) as
+    | number
+    | undefined;
+}
+
+export function insertOidcIdentity(db: Db, identity: { issuer: string; subject: string; userId: number }): void {
+  db.prepare('INSERT INTO oidc_identities (issuer, subject, user_id) VALUES (?, ?, ?)').run(identity.issuer, identity.subject, identity.userId);
+}

@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UserRow } from '../../db/users.js';
+import type { LocalFailure } from '../../auth/passport.js';
+import { createUser } from '../../services/users.js';
+import { recordAudit } from '../../services/audit.js';
+import { recordFailedSignIn, recordSignIn, SignInThrottle, type SignInFailure } from '../../services/auth.js';
+import { ForgeError, forbidden, unauthorized } from '../../errors.js';
+import { Message, presentUser } from '../api/users/schema.js';
+import { Providers, SessionInfo, SignInBody, SignUpBody } from './schema.js';
+import { OIDC_LOGIN_PATH } from './oidc.js';
+
+const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Message, 422: Message, 429: Message };
+
+/**
+ * Sign-up, sign-in and sign-out for the web UI, as JSON endpoints. They open and close the SQLite
+ * session; passport's local strategy checks the password.
+ */
+const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db, config } = fastify.forge;
+  const throttle = new SignInThrottle();
+
+  /**
+   * Login CSRF: a page elsewhere must not sign the browser into another account. A cross-site form
+   * cannot send JSON without a CORS preflight, and browsers name the page's origin.
+   */
+  function sameSiteJson(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    // The base URL is read per request: tests learn the port only after listening.
+    if (origin !== undefined && origin !== new URL(fastify.forge.config.baseUrl).origin) {
+      throw forbidden('This request comes from another site.');
+    }
+    if (request.headers['sec-fetch-site'] === 'cross-site') throw forbidden('This request comes from another site.');
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new ForgeError('bad_request', 'Send the form as application/json.');
+    }
+  }
+
+  const sessionInfo = (request: FastifyRequest) => ({
+    user: request.session ? presentUser(request.session.user, request.actor) : null,
+    csrf_token: request.session?.row.csrf_token ?? null,
+  });
+
+  fastify.get('/api/v1/auth/session', { schema: { tags: ['auth'], response: { 200: SessionInfo } } }, async (request) =>
+    sessionInfo(request),
+  );
+
+  fastify.get('/api/v1/auth/providers', { schema: { tags: ['auth'], response: { 200: Providers } } }, async () => ({
+    password: true,
+    signup: config.allowSignup,
+    oidc: config.oidc ? { name: config.oidc.name, url: OIDC_LOGIN_PATH } : null,
+  }));
+
+  fastify.post(
+    '/api/v1/auth/signin',
+    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    async (request, reply) => {
+      const login = request.body.username;
+      throttle.check(login, request.ip);
+      let user = null as UserRow | null;
+      let failure = 'invalid' as SignInFailure;
+      const authenticate = fastify.passport.authenticate('local', { session: false, authInfo: false }, async (_req: FastifyRequest, _reply: FastifyReply, err: Error | null, found?: unknown, info?: unknown) => {
+        if (err) throw err;
+        if (found) user = found as UserRow;
+        else failure = (info as LocalFailure | undefined)?.reason ?? 'invalid';
+      });
+      await authenticate.call(fastify, request, reply);
+      if (!user) {
+        throttle.fail(login, request.ip);
+        recordFailedSignIn(db, login, request.ip, failure);
+        if (failure === 'suspended') throw forbidden('This account is suspended.');
+        throw unauthorized('Wrong username or password.');
+      }
+      throttle.succeed(login);
+      const signedIn = recordSignIn(db, user, request.ip, 'password');
+      fastify.sessions.open(request, reply, signedIn);
+      request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
+      return sessionInfo(request);
+    },
+  );
+
+  fastify.post(
+    '/api/v1/auth/signup',
+    { schema: { tags: ['auth'], body: SignUpBody, response: { 201: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    async (request, reply) => {
+      if (!config.allowSignup) throw forbidden('Sign-up is closed on this forge. Ask an administrator for an account.');
+      const { username, email, password, full_name: fullName } = request.body;
+      const user = await createUser(db, { username, email, password, fullName });
+      recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, ip: request.ip, data: { method: 'password' } });
+      const signedIn = recordSignIn(db, user, request.ip, 'password');
+      fastify.sessions.open(request, reply, signedIn);
+      request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
+      return reply.status(201).send(sessionInfo(request));
+    },
+  );
+
+  fastify.post(
+    '/api/v1/auth/signout',
+    { schema: { tags: ['auth'], response: { 204: Type.Null(), 403: Message } } },
+    async (request, reply) => {
+      if (request.session) {
+        recordAudit(db, { actor: request.session.user, action: 'user.signout', target: `user:${request.session.user.username}`, ip: request.ip });
+      }
+      fastify.sessions.close(request, reply);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default authRoutes;

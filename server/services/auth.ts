@@ -1,0 +1,208 @@
+import type { Db } from '../db/index.js';
+import { findUserByEmail, findUserById, findUserByName, insertUser, recordLogin, setProhibitLogin, type UserRow } from '../db/users.js';
+import { deleteUserSessions, findOidcIdentity, insertOidcIdentity } from '../db/sessions.js';
+import { deleteToken, insertToken, listTokens, type TokenRow } from '../db/tokens.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { generateToken } from '../auth/tokens.js';
+import { SCOPES, type Actor, type Scope } from '../auth/policy.js';
+import { ownerNameProblem } from '../lib/names.js';
+import { conflict, ForgeError, invalid, notFound } from '../errors.js';
+import { recordAudit } from './audit.js';
+
+/** Who is calling, for the audit trail. */
+export interface Caller {
+  actor: Actor;
+  ip: string;
+}
+
+/**
+ * Counts failed sign-ins in memory, per account and per IP address, over a sliding window.
+ * Memory is enough for one node; a restart forgets the counts, which only helps the legitimate user.
+ */
+export class SignInThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly limits = { perAccount: 5, perIp: 20, windowMs: 15 * 60 * 1000 },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private recent(key: string): number[] {
+    const since = this.now() - this.limits.windowMs;
+    const kept = (this.failures.get(key) ?? []).filter((t) => t > since);
+    if (kept.length === 0) this.failures.delete(key);
+    else this.failures.set(key, kept);
+    return kept;
+  }
+
+  /** Throws 429 when the account or the address has failed too often lately. */
+  check(login: string, ip: string): void {
+    const minutes = Math.round(this.limits.windowMs / 60000);
+    if (this.recent(`ip:${ip}`).length >= this.limits.perIp) {
+      throw new ForgeError('too_many_requests', `Too many failed sign-ins from your address. Try again in ${minutes} minutes.`);
+    }
+    if (this.recent(`account:${login.toLowerCase()}`).length >= this.limits.perAccount) {
+      throw new ForgeError('too_many_requests', `Too many failed sign-ins for this account. Try again in ${minutes} minutes.`);
+    }
+  }
+
+  fail(login: string, ip: string): void {
+    for (const key of [`ip:${ip}`, `account:${login.toLowerCase()}`]) this.failures.set(key, [...this.recent(key), this.now()]);
+  }
+
+  succeed(login: string): void {
+    this.failures.delete(`account:${login.toLowerCase()}`);
+  }
+}
+
+/** Why a password sign-in was refused. */
+export type SignInFailure = 'invalid' | 'suspended';
+
+/** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
+export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
+  const user = login.includes('@') ? findUserByEmail(db, login) : findUserByName(db, login);
+  if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
+  if (user.prohibit_login) return { failure: 'suspended' };
+  return { user };
+}
+
+/** Records a successful sign-in: last login time and the audit trail. */
+export function recordSignIn(db: Db, user: UserRow, ip: string, method: 'password' | 'oidc'): UserRow {
+  recordLogin(db, user.id);
+  recordAudit(db, { actor: user, action: 'user.signin', target: `user:${user.username}`, ip, data: { method } });
+  return findUserById(db, user.id) ?? user;
+}
+
+export function recordFailedSignIn(db: Db, login: string, ip: string, reason: SignInFailure): void {
+  recordAudit(db, { actor: null, action: 'user.signin.failed', target: `user:${login.slice(0, 100)}`, ip, data: { reason } });
+}
+
+/** Suspends or restores an account; suspension ends its sessions at once (tokens are refused by credentials.ts). */
+export function setSuspended(db: Db, caller: Caller, user: UserRow, suspended: boolean): UserRow {
+  if (Boolean(user.prohibit_login) === suspended) return user;
+  const apply = db.transaction(() => {
+    setProhibitLogin(db, user.id, suspended);
+    const ended = suspended ? deleteUserSessions(db, user.id) : 0;
+    recordAudit(db, {
+      actor: caller.actor,
+      action: suspended ? 'user.suspend' : 'user.unsuspend',
+      target: `user:${user.username}`,
+      ip: caller.ip,
+      data: suspended ? { sessions_ended: ended } : {},
+    });
+  });
+  apply.immediate();
+  return findUserById(db, user.id) ?? user;
+}
+
+/** Checks token scopes: Gitea's names, at least one, no repeats. */
+function checkScopes(scopes: string[]): Scope[] {
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw invalid(`Unknown token scope: ${unknown.join(', ')}. Known scopes: ${SCOPES.join(', ')}.`, { field: 'scopes' });
+  if (scopes.length === 0) throw invalid('A token needs at least one scope.', { field: 'scopes' });
+  return [...new Set(scopes)] as Scope[];
+}
+
+/** Creates a personal access token; the value is in the result only, never stored. */
+export function createAccessToken(db: Db, caller: Caller, owner: UserRow, input: { name: string; scopes: string[] }): { row: TokenRow; value: string } {
+  const name = input.name.trim();
+  if (name === '' || name.length > 255) throw invalid('The token name must have 1 to 255 characters.', { field: 'name' });
+  const scopes = checkScopes(input.scopes);
+  if (listTokens(db, owner.id).some((t) => t.name === name)) throw conflict(`A token named "${name}" already exists.`, { field: 'name' });
+  const token = generateToken();
+  const create = db.transaction(() => {
+    const row = insertToken(db, { userId: owner.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
+    recordAudit(db, { actor: caller.actor, action: 'token.create', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: row.id, name, scopes } });
+    return row;
+  });
+  return { row: create.immediate(), value: token.value };
+}
+
+/** Revokes a token by id or name; it is refused from the next request on. */
+export function revokeAccessToken(db: Db, caller: Caller, owner: UserRow, idOrName: string): void {
+  const token = listTokens(db, owner.id).find((t) => String(t.id) === idOrName || t.name === idOrName);
+  if (!token) throw notFound('The token');
+  const revoke = db.transaction(() => {
+    deleteToken(db, owner.id, String(token.id));
+    recordAudit(db, { actor: caller.actor, action: 'token.delete', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: token.id, name: token.name } });
+  });
+  revoke.immediate();
+}
+
+/** Claims an OpenID provider returns that Fabrique uses (ProConnect's names included). */
+export interface OidcClaims {
+  sub: string;
+  email?: string;
+  preferred_username?: string;
+  given_name?: string;
+  usual_name?: string;
+  family_name?: string;
+  name?: string;
+}
+
+function slug(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .replace(/\.{2,}/g, '.')
+    .slice(0, 40);
+}
+
+/** A username not yet taken, derived from the claims, with a numeric suffix when needed. */
+export function freeUsername(db: Db, claims: OidcClaims): string {
+  const person = [claims.given_name, claims.usual_name ?? claims.family_name].filter(Boolean).join('.');
+  const candidates = [claims.preferred_username, claims.email?.split('@')[0], person, 'user']
+    .map((c) => slug(c ?? ''))
+    .filter((c) => c !== '' && ownerNameProblem(c) === null);
+  const base = candidates[0] ?? 'user';
+  if (!findUserByName(db, base) && candidates.length > 0) return base;
+  for (let n = 2; ; n++) {
+    const name = `${base}${n}`;
+    if (ownerNameProblem(name) === null && !findUserByName(db, name)) return name;
+  }
+}
+
+/**
+ * The account linked to an OpenID subject; on first sign-in, a new account with a free username.
+ * Accounts are never linked by email: a provider asserting someone else's address must not take over their account.
+ */
+export function accountForOidc(db: Db, issuer: string, claims: OidcClaims): UserRow {
+  const linked = findOidcIdentity(db, issuer, claims.sub);
+  if (linked !== undefined) {
+    const user = findUserById(db, linked);
+    if (user) return user;
+  }
+  const create = db.transaction(() => {
+    const email = claims.email && !findUserByEmail(db, claims.email) ? claims.email : null;
+    const fullName = [claims.given_name, claims.usual_name ?? claims.family_name].filter(Boolean).join(' ') || claims.name || '';
+    const user = insertUser(db, { username: freeUsername(db, claims), email, passwordHash: null, fullName: fullName.slice(0, 255) });
+    insertOidcIdentity(db, { issuer, subject: claims.sub, userId: user.id });
+    recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, data: { method: 'oidc', issuer } });
+    return user;
+  });
+  return create.immediate();
+}
+
+/** The account behind an actor, or a 401 for anonymous requests. */
+export function requireAccount(actor: Actor): Extract<Actor, { kind: 'user' }> {
+  if (actor.kind !== 'user') throw new ForgeError('unauthorized', 'Sign in or send a token to do this.');
+  return actor;
+}
+
+/**
+ * Managing tokens needs the password (Basic authentication) or a signed-in browser, as in Gitea:
+ * a leaked token must not be able to mint more tokens.
+ */
+export function requirePasswordOrSession(actor: Actor): Extract<Actor, { kind: 'user' }> {
+  const account = requireAccount(actor);
+  if (account.via === 'token') throw new ForgeError('unauthorized', 'Managing tokens needs your password (Basic authentication), not a token.');
+  return account;
+}
+
+/** Whether a token's scopes allow reading (or writing) the account's own profile; sessions and passwords allow all. */
+export function allowsUserScope(actor: Extract<Actor, { kind: 'user' }>, level: 'read' | 'write'): boolean {
+  if (actor.scopes === null || actor.scopes.has('all') || actor.scopes.has('write:user')) return true;
+  return level === 'read' && actor.scopes.has('read:user');
+}
