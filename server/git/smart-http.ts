@@ -1,0 +1,58 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+/** The two services of git's smart HTTP protocol. */
+export type GitService = 'git-upload-pack' | 'git-receive-pack';
+
+export function isGitService(value: unknown): value is GitService {
+  return value === 'git-upload-pack' || value === 'git-receive-pack';
+}
+
+/** What git accepts in GIT_PROTOCOL: colon-separated `key` or `key=value` items (e.g. `version=2`). */
+const GIT_PROTOCOL = /^[A-Za-z0-9._-]+(=[A-Za-z0-9._-]+)?(:[A-Za-z0-9._-]+(=[A-Za-z0-9._-]+)?)*$/;
+
+/** The `Git-Protocol` request header, if it is well formed; anything else is ignored (protocol v0). */
+export function gitProtocolFrom(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string' || header.length > 256 || !GIT_PROTOCOL.test(header)) return null;
+  return header;
+}
+
+/** Whether the client asked for protocol v2 (which has no `# service=` announcement). */
+export function wantsProtocolV2(protocol: string | null): boolean {
+  return protocol !== null && protocol.split(':').includes('version=2');
+}
+
+/** One pkt-line: four hex digits of length (including themselves) and the payload. */
+export function pktLine(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from((payload.length + 4).toString(16).padStart(4, '0')), payload]);
+}
+
+/** The first lines of a v0/v1 advertisement over HTTP: `# service=<name>` and a flush-pkt. */
+export function serviceAnnouncement(service: GitService): Buffer {
+  return Buffer.concat([pktLine(`# service=${service}\n`), Buffer.from('0000')]);
+}
+
+export interface ServiceProcessOptions {
+  service: GitService;
+  repoPath: string;
+  /** Only advertise refs and capabilities (the `info/refs` request). */
+  advertise: boolean;
+  /** Validated GIT_PROTOCOL value, or null for v0. */
+  protocol: string | null;
+  /** `-c key=value` settings for this run only. */
+  config?: Array<[string, string]>;
+  env?: Record<string, string>;
+}
+
+/** Spawns `git upload-pack|receive-pack --stateless-rpc` on a repository; the caller streams its stdio. */
+export function spawnService(options: ServiceProcessOptions): ChildProcessWithoutNullStreams {
+  const args: string[] = [];
+  for (const [key, value] of options.config ?? []) args.push('-c', `${key}=${value}`);
+  args.push(options.service.slice('git-'.length), '--stateless-rpc');
+  if (options.advertise) args.push('--advertise-refs');
+  args.push(options.repoPath);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  delete env.GIT_PROTOCOL;
+  if (options.protocol !== null) env.GIT_PROTOCOL = options.protocol;
+  return spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+}

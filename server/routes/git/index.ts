@@ -1,0 +1,246 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { join } from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { RepoAction } from '../../auth/policy.js';
+import { findRepoRedirect, type RepoRow } from '../../db/repos.js';
+import { ForgeError, notFound, unauthorized } from '../../errors.js';
+import { installHooks } from '../../git/hooks.js';
+import {
+  gitProtocolFrom,
+  isGitService,
+  serviceAnnouncement,
+  spawnService,
+  wantsProtocolV2,
+  type GitService,
+} from '../../git/smart-http.js';
+import { repoPath } from '../../git/store.js';
+import { nameProblem } from '../../lib/names.js';
+import { MaintenanceScheduler } from '../../services/maintenance.js';
+import { checkPush, closePush, findPush, openPush, recordPush, type PushSession } from '../../services/push.js';
+import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
+
+/** Room for the ref commands that precede the pack in a receive-pack request body. */
+const COMMANDS_ALLOWANCE = 1024 * 1024;
+/** How long after a push its repository is repacked, so that a burst of pushes costs one repack. */
+const MAINTENANCE_DELAY_MS = 10_000;
+const HOOK_PATH = '/-/internal/git/pre-receive';
+
+const noCache = {
+  'cache-control': 'no-cache, max-age=0, must-revalidate',
+  expires: 'Fri, 01 Jan 1980 00:00:00 GMT',
+  pragma: 'no-cache',
+};
+
+/**
+ * Git's smart HTTP protocol: clone, fetch and push with plain git. Authentication and permissions
+ * are Fabrique's; the packs are git's own upload-pack / receive-pack, streamed both ways. Errors
+ * answer text/plain, which git prints as `remote: <message>`.
+ */
+const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { config, db } = fastify.forge;
+  const hooksDir = installHooks(join(config.dataDir, 'git-hooks'));
+  const maintenance = new MaintenanceScheduler({
+    delayMs: MAINTENANCE_DELAY_MS,
+    onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
+  });
+  fastify.addHook('onClose', () => maintenance.close());
+
+  // The request body is git's pkt-line stream: handed over untouched, never buffered.
+  for (const service of ['upload-pack', 'receive-pack']) {
+    fastify.addContentTypeParser(`application/x-git-${service}-request`, (_request, payload, done) => done(null, payload));
+  }
+
+  fastify.setErrorHandler((error, request, reply) => {
+    const forge = error instanceof ForgeError ? error : null;
+    const status = forge?.status ?? (typeof (error as { statusCode?: number }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500);
+    if (status >= 500) request.log.error({ err: error }, 'git request failed');
+    if (status === 401) reply.header('www-authenticate', 'Basic realm="Fabrique"');
+    const message = status >= 500 ? 'Internal server error. The incident was logged.' : (error as Error).message;
+    return reply.status(status).type('text/plain; charset=utf-8').headers(noCache).send(`${message}\n`);
+  });
+
+  /**
+   * The repository behind `/{owner}/{repo}[.git]` if the actor may act on it. Anonymous refusals are
+   * a 401 challenge so that git asks for credentials; a signed-in user who may not read it gets 404.
+   */
+  function repositoryFor(request: FastifyRequest, params: RepoParams, action: RepoAction): { repo: RepoRow } | { moved: RepoRow } {
+    const name = params.repo.endsWith('.git') ? params.repo.slice(0, -4) : params.repo;
+    const anonymous = request.actor.kind === 'anonymous';
+    try {
+      if (nameProblem(params.owner) || nameProblem(name)) throw notFound('The repository');
+      const repo = fastify.policy.requireRepo(request.actor, params.owner, name, action);
+      if (action === 'repo:write' && repo.is_archived) {
+        throw new ForgeError('forbidden', `${repo.owner_name}/${repo.name} is archived: it is read-only.`);
+      }
+      return { repo };
+    } catch (err) {
+      if (!(err instanceof ForgeError)) throw err;
+      if (err.kind === 'not_found') {
+        const moved = findRepoRedirect(db, params.owner, name);
+        if (moved && fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: moved })) return { moved };
+      }
+      if (anonymous && (err.kind === 'not_found' || err.kind === 'forbidden')) throw unauthorized('Authentication required.');
+      throw err;
+    }
+  }
+
+  function hookUrl(): string {
+    const address = fastify.server.address();
+    if (address === null || typeof address === 'string') throw new Error('the server has no TCP address for the git hooks');
+    const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${HOOK_PATH}`;
+  }
+
+  interface Run {
+    service: GitService;
+    path: string;
+    advertise: boolean;
+    body?: Readable;
+    session?: PushSession;
+  }
+
+  /** Spawns the git service and streams it: the request body in, stdout out; a client that leaves kills it. */
+  function serve(request: FastifyRequest, reply: FastifyReply, run: Run): FastifyReply {
+    const asked = gitProtocolFrom(request.headers['git-protocol']);
+    // Push has no protocol v2: git itself never asks for it, and receive-pack would answer v0 anyway.
+    const protocol = run.service === 'git-receive-pack' && wantsProtocolV2(asked) ? null : asked;
+    const settings: Array<[string, string]> = [];
+    const env: Record<string, string> = {};
+    if (run.session) {
+      settings.push(['core.hooksPath', hooksDir], ['receive.maxInputSize', String(config.maxPushBytes)]);
+      env.FABRIQUE_HOOK_URL = hookUrl();
+      env.FABRIQUE_PUSH_TOKEN = run.session.token;
+    }
+    const child = spawnService({ service: run.service, repoPath: run.path, advertise: run.advertise, protocol, config: settings, env });
+    const out = new PassThrough();
+    if (run.advertise && !wantsProtocolV2(protocol)) out.write(serviceAnnouncement(run.service));
+    child.stdout.pipe(out, { end: false });
+
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      if (stderr.length < 4096) stderr += text;
+    });
+    child.on('error', (err) => {
+      request.log.error({ err }, 'git could not be started');
+      out.destroy(err);
+    });
+    child.on('close', (code, signal) => {
+      if (code !== 0 && signal === null) request.log.warn({ service: run.service, code, stderr }, 'git service failed');
+      const session = run.session;
+      if (!session) {
+        out.end();
+        return;
+      }
+      // The client's push ends only once the database knows about it.
+      recordPush(db, session, (err) => request.log.error({ err }, 'a push listener failed'))
+        .then((event) => {
+          if (event) maintenance.schedule(session.repoPath);
+        })
+        .catch((err) => request.log.error({ err }, 'recording the push failed'))
+        .finally(() => {
+          closePush(session);
+          out.end();
+        });
+    });
+    reply.raw.on('close', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    });
+
+    if (run.body) feed(request, run, child.stdin);
+    else child.stdin.end();
+
+    const kind = run.advertise ? 'advertisement' : 'result';
+    return reply.headers(noCache).type(`application/x-${run.service}-${kind}`).send(out);
+  }
+
+  /** Streams the (possibly gzip-encoded) request body into git, counting bytes against the push limit. */
+  function feed(request: FastifyRequest, run: Run, stdin: Writable): void {
+    const body = run.body as Readable;
+    let source: Readable = body;
+    if (request.headers['content-encoding'] === 'gzip') {
+      const gunzip = createGunzip();
+      body.on('error', (err) => gunzip.destroy(err));
+      source = body.pipe(gunzip);
+    }
+    const limit = run.session ? config.maxPushBytes + COMMANDS_ALLOWANCE : null;
+    let received = 0;
+    let open = true;
+    const stop = () => {
+      open = false;
+      source.destroy();
+      request.raw.destroy();
+    };
+    stdin.on('error', () => {
+      // git stopped reading (it answered or refused): drain what the client still sends.
+      open = false;
+      source.resume();
+    });
+    source.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (limit !== null && received > limit) {
+        request.log.warn({ received, limit }, 'push larger than FORGE_MAX_PUSH_BYTES cut off');
+        stop();
+        return;
+      }
+      if (open && !stdin.write(chunk)) {
+        source.pause();
+        stdin.once('drain', () => source.resume());
+      }
+    });
+    source.on('end', () => {
+      if (open) stdin.end();
+    });
+    source.on('error', (err) => {
+      request.log.info({ err }, 'git request body failed');
+      stop();
+    });
+  }
+
+  fastify.get(
+    '/:owner/:repo/info/refs',
+    { schema: { hide: true, params: RepoParams, querystring: InfoRefsQuery } },
+    async (request, reply) => {
+      const service = request.query.service;
+      if (!isGitService(service)) throw new ForgeError('forbidden', 'Only git smart HTTP is served here (service=git-upload-pack or git-receive-pack).');
+      const push = service === 'git-receive-pack';
+      const found = repositoryFor(request, request.params, push ? 'repo:write' : 'repo:read');
+      if ('moved' in found) {
+        const suffix = request.params.repo.endsWith('.git') ? '.git' : '';
+        return reply.redirect(`/${found.moved.owner_name}/${found.moved.name}${suffix}/info/refs?service=${service}`, 301);
+      }
+      const path = repoPath(config.reposDir, found.repo.owner_name, found.repo.name);
+      return serve(request, reply, { service, path, advertise: true });
+    },
+  );
+
+  for (const service of ['git-upload-pack', 'git-receive-pack'] as const) {
+    fastify.post(`/:owner/:repo/${service}`, { schema: { hide: true, params: RepoParams } }, async (request, reply) => {
+      const push = service === 'git-receive-pack';
+      const found = repositoryFor(request, request.params, push ? 'repo:write' : 'repo:read');
+      if ('moved' in found) throw notFound('The repository');
+      const { repo } = found;
+      if (push && Number(request.headers['content-length'] ?? 0) > config.maxPushBytes + COMMANDS_ALLOWANCE) {
+        throw new ForgeError('payload_too_large', `This push is larger than the limit of ${config.maxPushBytes} bytes.`);
+      }
+      const path = repoPath(config.reposDir, repo.owner_name, repo.name);
+      const actor = request.actor;
+      const session = push && actor.kind === 'user' ? openPush(repo, path, { id: actor.user.id, username: actor.user.username }) : undefined;
+      return serve(request, reply, { service, path, advertise: false, body: request.body as Readable, session });
+    });
+  }
+
+  // Asked by the pre-receive hook of a receive-pack this server spawned, from this machine, with its push's token.
+  fastify.post(HOOK_PATH, { schema: { hide: true, body: HookBody, response: { 200: HookAnswer } } }, async (request) => {
+    const { remoteAddress, localAddress } = request.socket;
+    const token = request.headers['x-fabrique-push-token'];
+    const session = typeof token === 'string' && remoteAddress === localAddress ? findPush(token) : undefined;
+    if (!session) throw notFound();
+    const { updates, ...quarantine } = request.body;
+    return checkPush(db, session, updates, quarantine);
+  });
+};
+
+export default gitRoutes;

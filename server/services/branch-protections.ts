@@ -1,0 +1,113 @@
+import type { Db } from '../db/index.js';
+import {
+  deleteBranchProtection,
+  findBranchProtection,
+  insertBranchProtection,
+  listBranchProtections,
+  updateBranchProtection,
+  type BranchProtectionFields,
+  type BranchProtectionRow,
+} from '../db/branch-protections.js';
+import { findUserByName } from '../db/users.js';
+import { conflict, invalid, notFound } from '../errors.js';
+
+/** A rule as the API and the push checks see it. */
+export interface BranchProtection extends BranchProtectionFields {
+  id: number;
+  ruleName: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Gitea's defaults for a new rule: direct pushes and force pushes off, no approvals needed. */
+export const PROTECTION_DEFAULTS: BranchProtectionFields = {
+  enable_push: false,
+  enable_push_whitelist: false,
+  push_whitelist_usernames: [],
+  enable_force_push: false,
+  enable_force_push_allowlist: false,
+  force_push_allowlist_usernames: [],
+  required_approvals: 0,
+  block_on_rejected_reviews: false,
+};
+
+function fromRow(row: BranchProtectionRow): BranchProtection {
+  return {
+    id: row.id,
+    ruleName: row.rule_name,
+    enable_push: row.enable_push === 1,
+    enable_push_whitelist: row.enable_push_whitelist === 1,
+    push_whitelist_usernames: JSON.parse(row.push_whitelist_usernames) as string[],
+    enable_force_push: row.enable_force_push === 1,
+    enable_force_push_allowlist: row.enable_force_push_allowlist === 1,
+    force_push_allowlist_usernames: JSON.parse(row.force_push_allowlist_usernames) as string[],
+    required_approvals: row.required_approvals,
+    block_on_rejected_reviews: row.block_on_rejected_reviews === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A rule name as a pattern: `*` matches within one path segment, `**` across segments (Gitea's globs). */
+function ruleMatches(ruleName: string, branch: string): boolean {
+  if (!ruleName.includes('*')) return ruleName === branch;
+  const source = ruleName
+    .split('**')
+    .map((part) => part.split('*').map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(branch);
+}
+
+/** The rule protecting a branch: an exact name wins over a pattern; among patterns, the oldest. */
+export function protectionFor(db: Db, repoId: number, branch: string): BranchProtection | null {
+  const rows = listBranchProtections(db, repoId);
+  const row = rows.find((r) => r.rule_name === branch) ?? rows.find((r) => ruleMatches(r.rule_name, branch));
+  return row ? fromRow(row) : null;
+}
+
+export function listProtections(db: Db, repoId: number): BranchProtection[] {
+  return listBranchProtections(db, repoId).map(fromRow);
+}
+
+export function getProtection(db: Db, repoId: number, ruleName: string): BranchProtection {
+  const row = findBranchProtection(db, repoId, ruleName);
+  if (!row) throw notFound('The branch protection');
+  return fromRow(row);
+}
+
+const RULE_NAME = /^[A-Za-z0-9._\/*-]{1,255}$/;
+
+function checkFields(db: Db, fields: BranchProtectionFields): BranchProtectionFields {
+  const unknown = [...fields.push_whitelist_usernames, ...fields.force_push_allowlist_usernames].filter((name) => {
+    const user = findUserByName(db, name);
+    return !user || user.type !== 'user';
+  });
+  if (unknown.length > 0) throw invalid(`No such user: ${unknown.join(', ')}.`, { field: 'push_whitelist_usernames' });
+  const dedupe = (names: string[]) => [...new Set(names)];
+  return {
+    ...fields,
+    push_whitelist_usernames: dedupe(fields.push_whitelist_usernames),
+    force_push_allowlist_usernames: dedupe(fields.force_push_allowlist_usernames),
+  };
+}
+
+/** Creates a rule; the name is a branch name or a glob. */
+export function createProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): BranchProtection {
+  if (!RULE_NAME.test(ruleName) || ruleName.includes('..')) throw invalid(`"${ruleName}" is not a branch name or pattern.`, { field: 'rule_name' });
+  if (findBranchProtection(db, repoId, ruleName)) throw conflict(`Branch protection for "${ruleName}" already exists.`);
+  return fromRow(insertBranchProtection(db, repoId, ruleName, checkFields(db, { ...PROTECTION_DEFAULTS, ...fields })));
+}
+
+/** Changes the given fields of a rule, keeping the others. */
+export function editProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): BranchProtection {
+  const current = getProtection(db, repoId, ruleName);
+  const merged: BranchProtectionFields = { ...PROTECTION_DEFAULTS };
+  for (const key of Object.keys(PROTECTION_DEFAULTS) as Array<keyof BranchProtectionFields>) {
+    (merged as unknown as Record<string, unknown>)[key] = fields[key] ?? current[key];
+  }
+  return fromRow(updateBranchProtection(db, current.id, checkFields(db, merged)));
+}
+
+export function removeProtection(db: Db, repoId: number, ruleName: string): void {
+  deleteBranchProtection(db, getProtection(db, repoId, ruleName).id);
+}

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { resolve, sep } from 'node:path';
+import type { Db } from '../db/index.js';
+import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
+import { insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
+import { git, GitCommandError } from '../git/exec.js';
+import { protectionFor } from './branch-protections.js';
+
+export const ZERO_ID = '0000000000000000000000000000000000000000';
+const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+/** Who pushes, as the hooks and the activity record need it. */
+export interface Pusher {
+  id: number;
+  username: string;
+}
+
+/** One receive-pack run: known to the server from spawn to exit, found by its random token. */
+export interface PushSession {
+  token: string;
+  repoId: number;
+  repoPath: string;
+  pusher: Pusher;
+  /** The ref updates git proposed to the pre-receive hook (and the checks accepted). */
+  accepted: RefUpdate[];
+}
+
+/** What listeners (pull requests, caches) learn after a push moved refs. */
+export interface PushedEvent {
+  repo: RepoRow;
+  repoPath: string;
+  pusher: Pusher;
+  updates: RefUpdate[];
+}
+
+type PushedListener = (event: PushedEvent) => void | Promise<void>;
+
+const sessions = new Map<string, PushSession>();
+const pushedListeners = new Set<PushedListener>();
+
+/** Registers work to do after every push that moved refs; returns a function that unregisters it. */
+export function onPushed(listener: PushedListener): () => void {
+  pushedListeners.add(listener);
+  return () => pushedListeners.delete(listener);
+}
+
+/** Opens a push session before receive-pack is spawned; its token goes into git's environment. */
+export function openPush(repo: RepoRow, repoPath: string, pusher: Pusher): PushSession {
+  const session: PushSession = { token: randomBytes(32).toString('base64url'), repoId: repo.id, repoPath, pusher, accepted: [] };
+  sessions.set(session.token, session);
+  return session;
+}
+
+export function findPush(token: string): PushSession | undefined {
+  return sessions.get(token);
+}
+
+export function closePush(session: PushSession): void {
+  sessions.delete(session.token);
+}
+
+/** The object directories of a quarantined push, as receive-pack passes them to its hooks. */
+export interface Quarantine {
+  objectDirectory: string | null;
+  alternateObjectDirectories: string | null;
+  quarantinePath: string | null;
+}
+
+/** Git's environment that makes the quarantined objects visible, if every path stays inside the repository. */
+function quarantineEnv(repoPath: string, q: Quarantine): Record<string, string> | null {
+  const inside = (p: string) => resolve(repoPath, p).startsWith(resolve(repoPath) + sep);
+  const env: Record<string, string> = {};
+  if (q.objectDirectory) {
+    if (!inside(q.objectDirectory)) return null;
+    env.GIT_OBJECT_DIRECTORY = q.objectDirectory;
+  }
+  if (q.alternateObjectDirectories) {
+    if (!q.alternateObjectDirectories.split(':').every(inside)) return null;
+    env.GIT_ALTERNATE_OBJECT_DIRECTORIES = q.alternateObjectDirectories;
+  }
+  if (q.quarantinePath) {
+    if (!inside(q.quarantinePath)) return null;
+    env.GIT_QUARANTINE_PATH = q.quarantinePath;
+  }
+  return env;
+}
+
+async function isAncestor(repoPath: string, env: Record<string, string>, oldId: string, newId: string): Promise<boolean> {
+  try {
+    await git(['merge-base', '--is-ancestor', oldId, newId], { cwd: repoPath, env });
+    return true;
+  } catch (err) {
+    if (err instanceof GitCommandError && err.code === 1) return false;
+    throw err;
+  }
+}
+
+/** Why a ref update is refused, or null when it may go ahead. */
+async function refusal(db: Db, repo: RepoRow, session: PushSession, env: Record<string, string>, u: RefUpdate): Promise<string | null> {
+  if (!u.ref.startsWith('refs/heads/')) return null;
+  const branch = u.ref.slice('refs/heads/'.length);
+  const deleting = u.newId === ZERO_ID;
+  if (deleting && branch === repo.default_branch) return `the default branch "${branch}" cannot be deleted.`;
+  const rule = protectionFor(db, repo.id, branch);
+  if (!rule) return null;
+  if (deleting) return `the branch "${branch}" is protected and cannot be deleted.`;
+  const username = session.pusher.username.toLowerCase();
+  const listed = (names: string[]) => names.some((n) => n.toLowerCase() === username);
+  if (!rule.enable_push) return `the branch "${branch}" is protected: changes go through a pull request.`;
+  if (rule.enable_push_whitelist && !listed(rule.push_whitelist_usernames)) {
+    return `the branch "${branch}" is protected and you are not allowed to push to it.`;
+  }
+  if (u.oldId === ZERO_ID || (await isAncestor(session.repoPath, env, u.oldId, u.newId))) return null;
+  if (!rule.enable_force_push) return `the branch "${branch}" is protected: force-pushing (rewriting its history) is not allowed.`;
+  if (rule.enable_force_push_allowlist && !listed(rule.force_push_allowlist_usernames)) {
+    return `the branch "${branch}" is protected and you are not allowed to force-push to it.`;
+  }
+  return null;
+}
+
+/**
+ * The pre-receive check, run while the pushed objects are quarantined: refuses the whole push
+ * (git then stores nothing) if the repository is archived or any ref breaks a branch protection.
+ */
+export async function checkPush(
+  db: Db,
+  session: PushSession,
+  updates: RefUpdate[],
+  quarantine: Quarantine,
+): Promise<{ ok: boolean; messages: string[] }> {
+  const repo = findRepoById(db, session.repoId);
+  if (!repo) return { ok: false, messages: ['Fabrique: this repository no longer exists.'] };
+  if (repo.is_archived) return { ok: false, messages: [`Fabrique: ${repo.owner_name}/${repo.name} is archived: it is read-only.`] };
+  const env = quarantineEnv(session.repoPath, quarantine);
+  if (!env) return { ok: false, messages: ['Fabrique: the push could not be checked.'] };
+  const messages: string[] = [];
+  for (const u of updates) {
+    if (!OBJECT_ID.test(u.oldId) || !OBJECT_ID.test(u.newId) || !u.ref.startsWith('refs/')) {
+      messages.push(`Fabrique: refused ${u.ref}: malformed update.`);
+      continue;
+    }
+    const reason = await refusal(db, repo, session, env, u);
+    if (reason) messages.push(`Fabrique: refused ${u.ref}: ${reason}`);
+  }
+  if (messages.length === 0) session.accepted = updates;
+  return { ok: messages.length === 0, messages };
+}
+
+/** Which of the accepted updates really happened (receive-pack may fail some refs, e.g. a lost race). */
+async function movedRefs(repoPath: string, accepted: RefUpdate[]): Promise<RefUpdate[]> {
+  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...accepted.map((u) => u.ref)], { cwd: repoPath });
+  const now = new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(41), line.slice(0, 40)] as const),
+  );
+  return accepted.filter((u) => (u.newId === ZERO_ID ? !now.has(u.ref) : now.get(u.ref) === u.newId));
+}
+
+async function sizeKb(repoPath: string): Promise<number> {
+  const { stdout } = await git(['count-objects', '-v'], { cwd: repoPath });
+  let total = 0;
+  for (const line of stdout.split('\n')) {
+    const [key, value] = line.split(': ');
+    if (key === 'size' || key === 'size-pack') total += Number(value);
+  }
+  return total;
+}
+
+/** On the first push: the configured default branch if pushed, else main, else master, else the first branch. */
+function firstDefaultBranch(current: string, branches: string[]): string | undefined {
+  return [current, 'main', 'master'].find((b) => branches.includes(b)) ?? branches[0];
+}
+
+/**
+ * After receive-pack exits: records the refs that moved, the repository's size and emptiness, the
+ * default branch on a first push (pointing HEAD at it), then tells the listeners.
+ */
+export async function recordPush(
+  db: Db,
+  session: PushSession,
+  onListenerError: (err: unknown) => void,
+): Promise<PushedEvent | null> {
+  if (session.accepted.length === 0) return null;
+  const updates = await movedRefs(session.repoPath, session.accepted);
+  const repo = findRepoById(db, session.repoId);
+  if (updates.length === 0 || !repo) return null;
+  const { stdout: heads } = await git(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/heads/'], { cwd: session.repoPath });
+  const isEmpty = heads.trim() === '';
+  let defaultBranch: string | undefined;
+  if (repo.is_empty && !isEmpty) {
+    const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
+    defaultBranch = firstDefaultBranch(repo.default_branch, created);
+    if (defaultBranch) await git(['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`], { cwd: session.repoPath });
+  }
+  const size = await sizeKb(session.repoPath);
+  db.transaction(() => {
+    insertRefUpdates(db, repo.id, session.pusher.id, updates);
+    touchRepo(db, repo.id, { sizeKb: size, isEmpty, defaultBranch });
+  })();
+  const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
+  for (const listener of pushedListeners) {
+    try {
+      await listener(event);
+    } catch (err) {
+      onListenerError(err);
+    }
+  }
+  return event;
+}
