@@ -20,7 +20,6 @@ import oidcRoutes from './routes/auth/oidc.js';
 import healthRoutes from './routes/api/health/index.js';
 import setupRoutes from './routes/api/setup/index.js';
 import gitRoutes from './routes/git/index.js';
-import gitRoutes from './routes/git/index.js';
 import webRoutes from './routes/web/index.js';
 
 export interface AppOptions {
@@ -87,7 +86,6 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(adminRoutes, { prefix: '/api/v1' });
   await fastify.register(authRoutes);
   await fastify.register(oidcRoutes);
-  await fastify.register(gitRoutes);
   await fastify.register(gitRoutes);
   await fastify.register(webRoutes);
 }
