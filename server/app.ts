@@ -19,6 +19,7 @@ import authRoutes from './routes/auth/index.js';
 import oidcRoutes from './routes/auth/oidc.js';
 import healthRoutes from './routes/api/health/index.js';
 import setupRoutes from './routes/api/setup/index.js';
+import branchProtectionRoutes from './routes/api/branch_protections/index.js';
 import gitRoutes from './routes/git/index.js';
 import webRoutes from './routes/web/index.js';
 
@@ -86,6 +87,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(adminRoutes, { prefix: '/api/v1' });
   await fastify.register(authRoutes);
   await fastify.register(oidcRoutes);
+  await fastify.register(branchProtectionRoutes, { prefix: '/api/v1' });
   await fastify.register(gitRoutes);
   await fastify.register(webRoutes);
 }
