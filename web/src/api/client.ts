@@ -26,10 +26,18 @@ interface ErrorBody {
   field?: unknown;
 }
 
+let csrfToken: string | null = null;
+
+/** Remembers the session's CSRF token (from sign-in or `GET /api/v1/auth/session`); every change sends it. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
 /** Calls the forge's API at `path` (e.g. `/api/v1/setup`) and returns its JSON; throws an ApiError on any failure. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken !== null && (options.method ?? 'GET') !== 'GET') headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
