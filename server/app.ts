@@ -21,6 +21,10 @@ import healthRoutes from './routes/api/health/index.js';
 import setupRoutes from './routes/api/setup/index.js';
 import branchProtectionRoutes from './routes/api/branch_protections/index.js';
 import gitRoutes from './routes/git/index.js';
+import repoRoutes from './routes/api/repos/index.js';
+import userRepoRoutes from './routes/api/user-repos/index.js';
+import orgRoutes from './routes/api/orgs/index.js';
+import teamRoutes from './routes/api/teams/index.js';
 import webRoutes from './routes/web/index.js';
 
 export interface AppOptions {
@@ -89,6 +93,10 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(oidcRoutes);
   await fastify.register(branchProtectionRoutes, { prefix: '/api/v1' });
   await fastify.register(gitRoutes);
+  await fastify.register(repoRoutes, { prefix: '/api/v1' });
+  await fastify.register(userRepoRoutes, { prefix: '/api/v1' });
+  await fastify.register(orgRoutes, { prefix: '/api/v1' });
+  await fastify.register(teamRoutes, { prefix: '/api/v1' });
   await fastify.register(webRoutes);
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { UserRow } from '../db/users.js';
-import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow } from '../db/repos.js';
-import { forbidden, notFound } from '../errors.js';
+import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
+import { forbidden, notFound, unauthorized } from '../errors.js';
 
 /** Token scopes, Gitea's names. A session or a password carries every scope (null). */
 export const SCOPES = [
@@ -29,8 +29,8 @@ const ACCESS_ORDER: Access[] = ['none', 'read', 'write', 'admin'];
 
 export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin';
 export type OrgAction = 'org:read' | 'org:member' | 'org:create-repo' | 'org:admin';
-export type UserAction = 'user:read' | 'user:write';
-export type SiteAction = 'site:admin';
+export type UserAction = 'user:read' | 'user:write' | 'user:create-repo';
+export type SiteAction = 'site:admin' | 'site:create-org';
 
 export type Resource =
   | { type: 'repo'; repo: RepoRow }
@@ -62,7 +62,12 @@ export class Policy {
   /** The access an actor has to a repository, before token scopes. */
   repoAccess(actor: Actor, repo: RepoRow): Access {
     const user = activeUser(actor);
-    const publicAccess: Access = repo.is_private ? 'none' : 'read';
+    // A public repository is readable by those who may see its owner: a private organisation
+    // shows it to its members only, a limited one to signed-in users.
+    const ownerVisible =
+      repo.owner_visibility === 'public' ||
+      (user !== null && (repo.owner_visibility === 'limited' || (repo.owner_type === 'org' && isOrgMember(this.db, repo.owner_id, user.id))));
+    const publicAccess: Access = !repo.is_private && ownerVisible ? 'read' : 'none';
     if (!user) return publicAccess;
     if (user.is_admin || user.id === repo.owner_id) return 'admin';
     if (repo.owner_type === 'org' && isOrgOwner(this.db, repo.owner_id, user.id)) return 'admin';
@@ -78,6 +83,8 @@ export class Policy {
         const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:write' ? 'write' : 'admin';
         const access = this.repoAccess(actor, resource.repo);
         if (ACCESS_ORDER.indexOf(access) < ACCESS_ORDER.indexOf(needed)) return false;
+        // An archived repository is read-only for everyone; its administrators may still unarchive it.
+        if (action === 'repo:write' && resource.repo.is_archived) return false;
         // Anyone may read a public repository, whatever the token's scopes.
         if (needed === 'read' && !resource.repo.is_private) return true;
         return tokenAllows(actor, 'repository', needed === 'read' ? 'read' : 'write');
@@ -108,12 +115,36 @@ export class Policy {
       }
       case 'user': {
         if (action === 'user:read') return resource.user.visibility === 'public' || user !== null;
-        if (!user || !tokenAllows(actor, 'user', 'write')) return false;
+        // Creating a repository under an account is a repository write, as Gitea scopes it.
+        if (!user || !tokenAllows(actor, action === 'user:create-repo' ? 'repository' : 'user', 'write')) return false;
         return user.is_admin === 1 || user.id === resource.user.id;
       }
       case 'site':
+        if (action === 'site:create-org') return user !== null && tokenAllows(actor, 'organization', 'write');
         return user !== null && user.is_admin === 1 && tokenAllows(actor, 'admin', 'write');
     }
+  }
+
+  /** The most an actor may do with a repository once token scopes and archiving are applied. */
+  effectiveAccess(actor: Actor, repo: RepoRow): Access {
+    const resource = { type: 'repo', repo } as const;
+    if (this.can(actor, 'repo:admin', resource)) return 'admin';
+    if (this.can(actor, 'repo:write', resource)) return 'write';
+    return this.can(actor, 'repo:read', resource) ? 'read' : 'none';
+  }
+
+  /** The signed-in, unsuspended account behind the actor; a 401 for anyone else. */
+  signedIn(actor: Actor): UserRow {
+    const user = activeUser(actor);
+    if (!user) throw unauthorized();
+    return user;
+  }
+
+  /** Who the actor is for repository listings and search: the SQL twin of repoAccess and the token's scopes. */
+  listingViewer(actor: Actor): RepoViewer {
+    const user = activeUser(actor);
+    if (!user) return { userId: null, isAdmin: false, privateAllowed: false };
+    return { userId: user.id, isAdmin: user.is_admin === 1, privateAllowed: tokenAllows(actor, 'repository', 'read') };
   }
 
   /**
@@ -124,6 +155,7 @@ export class Policy {
     const repo = findRepo(this.db, owner, name);
     if (!repo || !this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
     if (action !== 'repo:read' && !this.can(actor, action, { type: 'repo', repo })) {
+      if (action === 'repo:write' && repo.is_archived) throw forbidden(`The repository ${repo.owner_name}/${repo.name} is archived: it is read-only.`);
       throw forbidden(`You need ${action === 'repo:write' ? 'write' : 'admin'} access to ${repo.owner_name}/${repo.name}.`);
     }
     return repo;

@@ -6,6 +6,8 @@ export interface RepoRow {
   owner_id: number;
   owner_name: string;
   owner_type: 'user' | 'org';
+  /** The owner's visibility: a private organisation hides even its public repositories from outsiders. */
+  owner_visibility: 'public' | 'limited' | 'private';
   name: string;
   lower_name: string;
   description: string;
@@ -21,7 +23,7 @@ export interface RepoRow {
   updated_at: string;
 }
 
-const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type
+const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility
   FROM repositories r JOIN users u ON u.id = r.owner_id`;
 
 export function findRepo(db: Db, owner: string, name: string): RepoRow | undefined {
@@ -132,4 +134,114 @@ export function isOrgOwner(db: Db, orgId: number, userId: number): boolean {
       )
       .get(orgId, userId) !== undefined
   );
+}
+
+/** Who is listing: the SQL twin of Policy.repoAccess, for listings and search. */
+export interface RepoViewer {
+  userId: number | null;
+  isAdmin: boolean;
+  /** False for a token without a repository scope: it sees public repositories only. */
+  privateAllowed: boolean;
+}
+
+/** Grants that give a viewer access whatever the repository's visibility (mirrors Policy.repoAccess). */
+const GRANTED = `(@viewerAdmin = 1 OR r.owner_id = @viewerId
+  OR EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = r.id AND c.user_id = @viewerId)
+  OR EXISTS (SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id AND m.user_id = @viewerId
+              WHERE t.org_id = r.owner_id AND (t.includes_all_repositories = 1 OR t.permission = 'owner'
+                OR EXISTS (SELECT 1 FROM team_repositories tr WHERE tr.team_id = t.id AND tr.repo_id = r.id))))`;
+
+/** A public repository is readable when its owner is visible to the viewer. */
+const READABLE = `((r.is_private = 0 AND (u.visibility = 'public'
+    OR (u.visibility = 'limited' AND @viewerId IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = r.owner_id AND m.user_id = @viewerId)
+    OR ${GRANTED}))
+  OR (@privateAllowed = 1 AND ${GRANTED}))`;
+
+export interface RepoListFilter {
+  viewer: RepoViewer;
+  ownerId?: number;
+  /** Only repositories this user owns or was granted (GET /user/repos). */
+  accessibleTo?: number;
+  q?: string;
+  isPrivate?: boolean;
+  sort?: 'alpha' | 'created' | 'updated' | 'size' | 'id';
+  order?: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const SORT_COLUMN = { alpha: 'r.lower_name', created: 'r.created_at', updated: 'r.updated_at', size: 'r.size_kb', id: 'r.id' } as const;
+
+/** Repositories the viewer may read, filtered and paged, with the total before paging. */
+export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; total: number } {
+  const where = [READABLE];
+  if (filter.ownerId !== undefined) where.push('r.owner_id = @ownerId');
+  if (filter.accessibleTo !== undefined) {
+    where.push(GRANTED.replaceAll('@viewerId', '@accessibleTo').replace('@viewerAdmin = 1 OR ', ''));
+  }
+  if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
+  if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
+  const params = {
+    viewerId: filter.viewer.userId,
+    viewerAdmin: filter.viewer.isAdmin ? 1 : 0,
+    privateAllowed: filter.viewer.privateAllowed ? 1 : 0,
+    ownerId: filter.ownerId ?? null,
+    accessibleTo: filter.accessibleTo ?? null,
+    q: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    isPrivate: filter.isPrivate === undefined ? null : filter.isPrivate ? 1 : 0,
+  };
+  const condition = where.join(' AND ');
+  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
+  const column = SORT_COLUMN[filter.sort ?? 'alpha'];
+  const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(`${SELECT} WHERE ${condition} ORDER BY ${column} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit, offset: filter.offset }) as RepoRow[];
+  return { rows, total };
+}
+
+export interface RepoChanges {
+  description?: string;
+  website?: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  defaultBranch?: string;
+}
+
+/** Updates a repository's settings; absent fields keep their value. */
+export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
+  db.prepare(
+    `UPDATE repositories SET
+       description = coalesce(@description, description),
+       website = coalesce(@website, website),
+       is_private = coalesce(@isPrivate, is_private),
+       is_archived = coalesce(@isArchived, is_archived),
+       default_branch = coalesce(@defaultBranch, default_branch),
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE id = @id`,
+  ).run({
+    id,
+    description: changes.description ?? null,
+    website: changes.website ?? null,
+    isPrivate: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
+    isArchived: changes.isArchived === undefined ? null : changes.isArchived ? 1 : 0,
+    defaultBranch: changes.defaultBranch ?? null,
+  });
+}
+
+/** Renames a repository row and leaves a redirect from the old name; a redirect squatting the new name goes. */
+export function renameRepoRow(db: Db, repo: RepoRow, newName: string): void {
+  const ownerLower = repo.owner_name.toLowerCase();
+  db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(ownerLower, newName.toLowerCase());
+  db.prepare(
+    "UPDATE repositories SET name = ?, lower_name = lower(?), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+  ).run(newName, newName, repo.id);
+  if (repo.lower_name !== newName.toLowerCase()) {
+    db.prepare('INSERT OR REPLACE INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(
+      ownerLower,
+      repo.lower_name,
+      repo.id,
+    );
+  }
 }

@@ -1,10 +1,16 @@
-import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Db } from '../db/index.js';
-import { findRepo, insertRepo, type RepoRow } from '../db/repos.js';
+import { deleteRepoRow, findRepo, findRepoById, insertRepo, renameRepoRow, updateRepoRow, type RepoChanges, type RepoRow } from '../db/repos.js';
+import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } from '../db/collaborators.js';
 import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
-import { nameProblem } from '../lib/names.js';
-import { conflict, invalid } from '../errors.js';
+import { branchExists, setHeadBranch, writeInitialCommit, type InitialFile } from '../git/setup.js';
+import { nameProblem, pathUnder } from '../lib/names.js';
+import type { Actor } from '../auth/policy.js';
+import { recordAudit } from './audit.js';
+import { conflict, invalid, notFound } from '../errors.js';
 
 export interface CreateRepoInput {
   owner: UserRow;
@@ -17,7 +23,7 @@ export interface CreateRepoInput {
   prepare?: (tmpPath: string, defaultBranch: string) => Promise<boolean>;
 }
 
-const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._\/-]{1,200}$/;
+const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._/-]{1,200}$/;
 
 /** Whether a branch name is one git and Fabrique accept. */
 export function branchNameProblem(name: string): string | null {
@@ -65,4 +71,152 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
     }
     throw err;
   }
+}
+
+/** Licences a French administration may choose for its source code and data (CRPA art. D323-2-1), SPDX ids. */
+export const FRENCH_LICENCES = [
+  'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', 'CECILL-B', 'MIT',
+  'CECILL-2.1', 'CECILL-C', 'GPL-3.0-or-later', 'LGPL-3.0-or-later', 'AGPL-3.0-or-later', 'MPL-2.0', 'EPL-2.0', 'EUPL-1.2',
+  'etalab-2.0', 'ODbL-1.0',
+] as const;
+
+/** Who did something and from where, for the audit trail. */
+export interface AuditContext {
+  actor: Actor;
+  ip: string | null;
+}
+
+const licenceTexts = createRequire(import.meta.url)('spdx-license-list/full') as Record<string, { licenseText: string }>;
+
+/** The text of a licence of the French list, with the year and holder filled in where the text asks. */
+export function licenceText(id: string, holder: string): string {
+  const entry = licenceTexts[id];
+  if (!entry || !(FRENCH_LICENCES as readonly string[]).includes(id)) throw invalid(`The licence "${id}" is not one of: ${FRENCH_LICENCES.join(', ')}.`, { field: 'license' });
+  const year = String(new Date().getUTCFullYear());
+  return entry.licenseText.replace(/<year>/g, year).replace(/<(copyright holders?|owner|name of author)>/g, holder);
+}
+
+export interface AutoInitInput {
+  owner: UserRow;
+  author: UserRow;
+  name: string;
+  description?: string;
+  license?: string;
+  readme?: string;
+}
+
+/** A `prepare` step for createRepository that writes a first commit: README.md and, if chosen, LICENSE. */
+export function autoInitPrepare(input: AutoInitInput): (tmpPath: string, defaultBranch: string) => Promise<boolean> {
+  if (input.readme && input.readme !== 'Default') throw invalid(`The README template "${input.readme}" does not exist; use "Default".`, { field: 'readme' });
+  const holder = input.owner.full_name || input.owner.username;
+  const files: InitialFile[] = [{ path: 'README.md', content: `# ${input.name}\n\n${input.description ? `${input.description}\n` : ''}` }];
+  if (input.license) files.push({ path: 'LICENSE', content: licenceText(input.license, holder) });
+  return async (tmpPath, defaultBranch) => {
+    await writeInitialCommit({
+      gitdir: tmpPath,
+      branch: defaultBranch,
+      files,
+      author: { name: input.author.full_name || input.author.username, email: input.author.email ?? `${input.author.lower_name}@noreply.invalid` },
+      message: 'Initial commit\n',
+    });
+    return true;
+  };
+}
+
+export interface RepoUpdate extends RepoChanges {
+  name?: string;
+}
+
+/**
+ * Changes a repository's settings. A rename moves the directory and leaves a redirect; a new default
+ * branch must exist unless the repository is empty, and HEAD follows it. Disk moves happen inside the
+ * transaction, so a failed move rolls the row back.
+ */
+export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, update: RepoUpdate, context: AuditContext): Promise<RepoRow> {
+  const path = repoPath(reposDir, repo.owner_name, repo.name);
+  if (update.description !== undefined && update.description.length > 2048) {
+    throw invalid('The description must be at most 2048 characters long.', { field: 'description' });
+  }
+  if (update.website !== undefined && update.website !== '' && !/^https?:\/\/\S+$/.test(update.website)) {
+    throw invalid('The website must be an http:// or https:// address.', { field: 'website' });
+  }
+  const newName = update.name !== undefined && update.name !== repo.name ? update.name : undefined;
+  let newPath = path;
+  if (newName !== undefined) {
+    const problem = nameProblem(newName);
+    if (problem) throw invalid(`The repository name ${problem}.`, { field: 'name' });
+    const existing = findRepo(db, repo.owner_name, newName);
+    if (existing && existing.id !== repo.id) throw conflict(`The repository ${repo.owner_name}/${newName} already exists.`, { field: 'name' });
+    newPath = repoPath(reposDir, repo.owner_name, newName);
+    if (newPath !== path && existsSync(newPath)) throw conflict(`A repository folder for ${repo.owner_name}/${newName} already exists on disk.`);
+  }
+  const branch = update.defaultBranch !== undefined && update.defaultBranch !== repo.default_branch ? update.defaultBranch : undefined;
+  if (branch !== undefined) {
+    const problem = branchNameProblem(branch);
+    if (problem) throw invalid(`The default branch: ${problem}.`, { field: 'default_branch' });
+    if (!repo.is_empty && !(await branchExists(path, branch))) {
+      throw invalid(`The branch "${branch}" does not exist in ${repo.owner_name}/${repo.name}.`, { field: 'default_branch' });
+    }
+    await setHeadBranch(path, branch);
+  }
+  const target = `repo:${repo.owner_name}/${repo.name}`;
+  try {
+    db.transaction(() => {
+      updateRepoRow(db, repo.id, { ...update, defaultBranch: branch });
+      if (update.isPrivate !== undefined && update.isPrivate !== (repo.is_private === 1)) {
+        recordAudit(db, { ...context, action: 'repo.visibility', target, data: { private: update.isPrivate } });
+      }
+      if (update.isArchived !== undefined && update.isArchived !== (repo.is_archived === 1)) {
+        recordAudit(db, { ...context, action: update.isArchived ? 'repo.archive' : 'repo.unarchive', target });
+      }
+      if (newName !== undefined) {
+        renameRepoRow(db, repo, newName);
+        recordAudit(db, { ...context, action: 'repo.rename', target, data: { from: repo.name, to: newName } });
+        if (newPath !== path) renameSync(path, newPath);
+      }
+    })();
+  } catch (err) {
+    // The row is rolled back; HEAD goes back to the branch the row still names.
+    if (branch !== undefined) await setHeadBranch(path, repo.default_branch).catch(() => undefined);
+    throw err;
+  }
+  return findRepoById(db, repo.id) as RepoRow;
+}
+
+/** Deletes a repository: the row goes and the directory is moved aside in one transaction, then removed. */
+export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, context: AuditContext): void {
+  const path = repoPath(reposDir, repo.owner_name, repo.name);
+  const trash = pathUnder(reposDir, '.trash', `${randomUUID()}.git`);
+  mkdirSync(pathUnder(reposDir, '.trash'), { recursive: true });
+  db.transaction(() => {
+    deleteRepoRow(db, repo.id);
+    recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
+    if (existsSync(path)) renameSync(path, trash);
+  })();
+  discardRepo(trash);
+}
+
+/** Adds a collaborator or changes their permission, and records the change. */
+export function setCollaborator(db: Db, repo: RepoRow, user: UserRow, permission: CollaboratorPermission, context: AuditContext): void {
+  if (user.type !== 'user') throw invalid('Only an account can be a collaborator, not an organisation.', { field: 'collaborator' });
+  if (user.id === repo.owner_id) throw invalid('The owner of a repository cannot be added as a collaborator.', { field: 'collaborator' });
+  db.transaction(() => {
+    const previous = upsertCollaborator(db, repo.id, user.id, permission);
+    if (previous !== permission) {
+      recordAudit(db, {
+        ...context,
+        action: previous === null ? 'repo.collaborator.add' : 'repo.collaborator.change',
+        target: `repo:${repo.owner_name}/${repo.name}`,
+        data: { user: user.username, permission, previous },
+      });
+    }
+  })();
+}
+
+/** Removes a collaborator; a 404 when the account was not one. */
+export function removeCollaborator(db: Db, repo: RepoRow, user: UserRow, context: AuditContext): void {
+  db.transaction(() => {
+    if (!deleteCollaborator(db, repo.id, user.id)) throw notFound(`The collaborator ${user.username}`);
+    recordAudit(db, { ...context, action: 'repo.collaborator.remove', target: `repo:${repo.owner_name}/${repo.name}`, data: { user: user.username } });
+  })();
 }

@@ -1,0 +1,64 @@
+import type { Db } from './index.js';
+import type { UserRow } from './users.js';
+
+export interface NewOrg {
+  username: string;
+  fullName: string;
+  description: string;
+  website: string;
+  location: string;
+  visibility: UserRow['visibility'];
+}
+
+/** Inserts an organisation (a users row of type 'org'); a taken name throws SQLITE_CONSTRAINT_UNIQUE. */
+export function insertOrg(db: Db, org: NewOrg): UserRow {
+  return db
+    .prepare(
+      `INSERT INTO users (type, username, lower_name, full_name, description, website, location, visibility)
+       VALUES ('org', @username, lower(@username), @fullName, @description, @website, @location, @visibility) RETURNING *`,
+    )
+    .get(org) as UserRow;
+}
+
+/** Finds an organisation by name (an account of that name is not one). */
+export function findOrgByName(db: Db, name: string): UserRow | undefined {
+  return db.prepare("SELECT * FROM users WHERE lower_name = ? AND type = 'org'").get(name.toLowerCase()) as UserRow | undefined;
+}
+
+/** Organisations the user belongs to through any team. */
+export function listOrgsOfUser(db: Db, userId: number): UserRow[] {
+  return db
+    .prepare(
+      `SELECT * FROM users WHERE type = 'org' AND id IN
+         (SELECT t.org_id FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ?)
+       ORDER BY lower_name`,
+    )
+    .all(userId) as UserRow[];
+}
+
+/** Members of an organisation: accounts in at least one of its teams. */
+export function listOrgMembers(db: Db, orgId: number, limit: number, offset: number): { rows: UserRow[]; total: number } {
+  const members = 'SELECT m.user_id FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ?';
+  const total = db.prepare(`SELECT count(DISTINCT user_id) FROM (${members})`).pluck().get(orgId) as number;
+  const rows = db
+    .prepare(`SELECT * FROM users WHERE id IN (${members}) ORDER BY lower_name LIMIT ? OFFSET ?`)
+    .all(orgId, limit, offset) as UserRow[];
+  return { rows, total };
+}
+
+/** Removes the user from every team of the organisation; returns how many memberships ended. */
+export function removeOrgMember(db: Db, orgId: number, userId: number): number {
+  return db
+    .prepare('DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE org_id = ?)')
+    .run(userId, orgId).changes;
+}
+
+/** How many accounts are in the organisation's owners team(s). */
+export function countOrgOwners(db: Db, orgId: number): number {
+  return db
+    .prepare(
+      "SELECT count(DISTINCT m.user_id) FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND t.permission = 'owner'",
+    )
+    .pluck()
+    .get(orgId) as number;
+}

@@ -1,0 +1,98 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { RepoRow } from '../db/repos.js';
+import type { UserRow } from '../db/users.js';
+import type { Access } from '../auth/policy.js';
+import { UserSummary, presentUser } from './user.js';
+
+/** What the asking actor may do with a repository, as Gitea reports it. */
+export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
+
+/** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
+export const Repository = Type.Object({
+  id: Type.Integer(),
+  owner: UserSummary,
+  name: Type.String(),
+  full_name: Type.String(),
+  description: Type.String(),
+  empty: Type.Boolean(),
+  private: Type.Boolean(),
+  fork: Type.Boolean(),
+  template: Type.Boolean(),
+  parent: Type.Null(),
+  mirror: Type.Boolean(),
+  size: Type.Integer(),
+  language: Type.String(),
+  html_url: Type.String(),
+  url: Type.String(),
+  link: Type.String(),
+  clone_url: Type.String(),
+  ssh_url: Type.String(),
+  original_url: Type.String(),
+  website: Type.String(),
+  stars_count: Type.Integer(),
+  forks_count: Type.Integer(),
+  watchers_count: Type.Integer(),
+  open_issues_count: Type.Integer(),
+  open_pr_counter: Type.Integer(),
+  release_counter: Type.Integer(),
+  default_branch: Type.String(),
+  archived: Type.Boolean(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  permissions: RepoPermissions,
+  has_issues: Type.Boolean(),
+  has_wiki: Type.Boolean(),
+  has_pull_requests: Type.Boolean(),
+  internal: Type.Boolean(),
+  object_format_name: Type.String(),
+});
+export type Repository = Static<typeof Repository>;
+
+/** Counts that other parts of the forge (forks, pull requests) know; zero until they fill them. */
+export interface RepoCounts {
+  forks?: number;
+  openPulls?: number;
+}
+
+/** A repository as Gitea shows it, with the permissions of the actor who asked. */
+export function presentRepository(repo: RepoRow, owner: UserRow, access: Access, baseUrl: string, counts: RepoCounts = {}): Repository {
+  const fullName = `${repo.owner_name}/${repo.name}`;
+  return {
+    id: repo.id,
+    owner: presentUser(owner, baseUrl),
+    name: repo.name,
+    full_name: fullName,
+    description: repo.description,
+    empty: repo.is_empty === 1,
+    private: repo.is_private === 1,
+    fork: repo.fork_id !== null,
+    template: false,
+    parent: null,
+    mirror: repo.is_mirror === 1,
+    size: repo.size_kb,
+    language: '',
+    html_url: `${baseUrl}/${fullName}`,
+    url: `${baseUrl}/api/v1/repos/${fullName}`,
+    link: '',
+    clone_url: `${baseUrl}/${fullName}.git`,
+    ssh_url: '',
+    original_url: '',
+    website: repo.website,
+    stars_count: 0,
+    forks_count: counts.forks ?? 0,
+    watchers_count: 0,
+    open_issues_count: 0,
+    open_pr_counter: counts.openPulls ?? 0,
+    release_counter: 0,
+    default_branch: repo.default_branch,
+    archived: repo.is_archived === 1,
+    created_at: repo.created_at,
+    updated_at: repo.updated_at,
+    permissions: { admin: access === 'admin', push: access === 'admin' || access === 'write', pull: access !== 'none' },
+    has_issues: false,
+    has_wiki: false,
+    has_pull_requests: true,
+    internal: false,
+    object_format_name: 'sha1',
+  };
+}

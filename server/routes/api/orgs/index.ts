@@ -1,0 +1,136 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { findUserByName, type UserRow } from '../../../db/users.js';
+import { findOrgByName, listOrgMembers, listOrgsOfUser } from '../../../db/orgs.js';
+import { isOrgMember } from '../../../db/repos.js';
+import { listTeams } from '../../../db/teams.js';
+import { createOrg, createTeam, removeMember } from '../../../services/orgs.js';
+import { Organization, presentOrganization } from '../../../presenters/organization.js';
+import { Team, presentTeam } from '../../../presenters/team.js';
+import { UserSummary, presentUser } from '../../../presenters/user.js';
+import { Repository } from '../../../presenters/repository.js';
+import type { OrgAction } from '../../../auth/policy.js';
+import { forbidden, notFound } from '../../../errors.js';
+import { requireOrgAccess } from './access.js';
+import { createRepoFromOption, presentRepos, repoPage } from '../repos/present.js';
+import { CreateRepoOption, Paging, errors } from '../repos/schema.js';
+import { CreateOrgOption, CreateTeamOption, OrgMemberParams, OrgParams, teamPermission } from './schema.js';
+
+const tags = ['organization'];
+
+/** Organisations (`/orgs`, `/orgs/{org}`), their members, repositories and teams, as in Gitea. */
+const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db, config } = fastify.forge;
+  const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
+
+  const requireOrg = (request: FastifyRequest, name: string, action: OrgAction): UserRow =>
+    requireOrgAccess(fastify, request.actor, findOrgByName(db, name), action);
+
+  fastify.post('/orgs', { schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
+    const user = fastify.policy.signedIn(request.actor);
+    if (!fastify.policy.can(request.actor, 'site:create-org', { type: 'site' })) throw forbidden('This token lacks the write:organization scope.');
+    const body = request.body;
+    const org = createOrg(
+      db,
+      user,
+      { username: body.username, fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility },
+      audit(request),
+    );
+    return reply.status(201).send(presentOrganization(org));
+  });
+
+  fastify.get('/user/orgs', { schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
+    const user = fastify.policy.signedIn(request.actor);
+    return listOrgsOfUser(db, user.id).map(presentOrganization);
+  });
+
+  fastify.get('/orgs/:org', { schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
+    presentOrganization(requireOrg(request, request.params.org, 'org:read')),
+  );
+
+  fastify.get(
+    '/orgs/:org/members',
+    { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
+    async (request, reply) => {
+      const org = requireOrg(request, request.params.org, 'org:read');
+      const limit = request.query.limit ?? 30;
+      const { rows, total } = listOrgMembers(db, org.id, limit, ((request.query.page ?? 1) - 1) * limit);
+      reply.header('x-total-count', String(total));
+      return rows.map((user) => presentUser(user, config.baseUrl));
+    },
+  );
+
+  fastify.get(
+    '/orgs/:org/members/:username',
+    { schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const org = requireOrg(request, request.params.org, 'org:read');
+      const user = findUserByName(db, request.params.username);
+      if (!user || !isOrgMember(db, org.id, user.id)) throw notFound('The member');
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.delete(
+    '/orgs/:org/members/:username',
+    { schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const org = requireOrg(request, request.params.org, 'org:admin');
+      const user = findUserByName(db, request.params.username);
+      if (!user) throw notFound('The user');
+      removeMember(db, org, user, audit(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.get(
+    '/orgs/:org/repos',
+    { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
+    async (request, reply) => {
+      const org = requireOrg(request, request.params.org, 'org:read');
+      return repoPage(fastify, request, reply, { ownerId: org.id }, request.query);
+    },
+  );
+
+  fastify.post(
+    '/orgs/:org/repos',
+    { schema: { tags, params: OrgParams, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
+    async (request, reply) => {
+      fastify.policy.signedIn(request.actor);
+      const org = requireOrg(request, request.params.org, 'org:create-repo');
+      const repo = await createRepoFromOption(fastify, request, org, request.body);
+      return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+    },
+  );
+
+  fastify.get('/orgs/:org/teams', { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Team), ...errors } } }, async (request) => {
+    const org = requireOrg(request, request.params.org, 'org:member');
+    return listTeams(db, org.id).map((team) => presentTeam(team, org));
+  });
+
+  fastify.post(
+    '/orgs/:org/teams',
+    { schema: { tags, params: OrgParams, body: CreateTeamOption, response: { 201: Team, ...errors } } },
+    async (request, reply) => {
+      fastify.policy.signedIn(request.actor);
+      const org = requireOrg(request, request.params.org, 'org:admin');
+      const body = request.body;
+      const team = createTeam(
+        db,
+        org,
+        {
+          name: body.name,
+          description: body.description,
+          permission: teamPermission(body),
+          includesAllRepositories: body.includes_all_repositories,
+          canCreateOrgRepo: body.can_create_org_repo,
+        },
+        audit(request),
+      );
+      return reply.status(201).send(presentTeam(team, org));
+    },
+  );
+};
+
+export default orgRoutes;

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findRepo, findRepoRedirect } from '../../../db/repos.js';
+import { findUserByName, type UserRow } from '../../../db/users.js';
+import { findCollaboratorPermission, listCollaborators } from '../../../db/collaborators.js';
+import { deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
+import { Repository } from '../../../presenters/repository.js';
+import { UserSummary, presentUser } from '../../../presenters/user.js';
+import { invalid, notFound } from '../../../errors.js';
+import { presentRepos, repoPage } from './present.js';
+import {
+  AddCollaboratorOption,
+  CollaboratorParams,
+  EditRepoOption,
+  Paging,
+  RepoCollaboratorPermission,
+  RepoParams,
+  SearchQuery,
+  errors,
+} from './schema.js';
+
+const tags = ['repository'];
+
+/** Repositories (`/repos/search`, `/repos/{owner}/{repo}`) and their collaborators, as in Gitea. */
+const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db, config } = fastify.forge;
+  const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
+
+  // A renamed repository answers at its new name: 301 for reads, 307 so other verbs keep their body.
+  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params as Partial<RepoParams>;
+    if (!params.owner || !params.repo || findRepo(db, params.owner, params.repo)) return;
+    const target = findRepoRedirect(db, params.owner, params.repo);
+    if (!target || !fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: target })) return;
+    // '', 'api', 'v1', 'repos', owner, repo, ...rest
+    const parts = request.url.split('/');
+    parts.splice(4, 2, encodeURIComponent(target.owner_name), encodeURIComponent(target.name));
+    return reply.redirect(parts.join('/'), request.method === 'GET' || request.method === 'HEAD' ? 301 : 307);
+  });
+
+  /** The account named in a collaborator route: Gitea answers 422 when it does not exist. */
+  function account(username: string): UserRow {
+    const user = findUserByName(db, username);
+    if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'collaborator' });
+    return user;
+  }
+
+  fastify.get(
+    '/repos/search',
+    { schema: { tags, querystring: SearchQuery, response: { 200: Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) }), 422: errors[422] } } },
+    async (request, reply) => {
+      const { q, uid, sort, order, page, limit } = request.query;
+      const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
+      const data = repoPage(fastify, request, reply, { q, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
+      return { ok: true, data };
+    },
+  );
+
+  fastify.get('/repos/:owner/:repo', { schema: { tags, params: RepoParams, response: { 200: Repository, ...errors } } }, async (request) => {
+    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+    return presentRepos(fastify, request, [repo])[0];
+  });
+
+  fastify.patch(
+    '/repos/:owner/:repo',
+    { schema: { tags, params: RepoParams, body: EditRepoOption, response: { 200: Repository, ...errors } } },
+    async (request) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+      const body = request.body;
+      const updated = await updateRepository(
+        db,
+        config.reposDir,
+        repo,
+        {
+          name: body.name,
+          description: body.description,
+          website: body.website,
+          isPrivate: body.private,
+          isArchived: body.archived,
+          defaultBranch: body.default_branch,
+        },
+        audit(request),
+      );
+      return presentRepos(fastify, request, [updated])[0];
+    },
+  );
+
+  fastify.delete('/repos/:owner/:repo', { schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+    deleteRepository(db, config.reposDir, repo, audit(request));
+    return reply.status(204).send(null);
+  });
+
+  fastify.get(
+    '/repos/:owner/:repo/collaborators',
+    { schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
+    async (request, reply) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+      const limit = request.query.limit ?? 30;
+      const { rows, total } = listCollaborators(db, repo.id, limit, ((request.query.page ?? 1) - 1) * limit);
+      reply.header('x-total-count', String(total));
+      return rows.map((user) => presentUser(user, config.baseUrl));
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/collaborators/:collaborator',
+    { schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+      const user = account(request.params.collaborator);
+      if (findCollaboratorPermission(db, repo.id, user.id) === null) throw notFound(`The collaborator ${user.username}`);
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.put(
+    '/repos/:owner/:repo/collaborators/:collaborator',
+    { schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+      setCollaborator(db, repo, account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.delete(
+    '/repos/:owner/:repo/collaborators/:collaborator',
+    { schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+      removeCollaborator(db, repo, account(request.params.collaborator), audit(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/collaborators/:collaborator/permission',
+    { schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
+    async (request) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+      const user = findUserByName(db, request.params.collaborator);
+      if (!user || user.type !== 'user') throw notFound('The user');
+      const access = fastify.policy.effectiveAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
+      const permission = user.id === repo.owner_id ? 'owner' : access;
+      return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };
+    },
+  );
+};
+
+export default repoRoutes;

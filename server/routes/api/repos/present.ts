@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findUserById, type UserRow } from '../../../db/users.js';
+import { listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
+import { presentRepository, type Repository } from '../../../presenters/repository.js';
+import { autoInitPrepare, createRepository } from '../../../services/repos.js';
+import { recordAudit } from '../../../services/audit.js';
+import { invalid } from '../../../errors.js';
+import type { CreateRepoOption } from './schema.js';
+
+/** Repositories as Gitea shows them to the asking actor; owners are looked up once per page. */
+export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, rows: RepoRow[]): Repository[] {
+  const owners = new Map<number, UserRow>();
+  return rows.map((repo) => {
+    let owner = owners.get(repo.owner_id);
+    if (!owner) {
+      owner = findUserById(fastify.forge.db, repo.owner_id) as UserRow;
+      owners.set(repo.owner_id, owner);
+    }
+    return presentRepository(repo, owner, fastify.policy.effectiveAccess(request.actor, repo), fastify.forge.config.baseUrl);
+  });
+}
+
+/** One page of the repositories the actor may read, with Gitea's X-Total-Count header. */
+export function repoPage(
+  fastify: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  filter: Omit<RepoListFilter, 'viewer' | 'limit' | 'offset'>,
+  paging: { page?: number; limit?: number },
+): Repository[] {
+  const limit = paging.limit ?? 30;
+  const { rows, total } = listRepos(fastify.forge.db, {
+    ...filter,
+    viewer: fastify.policy.listingViewer(request.actor),
+    limit,
+    offset: ((paging.page ?? 1) - 1) * limit,
+  });
+  reply.header('x-total-count', String(total));
+  return presentRepos(fastify, request, rows);
+}
+
+/** Creates a repository from Gitea's CreateRepoOption for an account or organisation the actor may create under. */
+export async function createRepoFromOption(fastify: FastifyInstance, request: FastifyRequest, owner: UserRow, option: CreateRepoOption): Promise<RepoRow> {
+  const author = fastify.policy.signedIn(request.actor);
+  if (option.auto_init !== true && (option.license || option.readme)) {
+    throw invalid('A licence or a README is written only with auto_init: true.', { field: option.license ? 'license' : 'readme' });
+  }
+  const prepare = option.auto_init
+    ? autoInitPrepare({ owner, author, name: option.name, description: option.description, license: option.license || undefined, readme: option.readme || undefined })
+    : undefined;
+  const repo = await createRepository(fastify.forge.db, fastify.forge.config.reposDir, {
+    owner,
+    name: option.name,
+    description: option.description,
+    isPrivate: option.private ?? false,
+    defaultBranch: option.default_branch || undefined,
+    prepare,
+  });
+  recordAudit(fastify.forge.db, { actor: request.actor, ip: request.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
+  return repo;
+}

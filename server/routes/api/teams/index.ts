@@ -1,0 +1,122 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { findUserById, findUserByName, type UserRow } from '../../../db/users.js';
+import { findRepo, findRepoById, type RepoRow } from '../../../db/repos.js';
+import { findTeamById, listTeamMembers, teamRepoIds, type TeamRow } from '../../../db/teams.js';
+import { addTeamMember, addTeamRepo, deleteTeam, editTeam, removeTeamMember, removeTeamRepo } from '../../../services/orgs.js';
+import { Team, presentTeam } from '../../../presenters/team.js';
+import { UserSummary, presentUser } from '../../../presenters/user.js';
+import { Repository } from '../../../presenters/repository.js';
+import type { OrgAction } from '../../../auth/policy.js';
+import { invalid, notFound } from '../../../errors.js';
+import { requireOrgAccess } from '../orgs/access.js';
+import { EditTeamOption, teamPermission } from '../orgs/schema.js';
+import { presentRepos } from '../repos/present.js';
+import { errors } from '../repos/schema.js';
+
+const tags = ['organization'];
+const TeamParams = Type.Object({ id: Type.Integer() });
+const TeamMemberParams = Type.Object({ id: Type.Integer(), username: Type.String() });
+const TeamRepoParams = Type.Object({ id: Type.Integer(), org: Type.String(), repo: Type.String() });
+
+/** Teams by id (`/teams/{id}`): settings, members and repositories, as in Gitea. */
+const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db, config } = fastify.forge;
+  const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
+
+  /** The team and its organisation, if the actor may act on them; an unseen organisation's team is a 404. */
+  function requireTeam(request: FastifyRequest, id: number, action: OrgAction): { team: TeamRow; org: UserRow } {
+    const team = findTeamById(db, id);
+    if (!team) throw notFound('The team');
+    try {
+      return { team, org: requireOrgAccess(fastify, request.actor, findUserById(db, team.org_id), action) };
+    } catch (err) {
+      if ((err as { kind?: string }).kind === 'not_found') throw notFound('The team');
+      throw err;
+    }
+  }
+
+  /** Gitea answers 422 when the named account does not exist. */
+  function account(username: string): UserRow {
+    const user = findUserByName(db, username);
+    if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'username' });
+    return user;
+  }
+
+  fastify.get('/teams/:id', { schema: { tags, params: TeamParams, response: { 200: Team, ...errors } } }, async (request) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:member');
+    return presentTeam(team, org);
+  });
+
+  fastify.patch('/teams/:id', { schema: { tags, params: TeamParams, body: EditTeamOption, response: { 200: Team, ...errors } } }, async (request) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    const body = request.body;
+    const updated = editTeam(
+      db,
+      org,
+      team,
+      {
+        name: body.name,
+        description: body.description,
+        permission: teamPermission(body),
+        includesAllRepositories: body.includes_all_repositories,
+        canCreateOrgRepo: body.can_create_org_repo,
+      },
+      audit(request),
+    );
+    return presentTeam(updated, org);
+  });
+
+  fastify.delete('/teams/:id', { schema: { tags, params: TeamParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    deleteTeam(db, org, team, audit(request));
+    return reply.status(204).send(null);
+  });
+
+  fastify.get('/teams/:id/members', { schema: { tags, params: TeamParams, response: { 200: Type.Array(UserSummary), ...errors } } }, async (request) => {
+    const { team } = requireTeam(request, request.params.id, 'org:member');
+    return listTeamMembers(db, team.id).map((user) => presentUser(user, config.baseUrl));
+  });
+
+  fastify.put('/teams/:id/members/:username', { schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    addTeamMember(db, org, team, account(request.params.username), audit(request));
+    return reply.status(204).send(null);
+  });
+
+  fastify.delete('/teams/:id/members/:username', { schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    removeTeamMember(db, org, team, account(request.params.username), audit(request));
+    return reply.status(204).send(null);
+  });
+
+  fastify.get('/teams/:id/repos', { schema: { tags, params: TeamParams, response: { 200: Type.Array(Repository), ...errors } } }, async (request) => {
+    const { team } = requireTeam(request, request.params.id, 'org:member');
+    const rows = teamRepoIds(db, team)
+      .map((id) => findRepoById(db, id) as RepoRow)
+      .filter((repo) => fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo }));
+    return presentRepos(fastify, request, rows);
+  });
+
+  /** A repository of the team's organisation; another organisation's is a 404. */
+  function orgRepo(org: UserRow, params: { org: string; repo: string }): RepoRow {
+    const repo = findRepo(db, params.org, params.repo);
+    if (!repo || repo.owner_id !== org.id) throw notFound('The repository');
+    return repo;
+  }
+
+  fastify.put('/teams/:id/repos/:org/:repo', { schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    addTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
+    return reply.status(204).send(null);
+  });
+
+  fastify.delete('/teams/:id/repos/:org/:repo', { schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    removeTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
+    return reply.status(204).send(null);
+  });
+};
+
+export default teamRoutes;
