@@ -25,6 +25,8 @@ import repoRoutes from './routes/api/repos/index.js';
 import userRepoRoutes from './routes/api/user-repos/index.js';
 import orgRoutes from './routes/api/orgs/index.js';
 import teamRoutes from './routes/api/teams/index.js';
+import browseRoutes, { rawPageRoutes } from './routes/api/browse/index.js';
+import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
 export interface AppOptions {
@@ -97,6 +99,9 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(userRepoRoutes, { prefix: '/api/v1' });
   await fastify.register(orgRoutes, { prefix: '/api/v1' });
   await fastify.register(teamRoutes, { prefix: '/api/v1' });
+  await fastify.register(browseRoutes, { prefix: '/api/v1' });
+  await fastify.register(rawPageRoutes);
+  await fastify.register(seoRoutes);
   await fastify.register(webRoutes);
 }
 

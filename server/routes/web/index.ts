@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pageHead } from './pages.js';
 
 /** Paths that belong to the API or to git's smart HTTP: never answered with the app shell. */
 function isMachinePath(url: string): boolean {
@@ -22,10 +23,11 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
     });
   }
 
-  fastify.setNotFoundHandler((request, reply) => {
+  fastify.setNotFoundHandler(async (request, reply) => {
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
     if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
-      return reply.sendShell(request);
+      const page = await pageHead(fastify, request);
+      return reply.status(page.status).sendShell(request, page.head);
     }
     return reply.status(404).send({ message: 'Not found.' });
   });

@@ -1,0 +1,43 @@
+import { Lru } from '../lib/lru.js';
+
+/**
+ * What the server keeps in memory about one repository: isomorphic-git's `cache` object (parsed
+ * pack indexes, which it never evicts on its own) and memoised results of walks (histories, last
+ * commits, parsed trees and commits). Everything in `memo` is keyed by object ids, so it stays
+ * true until the repository's packs are rewritten, when `dropRepoCache` forgets it all.
+ */
+export interface RepoCache {
+  /** Passed as `cache` to every isomorphic-git call on this repository. */
+  readonly iso: object;
+  /** Memoised reads keyed by a kind prefix and object ids (`commit:<oid>`, `tree:<oid>`, ...). */
+  readonly memo: Lru<string, unknown>;
+}
+
+const MAX_REPOSITORIES = 64;
+const MEMO_ENTRIES = 20_000;
+
+const caches = new Lru<string, RepoCache>(MAX_REPOSITORIES);
+
+/** The cache of the repository at this path, created on first use; the least recently used repository's is dropped beyond 64. */
+export function repoCache(path: string): RepoCache {
+  let cache = caches.get(path);
+  if (!cache) {
+    cache = { iso: {}, memo: new Lru(MEMO_ENTRIES) };
+    caches.set(path, cache);
+  }
+  return cache;
+}
+
+/** Forgets everything cached about a repository: call after a push, a ref update or maintenance (repack, gc). */
+export function dropRepoCache(path: string): void {
+  caches.delete(path);
+}
+
+/** Returns the memoised value for `key`, computing and storing it on a miss. */
+export async function memoise<T>(cache: RepoCache, key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = cache.memo.get(key);
+  if (hit !== undefined) return hit as T;
+  const value = await compute();
+  cache.memo.set(key, value);
+  return value;
+}

@@ -1,0 +1,339 @@
+import fs from 'node:fs';
+import git, { type TreeEntry } from 'isomorphic-git';
+import { memoise, repoCache, type RepoCache } from './cache.js';
+
+/** A person line of a commit or a tag, as isomorphic-git parses it. */
+export interface GitPerson {
+  name: string;
+  email: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  /** Minutes west of UTC, as isomorphic-git gives it (-60 for +01:00). */
+  timezoneOffset: number;
+}
+
+export interface GitCommit {
+  oid: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  author: GitPerson;
+  committer: GitPerson;
+}
+
+export type EntryType = 'blob' | 'tree' | 'commit';
+
+export interface GitEntry {
+  name: string;
+  /** Path from the repository root. */
+  path: string;
+  oid: string;
+  mode: string;
+  type: EntryType;
+}
+
+export interface ResolvedRef {
+  /** The commit the ref points to (tags peeled). */
+  oid: string;
+  kind: 'branch' | 'tag' | 'commit';
+  /** The branch or tag name, or the full commit id. */
+  name: string;
+}
+
+export interface RefInfo {
+  name: string;
+  /** The commit it points to (tags peeled). */
+  commit: string;
+  /** For a tag: the annotated tag object's id, or the commit's for a lightweight tag. */
+  id: string;
+  /** An annotated tag's message. */
+  message: string;
+}
+
+/** How far walks for history and last commits go before giving up, so one request stays bounded. */
+export const WALK_LIMIT = 20_000;
+
+/** git's own rules for ref names, enough to refuse anything that could leave refs/ on disk. */
+export function isSafeRefName(ref: string): boolean {
+  return (
+    ref.length > 0 &&
+    ref.length <= 255 &&
+    /^[A-Za-z0-9._/+@-]+$/.test(ref) &&
+    !ref.includes('..') &&
+    !ref.includes('//') &&
+    !ref.startsWith('/') &&
+    !ref.endsWith('/') &&
+    !ref.endsWith('.lock') &&
+    !ref.split('/').some((part) => part.startsWith('.'))
+  );
+}
+
+/** Splits a repository path into its non-empty parts, refusing `.` and `..`. */
+export function pathParts(path: string): string[] | null {
+  const parts = path.split('/').filter((p) => p !== '');
+  return parts.some((p) => p === '.' || p === '..') ? null : parts;
+}
+
+/** Formats a git time as RFC 3339 in its own time zone, as Gitea does (`2020-01-01T10:00:00+01:00`). */
+export function gitDate(person: Pick<GitPerson, 'timestamp' | 'timezoneOffset'>): string {
+  const offset = -person.timezoneOffset;
+  const local = new Date((person.timestamp + offset * 60) * 1000).toISOString().slice(0, 19);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset > 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+const isNotFound = (err: unknown) => {
+  const code = (err as { code?: string }).code;
+  return code === 'NotFoundError' || code === 'ENOENT' || code === 'AmbiguousError' || code === 'InvalidOidError';
+};
+
+/**
+ * Reads one bare repository in-process with isomorphic-git, through the repository's cache.
+ * Every result keyed by object ids is memoised; refs are read from disk each time.
+ */
+export class RepoReader {
+  private readonly cache: RepoCache;
+
+  constructor(readonly gitdir: string) {
+    this.cache = repoCache(gitdir);
+  }
+
+  private get base() {
+    return { fs, gitdir: this.gitdir, cache: this.cache.iso };
+  }
+
+  /** Resolves a branch, a tag, or a full or abbreviated commit id to a commit; null when unknown. */
+  async resolve(ref: string): Promise<ResolvedRef | null> {
+    if (!isSafeRefName(ref)) return null;
+    for (const [prefix, kind] of [
+      ['refs/heads/', 'branch'],
+      ['refs/tags/', 'tag'],
+    ] as const) {
+      const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `${prefix}${ref}` }).catch(() => null);
+      if (oid) {
+        const commit = await this.peel(oid);
+        if (commit) return { oid: commit, kind, name: ref };
+      }
+    }
+    if (/^[0-9a-f]{4,40}$/.test(ref)) {
+      const oid = ref.length === 40 ? ref : await git.expandOid({ ...this.base, oid: ref }).catch(() => null);
+      const commit = oid ? await this.peel(oid) : null;
+      if (commit) return { oid: commit, kind: 'commit', name: commit };
+    }
+    return null;
+  }
+
+  /** Follows annotated tags down to a commit; null if the object is missing or not a commit. */
+  private async peel(oid: string): Promise<string | null> {
+    for (let depth = 0; depth < 10; depth++) {
+      const object = await git.readObject({ ...this.base, oid, format: 'parsed' }).catch((err) => {
+        if (isNotFound(err)) return null;
+        throw err;
+      });
+      if (!object) return null;
+      if (object.type === 'commit') return oid;
+      if (object.type !== 'tag') return null;
+      oid = (object.object as { object: string }).object;
+    }
+    return null;
+  }
+
+  /** A parsed commit; throws a NotFoundError when missing. */
+  commit(oid: string): Promise<GitCommit> {
+    return memoise(this.cache, `commit:${oid}`, async () => {
+      const { commit } = await git.readCommit({ ...this.base, oid });
+      return { oid, tree: commit.tree, parents: commit.parent, message: commit.message, author: commit.author, committer: commit.committer };
+    });
+  }
+
+  /** A commit, or null when the id names no commit in this repository. */
+  async findCommit(oid: string): Promise<GitCommit | null> {
+    return this.commit(oid).catch((err) => {
+      if (isNotFound(err) || (err as { code?: string }).code === 'ObjectTypeError') return null;
+      throw err;
+    });
+  }
+
+  /** The entries of a tree object. */
+  tree(oid: string): Promise<TreeEntry[]> {
+    return memoise(this.cache, `tree:${oid}`, async () => (await git.readTree({ ...this.base, oid })).tree);
+  }
+
+  /** The object at a path of a commit's tree (the root tree for ''); null when absent. */
+  async entryAt(commitOid: string, path: string): Promise<GitEntry | null> {
+    const parts = pathParts(path);
+    if (!parts) return null;
+    const commit = await this.commit(commitOid);
+    let entry: GitEntry = { name: '', path: '', oid: commit.tree, mode: '040000', type: 'tree' };
+    for (const part of parts) {
+      if (entry.type !== 'tree') return null;
+      const found = (await this.tree(entry.oid)).find((e) => e.path === part);
+      if (!found) return null;
+      entry = { name: part, path: entry.path ? `${entry.path}/${part}` : part, oid: found.oid, mode: found.mode, type: found.type };
+    }
+    return entry;
+  }
+
+  /** The entries of a folder at a commit, folders first then by name, as forges list them. */
+  async listFolder(folder: GitEntry): Promise<GitEntry[]> {
+    const entries = (await this.tree(folder.oid)).map((e) => ({
+      name: e.path,
+      path: folder.path ? `${folder.path}/${e.path}` : e.path,
+      oid: e.oid,
+      mode: e.mode,
+      type: e.type,
+    }));
+    const rank = (e: GitEntry) => (e.type === 'tree' ? 0 : 1);
+    return entries.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** A blob's bytes. */
+  async blob(oid: string): Promise<Uint8Array> {
+    return (await git.readBlob({ ...this.base, oid })).blob;
+  }
+
+  /** The id of the object at `path` in a commit, or null; '' is the root tree. */
+  private async oidAt(commitOid: string, path: string): Promise<string | null> {
+    return (await this.entryAt(commitOid, path))?.oid ?? null;
+  }
+
+  /**
+   * Commits reachable from `head`, newest committer date first, as `git log` lists them; with a path,
+   * only those that changed it, with git's default history simplification (a merge identical to one
+   * parent for that path follows only that parent). Memoised by (head, path); stops at WALK_LIMIT.
+   */
+  history(head: string, path = ''): Promise<string[]> {
+    return memoise(this.cache, `history:${head}:${path}`, async () => {
+      const result: string[] = [];
+      await this.walk(head, async (commit) => {
+        if (path === '') {
+          result.push(commit.oid);
+          return commit.parents;
+        }
+        const mine = await this.oidAt(commit.oid, path);
+        if (commit.parents.length === 0) {
+          if (mine !== null) result.push(commit.oid);
+          return [];
+        }
+        const theirs = await Promise.all(commit.parents.map((p) => this.oidAt(p, path)));
+        const same = theirs.indexOf(mine);
+        if (same >= 0) return [commit.parents[same]];
+        if (mine !== null || theirs.some((t) => t !== null)) result.push(commit.oid);
+        return commit.parents;
+      });
+      return result;
+    });
+  }
+
+  /**
+   * Visits commits from `head` in committer-date order (newest first), each once; `visit` returns the
+   * parents to follow. Stops after WALK_LIMIT commits or when `visit` returns null.
+   */
+  async walk(head: string, visit: (commit: GitCommit) => Promise<string[] | null>): Promise<void> {
+    const seen = new Set<string>([head]);
+    const queue: GitCommit[] = [await this.commit(head)];
+    let visited = 0;
+    while (queue.length > 0 && visited < WALK_LIMIT) {
+      const commit = queue.shift() as GitCommit;
+      visited++;
+      const next = await visit(commit);
+      if (next === null) return;
+      for (const parent of next) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        const parsed = await this.findCommit(parent);
+        // A shallow or damaged repository may miss a parent: history stops there.
+        if (!parsed) continue;
+        const time = parsed.committer.timestamp;
+        let i = queue.length;
+        while (i > 0 && queue[i - 1].committer.timestamp < time) i--;
+        queue.splice(i, 0, parsed);
+      }
+    }
+  }
+
+  /**
+   * For each entry of the folder at `path` in `head`, the newest commit that changed it. One walk of
+   * history for the whole folder, skipping commits that left the folder's tree untouched, stopping
+   * once every entry is found. Memoised by (commit, path). Entries not found within WALK_LIMIT
+   * commits are absent from the map.
+   */
+  lastCommits(head: string, path: string): Promise<Map<string, string>> {
+    return memoise(this.cache, `last:${head}:${path}`, async () => {
+      const found = new Map<string, string>();
+      const folder = await this.entryAt(head, path);
+      if (!folder || folder.type !== 'tree') return found;
+      const pending = new Set((await this.tree(folder.oid)).map((e) => e.path));
+      const namesIn = async (treeOid: string | null) =>
+        treeOid === null ? new Map<string, string>() : new Map((await this.tree(treeOid)).map((e) => [e.path, e.oid] as const));
+      await this.walk(head, async (commit) => {
+        const mine = await this.oidAt(commit.oid, path);
+        const theirs = await Promise.all(commit.parents.map((p) => this.oidAt(p, path)));
+        const same = theirs.indexOf(mine);
+        if (same >= 0) return [commit.parents[same]];
+        const here = await namesIn(mine);
+        const parents = await Promise.all(theirs.map(namesIn));
+        for (const name of pending) {
+          const oid = here.get(name);
+          if (parents.every((p) => p.get(name) !== oid)) {
+            found.set(name, commit.oid);
+            pending.delete(name);
+          }
+        }
+        return pending.size === 0 ? null : commit.parents;
+      });
+      return found;
+    });
+  }
+
+  /** The best common ancestor of two commits, or null when their histories never meet. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    const bases = await memoise(this.cache, `base:${a}:${b}`, () => git.findMergeBase({ ...this.base, oids: [a, b] }) as Promise<string[]>);
+    return bases[0] ?? null;
+  }
+
+  /** Commits reachable from `head` but not from `base`, newest first (`git log base..head`). */
+  async commitsBetween(base: string, head: string): Promise<string[]> {
+    const excluded = new Set(await this.history(base));
+    return (await this.history(head)).filter((oid) => !excluded.has(oid));
+  }
+
+  /** Branches, by name, with the commit each points to. */
+  async branches(): Promise<RefInfo[]> {
+    const names = await git.listBranches({ fs, gitdir: this.gitdir });
+    const refs = await Promise.all(
+      names.map(async (name) => {
+        const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/heads/${name}` });
+        return { name, commit: oid, id: oid, message: '' };
+      }),
+    );
+    return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Tags, newest name first as Gitea lists them, peeled to their commits. */
+  async tags(): Promise<RefInfo[]> {
+    const names = await git.listTags({ fs, gitdir: this.gitdir });
+    const refs = await Promise.all(
+      names.map(async (name): Promise<RefInfo | null> => {
+        const id = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/tags/${name}` });
+        const object = await git.readObject({ ...this.base, oid: id, format: 'parsed' });
+        if (object.type === 'tag') {
+          const tag = object.object as { message: string };
+          const commit = await this.peel(id);
+          return commit ? { name, commit, id, message: tag.message } : null;
+        }
+        return object.type === 'commit' ? { name, commit: id, id, message: '' } : null;
+      }),
+    );
+    return refs.filter((r): r is RefInfo => r !== null).sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  }
+}
+
+/** Whether bytes look binary, as git decides: a NUL byte in the first 8000. */
+export function isBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 8000);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}

@@ -1,0 +1,158 @@
+import { JSDOM } from 'jsdom';
+import createDOMPurify, { type DOMPurify } from 'dompurify';
+import { Marked } from 'marked';
+import hljs from 'highlight.js';
+import { posix } from 'node:path';
+import { Lru } from '../lib/lru.js';
+
+/** Where relative links and images of a rendered document point: the repository at one ref. */
+export interface LinkBase {
+  owner: string;
+  repo: string;
+  /** Gitea's ref kind in web URLs: `branch`, `tag` or `commit`. */
+  kind: 'branch' | 'tag' | 'commit';
+  /** The branch or tag name, or the commit id. */
+  ref: string;
+  /** Folder of the document, from the repository root ('' for the root). */
+  dir: string;
+}
+
+/** Rendered output is cached by object id (plus what else shapes it); entries above this size are not kept. */
+const CACHE_ENTRY_MAX = 256 * 1024;
+const cache = new Lru<string, string | string[]>(400);
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+
+let purifier: DOMPurify | null = null;
+/** The link base of the document being sanitised: DOMPurify hooks are global, sanitize() is synchronous. */
+let currentBase: LinkBase | null = null;
+
+/** Resolves a relative URL of a document inside the repository; null leaves it as written. */
+function repoUrl(url: string, base: LinkBase, asRaw: boolean): string | null {
+  if (url === '' || url.startsWith('#') || url.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return null;
+  const [pathAndQuery, fragment = ''] = url.split('#', 2);
+  const path = pathAndQuery.split('?')[0];
+  const resolved = posix.normalize(path.startsWith('/') ? path : posix.join('/', base.dir, path)).replace(/^\/+/, '');
+  if (resolved.startsWith('..')) return null;
+  const hash = fragment ? `#${fragment}` : '';
+  const repo = `${encodeURIComponent(base.owner)}/${encodeURIComponent(base.repo)}`;
+  if (asRaw) return `/${repo}/raw/${base.kind}/${encodePath(base.ref)}/${encodePath(resolved)}`;
+  return `/${repo}/src/${base.kind}/${encodePath(base.ref)}/${encodePath(resolved)}${hash}`;
+}
+
+function sanitizer(): DOMPurify {
+  if (purifier) return purifier;
+  const { window } = new JSDOM('');
+  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    const base = currentBase;
+    if (!base) return;
+    const element = node as Element;
+    if (element.tagName === 'A' && element.hasAttribute('href')) {
+      const href = element.getAttribute('href') as string;
+      const rewritten = repoUrl(href, base, false);
+      if (rewritten) element.setAttribute('href', rewritten);
+      else if (/^https?:/i.test(href)) element.setAttribute('rel', 'nofollow noopener noreferrer');
+    }
+    if (element.tagName === 'IMG' && element.hasAttribute('src')) {
+      const rewritten = repoUrl(element.getAttribute('src') as string, base, true);
+      if (rewritten) element.setAttribute('src', rewritten);
+    }
+  });
+  purifier = purify;
+  return purify;
+}
+
+const marked = new Marked({ gfm: true, breaks: false });
+
+/**
+ * Markdown rendered with marked, then sanitised with DOMPurify: no script, style, form, event
+ * handler or `javascript:` URL survives; relative links point to the repository's pages and
+ * relative images to its raw files. Cached by the blob id and the link base.
+ */
+export function renderMarkdown(source: string, blobId: string, base: LinkBase): string {
+  const key = `md:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}`;
+  const hit = cache.get(key);
+  if (typeof hit === 'string') return hit;
+  const html = marked.parse(source, { async: false });
+  const purify = sanitizer();
+  currentBase = base;
+  let clean: string;
+  try {
+    clean = purify.sanitize(html, {
+      FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+      FORBID_ATTR: ['style'],
+    });
+  } finally {
+    currentBase = null;
+  }
+  if (clean.length <= CACHE_ENTRY_MAX) cache.set(key, clean);
+  return clean;
+}
+
+/** Files whose language is named by the whole file name rather than its extension. */
+const LANGUAGE_BY_NAME: Record<string, string> = {
+  dockerfile: 'dockerfile',
+  makefile: 'makefile',
+  gnumakefile: 'makefile',
+  'cmakelists.txt': 'cmake',
+  gemfile: 'ruby',
+  rakefile: 'ruby',
+  '.bashrc': 'bash',
+  '.gitignore': 'plaintext',
+};
+
+/** highlight.js's language for a file name, or null when it knows none. */
+export function languageOf(filename: string): string | null {
+  const name = posix.basename(filename).toLowerCase();
+  if (LANGUAGE_BY_NAME[name]) return LANGUAGE_BY_NAME[name];
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return null;
+  const ext = name.slice(dot + 1);
+  const language = hljs.getLanguage(ext);
+  return language ? ext : null;
+}
+
+/** Splits highlight.js HTML into lines, closing the spans open at each line end and reopening them on the next. */
+function splitLines(html: string): string[] {
+  const lines: string[] = [];
+  const open: string[] = [];
+  let line = '';
+  const token = /<span[^>]*>|<\/span>|\n/g;
+  let last = 0;
+  for (let match = token.exec(html); match; match = token.exec(html)) {
+    line += html.slice(last, match.index);
+    last = token.lastIndex;
+    const text = match[0];
+    if (text === '\n') {
+      lines.push(line + '</span>'.repeat(open.length));
+      line = open.join('');
+    } else {
+      line += text;
+      if (text === '</span>') open.pop();
+      else open.push(text);
+    }
+  }
+  line += html.slice(last);
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * A text file as lines of HTML: highlighted with highlight.js when its language is known from the
+ * file name, escaped otherwise. Cached by blob id.
+ */
+export function highlightLines(source: string, blobId: string, filename: string): { language: string | null; lines: string[] } {
+  const language = languageOf(filename);
+  const key = `hl:${blobId}:${language ?? ''}`;
+  const hit = cache.get(key);
+  const text = source.endsWith('\n') ? source.slice(0, -1) : source;
+  if (Array.isArray(hit)) return { language, lines: hit };
+  const html = language ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+  const lines = text === '' ? [] : splitLines(html);
+  if (source.length <= CACHE_ENTRY_MAX) cache.set(key, lines);
+  return { language, lines };
+}
