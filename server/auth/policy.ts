@@ -155,6 +155,8 @@ export class Policy {
     const repo = findRepo(this.db, owner, name);
     if (!repo || !this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
     if (action !== 'repo:read' && !this.can(actor, action, { type: 'repo', repo })) {
+      // Someone who has not signed in is asked to: the repository may well be theirs.
+      if (actor.kind === 'anonymous') throw unauthorized();
       if (action === 'repo:write' && repo.is_archived) throw forbidden(`The repository ${repo.owner_name}/${repo.name} is archived: it is read-only.`);
       throw forbidden(`You need ${action === 'repo:write' ? 'write' : 'admin'} access to ${repo.owner_name}/${repo.name}.`);
     }
