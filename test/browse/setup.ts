@@ -19,7 +19,9 @@ export const HOSTILE_README = [
   '',
   '<img src="x.png" onerror="alert(3)"> <div onclick="alert(4)" style="position:fixed">hi</div>',
   '',
-  '<iframe src="https://evil.example"></iframe> [ext](https://example.org/a)',
+  'An [external link](https://example.org/a).',
+  '',
+  '<iframe src="https://evil.example"></iframe>',
   '',
 ].join('\n');
 

@@ -27,7 +27,10 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
     if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
       const page = await pageHead(fastify, request);
-      return reply.status(page.status).sendShell(request, page.head);
+      // The shell answers 200 for every page URL (the app shows its own not-found page); a page that
+      // does not exist for this visitor is kept out of search engines instead.
+      if (!page.found) reply.header('x-robots-tag', 'noindex');
+      return reply.sendShell(request, page.head);
     }
     return reply.status(404).send({ message: 'Not found.' });
   });

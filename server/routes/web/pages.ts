@@ -7,8 +7,8 @@ import { languageOf, type PageHead } from '../../lib/shell.js';
 /** What the server fills into the shell for a page URL, and whether the page exists for this visitor. */
 export interface PageAnswer {
   head?: Partial<PageHead>;
-  /** 404 for an owner or repository that does not exist or that this visitor may not see. */
-  status: 200 | 404;
+  /** False for an owner or repository that does not exist or that this visitor may not see (both alike). */
+  found: boolean;
 }
 
 /** First path segments that are the app's own pages, never an owner. */
@@ -51,7 +51,7 @@ const decode = (part: string) => {
  */
 export async function pageHead(fastify: FastifyInstance, request: FastifyRequest): Promise<PageAnswer> {
   const segments = request.url.split('?')[0].split('/').filter((s) => s !== '').map(decode);
-  if (segments.length === 0 || APP_PAGES.has(segments[0].toLowerCase())) return { status: 200 };
+  if (segments.length === 0 || APP_PAGES.has(segments[0].toLowerCase())) return { found: true };
   const text = TEXT[languageOf(request)];
   const [ownerName, repoName, page, ...rest] = segments;
 
@@ -62,9 +62,9 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
       (owner.type === 'org'
         ? fastify.policy.can(request.actor, 'org:read', { type: 'org', org: owner })
         : fastify.policy.can(request.actor, 'user:read', { type: 'user', user: owner }));
-    if (!owner || !visible) return { status: 404 };
+    if (!owner || !visible) return { found: false };
     return {
-      status: 200,
+      found: true,
       head: { title: owner.full_name ? `${owner.full_name} (${owner.username})` : owner.username, description: owner.description || text.owner(owner.username) },
     };
   }
@@ -73,7 +73,7 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
   try {
     repo = fastify.policy.requireRepo(request.actor, ownerName, repoName.replace(/\.git$/, ''), 'repo:read');
   } catch {
-    return { status: 404 };
+    return { found: false };
   }
   const full = `${repo.owner_name}/${repo.name}`;
   const description = repo.description || text.repo(full);
@@ -90,5 +90,5 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
   } else if (page === 'branches') title = `${text.branches} · ${full}`;
   else if (page === 'tags') title = `${text.tags} · ${full}`;
   else if (page === 'compare') title = `${text.compare} ${rest.join('/')} · ${full}`;
-  return { status: 200, head: { title, description } };
+  return { found: true, head: { title, description } };
 }

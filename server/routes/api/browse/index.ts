@@ -465,7 +465,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { reader, urls } = open(request, request.params);
       const ref = await resolveOr404(reader, request.params.sha);
       const commit = await reader.commit(ref.oid);
-      const diff = await diffCommits(reader, commit.parents[0] ?? null, commit.oid, { offset: request.query.offset });
+      const diff = await diffCommits(reader, commit.parents[0] ?? null, commit.oid, { offset: request.query.offset, maxFiles: request.query.limit });
       return { commit: presentCommit(urls, commit), diff };
     },
   );
@@ -502,7 +502,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const mergeBase = await reader.mergeBase(base.oid, head.oid);
       const oids = await reader.commitsBetween(base.oid, head.oid);
       const shown = oids.slice(0, COMPARE_COMMITS).reverse();
-      const diff = await diffCommits(reader, mergeBase, head.oid, { offset: request.query.offset });
+      const diff = await diffCommits(reader, mergeBase, head.oid, { offset: request.query.offset, maxFiles: request.query.limit });
       return {
         base: refOf(base),
         head: refOf(head),

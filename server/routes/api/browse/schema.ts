@@ -45,7 +45,11 @@ export const ShaParams = Type.Object({
 });
 export type ShaParams = Static<typeof ShaParams>;
 
-export const OffsetQuery = Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })) });
+/** Which files of a diff: from `offset`, at most `limit` files (and 20,000 lines). */
+export const OffsetQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 200 })),
+});
 export type OffsetQuery = Static<typeof OffsetQuery>;
 
 /** The ref a page was read at. */
