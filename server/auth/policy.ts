@@ -125,12 +125,10 @@ export class Policy {
     }
   }
 
-  /** The most an actor may do with a repository once token scopes and archiving are applied. */
-  effectiveAccess(actor: Actor, repo: RepoRow): Access {
+  /** What an actor may do with a repository once token scopes and archiving apply, as Gitea's `permissions`. */
+  repoPermissions(actor: Actor, repo: RepoRow): { admin: boolean; push: boolean; pull: boolean } {
     const resource = { type: 'repo', repo } as const;
-    if (this.can(actor, 'repo:admin', resource)) return 'admin';
-    if (this.can(actor, 'repo:write', resource)) return 'write';
-    return this.can(actor, 'repo:read', resource) ? 'read' : 'none';
+    return { admin: this.can(actor, 'repo:admin', resource), push: this.can(actor, 'repo:write', resource), pull: this.can(actor, 'repo:read', resource) };
   }
 
   /** The signed-in, unsuspended account behind the actor; a 401 for anyone else. */

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
-import type { Access } from '../auth/policy.js';
 import { UserSummary, presentUser } from './user.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
+export type RepoPermissions = Static<typeof RepoPermissions>;
 
 /** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
 export const Repository = Type.Object({
@@ -55,7 +55,7 @@ export interface RepoCounts {
 }
 
 /** A repository as Gitea shows it, with the permissions of the actor who asked. */
-export function presentRepository(repo: RepoRow, owner: UserRow, access: Access, baseUrl: string, counts: RepoCounts = {}): Repository {
+export function presentRepository(repo: RepoRow, owner: UserRow, permissions: RepoPermissions, baseUrl: string, counts: RepoCounts = {}): Repository {
   const fullName = `${repo.owner_name}/${repo.name}`;
   return {
     id: repo.id,
@@ -88,7 +88,7 @@ export function presentRepository(repo: RepoRow, owner: UserRow, access: Access,
     archived: repo.is_archived === 1,
     created_at: repo.created_at,
     updated_at: repo.updated_at,
-    permissions: { admin: access === 'admin', push: access === 'admin' || access === 'write', pull: access !== 'none' },
+    permissions,
     has_issues: false,
     has_wiki: false,
     has_pull_requests: true,

@@ -80,7 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => server.close());
 
-const auth = (actor: string) => {
+const auth = (actor: string): Record<string, string> => {
   const token = tokens.get(actor);
   return token ? { authorization: `token ${token}` } : {};
 };

@@ -16,7 +16,7 @@ export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, 
       owner = findUserById(fastify.forge.db, repo.owner_id) as UserRow;
       owners.set(repo.owner_id, owner);
     }
-    return presentRepository(repo, owner, fastify.policy.effectiveAccess(request.actor, repo), fastify.forge.config.baseUrl);
+    return presentRepository(repo, owner, fastify.policy.repoPermissions(request.actor, repo), fastify.forge.config.baseUrl);
   });
 }
 
