@@ -6,12 +6,10 @@
  *   POST /api/v1/user/repos               {name, private}  (Basic user:password) -> 201
  * then git smart HTTP at /{owner}/{repo}.git.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import { resolve } from 'node:path';
 import { startServer, type TestServer } from '../test/helpers/server.js';
 import { createUser } from '../server/services/users.js';
+import { runMaintenanceNow } from '../server/services/maintenance.js';
 import { git } from './lib.js';
 
 export interface FabriqueRepo {
@@ -30,8 +28,8 @@ export interface Fabrique {
   token: string;
   server: TestServer;
   createRepo(name: string): Promise<FabriqueRepo>;
-  /** Runs the forge's repository maintenance to completion, when the forge exposes a way to; see findMaintenance. */
-  maintain: ((name: string) => Promise<void>) | null;
+  /** Runs the forge's repository maintenance to completion; see findMaintenance. */
+  maintain: (name: string) => Promise<void>;
   /** Where `maintain` comes from, for the report. */
   maintenanceSource: string;
   close(): Promise<void>;
@@ -60,53 +58,24 @@ async function api(url: string, auth: string, body: unknown): Promise<unknown> {
 type MaintenanceFn = (name: string) => Promise<void>;
 
 /**
- * Looks for a synchronous maintenance entry point in the forge, in this order:
- *  1. `app.forge.maintenance.runNow(owner, name)` or `.run(owner, name)` (a decorated scheduler);
- *  2. an export `runMaintenance` / `maintainRepository` / `maintain` of server/services/maintenance.ts
- *     or server/git/maintenance.ts, called as (forge, owner, name), or with (gitDir) if it takes one argument.
- * Returns null when none exists yet; `direct` then runs what the design describes (repack with a
- * bitmap, commit-graph) straight on the repository, if the caller asks for it.
+ * The forge's own maintenance (`runMaintenanceNow` of server/services/maintenance.ts: repack with a
+ * bitmap, commit-graph), run to completion; with `direct`, the same idea done straight on the
+ * repository with `git repack -adb`, to compare.
  */
-export async function findMaintenance(
-  app: FastifyInstance,
-  owner: string,
-  gitDirOf: (name: string) => string,
-  direct: boolean,
-): Promise<{ fn: MaintenanceFn | null; source: string }> {
-  const forge = app.forge as unknown as Record<string, unknown>;
-  const scheduler = forge.maintenance as Record<string, unknown> | undefined;
-  for (const method of ['runNow', 'run']) {
-    const f = scheduler?.[method];
-    if (typeof f === 'function') {
-      return { fn: async (name) => void (await f.call(scheduler, owner, name)), source: `app.forge.maintenance.${method}()` };
-    }
+export function findMaintenance(gitDirOf: (name: string) => string, direct: boolean): { fn: MaintenanceFn; source: string } {
+  if (!direct) {
+    return { fn: (name) => runMaintenanceNow(gitDirOf(name)), source: 'server/services/maintenance.ts: runMaintenanceNow()' };
   }
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  for (const rel of ['server/services/maintenance.ts', 'server/git/maintenance.ts']) {
-    const file = join(root, rel);
-    if (!existsSync(file)) continue;
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const name of ['runMaintenance', 'maintainRepository', 'maintain']) {
-      const f = mod[name];
-      if (typeof f !== 'function') continue;
-      const call: MaintenanceFn =
-        f.length === 1 ? async (repo) => void (await f(gitDirOf(repo))) : async (repo) => void (await f(app.forge, owner, repo));
-      return { fn: call, source: `${rel}: ${name}()` };
-    }
-  }
-  if (direct) {
-    return {
-      fn: async (name) => {
-        const gitDir = gitDirOf(name);
-        await git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q', '--write-midx']).catch(() =>
-          git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q']),
-        );
-        await git(['--git-dir', gitDir, 'commit-graph', 'write', '--reachable', '--changed-paths']);
-      },
-      source: 'direct: git repack -adb + commit-graph (--direct-maintenance; not the forge\'s own code)',
-    };
-  }
-  return { fn: null, source: 'none exposed yet' };
+  return {
+    fn: async (name) => {
+      const gitDir = gitDirOf(name);
+      await git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q', '--write-midx']).catch(() =>
+        git(['--git-dir', gitDir, 'repack', '-a', '-d', '-b', '-q']),
+      );
+      await git(['--git-dir', gitDir, 'commit-graph', 'write', '--reachable', '--changed-paths']);
+    },
+    source: "direct: git repack -adb + commit-graph (--direct-maintenance; not the forge's own code)",
+  };
 }
 
 /** Starts the server, creates the bench account and a write token. */
@@ -124,7 +93,7 @@ export async function startFabrique(options: { directMaintenance?: boolean } = {
     if (typeof token !== 'string' || token === '') throw new Error('token creation answered without sha1');
     const origin = new URL(server.url);
     const gitDirOf = (name: string) => resolve(server.config.reposDir, username, `${name}.git`);
-    const maintenance = await findMaintenance(server.app, username, gitDirOf, options.directMaintenance ?? false);
+    const maintenance = findMaintenance(gitDirOf, options.directMaintenance ?? false);
     return {
       url: server.url,
       username,
