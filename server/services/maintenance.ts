@@ -1,21 +1,14 @@
+import { dropRepoCache } from '../git/cache.js';
 import { git } from '../git/exec.js';
 
-type MaintainedListener = (repoPath: string) => void;
-
 const running = new Map<string, Promise<void>>();
-const maintainedListeners = new Set<MaintainedListener>();
-
-/** Called after maintenance rewrote a repository's packs (e.g. to drop an in-process object cache). */
-export function onMaintained(listener: MaintainedListener): () => void {
-  maintainedListeners.add(listener);
-  return () => maintainedListeners.delete(listener);
-}
 
 async function maintain(repoPath: string): Promise<void> {
   // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
   await git(['repack', '-A', '-d', '-q', '--write-bitmap-index'], { cwd: repoPath });
   await git(['commit-graph', 'write', '--reachable', '--no-progress'], { cwd: repoPath });
-  for (const listener of maintainedListeners) listener(repoPath);
+  // The packs the in-process object cache indexed are gone.
+  dropRepoCache(repoPath);
 }
 
 /**

@@ -3,6 +3,7 @@ import { resolve, sep } from 'node:path';
 import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
 import { insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
+import { dropRepoCache } from '../git/cache.js';
 import { git, GitCommandError } from '../git/exec.js';
 import { protectionFor } from './branch-protections.js';
 
@@ -186,6 +187,7 @@ export async function recordPush(
   const updates = await movedRefs(session.repoPath, session.accepted);
   const repo = findRepoById(db, session.repoId);
   if (updates.length === 0 || !repo) return null;
+  dropRepoCache(session.repoPath);
   const { stdout: heads } = await git(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/heads/'], { cwd: session.repoPath });
   const isEmpty = heads.trim() === '';
   let defaultBranch: string | undefined;
