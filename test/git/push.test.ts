@@ -6,6 +6,7 @@ import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { repoPath } from '../../server/git/store.js';
 import { findRepo } from '../../server/db/repos.js';
 import { listRefUpdates } from '../../server/db/ref-updates.js';
+import { onPushed, type PushedEvent } from '../../server/services/push.js';
 import type { UserRow } from '../../server/db/users.js';
 import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
 
@@ -28,6 +29,8 @@ describe('push', () => {
     const { db } = server.app.forge;
     const repo = await buildRepo(db, server.config.reposDir, owner);
     const work = await makeWorkTree(2, 'trunk');
+    const events: PushedEvent[] = [];
+    const stop = onPushed((event) => void events.push(event));
     // test
     const emptyClone = await runGit(['clone', urlOf(repo.name), `${tempDir()}/c`]);
     expect(emptyClone.code).toBe(0);
@@ -43,6 +46,10 @@ describe('push', () => {
     expect(updates.map((u) => u.ref).sort()).toEqual(['refs/heads/feature', 'refs/heads/trunk']);
     expect(updates[0].actor_id).toBe(owner.id);
     expect(updates[0].old_id).toMatch(/^0{40}$/);
+    stop();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ pusher: { id: owner.id }, repo: { id: repo.id, default_branch: 'trunk' } });
+    expect(events[0].updates.map((u) => u.ref).sort()).toEqual(['refs/heads/feature', 'refs/heads/trunk']);
   });
 
   it('pushes branches and tags, deletes a branch, force-pushes an unprotected branch', async () => {

@@ -1,0 +1,46 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MaintenanceScheduler, runMaintenanceNow } from '../../server/services/maintenance.js';
+import { git, makeWorkTree, tempDir } from './helpers.js';
+
+/** A bare repository with a few loose objects and no pack, no bitmap, no commit-graph. */
+async function makeBare(): Promise<string> {
+  // setup
+  const work = await makeWorkTree(3);
+  const bare = join(tempDir(), 'repo.git');
+  await git(['init', '-q', '--bare', bare]);
+  await git(['push', '-q', bare, 'main'], { cwd: work });
+  return bare;
+}
+
+const hasBitmap = (bare: string) => readdirSync(join(bare, 'objects', 'pack')).some((f) => f.endsWith('.bitmap'));
+
+describe('repository maintenance', () => {
+  it('repacks with a bitmap and writes a commit-graph; two requests at once run one after the other', async () => {
+    const bare = await makeBare();
+    // test
+    await Promise.all([runMaintenanceNow(bare), runMaintenanceNow(bare)]);
+    expect(hasBitmap(bare)).toBe(true);
+    expect(existsSync(join(bare, 'objects', 'info', 'commit-graph'))).toBe(true);
+    await git(['fsck', '--no-progress'], { cwd: bare });
+  });
+
+  it('debounces scheduled runs, cancels planned ones on close and waits for running ones', async () => {
+    const planned = await makeBare();
+    const started = await makeBare();
+    const errors: unknown[] = [];
+    // test
+    const cancelled = new MaintenanceScheduler({ delayMs: 60_000, onError: (_p, err) => errors.push(err) });
+    cancelled.schedule(planned);
+    cancelled.schedule(planned);
+    await cancelled.close();
+    expect(hasBitmap(planned)).toBe(false);
+    const scheduler = new MaintenanceScheduler({ delayMs: 10, onError: (_p, err) => errors.push(err) });
+    scheduler.schedule(started);
+    await new Promise((r) => setTimeout(r, 50));
+    await scheduler.close();
+    expect(hasBitmap(started)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
