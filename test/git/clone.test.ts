@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { promisify } from 'node:util';
 import http from 'isomorphic-git/http/node';
 import * as isogit from 'isomorphic-git';
 import * as fs from 'node:fs';
@@ -36,6 +39,16 @@ beforeAll(async () => {
   await git(['push', pushUrl, 'main', 'main:develop', 'v0.1'], { cwd: work });
 });
 afterAll(() => server.close());
+
+const processes = async () => (await promisify(execFile)('ps', ['-eo', 'args'])).stdout.split('\n');
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 const log = (dir: string) => git(['log', '--format=%H'], { cwd: dir }).then((out) => out.trim().split('\n'));
 
@@ -123,6 +136,20 @@ describe('clone and fetch', () => {
     const dir = `${tempDir()}/after`;
     await git(['clone', '-q', url, dir]);
     expect(await log(dir)).toHaveLength(7);
+  });
+
+  it('kills the git process of a client that goes away', async () => {
+    const bare = repoPath(server.config.reposDir, owner.username, repo.name);
+    const running = async () => (await processes()).filter((line) => line.includes('upload-pack') && line.includes(bare)).length;
+    const request = httpRequest(`${server.url}/${owner.username}/${repo.name}.git/git-upload-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-upload-pack-request', 'git-protocol': 'version=2' },
+    });
+    request.on('error', () => undefined);
+    request.write(pktLine('command=fetch\n'));
+    await waitFor(async () => (await running()) === 1);
+    request.destroy();
+    await waitFor(async () => (await running()) === 0);
   });
 
   it("clones with isomorphic-git's own HTTP client", async () => {
