@@ -1,10 +1,19 @@
 import { html, type TemplateResult } from 'lit';
 import { Router, type RouteMatch, type RoutePattern } from './router.js';
 import { t } from './i18n/index.js';
+import type { RefKind } from './api/browse.js';
 import './pages/fab-explore-page.js';
 import './pages/fab-setup-page.js';
 import './pages/fab-accessibility-page.js';
 import './pages/fab-not-found-page.js';
+import './pages/fab-user-page.js';
+import './pages/fab-repo-home-page.js';
+import './pages/fab-repo-tree-page.js';
+import './pages/fab-repo-commits-page.js';
+import './pages/fab-repo-commit-page.js';
+import './pages/fab-repo-branches-page.js';
+import './pages/fab-repo-tags-page.js';
+import './pages/fab-repo-compare-page.js';
 
 /** A page of the app: its URL pattern, its name in `<title>`, and what `<main>` shows. */
 export interface AppRoute extends RoutePattern {
@@ -14,6 +23,74 @@ export interface AppRoute extends RoutePattern {
   render(match: RouteMatch<AppRoute>): TemplateResult;
 }
 
+const pageOf = (url: URL) => Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
+const repoTitle = (match: RouteMatch<AppRoute>, name: string) => `${name} · ${match.params.owner}/${match.params.repo}`;
+
+function renderExplore(match: RouteMatch<AppRoute>): TemplateResult {
+  const sort = match.url.searchParams.get('sort') === 'alpha' ? 'alpha' : 'updated';
+  return html`<fab-explore-page .query=${match.url.searchParams.get('q') ?? ''} .sort=${sort} .page=${pageOf(match.url)}></fab-explore-page>`;
+}
+
+/** The repository and owner pages: patterns that would shadow any literal path listed after them. */
+const repositoryRoutes: readonly AppRoute[] = [
+  {
+    pattern: '/:owner/:repo/src/:kind/:ref/*path',
+    title: (m) => repoTitle(m, m.params.path || m.params.ref),
+    render: (m) =>
+      html`<fab-repo-tree-page
+        .owner=${m.params.owner}
+        .repo=${m.params.repo}
+        .kind=${m.params.kind as RefKind}
+        .ref=${m.params.ref}
+        .path=${m.params.path}
+        .display=${m.url.searchParams.get('display') === 'source' ? 'source' : 'rendered'}
+      ></fab-repo-tree-page>`,
+  },
+  {
+    pattern: '/:owner/:repo/commits/:kind/:ref/*path',
+    title: (m) => repoTitle(m, m.params.path ? t('commits.headingPath', { path: m.params.path }) : t('commits.heading', { ref: m.params.ref })),
+    render: (m) =>
+      html`<fab-repo-commits-page
+        .owner=${m.params.owner}
+        .repo=${m.params.repo}
+        .kind=${m.params.kind as RefKind}
+        .ref=${m.params.ref}
+        .path=${m.params.path}
+        .page=${pageOf(m.url)}
+      ></fab-repo-commits-page>`,
+  },
+  {
+    pattern: '/:owner/:repo/commit/:sha',
+    title: (m) => repoTitle(m, t('commit.heading', { sha: m.params.sha.slice(0, 10) })),
+    render: (m) => html`<fab-repo-commit-page .owner=${m.params.owner} .repo=${m.params.repo} .sha=${m.params.sha}></fab-repo-commit-page>`,
+  },
+  {
+    pattern: '/:owner/:repo/branches',
+    title: (m) => repoTitle(m, t('repo.branches')),
+    render: (m) => html`<fab-repo-branches-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-branches-page>`,
+  },
+  {
+    pattern: '/:owner/:repo/tags',
+    title: (m) => repoTitle(m, t('repo.tags')),
+    render: (m) => html`<fab-repo-tags-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-tags-page>`,
+  },
+  {
+    pattern: '/:owner/:repo/compare/*spec',
+    title: (m) => repoTitle(m, m.params.spec),
+    render: (m) => html`<fab-repo-compare-page .owner=${m.params.owner} .repo=${m.params.repo} .spec=${m.params.spec}></fab-repo-compare-page>`,
+  },
+  {
+    pattern: '/:owner/:repo',
+    title: (m) => `${m.params.owner}/${m.params.repo}`,
+    render: (m) => html`<fab-repo-home-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-home-page>`,
+  },
+  {
+    pattern: '/:owner',
+    title: (m) => m.params.owner,
+    render: (m) => html`<fab-user-page .owner=${m.params.owner} .page=${pageOf(m.url)}></fab-user-page>`,
+  },
+];
+
 /**
  * Every page of the app, first match wins. To add one: write `pages/fab-<name>-page.ts`, import it
  * above, and add a line, e.g.
@@ -21,14 +98,16 @@ export interface AppRoute extends RoutePattern {
  * Literal top-level paths (`/explore`, `/setup`) come before `/:owner` patterns; the server reserves those names.
  */
 export const routes: readonly AppRoute[] = [
-  { pattern: '/', title: () => t('explore.title'), render: () => html`<fab-explore-page></fab-explore-page>` },
-  { pattern: '/explore', title: () => t('explore.title'), render: () => html`<fab-explore-page></fab-explore-page>` },
+  { pattern: '/', title: () => t('explore.title'), render: renderExplore },
+  { pattern: '/explore', title: () => t('explore.title'), render: renderExplore },
   {
     pattern: '/setup',
     title: () => t('setup.title'),
     render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,
   },
   { pattern: '/accessibilite', title: () => t('a11y.title'), render: () => html`<fab-accessibility-page></fab-accessibility-page>` },
+  // Last: `/:owner` would also match every literal path listed after it.
+  ...repositoryRoutes,
 ];
 
 /** What `<main>` shows when no route matches. */

@@ -1,9 +1,17 @@
 import { css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import { searchRepositories, type RepoSort } from '../api/browse.js';
+import { renderTask } from '../task-status.js';
+import { router } from '../routes.js';
+import '../fab-repo-list.js';
+import '../fab-pager.js';
 
-/** `/` and `/explore`: the public repositories of the forge. */
+const PAGE_SIZE = 20;
+
+/** `/` and `/explore`: the public repositories of the forge, searchable, sorted, paginated (`?q=&sort=&page=`). */
 @customElement('fab-explore-page')
 export class FabExplorePage extends LightDomElement {
   static override styles = css`
@@ -16,14 +24,88 @@ export class FabExplorePage extends LightDomElement {
       border: 1px dashed var(--fab-border);
       border-radius: var(--fab-radius);
     }
+    fab-explore-page form {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: end;
+      margin-bottom: 1.5rem;
+    }
+    fab-explore-page form div {
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+    }
+    fab-explore-page input,
+    fab-explore-page select,
+    fab-explore-page button {
+      font: inherit;
+      padding: 0.375rem 0.5rem;
+      color: var(--fab-text);
+      background: var(--fab-bg);
+      border: 1px solid var(--fab-border);
+      border-radius: var(--fab-radius);
+    }
+    fab-explore-page input {
+      min-width: 16rem;
+    }
+    fab-explore-page button {
+      color: var(--fab-on-accent);
+      background: var(--fab-accent);
+      border-color: var(--fab-accent);
+      cursor: pointer;
+    }
+    fab-explore-page h2 {
+      font-size: 1.25rem;
+    }
   `;
 
+  @property() query = '';
+  @property() sort: RepoSort = 'updated';
+  @property({ type: Number }) page = 1;
+
   private _locale = new LocaleController(this);
+
+  private _results = new Task(this, {
+    task: ([q, sort, page], { signal }) => searchRepositories({ q, sort, page, limit: PAGE_SIZE }, signal),
+    args: () => [this.query, this.sort, this.page] as const,
+  });
+
+  private _onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const params = new URLSearchParams();
+    const q = String(data.get('q') ?? '').trim();
+    if (q) params.set('q', q);
+    if (data.get('sort') === 'alpha') params.set('sort', 'alpha');
+    const search = params.toString();
+    router.navigate(`/explore${search ? `?${search}` : ''}`);
+  }
 
   override render() {
     return html`
       <h1>${t('explore.heading')}</h1>
-      <p class="fab-empty">${t('explore.empty')}</p>
+      <form role="search" @submit=${this._onSubmit}>
+        <div>
+          <label for="fab-explore-q">${t('explore.search')}</label>
+          <input id="fab-explore-q" name="q" type="search" .value=${this.query} />
+        </div>
+        <div>
+          <label for="fab-explore-sort">${t('explore.sort')}</label>
+          <select id="fab-explore-sort" name="sort">
+            <option value="updated" ?selected=${this.sort === 'updated'}>${t('explore.sortUpdated')}</option>
+            <option value="alpha" ?selected=${this.sort === 'alpha'}>${t('explore.sortAlpha')}</option>
+          </select>
+        </div>
+        <button type="submit">${t('explore.searchButton')}</button>
+      </form>
+      <h2>${t('explore.results')}</h2>
+      ${renderTask(this._results, (repositories) =>
+        repositories.length === 0 && this.page === 1
+          ? html`<p class="fab-empty">${this.query ? t('explore.noResults', { q: this.query }) : t('explore.empty')}</p>`
+          : html`<fab-repo-list .repositories=${repositories}></fab-repo-list>
+              <fab-pager .page=${this.page} .hasNext=${repositories.length === PAGE_SIZE}></fab-pager>`,
+      )}
     `;
   }
 }

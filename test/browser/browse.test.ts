@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { buildRepo, buildUser } from '../helpers/factories.js';
+import { pushHistory } from '../helpers/git-fixtures.js';
+import { touchRepo } from '../../server/db/repos.js';
+import { repoPath } from '../../server/git/store.js';
+
+const README = '# Atlas\n\nLe **cadastre** de la Métropole. Voir [la doc](docs/guide.md).\n';
+const MAIN_TS = ['export function surface(a: number, b: number): number {', '  // aire d’une parcelle', '  const result = a * b;', '  return result;', '}', ''].join('\n');
+
+/** Waits until the page's h1 reads `text`, and the page has stopped loading its data. */
+async function heading(page: Page, text: string | RegExp) {
+  await expect.poll(() => page.locator('h1').textContent()).toMatch(text);
+  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
+}
+
+describe('browse pages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let owner: string;
+  let commits: string[];
+  const name = 'atlas';
+
+  beforeAll(async () => {
+    // setup
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    owner = user.username;
+    const repo = await buildRepo(db, config.reposDir, user, { name });
+    commits = pushHistory(repoPath(config.reposDir, owner, name), [
+      { message: 'Premier commit : README', files: { 'README.md': README } },
+      { message: 'Ajoute le calcul des surfaces', files: { 'src/main.ts': MAIN_TS, 'docs/guide.md': '# Guide\n\nBonjour.\n' }, tag: { name: 'v1.0', message: 'Version 1.0' } },
+      { message: 'Corrige la surface\n\nLe résultat est arrondi.', files: { 'src/main.ts': MAIN_TS.replace('a * b', 'Math.round(a * b)'), 'LICENSE': 'EUPL-1.2\n' } },
+      { message: 'Essai sur une branche', branch: 'essai', files: { 'notes.txt': 'essai\n' } },
+    ]);
+    touchRepo(db, repo.id, { isEmpty: false });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('walks explore → repository → folder → file → history → commit → branches, with axe on each page', async () => {
+    const { page, errors, close } = await openPage(browser);
+    // test
+    await page.goto(`${server.url}/explore`);
+    await heading(page, 'Explorer les dépôts');
+    await page.getByRole('link', { name: `${owner}/${name}` }).waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: `${owner}/${name}` }).click();
+    await heading(page, `${owner}/${name}`);
+    expect(await page.title()).toBe(`${owner}/${name} · Fabrique`);
+    await page.locator('fab-markdown strong', { hasText: 'cadastre' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Atlas', exact: true }).evaluate((h) => h.tagName)).toBe('H3');
+    expect(await page.getByLabel('Adresse HTTPS').inputValue()).toBe(`${server.url}/${owner}/${name}.git`);
+    expect(await page.getByLabel('Commande').inputValue()).toBe(`git clone ${server.url}/${owner}/${name}.git`);
+    expect(await page.getByRole('link', { name: 'LICENSE' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('row', { name: /docs/ }).getByRole('link', { name: 'Ajoute le calcul des surfaces' }).isVisible()).toBe(true);
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Dossier src' }).click();
+    await heading(page, 'src');
+    expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}/src/branch/main/src`);
+    expect(await page.title()).toBe(`src · ${owner}/${name} · Fabrique`);
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Fichier main.ts' }).click();
+    await heading(page, 'main.ts');
+    await page.locator('fab-code-view .hljs-keyword').first().waitFor();
+    await page.getByRole('link', { name: 'Ligne 3', exact: true }).click();
+    expect(new URL(page.url()).hash).toBe('#L3');
+    expect(await page.locator('#L3').evaluate((a) => a.parentElement?.classList.contains('fab-selected'))).toBe(true);
+    await page.getByRole('link', { name: 'Ligne 4', exact: true }).click({ modifiers: ['Shift'] });
+    expect(new URL(page.url()).hash).toBe('#L3-L4');
+    expect(await page.locator('.fab-line.fab-selected').count()).toBe(2);
+    expect(await page.getByRole('link', { name: 'Version brute' }).getAttribute('href')).toMatch(/\/api\/v1\/repos\/.+\/raw\/src\/main\.ts\?ref=/);
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Historique', exact: true }).last().click();
+    await heading(page, 'Historique de src/main.ts');
+    expect(await page.locator('fab-commit-list li').count()).toBe(2);
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Corrige la surface' }).click();
+    await heading(page, `Commit ${commits[2].slice(0, 10)}`);
+    await page.locator('fab-diff-view tr.fab-add', { hasText: 'Math.round' }).waitFor();
+    expect(await page.locator('fab-diff-view tr.fab-del', { hasText: 'const result = a * b;' }).count()).toBe(1);
+    expect(await page.getByText('Le résultat est arrondi.').isVisible()).toBe(true);
+    expect(await page.locator('fab-diff-view summary', { hasText: 'LICENSE' }).textContent()).toContain('ajouté');
+    expect(await checkA11y(page)).toEqual([]);
+    // Collapsing a file hides its lines.
+    await page.locator('fab-diff-view summary', { hasText: 'src/main.ts' }).click();
+    expect(await page.locator('fab-diff-view tr.fab-add', { hasText: 'Math.round' }).isVisible()).toBe(false);
+
+    await page.getByRole('link', { name: 'Branches', exact: true }).click();
+    await heading(page, 'Branches');
+    await page.getByRole('link', { name: 'essai', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Comparer avec main' }).getAttribute('href')).toBe(`/${owner}/${name}/compare/main...essai`);
+    expect(await page.getByRole('link', { name: 'Archive ZIP de main' }).getAttribute('href')).toBe(`/api/v1/repos/${owner}/${name}/archive/main.zip`);
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Comparer avec main' }).click();
+    await heading(page, 'Comparer main...essai');
+    await page.getByRole('link', { name: 'Essai sur une branche' }).waitFor();
+    await page.locator('fab-diff-view summary', { hasText: 'notes.txt' }).waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Étiquettes' }).click();
+    await heading(page, 'Étiquettes');
+    await page.getByRole('link', { name: 'v1.0', exact: true }).waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.goto(`${server.url}/${owner}`);
+    await heading(page, owner);
+    await page.getByRole('link', { name: `${owner}/${name}` }).waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('opens a deep link to a line range of a file directly, highlighted and scrolled to', async () => {
+    const { page, errors, close } = await openPage(browser, { locale: 'en-GB' });
+    // test
+    const response = await page.goto(`${server.url}/${owner}/${name}/src/tag/v1.0/src/main.ts#L2-L3`);
+    expect(response?.status()).toBe(200);
+    await heading(page, 'main.ts');
+    await expect.poll(() => page.locator('.fab-line.fab-selected').count()).toBe(2);
+    expect(await page.locator('#L2').getAttribute('aria-current')).toBe('true');
+    expect(await page.title()).toBe(`src/main.ts · ${owner}/${name} · Fabrique`);
+    expect(await page.getByRole('link', { name: 'Line 3', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Branch or tag').inputValue()).toBe('tag:v1.0');
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/guide.md`);
+    await heading(page, 'guide.md');
+    await page.locator('fab-markdown h2', { hasText: 'Guide' }).waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('is usable with the keyboard alone: switch branch, open a file, move between line numbers', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await page.goto(`${server.url}/${owner}/${name}`);
+    await heading(page, `${owner}/${name}`);
+    // test
+    const tabTo = async (matches: () => Promise<boolean>) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await matches()) return;
+      }
+      throw new Error('never reached by Tab');
+    };
+    await tabTo(() => page.evaluate(() => document.activeElement?.tagName === 'SELECT'));
+    // Branches by name: essai, main. Moving through the options does not leave the page (WCAG 3.2.2).
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement).value)).toBe('branch:essai');
+    expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}`);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await heading(page, name);
+    expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}/src/branch/essai`);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+
+    await tabTo(() => page.evaluate(() => document.activeElement?.textContent?.includes('notes.txt') ?? false));
+    await page.keyboard.press('Enter');
+    await heading(page, 'notes.txt');
+    await tabTo(() => page.evaluate(() => document.activeElement?.id === 'L1'));
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#L1');
+    expect(await page.locator('#L1').evaluate((a) => a.parentElement?.classList.contains('fab-selected'))).toBe(true);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('shows push instructions for an empty repository', async () => {
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    await buildRepo(db, config.reposDir, user, { name: 'vide' });
+    const { page, errors, close } = await openPage(browser);
+    // test
+    await page.goto(`${server.url}/${user.username}/vide`);
+    await heading(page, `${user.username}/vide`);
+    await page.getByRole('heading', { name: 'Ce dépôt est vide' }).waitFor();
+    expect(await page.locator('pre.fab-commands').first().textContent()).toContain(`git remote add origin ${server.url}/${user.username}/vide.git`);
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});

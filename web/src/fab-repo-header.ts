@@ -1,0 +1,71 @@
+import { css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LightDomElement } from './light-dom-element.js';
+import { LocaleController, t } from './i18n/index.js';
+import type { RefKind } from './api/browse.js';
+import { RepoLinks } from './browse-links.js';
+
+export type RepoTab = 'code' | 'commits' | 'branches' | 'tags';
+
+/** The repository's name and its tabs (code, history, branches, tags), above every repository page. */
+@customElement('fab-repo-header')
+export class FabRepoHeader extends LightDomElement {
+  static override styles = css`
+    fab-repo-header {
+      display: block;
+      margin-bottom: 1.25rem;
+    }
+    fab-repo-header .fab-repo-name {
+      font-size: 1.125rem;
+    }
+    fab-repo-header ul {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 1.25rem;
+      margin: 0.5rem 0 0;
+      padding: 0 0 0.25rem;
+      list-style: none;
+      border-bottom: 1px solid var(--fab-border);
+    }
+    fab-repo-header a[aria-current='page'] {
+      font-weight: 600;
+      text-decoration-thickness: 3px;
+    }
+  `;
+
+  @property() owner = '';
+  @property() repo = '';
+  @property() tab: RepoTab = 'code';
+  /** The ref the pages show; empty for the default branch. */
+  @property() ref = '';
+  @property() kind: RefKind = 'branch';
+
+  private _locale = new LocaleController(this);
+
+  override render() {
+    const links = new RepoLinks(this.owner, this.repo);
+    const code = this.ref ? links.src(this.kind, this.ref) : links.home;
+    const tabs: [RepoTab, string, string][] = [
+      ['code', code, t('repo.code')],
+      ...(this.ref ? ([['commits', links.commits(this.kind, this.ref), t('repo.commits')]] as [RepoTab, string, string][]) : []),
+      ['branches', links.branches, t('repo.branches')],
+      ['tags', links.tags, t('repo.tags')],
+    ];
+    return html`
+      <nav aria-label=${t('repo.nav', { repo: `${this.owner}/${this.repo}` })}>
+        <p class="fab-repo-name">
+          <a href=${`/${encodeURIComponent(this.owner)}`}>${this.owner}</a> / <a href=${links.home}>${this.repo}</a>
+        </p>
+        <ul>
+          ${tabs.map(([tab, href, label]) => html`<li><a href=${href} aria-current=${this.tab === tab ? 'page' : 'false'}>${label}</a></li>`)}
+        </ul>
+      </nav>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fab-repo-header': FabRepoHeader;
+  }
+}

@@ -1,0 +1,50 @@
+import { css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { LightDomElement } from '../light-dom-element.js';
+import { LocaleController, t } from '../i18n/index.js';
+import { listOwnerRepositories } from '../api/browse.js';
+import { renderTask } from '../task-status.js';
+import '../fab-repo-list.js';
+import '../fab-pager.js';
+
+const PAGE_SIZE = 20;
+
+/** `/{owner}`: the repositories of an account or an organisation. */
+@customElement('fab-user-page')
+export class FabUserPage extends LightDomElement {
+  static override styles = css`
+    fab-user-page h2 {
+      font-size: 1.25rem;
+    }
+  `;
+
+  @property() owner = '';
+  @property({ type: Number }) page = 1;
+
+  private _locale = new LocaleController(this);
+
+  private _repositories = new Task(this, {
+    task: ([owner, page], { signal }) => listOwnerRepositories(owner, page, PAGE_SIZE, signal),
+    args: () => [this.owner, this.page] as const,
+  });
+
+  override render() {
+    return html`
+      <h1>${this.owner}</h1>
+      <h2>${t('user.repositories')}</h2>
+      ${renderTask(this._repositories, (repositories) =>
+        repositories.length === 0 && this.page === 1
+          ? html`<p>${t('user.empty', { owner: this.owner })}</p>`
+          : html`<fab-repo-list .repositories=${repositories}></fab-repo-list>
+              <fab-pager .page=${this.page} .hasNext=${repositories.length === PAGE_SIZE}></fab-pager>`,
+      )}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fab-user-page': FabUserPage;
+  }
+}
