@@ -2,7 +2,9 @@
 // It hands the ref updates and the quarantine's object directories to the server that spawned git,
 // prints the server's reasons (git shows them as `remote: ...`) and exits non-zero to refuse.
 // Plain CommonJS with node:http only, so that it starts fast and needs no build step.
+/* global require, process */
 'use strict';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS on purpose: no module resolution to start.
 const http = require('node:http');
 
 const hook = process.argv[2];

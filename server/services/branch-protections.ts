@@ -75,7 +75,7 @@ export function getProtection(db: Db, repoId: number, ruleName: string): BranchP
   return fromRow(row);
 }
 
-const RULE_NAME = /^[A-Za-z0-9._\/*-]{1,255}$/;
+const RULE_NAME = /^[A-Za-z0-9._/*-]{1,255}$/;
 
 function checkFields(db: Db, fields: BranchProtectionFields): BranchProtectionFields {
   const unknown = [...fields.push_whitelist_usernames, ...fields.force_push_allowlist_usernames].filter((name) => {
