@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findRepo, findRepoRedirect } from '../../../db/repos.js';
+import type { FastifyRequest } from 'fastify';
 import { findUserByName, type UserRow } from '../../../db/users.js';
 import { findCollaboratorPermission, listCollaborators } from '../../../db/collaborators.js';
 import { deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
 import { Repository } from '../../../presenters/repository.js';
 import { UserSummary, presentUser } from '../../../presenters/user.js';
 import { invalid, notFound } from '../../../errors.js';
-import { presentRepos, repoPage } from './present.js';
+import { presentRepos, redirectRenamedRepo, repoPage } from './present.js';
 import {
   AddCollaboratorOption,
   CollaboratorParams,
@@ -27,17 +26,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
-  // A renamed repository answers at its new name: 301 for reads, 307 so other verbs keep their body.
-  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    const params = request.params as Partial<RepoParams>;
-    if (!params.owner || !params.repo || findRepo(db, params.owner, params.repo)) return;
-    const target = findRepoRedirect(db, params.owner, params.repo);
-    if (!target || !fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: target })) return;
-    // '', 'api', 'v1', 'repos', owner, repo, ...rest
-    const parts = request.url.split('/');
-    parts.splice(4, 2, encodeURIComponent(target.owner_name), encodeURIComponent(target.name));
-    return reply.redirect(parts.join('/'), request.method === 'GET' || request.method === 'HEAD' ? 301 : 307);
-  });
+  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   /** The account named in a collaborator route: Gitea answers 422 when it does not exist. */
   function account(username: string): UserRow {

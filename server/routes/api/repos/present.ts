@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { findUserById, type UserRow } from '../../../db/users.js';
-import { listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
+import { findRepo, findRepoRedirect, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
 import { presentRepository, type Repository } from '../../../presenters/repository.js';
 import { autoInitPrepare, createRepository } from '../../../services/repos.js';
 import { recordAudit } from '../../../services/audit.js';
@@ -58,4 +58,23 @@ export async function createRepoFromOption(fastify: FastifyInstance, request: Fa
   });
   recordAudit(fastify.forge.db, { actor: request.actor, ip: request.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
   return repo;
+}
+
+/**
+ * A preHandler for `/api/v1/repos/:owner/:repo/...` routes: a renamed repository answers at its new
+ * name, 301 for reads and 307 for other verbs (so they keep their body), to those who may read it.
+ * Other plugins serving such routes add it too.
+ */
+export function redirectRenamedRepo(fastify: FastifyInstance): preHandlerAsyncHookHandler {
+  const { db } = fastify.forge;
+  return async function (request, reply) {
+    const params = request.params as { owner?: string; repo?: string };
+    if (!params.owner || !params.repo || findRepo(db, params.owner, params.repo)) return;
+    const target = findRepoRedirect(db, params.owner, params.repo);
+    if (!target || !fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: target })) return;
+    // '', 'api', 'v1', 'repos', owner, repo, ...rest
+    const parts = request.url.split('/');
+    parts.splice(4, 2, encodeURIComponent(target.owner_name), encodeURIComponent(target.name));
+    await reply.redirect(parts.join('/'), request.method === 'GET' || request.method === 'HEAD' ? 301 : 307);
+  };
 }
