@@ -98,7 +98,9 @@ async function isAncestor(repoPath: string, env: Record<string, string>, oldId: 
 
 /** Why a ref update is refused, or null when it may go ahead. */
 async function refusal(db: Db, repo: RepoRow, session: PushSession, env: Record<string, string>, u: RefUpdate): Promise<string | null> {
-  if (!u.ref.startsWith('refs/heads/')) return null;
+  // Other refs are the forge's own (refs/pull/<n>/head follows the pull request's branch).
+  if (u.ref.startsWith('refs/tags/')) return null;
+  if (!u.ref.startsWith('refs/heads/')) return 'only branches (refs/heads/) and tags (refs/tags/) can be pushed.';
   const branch = u.ref.slice('refs/heads/'.length);
   const deleting = u.newId === ZERO_ID;
   if (deleting && branch === repo.default_branch) return `the default branch "${branch}" cannot be deleted.`;

@@ -87,6 +87,19 @@ describe('push', () => {
     expect(result.stderr).toContain('remote: Fabrique: refused refs/heads/main: the default branch "main" cannot be deleted.');
   });
 
+  it('refuses refs other than branches and tags (refs/pull/* belongs to the forge)', async () => {
+    // setup
+    const { db } = server.app.forge;
+    const repo = await buildRepo(db, server.config.reposDir, owner);
+    const work = await makeWorkTree(1);
+    // test
+    const result = await runGit(['push', urlOf(repo.name), 'main', 'main:refs/pull/1/head'], { cwd: work });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('remote: Fabrique: refused refs/pull/1/head: only branches (refs/heads/) and tags (refs/tags/) can be pushed.');
+    const bare = repoPath(server.config.reposDir, owner.username, repo.name);
+    expect(await git(['for-each-ref'], { cwd: bare })).toBe('');
+  });
+
   it('lets one of two concurrent pushes to the same branch win and tells the other to fetch first', async () => {
     // setup
     const { db } = server.app.forge;

@@ -125,6 +125,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     });
     child.on('error', (err) => {
       request.log.error({ err }, 'git could not be started');
+      if (run.session) closePush(run.session);
       out.destroy(err);
     });
     child.on('close', (code, signal) => {
