@@ -83,7 +83,7 @@ interface RequestType {
 
 /** The URLs of each request type, from the repository's own folders, files and commits. */
 async function requestTypes(gitDir: string, apiBase: string, count: number): Promise<RequestType[]> {
-  const run = async (args: string[]) => (await git(args, { cwd: gitDir })).stdout.trim().split('\n').filter(Boolean);
+  const run = async (args: string[]) => (await git(['-c', 'core.quotePath=false', ...args], { cwd: gitDir })).stdout.trim().split('\n').filter(Boolean);
   const folders = (await run(['ls-tree', '-r', '-d', '--name-only', 'main'])).filter((p) => p.split('/').length <= 2);
   const files = (await run(['ls-tree', '-r', '-l', 'main']))
     .map((line) => line.split(/\s+/))

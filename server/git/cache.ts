@@ -33,6 +33,24 @@ export function dropRepoCache(path: string): void {
   caches.delete(path);
 }
 
+/**
+ * Blob contents are kept apart, bounded by bytes rather than entries: reading a blob from a pack
+ * applies its delta chain each time, the most expensive read a page does. Small blobs only.
+ */
+const BLOB_BYTES = 64 * 1024 * 1024;
+const BLOB_MAX = 512 * 1024;
+const blobs = new Lru<string, Uint8Array>(100_000, { maxWeight: BLOB_BYTES, weigh: (b) => b.byteLength });
+
+/** A blob's bytes from the shared blob cache, read with `read` on a miss. */
+export async function cachedBlob(path: string, oid: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  const key = `${path}\0${oid}`;
+  const hit = blobs.get(key);
+  if (hit) return hit;
+  const bytes = await read();
+  if (bytes.byteLength <= BLOB_MAX) blobs.set(key, bytes);
+  return bytes;
+}
+
 /** Returns the memoised value for `key`, computing and storing it on a miss. */
 export async function memoise<T>(cache: RepoCache, key: string, compute: () => Promise<T>): Promise<T> {
   const hit = cache.memo.get(key);

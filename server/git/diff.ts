@@ -60,6 +60,7 @@ export interface DiffLimits {
 }
 
 const CONTEXT = 3;
+const CACHED_DIFF_LINES = 5000;
 /** Larger blobs are named but not diffed line by line. */
 const MAX_BLOB_BYTES = 1024 * 1024;
 /** Beyond this many edits, Myers' algorithm costs too much: the middle is shown as replaced. */
@@ -341,6 +342,9 @@ export async function diffCommits(reader: RepoReader, base: string | null, head:
   const offset = Math.max(0, limits.offset ?? 0);
   const maxFiles = limits.maxFiles ?? 200;
   const maxLines = limits.maxLines ?? 20_000;
+  const key = `diff:${base}:${head}:${offset}:${maxFiles}:${maxLines}`;
+  const known = reader.remembered<Diff>(key);
+  if (known) return known;
   const oldTree = base ? (await reader.commit(base)).tree : null;
   const newTree = (await reader.commit(head)).tree;
   const changes = await detectRenames(reader, await diffTrees(reader, oldTree, newTree));
@@ -356,5 +360,8 @@ export async function diffCommits(reader: RepoReader, base: string | null, head:
     next++;
   }
   const truncated = next < changes.length;
-  return { files, total_files: changes.length, offset, truncated, next_offset: truncated ? next : null };
+  const diff = { files, total_files: changes.length, offset, truncated, next_offset: truncated ? next : null };
+  // Kept when small: a diff is derived from two commit ids only, but a huge one would crowd the cache.
+  if (lines <= CACHED_DIFF_LINES) reader.remember(key, diff);
+  return diff;
 }

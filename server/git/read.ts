@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
-import { memoise, repoCache, type RepoCache } from './cache.js';
+import { cachedBlob, memoise, repoCache, type RepoCache } from './cache.js';
 
 /** A person line of a commit or a tag, as isomorphic-git parses it. */
 export interface GitPerson {
@@ -111,7 +112,7 @@ export class RepoReader {
       ['refs/heads/', 'branch'],
       ['refs/tags/', 'tag'],
     ] as const) {
-      const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `${prefix}${ref}` }).catch(() => null);
+      const oid = await this.readRef(`${prefix}${ref}`);
       if (oid) {
         const commit = await this.peel(oid);
         if (commit) return { oid: commit, kind, name: ref };
@@ -125,19 +126,65 @@ export class RepoReader {
     return null;
   }
 
-  /** Follows annotated tags down to a commit; null if the object is missing or not a commit. */
-  private async peel(oid: string): Promise<string | null> {
+  /**
+   * The object id a full ref name points to, read from its file or from packed-refs. Read on every
+   * request (one small file), never cached, so a push is seen at once. The name is checked by
+   * isSafeRefName first, so the path stays under refs/.
+   */
+  private async readRef(name: string, depth = 0): Promise<string | null> {
+    const text = await fs.promises.readFile(join(this.gitdir, name), 'utf8').catch(() => null);
+    if (text !== null) {
+      const value = text.trim();
+      if (/^[0-9a-f]{40}$/.test(value)) return value;
+      if (value.startsWith('ref: ') && depth < 5 && isSafeRefName(value.slice(5))) return this.readRef(value.slice(5), depth + 1);
+    }
+    return (await this.packedRefs()).get(name) ?? null;
+  }
+
+  /** packed-refs parsed, re-read when its size or modification time changes. */
+  private async packedRefs(): Promise<Map<string, string>> {
+    const file = join(this.gitdir, 'packed-refs');
+    const stat = await fs.promises.stat(file).catch(() => null);
+    if (!stat) return new Map();
+    const key = `packed-refs:${stat.mtimeMs}:${stat.size}`;
+    return memoise(this.cache, key, async () => {
+      const refs = new Map<string, string>();
+      for (const line of (await fs.promises.readFile(file, 'utf8')).split('\n')) {
+        const match = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
+        if (match) refs.set(match[2], match[1]);
+      }
+      return refs;
+    });
+  }
+
+  /** Follows annotated tags down to a commit; null if the object is missing or not a commit. Memoised by id. */
+  private async peel(start: string): Promise<string | null> {
+    const known = this.cache.memo.get(`peel:${start}`);
+    if (known !== undefined) return known as string | null;
+    let oid = start;
     for (let depth = 0; depth < 10; depth++) {
       const object = await git.readObject({ ...this.base, oid, format: 'parsed' }).catch((err) => {
         if (isNotFound(err)) return null;
         throw err;
       });
       if (!object) return null;
-      if (object.type === 'commit') return oid;
+      if (object.type === 'commit') {
+        this.cache.memo.set(`peel:${start}`, oid);
+        return oid;
+      }
       if (object.type !== 'tag') return null;
       oid = (object.object as { object: string }).object;
     }
     return null;
+  }
+
+  /** A result derived from object ids only (a diff), remembered in this repository's cache. */
+  remembered<T>(key: string): T | undefined {
+    return this.cache.memo.get(key) as T | undefined;
+  }
+
+  remember(key: string, value: unknown): void {
+    this.cache.memo.set(key, value);
   }
 
   /** A parsed commit; throws a NotFoundError when missing. */
@@ -190,8 +237,8 @@ export class RepoReader {
   }
 
   /** A blob's bytes. */
-  async blob(oid: string): Promise<Uint8Array> {
-    return (await git.readBlob({ ...this.base, oid })).blob;
+  blob(oid: string): Promise<Uint8Array> {
+    return cachedBlob(this.gitdir, oid, async () => (await git.readBlob({ ...this.base, oid })).blob);
   }
 
   /** The id of the object at `path` in a commit, or null; '' is the root tree. */

@@ -1,8 +1,15 @@
-/** A bounded map that forgets the least recently used entry once it holds `max` entries. */
+/**
+ * A bounded map that forgets the least recently used entries once it holds `max` entries, or,
+ * with a `weigh` function, once their total weight passes `maxWeight` (e.g. bytes).
+ */
 export class Lru<K, V> {
   private readonly map = new Map<K, V>();
+  private weight = 0;
 
-  constructor(readonly max: number) {
+  constructor(
+    readonly max: number,
+    private readonly options: { maxWeight?: number; weigh?: (value: V) => number } = {},
+  ) {
     if (!Number.isInteger(max) || max < 1) throw new Error('Lru: max must be a positive integer');
   }
 
@@ -16,16 +23,27 @@ export class Lru<K, V> {
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
+    this.delete(key);
     this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+    this.weight += this.weigh(value);
+    const maxWeight = this.options.maxWeight ?? Infinity;
+    while (this.map.size > this.max || (this.weight > maxWeight && this.map.size > 1)) {
+      this.delete(this.map.keys().next().value as K);
+    }
   }
 
   delete(key: K): void {
+    const old = this.map.get(key);
+    if (old === undefined) return;
+    this.weight -= this.weigh(old);
     this.map.delete(key);
   }
 
   get size(): number {
     return this.map.size;
+  }
+
+  private weigh(value: V): number {
+    return this.options.weigh ? this.options.weigh(value) : 0;
   }
 }
