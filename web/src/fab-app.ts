@@ -5,6 +5,7 @@ import { LocaleController, t } from './i18n/index.js';
 import { RouteController, type Navigation } from './router.js';
 import { notFoundRoute, router, type AppRoute } from './routes.js';
 import './fab-language-switch.js';
+import './fab-user-menu.js';
 
 /** The layout around every page: skip link, header, `<main>` with the routed page, footer. */
 @customElement('fab-app')
@@ -128,6 +129,7 @@ export class FabApp extends LightDomElement {
             </ul>
           </nav>
           <fab-language-switch></fab-language-switch>
+          <fab-user-menu></fab-user-menu>
         </div>
       </header>
       <main id="content" tabindex="-1">${match ? match.route.render(match) : notFoundRoute.render(url)}</main>

@@ -14,10 +14,13 @@ export class FabCloneBox extends LightDomElement {
     }
     fab-clone-box .fab-clone-row {
       display: grid;
-      grid-template-columns: 7rem 1fr auto;
-      gap: 0.5rem;
+      grid-template-columns: minmax(0, 1fr) auto;
+      gap: 0.25rem 0.5rem;
       align-items: center;
       margin-bottom: 0.5rem;
+    }
+    fab-clone-box label {
+      grid-column: 1 / -1;
     }
     fab-clone-box input {
       width: 100%;

@@ -32,6 +32,13 @@ export class FabDiffView extends LightDomElement {
       background: var(--fab-surface);
       cursor: pointer;
     }
+    fab-diff-view summary::before {
+      content: '▾';
+      color: var(--fab-muted);
+    }
+    fab-diff-view details:not([open]) > summary::before {
+      content: '▸';
+    }
     fab-diff-view summary .fab-file {
       font: 600 0.9375rem var(--fab-mono);
     }

@@ -6,7 +6,15 @@ import type { Tree, TreeEntry } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 import './fab-relative-time.js';
 
-const ICONS: Record<TreeEntry['type'], string> = { dir: '📁', file: '📄', symlink: '🔗', submodule: '📦' };
+// Octicons-like outlines drawn with one path each: emoji fonts are missing on many systems.
+const ICON_PATHS: Record<TreeEntry['type'], string> = {
+  dir: 'M1.5 3.5h4l1.5 1.5h7.5v8h-13z',
+  file: 'M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3',
+  symlink: 'M3.5 1.5h6l3 3v10h-9z M6 11l4-4 M7 7h3v3',
+  submodule: 'M2 4.5h12v9h-12z M2 4.5l2-3h8l2 3',
+};
+const icon = (type: TreeEntry['type']) =>
+  html`<svg class="fab-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"><path d=${ICON_PATHS[type]} /></svg>`;
 
 /** A folder's entries with, for each, the message and age of the last commit that changed it. */
 @customElement('fab-file-tree')
@@ -46,6 +54,10 @@ export class FabFileTree extends LightDomElement {
     }
     fab-file-tree .fab-icon {
       margin-right: 0.375rem;
+      vertical-align: -0.125em;
+      fill: none;
+      stroke: var(--fab-muted);
+      stroke-width: 1.25;
     }
   `;
 
@@ -87,7 +99,7 @@ export class FabFileTree extends LightDomElement {
             : ''}
           ${tree.entries.map((entry) => {
             const target = href(entry);
-            const label = html`<span class="fab-icon" aria-hidden="true">${ICONS[entry.type]}</span><span class="visually-hidden">${t(`tree.${entry.type}`)} </span>${entry.name}`;
+            const label = html`${icon(entry.type)}<span class="visually-hidden">${t(`tree.${entry.type}`)} </span>${entry.name}`;
             return html`<tr>
               <th scope="row">${target ? html`<a href=${target}>${label}</a>` : label}</th>
               <td class="fab-commit">${entry.last_commit ? html`<a href=${links.commit(entry.last_commit.sha)}>${entry.last_commit.summary}</a>` : ''}</td>

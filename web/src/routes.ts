@@ -4,6 +4,9 @@ import { t } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
 import './pages/fab-explore-page.js';
 import './pages/fab-setup-page.js';
+import './pages/fab-signin-page.js';
+import './pages/fab-signup-page.js';
+import './pages/fab-settings-tokens-page.js';
 import './pages/fab-accessibility-page.js';
 import './pages/fab-not-found-page.js';
 import './pages/fab-user-page.js';
@@ -106,6 +109,18 @@ export const routes: readonly AppRoute[] = [
     render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,
   },
   { pattern: '/accessibilite', title: () => t('a11y.title'), render: () => html`<fab-accessibility-page></fab-accessibility-page>` },
+  {
+    pattern: '/user/login',
+    title: () => t('signin.title'),
+    render: (match) =>
+      html`<fab-signin-page .error=${match.url.searchParams.get('error') ?? ''} .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signin-page>`,
+  },
+  {
+    pattern: '/user/sign_up',
+    title: () => t('signup.title'),
+    render: (match) => html`<fab-signup-page .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signup-page>`,
+  },
+  { pattern: '/user/settings/applications', title: () => t('tokens.title'), render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>` },
   // Last: `/:owner` would also match every literal path listed after it.
   ...repositoryRoutes,
 ];
