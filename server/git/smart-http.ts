@@ -56,3 +56,35 @@ export function spawnService(options: ServiceProcessOptions): ChildProcessWithou
   if (options.protocol !== null) env.GIT_PROTOCOL = options.protocol;
   return spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
+
+/** A ref update as a push's command list states it. */
+export interface PushCommand {
+  oldId: string;
+  newId: string;
+  ref: string;
+}
+
+const COMMAND = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/[^\0\n]+)$/;
+
+/**
+ * Reads the command list at the start of a receive-pack request body (pkt-lines up to the first
+ * flush, before the pack). Undefined while incomplete; null when it is something this reader does
+ * not take apart (a signed push certificate, a malformed line): the caller then relies on the hook.
+ */
+export function parsePushCommands(head: Buffer): PushCommand[] | null | undefined {
+  const commands: PushCommand[] = [];
+  let at = 0;
+  while (at + 4 <= head.length) {
+    const length = Number.parseInt(head.subarray(at, at + 4).toString('latin1'), 16);
+    if (!Number.isInteger(length) || (length > 0 && length < 4)) return null;
+    if (length === 0) return commands;
+    if (at + length > head.length) return undefined;
+    const line = head.subarray(at + 4, at + length).toString('utf8').split('\0')[0].replace(/\n$/, '');
+    at += length;
+    if (line.startsWith('shallow ')) continue;
+    const match = COMMAND.exec(line);
+    if (!match) return null;
+    commands.push({ oldId: match[1], newId: match[2], ref: match[3] });
+  }
+  return undefined;
+}

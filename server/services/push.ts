@@ -22,7 +22,7 @@ export interface PushSession {
   repoId: number;
   repoPath: string;
   pusher: Pusher;
-  /** The ref updates git proposed to the pre-receive hook (and the checks accepted). */
+  /** The ref updates the push asked for, or that the pre-receive check accepted. */
   accepted: RefUpdate[];
 }
 
@@ -46,8 +46,8 @@ export function onPushed(listener: PushedListener): () => void {
 }
 
 /** Opens a push session before receive-pack is spawned; its token goes into git's environment. */
-export function openPush(repo: RepoRow, repoPath: string, pusher: Pusher): PushSession {
-  const session: PushSession = { token: randomBytes(32).toString('base64url'), repoId: repo.id, repoPath, pusher, accepted: [] };
+export function openPush(repo: RepoRow, repoPath: string, pusher: Pusher, commands: RefUpdate[]): PushSession {
+  const session: PushSession = { token: randomBytes(32).toString('base64url'), repoId: repo.id, repoPath, pusher, accepted: commands };
   sessions.set(session.token, session);
   return session;
 }
@@ -122,6 +122,19 @@ async function refusal(db: Db, repo: RepoRow, session: PushSession, env: Record<
 }
 
 /**
+ * Whether a push needs the pre-receive check (a Node process per push): only when a command could
+ * be refused, i.e. when `refusal` below would look further than its first lines.
+ */
+export function needsChecks(db: Db, repo: RepoRow, commands: RefUpdate[]): boolean {
+  return commands.some((u) => {
+    if (u.ref.startsWith('refs/tags/')) return false;
+    if (!u.ref.startsWith('refs/heads/')) return true;
+    const branch = u.ref.slice('refs/heads/'.length);
+    return (u.newId === ZERO_ID && branch === repo.default_branch) || protectionFor(db, repo.id, branch) !== null;
+  });
+}
+
+/**
  * The pre-receive check, run while the pushed objects are quarantined: refuses the whole push
  * (git then stores nothing) if the repository is archived or any ref breaks a branch protection.
  */
@@ -145,13 +158,15 @@ export async function checkPush(
     const reason = await refusal(db, repo, session, env, u);
     if (reason) messages.push(`Fabrique: refused ${u.ref}: ${reason}`);
   }
-  if (messages.length === 0) session.accepted = updates;
+  session.accepted = messages.length === 0 ? updates : [];
   return { ok: messages.length === 0, messages };
 }
 
 /** Which of the accepted updates really happened (receive-pack may fail some refs, e.g. a lost race). */
 async function movedRefs(repoPath: string, accepted: RefUpdate[]): Promise<RefUpdate[]> {
-  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...accepted.map((u) => u.ref)], { cwd: repoPath });
+  // Naming a few refs saves listing them all; many names would not fit on a command line.
+  const patterns = accepted.length <= 100 ? accepted.map((u) => u.ref) : [];
+  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...patterns], { cwd: repoPath });
   const now = new Map(
     stdout
       .split('\n')
@@ -204,6 +219,11 @@ export async function recordPush(
     touchRepo(db, repo.id, { sizeKb: size, isEmpty, defaultBranch });
   })();
   const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
+  await notifyPushed(event, onListenerError);
+  return event;
+}
+
+async function notifyPushed(event: PushedEvent, onListenerError: (err: unknown) => void): Promise<void> {
   for (const listener of pushedListeners) {
     try {
       await listener(event);
@@ -211,5 +231,25 @@ export async function recordPush(
       onListenerError(err);
     }
   }
-  return event;
+}
+
+/**
+ * After the forge itself moved refs (a merge, a web edit, a fork sync): records them and the
+ * repository's size as a push does, then tells the same listeners, so pull requests follow.
+ */
+export async function recordRefUpdates(
+  db: Db,
+  repo: RepoRow,
+  repoPath: string,
+  pusher: Pusher,
+  updates: RefUpdate[],
+  onListenerError: (err: unknown) => void,
+): Promise<void> {
+  dropRepoCache(repoPath);
+  const size = await sizeKb(repoPath);
+  db.transaction(() => {
+    insertRefUpdates(db, repo.id, pusher.id, updates);
+    touchRepo(db, repo.id, { sizeKb: size, isEmpty: false });
+  })();
+  await notifyPushed({ repo: findRepoById(db, repo.id) ?? repo, repoPath, pusher, updates }, onListenerError);
 }

@@ -1,24 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { RepoAction } from '../../auth/policy.js';
 import { findRepoRedirect, type RepoRow } from '../../db/repos.js';
-import { ForgeError, notFound, unauthorized } from '../../errors.js';
+import { badRequest, ForgeError, notFound, unauthorized } from '../../errors.js';
 import { installHooks } from '../../git/hooks.js';
 import {
   gitProtocolFrom,
   isGitService,
   serviceAnnouncement,
   spawnService,
+  parsePushCommands,
   wantsProtocolV2,
   type GitService,
+  type PushCommand,
 } from '../../git/smart-http.js';
 import { repoPath } from '../../git/store.js';
 import { nameProblem } from '../../lib/names.js';
 import { MaintenanceScheduler } from '../../services/maintenance.js';
-import { checkPush, closePush, findPush, openPush, recordPush, type PushSession } from '../../services/push.js';
+import { checkPush, closePush, findPush, needsChecks, openPush, recordPush, type PushSession } from '../../services/push.js';
 import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
 
 /** Room for the ref commands that precede the pack in a receive-pack request body. */
@@ -41,6 +44,8 @@ const noCache = {
 const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config, db } = fastify.forge;
   const hooksDir = installHooks(join(config.dataDir, 'git-hooks'));
+  const emptyHooksDir = join(config.dataDir, 'git-hooks-none');
+  mkdirSync(emptyHooksDir, { recursive: true });
   const maintenance = new MaintenanceScheduler({
     delayMs: MAINTENANCE_DELAY_MS,
     onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
@@ -97,8 +102,11 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     service: GitService;
     path: string;
     advertise: boolean;
-    body?: Readable;
+    /** The decoded request body, and what of it was already read (a push's command list). */
+    body?: { source: Readable; head: Buffer };
     session?: PushSession;
+    /** Run the pre-receive check (in a Node process): only for pushes some command of which may be refused. */
+    checks?: boolean;
   }
 
   /** Spawns the git service and streams it: the request body in, stdout out; a client that leaves kills it. */
@@ -109,7 +117,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const settings: Array<[string, string]> = [];
     const env: Record<string, string> = {};
     if (run.session) {
-      settings.push(['core.hooksPath', hooksDir], ['receive.maxInputSize', String(config.maxPushBytes)]);
+      // No hooks at all (not even a repository's own) unless the push needs the check.
+      settings.push(['core.hooksPath', run.checks ? hooksDir : emptyHooksDir], ['receive.maxInputSize', String(config.maxPushBytes)]);
       env.FABRIQUE_HOOK_URL = hookUrl();
       env.FABRIQUE_PUSH_TOKEN = run.session.token;
     }
@@ -150,24 +159,52 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     });
 
-    if (run.body) feed(request, run, child.stdin);
+    if (run.body) feed(request, run.body, run, child.stdin);
     else child.stdin.end();
 
     const kind = run.advertise ? 'advertisement' : 'result';
     return reply.headers(noCache).type(`application/x-${run.service}-${kind}`).send(out);
   }
 
-  /** Streams the (possibly gzip-encoded) request body into git, counting bytes against the push limit. */
-  function feed(request: FastifyRequest, run: Run, stdin: Writable): void {
-    const body = run.body as Readable;
-    let source: Readable = body;
-    if (request.headers['content-encoding'] === 'gzip') {
-      const gunzip = createGunzip();
-      body.on('error', (err) => gunzip.destroy(err));
-      source = body.pipe(gunzip);
-    }
+  /** The request body as git reads it: gzip-encoded bodies are decompressed as they stream. */
+  function decodedBody(request: FastifyRequest): Readable {
+    const body = request.body as Readable;
+    if (request.headers['content-encoding'] !== 'gzip') return body;
+    const gunzip = createGunzip();
+    body.on('error', (err) => gunzip.destroy(err));
+    return body.pipe(gunzip);
+  }
+
+  /** Reads a push's command list (the pkt-lines before the pack), leaving the stream paused after it. */
+  function readCommands(source: Readable): Promise<{ head: Buffer; commands: PushCommand[] | null }> {
+    return new Promise((resolveHead, reject) => {
+      let head = Buffer.alloc(0);
+      const finish = (commands: PushCommand[] | null | undefined) => {
+        source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+        resolveHead({ head, commands: commands ?? null });
+      };
+      const onData = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const commands = parsePushCommands(head);
+        if (commands === undefined && head.length <= COMMANDS_ALLOWANCE) return;
+        source.pause();
+        finish(commands);
+      };
+      const onEnd = () => finish(parsePushCommands(head));
+      const onError = (err: Error) => {
+        source.off('data', onData).off('end', onEnd).off('close', onClose);
+        reject(badRequest(`The request body could not be read: ${err.message}`));
+      };
+      const onClose = () => onError(new Error('the client went away'));
+      source.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    });
+  }
+
+  /** Streams the request body into git after what was already read, counting bytes against the push limit. */
+  function feed(request: FastifyRequest, body: NonNullable<Run['body']>, run: Run, stdin: Writable): void {
+    const { source, head } = body;
     const limit = run.session ? config.maxPushBytes + COMMANDS_ALLOWANCE : null;
-    let received = 0;
+    let received = head.length;
     let open = true;
     const stop = () => {
       open = false;
@@ -198,6 +235,9 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       request.log.info({ err }, 'git request body failed');
       stop();
     });
+    if (head.length > 0) stdin.write(head);
+    if (source.readableEnded) stdin.end();
+    else source.resume();
   }
 
   fastify.get(
@@ -227,9 +267,13 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         throw new ForgeError('payload_too_large', `This push is larger than the limit of ${config.maxPushBytes} bytes.`);
       }
       const path = repoPath(config.reposDir, repo.owner_name, repo.name);
+      const source = decodedBody(request);
       const actor = request.actor;
-      const session = push && actor.kind === 'user' ? openPush(repo, path, { id: actor.user.id, username: actor.user.username }) : undefined;
-      return serve(request, reply, { service, path, advertise: false, body: request.body as Readable, session });
+      if (!push || actor.kind !== 'user') return serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
+      const { head, commands } = await readCommands(source);
+      const session = openPush(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
+      const checks = commands === null || needsChecks(db, repo, commands);
+      return serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks });
     });
   }
 
