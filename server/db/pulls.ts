@@ -1,0 +1,159 @@
+import type { Db } from './index.js';
+
+export type MergeableState = 'checking' | 'mergeable' | 'conflict' | 'empty';
+
+/** A pull request row. */
+export interface PullRow {
+  id: number;
+  base_repo_id: number;
+  number: number;
+  poster_id: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  base_branch: string;
+  head_repo_id: number | null;
+  head_branch: string;
+  head_sha: string;
+  merge_base: string | null;
+  mergeable_state: MergeableState;
+  /** JSON array of paths. */
+  conflicted_files: string;
+  checked_base_sha: string | null;
+  checked_head_sha: string | null;
+  additions: number;
+  deletions: number;
+  changed_files: number;
+  merged: 0 | 1;
+  merged_at: string | null;
+  merged_by_id: number | null;
+  merge_commit_sha: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+export interface NewPull {
+  baseRepoId: number;
+  posterId: number;
+  title: string;
+  body: string;
+  baseBranch: string;
+  headRepoId: number;
+  headBranch: string;
+  headSha: string;
+}
+
+/** Inserts a pull request with the repository's next number (one more than the highest so far). */
+export function insertPull(db: Db, pull: NewPull): PullRow {
+  return db
+    .prepare(
+      `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha)
+       VALUES (@baseRepoId, (SELECT coalesce(max(number), 0) + 1 FROM pull_requests WHERE base_repo_id = @baseRepoId),
+               @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha)
+       RETURNING *`,
+    )
+    .get(pull) as PullRow;
+}
+
+export function deletePullRow(db: Db, id: number): void {
+  db.prepare('DELETE FROM pull_requests WHERE id = ?').run(id);
+}
+
+export function findPull(db: Db, baseRepoId: number, number: number): PullRow | undefined {
+  return db.prepare('SELECT * FROM pull_requests WHERE base_repo_id = ? AND number = ?').get(baseRepoId, number) as PullRow | undefined;
+}
+
+export function findPullById(db: Db, id: number): PullRow | undefined {
+  return db.prepare('SELECT * FROM pull_requests WHERE id = ?').get(id) as PullRow | undefined;
+}
+
+/** The open pull request from this head branch into this base branch, if any. */
+export function findOpenPull(db: Db, baseRepoId: number, baseBranch: string, headRepoId: number, headBranch: string): PullRow | undefined {
+  return db
+    .prepare(
+      "SELECT * FROM pull_requests WHERE state = 'open' AND base_repo_id = ? AND base_branch = ? AND head_repo_id = ? AND head_branch = ?",
+    )
+    .get(baseRepoId, baseBranch, headRepoId, headBranch) as PullRow | undefined;
+}
+
+/** A repository's pull requests, newest first, with the total before paging. */
+export function listPulls(db: Db, baseRepoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): { rows: PullRow[]; total: number } {
+  const where = state === 'all' ? 'base_repo_id = @baseRepoId' : 'base_repo_id = @baseRepoId AND state = @state';
+  const rows = db
+    .prepare(`SELECT * FROM pull_requests WHERE ${where} ORDER BY number DESC LIMIT @limit OFFSET @offset`)
+    .all({ baseRepoId, state, limit, offset }) as PullRow[];
+  const total = db.prepare(`SELECT count(*) FROM pull_requests WHERE ${where}`).pluck().get({ baseRepoId, state }) as number;
+  return { rows, total };
+}
+
+/** Open pull requests whose head is this branch of this repository. */
+export function openPullsFromHead(db: Db, headRepoId: number, headBranch: string): PullRow[] {
+  return db
+    .prepare("SELECT * FROM pull_requests WHERE state = 'open' AND head_repo_id = ? AND head_branch = ?")
+    .all(headRepoId, headBranch) as PullRow[];
+}
+
+/** Open pull requests into this branch of this repository. */
+export function openPullsIntoBase(db: Db, baseRepoId: number, baseBranch: string): PullRow[] {
+  return db
+    .prepare("SELECT * FROM pull_requests WHERE state = 'open' AND base_repo_id = ? AND base_branch = ?")
+    .all(baseRepoId, baseBranch) as PullRow[];
+}
+
+export function countOpenPulls(db: Db, baseRepoId: number): number {
+  return db.prepare("SELECT count(*) FROM pull_requests WHERE base_repo_id = ? AND state = 'open'").pluck().get(baseRepoId) as number;
+}
+
+/** Changes title, body or state; closing records the time, reopening clears it. */
+export function updatePullRow(db: Db, id: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): void {
+  db.prepare(
+    `UPDATE pull_requests SET
+       title = coalesce(@title, title),
+       body = coalesce(@body, body),
+       closed_at = CASE WHEN @state = 'closed' AND state = 'open' THEN ${NOW} WHEN @state = 'open' THEN NULL ELSE closed_at END,
+       state = coalesce(@state, state),
+       updated_at = ${NOW}
+     WHERE id = @id`,
+  ).run({ id, title: changes.title ?? null, body: changes.body ?? null, state: changes.state ?? null });
+}
+
+/** Records a new head commit: mergeability is unknown again until the next check. */
+export function setPullHead(db: Db, id: number, headSha: string): void {
+  db.prepare(`UPDATE pull_requests SET head_sha = ?, mergeable_state = 'checking', updated_at = ${NOW} WHERE id = ?`).run(headSha, id);
+}
+
+export interface MergeCheck {
+  state: MergeableState;
+  conflictedFiles: string[];
+  baseSha: string;
+  headSha: string;
+  mergeBase: string | null;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+}
+
+/** Stores a mergeability check, unless the pull request's head moved on since it started. */
+export function recordMergeCheck(db: Db, id: number, check: MergeCheck): boolean {
+  const result = db
+    .prepare(
+      `UPDATE pull_requests SET mergeable_state = @state, conflicted_files = @files, checked_base_sha = @baseSha,
+         checked_head_sha = @headSha, merge_base = @mergeBase, additions = @additions, deletions = @deletions,
+         changed_files = @changedFiles
+       WHERE id = @id AND head_sha = @headSha AND merged = 0`,
+    )
+    .run({ id, ...check, files: JSON.stringify(check.conflictedFiles) });
+  return result.changes === 1;
+}
+
+/** Records a merge: the pull request is closed, merged by whom, when, into which commit. */
+export function markMerged(db: Db, id: number, mergedById: number, mergeCommitSha: string, mergeBase: string | null): void {
+  db.prepare(
+    `UPDATE pull_requests SET state = 'closed', merged = 1, merged_at = ${NOW}, closed_at = ${NOW}, merged_by_id = ?,
+       merge_commit_sha = ?, merge_base = coalesce(?, merge_base), updated_at = ${NOW}
+     WHERE id = ?`,
+  ).run(mergedById, mergeCommitSha, mergeBase, id);
+}

@@ -1,0 +1,196 @@
+import type { Db } from '../db/index.js';
+import { findRepoById, type RepoRow } from '../db/repos.js';
+import { findUserByName, type UserRow } from '../db/users.js';
+import {
+  deletePullRow,
+  findOpenPull,
+  insertPull,
+  openPullsFromHead,
+  openPullsIntoBase,
+  setPullHead,
+  updatePullRow,
+  findPullById,
+  type PullRow,
+} from '../db/pulls.js';
+import type { Actor, Policy } from '../auth/policy.js';
+import { repoPath } from '../git/store.js';
+import { fetchObjects, hasCommit, readRef, updateRef, ZERO_OID, type Signature } from '../git/write.js';
+import { ZERO_ID, type PushedEvent } from './push.js';
+import type { MergeabilityChecker } from './mergeability.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
+
+/** What the pull request services need from the running forge. */
+export interface PullContext {
+  db: Db;
+  reposDir: string;
+  policy: Policy;
+  checker: MergeabilityChecker;
+  /** The forge's public URL: its host names no-reply addresses. */
+  baseUrl: string;
+  onListenerError: (err: unknown) => void;
+}
+
+/** The author line of a commit the forge writes for a user: their name and email, or a no-reply address. */
+export function commitSignature(user: UserRow, baseUrl: string): Signature {
+  const host = new URL(baseUrl).hostname || 'localhost';
+  return { name: user.full_name || user.username, email: user.email || `${user.lower_name}@noreply.${host}` };
+}
+
+/** Where a pull request's head lives in the base repository. */
+export const pullHeadRef = (pull: Pick<PullRow, 'number'>) => `refs/pull/${pull.number}/head`;
+
+export const gitdirOf = (reposDir: string, repo: RepoRow) => repoPath(reposDir, repo.owner_name, repo.name);
+
+/** Whether two repositories belong to the same fork network (one forked from the other, or siblings). */
+function sameNetwork(a: RepoRow, b: RepoRow): boolean {
+  return a.id === b.id || a.fork_id === b.id || b.fork_id === a.id || (a.fork_id !== null && a.fork_id === b.fork_id);
+}
+
+/**
+ * The head of a new pull request, as Gitea writes it: `branch` (in the base repository) or
+ * `owner:branch` (that owner's repository of the same fork network, usually a fork of the base).
+ */
+export function resolveHead(ctx: PullContext, actor: Actor, base: RepoRow, head: string): { repo: RepoRow; branch: string } {
+  const colon = head.indexOf(':');
+  if (colon < 0) return { repo: base, branch: head };
+  const ownerName = head.slice(0, colon);
+  const branch = head.slice(colon + 1);
+  if (ownerName.toLowerCase() === base.owner_name.toLowerCase()) return { repo: base, branch };
+  const owner = findUserByName(ctx.db, ownerName);
+  const candidates = owner
+    ? (ctx.db.prepare('SELECT id FROM repositories WHERE owner_id = ? ORDER BY id').pluck().all(owner.id) as number[])
+        .map((id) => findRepoById(ctx.db, id) as RepoRow)
+        .filter((r) => sameNetwork(r, base) && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: r }))
+    : [];
+  // The owner's fork of this very repository first, then any other repository of the network.
+  const repo = candidates.find((r) => r.fork_id === base.id) ?? candidates[0];
+  if (!repo) throw notFound(`A fork of ${base.owner_name}/${base.name} owned by "${ownerName}"`);
+  return { repo, branch };
+}
+
+/** The commit a branch points to; a 404 naming the branch when it does not exist. */
+async function branchTip(repo: RepoRow, gitdir: string, branch: string): Promise<string> {
+  const sha = /^[A-Za-z0-9._/-]{1,255}$/.test(branch) && !branch.includes('..') ? await readRef(gitdir, `refs/heads/${branch}`) : null;
+  if (!sha) throw notFound(`The branch "${branch}" of ${repo.owner_name}/${repo.name}`);
+  return sha;
+}
+
+/**
+ * Brings the head branch's commit into the base repository (objects only) and returns it. For a
+ * pull request inside one repository there is nothing to copy.
+ */
+async function importHead(ctx: PullContext, base: RepoRow, headRepo: RepoRow, branch: string): Promise<string> {
+  const headPath = gitdirOf(ctx.reposDir, headRepo);
+  const sha = await branchTip(headRepo, headPath, branch);
+  if (headRepo.id === base.id) return sha;
+  const basePath = gitdirOf(ctx.reposDir, base);
+  if (!(await hasCommit(basePath, sha))) await fetchObjects(basePath, headPath, `refs/heads/${branch}`);
+  // The branch may have been force-pushed between reading it and fetching it: then its old tip is gone.
+  if (!(await hasCommit(basePath, sha))) throw conflict(`The branch "${branch}" changed meanwhile; try again.`);
+  return sha;
+}
+
+export interface NewPullRequest {
+  base: RepoRow;
+  poster: UserRow;
+  actor: Actor;
+  head: string;
+  baseBranch: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * Opens a pull request: the head commit is copied into the base repository first, then the row
+ * takes the next number, then refs/pull/<n>/head is created; if creating the ref fails, the row goes.
+ */
+export async function createPullRequest(ctx: PullContext, input: NewPullRequest): Promise<PullRow> {
+  const { base } = input;
+  const title = input.title.trim();
+  if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
+  const basePath = gitdirOf(ctx.reposDir, base);
+  await branchTip(base, basePath, input.baseBranch);
+  const head = resolveHead(ctx, input.actor, base, input.head);
+  if (head.repo.id === base.id && head.branch === input.baseBranch) {
+    throw invalid('The head and the base are the same branch.', { field: 'head' });
+  }
+  const headSha = await importHead(ctx, base, head.repo, head.branch);
+  const existing = findOpenPull(ctx.db, base.id, input.baseBranch, head.repo.id, head.branch);
+  if (existing) throw conflict(`A pull request from this branch is already open: #${existing.number}.`, { number: existing.number });
+  const pull = insertPull(ctx.db, {
+    baseRepoId: base.id,
+    posterId: input.poster.id,
+    title,
+    body: input.body,
+    baseBranch: input.baseBranch,
+    headRepoId: head.repo.id,
+    headBranch: head.branch,
+    headSha,
+  });
+  try {
+    await updateRef(basePath, pullHeadRef(pull), headSha, ZERO_OID);
+  } catch (err) {
+    deletePullRow(ctx.db, pull.id);
+    throw err;
+  }
+  ctx.checker.schedule(pull.id);
+  return pull;
+}
+
+/** Changes a pull request's title, body or state (the poster or someone with write access). */
+export function editPullRequest(
+  ctx: PullContext,
+  base: RepoRow,
+  pull: PullRow,
+  actor: Actor,
+  changes: { title?: string; body?: string; state?: 'open' | 'closed' },
+): PullRow {
+  const user = ctx.policy.signedIn(actor);
+  const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
+  if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');
+  if (changes.title !== undefined && !changes.title.trim()) throw invalid('A pull request needs a title.', { field: 'title' });
+  if (changes.state !== undefined && pull.merged) throw conflict('A merged pull request cannot be reopened or closed.');
+  if (changes.state === 'open' && pull.state === 'closed') {
+    const other = pull.head_repo_id === null ? undefined : findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
+    if (other) throw conflict(`Another pull request from this branch is open: #${other.number}.`);
+  }
+  updatePullRow(ctx.db, pull.id, { title: changes.title?.trim(), body: changes.body, state: changes.state });
+  if (changes.state === 'open') ctx.checker.schedule(pull.id);
+  return findPullById(ctx.db, pull.id) as PullRow;
+}
+
+/** Moves refs/pull/<n>/head to the head branch's commit now, and plans a mergeability check. */
+export async function followHead(ctx: PullContext, pull: PullRow, newSha: string): Promise<void> {
+  const base = findRepoById(ctx.db, pull.base_repo_id);
+  const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
+  if (!base || !headRepo || newSha === pull.head_sha) return;
+  const basePath = gitdirOf(ctx.reposDir, base);
+  if (!(await hasCommit(basePath, newSha))) await fetchObjects(basePath, gitdirOf(ctx.reposDir, headRepo), `refs/heads/${pull.head_branch}`);
+  // Another push moved the branch on meanwhile: its own event brings the newer commit.
+  if (!(await hasCommit(basePath, newSha))) return;
+  const current = (await readRef(basePath, pullHeadRef(pull))) ?? ZERO_OID;
+  await updateRef(basePath, pullHeadRef(pull), newSha, current);
+  setPullHead(ctx.db, pull.id, newSha);
+  ctx.checker.schedule(pull.id);
+}
+
+/**
+ * After refs moved in a repository: pull requests from a moved branch follow it into their base
+ * repository; pull requests into a moved branch are checked again.
+ */
+export async function pullsAfterPush(ctx: PullContext, event: PushedEvent): Promise<void> {
+  for (const update of event.updates) {
+    if (!update.ref.startsWith('refs/heads/')) continue;
+    const branch = update.ref.slice('refs/heads/'.length);
+    if (update.newId !== ZERO_ID) {
+      for (const pull of openPullsFromHead(ctx.db, event.repo.id, branch)) {
+        try {
+          await followHead(ctx, pull, update.newId);
+        } catch (err) {
+          ctx.onListenerError(err);
+        }
+      }
+    }
+    for (const pull of openPullsIntoBase(ctx.db, event.repo.id, branch)) ctx.checker.schedule(pull.id);
+  }
+}
