@@ -46,7 +46,7 @@ describe('accounts in the web UI', () => {
     await page.getByLabel('Adresse électronique').fill('camille@example.org');
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Créer le compte' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    await page.waitForURL((url) => url.pathname === '/');
     await header(page).getByRole('link', { name: USERNAME }).waitFor();
     expect(await header(page).getByRole('link', { name: 'Se connecter' }).count()).toBe(0);
 
@@ -67,7 +67,7 @@ describe('accounts in the web UI', () => {
     const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/signin'));
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     expect((await refused).status()).toBe(401);
-    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent()).toContain("Nom d'utilisateur ou mot de passe incorrect.");
+    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain("Nom d'utilisateur ou mot de passe incorrect.");
     expect(await page.getByLabel('Mot de passe').getAttribute('aria-invalid')).toBe('true');
     expect(await checkA11y(page)).toEqual([]);
 
@@ -116,7 +116,7 @@ describe('accounts in the web UI', () => {
     await page.getByRole('button', { name: 'Révoquer le jeton « intégration continue »' }).click();
     expect(await page.getByText('Révoquer « intégration continue » ?').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Révoquer définitivement' }).click();
-    await expect.poll(() => page.getByText('Le jeton « intégration continue » est révoqué.').isVisible()).toBe(true);
+    await page.getByText('Le jeton « intégration continue » est révoqué.').waitFor();
     await page.getByText("Vous n'avez aucun jeton.").waitFor();
     expect((await fetch(`${server.url}/api/v1/user`, { headers: { authorization: `token ${value}` } })).status).toBe(401);
 
@@ -129,17 +129,17 @@ describe('accounts in the web UI', () => {
     const { page, errors, close } = await openPage(browser);
     // test
     await page.goto(`${server.url}/user/settings/applications`);
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/user/login');
+    await page.waitForURL((url) => url.pathname === '/user/login');
     expect(new URL(page.url()).searchParams.get('redirect_to')).toBe('/user/settings/applications');
     await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(USERNAME);
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/user/settings/applications');
+    await page.waitForURL((url) => url.pathname === '/user/settings/applications');
     await page.getByRole('heading', { name: "Jetons d'accès personnels" }).waitFor();
 
     // test: signing out from this page leaves it for the sign-in page
     await header(page).getByRole('button', { name: 'Se déconnecter' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/user/login');
+    await page.waitForURL((url) => url.pathname === '/user/login');
     expect(errors).toEqual([]);
     await close();
   });
@@ -148,9 +148,9 @@ describe('accounts in the web UI', () => {
     const { page, errors, close } = await openPage(browser);
     // test
     await page.goto(`${server.url}/user/login?error=suspended`);
-    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent()).toContain('Ce compte est suspendu');
+    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain('Ce compte est suspendu');
     await page.goto(`${server.url}/user/login?error=oidc`);
-    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent()).toContain("La connexion par le fournisseur d'identité a échoué");
+    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain("La connexion par le fournisseur d'identité a échoué");
     expect(await checkA11y(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();
