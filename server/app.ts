@@ -26,6 +26,10 @@ import userRepoRoutes from './routes/api/user-repos/index.js';
 import orgRoutes from './routes/api/orgs/index.js';
 import teamRoutes from './routes/api/teams/index.js';
 import browseRoutes, { rawPageRoutes } from './routes/api/browse/index.js';
+import catalogueRoutes from './routes/api/catalogue/index.js';
+import topicRoutes from './routes/api/topics/index.js';
+import versionRoutes from './routes/api/version/index.js';
+import gitlabRoutes from './routes/api/v4/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -100,6 +104,10 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(orgRoutes, { prefix: '/api/v1' });
   await fastify.register(teamRoutes, { prefix: '/api/v1' });
   await fastify.register(browseRoutes, { prefix: '/api/v1' });
+  await fastify.register(catalogueRoutes, { prefix: '/api/v1' });
+  await fastify.register(topicRoutes, { prefix: '/api/v1' });
+  await fastify.register(versionRoutes, { prefix: '/api/v1' });
+  await fastify.register(gitlabRoutes, { prefix: '/api/v4' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

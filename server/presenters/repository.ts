@@ -45,6 +45,8 @@ export const Repository = Type.Object({
   has_pull_requests: Type.Boolean(),
   internal: Type.Boolean(),
   object_format_name: Type.String(),
+  /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
+  licenses: Type.Array(Type.String()),
 });
 export type Repository = Static<typeof Repository>;
 
@@ -52,6 +54,8 @@ export type Repository = Static<typeof Repository>;
 export interface RepoCounts {
   forks?: number;
   openPulls?: number;
+  /** The licence detected in the default branch's licence file. */
+  licenses?: string[];
 }
 
 /** A repository as Gitea shows it, with the permissions of the actor who asked. */
@@ -94,5 +98,6 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     has_pull_requests: true,
     internal: false,
     object_format_name: 'sha1',
+    licenses: counts.licenses ?? [],
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { findUserById, type UserRow } from '../../../db/users.js';
 import { findRepo, findRepoRedirect, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
 import { presentRepository, type Repository } from '../../../presenters/repository.js';
+import { detectedLicences } from '../../../db/catalogue.js';
 import { autoInitPrepare, createRepository } from '../../../services/repos.js';
 import { recordAudit } from '../../../services/audit.js';
 import { invalid } from '../../../errors.js';
@@ -10,13 +11,17 @@ import type { CreateRepoOption } from './schema.js';
 /** Repositories as Gitea shows them to the asking actor; owners are looked up once per page. */
 export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, rows: RepoRow[]): Repository[] {
   const owners = new Map<number, UserRow>();
+  const licences = detectedLicences(fastify.forge.db, rows.map((r) => r.id));
   return rows.map((repo) => {
     let owner = owners.get(repo.owner_id);
     if (!owner) {
       owner = findUserById(fastify.forge.db, repo.owner_id) as UserRow;
       owners.set(repo.owner_id, owner);
     }
-    return presentRepository(repo, owner, fastify.policy.repoPermissions(request.actor, repo), fastify.forge.config.baseUrl);
+    const licence = licences.get(repo.id);
+    return presentRepository(repo, owner, fastify.policy.repoPermissions(request.actor, repo), fastify.forge.config.baseUrl, {
+      licenses: licence ? [licence] : [],
+    });
   });
 }
 

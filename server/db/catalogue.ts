@@ -1,0 +1,192 @@
+import type { Db } from './index.js';
+import type { RepoRow } from './repos.js';
+
+/** What was read from a repository's default branch (migration 008). */
+export interface FactsRow {
+  repo_id: number;
+  commit_id: string;
+  publiccode_present: 0 | 1;
+  publiccode_valid: 0 | 1;
+  publiccode_json: string | null;
+  problems_json: string;
+  software_name: string | null;
+  development_status: string | null;
+  categories_json: string;
+  search_text: string;
+  declared_licence: string | null;
+  detected_licence: string | null;
+  licence_file: string | null;
+  readme_file: string | null;
+  computed_at: string;
+}
+
+export type NewFacts = Omit<FactsRow, 'computed_at'>;
+
+export function findFacts(db: Db, repoId: number): FactsRow | undefined {
+  return db.prepare('SELECT * FROM repository_facts WHERE repo_id = ?').get(repoId) as FactsRow | undefined;
+}
+
+export function saveFacts(db: Db, facts: NewFacts): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO repository_facts (repo_id, commit_id, publiccode_present, publiccode_valid, publiccode_json, problems_json,
+       software_name, development_status, categories_json, search_text, declared_licence, detected_licence, licence_file, readme_file)
+     VALUES (@repo_id, @commit_id, @publiccode_present, @publiccode_valid, @publiccode_json, @problems_json,
+       @software_name, @development_status, @categories_json, @search_text, @declared_licence, @detected_licence, @licence_file, @readme_file)`,
+  ).run(facts);
+}
+
+/** The licence each repository's file was recognised as, for the repositories of a page. */
+export function detectedLicences(db: Db, repoIds: number[]): Map<number, string> {
+  if (repoIds.length === 0) return new Map();
+  const rows = db
+    .prepare(`SELECT repo_id, detected_licence FROM repository_facts WHERE detected_licence IS NOT NULL AND repo_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(repoIds)) as { repo_id: number; detected_licence: string }[];
+  return new Map(rows.map((r) => [r.repo_id, r.detected_licence]));
+}
+
+const REPO_SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility
+  FROM repositories r JOIN users u ON u.id = r.owner_id`;
+
+/** Readable by anyone, signed in or not: the anonymous case of the listing rules in db/repos.ts. */
+const PUBLIC = `r.is_private = 0 AND u.visibility = 'public'`;
+
+/** Public repositories with the commit their facts were computed from (null when never computed). */
+export function publicReposWithFactsCommit(db: Db): (RepoRow & { facts_commit: string | null })[] {
+  return db
+    .prepare(`${REPO_SELECT.replace('SELECT r.*', 'SELECT r.*, f.commit_id AS facts_commit')} LEFT JOIN repository_facts f ON f.repo_id = r.id WHERE ${PUBLIC}`)
+    .all() as (RepoRow & { facts_commit: string | null })[];
+}
+
+export interface CatalogueFilter {
+  q?: string;
+  organisation?: string;
+  status?: string;
+  license?: string;
+  category?: string;
+  limit: number;
+  offset: number;
+}
+
+export type CatalogueRow = RepoRow & FactsRow;
+
+const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Public repositories with a valid publiccode.yml, filtered, by software name, with the total before paging. */
+export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: CatalogueRow[]; total: number } {
+  const where = [PUBLIC, 'f.publiccode_valid = 1'];
+  if (filter.q) where.push("(f.search_text LIKE @q ESCAPE '\\' OR r.lower_name LIKE @q ESCAPE '\\')");
+  if (filter.organisation) where.push('u.lower_name = @organisation');
+  if (filter.status) where.push('f.development_status = @status');
+  if (filter.license) where.push('(lower(f.declared_licence) = @license OR lower(f.detected_licence) = @license)');
+  if (filter.category) {
+    where.push(`(EXISTS (SELECT 1 FROM json_each(f.categories_json) c WHERE lower(c.value) = @category)
+      OR EXISTS (SELECT 1 FROM repository_topics t WHERE t.repo_id = r.id AND t.topic = @category))`);
+  }
+  const params = {
+    q: filter.q ? like(filter.q) : null,
+    organisation: filter.organisation?.toLowerCase() ?? null,
+    status: filter.status ?? null,
+    license: filter.license?.toLowerCase() ?? null,
+    category: filter.category?.toLowerCase() ?? null,
+  };
+  const from = `FROM repositories r JOIN users u ON u.id = r.owner_id JOIN repository_facts f ON f.repo_id = r.id WHERE ${where.join(' AND ')}`;
+  const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(
+      `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility, f.* ${from}
+       ORDER BY lower(f.software_name), r.id LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit: filter.limit, offset: filter.offset }) as CatalogueRow[];
+  return { rows, total };
+}
+
+/** The repositories of an owner, private ones included, with their facts (for the owner's licence report). */
+export function ownerReposWithFacts(db: Db, ownerId: number): (RepoRow & Partial<FactsRow>)[] {
+  return db
+    .prepare(
+      `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility,
+              f.declared_licence, f.detected_licence, f.licence_file, f.commit_id
+         FROM repositories r JOIN users u ON u.id = r.owner_id LEFT JOIN repository_facts f ON f.repo_id = r.id
+        WHERE r.owner_id = ? ORDER BY r.lower_name`,
+    )
+    .all(ownerId) as (RepoRow & Partial<FactsRow>)[];
+}
+
+export interface ProjectFilter {
+  search?: string;
+  archived?: boolean;
+  idBefore?: number;
+  idAfter?: number;
+  orderBy: 'id' | 'created_at' | 'updated_at' | 'last_activity_at';
+  sort: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const PROJECT_ORDER = { id: 'r.id', created_at: 'r.created_at', updated_at: 'r.updated_at', last_activity_at: 'r.updated_at' } as const;
+
+/** Public repositories as GitLab lists projects to an anonymous visitor, with the total before paging. */
+export function listPublicProjects(db: Db, filter: ProjectFilter): { rows: RepoRow[]; total: number } {
+  const where = [PUBLIC];
+  if (filter.search) where.push("(r.lower_name LIKE @search ESCAPE '\\' OR lower(r.description) LIKE @search ESCAPE '\\')");
+  if (filter.archived !== undefined) where.push('r.is_archived = @archived');
+  if (filter.idBefore !== undefined) where.push('r.id < @idBefore');
+  if (filter.idAfter !== undefined) where.push('r.id > @idAfter');
+  const params = {
+    search: filter.search ? like(filter.search) : null,
+    archived: filter.archived === undefined ? null : filter.archived ? 1 : 0,
+    idBefore: filter.idBefore ?? null,
+    idAfter: filter.idAfter ?? null,
+  };
+  const condition = where.join(' AND ');
+  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
+  const direction = filter.sort === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(`${REPO_SELECT} WHERE ${condition} ORDER BY ${PROJECT_ORDER[filter.orderBy]} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit, offset: filter.offset }) as RepoRow[];
+  return { rows, total };
+}
+
+/** How many public forks each repository has. */
+export function publicForkCounts(db: Db, repoIds: number[]): Map<number, number> {
+  if (repoIds.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT r.fork_id AS id, count(*) AS n FROM repositories r JOIN users u ON u.id = r.owner_id
+        WHERE ${PUBLIC} AND r.fork_id IN (SELECT value FROM json_each(?)) GROUP BY r.fork_id`,
+    )
+    .all(JSON.stringify(repoIds)) as { id: number; n: number }[];
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+export function listTopics(db: Db, repoId: number): string[] {
+  return db.prepare('SELECT topic FROM repository_topics WHERE repo_id = ? ORDER BY topic').pluck().all(repoId) as string[];
+}
+
+/** The topics of each repository of a page. */
+export function topicsByRepo(db: Db, repoIds: number[]): Map<number, string[]> {
+  const result = new Map<number, string[]>();
+  if (repoIds.length === 0) return result;
+  const rows = db
+    .prepare('SELECT repo_id, topic FROM repository_topics WHERE repo_id IN (SELECT value FROM json_each(?)) ORDER BY topic')
+    .all(JSON.stringify(repoIds)) as { repo_id: number; topic: string }[];
+  for (const row of rows) result.set(row.repo_id, [...(result.get(row.repo_id) ?? []), row.topic]);
+  return result;
+}
+
+/** Replaces all the topics of a repository. */
+export function replaceTopics(db: Db, repoId: number, topics: string[]): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM repository_topics WHERE repo_id = ?').run(repoId);
+    const insert = db.prepare('INSERT OR IGNORE INTO repository_topics (repo_id, topic) VALUES (?, ?)');
+    for (const topic of topics) insert.run(repoId, topic);
+  })();
+}
+
+export function addTopic(db: Db, repoId: number, topic: string): void {
+  db.prepare('INSERT OR IGNORE INTO repository_topics (repo_id, topic) VALUES (?, ?)').run(repoId, topic);
+}
+
+export function removeTopic(db: Db, repoId: number, topic: string): void {
+  db.prepare('DELETE FROM repository_topics WHERE repo_id = ? AND topic = ?').run(repoId, topic);
+}

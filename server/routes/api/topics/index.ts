@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { listTopics } from '../../../db/catalogue.js';
+import { addRepoTopic, removeRepoTopic, setTopics } from '../../../services/catalogue.js';
+import { redirectRenamedRepo } from '../repos/present.js';
+
+const tags = ['repository'];
+const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
+const errors = { 401: Message, 403: Message, 404: Message, 422: Message };
+const RepoParams = Type.Object({ owner: Type.String(), repo: Type.String() });
+const TopicParams = Type.Object({ owner: Type.String(), repo: Type.String(), topic: Type.String() });
+/** Gitea's TopicName (the body of PUT /topics and the answer of GET /topics). */
+const TopicName = Type.Object({ topics: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) });
+
+/** A repository's topics, as Gitea's `/repos/{owner}/{repo}/topics`: read by readers, changed by administrators. */
+const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db } = fastify.forge;
+  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
+
+  fastify.get('/repos/:owner/:repo/topics', { schema: { tags, params: RepoParams, response: { 200: TopicName, ...errors } } }, async (request) => {
+    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+    return { topics: listTopics(db, repo.id) };
+  });
+
+  fastify.put(
+    '/repos/:owner/:repo/topics',
+    { schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+      setTopics(db, repo, request.body.topics);
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.put('/repos/:owner/:repo/topics/:topic', { schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+    addRepoTopic(db, repo, request.params.topic, listTopics(db, repo.id));
+    return reply.status(204).send(null);
+  });
+
+  fastify.delete('/repos/:owner/:repo/topics/:topic', { schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
+    removeRepoTopic(db, repo, request.params.topic);
+    return reply.status(204).send(null);
+  });
+};
+
+export default topicRoutes;
