@@ -9,6 +9,8 @@ export const ERROR_KINDS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  // Gitea's answer when a merge is refused by the rules (merged, closed, approvals missing).
+  not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   too_many_requests: 429,
@@ -34,5 +36,6 @@ export const notFound = (what = 'The resource') => new ForgeError('not_found', `
 export const invalid = (message: string, data: Record<string, unknown> = {}) => new ForgeError('invalid', message, data);
 export const badRequest = (message: string) => new ForgeError('bad_request', message);
 export const conflict = (message: string, data: Record<string, unknown> = {}) => new ForgeError('conflict', message, data);
+export const notAllowed = (message: string, data: Record<string, unknown> = {}) => new ForgeError('not_allowed', message, data);
 export const forbidden = (message = 'You may not do this.') => new ForgeError('forbidden', message);
 export const unauthorized = (message = 'Authentication is required.') => new ForgeError('unauthorized', message);

@@ -9,6 +9,10 @@ import './pages/fab-signup-page.js';
 import './pages/fab-settings-tokens-page.js';
 import './pages/fab-accessibility-page.js';
 import './pages/fab-not-found-page.js';
+import './pages/fab-new-repo-page.js';
+import './pages/fab-new-org-page.js';
+import './pages/fab-org-page.js';
+import './pages/fab-repo-settings-page.js';
 import './pages/fab-user-page.js';
 import './pages/fab-repo-home-page.js';
 import './pages/fab-repo-tree-page.js';
@@ -83,6 +87,11 @@ const repositoryRoutes: readonly AppRoute[] = [
     render: (m) => html`<fab-repo-compare-page .owner=${m.params.owner} .repo=${m.params.repo} .spec=${m.params.spec}></fab-repo-compare-page>`,
   },
   {
+    pattern: '/:owner/:repo/settings',
+    title: (m) => repoTitle(m, t('repoSettings.title')),
+    render: (m) => html`<fab-repo-settings-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-settings-page>`,
+  },
+  {
     pattern: '/:owner/:repo',
     title: (m) => `${m.params.owner}/${m.params.repo}`,
     render: (m) => html`<fab-repo-home-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-home-page>`,
@@ -121,6 +130,9 @@ export const routes: readonly AppRoute[] = [
     render: (match) => html`<fab-signup-page .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signup-page>`,
   },
   { pattern: '/user/settings/applications', title: () => t('tokens.title'), render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>` },
+  { pattern: '/repo/create', title: () => t('newRepo.title'), render: () => html`<fab-new-repo-page></fab-new-repo-page>` },
+  { pattern: '/org/create', title: () => t('newOrg.title'), render: () => html`<fab-new-org-page></fab-new-org-page>` },
+  { pattern: '/org/:org', title: (m) => m.params.org, render: (m) => html`<fab-org-page .org=${m.params.org}></fab-org-page>` },
   // Last: `/:owner` would also match every literal path listed after it.
   ...repositoryRoutes,
 ];
