@@ -179,6 +179,69 @@ describe('browse pages', () => {
     await close();
   });
 
+  it('searches and sorts on the explore page, from the URL', async () => {
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    await buildRepo(db, config.reposDir, user, { name: 'zebre' });
+    const { page, errors, close } = await openPage(browser);
+    // test
+    await page.goto(`${server.url}/explore`);
+    await heading(page, 'Explorer les dépôts');
+    await page.getByLabel('Rechercher un dépôt').fill('atla');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('?q=atla');
+    await expect.poll(() => page.locator('fab-repo-list h3').allTextContents()).toEqual([`${owner}/${name}`]);
+    await page.getByLabel('Rechercher un dépôt').fill('');
+    await page.getByLabel('Trier par').selectOption('alpha');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('?sort=alpha');
+    await expect.poll(async () => (await page.locator('fab-repo-list h3').allTextContents()).map((text) => text.split('/')[1])).toEqual(
+      expect.arrayContaining(['atlas', 'zebre']),
+    );
+    const names = (await page.locator('fab-repo-list h3').allTextContents()).map((text) => text.split('/')[1]);
+    expect(names).toEqual([...names].sort());
+
+    await page.goto(`${server.url}/explore?q=inexistant`);
+    await page.getByText('Aucun dépôt ne correspond à « inexistant ».').waitFor();
+    expect(await page.getByLabel('Rechercher un dépôt').inputValue()).toBe('inexistant');
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('paginates a long history and loads the rest of a diff the server truncated', async () => {
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    const repo = await buildRepo(db, config.reposDir, user, { name: 'gros' });
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 201; i++) many[`data/f${String(i).padStart(3, '0')}.txt`] = `${i}\n`;
+    const ids = pushHistory(repoPath(config.reposDir, user.username, 'gros'), [
+      ...Array.from({ length: 31 }, (_, i) => ({ message: `Étape ${i + 1}`, files: { 'journal.txt': `${i}\n` } })),
+      { message: 'Ajoute 201 fichiers', files: many },
+    ]);
+    touchRepo(db, repo.id, { isEmpty: false });
+    const { page, errors, close } = await openPage(browser);
+    // test
+    await page.goto(`${server.url}/${user.username}/gros/commits/branch/main`);
+    await heading(page, 'Historique de main');
+    expect(await page.locator('fab-commit-list li').count()).toBe(30);
+    await page.getByRole('link', { name: 'Page suivante' }).click();
+    await expect.poll(() => page.locator('fab-commit-list li').count()).toBe(2);
+    expect(new URL(page.url()).search).toBe('?page=2');
+    expect(await page.getByRole('link', { name: 'Étape 1', exact: true }).isVisible()).toBe(true);
+
+    await page.goto(`${server.url}/${user.username}/gros/commit/${ids[31]}`);
+    await heading(page, `Commit ${ids[31].slice(0, 10)}`);
+    expect(await page.locator('fab-diff-view details').count()).toBe(200);
+    expect(await page.getByText('201 fichiers modifiés, 200 ajouts, 0 suppression').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Charger le dernier fichier' }).click();
+    await page.locator('fab-diff-view summary', { hasText: 'data/f200.txt' }).waitFor();
+    expect(await page.locator('fab-diff-view details').count()).toBe(201);
+    expect(await page.getByRole('button', { name: 'Charger le dernier fichier' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('shows push instructions for an empty repository', async () => {
     const { db, config } = server.app.forge;
     const user = await buildUser(db);

@@ -1,5 +1,5 @@
 import { encodePath, type RefKind } from './api/browse.js';
-import { language } from './i18n/index.js';
+import { language, t } from './i18n/index.js';
 
 /** The web URLs of one repository's pages, as Gitea writes them. */
 export class RepoLinks {
@@ -77,4 +77,13 @@ export function fileSize(bytes: number): string {
   }
   const number = new Intl.NumberFormat(language(), { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
   return `${number} ${units[unit]}`;
+}
+
+/** Messages that come in a singular (`.one`) and a plural (`.other`) form. */
+type Counted = 'diff.files' | 'diff.additions' | 'diff.deletions' | 'diff.loadRest' | 'src.lines' | 'compare.commits';
+
+/** `count` in the right grammatical number for the interface language (French: 0 and 1 are singular). */
+export function tCount(base: Counted, count: number): string {
+  const form = new Intl.PluralRules(language()).select(count) === 'one' ? 'one' : 'other';
+  return t(`${base}.${form}`, { count: new Intl.NumberFormat(language()).format(count) });
 }

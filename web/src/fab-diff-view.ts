@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { Diff, DiffLine, FileDiff } from './api/browse.js';
+import { tCount } from './browse-links.js';
 import { renderTask } from './task-status.js';
 import { Task } from '@lit/task';
 
@@ -130,12 +131,16 @@ export class FabDiffView extends LightDomElement {
     const additions = this._files.reduce((n, f) => n + f.additions, 0);
     const deletions = this._files.reduce((n, f) => n + f.deletions, 0);
     return html`
-      <p>${t('diff.summary', { files: this._total, additions, deletions })}</p>
+      <p>${t('diff.summary', {
+          files: tCount('diff.files', this._total),
+          additions: tCount('diff.additions', additions),
+          deletions: tCount('diff.deletions', deletions),
+        })}</p>
       ${this._total === 0 ? html`<p>${t('diff.none')}</p>` : ''} ${this._files.map((file) => this._renderFile(file))}
       ${this._next !== null
         ? html`<p>
             <button type="button" ?disabled=${this._more.status === 1} @click=${() => this._more.run([this._next ?? 0])}>
-              ${t('diff.loadRest', { count: this._total - this._files.length })}
+              ${tCount('diff.loadRest', this._total - this._files.length)}
             </button>
           </p>`
         : ''}

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import { rawUrl, type Blob } from './api/browse.js';
-import { RepoLinks, fileSize } from './browse-links.js';
+import { RepoLinks, fileSize, tCount } from './browse-links.js';
 import './fab-code-view.js';
 import './fab-markdown.js';
 import './fab-relative-time.js';
@@ -83,7 +83,7 @@ export class FabFileView extends LightDomElement {
         : ''}
       <div class="fab-file-bar">
         <p>
-          ${blob.lines && !blob.binary ? html`${t('src.lines', { count: blob.lines.length })} · ` : ''}${fileSize(blob.size)}
+          ${blob.lines && !blob.binary ? html`${tCount('src.lines', blob.lines.length)} · ` : ''}${fileSize(blob.size)}
         </p>
         <ul class="fab-actions">
           ${blob.markdown !== null

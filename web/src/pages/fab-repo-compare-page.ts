@@ -5,6 +5,7 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { compare, type Comparison } from '../api/browse.js';
+import { tCount } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-commit-list.js';
@@ -57,7 +58,7 @@ export class FabRepoComparePage extends LightDomElement {
     const { base, head } = comparison;
     const load = (offset: number, signal: AbortSignal) => compare(this.owner, this.repo, base.name, head.name, offset, signal).then((c) => c.diff);
     return html`
-      <h2>${t('compare.commits', { count: comparison.total_commits })}</h2>
+      <h2>${tCount('compare.commits', comparison.total_commits)}</h2>
       <fab-commit-list .owner=${this.owner} .repo=${this.repo} .commits=${comparison.commits}></fab-commit-list>
       <h2>${t('commit.changes')}</h2>
       <fab-diff-view .diff=${comparison.diff} .loadFrom=${load}></fab-diff-view>
