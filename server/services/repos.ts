@@ -7,6 +7,7 @@ import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } f
 import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
 import { branchExists, setHeadBranch, writeInitialCommit, type InitialFile } from '../git/setup.js';
+import { dropRepoCache } from '../git/cache.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
@@ -175,6 +176,8 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
         if (newPath !== path) renameSync(path, newPath);
       }
     })();
+    // What was read through the old path must not be served for another repository created there.
+    if (newPath !== path) dropRepoCache(path);
   } catch (err) {
     // The row is rolled back; HEAD goes back to the branch the row still names.
     if (branch !== undefined) await setHeadBranch(path, repo.default_branch).catch(() => undefined);
@@ -193,6 +196,7 @@ export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, contex
     recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
     if (existsSync(path)) renameSync(path, trash);
   })();
+  dropRepoCache(path);
   discardRepo(trash);
 }
 
