@@ -112,7 +112,7 @@ export class RepoReader {
       ['refs/heads/', 'branch'],
       ['refs/tags/', 'tag'],
     ] as const) {
-      const oid = await this.readRef(`${prefix}${ref}`);
+      const oid = this.readRef(`${prefix}${ref}`);
       if (oid) {
         const commit = await this.peel(oid);
         if (commit) return { oid: commit, kind, name: ref };
@@ -128,33 +128,41 @@ export class RepoReader {
 
   /**
    * The object id a full ref name points to, read from its file or from packed-refs. Read on every
-   * request (one small file), never cached, so a push is seen at once. The name is checked by
-   * isSafeRefName first, so the path stays under refs/.
+   * request, never cached, so a push is seen at once. Synchronous on purpose: a ref file is 41
+   * bytes in the page cache, read in microseconds, while an async read waits its turn in libuv's
+   * thread pool behind every other file operation of a busy server. The name was checked by
+   * isSafeRefName, so the path stays under refs/.
    */
-  private async readRef(name: string, depth = 0): Promise<string | null> {
-    const text = await fs.promises.readFile(join(this.gitdir, name), 'utf8').catch(() => null);
+  private readRef(name: string, depth = 0): string | null {
+    let text: string | null = null;
+    try {
+      text = fs.readFileSync(join(this.gitdir, name), 'utf8');
+    } catch {
+      // not a loose ref (missing, or a folder of refs): packed-refs may have it
+    }
     if (text !== null) {
       const value = text.trim();
       if (/^[0-9a-f]{40}$/.test(value)) return value;
       if (value.startsWith('ref: ') && depth < 5 && isSafeRefName(value.slice(5))) return this.readRef(value.slice(5), depth + 1);
     }
-    return (await this.packedRefs()).get(name) ?? null;
+    return this.packedRefs().get(name) ?? null;
   }
 
   /** packed-refs parsed, re-read when its size or modification time changes. */
-  private async packedRefs(): Promise<Map<string, string>> {
+  private packedRefs(): Map<string, string> {
     const file = join(this.gitdir, 'packed-refs');
-    const stat = await fs.promises.stat(file).catch(() => null);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat) return new Map();
     const key = `packed-refs:${stat.mtimeMs}:${stat.size}`;
-    return memoise(this.cache, key, async () => {
-      const refs = new Map<string, string>();
-      for (const line of (await fs.promises.readFile(file, 'utf8')).split('\n')) {
-        const match = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
-        if (match) refs.set(match[2], match[1]);
-      }
-      return refs;
-    });
+    const known = this.cache.memo.get(key);
+    if (known) return known as Map<string, string>;
+    const refs = new Map<string, string>();
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const match = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
+      if (match) refs.set(match[2], match[1]);
+    }
+    this.cache.memo.set(key, refs);
+    return refs;
   }
 
   /** Follows annotated tags down to a commit; null if the object is missing or not a commit. Memoised by id. */
@@ -352,7 +360,7 @@ export class RepoReader {
     const names = await git.listBranches({ fs, gitdir: this.gitdir });
     const refs = await Promise.all(
       names.map(async (name) => {
-        const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/heads/${name}` });
+        const oid = this.readRef(`refs/heads/${name}`) ?? (await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/heads/${name}` }));
         return { name, commit: oid, id: oid, message: '' };
       }),
     );
@@ -364,14 +372,15 @@ export class RepoReader {
     const names = await git.listTags({ fs, gitdir: this.gitdir });
     const refs = await Promise.all(
       names.map(async (name): Promise<RefInfo | null> => {
-        const id = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/tags/${name}` });
-        const object = await git.readObject({ ...this.base, oid: id, format: 'parsed' });
-        if (object.type === 'tag') {
-          const tag = object.object as { message: string };
-          const commit = await this.peel(id);
-          return commit ? { name, commit, id, message: tag.message } : null;
-        }
-        return object.type === 'commit' ? { name, commit: id, id, message: '' } : null;
+        const id = this.readRef(`refs/tags/${name}`) ?? (await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/tags/${name}` }));
+        const commit = await this.peel(id);
+        if (!commit) return null;
+        if (commit === id) return { name, commit, id, message: '' };
+        const message = await memoise(this.cache, `tag-message:${id}`, async () => {
+          const { tag } = await git.readTag({ ...this.base, oid: id });
+          return tag.message;
+        });
+        return { name, commit, id, message };
       }),
     );
     return refs.filter((r): r is RefInfo => r !== null).sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
