@@ -62,3 +62,42 @@ export function countOrgOwners(db: Db, orgId: number): number {
     .pluck()
     .get(orgId) as number;
 }
+
+export interface OrgChanges {
+  fullName?: string;
+  description?: string;
+  website?: string;
+  location?: string;
+  visibility?: UserRow['visibility'];
+}
+
+/** Changes an organisation's profile; absent fields keep their value. */
+export function updateOrgRow(db: Db, id: number, changes: OrgChanges): void {
+  db.prepare(
+    `UPDATE users SET
+       full_name = coalesce(@fullName, full_name),
+       description = coalesce(@description, description),
+       website = coalesce(@website, website),
+       location = coalesce(@location, location),
+       visibility = coalesce(@visibility, visibility),
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE id = @id AND type = 'org'`,
+  ).run({
+    id,
+    fullName: changes.fullName ?? null,
+    description: changes.description ?? null,
+    website: changes.website ?? null,
+    location: changes.location ?? null,
+    visibility: changes.visibility ?? null,
+  });
+}
+
+/** Organisations a viewer may see, by name: public ones, limited ones to signed-in users, all to administrators and members. */
+export function listVisibleOrgs(db: Db, viewer: { userId: number | null; isAdmin: boolean }, limit: number, offset: number): { rows: UserRow[]; total: number } {
+  const where = `type = 'org' AND (visibility = 'public' OR (visibility = 'limited' AND @viewerId IS NOT NULL) OR @admin = 1
+    OR id IN (SELECT t.org_id FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = @viewerId))`;
+  const params = { viewerId: viewer.userId, admin: viewer.isAdmin ? 1 : 0 };
+  const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
+  const rows = db.prepare(`SELECT * FROM users WHERE ${where} ORDER BY lower_name LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as UserRow[];
+  return { rows, total };
+}

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { UserRow } from '../db/users.js';
 import { findUserByName } from '../db/users.js';
-import { countOrgOwners, insertOrg, removeOrgMember } from '../db/orgs.js';
+import { countOrgOwners, findOrgByName, insertOrg, removeOrgMember, updateOrgRow, type OrgChanges } from '../db/orgs.js';
 import {
   addTeamMemberRow,
   addTeamRepoRow,
@@ -71,6 +71,19 @@ export function createOrg(db: Db, creator: UserRow, input: CreateOrgInput, conte
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`The name "${input.username}" is already taken.`, { field: 'username' });
     throw err;
   }
+}
+
+/** Changes an organisation's profile and visibility; a visibility change is recorded. */
+export function editOrg(db: Db, org: UserRow, changes: OrgChanges, context: AuditContext): UserRow {
+  if ((changes.description ?? '').length > 255) throw invalid('The description must be at most 255 characters long.', { field: 'description' });
+  checkWebsite(changes.website);
+  db.transaction(() => {
+    updateOrgRow(db, org.id, changes);
+    if (changes.visibility !== undefined && changes.visibility !== org.visibility) {
+      recordAudit(db, { ...context, action: 'org.visibility', target: `org:${org.username}`, data: { visibility: changes.visibility, previous: org.visibility } });
+    }
+  })();
+  return findOrgByName(db, org.username) as UserRow;
 }
 
 export interface TeamInput {

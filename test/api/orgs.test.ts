@@ -179,3 +179,28 @@ describe('collaborators', () => {
     expect(actions).toEqual(['repo.collaborator.add', 'repo.collaborator.change', 'repo.collaborator.remove']);
   });
 });
+
+describe('organisation profile and listing', () => {
+  it('only owners edit an organisation (401, 403, 422 first); a visibility change is recorded and hides it', async () => {
+    // setup
+    expect((await api(server.url, 'POST', '/orgs', { auth: as('owner'), body: { username: 'commune' } })).status).toBe(201);
+    // test
+    expect((await api(server.url, 'PATCH', '/orgs/commune', { body: { visibility: 'private' } })).status).toBe(401);
+    expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('stranger'), body: { visibility: 'private' } })).status).toBe(403);
+    expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { website: 'ftp://x' } })).status).toBe(422);
+    expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { visibility: 'hidden' } })).status).toBe(422);
+    expect(count("SELECT count(*) FROM users WHERE lower_name = 'commune' AND visibility = 'public' AND website = ''")).toBe(1);
+    const listedBefore = await api(server.url, 'GET', '/orgs');
+    expect(listedBefore.body.map((o: { username: string }) => o.username)).toContain('commune');
+
+    const edited = await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { full_name: 'Commune', visibility: 'private' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ full_name: 'Commune', visibility: 'private' });
+    expect(count("SELECT count(*) FROM audit_events WHERE action = 'org.visibility' AND target = 'org:commune'")).toBe(1);
+    expect((await api(server.url, 'GET', '/orgs/commune')).status).toBe(404);
+    const listedAfter = await api(server.url, 'GET', '/orgs');
+    expect(listedAfter.body.map((o: { username: string }) => o.username)).not.toContain('commune');
+    const asOwner = await api(server.url, 'GET', '/orgs', { auth: as('owner') });
+    expect(asOwner.body.map((o: { username: string }) => o.username)).toContain('commune');
+  });
+});

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { UserRow } from '../../../db/users.js';
 import type { Actor, OrgAction } from '../../../auth/policy.js';
-import { forbidden, notFound } from '../../../errors.js';
+import { forbidden, notFound, unauthorized } from '../../../errors.js';
 
 /**
  * The organisation, if the actor may act on it: a 404 when it may not even see it (or it does not
@@ -10,6 +10,7 @@ import { forbidden, notFound } from '../../../errors.js';
 export function requireOrgAccess(fastify: FastifyInstance, actor: Actor, org: UserRow | undefined, action: OrgAction): UserRow {
   if (!org || org.type !== 'org' || !fastify.policy.can(actor, 'org:read', { type: 'org', org })) throw notFound('The organisation');
   if (action !== 'org:read' && !fastify.policy.can(actor, action, { type: 'org', org })) {
+    if (actor.kind === 'anonymous') throw unauthorized();
     throw forbidden(action === 'org:member' ? 'Only members of the organisation may see this.' : 'You need to be an owner of the organisation.');
   }
   return org;

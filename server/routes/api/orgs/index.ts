@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { findUserByName, type UserRow } from '../../../db/users.js';
-import { findOrgByName, listOrgMembers, listOrgsOfUser } from '../../../db/orgs.js';
+import { findOrgByName, listOrgMembers, listOrgsOfUser, listVisibleOrgs } from '../../../db/orgs.js';
 import { isOrgMember } from '../../../db/repos.js';
 import { listTeams } from '../../../db/teams.js';
-import { createOrg, createTeam, removeMember } from '../../../services/orgs.js';
+import { createOrg, createTeam, editOrg, removeMember } from '../../../services/orgs.js';
 import { Organization, presentOrganization } from '../../../presenters/organization.js';
 import { Team, presentTeam } from '../../../presenters/team.js';
 import { UserSummary, presentUser } from '../../../presenters/user.js';
@@ -15,7 +15,7 @@ import { forbidden, notFound } from '../../../errors.js';
 import { requireOrgAccess } from './access.js';
 import { createRepoFromOption, presentRepos, repoPage } from '../repos/present.js';
 import { CreateRepoOption, Paging, errors } from '../repos/schema.js';
-import { CreateOrgOption, CreateTeamOption, OrgMemberParams, OrgParams, teamPermission } from './schema.js';
+import { CreateOrgOption, CreateTeamOption, EditOrgOption, OrgMemberParams, OrgParams, teamPermission } from './schema.js';
 
 const tags = ['organization'];
 
@@ -39,6 +39,25 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     );
     return reply.status(201).send(presentOrganization(org));
   });
+
+  fastify.get('/orgs', { schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
+    const viewer = fastify.policy.listingViewer(request.actor);
+    const limit = request.query.limit ?? 30;
+    const { rows, total } = listVisibleOrgs(db, viewer, limit, ((request.query.page ?? 1) - 1) * limit);
+    reply.header('x-total-count', String(total));
+    return rows.map(presentOrganization);
+  });
+
+  fastify.patch(
+    '/orgs/:org',
+    { schema: { tags, params: OrgParams, body: EditOrgOption, response: { 200: Organization, ...errors } } },
+    async (request) => {
+      const org = requireOrg(request, request.params.org, 'org:admin');
+      const body = request.body;
+      const changes = { fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility };
+      return presentOrganization(editOrg(db, org, changes, audit(request)));
+    },
+  );
 
   fastify.get('/user/orgs', { schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
     const user = fastify.policy.signedIn(request.actor);

@@ -18,6 +18,18 @@ export const CreateOrgOption = Type.Object({
 });
 export type CreateOrgOption = Static<typeof CreateOrgOption>;
 
+/** Gitea's EditOrgOption. */
+export const EditOrgOption = Type.Object({
+  full_name: Type.Optional(Type.String({ maxLength: 100 })),
+  email: Type.Optional(Type.String({ maxLength: 254 })),
+  description: Type.Optional(Type.String({ maxLength: 255 })),
+  website: Type.Optional(Type.String({ maxLength: 255 })),
+  location: Type.Optional(Type.String({ maxLength: 50 })),
+  visibility: Type.Optional(Visibility),
+  repo_admin_change_team_access: Type.Optional(Type.Boolean()),
+});
+export type EditOrgOption = Static<typeof EditOrgOption>;
+
 const TeamPermission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
 
 /** Gitea's CreateTeamOption; `units_map` without `permission` gives the team the strongest unit permission. */
