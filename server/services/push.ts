@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
 import { insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
 import { dropRepoCache } from '../git/cache.js';
 import { git, GitCommandError } from '../git/exec.js';
+import { objectsSizeKb } from '../git/size.js';
 import { protectionFor } from './branch-protections.js';
 
 export const ZERO_ID = '0000000000000000000000000000000000000000';
@@ -162,28 +164,15 @@ export async function checkPush(
   return { ok: messages.length === 0, messages };
 }
 
-/** Which of the accepted updates really happened (receive-pack may fail some refs, e.g. a lost race). */
-async function movedRefs(repoPath: string, accepted: RefUpdate[]): Promise<RefUpdate[]> {
-  // Naming a few refs saves listing them all; many names would not fit on a command line.
-  const patterns = accepted.length <= 100 ? accepted.map((u) => u.ref) : [];
-  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...patterns], { cwd: repoPath });
-  const now = new Map(
+/** Every ref of a repository and the object it points to (one git process, however many refs). */
+async function currentRefs(repoPath: string): Promise<Map<string, string>> {
+  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)'], { cwd: repoPath });
+  return new Map(
     stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => [line.slice(41), line.slice(0, 40)] as const),
   );
-  return accepted.filter((u) => (u.newId === ZERO_ID ? !now.has(u.ref) : now.get(u.ref) === u.newId));
-}
-
-async function sizeKb(repoPath: string): Promise<number> {
-  const { stdout } = await git(['count-objects', '-v'], { cwd: repoPath });
-  let total = 0;
-  for (const line of stdout.split('\n')) {
-    const [key, value] = line.split(': ');
-    if (key === 'size' || key === 'size-pack') total += Number(value);
-  }
-  return total;
 }
 
 /** On the first push: the configured default branch if pushed, else main, else master, else the first branch. */
@@ -201,19 +190,24 @@ export async function recordPush(
   onListenerError: (err: unknown) => void,
 ): Promise<PushedEvent | null> {
   if (session.accepted.length === 0) return null;
-  const updates = await movedRefs(session.repoPath, session.accepted);
+  // Which of the accepted updates really happened (receive-pack may fail some refs, e.g. a lost race).
+  const refs = await currentRefs(session.repoPath);
+  const updates = session.accepted.filter((u) => (u.newId === ZERO_ID ? !refs.has(u.ref) : refs.get(u.ref) === u.newId));
   const repo = findRepoById(db, session.repoId);
   if (updates.length === 0 || !repo) return null;
   dropRepoCache(session.repoPath);
-  const { stdout: heads } = await git(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/heads/'], { cwd: session.repoPath });
-  const isEmpty = heads.trim() === '';
+  const isEmpty = ![...refs.keys()].some((ref) => ref.startsWith('refs/heads/'));
   let defaultBranch: string | undefined;
   if (repo.is_empty && !isEmpty) {
     const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
     defaultBranch = firstDefaultBranch(repo.default_branch, created);
-    if (defaultBranch) await git(['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`], { cwd: session.repoPath });
+    // The repository was created with HEAD on its default branch: git runs only if another was pushed.
+    const head = (await readFile(join(session.repoPath, 'HEAD'), 'utf8')).trim();
+    if (defaultBranch && head !== `ref: refs/heads/${defaultBranch}`) {
+      await git(['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`], { cwd: session.repoPath });
+    }
   }
-  const size = await sizeKb(session.repoPath);
+  const size = await objectsSizeKb(session.repoPath);
   db.transaction(() => {
     insertRefUpdates(db, repo.id, session.pusher.id, updates);
     touchRepo(db, repo.id, { sizeKb: size, isEmpty, defaultBranch });
@@ -246,7 +240,7 @@ export async function recordRefUpdates(
   onListenerError: (err: unknown) => void,
 ): Promise<void> {
   dropRepoCache(repoPath);
-  const size = await sizeKb(repoPath);
+  const size = await objectsSizeKb(repoPath);
   db.transaction(() => {
     insertRefUpdates(db, repo.id, pusher.id, updates);
     touchRepo(db, repo.id, { sizeKb: size, isEmpty: false });
