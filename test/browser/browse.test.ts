@@ -242,6 +242,34 @@ describe('browse pages', () => {
     await close();
   });
 
+  it('reads branch names that hold slashes, in file, folder and history URLs', async () => {
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    const repo = await buildRepo(db, config.reposDir, user, { name: 'carto' });
+    pushHistory(repoPath(config.reposDir, user.username, 'carto'), [
+      { message: 'Début', files: { 'README.md': '# Carto\n' } },
+      { message: 'Ajoute la carte', branch: 'fonction/carte', files: { 'src/carte.ts': 'export const zoom = 12;\n' } },
+    ]);
+    touchRepo(db, repo.id, { isEmpty: false });
+    const { page, errors, close } = await openPage(browser);
+    const base = `${server.url}/${user.username}/carto`;
+    // test
+    await page.goto(`${base}/src/branch/fonction/carte/src/carte.ts`);
+    await heading(page, 'carte.ts');
+    expect(await page.getByLabel('Branche ou étiquette').inputValue()).toBe('branch:fonction/carte');
+    expect(await page.getByRole('navigation', { name: 'Chemin du fichier' }).getByRole('link').allTextContents()).toEqual(['carto', 'src', 'carte.ts']);
+
+    await page.goto(`${base}/src/branch/fonction/carte`);
+    await heading(page, 'carto');
+    await page.getByRole('link', { name: 'Dossier src' }).waitFor();
+
+    await page.goto(`${base}/commits/branch/fonction/carte`);
+    await heading(page, 'Historique de fonction/carte');
+    expect(await page.locator('fab-commit-list li').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('shows push instructions for an empty repository', async () => {
     const { db, config } = server.app.forge;
     const user = await buildUser(db);

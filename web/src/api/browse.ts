@@ -276,3 +276,22 @@ export interface Tag {
 export function listTags(owner: string, repo: string, signal?: AbortSignal): Promise<Tag[]> {
   return request<Tag[]>(`${repoApi(owner, repo)}/tags${query({ limit: 50 })}`, { signal });
 }
+
+/**
+ * Splits `{ref}/{path}` of a page URL where a branch or tag name may itself hold slashes
+ * (`/src/branch/feature/x/docs`): the longest existing name that prefixes it wins, as on Gitea.
+ */
+export async function splitRefPath(
+  owner: string,
+  repo: string,
+  kind: RefKind,
+  ref: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ ref: string; path: string }> {
+  if (kind === 'commit' || path === '') return { ref, path };
+  const full = path ? `${ref}/${path}` : ref;
+  const names = kind === 'branch' ? (await listBranches(owner, repo, signal)).map((b) => b.name) : (await listTags(owner, repo, signal)).map((tag) => tag.name);
+  const name = names.filter((n) => full === n || full.startsWith(`${n}/`)).sort((a, b) => b.length - a.length)[0];
+  return name ? { ref: name, path: full.slice(name.length + 1) } : { ref, path };
+}

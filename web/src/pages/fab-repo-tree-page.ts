@@ -1,10 +1,10 @@
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { getBlob, getTree, type Blob, type EntryType, type RefKind, type Tree } from '../api/browse.js';
+import { getBlob, getTree, splitRefPath, type Blob, type EntryType, type RefKind, type Tree } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
@@ -25,8 +25,12 @@ function remember(owner: string, repo: string, ref: string, tree: Tree) {
 
 type Source = { kind: 'tree'; tree: Tree } | { kind: 'blob'; blob: Blob };
 
-async function loadSource(owner: string, repo: string, ref: string, path: string, signal: AbortSignal): Promise<Source> {
+async function loadSource(owner: string, repo: string, kind: RefKind, ref: string, path: string, signal: AbortSignal): Promise<Source> {
   let type: EntryType | undefined = path === '' ? 'dir' : knownTypes.get(typeKey(owner, repo, ref, path));
+  if (!type) {
+    ({ ref, path } = await splitRefPath(owner, repo, kind, ref, path, signal));
+    type = path === '' ? 'dir' : undefined;
+  }
   if (!type) {
     const slash = path.lastIndexOf('/');
     const parent = await getTree(owner, repo, ref, slash < 0 ? '' : path.slice(0, slash), signal);
@@ -80,30 +84,35 @@ export class FabRepoTreePage extends LightDomElement {
   private _source = new Task(this, {
     task: ([owner, repo, kind, ref, path], { signal }) => {
       if (!['branch', 'tag', 'commit'].includes(kind)) throw new ApiError(404, 'not found');
-      return loadSource(owner, repo, ref, path, signal);
+      return loadSource(owner, repo, kind as RefKind, ref, path, signal);
     },
     args: () => [this.owner, this.repo, this.kind, this.ref, this.path] as const,
   });
 
   override render() {
     const links = new RepoLinks(this.owner, this.repo);
-    const parts = this.path.split('/').filter((part) => part !== '');
+    // A branch or tag name may hold slashes (`feature/x`): the server's split of the URL is the true one.
+    const loaded = this._source.status === TaskStatus.COMPLETE ? this._source.value : undefined;
+    const at = loaded ? (loaded.kind === 'tree' ? loaded.tree : loaded.blob) : null;
+    const ref = at?.ref.name ?? this.ref;
+    const path = at ? at.path : this.path;
+    const parts = path.split('/').filter((part) => part !== '');
     const name = parts.at(-1) ?? this.repo;
     return html`
-      <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="code" .kind=${this.kind} .ref=${this.ref}></fab-repo-header>
+      <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="code" .kind=${this.kind} .ref=${ref}></fab-repo-header>
       <nav class="fab-breadcrumb" aria-label=${t('src.breadcrumb')}>
         <ol>
-          <li><a href=${links.src(this.kind, this.ref)}>${this.repo}</a></li>
+          <li><a href=${links.src(this.kind, ref)}>${this.repo}</a></li>
           ${parts.map((part, index) => {
             const last = index === parts.length - 1;
             return html`<li>
-              <a href=${links.src(this.kind, this.ref, parts.slice(0, index + 1).join('/'))} aria-current=${last ? 'page' : 'false'}>${part}</a>
+              <a href=${links.src(this.kind, ref, parts.slice(0, index + 1).join('/'))} aria-current=${last ? 'page' : 'false'}>${part}</a>
             </li>`;
           })}
         </ol>
       </nav>
       <h1>${name}</h1>
-      <fab-ref-switcher .owner=${this.owner} .repo=${this.repo} .kind=${this.kind} .ref=${this.ref} .path=${this.path}></fab-ref-switcher>
+      <fab-ref-switcher .owner=${this.owner} .repo=${this.repo} .kind=${this.kind} .ref=${ref} .path=${path}></fab-ref-switcher>
       ${renderTask(this._source, (source) =>
         source.kind === 'tree'
           ? html`<fab-file-tree .owner=${this.owner} .repo=${this.repo} .tree=${source.tree}></fab-file-tree>`
