@@ -30,6 +30,8 @@ import catalogueRoutes from './routes/api/catalogue/index.js';
 import topicRoutes from './routes/api/topics/index.js';
 import versionRoutes from './routes/api/version/index.js';
 import gitlabRoutes from './routes/api/v4/index.js';
+import migrateRoutes from './routes/api/migrate/index.js';
+import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -108,6 +110,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(topicRoutes, { prefix: '/api/v1' });
   await fastify.register(versionRoutes, { prefix: '/api/v1' });
   await fastify.register(gitlabRoutes, { prefix: '/api/v4' });
+  await fastify.register(migrateRoutes, { prefix: '/api/v1' });
+  await fastify.register(mirrorSyncRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

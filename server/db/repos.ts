@@ -21,10 +21,16 @@ export interface RepoRow {
   size_kb: number;
   created_at: string;
   updated_at: string;
+  /** Where an imported repository came from (without credentials); null for one created here. */
+  original_url: string | null;
+  /** A mirror's sync interval in seconds (0: on demand only) and its last successful sync. */
+  mirror_interval_s: number | null;
+  mirror_updated: string | null;
 }
 
-const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility
-  FROM repositories r JOIN users u ON u.id = r.owner_id`;
+const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility,
+    s.clone_addr AS original_url, s.interval_s AS mirror_interval_s, s.last_sync_at AS mirror_updated
+  FROM repositories r JOIN users u ON u.id = r.owner_id LEFT JOIN repository_sources s ON s.repo_id = r.id`;
 
 export function findRepo(db: Db, owner: string, name: string): RepoRow | undefined {
   return db.prepare(`${SELECT} WHERE u.lower_name = ? AND r.lower_name = ?`).get(owner.toLowerCase(), name.toLowerCase()) as
@@ -73,6 +79,11 @@ export function insertRepo(db: Db, repo: NewRepo): RepoRow {
       isMirror: repo.isMirror ? 1 : 0,
     }) as { id: number };
   return findRepoById(db, id) as RepoRow;
+}
+
+/** The forks of a repository (any visibility: callers filter what the viewer may read), oldest first. */
+export function listForks(db: Db, repoId: number): RepoRow[] {
+  return db.prepare(`${SELECT} WHERE r.fork_id = ? ORDER BY r.id`).all(repoId) as RepoRow[];
 }
 
 /** Records that a push or an in-process write changed the repository: size, emptiness, time. */

@@ -2,6 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
 import { UserSummary, presentUser } from './user.js';
+import { formatDuration } from '../lib/duration.js';
+
+/** Gitea's "never" for a time that has not happened (a mirror not yet synced, a repository that is none). */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
@@ -28,6 +32,8 @@ export const Repository = Type.Object({
   clone_url: Type.String(),
   ssh_url: Type.String(),
   original_url: Type.String(),
+  mirror_interval: Type.String(),
+  mirror_updated: Type.String(),
   website: Type.String(),
   stars_count: Type.Integer(),
   forks_count: Type.Integer(),
@@ -80,7 +86,9 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     link: '',
     clone_url: `${baseUrl}/${fullName}.git`,
     ssh_url: '',
-    original_url: '',
+    original_url: repo.original_url ?? '',
+    mirror_interval: repo.is_mirror === 1 && repo.mirror_interval_s !== null ? formatDuration(repo.mirror_interval_s) : '',
+    mirror_updated: repo.is_mirror === 1 ? (repo.mirror_updated ?? ZERO_TIME) : ZERO_TIME,
     website: repo.website,
     stars_count: 0,
     forks_count: counts.forks ?? 0,

@@ -20,8 +20,14 @@ export interface CreateRepoInput {
   website?: string;
   isPrivate?: boolean;
   defaultBranch?: string;
+  /** A read-only copy of another forge's repository, updated by fetching from it. */
+  isMirror?: boolean;
+  /** The repository this one is a fork of. */
+  forkId?: number;
   /** Called with the temporary bare repository before it is put in place (e.g. to write a first commit). */
   prepare?: (tmpPath: string, defaultBranch: string) => Promise<boolean>;
+  /** Called inside the transaction that inserts the row, for rows that must exist with it or not at all. */
+  record?: (row: RepoRow) => void;
 }
 
 const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._/-]{1,200}$/;
@@ -60,7 +66,10 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
         isPrivate: input.isPrivate ?? false,
         defaultBranch,
         isEmpty: !hasCommits,
+        isMirror: input.isMirror,
+        forkId: input.forkId,
       });
+      input.record?.(row);
       // Inside the transaction: if the rename fails, the row is rolled back with it.
       placeRepo(tmp, finalPath);
       return row;

@@ -79,6 +79,9 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (action === 'repo:write' && repo.is_archived) {
         throw new ForgeError('forbidden', `${repo.owner_name}/${repo.name} is archived: it is read-only.`);
       }
+      if (action === 'repo:write' && repo.is_mirror) {
+        throw new ForgeError('forbidden', `${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
+      }
       return { repo };
     } catch (err) {
       if (!(err instanceof ForgeError)) throw err;

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A remote git repository over http(s), as the import and mirror services reach it. */
+export interface Remote {
+  /** The URL, without credentials. */
+  url: string;
+  hostname: string;
+  port: number;
+  /** The addresses checked for the host: git connects to these and resolves nothing itself. */
+  addresses: string[];
+  /** An Authorization header value, passed to git through its environment, never its arguments. */
+  authorization: string | null;
+}
+
+export interface RemoteLimits {
+  timeoutMs: number;
+  /** Bytes the fetch may add under the watched directory. */
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+export type RemoteFailure = 'auth' | 'not_found' | 'not_git' | 'unreachable' | 'redirect' | 'timeout' | 'too_large' | 'aborted' | 'failed';
+
+/** A remote operation that failed, with a message safe to show (no credentials, no local paths). */
+export class RemoteError extends Error {
+  constructor(readonly kind: RemoteFailure, message: string) {
+    super(message);
+    this.name = 'RemoteError';
+  }
+}
+
+/** The Authorization header for the credentials given: Basic with a user name, else a bearer token. */
+export function authorizationFor(credentials: { username: string; secret: string }): string | null {
+  if (credentials.secret === '' && credentials.username === '') return null;
+  if (credentials.username !== '') return `Basic ${Buffer.from(`${credentials.username}:${credentials.secret}`).toString('base64')}`;
+  return `Bearer ${credentials.secret}`;
+}
+
+function bracketed(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * Arguments that confine git to the one http(s) request the user asked for: no other transport
+ * (file://, ssh, ext:: run things on this server), no redirect (its target was never checked
+ * against the private-address rule: a public host could send git to 169.254.169.254), no
+ * credential helper or prompt, and the host pinned to the addresses already checked, so that a
+ * second DNS answer cannot point it elsewhere.
+ */
+function confinement(remote: Remote): string[] {
+  return [
+    '-c', 'protocol.allow=never',
+    '-c', 'protocol.http.allow=always',
+    '-c', 'protocol.https.allow=always',
+    '-c', 'http.followRedirects=false',
+    '-c', 'credential.helper=',
+    '-c', 'core.askPass=',
+    '-c', `http.curloptResolve=${remote.hostname}:${remote.port}:${remote.addresses.map(bracketed).join(',')}`,
+  ];
+}
+
+/** git's environment: no system or user configuration (an insteadOf there could rewrite the URL), the header if any. */
+function environment(remote: Remote): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('GIT_') || name === 'SSH_ASKPASS') delete env[name];
+  }
+  Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' });
+  if (remote.authorization) {
+    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: ${remote.authorization}` });
+  }
+  return env;
+}
+
+async function treeBytes(dir: string): Promise<number> {
+  let total = 0;
+  let entries: string[];
+  try {
+    entries = await readdir(dir, { recursive: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    try {
+      const info = await stat(join(dir, entry));
+      if (info.isFile()) total += info.size;
+    } catch {
+      // removed while counting (git renames its temporary packs)
+    }
+  }
+  return total;
+}
+
+/** What git's stderr says went wrong, in words for the person who gave the URL. */
+function failure(url: string, stderr: string): RemoteError {
+  const text = stderr.replace(/(\/\/)[^/@\s]*@/g, '$1');
+  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|returned error: 40[13]/i.test(text)) {
+    return new RemoteError('auth', `${url} asks for credentials, or refused the ones given: give an access token (auth_token) that may read it.`);
+  }
+  if (/returned error: 30\d|redirect/i.test(text)) {
+    return new RemoteError('redirect', `${url} redirects elsewhere; give the repository's final clone address.`);
+  }
+  if (/not valid: is this a git repository|returned error: 40[05]|unexpected content-type|invalid server response|invalid packet/i.test(text)) {
+    return new RemoteError('not_git', `${url} is not a git repository (no git smart-HTTP answer there).`);
+  }
+  if (/repository '.*' not found|returned error: 404/i.test(text)) {
+    return new RemoteError('not_found', `${url} is not a git repository that can be read (not found; a private one needs an access token).`);
+  }
+  const reach = /(Failed to connect[^\n]*|Could not resolve host[^\n]*|Connection refused|Connection timed out|Operation timed out[^\n]*|SSL[^\n]*|Recv failure[^\n]*)/i.exec(text);
+  if (reach) return new RemoteError('unreachable', `${url} cannot be reached: ${reach[1].trim()}.`);
+  const last = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('fatal:') || l.startsWith('error:')).pop();
+  return new RemoteError('failed', `Fetching from ${url} failed${last ? `: ${last.replace(/^(fatal|error):\s*/, '')}` : '.'}`);
+}
+
+/** Runs git against the remote with the limits: killed (whole process group) on timeout, growth past the limit or abort. */
+function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd: string; watch?: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...confinement(remote), ...args], { cwd: options.cwd, env: environment(remote), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let stopped: RemoteError | null = null;
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      if (stdout.length < 1024 * 1024) stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      if (stderr.length < 16 * 1024) stderr += text;
+    });
+    const stop = (error: RemoteError) => {
+      if (stopped || child.exitCode !== null || child.signalCode !== null) return;
+      stopped = error;
+      try {
+        // git fetch runs git-remote-https and index-pack as children: the group goes with it.
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(
+      () => stop(new RemoteError('timeout', `${remote.url} took longer than ${Math.round(options.timeoutMs / 1000)} s to answer; the transfer was stopped.`)),
+      options.timeoutMs,
+    );
+    let baseline: number | null = null;
+    let measuring = false;
+    const poll = options.watch
+      ? setInterval(() => {
+          if (measuring) return;
+          measuring = true;
+          void treeBytes(options.watch as string).then((bytes) => {
+            measuring = false;
+            baseline ??= bytes;
+            if (bytes - baseline > options.maxBytes) {
+              stop(new RemoteError('too_large', `${remote.url} is larger than this forge's limit of ${options.maxBytes} bytes; the transfer was stopped.`));
+            }
+          });
+        }, 1000)
+      : null;
+    const onAbort = () => stop(new RemoteError('aborted', `The transfer from ${remote.url} was interrupted.`));
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) onAbort();
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (stopped) reject(stopped);
+      else if (code !== 0) reject(failure(remote.url, stderr));
+      else resolve(stdout);
+    });
+    if (options.watch) void treeBytes(options.watch).then((bytes) => (baseline ??= bytes));
+  });
+}
+
+/** The branch the remote's HEAD points at (null for an empty repository), which also proves it is a git repository. */
+export async function remoteHeadBranch(remote: Remote, limits: RemoteLimits): Promise<string | null> {
+  const out = await runRemote(remote, ['ls-remote', '--symref', remote.url, 'HEAD'], { ...limits, cwd: tmpdir() });
+  const match = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
+  return match ? match[1] : null;
+}
+
+/**
+ * Fetches every branch and tag of the remote into a bare repository, deleting those the remote no
+ * longer has. Objects land first; the refs move together at the end (--atomic), or not at all.
+ */
+export async function fetchAll(gitdir: string, remote: Remote, limits: RemoteLimits): Promise<void> {
+  await runRemote(
+    remote,
+    ['fetch', '--prune', '--atomic', '--quiet', '--no-write-fetch-head', '--no-tags', remote.url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'],
+    { ...limits, cwd: gitdir, watch: join(gitdir, 'objects') },
+  );
+}

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { findUserById, findUserByName, type UserRow } from '../../../db/users.js';
+import { Repository } from '../../../presenters/repository.js';
+import { importRepository } from '../../../services/import.js';
+import { forbidden, invalid } from '../../../errors.js';
+import { presentRepos } from '../repos/present.js';
+import { errors } from '../repos/schema.js';
+import { MigrateRepoOptions } from './schema.js';
+
+const tags = ['repository'];
+
+/**
+ * `POST /repos/migrate`, as in Gitea: imports (or mirrors) a repository from another forge over
+ * http(s). The request waits for the whole fetch; a client that leaves, or a server that stops,
+ * interrupts it and nothing is kept.
+ */
+const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { db, config } = fastify.forge;
+  const running = new Set<AbortController>();
+  fastify.addHook('onClose', async () => {
+    for (const controller of running) controller.abort();
+  });
+
+  fastify.post(
+    '/repos/migrate',
+    { schema: { tags, body: MigrateRepoOptions, response: { 201: Repository, ...errors, 400: errors[422] } } },
+    async (request, reply) => {
+      const user = fastify.policy.signedIn(request.actor);
+      const body = request.body;
+      let owner: UserRow | undefined = user;
+      if (body.repo_owner) owner = findUserByName(db, body.repo_owner);
+      else if (body.uid !== undefined) owner = findUserById(db, body.uid);
+      if (!owner) throw invalid(`The owner "${body.repo_owner ?? body.uid}" does not exist.`, { field: 'repo_owner' });
+      const allowed =
+        owner.type === 'org'
+          ? fastify.policy.can(request.actor, 'org:create-repo', { type: 'org', org: owner })
+          : fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user: owner });
+      if (!allowed) throw forbidden(`You may not create repositories for ${owner.username}.`);
+
+      const controller = new AbortController();
+      running.add(controller);
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      try {
+        const repo = await importRepository(
+          db,
+          config,
+          {
+            owner,
+            name: body.repo_name,
+            cloneAddr: body.clone_addr,
+            credentials: { username: body.auth_username ?? '', secret: body.auth_token || body.auth_password || '' },
+            mirror: body.mirror ?? false,
+            mirrorInterval: body.mirror_interval ?? '',
+            isPrivate: body.private ?? false,
+            description: body.description ?? '',
+          },
+          { actor: request.actor, ip: request.ip },
+          controller.signal,
+        );
+        return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+      } finally {
+        running.delete(controller);
+      }
+    },
+  );
+};
+
+export default migrateRoutes;

@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
+import { api } from '../api/helpers.js';
+import { commitFiles, git, makeWorkTree, repoUrl, runGit } from '../git/helpers.js';
+import { repoPath } from '../../server/git/store.js';
+import { MirrorService } from '../../server/services/mirrors.js';
+import type { UserRow } from '../../server/db/users.js';
+
+// Two Fabrique instances on 127.0.0.1: the Métropole's (source) and another municipality's (target).
+let source: TestServer;
+let target: TestServer;
+let metropole: UserRow;
+let metropoleToken: string;
+let commune: UserRow;
+let communeToken: string;
+let work: string;
+
+const ALLOW = { FORGE_IMPORT_ALLOW_PRIVATE: 'true' };
+
+/** `git ls-remote` of a repository, as "id ref" lines sorted, HEAD left out. */
+async function lsRemote(url: string): Promise<string[]> {
+  const out = await git(['ls-remote', url]);
+  return out.split('\n').filter((l) => l && !l.endsWith('\tHEAD')).sort();
+}
+
+const rowCount = (server: TestServer) => server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
+/** Directories under repos/ (owners, .tmp, .trash), and what .tmp holds. */
+const leftovers = (server: TestServer) => {
+  const tmp = join(server.config.reposDir, '.tmp');
+  return existsSync(tmp) ? readdirSync(tmp) : [];
+};
+
+beforeAll(async () => {
+  // setup
+  source = await startServer({ env: ALLOW });
+  target = await startServer({ env: ALLOW });
+  metropole = await buildUser(source.app.forge.db, { username: 'metropole' });
+  metropoleToken = buildToken(source.app.forge.db, metropole, ['all']);
+  commune = await buildUser(target.app.forge.db, { username: 'commune' });
+  communeToken = buildToken(target.app.forge.db, commune, ['all']);
+  const { db } = source.app.forge;
+  await buildRepo(db, source.config.reposDir, metropole, { name: 'carto' });
+  await buildRepo(db, source.config.reposDir, metropole, { name: 'secret', isPrivate: true });
+  work = await makeWorkTree(3, 'main');
+  await git(['branch', 'feature'], { cwd: work });
+  await git(['tag', '-a', 'v1.0', '-m', 'first release'], { cwd: work });
+  await git(['tag', 'light'], { cwd: work });
+  const push = repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken });
+  await git(['push', push, 'main', 'feature', '--tags'], { cwd: work });
+  await git(['push', repoUrl(source.url, 'metropole', 'secret', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
+}, 60_000);
+afterAll(async () => {
+  await target?.close();
+  await source?.close();
+});
+
+const asCommune = () => ({ authorization: `token ${communeToken}` });
+
+describe('POST /repos/migrate', () => {
+  it('refuses without credentials (401)', async () => {
+    const res = await api(target.url, 'POST', '/repos/migrate', { body: { clone_addr: `${source.url}/metropole/carto.git`, repo_name: 'x' } });
+    expect(res.status).toBe(401);
+  });
+
+  it('mirrors a repository from another Fabrique with all branches and tags', async () => {
+    // test
+    const res = await api(target.url, 'POST', '/repos/migrate', {
+      auth: asCommune(),
+      body: { clone_addr: `${source.url}/metropole/carto.git`, repo_name: 'carto', mirror: true, mirror_interval: '1h0m0s', description: 'Carte' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      full_name: 'commune/carto',
+      mirror: true,
+      empty: false,
+      default_branch: 'main',
+      original_url: `${source.url}/metropole/carto.git`,
+      mirror_interval: '1h0m0s',
+      description: 'Carte',
+    });
+    expect(res.body.mirror_updated).not.toBe('0001-01-01T00:00:00Z');
+    const theirs = await lsRemote(`${source.url}/metropole/carto.git`);
+    expect(theirs.some((l) => l.endsWith('refs/tags/v1.0'))).toBe(true);
+    expect(theirs.some((l) => l.endsWith('refs/heads/feature'))).toBe(true);
+    expect(await lsRemote(`${target.url}/commune/carto.git`)).toEqual(theirs);
+  });
+
+  it('syncs a mirror on mirror-sync after a push to the source, and shows it in the API', async () => {
+    // setup
+    const id = await commitFiles(work, { 'NEWS.md': 'new\n' }, 'a new commit at the source');
+    await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
+    await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), ':feature'], { cwd: work });
+    // test
+    const anonymous = await api(target.url, 'POST', '/repos/commune/carto/mirror-sync');
+    expect(anonymous.status).toBe(401);
+    const res = await api(target.url, 'POST', '/repos/commune/carto/mirror-sync', { auth: asCommune() });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await lsRemote(`${target.url}/commune/carto.git`)).toEqual(await lsRemote(`${source.url}/metropole/carto.git`));
+    const commits = await api(target.url, 'GET', '/repos/commune/carto/commits?sha=main&limit=1');
+    if (commits.status === 200) expect(commits.body[0].sha).toBe(id);
+    const branches = await api(target.url, 'GET', '/repos/commune/carto/branches');
+    if (branches.status === 200) expect(branches.body.map((b: { name: string }) => b.name)).toEqual(['main']);
+  });
+
+  it('refuses mirror-sync on a repository that is not a mirror (400)', async () => {
+    await buildRepo(target.app.forge.db, target.config.reposDir, commune, { name: 'plain' });
+    const res = await api(target.url, 'POST', '/repos/commune/plain/mirror-sync', { auth: asCommune() });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/not a mirror/);
+  });
+
+  it('refuses a push to a mirror with the reason', async () => {
+    const result = await runGit(['push', repoUrl(target.url, 'commune', 'carto', { user: 'commune', secret: communeToken }), 'main:other'], { cwd: work });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/remote: .*commune\/carto is a mirror/);
+  });
+
+  it('the scheduler syncs mirrors that are due', async () => {
+    // setup
+    const id = await commitFiles(work, { 'NEWS.md': 'newer\n' }, 'another commit');
+    await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
+    const { db } = target.app.forge;
+    db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
+    const synced: string[] = [];
+    const mirrors = new MirrorService({ db, config: target.config, onSynced: (p) => synced.push(p), onError: (err) => { throw err; } });
+    // test
+    await mirrors.syncDue();
+    await mirrors.close();
+    expect(synced).toEqual([repoPath(target.config.reposDir, 'commune', 'carto')]);
+    const heads = await lsRemote(`${target.url}/commune/carto.git`);
+    expect(heads).toContain(`${id}\trefs/heads/main`);
+    const next = db.prepare('SELECT next_sync_at FROM repository_sources').pluck().get() as string;
+    expect(next > new Date().toISOString()).toBe(true);
+  });
+
+  it('imports a private repository with a token of the source, and keeps no credential anywhere', async () => {
+    const url = `${source.url}/metropole/secret.git`;
+    // test
+    const without = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { clone_addr: url, repo_name: 'secret' } });
+    expect(without.status).toBe(422);
+    expect(without.body.message).toMatch(/credentials|access token/);
+    const once = await api(target.url, 'POST', '/repos/migrate', {
+      auth: asCommune(),
+      body: { clone_addr: url, repo_name: 'secret', private: true, auth_username: 'metropole', auth_token: metropoleToken },
+    });
+    expect(once.status, JSON.stringify(once.body)).toBe(201);
+    expect(once.body).toMatchObject({ private: true, mirror: false, empty: false });
+    // A mirror keeps its token, sealed; a token only alone (Bearer) works against Fabrique too.
+    const mirrored = await api(target.url, 'POST', '/repos/migrate', {
+      auth: asCommune(),
+      body: { clone_addr: url, repo_name: 'secret-mirror', mirror: true, private: true, auth_token: metropoleToken },
+    });
+    expect(mirrored.status, JSON.stringify(mirrored.body)).toBe(201);
+    expect((await api(target.url, 'POST', '/repos/commune/secret-mirror/mirror-sync', { auth: asCommune() })).status).toBe(200);
+    // In the URL, credentials are taken out of it.
+    const inUrl = new URL(url);
+    inUrl.username = 'metropole';
+    inUrl.password = metropoleToken;
+    const fromUrl = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { clone_addr: inUrl.toString(), repo_name: 'secret-url' } });
+    expect(fromUrl.status, JSON.stringify(fromUrl.body)).toBe(201);
+    expect(fromUrl.body.original_url).toBe(url);
+
+    const secretPart = metropoleToken.slice(8);
+    const db = target.app.forge.db;
+    const dump = JSON.stringify([db.prepare('SELECT * FROM repository_sources').all(), db.prepare('SELECT * FROM audit_events').all(), db.prepare('SELECT * FROM repositories').all()]);
+    expect(dump).not.toContain(secretPart);
+    for (const name of ['secret', 'secret-mirror', 'secret-url']) {
+      const dir = repoPath(target.config.reposDir, 'commune', name);
+      expect(readFileSync(join(dir, 'config'), 'utf8')).not.toContain(secretPart);
+      expect(execFileSync('git', ['config', '--list'], { cwd: dir, encoding: 'utf8' })).not.toContain(secretPart);
+      const shown = await api(target.url, 'GET', `/repos/commune/${name}`, { auth: asCommune() });
+      expect(JSON.stringify(shown.body)).not.toContain(secretPart);
+    }
+  });
+
+  it.each([
+    ['a file:// URL', { clone_addr: 'file:///etc' }, /http/],
+    ['an ssh:// URL', { clone_addr: 'ssh://git@example.org/a/b.git' }, /http/],
+    ['not a URL', { clone_addr: '/etc/passwd' }, /not a URL/],
+    ['an unreachable port', { clone_addr: 'http://127.0.0.1:9/x.git' }, /cannot be reached/],
+    ['a web page', { clone_addr: 'SOURCE/explore' }, /is not a git repository/],
+    ['a missing repository', { clone_addr: 'SOURCE/metropole/nothing.git' }, /credentials|not found/],
+    ['an existing name', { clone_addr: 'SOURCE/metropole/carto.git', repo_name: 'carto' }, /already exists/],
+    ['a too short interval', { clone_addr: 'SOURCE/metropole/carto.git', mirror: true, mirror_interval: '5m' }, /at least 10m/],
+  ])('refuses %s with a clear message and leaves nothing behind', async (_what, body, message) => {
+    const before = rowCount(target);
+    const clone = String(body.clone_addr).replace('SOURCE', source.url);
+    const res = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { repo_name: 'refused', ...body, clone_addr: clone } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.message).toMatch(message);
+    expect(rowCount(target)).toBe(before);
+    expect(existsSync(repoPath(target.config.reposDir, 'commune', 'refused'))).toBe(false);
+    expect(leftovers(target)).toEqual([]);
+  });
+});
+
+describe('POST /repos/migrate without FORGE_IMPORT_ALLOW_PRIVATE', () => {
+  it('refuses loopback and private addresses', async () => {
+    // setup
+    const strict = await startServer({ env: { FORGE_IMPORT_ALLOW_PRIVATE: 'false' } });
+    try {
+      const user = await buildUser(strict.app.forge.db);
+      const token = buildToken(strict.app.forge.db, user, ['all']);
+      // test
+      for (const clone of [`${source.url}/metropole/carto.git`, 'http://[::1]/a.git', 'http://[::ffff:127.0.0.1]/a.git', 'http://169.254.169.254/latest', 'http://10.1.2.3/x.git', 'http://localhost/x.git']) {
+        const res = await api(strict.url, 'POST', '/repos/migrate', { auth: { authorization: `token ${token}` }, body: { clone_addr: clone, repo_name: 'refused' } });
+        expect(res.status, clone).toBe(422);
+        expect(res.body.message).toMatch(/private, loopback or link-local/);
+      }
+      expect(rowCount(strict)).toBe(0);
+      expect(leftovers(strict)).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
