@@ -92,6 +92,7 @@ export async function catalogueFixture(server: TestServer): Promise<CatalogueFix
   pushFiles(server, agenda, {
     'publiccode.yml': publiccode({ name: 'Agenda', status: 'beta', license: 'MIT', categories: ['event-management'] }),
     'LICENSE.md': licenceFile('Apache-2.0'),
+    'README.md': '# Agenda\n',
   });
   const secret = await buildRepo(db, reposDir, org, { name: 'secret', isPrivate: true });
   pushFiles(server, secret, { 'publiccode.yml': publiccode({ name: 'Secret' }) });

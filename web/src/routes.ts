@@ -8,6 +8,7 @@ import './pages/fab-signin-page.js';
 import './pages/fab-signup-page.js';
 import './pages/fab-settings-tokens-page.js';
 import './pages/fab-accessibility-page.js';
+import './pages/fab-catalogue-page.js';
 import './pages/fab-not-found-page.js';
 import './pages/fab-new-repo-page.js';
 import './pages/fab-new-org-page.js';
@@ -118,6 +119,19 @@ export const routes: readonly AppRoute[] = [
     render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,
   },
   { pattern: '/accessibilite', title: () => t('a11y.title'), render: () => html`<fab-accessibility-page></fab-accessibility-page>` },
+  {
+    pattern: '/catalogue',
+    title: () => t('catalogue.title'),
+    render: (m) =>
+      html`<fab-catalogue-page
+        .query=${m.url.searchParams.get('q') ?? ''}
+        .organisation=${m.url.searchParams.get('organisation') ?? ''}
+        .status=${m.url.searchParams.get('status') ?? ''}
+        .license=${m.url.searchParams.get('license') ?? ''}
+        .category=${m.url.searchParams.get('category') ?? ''}
+        .page=${pageOf(m.url)}
+      ></fab-catalogue-page>`,
+  },
   {
     pattern: '/user/login',
     title: () => t('signin.title'),

@@ -13,6 +13,7 @@ import '../fab-clone-box.js';
 import '../fab-file-tree.js';
 import '../fab-markdown.js';
 import '../fab-code-view.js';
+import '../fab-software-sheet.js';
 
 const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|rst))?$/i;
 
@@ -128,6 +129,7 @@ export class FabRepoHomePage extends LightDomElement {
         : t('repo.noLicence');
     return html`
       ${description}
+      <fab-software-sheet .owner=${this.owner} .repo=${this.repo}></fab-software-sheet>
       <div class="fab-columns">
         <div>
           <fab-ref-switcher .owner=${this.owner} .repo=${this.repo} kind="branch" .ref=${branch}></fab-ref-switcher>
