@@ -1,12 +1,20 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { dropRepoCache } from '../git/cache.js';
-import { git } from '../git/exec.js';
+
+const run = promisify(execFile);
+
+/** Runs git at the lowest CPU priority: maintenance must not slow the clones and pushes being served. */
+function backgroundGit(args: string[], cwd: string) {
+  return run('nice', ['-n', '19', 'git', ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+}
 
 const running = new Map<string, Promise<void>>();
 
 async function maintain(repoPath: string): Promise<void> {
   // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
-  await git(['repack', '-A', '-d', '-q', '--write-bitmap-index'], { cwd: repoPath });
-  await git(['commit-graph', 'write', '--reachable', '--no-progress'], { cwd: repoPath });
+  await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
+  await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
   // The packs the in-process object cache indexed are gone.
   dropRepoCache(repoPath);
 }
