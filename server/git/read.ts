@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { cachedBlob, memoise, repoCache, type RepoCache } from './cache.js';
+import { lastChanges, revList } from './walk.js';
 
 /** A person line of a commit or a tag, as isomorphic-git parses it. */
 export interface GitPerson {
@@ -51,9 +52,6 @@ export interface RefInfo {
   message: string;
 }
 
-/** How far walks for history and last commits go before giving up, so one request stays bounded. */
-export const WALK_LIMIT = 20_000;
-
 /** git's own rules for ref names, enough to refuse anything that could leave refs/ on disk. */
 export function isSafeRefName(ref: string): boolean {
   return (
@@ -85,6 +83,43 @@ export function gitDate(person: Pick<GitPerson, 'timestamp' | 'timezoneOffset'>)
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
+/**
+ * The file system isomorphic-git reads through: its promise API, answered by synchronous calls.
+ * Every object read probes for a loose object and lists the pack folder before it reaches the
+ * (cached) pack; through libuv's thread pool those small operations cost ~1 ms each on a busy
+ * server (a cold 3,000-commit history took 3.7 s), synchronously a few microseconds: the files
+ * are tiny and in the page cache. Reads only: nothing in server/git/read writes.
+ */
+/** Thrown for a missing file without building a stack trace: isomorphic-git probes for loose objects on every read. */
+const MISSING = Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+
+const syncFs = {
+  promises: {
+    readFile: async (path: fs.PathLike, options?: { encoding?: BufferEncoding } | BufferEncoding) => {
+      if (!fs.existsSync(path)) throw MISSING;
+      return fs.readFileSync(path, options);
+    },
+    stat: async (path: fs.PathLike) => {
+      const stat = fs.statSync(path, { throwIfNoEntry: false });
+      if (!stat) throw MISSING;
+      return stat;
+    },
+    lstat: async (path: fs.PathLike) => {
+      const stat = fs.lstatSync(path, { throwIfNoEntry: false });
+      if (!stat) throw MISSING;
+      return stat;
+    },
+    readdir: async (path: fs.PathLike) => fs.readdirSync(path),
+    readlink: async (path: fs.PathLike) => fs.readlinkSync(path),
+    writeFile: fs.promises.writeFile,
+    mkdir: fs.promises.mkdir,
+    rmdir: fs.promises.rmdir,
+    unlink: fs.promises.unlink,
+    symlink: fs.promises.symlink,
+    chmod: fs.promises.chmod,
+  },
+};
+
 const isNotFound = (err: unknown) => {
   const code = (err as { code?: string }).code;
   return code === 'NotFoundError' || code === 'ENOENT' || code === 'AmbiguousError' || code === 'InvalidOidError';
@@ -102,7 +137,7 @@ export class RepoReader {
   }
 
   private get base() {
-    return { fs, gitdir: this.gitdir, cache: this.cache.iso };
+    return { fs: syncFs, gitdir: this.gitdir, cache: this.cache.iso };
   }
 
   /** Resolves a branch, a tag, or a full or abbreviated commit id to a commit; null when unknown. */
@@ -249,97 +284,23 @@ export class RepoReader {
     return cachedBlob(this.gitdir, oid, async () => (await git.readBlob({ ...this.base, oid })).blob);
   }
 
-  /** The id of the object at `path` in a commit, or null; '' is the root tree. */
-  private async oidAt(commitOid: string, path: string): Promise<string | null> {
-    return (await this.entryAt(commitOid, path))?.oid ?? null;
-  }
-
   /**
-   * Commits reachable from `head`, newest committer date first, as `git log` lists them; with a path,
-   * only those that changed it, with git's default history simplification (a merge identical to one
-   * parent for that path follows only that parent). Memoised by (head, path); stops at WALK_LIMIT.
+   * Commits reachable from `head`, newest first, as `git log` lists them; with a path, only those
+   * that changed it, with git's default history simplification. Memoised by (head, path).
    */
   history(head: string, path = ''): Promise<string[]> {
-    return memoise(this.cache, `history:${head}:${path}`, async () => {
-      const result: string[] = [];
-      await this.walk(head, async (commit) => {
-        if (path === '') {
-          result.push(commit.oid);
-          return commit.parents;
-        }
-        const mine = await this.oidAt(commit.oid, path);
-        if (commit.parents.length === 0) {
-          if (mine !== null) result.push(commit.oid);
-          return [];
-        }
-        const theirs = await Promise.all(commit.parents.map((p) => this.oidAt(p, path)));
-        const same = theirs.indexOf(mine);
-        if (same >= 0) return [commit.parents[same]];
-        if (mine !== null || theirs.some((t) => t !== null)) result.push(commit.oid);
-        return commit.parents;
-      });
-      return result;
-    });
+    return memoise(this.cache, `history:${head}:${path}`, () => revList(this.gitdir, head, path));
   }
 
   /**
-   * Visits commits from `head` in committer-date order (newest first), each once; `visit` returns the
-   * parents to follow. Stops after WALK_LIMIT commits or when `visit` returns null.
-   */
-  async walk(head: string, visit: (commit: GitCommit) => Promise<string[] | null>): Promise<void> {
-    const seen = new Set<string>([head]);
-    const queue: GitCommit[] = [await this.commit(head)];
-    let visited = 0;
-    while (queue.length > 0 && visited < WALK_LIMIT) {
-      const commit = queue.shift() as GitCommit;
-      visited++;
-      const next = await visit(commit);
-      if (next === null) return;
-      for (const parent of next) {
-        if (seen.has(parent)) continue;
-        seen.add(parent);
-        const parsed = await this.findCommit(parent);
-        // A shallow or damaged repository may miss a parent: history stops there.
-        if (!parsed) continue;
-        const time = parsed.committer.timestamp;
-        let i = queue.length;
-        while (i > 0 && queue[i - 1].committer.timestamp < time) i--;
-        queue.splice(i, 0, parsed);
-      }
-    }
-  }
-
-  /**
-   * For each entry of the folder at `path` in `head`, the newest commit that changed it. One walk of
-   * history for the whole folder, skipping commits that left the folder's tree untouched, stopping
-   * once every entry is found. Memoised by (commit, path). Entries not found within WALK_LIMIT
-   * commits are absent from the map.
+   * For each entry of the folder at `path` in `head`, the newest commit that changed it, from one
+   * walk of the folder's history that stops once every entry is found. Memoised by (commit, path).
    */
   lastCommits(head: string, path: string): Promise<Map<string, string>> {
     return memoise(this.cache, `last:${head}:${path}`, async () => {
-      const found = new Map<string, string>();
       const folder = await this.entryAt(head, path);
-      if (!folder || folder.type !== 'tree') return found;
-      const pending = new Set((await this.tree(folder.oid)).map((e) => e.path));
-      const namesIn = async (treeOid: string | null) =>
-        treeOid === null ? new Map<string, string>() : new Map((await this.tree(treeOid)).map((e) => [e.path, e.oid] as const));
-      await this.walk(head, async (commit) => {
-        const mine = await this.oidAt(commit.oid, path);
-        const theirs = await Promise.all(commit.parents.map((p) => this.oidAt(p, path)));
-        const same = theirs.indexOf(mine);
-        if (same >= 0) return [commit.parents[same]];
-        const here = await namesIn(mine);
-        const parents = await Promise.all(theirs.map(namesIn));
-        for (const name of pending) {
-          const oid = here.get(name);
-          if (parents.every((p) => p.get(name) !== oid)) {
-            found.set(name, commit.oid);
-            pending.delete(name);
-          }
-        }
-        return pending.size === 0 ? null : commit.parents;
-      });
-      return found;
+      if (!folder || folder.type !== 'tree') return new Map<string, string>();
+      return lastChanges(this.gitdir, head, folder.path, (await this.tree(folder.oid)).map((e) => e.path));
     });
   }
 
@@ -357,10 +318,10 @@ export class RepoReader {
 
   /** Branches, by name, with the commit each points to. */
   async branches(): Promise<RefInfo[]> {
-    const names = await git.listBranches({ fs, gitdir: this.gitdir });
+    const names = await git.listBranches({ fs: syncFs, gitdir: this.gitdir });
     const refs = await Promise.all(
       names.map(async (name) => {
-        const oid = this.readRef(`refs/heads/${name}`) ?? (await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/heads/${name}` }));
+        const oid = this.readRef(`refs/heads/${name}`) ?? (await git.resolveRef({ fs: syncFs, gitdir: this.gitdir, ref: `refs/heads/${name}` }));
         return { name, commit: oid, id: oid, message: '' };
       }),
     );
@@ -369,10 +330,10 @@ export class RepoReader {
 
   /** Tags, newest name first as Gitea lists them, peeled to their commits. */
   async tags(): Promise<RefInfo[]> {
-    const names = await git.listTags({ fs, gitdir: this.gitdir });
+    const names = await git.listTags({ fs: syncFs, gitdir: this.gitdir });
     const refs = await Promise.all(
       names.map(async (name): Promise<RefInfo | null> => {
-        const id = this.readRef(`refs/tags/${name}`) ?? (await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/tags/${name}` }));
+        const id = this.readRef(`refs/tags/${name}`) ?? (await git.resolveRef({ fs: syncFs, gitdir: this.gitdir, ref: `refs/tags/${name}` }));
         const commit = await this.peel(id);
         if (!commit) return null;
         if (commit === id) return { name, commit, id, message: '' };
