@@ -1,0 +1,169 @@
+import type { RepoRow } from '../db/repos.js';
+import { listForks } from '../db/repos.js';
+import type { PullRow } from '../db/pulls.js';
+import type { UserRow } from '../db/users.js';
+import { RepoReader, type GitCommit, type GitEntry } from '../git/read.js';
+import { fetchObjects, hasCommit, readRef, RefMovedError, updateRef, writeCommit, ZERO_OID, type Signature } from '../git/write.js';
+import { branchNameProblem } from './repos.js';
+import { protectionFor } from './branch-protections.js';
+import { forkRepository } from './forks.js';
+import { recordRefUpdates } from './push.js';
+import { commitSignature, createPullRequest, gitdirOf, type PullContext } from './pulls.js';
+import type { Actor } from '../auth/policy.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
+
+/** One file written on the web: Gitea's create (POST) or update (PUT) of /contents/{path}. */
+export interface FileWrite {
+  path: string;
+  content: Uint8Array;
+  message?: string;
+  /** The branch to start from; the default branch when absent. */
+  branch?: string;
+  /** Commit to this new branch instead, started from `branch`. */
+  newBranch?: string;
+  /** For an update: the blob id of the file being replaced (409 when it changed). */
+  sha?: string;
+  author?: Partial<Signature>;
+  committer?: Partial<Signature>;
+}
+
+export interface WrittenFile {
+  repo: RepoRow;
+  branch: string;
+  commit: GitCommit;
+  entry: GitEntry;
+}
+
+const validBranch = (name: string, field: string) => {
+  const problem = branchNameProblem(name);
+  if (problem) throw invalid(`${problem}.`, { field });
+};
+
+/** Refuses a web commit to a branch whose protection allows no direct push for this user. */
+function checkBranchProtection(ctx: PullContext, repo: RepoRow, branch: string, user: UserRow): void {
+  const rule = protectionFor(ctx.db, repo.id, branch);
+  if (!rule) return;
+  const listed = rule.push_whitelist_usernames.some((n) => n.toLowerCase() === user.lower_name);
+  if (!rule.enable_push || (rule.enable_push_whitelist && !listed)) {
+    throw forbidden(`The branch "${branch}" is protected: propose the change on a new branch with a pull request.`);
+  }
+}
+
+/**
+ * Writes one file as a commit on top of `parent` (null: the first commit) in-process, then moves
+ * `branch` from `oldId` with a compare-and-swap and records it as a push (pull requests follow).
+ * `mode` says whether the file must be new, must exist (with `sha` its current blob), or either.
+ */
+async function commitOneFile(
+  ctx: PullContext,
+  input: { repo: RepoRow; user: UserRow; file: FileWrite; parent: string | null; branch: string; oldId: string; mode: 'create' | 'update' },
+): Promise<WrittenFile> {
+  const { repo, user, file, parent, branch, oldId, mode } = input;
+  const gitdir = gitdirOf(ctx.reposDir, repo);
+  const reader = new RepoReader(gitdir);
+  const existing = parent ? await reader.entryAt(parent, file.path) : null;
+  if (existing && existing.type !== 'blob') throw invalid(`"${file.path}" is a folder.`, { field: 'path' });
+  if (mode === 'create' && existing) throw invalid(`The file "${file.path}" already exists on "${branch}".`, { field: 'path' });
+  if (mode === 'update') {
+    if (!existing) throw notFound(`The file "${file.path}" on "${branch}"`);
+    if (!file.sha) throw invalid('sha (the blob id of the file being replaced) is required.', { field: 'sha' });
+    if (file.sha !== existing.oid) throw conflict(`The file "${file.path}" changed since you opened it (it is now ${existing.oid}).`, { sha: existing.oid });
+  }
+  const own = commitSignature(user, ctx.baseUrl);
+  const author = { ...own, ...file.author };
+  const committer = { ...own, ...file.committer };
+  const message = file.message?.trim() || `${mode === 'create' ? 'Add' : 'Update'} ${file.path}`;
+  const sha = await writeCommit({ gitdir, parent, changes: [{ path: file.path, content: file.content }], message, author, committer });
+  const ref = `refs/heads/${branch}`;
+  try {
+    await updateRef(gitdir, ref, sha, oldId);
+  } catch (err) {
+    if (err instanceof RefMovedError) throw conflict(`The branch "${branch}" moved while saving; reload and try again.`);
+    throw err;
+  }
+  await recordRefUpdates(ctx.db, repo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId, newId: sha }], ctx.onListenerError);
+  return { repo, branch, commit: await reader.commit(sha), entry: (await reader.entryAt(sha, file.path)) as GitEntry };
+}
+
+/** Gitea's create/update file: a commit on `branch` (or on `new_branch` started from it) by someone with write access. */
+export async function writeFile(ctx: PullContext, repo: RepoRow, actor: Actor, file: FileWrite, mode: 'create' | 'update'): Promise<WrittenFile> {
+  const user = ctx.policy.signedIn(actor);
+  const gitdir = gitdirOf(ctx.reposDir, repo);
+  const from = file.branch || repo.default_branch;
+  validBranch(from, 'branch');
+  const tip = await readRef(gitdir, `refs/heads/${from}`);
+  // An empty repository gets its first commit on its default branch.
+  if (!tip && !(repo.is_empty && from === repo.default_branch && !file.newBranch)) throw notFound(`The branch "${from}"`);
+  let branch = from;
+  let oldId = tip ?? ZERO_OID;
+  if (file.newBranch) {
+    validBranch(file.newBranch, 'new_branch');
+    if (await readRef(gitdir, `refs/heads/${file.newBranch}`)) throw invalid(`The branch "${file.newBranch}" already exists.`, { field: 'new_branch' });
+    branch = file.newBranch;
+    oldId = ZERO_OID;
+  }
+  checkBranchProtection(ctx, repo, branch, user);
+  return commitOneFile(ctx, { repo, user, file, parent: tip, branch, oldId, mode });
+}
+
+/** A branch name `patch-N` not yet used in the repository. */
+async function freeBranchName(gitdir: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    if (!(await readRef(gitdir, `refs/heads/patch-${n}`))) return `patch-${n}`;
+  }
+}
+
+/** The user's fork of a repository, made now if they have none (named like the parent, or `<name>-<owner>` when taken). */
+async function forkFor(ctx: PullContext, repo: RepoRow, user: UserRow): Promise<RepoRow> {
+  const existing = listForks(ctx.db, repo.id).find((f) => f.owner_id === user.id);
+  if (existing) return existing;
+  const taken = ctx.db.prepare('SELECT 1 FROM repositories WHERE owner_id = ? AND lower_name = ?').get(user.id, repo.lower_name) !== undefined;
+  return forkRepository(ctx.db, ctx.reposDir, { parent: repo, owner: user, name: taken ? `${repo.name}-${repo.owner_name}` : repo.name });
+}
+
+export interface ProposedChange {
+  pull: PullRow;
+  /** Where the commit was written: the repository itself, or the user's fork. */
+  written: WrittenFile;
+  forked: boolean;
+}
+
+/**
+ * "Propose a change" from the file page: someone with write access gets a new branch in the
+ * repository; anyone else signed in gets it in their fork (made if needed), started from the
+ * repository's current branch. Then the pull request is opened.
+ */
+export async function proposeChange(
+  ctx: PullContext,
+  repo: RepoRow,
+  actor: Actor,
+  input: FileWrite & { mode: 'create' | 'update'; title?: string; body?: string },
+): Promise<ProposedChange> {
+  const user = ctx.policy.signedIn(actor);
+  const baseBranch = input.branch || repo.default_branch;
+  validBranch(baseBranch, 'branch');
+  const basePath = gitdirOf(ctx.reposDir, repo);
+  const tip = await readRef(basePath, `refs/heads/${baseBranch}`);
+  if (!tip) throw notFound(`The branch "${baseBranch}"`);
+  const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
+  if (!maintainer && !ctx.policy.can(actor, 'user:create-repo', { type: 'user', user })) {
+    throw forbidden('Proposing a change needs a fork in your account: your token may not create repositories.');
+  }
+  const target = maintainer ? repo : await forkFor(ctx, repo, user);
+  const targetPath = gitdirOf(ctx.reposDir, target);
+  if (target.id !== repo.id && !(await hasCommit(targetPath, tip))) await fetchObjects(targetPath, basePath, `refs/heads/${baseBranch}`);
+  const branch = input.newBranch || (await freeBranchName(targetPath));
+  validBranch(branch, 'new_branch');
+  if (await readRef(targetPath, `refs/heads/${branch}`)) throw invalid(`The branch "${branch}" already exists.`, { field: 'new_branch' });
+  const written = await commitOneFile(ctx, { repo: target, user, file: input, parent: tip, branch, oldId: ZERO_OID, mode: input.mode });
+  const pull = await createPullRequest(ctx, {
+    base: repo,
+    poster: user,
+    actor,
+    head: target.id === repo.id ? branch : `${user.username}:${branch}`,
+    baseBranch,
+    title: input.title?.trim() || written.commit.message.split('\n')[0],
+    body: input.body ?? '',
+  });
+  return { pull, written, forked: target.id !== repo.id };
+}
