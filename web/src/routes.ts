@@ -11,6 +11,7 @@ import './pages/fab-accessibility-page.js';
 import './pages/fab-catalogue-page.js';
 import './pages/fab-not-found-page.js';
 import './pages/fab-new-repo-page.js';
+import './pages/fab-migrate-page.js';
 import './pages/fab-new-org-page.js';
 import './pages/fab-org-page.js';
 import './pages/fab-repo-settings-page.js';
@@ -145,6 +146,7 @@ export const routes: readonly AppRoute[] = [
   },
   { pattern: '/user/settings/applications', title: () => t('tokens.title'), render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>` },
   { pattern: '/repo/create', title: () => t('newRepo.title'), render: () => html`<fab-new-repo-page></fab-new-repo-page>` },
+  { pattern: '/repo/migrate', title: () => t('migrate.title'), render: () => html`<fab-migrate-page></fab-migrate-page>` },
   { pattern: '/org/create', title: () => t('newOrg.title'), render: () => html`<fab-new-org-page></fab-new-org-page>` },
   { pattern: '/org/:org', title: (m) => m.params.org, render: (m) => html`<fab-org-page .org=${m.params.org}></fab-org-page>` },
   // Last: `/:owner` would also match every literal path listed after it.

@@ -14,6 +14,7 @@ import '../fab-file-tree.js';
 import '../fab-markdown.js';
 import '../fab-code-view.js';
 import '../fab-software-sheet.js';
+import '../fab-mirror-status.js';
 
 const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|rst))?$/i;
 
@@ -119,7 +120,8 @@ export class FabRepoHomePage extends LightDomElement {
     const links = new RepoLinks(this.owner, this.repo);
     const branch = repository.default_branch;
     const description = repository.description ? html`<p class="fab-description">${repository.description}</p>` : '';
-    if (!tree) return html`${description}${this._renderEmpty(branch)}`;
+    const source = html`<fab-mirror-status .owner=${this.owner} .repo=${this.repo}></fab-mirror-status>`;
+    if (!tree) return html`${description}${source}${this._renderEmpty(branch)}`;
     // Gitea >= 1.22 names detected licences; otherwise the licence file at the root is shown.
     const licenceFile = tree.entries.find((entry) => entry.type === 'file' && LICENCE_FILE.test(entry.name));
     const licence = repository.licenses?.length
@@ -128,7 +130,7 @@ export class FabRepoHomePage extends LightDomElement {
         ? html`<a href=${links.src('branch', branch, licenceFile.path)}>${licenceFile.name}</a>`
         : t('repo.noLicence');
     return html`
-      ${description}
+      ${description}${source}
       <fab-software-sheet .owner=${this.owner} .repo=${this.repo}></fab-software-sheet>
       <div class="fab-columns">
         <div>

@@ -1,11 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { findRepoSource } from '../../../db/mirrors.js';
+import { formatDuration } from '../../../lib/duration.js';
 import { MaintenanceScheduler } from '../../../services/maintenance.js';
 import { MirrorService } from '../../../services/mirrors.js';
 import { redirectRenamedRepo } from '../repos/present.js';
 import { RepoParams, errors } from '../repos/schema.js';
 
 const tags = ['repository'];
+
+/** Fabrique's own: where a repository was imported from and, for a mirror, how its syncs go. */
+const MirrorStatus = Type.Object({
+  original_url: Type.String({ description: 'Empty when the repository was not imported' }),
+  mirror: Type.Boolean(),
+  mirror_interval: Type.String(),
+  last_sync_at: Type.Union([Type.String(), Type.Null()]),
+  last_error: Type.String(),
+  next_sync_at: Type.Union([Type.String(), Type.Null()]),
+  can_sync: Type.Boolean({ description: 'Whether the asking actor may start a sync' }),
+});
 /** Repack a mirror a little after a sync moved its refs, as after a push. */
 const MAINTENANCE_DELAY_MS = 10_000;
 
@@ -30,6 +43,25 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     await maintenance.close();
   });
   fastify.addHook('preHandler', redirectRenamedRepo(fastify));
+
+  fastify.get(
+    '/repos/:owner/:repo/mirror',
+    { schema: { tags, params: RepoParams, response: { 200: MirrorStatus, ...errors } } },
+    async (request) => {
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
+      const source = findRepoSource(fastify.forge.db, repo.id);
+      const mirror = repo.is_mirror === 1 && source !== undefined;
+      return {
+        original_url: source?.clone_addr ?? '',
+        mirror,
+        mirror_interval: mirror ? formatDuration(source.interval_s) : '',
+        last_sync_at: mirror ? source.last_sync_at : null,
+        last_error: mirror ? source.last_error : '',
+        next_sync_at: mirror ? source.next_sync_at : null,
+        can_sync: mirror && fastify.policy.can(request.actor, 'repo:write', { type: 'repo', repo }),
+      };
+    },
+  );
 
   fastify.post(
     '/repos/:owner/:repo/mirror-sync',
