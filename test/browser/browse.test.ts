@@ -8,6 +8,7 @@ import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
 const README = '# Atlas\n\nLe **cadastre** de la Métropole. Voir [la doc](docs/guide.md).\n';
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const MAIN_TS = ['export function surface(a: number, b: number): number {', '  // aire d’une parcelle', '  const result = a * b;', '  return result;', '}', ''].join('\n');
 
 /** Waits until the page's h1 reads `text`, and the page has stopped loading its data. */
@@ -16,7 +17,8 @@ async function heading(page: Page, text: string | RegExp) {
   await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
 }
 
-describe('browse pages', () => {
+// Each walk visits several pages and runs axe on each: more than vitest's default 30 s on a busy machine.
+describe('browse pages', { timeout: 90_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let owner: string;
@@ -32,7 +34,7 @@ describe('browse pages', () => {
     const repo = await buildRepo(db, config.reposDir, user, { name });
     commits = pushHistory(repoPath(config.reposDir, owner, name), [
       { message: 'Premier commit : README', files: { 'README.md': README } },
-      { message: 'Ajoute le calcul des surfaces', files: { 'src/main.ts': MAIN_TS, 'docs/guide.md': '# Guide\n\nBonjour.\n' }, tag: { name: 'v1.0', message: 'Version 1.0' } },
+      { message: 'Ajoute le calcul des surfaces', files: { 'src/main.ts': MAIN_TS, 'docs/guide.md': '# Guide\n\nBonjour.\n', 'docs/logo.png': PNG, 'docs/data.bin': Buffer.from([0, 1, 2, 0, 255]) }, tag: { name: 'v1.0', message: 'Version 1.0' } },
       { message: 'Corrige la surface\n\nLe résultat est arrondi.', files: { 'src/main.ts': MAIN_TS.replace('a * b', 'Math.round(a * b)'), 'LICENSE': 'EUPL-1.2\n' } },
       { message: 'Essai sur une branche', branch: 'essai', files: { 'notes.txt': 'essai\n' } },
     ]);
@@ -141,6 +143,17 @@ describe('browse pages', () => {
     await heading(page, 'guide.md');
     await page.locator('fab-markdown h2', { hasText: 'Guide' }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Source', exact: true }).click();
+    await page.locator('fab-code-view', { hasText: '# Guide' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?display=source');
+
+    await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/logo.png`);
+    await heading(page, 'logo.png');
+    await expect.poll(() => page.getByRole('img', { name: 'logo.png' }).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    expect(await checkA11y(page)).toEqual([]);
+    await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/data.bin`);
+    await heading(page, 'data.bin');
+    expect(await page.getByText('This is a binary file').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await close();
   });
