@@ -32,7 +32,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(owner.username);
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    await page.waitForURL((url) => url.pathname === '/');
 
     // test: new organisation
     await page.goto(`${server.url}/org/create`);
@@ -41,7 +41,7 @@ describe('organisations and repositories in the web UI', () => {
     expect(await checkA11y(page)).toEqual([]);
     await page.getByLabel("Nom de l'organisation").fill('admin');
     await page.getByRole('button', { name: "Créer l'organisation" }).click();
-    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent()).toContain('reserved');
+    await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain('reserved');
     expect(db.prepare("SELECT count(*) FROM users WHERE type = 'org'").pluck().get()).toBe(0);
     await page.getByLabel("Nom de l'organisation").fill('grand-lyon');
     await page.getByLabel('Nom complet (facultatif)').fill('Métropole de Lyon');
@@ -59,7 +59,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel(/Privé/).check();
     await page.getByLabel('Licence').selectOption('EUPL-1.2');
     await page.getByRole('button', { name: 'Créer le dépôt' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/grand-lyon/voirie');
+    await page.waitForURL((url) => url.pathname === '/grand-lyon/voirie');
     const row = db.prepare("SELECT is_private, is_empty FROM repositories WHERE lower_name = 'voirie'").get();
     expect(row).toEqual({ is_private: 1, is_empty: 0 });
 
@@ -77,7 +77,7 @@ describe('organisations and repositories in the web UI', () => {
     expect(await checkA11y(page)).toEqual([]);
     await page.getByLabel('Site web').fill('https://www.grandlyon.com');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Paramètres enregistrés.');
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toContain('Paramètres enregistrés.');
     expect(db.prepare("SELECT website FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe('https://www.grandlyon.com');
 
     await page.getByLabel("Nom d'utilisateur à ajouter").fill(helper.username);
@@ -85,7 +85,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByRole('rowheader', { name: helper.username }).waitFor();
     await page.getByLabel(`Droit de ${helper.username}`).selectOption('admin');
     await expect
-      .poll(() => db.prepare('SELECT permission FROM collaborators WHERE user_id = ?').pluck().get(helper.id))
+      .poll(() => db.prepare('SELECT permission FROM collaborators WHERE user_id = ?').pluck().get(helper.id), { timeout: 10_000 })
       .toBe('admin');
     expect(await checkA11y(page)).toEqual([]);
 
@@ -95,7 +95,7 @@ describe('organisations and repositories in the web UI', () => {
     expect(await remove.isDisabled()).toBe(true);
     await page.getByLabel(/Pour confirmer/).fill('voirie');
     await remove.click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/grand-lyon');
+    await page.waitForURL((url) => url.pathname === '/grand-lyon');
     expect(db.prepare("SELECT count(*) FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe(0);
 
     // Only the refused organisation name, provoked on purpose, shows in the console.
