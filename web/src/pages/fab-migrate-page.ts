@@ -68,6 +68,7 @@ export class FabMigratePage extends LightDomElement {
   @state() private _submitting = false;
   @state() private _mirror = false;
   @state() private _error: ApiError | null = null;
+  private _nameTyped = false;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -89,7 +90,7 @@ export class FabMigratePage extends LightDomElement {
       <h1>${t('migrate.heading')}</h1>
       <p>${t('migrate.intro')}</p>
       <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, { 409: 'newRepo.taken' }) : nothing}</div>
-      <form class="fab-form" @submit=${this._submit}>
+      <form class="fab-form" @submit=${this._submit} @input=${this._suggestName}>
         <div>
           <label for="migrate-url">${t('migrate.url')}</label>
           <span class="fab-hint" id="migrate-url-hint">${t('migrate.urlHint')}</span>
@@ -102,7 +103,6 @@ export class FabMigratePage extends LightDomElement {
             placeholder="https://forge.example.org/owner/project.git"
             aria-describedby=${invalid('clone_addr') ? `migrate-url-hint ${ERROR_ID}` : 'migrate-url-hint'}
             aria-invalid=${invalid('clone_addr') ? 'true' : 'false'}
-            @change=${this._suggestName}
           />
         </div>
         <div>
@@ -163,9 +163,12 @@ export class FabMigratePage extends LightDomElement {
     `;
   }
 
+  /** The name follows the address as it is typed, until the name is typed itself. */
   private _suggestName(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    if (input.name === 'repo_name') this._nameTyped = true;
     const name = this.querySelector<HTMLInputElement>('#migrate-name');
-    if (name && name.value === '') name.value = suggestedName((event.target as HTMLInputElement).value);
+    if (input.name === 'clone_addr' && name && !this._nameTyped) name.value = suggestedName(input.value);
   }
 
   private async _submit(event: SubmitEvent): Promise<void> {
