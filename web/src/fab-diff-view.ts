@@ -1,4 +1,4 @@
-import { css, html, type PropertyValues } from 'lit';
+import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
@@ -8,6 +8,22 @@ import { renderTask } from './task-status.js';
 import { Task } from '@lit/task';
 
 const SIGNS: Record<DiffLine['type'], string> = { add: '+', del: '−', ctx: ' ' };
+
+/**
+ * What a page adds to the diff (a pull request's files): controls above each file, the content of
+ * the line-number cells, rows under a line (comment threads, a comment form), selected lines.
+ */
+export interface DiffDecorations {
+  /** Shown above the file, outside its collapsible part, so that it stays reachable when the file is closed. */
+  fileControls(file: FileDiff): TemplateResult | string;
+  /** Whether the file is shown open. */
+  fileOpen(file: FileDiff): boolean;
+  /** The cell of a line's number on one side (only called where the line has that number). */
+  lineNumber(file: FileDiff, line: DiffLine, side: 'LEFT' | 'RIGHT'): TemplateResult | string;
+  /** What goes under a line, across the table; null for nothing. */
+  rowsAfter(file: FileDiff, line: DiffLine): TemplateResult | null;
+  selected(file: FileDiff, line: DiffLine): boolean;
+}
 
 /**
  * The files a commit or a comparison changed: one collapsible section per file, added and removed
@@ -86,6 +102,15 @@ export class FabDiffView extends LightDomElement {
       margin: 0;
       padding: 0.5rem 0.75rem;
     }
+    fab-diff-view tr.fab-after > td {
+      padding: 0.5rem 0.75rem;
+      white-space: normal;
+      font: 1rem/1.5 var(--fab-font);
+      background: var(--fab-bg);
+    }
+    fab-diff-view tr.fab-selected td {
+      box-shadow: inset 0 0 0 9999px rgb(255 213 79 / 0.35);
+    }
     fab-diff-view button {
       font: inherit;
       padding: 0.375rem 1rem;
@@ -101,6 +126,8 @@ export class FabDiffView extends LightDomElement {
   @property({ attribute: false }) diff: Diff | null = null;
   /** Loads the files from an offset on; given by the page, which knows the endpoint. */
   @property({ attribute: false }) loadFrom: ((offset: number, signal: AbortSignal) => Promise<Diff>) | null = null;
+  /** Given by a page that adds to the diff; each new object re-renders it. */
+  @property({ attribute: false }) decorations: DiffDecorations | null = null;
 
   @state() private _files: FileDiff[] = [];
   @state() private _next: number | null = null;
@@ -151,8 +178,10 @@ export class FabDiffView extends LightDomElement {
   private _renderFile(file: FileDiff) {
     const status =
       file.status === 'renamed' && file.old_filename ? t('diff.renamed', { old: file.old_filename }) : t(`diff.${file.status}`);
+    const decorations = this.decorations;
     return html`
-      <details open>
+      ${decorations ? decorations.fileControls(file) : ''}
+      <details ?open=${decorations ? decorations.fileOpen(file) : true}>
         <summary>
           <span class="fab-file">${file.filename}</span>
           <span>${status}</span>
@@ -188,16 +217,16 @@ export class FabDiffView extends LightDomElement {
                   <td colspan="4">${hunk.header}</td>
                 </tr>
                 ${hunk.lines.map(
-                  (line) => html`<tr class=${`fab-${line.type}`}>
-                    <td class="fab-num">${line.old ?? ''}</td>
-                    <td class="fab-num">${line.new ?? ''}</td>
+                  (line) => html`<tr class=${`fab-${line.type}${this.decorations?.selected(file, line) ? ' fab-selected' : ''}`}>
+                    <td class="fab-num">${this._lineNumber(file, line, 'LEFT')}</td>
+                    <td class="fab-num">${this._lineNumber(file, line, 'RIGHT')}</td>
                     <td class="fab-sign">
                       <span aria-hidden="true">${SIGNS[line.type]}</span>${line.type === 'ctx'
                         ? ''
                         : html`<span class="visually-hidden">${t(line.type === 'add' ? 'diff.lineAdded' : 'diff.lineDeleted')}</span>`}
                     </td>
                     <td>${line.content}</td>
-                  </tr>`,
+                  </tr>${this._rowsAfter(file, line)}`,
                 )}
               `,
             )}
@@ -205,6 +234,17 @@ export class FabDiffView extends LightDomElement {
         </table>
       </div>
     `;
+  }
+
+  private _lineNumber(file: FileDiff, line: DiffLine, side: 'LEFT' | 'RIGHT') {
+    const number = side === 'LEFT' ? line.old : line.new;
+    if (number === null) return '';
+    return this.decorations ? this.decorations.lineNumber(file, line, side) : number;
+  }
+
+  private _rowsAfter(file: FileDiff, line: DiffLine) {
+    const rows = this.decorations?.rowsAfter(file, line);
+    return rows ? html`<tr class="fab-after"><td colspan="4">${rows}</td></tr>` : '';
   }
 }
 

@@ -2,7 +2,7 @@ import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
-import { rawUrl, type Blob } from './api/browse.js';
+import { encodePath, rawUrl, type Blob } from './api/browse.js';
 import { RepoLinks, fileSize, tCount } from './browse-links.js';
 import './fab-code-view.js';
 import './fab-markdown.js';
@@ -93,6 +93,9 @@ export class FabFileView extends LightDomElement {
           <li><a href=${raw}>${t('src.raw')}</a></li>
           <li><a href=${raw} download=${blob.name}>${t('src.download')}</a></li>
           <li><a href=${links.commits(blob.ref.kind, blob.ref.name, blob.path)}>${t('src.history')}</a></li>
+          ${blob.ref.kind === 'branch' && !blob.binary && !blob.too_large
+            ? html`<li><a href=${`${links.home}/_edit/${encodePath(blob.ref.name)}/${encodePath(blob.path)}`} aria-label=${t('src.editLabel', { name: blob.name })}>${t('src.edit')}</a></li>`
+            : ''}
         </ul>
       </div>
       ${this._renderContent(blob, raw)}

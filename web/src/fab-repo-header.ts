@@ -5,9 +5,9 @@ import { LocaleController, t } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 
-export type RepoTab = 'code' | 'commits' | 'branches' | 'tags';
+export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'pulls';
 
-/** The repository's name and its tabs (code, history, branches, tags), above every repository page. */
+/** The repository's name and its tabs (code, history, branches, tags, pull requests), above every repository page. */
 @customElement('fab-repo-header')
 export class FabRepoHeader extends LightDomElement {
   static override styles = css`
@@ -50,6 +50,7 @@ export class FabRepoHeader extends LightDomElement {
       ...(this.ref ? ([['commits', links.commits(this.kind, this.ref), t('repo.commits')]] as [RepoTab, string, string][]) : []),
       ['branches', links.branches, t('repo.branches')],
       ['tags', links.tags, t('repo.tags')],
+      ['pulls', `${links.home}/pulls`, t('repo.pulls')],
     ];
     return html`
       <nav aria-label=${t('repo.nav', { repo: `${this.owner}/${this.repo}` })}>

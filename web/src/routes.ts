@@ -23,6 +23,10 @@ import './pages/fab-repo-commit-page.js';
 import './pages/fab-repo-branches-page.js';
 import './pages/fab-repo-tags-page.js';
 import './pages/fab-repo-compare-page.js';
+import './pages/fab-pulls-page.js';
+import './pages/fab-pull-page.js';
+import './pages/fab-new-pull-page.js';
+import './pages/fab-edit-file-page.js';
 
 /** A page of the app: its URL pattern, its name in `<title>`, and what `<main>` shows. */
 export interface AppRoute extends RoutePattern {
@@ -88,6 +92,45 @@ const repositoryRoutes: readonly AppRoute[] = [
     title: (m) => repoTitle(m, m.params.spec),
     render: (m) => html`<fab-repo-compare-page .owner=${m.params.owner} .repo=${m.params.repo} .spec=${m.params.spec}></fab-repo-compare-page>`,
   },
+  {
+    pattern: '/:owner/:repo/pulls',
+    title: (m) => repoTitle(m, t('pulls.title')),
+    render: (m) => {
+      const state = m.url.searchParams.get('state');
+      return html`<fab-pulls-page
+        .owner=${m.params.owner}
+        .repo=${m.params.repo}
+        .state=${state === 'closed' || state === 'all' ? state : 'open'}
+        .page=${pageOf(m.url)}
+      ></fab-pulls-page>`;
+    },
+  },
+  {
+    pattern: '/:owner/:repo/pulls/new',
+    title: (m) => repoTitle(m, t('newPull.title')),
+    render: (m) =>
+      html`<fab-new-pull-page
+        .owner=${m.params.owner}
+        .repo=${m.params.repo}
+        .base=${m.url.searchParams.get('base') ?? ''}
+        .head=${m.url.searchParams.get('head') ?? ''}
+      ></fab-new-pull-page>`,
+  },
+  ...(['conversation', 'commits', 'files'] as const).map(
+    (tab): AppRoute => ({
+      pattern: tab === 'conversation' ? '/:owner/:repo/pulls/:number' : `/:owner/:repo/pulls/:number/${tab}`,
+      title: (m) => repoTitle(m, t('pulls.headingNumber', { number: m.params.number })),
+      render: (m) =>
+        html`<fab-pull-page .owner=${m.params.owner} .repo=${m.params.repo} .number=${Number(m.params.number)} .tab=${tab}></fab-pull-page>`,
+    }),
+  ),
+  ...(['edit', 'new'] as const).map(
+    (mode): AppRoute => ({
+      pattern: `/:owner/:repo/_${mode}/*target`,
+      title: (m) => repoTitle(m, mode === 'edit' ? t('edit.title', { name: m.params.target.split('/').pop() ?? '' }) : t('edit.newTitle')),
+      render: (m) => html`<fab-edit-file-page .owner=${m.params.owner} .repo=${m.params.repo} .mode=${mode} .target=${m.params.target}></fab-edit-file-page>`,
+    }),
+  ),
   {
     pattern: '/:owner/:repo/settings',
     title: (m) => repoTitle(m, t('repoSettings.title')),

@@ -14,6 +14,7 @@ import '../fab-file-tree.js';
 import '../fab-markdown.js';
 import '../fab-code-view.js';
 import '../fab-software-sheet.js';
+import '../fab-fork-button.js';
 import '../fab-mirror-status.js';
 
 const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|rst))?$/i;
@@ -119,7 +120,9 @@ export class FabRepoHomePage extends LightDomElement {
   private _renderHome({ repository, tree, readme }: Home) {
     const links = new RepoLinks(this.owner, this.repo);
     const branch = repository.default_branch;
-    const description = repository.description ? html`<p class="fab-description">${repository.description}</p>` : '';
+    const description = html`${repository.description ? html`<p class="fab-description">${repository.description}</p>` : ''}<fab-fork-button
+        .repository=${repository}
+      ></fab-fork-button>`;
     const source = html`<fab-mirror-status .owner=${this.owner} .repo=${this.repo}></fab-mirror-status>`;
     if (!tree) return html`${description}${source}${this._renderEmpty(branch)}`;
     // Gitea >= 1.22 names detected licences; otherwise the licence file at the root is shown.

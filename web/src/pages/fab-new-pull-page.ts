@@ -1,0 +1,204 @@
+import { css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { LightDomElement } from '../light-dom-element.js';
+import { LocaleController, t } from '../i18n/index.js';
+import { compare, listBranches, type Comparison } from '../api/browse.js';
+import { getRepositoryWithParent, listForks } from '../api/forks.js';
+import { createPull } from '../api/pulls.js';
+import type { ApiError } from '../api/client.js';
+import { RepoLinks, tCount } from '../browse-links.js';
+import { apiErrorText, asApiError, formStyles } from '../forms.js';
+import { router } from '../routes.js';
+import { SessionController, signInHref } from '../session.js';
+import { renderTask } from '../task-status.js';
+import '../fab-repo-header.js';
+import '../fab-commit-list.js';
+import '../fab-diff-view.js';
+
+/**
+ * `/{owner}/{repo}/pulls/new?base=&head=`: open a pull request. The head is a branch of this
+ * repository or `owner:branch` of one of its forks; the commits and the diff are shown before the
+ * title and description.
+ */
+@customElement('fab-new-pull-page')
+export class FabNewPullPage extends LightDomElement {
+  static override styles = [
+    formStyles,
+    css`
+      fab-new-pull-page .fab-pickers {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1rem 2rem;
+        align-items: end;
+      }
+      fab-new-pull-page select,
+      fab-new-pull-page textarea {
+        display: block;
+        margin-top: 0.25rem;
+        padding: 0.375rem 0.5rem;
+        font: inherit;
+        border: 2px solid var(--fab-border);
+        border-radius: var(--fab-radius);
+      }
+      fab-new-pull-page textarea {
+        width: 100%;
+        min-height: 8rem;
+      }
+      fab-new-pull-page label {
+        font-weight: 600;
+      }
+      fab-new-pull-page h2 {
+        font-size: 1.25rem;
+      }
+    `,
+  ];
+
+  @property() owner = '';
+  @property() repo = '';
+  @property() base = '';
+  /** `branch` or `owner:branch`. */
+  @property() head = '';
+
+  @state() private _busy = false;
+  @state() private _error: ApiError | null = null;
+
+  private _locale = new LocaleController(this);
+  private _session = new SessionController(this);
+
+  /** The repository, its branches, and each fork's full name with its branches. */
+  private _choices = new Task(this, {
+    task: async ([owner, repo], { signal }) => {
+      const [repository, branches, forks] = await Promise.all([
+        getRepositoryWithParent(owner, repo, signal),
+        listBranches(owner, repo, signal),
+        listForks(owner, repo, signal).catch(() => []),
+      ]);
+      const heads = [{ owner, repo, branches: branches.map((b) => b.name) }];
+      for (const fork of forks) {
+        const forkBranches = await listBranches(fork.owner.login, fork.name, signal).catch(() => []);
+        heads.push({ owner: fork.owner.login, repo: fork.name, branches: forkBranches.map((b) => b.name) });
+      }
+      return { repository, baseBranches: branches.map((b) => b.name), heads };
+    },
+    args: () => [this.owner, this.repo] as const,
+  });
+
+  private _comparison = new Task(this, {
+    task: ([owner, repo, base, head], { signal }): Promise<Comparison | null> => {
+      if (!base || !head) return Promise.resolve(null);
+      const colon = head.indexOf(':');
+      if (colon < 0) return compare(owner, repo, base, head, 0, signal);
+      // A fork holds its parent's history: its copy of the base branch stands for it.
+      const forkOwner = head.slice(0, colon);
+      const fork = this._choices.value?.heads.find((h) => h.owner === forkOwner);
+      return compare(forkOwner, fork?.repo ?? repo, base, head.slice(colon + 1), 0, signal);
+    },
+    args: () => [this.owner, this.repo, this._baseBranch(), this.head, this._choices.value] as const,
+  });
+
+  private _baseBranch(): string {
+    return this.base || this._choices.value?.repository.default_branch || '';
+  }
+
+  override render() {
+    return html`
+      <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="pulls"></fab-repo-header>
+      <h1>${t('newPull.title')}</h1>
+      ${this._session.loaded && !this._session.user
+        ? html`<p><a href=${signInHref(location.pathname + location.search)}>${t('newPull.signIn')}</a></p>`
+        : renderTask(this._choices, (choices) => this._renderForm(choices))}
+    `;
+  }
+
+  private _renderForm(choices: NonNullable<typeof this._choices.value>) {
+    const base = this._baseBranch();
+    return html`
+      <div class="fab-pickers">
+        <div>
+          <label for="fab-new-pull-base">${t('newPull.base')}</label>
+          <select id="fab-new-pull-base" @change=${(e: Event) => this._pick({ base: (e.target as HTMLSelectElement).value })}>
+            ${choices.baseBranches.map((b) => html`<option value=${b} ?selected=${b === base}>${b}</option>`)}
+          </select>
+        </div>
+        <div>
+          <label for="fab-new-pull-head">${t('newPull.head')}</label>
+          <select id="fab-new-pull-head" @change=${(e: Event) => this._pick({ head: (e.target as HTMLSelectElement).value })}>
+            <option value="" ?selected=${!this.head}>${t('newPull.chooseHead')}</option>
+            ${choices.heads.map(
+              (h, index) => html`<optgroup label=${`${h.owner}/${h.repo}`}>
+                ${h.branches.map((b) => {
+                  const value = index === 0 ? b : `${h.owner}:${b}`;
+                  return html`<option value=${value} ?selected=${value === this.head}>${index === 0 ? b : `${h.owner}:${b}`}</option>`;
+                })}
+              </optgroup>`,
+            )}
+          </select>
+        </div>
+      </div>
+      ${this.head ? renderTask(this._comparison, (comparison) => (comparison ? this._renderComparison(comparison) : '')) : nothing}
+    `;
+  }
+
+  private _renderComparison(comparison: Comparison) {
+    if (comparison.total_commits === 0) return html`<p>${t('compare.same', { base: comparison.base.name, head: comparison.head.name })}</p>`;
+    const first = comparison.commits[comparison.commits.length - 1];
+    const title = comparison.total_commits === 1 && first ? first.commit.message.split('\n', 1)[0] : '';
+    const colon = this.head.indexOf(':');
+    const headOwner = colon < 0 ? this.owner : this.head.slice(0, colon);
+    const headRepo = this._choices.value?.heads.find((h) => h.owner === headOwner) ?? { owner: this.owner, repo: this.repo };
+    return html`
+      <form class="fab-form" @submit=${this._create}>
+        <div>
+          <label for="fab-new-pull-title">${t('newPull.pullTitle')}</label>
+          <input id="fab-new-pull-title" name="title" required .value=${title} />
+        </div>
+        <div>
+          <label for="fab-new-pull-body">${t('newPull.body')}</label>
+          <span class="fab-hint" id="fab-new-pull-body-hint">${t('review.markdownHint')}</span>
+          <textarea id="fab-new-pull-body" name="body" aria-describedby="fab-new-pull-body-hint"></textarea>
+        </div>
+        <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, {}) : nothing}</div>
+        <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('newPull.create')}</button>
+      </form>
+      <h2>${tCount('compare.commits', comparison.total_commits)}</h2>
+      <fab-commit-list .owner=${headRepo.owner} .repo=${headRepo.repo} .commits=${comparison.commits}></fab-commit-list>
+      <h2>${t('commit.changes')}</h2>
+      <fab-diff-view .diff=${comparison.diff}></fab-diff-view>
+    `;
+  }
+
+  private _pick(change: { base?: string; head?: string }) {
+    const url = new URL(location.href);
+    const base = change.base ?? this._baseBranch();
+    const head = change.head ?? this.head;
+    url.search = new URLSearchParams({ base, ...(head ? { head } : {}) }).toString();
+    router.navigate(url.href, { replace: true });
+  }
+
+  private _create = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this._busy = true;
+    this._error = null;
+    try {
+      const pull = await createPull(this.owner, this.repo, {
+        base: this._baseBranch(),
+        head: this.head,
+        title: String(data.get('title') ?? ''),
+        body: String(data.get('body') ?? ''),
+      });
+      router.navigate(`${new RepoLinks(this.owner, this.repo).home}/pulls/${pull.number}`);
+    } catch (err) {
+      this._error = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fab-new-pull-page': FabNewPullPage;
+  }
+}
