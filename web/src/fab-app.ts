@@ -126,6 +126,7 @@ export class FabApp extends LightDomElement {
           <nav class="fab-nav" aria-label=${t('layout.primaryNav')}>
             <ul>
               <li><a href="/explore" aria-current=${url.pathname === '/explore' ? 'page' : 'false'}>${t('layout.explore')}</a></li>
+              <li><a href="/catalogue" aria-current=${url.pathname === '/catalogue' ? 'page' : 'false'}>${t('catalogue.title')}</a></li>
             </ul>
           </nav>
           <fab-language-switch></fab-language-switch>
