@@ -19,6 +19,9 @@ async function heading(page: Page, text: string | RegExp) {
   await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
 }
 
+/** The answer to a review being submitted. */
+const submitted = (page: Page) => page.waitForResponse((r) => /\/pulls\/1\/reviews/.test(r.url()) && r.request().method() === 'POST');
+
 /** Runs git with no user configuration, as a contributor's machine would. */
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, {
@@ -121,7 +124,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     await m.locator('fab-review-thread').getByText('Les taux 2025 votés').waitFor();
     await m.getByLabel('Résumé de la revue').fill('Merci ! Quelques corrections.');
     await m.getByLabel('Demander des modifications').check();
-    await m.getByRole('button', { name: 'Envoyer la revue' }).click();
+    await Promise.all([submitted(m), m.getByRole('button', { name: 'Envoyer la revue' }).click()]);
     await m.getByRole('link', { name: 'Conversation' }).click();
     await m.getByText(`${maintainer} a demandé des modifications`).waitFor();
     await m.locator('fab-merge-box').getByText(`Des modifications ont été demandées par ${maintainer}.`).waitFor();
@@ -156,7 +159,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     await m.getByRole('link', { name: 'Fichiers modifiés' }).click();
     await m.locator('fab-diff-view tr.fab-add', { hasText: '0,98 €' }).waitFor();
     await m.getByLabel('Approuver').check();
-    await m.getByRole('button', { name: 'Envoyer la revue' }).click();
+    await Promise.all([submitted(m), m.getByRole('button', { name: 'Envoyer la revue' }).click()]);
     await m.getByRole('link', { name: 'Conversation' }).click();
     await m.getByText(`${maintainer} a approuvé`).waitFor();
     await m.getByLabel('Méthode de fusion').selectOption('merge');

@@ -46,10 +46,10 @@ const VERDICT_LABELS: Record<PullReview['state'], MessageKey> = {
   PENDING: 'review.pending',
 };
 
-/** An answer that a not-yet-available endpoint gives as 404 counts as empty, so the page still shows the rest. */
+/** Parts only signed-in viewers have (viewed marks) answer 401 to others: they count as empty. */
 const orEmpty = <T,>(promise: Promise<T[]>): Promise<T[]> =>
   promise.catch((err: unknown) => {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return [];
+    if (err instanceof ApiError && err.status === 401) return [];
     throw err;
   });
 

@@ -91,7 +91,7 @@ export class FabPullsPage extends LightDomElement {
             )}
           </ul>
         </nav>
-        ${this._session.user ? html`<a class="fab-button" href=${`${links.home}/compare`}>${t('pulls.new')}</a>` : nothing}
+        ${this._session.user ? html`<a class="fab-button" href=${`${list}/new`}>${t('pulls.new')}</a>` : nothing}
       </div>
       ${renderTask(this._pulls, (pulls) => this._renderList(pulls))}
     `;

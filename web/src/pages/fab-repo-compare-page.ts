@@ -58,6 +58,7 @@ export class FabRepoComparePage extends LightDomElement {
     const { base, head } = comparison;
     const load = (offset: number, signal: AbortSignal) => compare(this.owner, this.repo, base.name, head.name, offset, signal).then((c) => c.diff);
     return html`
+      <p><a href=${`/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/pulls/new?${new URLSearchParams({ base: base.name, head: head.name })}`}>${t('pulls.new')}</a></p>
       <h2>${tCount('compare.commits', comparison.total_commits)}</h2>
       <fab-commit-list .owner=${this.owner} .repo=${this.repo} .commits=${comparison.commits}></fab-commit-list>
       <h2>${t('commit.changes')}</h2>
