@@ -32,6 +32,10 @@ import versionRoutes from './routes/api/version/index.js';
 import gitlabRoutes from './routes/api/v4/index.js';
 import migrateRoutes from './routes/api/migrate/index.js';
 import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
+import forkRoutes from './routes/api/forks/index.js';
+import pullRoutes from './routes/api/pulls/index.js';
+import issueCommentRoutes from './routes/api/issue-comments/index.js';
+import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -112,6 +116,10 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(gitlabRoutes, { prefix: '/api/v4' });
   await fastify.register(migrateRoutes, { prefix: '/api/v1' });
   await fastify.register(mirrorSyncRoutes, { prefix: '/api/v1' });
+  await fastify.register(forkRoutes, { prefix: '/api/v1' });
+  await fastify.register(pullRoutes, { prefix: '/api/v1' });
+  await fastify.register(issueCommentRoutes, { prefix: '/api/v1' });
+  await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);
