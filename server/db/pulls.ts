@@ -125,6 +125,11 @@ export function setPullHead(db: Db, id: number, headSha: string): void {
   db.prepare(`UPDATE pull_requests SET head_sha = ?, mergeable_state = 'checking', updated_at = ${NOW} WHERE id = ?`).run(headSha, id);
 }
 
+/** Mergeability is unknown again (the base branch moved) until the next check stores it. */
+export function setPullChecking(db: Db, id: number): void {
+  db.prepare("UPDATE pull_requests SET mergeable_state = 'checking' WHERE id = ? AND merged = 0").run(id);
+}
+
 export interface MergeCheck {
   state: MergeableState;
   conflictedFiles: string[];

@@ -7,6 +7,7 @@ import {
   insertPull,
   openPullsFromHead,
   openPullsIntoBase,
+  setPullChecking,
   setPullHead,
   updatePullRow,
   findPullById,
@@ -191,6 +192,9 @@ export async function pullsAfterPush(ctx: PullContext, event: PushedEvent): Prom
         }
       }
     }
-    for (const pull of openPullsIntoBase(ctx.db, event.repo.id, branch)) ctx.checker.schedule(pull.id);
+    for (const pull of openPullsIntoBase(ctx.db, event.repo.id, branch)) {
+      setPullChecking(ctx.db, pull.id);
+      ctx.checker.schedule(pull.id);
+    }
   }
 }
