@@ -116,12 +116,14 @@ function failure(url: string, stderr: string): RemoteError {
 }
 
 /** Runs git against the remote with the limits: killed (whole process group) on timeout, growth past the limit or abort. */
-function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd: string; watch?: string }): Promise<string> {
+async function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd: string; watch?: string }): Promise<string> {
+  const baseline = options.watch ? await treeBytes(options.watch) : 0;
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...confinement(remote), ...args], { cwd: options.cwd, env: environment(remote), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let stopped: RemoteError | null = null;
+    const tooLarge = () => new RemoteError('too_large', `${remote.url} is larger than this forge's limit of ${options.maxBytes} bytes (FORGE_MAX_PUSH_BYTES); the transfer was stopped.`);
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       if (stdout.length < 1024 * 1024) stdout += text;
     });
@@ -142,7 +144,6 @@ function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd
       () => stop(new RemoteError('timeout', `${remote.url} took longer than ${Math.round(options.timeoutMs / 1000)} s to answer; the transfer was stopped.`)),
       options.timeoutMs,
     );
-    let baseline: number | null = null;
     let measuring = false;
     const poll = options.watch
       ? setInterval(() => {
@@ -150,10 +151,7 @@ function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd
           measuring = true;
           void treeBytes(options.watch as string).then((bytes) => {
             measuring = false;
-            baseline ??= bytes;
-            if (bytes - baseline > options.maxBytes) {
-              stop(new RemoteError('too_large', `${remote.url} is larger than this forge's limit of ${options.maxBytes} bytes; the transfer was stopped.`));
-            }
+            if (bytes - baseline > options.maxBytes) stop(tooLarge());
           });
         }, 1000)
       : null;
@@ -171,9 +169,10 @@ function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd
       options.signal?.removeEventListener('abort', onAbort);
       if (stopped) reject(stopped);
       else if (code !== 0) reject(failure(remote.url, stderr));
-      else resolve(stdout);
+      else if (!options.watch) resolve(stdout);
+      // A transfer quicker than the polling is measured once more at the end.
+      else void treeBytes(options.watch).then((bytes) => (bytes - baseline > options.maxBytes ? reject(tooLarge()) : resolve(stdout)));
     });
-    if (options.watch) void treeBytes(options.watch).then((bytes) => (baseline ??= bytes));
   });
 }
 

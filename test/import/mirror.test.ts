@@ -101,9 +101,12 @@ describe('POST /repos/migrate', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await lsRemote(`${target.url}/commune/carto.git`)).toEqual(await lsRemote(`${source.url}/metropole/carto.git`));
     const commits = await api(target.url, 'GET', '/repos/commune/carto/commits?sha=main&limit=1');
-    if (commits.status === 200) expect(commits.body[0].sha).toBe(id);
+    expect(commits.status).toBe(200);
+    expect(commits.body[0].sha).toBe(id);
     const branches = await api(target.url, 'GET', '/repos/commune/carto/branches');
-    if (branches.status === 200) expect(branches.body.map((b: { name: string }) => b.name)).toEqual(['main']);
+    expect(branches.body.map((b: { name: string }) => b.name)).toEqual(['main']);
+    const status = await api(target.url, 'GET', '/repos/commune/carto/mirror');
+    expect(status.body).toMatchObject({ mirror: true, last_error: '', can_sync: false, mirror_interval: '1h0m0s' });
   });
 
   it('refuses mirror-sync on a repository that is not a mirror (400)', async () => {
@@ -127,14 +130,38 @@ describe('POST /repos/migrate', () => {
     db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
     const synced: string[] = [];
     const mirrors = new MirrorService({ db, config: target.config, onSynced: (p) => synced.push(p), onError: (err) => { throw err; } });
-    // test
+    const repoId = db.prepare("SELECT id FROM repositories WHERE name = 'carto'").pluck().get() as number;
+    // test: a second request joins the sync under way instead of starting another
+    const first = mirrors.sync(repoId);
+    expect(mirrors.sync(repoId)).toBe(first);
+    await first;
+    db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
+    await commitFiles(work, { 'NEWS.md': 'newest\n' }, 'one more');
+    await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
+    const latest = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
     await mirrors.syncDue();
     await mirrors.close();
-    expect(synced).toEqual([repoPath(target.config.reposDir, 'commune', 'carto')]);
+    expect(synced).toEqual([repoPath(target.config.reposDir, 'commune', 'carto'), repoPath(target.config.reposDir, 'commune', 'carto')]);
+    expect(id).not.toBe(latest);
     const heads = await lsRemote(`${target.url}/commune/carto.git`);
-    expect(heads).toContain(`${id}\trefs/heads/main`);
+    expect(heads).toContain(`${latest}\trefs/heads/main`);
     const next = db.prepare('SELECT next_sync_at FROM repository_sources').pluck().get() as string;
     expect(next > new Date().toISOString()).toBe(true);
+  });
+
+  it('records a failed sync: 422 with the reason, last_error shown, last sync time kept', async () => {
+    // setup
+    const { db } = target.app.forge;
+    const before = (await api(target.url, 'GET', '/repos/commune/carto')).body.mirror_updated;
+    db.prepare("UPDATE repository_sources SET clone_addr = 'http://127.0.0.1:9/gone.git' WHERE clone_addr LIKE '%/metropole/carto.git'").run();
+    // test
+    const res = await api(target.url, 'POST', '/repos/commune/carto/mirror-sync', { auth: asCommune() });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/cannot be reached/);
+    const status = await api(target.url, 'GET', '/repos/commune/carto/mirror', { auth: asCommune() });
+    expect(status.body).toMatchObject({ mirror: true, can_sync: true, original_url: 'http://127.0.0.1:9/gone.git' });
+    expect(status.body.last_error).toMatch(/cannot be reached/);
+    expect((await api(target.url, 'GET', '/repos/commune/carto')).body.mirror_updated).toBe(before);
   });
 
   it('imports a private repository with a token of the source, and keeps no credential anywhere', async () => {
@@ -216,6 +243,29 @@ describe('POST /repos/migrate without FORGE_IMPORT_ALLOW_PRIVATE', () => {
       expect(leftovers(strict)).toEqual([]);
     } finally {
       await strict.close();
+    }
+  });
+});
+
+describe('POST /repos/migrate with a size limit', () => {
+  it('stops a fetch larger than FORGE_MAX_PUSH_BYTES and keeps nothing of it', async () => {
+    // setup
+    const small = await startServer({ env: { ...ALLOW, FORGE_MAX_PUSH_BYTES: '200' } });
+    try {
+      const user = await buildUser(small.app.forge.db);
+      const token = buildToken(small.app.forge.db, user, ['all']);
+      // test
+      const res = await api(small.url, 'POST', '/repos/migrate', {
+        auth: { authorization: `token ${token}` },
+        body: { clone_addr: `${source.url}/metropole/carto.git`, repo_name: 'big' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.message).toMatch(/larger than this forge's limit/);
+      expect(rowCount(small)).toBe(0);
+      expect(existsSync(repoPath(small.config.reposDir, user.username, 'big'))).toBe(false);
+      expect(leftovers(small)).toEqual([]);
+    } finally {
+      await small.close();
     }
   });
 });
