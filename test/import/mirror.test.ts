@@ -109,6 +109,25 @@ describe('POST /repos/migrate', () => {
     expect(status.body).toMatchObject({ mirror: true, last_error: '', can_sync: false, mirror_interval: '1h0m0s' });
   });
 
+  it('resolves a host name and connects only to the addresses checked', async () => {
+    const port = new URL(source.url).port;
+    const res = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { clone_addr: `http://localhost:${port}/metropole/carto.git`, repo_name: 'by-name' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.original_url).toBe(`http://localhost:${port}/metropole/carto.git`);
+  });
+
+  it('follows no redirect: a renamed repository at the source names its new address', async () => {
+    // setup
+    await buildRepo(source.app.forge.db, source.config.reposDir, metropole, { name: 'old-name' });
+    const renamed = await api(source.url, 'PATCH', '/repos/metropole/old-name', { auth: { authorization: `token ${metropoleToken}` }, body: { name: 'new-name' } });
+    expect(renamed.status).toBe(200);
+    // test
+    const res = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { clone_addr: `${source.url}/metropole/old-name.git`, repo_name: 'moved' } });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/redirects elsewhere/);
+    expect(leftovers(target)).toEqual([]);
+  });
+
   it('refuses mirror-sync on a repository that is not a mirror (400)', async () => {
     await buildRepo(target.app.forge.db, target.config.reposDir, commune, { name: 'plain' });
     const res = await api(target.url, 'POST', '/repos/commune/plain/mirror-sync', { auth: asCommune() });
