@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +286,47 @@ describe('POST /repos/migrate with a size limit', () => {
       expect(leftovers(small)).toEqual([]);
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('an interrupted import', () => {
+  it('leaves nothing when the client goes away during the fetch', async () => {
+    // setup: a source that advertises the real refs, then never sends the pack
+    const sockets = new Set<import('node:net').Socket>();
+    let fetching!: () => void;
+    const fetchStarted = new Promise<void>((resolve) => (fetching = resolve));
+    const stalling: Server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        void fetch(`${source.url}${req.url}`).then(async (answer) => {
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
+      } else fetching();
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const port = (stalling.address() as { port: number }).port;
+    const before = rowCount(target);
+    try {
+      // test
+      const controller = new AbortController();
+      const call = fetch(`${target.url}/api/v1/repos/migrate`, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { ...asCommune(), 'content-type': 'application/json' },
+        body: JSON.stringify({ clone_addr: `http://127.0.0.1:${port}/metropole/carto.git`, repo_name: 'interrupted' }),
+      }).catch(() => null);
+      await fetchStarted;
+      expect(leftovers(target).length).toBe(1);
+      controller.abort();
+      await call;
+      await expect.poll(() => leftovers(target), { timeout: 5000 }).toEqual([]);
+      expect(rowCount(target)).toBe(before);
+      expect(existsSync(repoPath(target.config.reposDir, 'commune', 'interrupted'))).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
     }
   });
 });
