@@ -154,12 +154,12 @@ export async function createThread(ctx: PullContext, base: RepoRow, pull: PullRo
   return insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
 }
 
-/** The first comment of a thread, by the id of any of its comments. */
-function threadRoot(ctx: PullContext, pull: PullRow, commentId: number): ReviewCommentRow {
+/** The first comment of a thread, by the id of any of its comments; a 404 inside someone else's pending review. */
+function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: UserRow): ReviewCommentRow {
   const comment = findReviewComment(ctx.db, pull.id, commentId);
-  if (!comment) throw notFound('The comment');
-  const root = comment.thread_id === null ? comment : findReviewComment(ctx.db, pull.id, comment.thread_id);
-  if (!root) throw notFound('The thread');
+  const root = comment && comment.thread_id !== null ? findReviewComment(ctx.db, pull.id, comment.thread_id) : comment;
+  const review = root?.review_id ? findReview(ctx.db, pull.id, root.review_id) : undefined;
+  if (!root || (review?.state === 'PENDING' && review.reviewer_id !== viewer.id)) throw notFound('The comment');
   return root;
 }
 
@@ -167,7 +167,7 @@ function threadRoot(ctx: PullContext, pull: PullRow, commentId: number): ReviewC
 export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): ReviewCommentRow {
   const poster = ctx.policy.signedIn(actor);
   if (!body.trim()) throw invalid('A reply needs a body.', { field: 'body' });
-  const root = threadRoot(ctx, pull, threadId);
+  const root = threadRoot(ctx, pull, threadId, poster);
   return insertReviewComment(ctx.db, {
     pullId: pull.id,
     reviewId: null,
@@ -186,7 +186,7 @@ export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, thr
 /** Resolves or reopens a thread: its author, the pull request's author, or a maintainer. */
 export function resolveThread(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, threadId: number, resolved: boolean): ReviewCommentRow {
   const user = ctx.policy.signedIn(actor);
-  const root = threadRoot(ctx, pull, threadId);
+  const root = threadRoot(ctx, pull, threadId, user);
   const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== root.poster_id && user.id !== pull.poster_id) {
     throw forbidden('Only the thread\'s author, the pull request\'s author or a maintainer may resolve it.');
@@ -231,6 +231,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
   if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed.');
   const comment = findReviewComment(ctx.db, pull.id, commentId);
   if (!comment) throw notFound('The comment');
+  threadRoot(ctx, pull, comment.id, user);
   const replacement = suggestionOf(comment.body);
   if (!replacement) throw invalid('The comment has no ```suggestion block.', { field: 'body' });
   if (comment.side !== 'RIGHT') throw invalid('Only a comment on the new side of the diff can suggest a change.');
