@@ -8,7 +8,7 @@ import { git } from '../git/exec.js';
 import { fetchAll, remoteHeadBranch, type RemoteLimits } from '../git/remote.js';
 import { setHeadBranch } from '../git/setup.js';
 import { repoPath } from '../git/store.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, invalid, notFound } from '../errors.js';
 import { CONTACT_TIMEOUT_MS, FETCH_TIMEOUT_MS, connectRemote, openSecret, remoteProblem } from './import.js';
 import { recordRefUpdates, ZERO_ID } from './push.js';
 
@@ -20,6 +20,15 @@ export interface MirrorServiceOptions {
   onError: (err: unknown, repoId: number) => void;
   /** How often the scheduler looks for mirrors that are due. */
   tickMs?: number;
+}
+
+/** A mirror's stored credential; a clear refusal when FORGE_SECRET changed since it was sealed. */
+function readSecret(secret: string, sealed: string): string {
+  try {
+    return openSecret(secret, sealed);
+  } catch {
+    throw invalid("This mirror's stored credential cannot be read (FORGE_SECRET changed since the import?): import it again with its token.");
+  }
 }
 
 async function refsOf(path: string): Promise<Map<string, string>> {
@@ -92,7 +101,7 @@ export class MirrorService {
     const nextAt = source.interval_s > 0 ? new Date(started.getTime() + source.interval_s * 1000).toISOString() : null;
     const path = repoPath(config.reposDir, repo.owner_name, repo.name);
     try {
-      const secret = source.auth_secret ? openSecret(config.secret, source.auth_secret) : '';
+      const secret = source.auth_secret ? readSecret(config.secret, source.auth_secret) : '';
       const { remote } = await connectRemote(source.clone_addr, { username: source.auth_username, secret }, config.importAllowPrivate);
       const limits: RemoteLimits = { timeoutMs: FETCH_TIMEOUT_MS, maxBytes: config.maxPushBytes, signal: this.abort.signal };
       const before = await refsOf(path);

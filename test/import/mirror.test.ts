@@ -203,6 +203,18 @@ describe('POST /repos/migrate', () => {
     });
     expect(mirrored.status, JSON.stringify(mirrored.body)).toBe(201);
     expect((await api(target.url, 'POST', '/repos/commune/secret-mirror/mirror-sync', { auth: asCommune() })).status).toBe(200);
+    // A credential sealed under another FORGE_SECRET is refused clearly, not with a 500.
+    const sealed = target.app.forge.db.prepare("SELECT auth_secret FROM repository_sources WHERE auth_secret IS NOT NULL").pluck().get() as string;
+    expect(sealed).toMatch(/^v1\./);
+    const realSecret = target.config.secret;
+    target.config.secret = 'another-secret-of-at-least-32-characters!';
+    try {
+      const broken = await api(target.url, 'POST', '/repos/commune/secret-mirror/mirror-sync', { auth: asCommune() });
+      expect(broken.status).toBe(422);
+      expect(broken.body.message).toMatch(/FORGE_SECRET/);
+    } finally {
+      target.config.secret = realSecret;
+    }
     // In the URL, credentials are taken out of it.
     const inUrl = new URL(url);
     inUrl.username = 'metropole';
