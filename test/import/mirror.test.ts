@@ -129,6 +129,22 @@ describe('POST /repos/migrate', () => {
     expect(leftovers(target)).toEqual([]);
   });
 
+  it('imports into an organisation the account may create in, and refuses one it may not (403)', async () => {
+    // setup
+    expect((await api(target.url, 'POST', '/orgs', { auth: asCommune(), body: { username: 'ville' } })).status).toBe(201);
+    const other = await buildUser(target.app.forge.db);
+    const otherToken = buildToken(target.app.forge.db, other, ['all']);
+    const body = { clone_addr: `${source.url}/metropole/carto.git`, repo_name: 'carto', repo_owner: 'ville' };
+    // test
+    const refused = await api(target.url, 'POST', '/repos/migrate', { auth: { authorization: `token ${otherToken}` }, body });
+    expect(refused.status).toBe(403);
+    const missing = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { ...body, repo_owner: 'nobody-here' } });
+    expect(missing.status).toBe(422);
+    const res = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ full_name: 'ville/carto', mirror: false, mirror_interval: '' });
+  });
+
   it('refuses mirror-sync on a repository that is not a mirror (400)', async () => {
     await buildRepo(target.app.forge.db, target.config.reposDir, commune, { name: 'plain' });
     const res = await api(target.url, 'POST', '/repos/commune/plain/mirror-sync', { auth: asCommune() });
