@@ -22,7 +22,8 @@ export const Repository = Type.Object({
   private: Type.Boolean(),
   fork: Type.Boolean(),
   template: Type.Boolean(),
-  parent: Type.Null(),
+  /** The repository a fork was made from (its own `parent` is null), when the viewer may read it. */
+  parent: Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]),
   mirror: Type.Boolean(),
   size: Type.Integer(),
   language: Type.String(),
@@ -58,6 +59,8 @@ export type Repository = Static<typeof Repository>;
 
 /** Counts that other parts of the forge (forks, pull requests) know; zero until they fill them. */
 export interface RepoCounts {
+  /** A fork's parent, already presented for the same viewer. */
+  parent?: Repository | null;
   forks?: number;
   openPulls?: number;
   /** The licence detected in the default branch's licence file. */
@@ -77,7 +80,7 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     private: repo.is_private === 1,
     fork: repo.fork_id !== null,
     template: false,
-    parent: null,
+    parent: counts.parent ?? null,
     mirror: repo.is_mirror === 1,
     size: repo.size_kb,
     language: '',

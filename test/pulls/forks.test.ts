@@ -51,6 +51,12 @@ describe('forks and pull requests from a fork', () => {
     const forks = await api(w.server.url, 'GET', `/repos/${o}/site/forks`, {});
     expect(forks.body.map((r: { full_name: string }) => r.full_name)).toEqual([`${c}/site`]);
     await git(['fsck', '--connectivity-only', '--no-progress'], { cwd: fork });
+    const shown = await api(w.server.url, 'GET', `/repos/${c}/site`, {});
+    expect(shown.body).toMatchObject({ fork: true, parent: { full_name: `${o}/site`, parent: null } });
+    expect((await api(w.server.url, 'GET', `/repos/${o}/site`, {})).body.forks_count).toBe(1);
+    // a private parent gives a private fork, into an organisation only where one may create repositories
+    const priv = (await api(w.server.url, 'POST', `/repos/${o}/secret/forks`, { auth: as(w.tokens.maintainer), body: { name: 'secret-copy' } })).body;
+    expect(priv).toMatchObject({ private: true, fork: true });
   });
 
   it('syncs a fork by fast-forward, and says so when it cannot', async () => {

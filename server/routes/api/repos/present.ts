@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { findUserById, type UserRow } from '../../../db/users.js';
-import { findRepo, findRepoRedirect, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
+import { findRepo, findRepoById, findRepoRedirect, listForks, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
+import { countOpenPulls } from '../../../db/pulls.js';
 import { presentRepository, type Repository } from '../../../presenters/repository.js';
 import { detectedLicences } from '../../../db/catalogue.js';
 import { autoInitPrepare, createRepository } from '../../../services/repos.js';
@@ -8,8 +9,11 @@ import { recordAudit } from '../../../services/audit.js';
 import { invalid } from '../../../errors.js';
 import type { CreateRepoOption } from './schema.js';
 
-/** Repositories as Gitea shows them to the asking actor; owners are looked up once per page. */
-export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, rows: RepoRow[]): Repository[] {
+/**
+ * Repositories as Gitea shows them to the asking actor; owners are looked up once per page. A fork
+ * names its parent when the actor may read it (one level: the parent's own parent is null).
+ */
+export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, rows: RepoRow[], withParents = true): Repository[] {
   const owners = new Map<number, UserRow>();
   const licences = detectedLicences(fastify.forge.db, rows.map((r) => r.id));
   return rows.map((repo) => {
@@ -19,8 +23,13 @@ export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, 
       owners.set(repo.owner_id, owner);
     }
     const licence = licences.get(repo.id);
+    const parent = withParents && repo.fork_id !== null ? findRepoById(fastify.forge.db, repo.fork_id) : undefined;
+    const readableParent = parent && fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : undefined;
     return presentRepository(repo, owner, fastify.policy.repoPermissions(request.actor, repo), fastify.forge.config.baseUrl, {
       licenses: licence ? [licence] : [],
+      parent: readableParent ? presentRepos(fastify, request, [readableParent], false)[0] : null,
+      forks: listForks(fastify.forge.db, repo.id).length,
+      openPulls: countOpenPulls(fastify.forge.db, repo.id),
     });
   });
 }
