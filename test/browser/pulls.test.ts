@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +23,17 @@ async function heading(page: Page, text: string | RegExp) {
 /** The answer to a review being submitted. */
 const submitted = (page: Page) => page.waitForResponse((r) => /\/pulls\/1\/reviews/.test(r.url()) && r.request().method() === 'POST');
 
-/** Runs git with no user configuration, as a contributor's machine would. */
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, {
+/**
+ * Runs git with no user configuration, as a contributor's machine would. Asynchronously: the server
+ * answering it runs in this process, and a synchronous call would block it.
+ */
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-  }).trim();
+  });
+  return stdout.trim();
 }
 
 // The whole story runs in two browser contexts with axe on several pages: far beyond vitest's 30 s.
@@ -141,11 +146,11 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     expect(pull.head.label).toBe(`${contributor}:${pull.head.ref}`);
     const port = new URL(server.url).port;
     const clone = join(work, 'fork');
-    git(work, ['clone', '--quiet', '--branch', pull.head.ref, `http://${contributor}:${token}@127.0.0.1:${port}/${contributor}/${name}.git`, clone]);
+    await git(work, ['clone', '--quiet', '--branch', pull.head.ref, `http://${contributor}:${token}@127.0.0.1:${port}/${contributor}/${name}.git`, clone]);
     const file = join(clone, 'taux.txt');
     writeFileSync(file, readFileSync(file, 'utf8').replace('0,95 €', '0,98 €').replace('1,10 €', '1,15 €'));
-    git(clone, ['-c', 'user.name=Camille', '-c', 'user.email=camille@example.org', 'commit', '--quiet', '-am', 'Taux votés']);
-    git(clone, ['push', '--quiet', 'origin', pull.head.ref]);
+    await git(clone, ['-c', 'user.name=Camille', '-c', 'user.email=camille@example.org', 'commit', '--quiet', '-am', 'Taux votés']);
+    await git(clone, ['push', '--quiet', 'origin', pull.head.ref]);
 
     // the maintainer sees the comment outdated, approves and merges
     await expect
@@ -170,7 +175,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
 
     // the base branch has the change, and a clone shows it
     const base = join(work, 'base');
-    git(work, ['clone', '--quiet', `${server.url}/${maintainer}/${name}.git`, base]);
+    await git(work, ['clone', '--quiet', `${server.url}/${maintainer}/${name}.git`, base]);
     const merged = readFileSync(join(base, 'taux.txt'), 'utf8');
     expect(merged).toContain('hôtel 2 étoiles : 0,98 €');
     expect(merged).toContain('hôtel 3 étoiles : 1,15 €');
