@@ -107,6 +107,7 @@ export interface NewPullRequest {
  */
 export async function createPullRequest(ctx: PullContext, input: NewPullRequest): Promise<PullRow> {
   const { base } = input;
+  if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
   const title = input.title.trim();
   if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
   const basePath = gitdirOf(ctx.reposDir, base);

@@ -32,6 +32,10 @@ describe('pull requests', () => {
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main' })).status).toBe(422);
     expect((await call('GET', '/pulls/99', w.tokens.contributor)).status).toBe(404);
     expect((await call('POST', '/pulls/99/merge', w.tokens.maintainer, { Do: 'merge' })).status).toBe(404);
+    const { db } = w.server.app.forge;
+    db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(w.repo.id);
+    expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main', title: 'x' })).status).toBe(403);
+    db.prepare('UPDATE repositories SET is_archived = 0 WHERE id = ?').run(w.repo.id);
     expect(pullCount()).toBe(0);
     expect(allRefs(w.path)).toBe(refs);
   });
@@ -55,7 +59,12 @@ describe('pull requests', () => {
     const files = await call('GET', '/pulls/1/files', null);
     expect(files.body.map((f: { filename: string }) => f.filename).sort()).toEqual(['NEW.md', 'src/app.txt']);
     const diff = await fetch(`${w.server.url}/api/v1/repos/${o}/site/pulls/1.diff`);
-    expect(await diff.text()).toContain('+nine');
+    expect(diff.headers.get('content-type')).toMatch(/^text\/plain/);
+    const diffText = await diff.text();
+    expect(diffText.startsWith('diff --git')).toBe(true);
+    expect(diffText).toContain('\n+nine\n');
+    const openapi = await fetch(`${w.server.url}/api/v1/openapi.json`);
+    expect(Object.keys((await openapi.json()).paths)).toEqual(expect.arrayContaining(['/api/v1/repos/{owner}/{repo}/pulls/{index}/merge']));
     const patch = await fetch(`${w.server.url}/api/v1/repos/${o}/site/pulls/1.patch`);
     expect(await patch.text()).toContain('Subject: [PATCH] Feature');
 
