@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { setCollaborator } from '../../server/services/repos.js';
+import { buildRepo } from '../helpers/factories.js';
 import { createProtection } from '../../server/services/branch-protections.js';
 import { git, repoUrl, tempDir } from '../git/helpers.js';
 import { allRefs, api, as, makeWorld, refOf, settledPull, type PullWorld } from './setup.js';
@@ -33,6 +34,11 @@ describe('pull requests', () => {
     expect((await call('GET', '/pulls/99', w.tokens.contributor)).status).toBe(404);
     expect((await call('POST', '/pulls/99/merge', w.tokens.maintainer, { Do: 'merge' })).status).toBe(404);
     const { db } = w.server.app.forge;
+    const secret = await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'hidden', isPrivate: true });
+    for (const path of ['/pulls', '/pulls/1', '/pulls/1/files', '/issues/1/comments']) {
+      expect((await api(w.server.url, 'GET', `/repos/${o}/${secret.name}${path}`, { auth: as(w.tokens.outsider) })).status).toBe(404);
+    }
+    expect((await api(w.server.url, 'POST', `/repos/${o}/${secret.name}/pulls`, { auth: as(w.tokens.outsider), body: { head: 'a', base: 'b', title: 'x' } })).status).toBe(404);
     db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(w.repo.id);
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main', title: 'x' })).status).toBe(403);
     db.prepare('UPDATE repositories SET is_archived = 0 WHERE id = ?').run(w.repo.id);

@@ -58,8 +58,10 @@ describe('reviews, threads, suggestions, viewed marks, web edits and proposed ch
     const resolved = await call('PUT', `/pulls/${n}/comments/${id}/resolution`, w.tokens.contributor);
     expect(resolved.body.resolver).toMatchObject({ login: c });
     expect((await call('DELETE', `/pulls/${n}/comments/${id}/resolution`, w.tokens.maintainer)).body.resolver).toBeNull();
+    const left = await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'Was fine', old_position: 1 });
+    expect(left.body).toMatchObject({ side: 'LEFT', line: 1, original_position: 1, position: 0, original_lines: ['one'] });
     const all = await call('GET', `/pulls/${n}/comments`, null);
-    expect(all.body.map((x: { id: number }) => x.id)).toEqual([id, reply.body.id]);
+    expect(all.body.map((x: { id: number }) => x.id)).toEqual([id, reply.body.id, left.body.id]);
   });
 
   it('applies a suggestion as a commit on the head branch, only for the author, refused once the lines changed', async () => {
