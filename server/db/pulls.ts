@@ -46,6 +46,18 @@ export interface NewPull {
   headSha: string;
 }
 
+/** Ids of an account's repositories in the fork network of `base` (itself, its parent, its forks, its siblings), oldest first. */
+export function networkReposOf(db: Db, ownerId: number, base: { id: number; fork_id: number | null }): number[] {
+  return db
+    .prepare(
+      `SELECT id FROM repositories WHERE owner_id = @ownerId
+         AND (id = @id OR fork_id = @id OR id = @parent OR (@parent IS NOT NULL AND fork_id = @parent))
+       ORDER BY id`,
+    )
+    .pluck()
+    .all({ ownerId, id: base.id, parent: base.fork_id }) as number[];
+}
+
 /** Inserts a pull request with the repository's next number (one more than the highest so far). */
 export function insertPull(db: Db, pull: NewPull): PullRow {
   return db

@@ -122,6 +122,15 @@ export function findReviewComment(db: Db, pullId: number, id: number): ReviewCom
   return db.prepare('SELECT * FROM review_comments WHERE pull_id = ? AND id = ?').get(pullId, id) as ReviewCommentRow | undefined;
 }
 
+export function countPullReviewComments(db: Db, pullId: number): number {
+  return db.prepare('SELECT count(*) FROM review_comments WHERE pull_id = ?').pluck().get(pullId) as number;
+}
+
+/** Deletes a review and its line comments. */
+export function deleteReview(db: Db, id: number): void {
+  db.prepare('DELETE FROM reviews WHERE id = ?').run(id);
+}
+
 export function listReviewComments(db: Db, reviewId: number): ReviewCommentRow[] {
   return db.prepare('SELECT * FROM review_comments WHERE review_id = ? ORDER BY id').all(reviewId) as ReviewCommentRow[];
 }

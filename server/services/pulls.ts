@@ -11,6 +11,7 @@ import {
   setPullHead,
   updatePullRow,
   findPullById,
+  networkReposOf,
   type PullRow,
 } from '../db/pulls.js';
 import type { Actor, Policy } from '../auth/policy.js';
@@ -42,11 +43,6 @@ export const pullHeadRef = (pull: Pick<PullRow, 'number'>) => `refs/pull/${pull.
 
 export const gitdirOf = (reposDir: string, repo: RepoRow) => repoPath(reposDir, repo.owner_name, repo.name);
 
-/** Whether two repositories belong to the same fork network (one forked from the other, or siblings). */
-function sameNetwork(a: RepoRow, b: RepoRow): boolean {
-  return a.id === b.id || a.fork_id === b.id || b.fork_id === a.id || (a.fork_id !== null && a.fork_id === b.fork_id);
-}
-
 /**
  * The head of a new pull request, as Gitea writes it: `branch` (in the base repository) or
  * `owner:branch` (that owner's repository of the same fork network, usually a fork of the base).
@@ -59,9 +55,9 @@ export function resolveHead(ctx: PullContext, actor: Actor, base: RepoRow, head:
   if (ownerName.toLowerCase() === base.owner_name.toLowerCase()) return { repo: base, branch };
   const owner = findUserByName(ctx.db, ownerName);
   const candidates = owner
-    ? (ctx.db.prepare('SELECT id FROM repositories WHERE owner_id = ? ORDER BY id').pluck().all(owner.id) as number[])
+    ? networkReposOf(ctx.db, owner.id, base)
         .map((id) => findRepoById(ctx.db, id) as RepoRow)
-        .filter((r) => sameNetwork(r, base) && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: r }))
+        .filter((r) => ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: r }))
     : [];
   // The owner's fork of this very repository first, then any other repository of the network.
   const repo = candidates.find((r) => r.fork_id === base.id) ?? candidates[0];

@@ -8,6 +8,7 @@ import {
   insertReview,
   insertReviewComment,
   lastSubmittedReview,
+  listReviewComments,
   markSuggestionApplied,
   setThreadResolved,
   setViewed,
@@ -103,8 +104,8 @@ function checkVerdict(pull: PullRow, reviewer: UserRow, state: ReviewState, body
 }
 
 /**
- * Adds a review (or line comments to the reviewer's pending review, as Gitea does) against the
- * current head unless a commit is named; its line comments start threads.
+ * Adds a review against the current head unless a commit is named; its line comments start
+ * threads. With a pending review of the reviewer's, comments join it and a verdict submits it.
  */
 export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, input: ReviewInput): Promise<ReviewRow> {
   const reviewer = ctx.policy.signedIn(actor);
@@ -120,8 +121,13 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
   const rows: CheckedComment[] = [];
   for (const c of input.comments) rows.push(await lineComment(commits.reader, { head: commitId, mergeBase: commits.mergeBase }, c));
   return ctx.db.transaction(() => {
-    const pending = input.event === 'PENDING' ? findPendingReview(ctx.db, pull.id, reviewer.id) : undefined;
-    const review = pending ?? insertReview(ctx.db, { pullId: pull.id, reviewerId: reviewer.id, state: input.event, body: input.body, commitId });
+    // As Gitea: comments join one's pending review, and a verdict submits it.
+    const pending = findPendingReview(ctx.db, pull.id, reviewer.id);
+    const review = !pending
+      ? insertReview(ctx.db, { pullId: pull.id, reviewerId: reviewer.id, state: input.event, body: input.body, commitId })
+      : input.event === 'PENDING'
+        ? pending
+        : submitReviewRow(ctx.db, pending.id, input.event, input.body || pending.body, commitId);
     for (const row of rows) insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: review.id, threadId: null, posterId: reviewer.id });
     return review;
   })();
@@ -140,7 +146,7 @@ export async function submitReview(
   const review = findReview(ctx.db, pull.id, reviewId);
   if (!review || (review.state === 'PENDING' && review.reviewer_id !== reviewer.id)) throw notFound('The review');
   if (review.state !== 'PENDING') throw invalid('The review was already submitted.', { field: 'event' });
-  const hasComments = (ctx.db.prepare('SELECT count(*) FROM review_comments WHERE review_id = ?').pluck().get(review.id) as number) > 0;
+  const hasComments = listReviewComments(ctx.db, review.id).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
   return submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);

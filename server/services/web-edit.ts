@@ -1,5 +1,5 @@
 import type { RepoRow } from '../db/repos.js';
-import { listForks } from '../db/repos.js';
+import { findRepo, listForks } from '../db/repos.js';
 import type { PullRow } from '../db/pulls.js';
 import type { UserRow } from '../db/users.js';
 import { RepoReader, type GitCommit, type GitEntry } from '../git/read.js';
@@ -117,7 +117,7 @@ async function freeBranchName(gitdir: string): Promise<string> {
 async function forkFor(ctx: PullContext, repo: RepoRow, user: UserRow): Promise<RepoRow> {
   const existing = listForks(ctx.db, repo.id).find((f) => f.owner_id === user.id);
   if (existing) return existing;
-  const taken = ctx.db.prepare('SELECT 1 FROM repositories WHERE owner_id = ? AND lower_name = ?').get(user.id, repo.lower_name) !== undefined;
+  const taken = findRepo(ctx.db, user.username, repo.name) !== undefined;
   return forkRepository(ctx.db, ctx.reposDir, { parent: repo, owner: user, name: taken ? `${repo.name}-${repo.owner_name}` : repo.name });
 }
 

@@ -121,8 +121,11 @@ describe('reviews, threads, suggestions, viewed marks, web edits and proposed ch
     expect((await call('GET', `/pulls/${n}/reviews/${pending.body.id}`, w.tokens.maintainer)).status).toBe(404);
     expect((await call('GET', `/pulls/${n}/comments`, w.tokens.maintainer)).body.some((x: { body: string }) => x.body === 'Hmm')).toBe(false);
     expect((await call('POST', `/pulls/${n}/reviews/${pending.body.id}`, w.tokens.maintainer, { event: 'COMMENT' })).status).toBe(404);
+    const more = await call('POST', `/pulls/${n}/reviews`, w.tokens.outsider, { event: 'PENDING', comments: [{ path: 'other.txt', body: 'And', new_position: 1 }] });
+    expect(more.body).toMatchObject({ id: pending.body.id, comments_count: 2 });
     const submitted = await call('POST', `/pulls/${n}/reviews/${pending.body.id}`, w.tokens.outsider, { event: 'COMMENT', body: 'Done' });
     expect(submitted.body).toMatchObject({ state: 'COMMENT', official: false });
+    expect((await call('POST', `/pulls/${n}/reviews/${pending.body.id}`, w.tokens.outsider, { event: 'COMMENT', body: 'Again' })).status).toBe(422);
     expect((await call('GET', `/pulls/${n}/comments`, w.tokens.maintainer)).body.some((x: { body: string }) => x.body === 'Hmm')).toBe(true);
   });
 

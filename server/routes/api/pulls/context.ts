@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { findRepoById, type RepoRow } from '../../../db/repos.js';
 import { findPull, type PullRow } from '../../../db/pulls.js';
 import { countComments } from '../../../db/comments.js';
+import { countPullReviewComments } from '../../../db/reviews.js';
 import { findUserById, type UserRow } from '../../../db/users.js';
 import { presentPull, type PullRequest } from '../../../presenters/pull.js';
 import { presentUser, type UserSummary } from '../../../presenters/user.js';
@@ -71,7 +72,6 @@ export function presentPulls(fastify: FastifyInstance, request: FastifyRequest, 
     const head = pull.head_repo_id === null ? null : (findRepoById(db, pull.head_repo_id) ?? null);
     const readable = head !== null && fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: head });
     const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(fastify, request, [head])[0];
-    const reviewComments = db.prepare('SELECT count(*) FROM review_comments WHERE pull_id = ?').pluck().get(pull.id) as number;
     return presentPull(config.baseUrl, pull, {
       base,
       baseJson,
@@ -81,7 +81,7 @@ export function presentPulls(fastify: FastifyInstance, request: FastifyRequest, 
       mergedBy: users.get(pull.merged_by_id),
       bodyHtml: markdown(base, pull.base_branch, pull.body),
       comments: countComments(db, pull.id),
-      reviewComments,
+      reviewComments: countPullReviewComments(db, pull.id),
     });
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { listPulls, type PullRow } from '../../../db/pulls.js';
-import { listPullComments, listReviewComments, listReviews, findReview, viewedFiles, type ReviewCommentRow } from '../../../db/reviews.js';
+import { deleteReview, listPullComments, listReviewComments, listReviews, findReview, viewedFiles, type ReviewCommentRow } from '../../../db/reviews.js';
 import type { RepoRow } from '../../../db/repos.js';
 import { findUserById } from '../../../db/users.js';
 import { git } from '../../../git/exec.js';
@@ -293,7 +293,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { pull } = requirePull(fastify, request, request.params);
       const review = visibleReview(request, pull, request.params.id);
       if (review.reviewer_id !== user.id || review.state !== 'PENDING') throw notFound('A pending review of yours');
-      db.prepare('DELETE FROM reviews WHERE id = ?').run(review.id);
+      deleteReview(db, review.id);
       return reply.status(204).send(null);
     },
   );
