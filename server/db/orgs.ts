@@ -93,10 +93,18 @@ export function updateOrgRow(db: Db, id: number, changes: OrgChanges): void {
 }
 
 /** Organisations a viewer may see, by name: public ones, limited ones to signed-in users, all to administrators and members. */
-export function listVisibleOrgs(db: Db, viewer: { userId: number | null; isAdmin: boolean }, limit: number, offset: number): { rows: UserRow[]; total: number } {
+export function listVisibleOrgs(
+  db: Db,
+  viewer: { userId: number | null; isAdmin: boolean },
+  limit: number,
+  offset: number,
+  q = '',
+): { rows: UserRow[]; total: number } {
   const where = `type = 'org' AND (visibility = 'public' OR (visibility = 'limited' AND @viewerId IS NOT NULL) OR @admin = 1
-    OR id IN (SELECT t.org_id FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = @viewerId))`;
-  const params = { viewerId: viewer.userId, admin: viewer.isAdmin ? 1 : 0 };
+    OR id IN (SELECT t.org_id FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = @viewerId))
+    AND (@q = '' OR lower_name LIKE @pattern ESCAPE '\\' OR lower(full_name) LIKE @pattern ESCAPE '\\' OR lower(description) LIKE @pattern ESCAPE '\\')`;
+  const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const params = { viewerId: viewer.userId, admin: viewer.isAdmin ? 1 : 0, q, pattern };
   const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
   const rows = db.prepare(`SELECT * FROM users WHERE ${where} ORDER BY lower_name LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as UserRow[];
   return { rows, total };

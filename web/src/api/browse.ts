@@ -1,3 +1,4 @@
+import type { Organization } from './orgs.js';
 import { request } from './client.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
@@ -38,6 +39,8 @@ export interface Repository {
   updated_at: string;
   /** Gitea ≥ 1.22 names the licences it detected; absent on older servers. */
   licenses?: string[];
+  /** What the visitor may do; Gitea omits it for anonymous visitors. */
+  permissions?: { admin: boolean; push: boolean; pull: boolean };
 }
 
 /** How the explore page sorts: Gitea's `sort` values. */
@@ -58,6 +61,11 @@ export async function searchRepositories(search: RepoSearch, signal?: AbortSigna
     { signal },
   );
   return result.data;
+}
+
+/** `GET /api/v1/orgs?q=`: the organisations the visitor may see, by name or description (Fabrique's `q`). */
+export function searchOrganisations(q: string, limit: number, signal?: AbortSignal): Promise<Organization[]> {
+  return request<Organization[]>(`/api/v1/orgs${query({ q, limit })}`, { signal });
 }
 
 /** `GET /api/v1/users/{owner}/repos`: the repositories an account or an organisation owns. */

@@ -3,13 +3,14 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
-import { searchRepositories, type RepoSort } from '../api/browse.js';
+import { searchOrganisations, searchRepositories, type RepoSort } from '../api/browse.js';
 import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';
 import '../fab-repo-list.js';
 import '../fab-pager.js';
 
 const PAGE_SIZE = 20;
+const ORG_LIMIT = 20;
 
 /** `/` and `/explore`: the public repositories of the forge, searchable, sorted, paginated (`?q=&sort=&page=`). */
 @customElement('fab-explore-page')
@@ -58,6 +59,25 @@ export class FabExplorePage extends LightDomElement {
     fab-explore-page h2 {
       font-size: 1.25rem;
     }
+    fab-explore-page .fab-org-list {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      border: 1px solid var(--fab-border);
+      border-radius: var(--fab-radius);
+    }
+    fab-explore-page .fab-org-list li {
+      padding: 0.75rem 1rem;
+    }
+    fab-explore-page .fab-org-list li + li {
+      border-top: 1px solid var(--fab-border);
+    }
+    fab-explore-page .fab-org-list p {
+      margin: 0.25rem 0 0;
+    }
+    fab-explore-page .fab-muted {
+      color: var(--fab-muted);
+    }
   `;
 
   @property() query = '';
@@ -69,6 +89,11 @@ export class FabExplorePage extends LightDomElement {
   private _results = new Task(this, {
     task: ([q, sort, page], { signal }) => searchRepositories({ q, sort, page, limit: PAGE_SIZE }, signal),
     args: () => [this.query, this.sort, this.page] as const,
+  });
+
+  private _organisations = new Task(this, {
+    task: ([q], { signal }) => searchOrganisations(q, ORG_LIMIT, signal),
+    args: () => [this.query] as const,
   });
 
   private _onSubmit(event: SubmitEvent) {
@@ -105,6 +130,20 @@ export class FabExplorePage extends LightDomElement {
           ? html`<p class="fab-empty">${this.query ? t('explore.noResults', { q: this.query }) : t('explore.empty')}</p>`
           : html`<fab-repo-list .repositories=${repositories}></fab-repo-list>
               <fab-pager .page=${this.page} .hasNext=${repositories.length === PAGE_SIZE}></fab-pager>`,
+      )}
+      <h2>${t('explore.organisations')}</h2>
+      ${renderTask(this._organisations, (organisations) =>
+        organisations.length === 0
+          ? html`<p class="fab-empty">${this.query ? t('explore.noOrganisationResults', { q: this.query }) : t('explore.noOrganisations')}</p>`
+          : html`<ul class="fab-org-list">
+              ${organisations.map(
+                (org) => html`<li>
+                  <a href=${`/${encodeURIComponent(org.username)}`}>${org.full_name || org.username}</a>
+                  ${org.full_name ? html` <span class="fab-muted">${org.username}</span>` : ''}
+                  ${org.description ? html`<p>${org.description}</p>` : ''}
+                </li>`,
+              )}
+            </ul>`,
       )}
     `;
   }

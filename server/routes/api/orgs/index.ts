@@ -40,10 +40,12 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return reply.status(201).send(presentOrganization(org));
   });
 
-  fastify.get('/orgs', { schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
+  // `q` is Fabrique's addition to Gitea's list: the explore page searches organisations by name and description.
+  const OrgListQuery = Type.Composite([Paging, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })]);
+  fastify.get('/orgs', { schema: { tags, querystring: OrgListQuery, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
     const viewer = fastify.policy.listingViewer(request.actor);
     const limit = request.query.limit ?? 30;
-    const { rows, total } = listVisibleOrgs(db, viewer, limit, ((request.query.page ?? 1) - 1) * limit);
+    const { rows, total } = listVisibleOrgs(db, viewer, limit, ((request.query.page ?? 1) - 1) * limit, request.query.q?.trim() ?? '');
     reply.header('x-total-count', String(total));
     return rows.map(presentOrganization);
   });
