@@ -27,6 +27,8 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
     if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
       const page = await pageHead(fastify, request);
+      // A renamed repository's old page address leads to its new one, as Gitea does.
+      if (page.redirect) return reply.redirect(page.redirect, 301);
       // The shell answers 200 for every page URL (the app shows its own not-found page); a page that
       // does not exist for this visitor is kept out of search engines instead.
       if (!page.found) reply.header('x-robots-tag', 'noindex');

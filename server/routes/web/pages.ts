@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUserByName } from '../../db/users.js';
+import { findRepo, findRepoRedirect } from '../../db/repos.js';
 import { repoPath } from '../../git/store.js';
 import { RepoReader } from '../../git/read.js';
 import { languageOf, type PageHead } from '../../lib/shell.js';
@@ -9,6 +10,8 @@ export interface PageAnswer {
   head?: Partial<PageHead>;
   /** False for an owner or repository that does not exist or that this visitor may not see (both alike). */
   found: boolean;
+  /** Where a renamed or transferred repository's page now is, for a visitor who may read it. */
+  redirect?: string;
 }
 
 /** First path segments that are the app's own pages, never an owner. */
@@ -44,6 +47,22 @@ const decode = (part: string) => {
 };
 
 /**
+ * The same page of a repository that was renamed or transferred away from `/{owner}/{name}`, if the
+ * visitor may read it; otherwise undefined, so that the old name shows nothing more than an unknown one.
+ */
+function movedPage(fastify: FastifyInstance, request: FastifyRequest, ownerName: string, repoName: string): string | undefined {
+  const { db } = fastify.forge;
+  if (findRepo(db, ownerName, repoName)) return undefined;
+  const repo = findRepoRedirect(db, ownerName, repoName);
+  if (!repo || !fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo })) return undefined;
+  const [path, query] = request.url.split(/\?(.*)/s, 2);
+  // The rest of the path as the visitor wrote it (still percent-encoded), after /{owner}/{name}.
+  const rest = path.split('/').slice(3).join('/');
+  const target = `/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}${rest ? `/${rest}` : ''}`;
+  return query ? `${target}?${query}` : target;
+}
+
+/**
  * The title and description of a page URL, for crawlers and link previews that run no JavaScript:
  * `/{owner}`, `/{owner}/{repo}` and its pages (`src/...`, `commits/...`, `commit/{sha}`, ...).
  * A repository or an owner the visitor may not see gets the generic head and a 404, exactly like
@@ -73,7 +92,7 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
   try {
     repo = fastify.policy.requireRepo(request.actor, ownerName, repoName.replace(/\.git$/, ''), 'repo:read');
   } catch {
-    return { found: false };
+    return { found: false, redirect: movedPage(fastify, request, ownerName, repoName) };
   }
   const full = `${repo.owner_name}/${repo.name}`;
   const description = repo.description || text.repo(full);
