@@ -5,7 +5,7 @@ import { LocaleController, t } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 
-export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'pulls';
+export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'pulls' | 'settings';
 
 /** The repository's name and its tabs (code, history, branches, tags, pull requests), above every repository page. */
 @customElement('fab-repo-header')
@@ -39,6 +39,8 @@ export class FabRepoHeader extends LightDomElement {
   /** The ref the pages show; empty for the default branch. */
   @property() ref = '';
   @property() kind: RefKind = 'branch';
+  /** Whether the visitor administers the repository: it adds the settings tab. */
+  @property({ type: Boolean }) admin = false;
 
   private _locale = new LocaleController(this);
 
@@ -51,6 +53,7 @@ export class FabRepoHeader extends LightDomElement {
       ['branches', links.branches, t('repo.branches')],
       ['tags', links.tags, t('repo.tags')],
       ['pulls', `${links.home}/pulls`, t('repo.pulls')],
+      ...(this.admin ? ([['settings', `${links.home}/settings`, t('repoSettings.title')]] as [RepoTab, string, string][]) : []),
     ];
     return html`
       <nav aria-label=${t('repo.nav', { repo: `${this.owner}/${this.repo}` })}>

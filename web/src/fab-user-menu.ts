@@ -53,6 +53,8 @@ export class FabUserMenu extends LightDomElement {
         ${user
           ? html`<li><a href=${`/${encodeURIComponent(user.login)}`}>${user.login}</a></li>
               <li><a href="/user/settings/applications">${t('account.tokens')}</a></li>
+              <li><a href="/repo/create">${t('account.newRepo')}</a></li>
+              <li><a href="/org/create">${t('account.newOrg')}</a></li>
               <li><a href="/repo/migrate">${t('account.migrate')}</a></li>
               <li><button type="button" @click=${this._signOut}>${t('account.signOut')}</button></li>`
           : html`<li><a href="/user/login">${t('account.signIn')}</a></li>

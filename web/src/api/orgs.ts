@@ -48,3 +48,8 @@ export function listMembers(org: string, signal?: AbortSignal): Promise<Member[]
 export function listOrgRepositories(org: string, signal?: AbortSignal): Promise<RepositorySettings[]> {
   return request<RepositorySettings[]>(`${orgPath(org)}/repos?limit=50`, { signal });
 }
+
+/** `GET /api/v1/users/{name}`, reduced to what tells an organisation from an account. */
+export function getOwnerType(name: string, signal?: AbortSignal): Promise<'user' | 'organization'> {
+  return request<{ type: 'user' | 'organization' }>(`/api/v1/users/${encodeURIComponent(name)}`, { signal }).then((owner) => owner.type);
+}

@@ -5,8 +5,10 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { getOrganization, listMembers, listOrgRepositories } from '../api/orgs.js';
 import { apiErrorText, asApiError } from '../forms.js';
+import { SessionController } from '../session.js';
+import '../fab-org-teams.js';
 
-/** `/org/{org}`: an organisation, its repositories (private ones only to those who may read them) and its members. */
+/** `/org/{org}` and `/{org}`: an organisation, its repositories (private ones only to those who may read them), its members, and its teams to members. */
 @customElement('fab-org-page')
 export class FabOrgPage extends LightDomElement {
   static override styles = css`
@@ -33,6 +35,7 @@ export class FabOrgPage extends LightDomElement {
   @property() org = '';
 
   private _locale = new LocaleController(this);
+  private _session = new SessionController(this);
 
   private _data = new Task(this, {
     task: async ([org], { signal }) => {
@@ -50,7 +53,11 @@ export class FabOrgPage extends LightDomElement {
     return this._data.render({
       pending: () => html`<h1>${this.org}</h1><p role="status">${t('org.loading')}</p>`,
       error: (err) => html`<h1>${this.org}</h1><div class="fab-alert" role="alert">${apiErrorText(asApiError(err), { 404: 'org.notFound' })}</div>`,
-      complete: ({ organization, repositories, members }) => html`
+      complete: ({ organization, repositories, members }) => {
+        const login = this._session.user?.login;
+        // Teams are listed to members only: asking as anyone else would be a 404.
+        const member = login !== undefined && members.some((m) => m.login === login);
+        return html`
         <h1>${organization.full_name || organization.username}</h1>
         ${organization.description ? html`<p>${organization.description}</p>` : ''}
         <h2>${t('org.repositories')}</h2>
@@ -66,9 +73,11 @@ export class FabOrgPage extends LightDomElement {
             </ul>`}
         <h2>${t('org.members')}</h2>
         <ul class="fab-org-list">
-          ${members.map((member) => html`<li><a href=${`/${member.login}`}>${member.login}</a>${member.full_name ? ` (${member.full_name})` : ''}</li>`)}
+          ${members.map((m) => html`<li><a href=${`/${m.login}`}>${m.login}</a>${m.full_name ? ` (${m.full_name})` : ''}</li>`)}
         </ul>
-      `,
+        ${member ? html`<fab-org-teams .org=${organization.username} .repositories=${repositories}></fab-org-teams>` : ''}
+      `;
+      },
     });
   }
 }

@@ -111,7 +111,13 @@ export class FabRepoHomePage extends LightDomElement {
 
   override render() {
     return html`
-      <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="code" .ref=${this._home.value?.tree?.ref.name ?? ''}></fab-repo-header>
+      <fab-repo-header
+        .owner=${this.owner}
+        .repo=${this.repo}
+        tab="code"
+        .ref=${this._home.value?.tree?.ref.name ?? ''}
+        .admin=${this._home.value?.repository.permissions?.admin ?? false}
+      ></fab-repo-header>
       <h1>${this.owner}/${this.repo}</h1>
       ${renderTask(this._home, (home) => this._renderHome(home))}
     `;

@@ -15,6 +15,7 @@ import {
 } from '../api/repos.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
+import '../fab-repo-header.js';
 
 const ERROR_ID = 'repo-settings-error';
 const PERMISSIONS: readonly CollaboratorPermission[] = ['read', 'write', 'admin'];
@@ -77,6 +78,7 @@ export class FabRepoSettingsPage extends LightDomElement {
 
   override render() {
     return html`
+      <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="settings" .admin=${this._repository.value?.permissions.admin ?? false}></fab-repo-header>
       <h1>${t('repoSettings.heading', { repo: `${this.owner}/${this.repo}` })}</h1>
       <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, { 403: 'repoSettings.forbidden' }) : nothing}</div>
       <div role="status">${this._saved ? html`<p class="fab-success">${this._saved}</p>` : nothing}</div>
@@ -85,10 +87,31 @@ export class FabRepoSettingsPage extends LightDomElement {
         error: (err) => html`<div class="fab-alert">${apiErrorText(asApiError(err), { 404: 'repoSettings.notFound' })}</div>`,
         complete: (repo) =>
           repo.permissions.admin
-            ? html`${this._renderOptions(repo)} ${this._renderCollaborators()} ${this._renderDelete(repo.name)}`
+            ? html`${this._renderRename(repo.name)} ${this._renderOptions(repo)} ${this._renderCollaborators()} ${this._renderDelete(repo.name)}`
             : html`<p>${t('repoSettings.forbidden')}</p>`,
       })}
     `;
+  }
+
+  private _renderRename(name: string) {
+    return html`<h2>${t('repoSettings.rename')}</h2>
+      <form class="fab-form" @submit=${this._rename}>
+        <div>
+          <label for="settings-name">${t('repoSettings.name')}</label>
+          <span class="fab-hint" id="settings-name-hint">${t('repoSettings.nameHint')}</span>
+          <input
+            id="settings-name"
+            name="name"
+            type="text"
+            autocomplete="off"
+            required
+            .value=${name}
+            aria-describedby="settings-name-hint"
+            aria-invalid=${this._error?.field === 'name' ? 'true' : 'false'}
+          />
+        </div>
+        <button class="fab-button" type="submit">${t('repoSettings.renameSubmit')}</button>
+      </form>`;
   }
 
   private _renderOptions(repo: { description: string; website: string; private: boolean; archived: boolean; default_branch: string }) {
@@ -198,6 +221,18 @@ export class FabRepoSettingsPage extends LightDomElement {
       t('repoSettings.saved'),
     );
     void this._repository.run();
+  }
+
+  /** Renames, then goes to the settings at the new address; the old one redirects there from now on. */
+  private async _rename(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const name = String(new FormData(event.currentTarget as HTMLFormElement).get('name') ?? '').trim();
+    if (name === this.repo) return;
+    if (await this._run(() => editRepository(this.owner, this.repo, { name }), t('repoSettings.renamed', { name }))) {
+      router.navigate(`/${encodeURIComponent(this.owner)}/${encodeURIComponent(name)}/settings`);
+    } else {
+      this.querySelector<HTMLInputElement>('#settings-name')?.focus();
+    }
   }
 
   private async _grant(username: string, permission: CollaboratorPermission): Promise<void> {

@@ -18,6 +18,8 @@ export const User = Type.Object({
   description: Type.String(),
   website: Type.String(),
   location: Type.String(),
+  /** Not in Gitea: lets a client tell an organisation's page from an account's without a failing request. */
+  type: Type.Union([Type.Literal('user'), Type.Literal('organization')]),
 });
 export type User = Static<typeof User>;
 
@@ -42,6 +44,7 @@ export function presentUser(user: UserRow, viewer: Actor): User {
     description: user.description,
     website: user.website,
     location: user.location,
+    type: user.type === 'org' ? 'organization' : 'user',
   };
 }
 
