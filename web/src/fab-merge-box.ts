@@ -26,7 +26,7 @@ export function latestVerdicts(reviews: readonly PullReview[]): PullReview[] {
 }
 
 /**
- * The merge box of a pull request: whether it is merged, closed, or what blocks merging (conflicting
+ * The merge box of an open or merged pull request: whether it is merged, or what blocks merging (conflicting
  * files named, changes requested, no approval yet), then for those who may merge the merge style,
  * the head branch's deletion and the button. Fires `fab-pull-changed` after merging.
  */
@@ -81,10 +81,11 @@ export class FabMergeBox extends LightDomElement {
 
   override render() {
     const pull = this.pull;
-    if (!pull) return nothing;
+    // A closed pull request cannot be merged: the page says it is closed, and offers to reopen it.
+    if (!pull || (pull.state === 'closed' && !pull.merged)) return nothing;
     return html`<section aria-labelledby="fab-merge-heading">
       <h2 id="fab-merge-heading">${t('merge.heading')}</h2>
-      ${pull.merged ? this._renderMerged(pull) : pull.state === 'closed' ? html`<p>${t('merge.closed')}</p>` : this._renderOpen(pull)}
+      ${pull.merged ? this._renderMerged(pull) : this._renderOpen(pull)}
     </section>`;
   }
 

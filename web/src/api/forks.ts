@@ -13,9 +13,15 @@ export function listForks(owner: string, repo: string, signal?: AbortSignal): Pr
   return request<Repository[]>(`${repoApi(owner, repo)}/forks?limit=50`, { signal });
 }
 
+/** Gitea's MergeUpstreamResponse: whether the branch moved, and where it points now. */
+export interface SyncResult {
+  merge_type: 'fast-forward' | 'up-to-date';
+  sha: string;
+}
+
 /** `POST /repos/{owner}/{repo}/merge-upstream`: fast-forwards a branch of a fork from its parent; a 409 when it cannot. */
-export function syncFork(owner: string, repo: string, branch: string): Promise<unknown> {
-  return request<unknown>(`${repoApi(owner, repo)}/merge-upstream`, { method: 'POST', body: { branch } });
+export function syncFork(owner: string, repo: string, branch: string): Promise<SyncResult> {
+  return request<SyncResult>(`${repoApi(owner, repo)}/merge-upstream`, { method: 'POST', body: { branch } });
 }
 
 /** A repository with what Gitea says of its fork parent and of the viewer's rights. */

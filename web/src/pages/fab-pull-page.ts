@@ -8,6 +8,7 @@ import type { DiffLine, FileDiff } from '../api/browse.js';
 import { getRepositoryWithParent, type RepositoryWithParent } from '../api/forks.js';
 import {
   addIssueComment,
+  editPull,
   getChangesSinceReview,
   getPull,
   getPullDiff,
@@ -173,6 +174,12 @@ export class FabPullPage extends LightDomElement {
         align-items: center;
         margin: 0 0 0.25rem;
       }
+      fab-pull-page .fab-pull-state-actions {
+        display: grid;
+        gap: 0.5rem;
+        justify-items: start;
+        margin: 1rem 0;
+      }
       fab-pull-page .fab-files-toolbar {
         display: flex;
         flex-wrap: wrap;
@@ -193,6 +200,9 @@ export class FabPullPage extends LightDomElement {
   @state() private _sinceReview = false;
   @state() private _commentError: ApiError | null = null;
   @state() private _busy = false;
+  @state() private _stateError: ApiError | null = null;
+  /** What the last close or reopen did, announced from outside the part that reloads. */
+  @state() private _stateChange: MessageKey | null = null;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -247,6 +257,7 @@ export class FabPullPage extends LightDomElement {
         </nav>
         ${this.tab === 'conversation' ? this._renderConversation(data) : this.tab === 'commits' ? this._renderCommits() : this._renderFiles(data)}
       `)}
+      <div role="status" class="visually-hidden">${this._stateChange ? t(this._stateChange) : nothing}</div>
     `;
   }
 
@@ -335,7 +346,9 @@ export class FabPullPage extends LightDomElement {
               ${items.map((item) => item.view)}
             </ol>`
         : nothing}
+      ${pull.state === 'closed' && !pull.merged ? html`<p class="fab-warning">${t('merge.closed')}</p>` : nothing}
       <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} .reviews=${reviews} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
+      ${this._renderStateButton(data)}
       ${user
         ? html`<form class="fab-form" @submit=${this._comment}>
             <div>
@@ -348,6 +361,35 @@ export class FabPullPage extends LightDomElement {
           </form>`
         : html`<p><a href=${`/user/login?redirect_to=${encodeURIComponent(location.pathname)}`}>${t('pulls.signInToComment')}</a></p>`}
     `;
+  }
+
+  /** Close or reopen, for the author and those with write access, until it is merged. */
+  private _renderStateButton({ pull, repository }: PullData) {
+    const user = this._session.user;
+    const allowed = user !== null && (user.login === pull.user.login || (repository.permissions?.push ?? false));
+    if (!allowed || pull.merged) return nothing;
+    const next = pull.state === 'open' ? 'closed' : 'open';
+    return html`<div class="fab-pull-state-actions">
+      <div role="alert" class="fab-alert">${this._stateError ? apiErrorText(this._stateError, {}) : nothing}</div>
+      <button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._setState(next)}>
+        ${t(next === 'closed' ? 'pulls.close' : 'pulls.reopen')}
+      </button>
+    </div>`;
+  }
+
+  private async _setState(state: PullRequest['state']) {
+    this._busy = true;
+    this._stateError = null;
+    this._stateChange = null;
+    try {
+      await editPull(this.owner, this.repo, this.number, { state });
+      this._stateChange = state === 'closed' ? 'pulls.closed' : 'pulls.reopened';
+      this._reload();
+    } catch (err) {
+      this._stateError = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   private _renderThread(data: PullData, thread: readonly ReviewComment[], lines: readonly string[] = []) {

@@ -4,7 +4,8 @@ import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { archiveUrl, getReadme, getRepository, getTree, type Readme, type Repository, type Tree } from '../api/browse.js';
+import { archiveUrl, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
+import { getRepositoryWithParent, type RepositoryWithParent } from '../api/forks.js';
 import { RepoLinks } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
@@ -15,12 +16,13 @@ import '../fab-markdown.js';
 import '../fab-code-view.js';
 import '../fab-software-sheet.js';
 import '../fab-fork-button.js';
+import '../fab-sync-fork.js';
 import '../fab-mirror-status.js';
 
 const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|rst))?$/i;
 
 interface Home {
-  repository: Repository;
+  repository: RepositoryWithParent;
   tree: Tree | null;
   readme: Readme | null;
 }
@@ -94,7 +96,7 @@ export class FabRepoHomePage extends LightDomElement {
 
   private _home = new Task(this, {
     task: async ([owner, repo], { signal }): Promise<Home> => {
-      const repository = await getRepository(owner, repo, signal);
+      const repository = await getRepositoryWithParent(owner, repo, signal);
       if (repository.empty) return { repository, tree: null, readme: null };
       const branch = repository.default_branch;
       const [tree, readme] = await Promise.all([
@@ -131,6 +133,7 @@ export class FabRepoHomePage extends LightDomElement {
       ></fab-fork-button>`;
     const source = html`<fab-mirror-status .owner=${this.owner} .repo=${this.repo}></fab-mirror-status>`;
     if (!tree) return html`${description}${source}${this._renderEmpty(branch)}`;
+    const sync = html`<fab-sync-fork .repository=${repository} .branch=${branch}></fab-sync-fork>`;
     // Gitea >= 1.22 names detected licences; otherwise the licence file at the root is shown.
     const licenceFile = tree.entries.find((entry) => entry.type === 'file' && LICENCE_FILE.test(entry.name));
     const licence = repository.licenses?.length
@@ -139,7 +142,7 @@ export class FabRepoHomePage extends LightDomElement {
         ? html`<a href=${links.src('branch', branch, licenceFile.path)}>${licenceFile.name}</a>`
         : t('repo.noLicence');
     return html`
-      ${description}${source}
+      ${description}${sync}${source}
       <fab-software-sheet .owner=${this.owner} .repo=${this.repo}></fab-software-sheet>
       <div class="fab-columns">
         <div>
