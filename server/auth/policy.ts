@@ -27,7 +27,8 @@ export const ANONYMOUS: Actor = { kind: 'anonymous' };
 export type Access = 'none' | 'read' | 'write' | 'admin';
 const ACCESS_ORDER: Access[] = ['none', 'read', 'write', 'admin'];
 
-export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin';
+/** `repo:sync` is writing a mirror's refs from its source: the one write a mirror accepts. */
+export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin' | 'repo:sync';
 export type OrgAction = 'org:read' | 'org:member' | 'org:create-repo' | 'org:admin';
 export type UserAction = 'user:read' | 'user:write' | 'user:create-repo';
 export type SiteAction = 'site:admin' | 'site:create-org';
@@ -80,11 +81,13 @@ export class Policy {
     const user = activeUser(actor);
     switch (resource.type) {
       case 'repo': {
-        const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:write' ? 'write' : 'admin';
+        const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:admin' ? 'admin' : 'write';
         const access = this.repoAccess(actor, resource.repo);
         if (ACCESS_ORDER.indexOf(access) < ACCESS_ORDER.indexOf(needed)) return false;
         // An archived repository is read-only for everyone; its administrators may still unarchive it.
         if (action === 'repo:write' && resource.repo.is_archived) return false;
+        // A mirror's content comes from its source only: pushes, web edits and merges would be overwritten.
+        if (action === 'repo:write' && resource.repo.is_mirror) return false;
         // Anyone may read a public repository, whatever the token's scopes.
         if (needed === 'read' && !resource.repo.is_private) return true;
         return tokenAllows(actor, 'repository', needed === 'read' ? 'read' : 'write');
@@ -155,8 +158,11 @@ export class Policy {
     if (action !== 'repo:read' && !this.can(actor, action, { type: 'repo', repo })) {
       // Someone who has not signed in is asked to: the repository may well be theirs.
       if (actor.kind === 'anonymous') throw unauthorized();
-      if (action === 'repo:write' && repo.is_archived) throw forbidden(`The repository ${repo.owner_name}/${repo.name} is archived: it is read-only.`);
-      throw forbidden(`You need ${action === 'repo:write' ? 'write' : 'admin'} access to ${repo.owner_name}/${repo.name}.`);
+      if (action === 'repo:write' && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
+      if (action === 'repo:write' && repo.is_mirror) {
+        throw forbidden(`${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
+      }
+      throw forbidden(`You need ${action === 'repo:admin' ? 'admin' : 'write'} access to ${repo.owner_name}/${repo.name}.`);
     }
     return repo;
   }

@@ -75,14 +75,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const anonymous = request.actor.kind === 'anonymous';
     try {
       if (nameProblem(params.owner) || nameProblem(name)) throw notFound('The repository');
-      const repo = fastify.policy.requireRepo(request.actor, params.owner, name, action);
-      if (action === 'repo:write' && repo.is_archived) {
-        throw new ForgeError('forbidden', `${repo.owner_name}/${repo.name} is archived: it is read-only.`);
-      }
-      if (action === 'repo:write' && repo.is_mirror) {
-        throw new ForgeError('forbidden', `${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
-      }
-      return { repo };
+      // The policy refuses writes to archived repositories and mirrors with the reason git shows.
+      return { repo: fastify.policy.requireRepo(request.actor, params.owner, name, action) };
     } catch (err) {
       if (!(err instanceof ForgeError)) throw err;
       if (err.kind === 'not_found') {

@@ -58,7 +58,7 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         last_sync_at: mirror ? source.last_sync_at : null,
         last_error: mirror ? source.last_error : '',
         next_sync_at: mirror ? source.next_sync_at : null,
-        can_sync: mirror && fastify.policy.can(request.actor, 'repo:write', { type: 'repo', repo }),
+        can_sync: mirror && fastify.policy.can(request.actor, 'repo:sync', { type: 'repo', repo }),
       };
     },
   );
@@ -67,7 +67,7 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/mirror-sync',
     { schema: { tags, params: RepoParams, response: { 200: Type.Null(), 400: errors[422], ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:write');
+      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:sync');
       // Unlike Gitea, the answer waits for the sync, so that a failure is told to who asked.
       await mirrors.sync(repo.id);
       return reply.status(200).send(null);
