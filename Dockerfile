@@ -14,7 +14,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The lock file is written by npm 11 (its allowScripts field lets better-sqlite3 and esbuild build);
+# the node:20 image ships npm 10.
+RUN npm install -g npm@11 --no-audit --no-fund \
+ && npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
