@@ -65,7 +65,8 @@ describe('organisations and repositories in the web UI', () => {
 
     // test: the organisation page shows the private repository to its member, not to anonymous visitors
     await page.goto(`${server.url}/org/grand-lyon`);
-    await page.getByRole('link', { name: 'voirie' }).waitFor();
+    // The repository list and the Owners team (all repositories) both link to it.
+    await page.getByRole('link', { name: 'voirie' }).first().waitFor();
     // In the members list; the Owners team lists the owner too.
     expect(await page.locator('fab-org-page > ul.fab-org-list').last().getByRole('link', { name: owner.username }).count()).toBe(1);
     expect(await checkA11y(page)).toEqual([]);

@@ -118,6 +118,8 @@ export class FabApp extends LightDomElement {
 
   override render() {
     const { url, match } = this._route.navigation;
+    // The page's own chunk; the module system loads it once, later calls return the same promise.
+    void match?.route.load?.();
     return html`
       <a class="fab-skip" href="#content">${t('layout.skip')}</a>
       <header class="fab-header">
@@ -163,6 +165,8 @@ export class FabApp extends LightDomElement {
   private async _focusPage(): Promise<void> {
     const main = this.querySelector('main');
     const page = main?.firstElementChild as LitElement | null | undefined;
+    // A page whose chunk is still loading is an undefined element: wait for it before looking for its h1.
+    if (page && page.localName.includes('-')) await customElements.whenDefined(page.localName);
     if (page && 'updateComplete' in page) await page.updateComplete;
     const target = main?.querySelector('h1') ?? main;
     if (!target) return;
