@@ -33,7 +33,9 @@ export const formStyles = css`
     color: var(--fab-muted);
     font-size: 0.9375rem;
   }
-  .fab-form input:not([type='checkbox']) {
+  .fab-form input:not([type='checkbox']),
+  .fab-form select,
+  .fab-form textarea {
     width: 100%;
     margin-top: 0.25rem;
     padding: 0.5rem 0.625rem;

@@ -29,15 +29,6 @@ export class FabMigratePage extends LightDomElement {
   static override styles = [
     formStyles,
     css`
-      fab-migrate-page select,
-      fab-migrate-page textarea {
-        width: 100%;
-        margin-top: 0.25rem;
-        padding: 0.5rem 0.625rem;
-        font: inherit;
-        border: 2px solid var(--fab-border);
-        border-radius: var(--fab-radius);
-      }
       fab-migrate-page .fab-progress:not(:empty) {
         display: flex;
         gap: 0.75rem;

@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
@@ -15,19 +15,7 @@ const VISIBILITIES: readonly Visibility[] = ['public', 'limited', 'private'];
 /** `/org/create`: a new organisation, whose Owners team starts with the signed-in account. */
 @customElement('fab-new-org-page')
 export class FabNewOrgPage extends LightDomElement {
-  static override styles = [
-    formStyles,
-    css`
-      fab-new-org-page textarea {
-        width: 100%;
-        margin-top: 0.25rem;
-        padding: 0.5rem 0.625rem;
-        font: inherit;
-        border: 2px solid var(--fab-border);
-        border-radius: var(--fab-radius);
-      }
-    `,
-  ];
+  static override styles = formStyles;
 
   @state() private _submitting = false;
   @state() private _error: ApiError | null = null;

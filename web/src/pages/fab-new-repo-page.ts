@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
@@ -16,20 +16,7 @@ const PATH = '/repo/create';
 /** `/repo/create`: a new repository for the signed-in account or one of its organisations. */
 @customElement('fab-new-repo-page')
 export class FabNewRepoPage extends LightDomElement {
-  static override styles = [
-    formStyles,
-    css`
-      fab-new-repo-page select,
-      fab-new-repo-page textarea {
-        width: 100%;
-        margin-top: 0.25rem;
-        padding: 0.5rem 0.625rem;
-        font: inherit;
-        border: 2px solid var(--fab-border);
-        border-radius: var(--fab-radius);
-      }
-    `,
-  ];
+  static override styles = formStyles;
 
   @state() private _submitting = false;
   @state() private _error: ApiError | null = null;

@@ -30,8 +30,7 @@ export class FabRepoSettingsPage extends LightDomElement {
         margin-top: 2rem;
         font-size: 1.375rem;
       }
-      fab-repo-settings-page select,
-      fab-repo-settings-page textarea {
+      fab-repo-settings-page td select {
         width: 100%;
         margin-top: 0.25rem;
         padding: 0.5rem 0.625rem;
