@@ -8,6 +8,7 @@ import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
 import { branchExists, setHeadBranch, writeInitialCommit, type InitialFile } from '../git/setup.js';
 import { dropRepoCache } from '../git/cache.js';
+import { isSafeRefName } from '../git/read.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
@@ -30,11 +31,12 @@ export interface CreateRepoInput {
   record?: (row: RepoRow) => void;
 }
 
-const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._/-]{1,200}$/;
+/** What a new branch may be named on top of git's own ref rules: a narrower alphabet, no leading "-" or trailing ".". */
+const BRANCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$/;
 
 /** Whether a branch name is one git and Fabrique accept. */
 export function branchNameProblem(name: string): string | null {
-  return BRANCH_NAME.test(name) && !name.startsWith('-') ? null : `"${name}" is not a valid branch name`;
+  return isSafeRefName(name) && BRANCH_NAME.test(name) && !name.endsWith('.') ? null : `"${name}" is not a valid branch name`;
 }
 
 /**
