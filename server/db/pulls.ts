@@ -101,6 +101,11 @@ export function listPulls(db: Db, baseRepoId: number, state: 'open' | 'closed' |
   return { rows, total };
 }
 
+/** Every open pull request, oldest first (start-up recovery brings their heads and checks in line). */
+export function listOpenPulls(db: Db): PullRow[] {
+  return db.prepare("SELECT * FROM pull_requests WHERE state = 'open' ORDER BY id").all() as PullRow[];
+}
+
 /** Open pull requests whose head is this branch of this repository. */
 export function openPullsFromHead(db: Db, headRepoId: number, headBranch: string): PullRow[] {
   return db

@@ -29,3 +29,38 @@ export function insertRefUpdates(db: Db, repoId: number, actorId: number | null,
 export function listRefUpdates(db: Db, repoId: number, limit = 50): RefUpdateRow[] {
   return db.prepare('SELECT * FROM ref_updates WHERE repo_id = ? ORDER BY id DESC LIMIT ?').all(repoId, limit) as RefUpdateRow[];
 }
+
+/** A push the server began: the ref commands it was about to let receive-pack apply. */
+export interface PushIntent {
+  token: string;
+  repoId: number;
+  actorId: number | null;
+  /** Null when the commands were not known ahead (recovery then only brings derived state in line). */
+  updates: RefUpdate[] | null;
+}
+
+/** Writes a push's intent before receive-pack may move refs. */
+export function insertPushIntent(db: Db, intent: PushIntent): void {
+  db.prepare('INSERT INTO push_intents (token, repo_id, actor_id, updates) VALUES (?, ?, ?, ?)').run(
+    intent.token,
+    intent.repoId,
+    intent.actorId,
+    intent.updates === null ? null : JSON.stringify(intent.updates),
+  );
+}
+
+/** Removes a push's intent once what it did is recorded (or it did nothing). */
+export function deletePushIntent(db: Db, token: string): void {
+  db.prepare('DELETE FROM push_intents WHERE token = ?').run(token);
+}
+
+/** The intents of pushes that never finished (the server died during them), oldest first. */
+export function listPushIntents(db: Db): PushIntent[] {
+  const rows = db.prepare('SELECT token, repo_id, actor_id, updates FROM push_intents ORDER BY created_at, token').all() as Array<{
+    token: string;
+    repo_id: number;
+    actor_id: number | null;
+    updates: string | null;
+  }>;
+  return rows.map((r) => ({ token: r.token, repoId: r.repo_id, actorId: r.actor_id, updates: r.updates === null ? null : (JSON.parse(r.updates) as RefUpdate[]) }));
+}

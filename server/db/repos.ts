@@ -81,6 +81,11 @@ export function insertRepo(db: Db, repo: NewRepo): RepoRow {
   return findRepoById(db, id) as RepoRow;
 }
 
+/** Every repository, oldest first (start-up recovery checks each against its folder). */
+export function listAllRepos(db: Db): RepoRow[] {
+  return db.prepare(`${SELECT} ORDER BY r.id`).all() as RepoRow[];
+}
+
 /** The forks of a repository (any visibility: callers filter what the viewer may read), oldest first. */
 export function listForks(db: Db, repoId: number): RepoRow[] {
   return db.prepare(`${SELECT} WHERE r.fork_id = ? ORDER BY r.id`).all(repoId) as RepoRow[];

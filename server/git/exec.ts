@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface GitResult {
   stdout: string;
@@ -13,12 +14,28 @@ export class GitCommandError extends Error {
   }
 }
 
+/**
+ * util-linux's setpriv, when installed: Node has no prctl, and a child started through
+ * `setpriv --pdeathsig KILL` is killed by the kernel when the server dies, even by `kill -9`,
+ * instead of running on (a push or an import) against folders the next start sweeps.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path)) ?? null;
+
+/**
+ * The program and arguments that start `git <args>` as a child that dies with the server; plain
+ * git where setpriv is missing. setpriv execs git, so the child's pid (and process group) is git's.
+ */
+export function gitCommand(args: string[]): { file: string; args: string[] } {
+  return SETPRIV ? { file: SETPRIV, args: ['--pdeathsig', 'KILL', '--', 'git', ...args] } : { file: 'git', args };
+}
+
 /** Runs git with arguments (never through a shell) and returns its output. */
 export function git(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
   return new Promise((resolveRun, reject) => {
+    const command = gitCommand(args);
     const child = execFile(
-      'git',
-      args,
+      command.file,
+      command.args,
       { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (err) reject(new GitCommandError(args, typeof err.code === 'number' ? err.code : null, stderr));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitCommand } from './exec.js';
 
 /** A remote git repository over http(s), as the import and mirror services reach it. */
 export interface Remote {
@@ -119,7 +120,10 @@ function failure(url: string, stderr: string): RemoteError {
 async function runRemote(remote: Remote, args: string[], options: RemoteLimits & { cwd: string; watch?: string }): Promise<string> {
   const baseline = options.watch ? await treeBytes(options.watch) : 0;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...confinement(remote), ...args], { cwd: options.cwd, env: environment(remote), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Detached: its own process group, killed whole on a limit. Its leader dies with the server too
+    // (gitCommand), and git-remote-https and index-pack then stop on their closed pipes.
+    const command = gitCommand([...confinement(remote), ...args]);
+    const child = spawn(command.file, command.args, { cwd: options.cwd, env: environment(remote), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let stopped: RemoteError | null = null;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { gitCommand } from './exec.js';
 
 /** The two services of git's smart HTTP protocol. */
 export type GitService = 'git-upload-pack' | 'git-receive-pack';
@@ -54,7 +55,9 @@ export function spawnService(options: ServiceProcessOptions): ChildProcessWithou
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env.GIT_PROTOCOL;
   if (options.protocol !== null) env.GIT_PROTOCOL = options.protocol;
-  return spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A push must not outlive the server: receive-pack would move refs no one records.
+  const command = gitCommand(args);
+  return spawn(command.file, command.args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** A ref update as a push's command list states it. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { migrate, openDb } from '../db/index.js';
 import { countAccounts } from '../db/users.js';
+import { recover } from '../services/recovery.js';
 import '../context.js';
 
 interface Options {
@@ -25,6 +26,11 @@ export default fp<Options>(
     }
     const setupToken = countAccounts(db) === 0 ? randomBytes(24).toString('base64url') : null;
     fastify.decorate('forge', { config, db, webDir, setupToken });
+    // Before the first request, once every plugin is loaded: what a crash of the previous run left.
+    const startedAt = Date.now() - process.uptime() * 1000;
+    fastify.addHook('onReady', async () => {
+      await recover({ db, reposDir: config.reposDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt });
+    });
     fastify.addHook('onListen', async () => {
       if (fastify.forge.setupToken && countAccounts(db) === 0) {
         fastify.log.info(

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
-import { insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
+import { deletePushIntent, insertPushIntent, insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
 import { dropRepoCache } from '../git/cache.js';
 import { git, GitCommandError } from '../git/exec.js';
 import { objectsSizeKb } from '../git/size.js';
@@ -165,7 +165,7 @@ export async function checkPush(
 }
 
 /** Every ref of a repository and the object it points to (one git process, however many refs). */
-async function currentRefs(repoPath: string): Promise<Map<string, string>> {
+export async function currentRefs(repoPath: string): Promise<Map<string, string>> {
   const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)'], { cwd: repoPath });
   return new Map(
     stdout
@@ -180,6 +180,75 @@ function firstDefaultBranch(current: string, branches: string[]): string | undef
   return [current, 'main', 'master'].find((b) => branches.includes(b)) ?? branches[0];
 }
 
+/** What a repository's row says of its folder: size, emptiness and, after a first push, the default branch. */
+export interface DiskState {
+  sizeKb: number;
+  isEmpty: boolean;
+  defaultBranch?: string;
+}
+
+/**
+ * Reads a repository's state from its folder. An empty repository that now has branches takes
+ * its default branch from those created, or from all it has when that is not known (HEAD is
+ * pointed at it); others keep theirs.
+ */
+export async function readDiskState(repo: RepoRow, repoPath: string, refs: Map<string, string>, created: string[]): Promise<DiskState> {
+  const isEmpty = ![...refs.keys()].some((ref) => ref.startsWith('refs/heads/'));
+  let defaultBranch: string | undefined;
+  if (repo.is_empty && !isEmpty) {
+    const branches = [...refs.keys()].filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice('refs/heads/'.length));
+    defaultBranch = firstDefaultBranch(repo.default_branch, created.length > 0 ? created : branches);
+    // The repository was created with HEAD on its default branch: git runs only if another was pushed.
+    const head = (await readFile(join(repoPath, 'HEAD'), 'utf8')).trim();
+    if (defaultBranch && head !== `ref: refs/heads/${defaultBranch}`) {
+      await git(['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`], { cwd: repoPath });
+    }
+  }
+  return { sizeKb: await objectsSizeKb(repoPath), isEmpty, defaultBranch };
+}
+
+/** Writes a push's intent before receive-pack may move refs: a crash before recordPush is then found at start-up. */
+export function notePushIntent(db: Db, session: PushSession, commands: RefUpdate[] | null): void {
+  insertPushIntent(db, { token: session.token, repoId: session.repoId, actorId: session.pusher.id, updates: commands });
+}
+
+/** Forgets a push's intent when receive-pack never ran. */
+export function dropPushIntent(db: Db, session: PushSession): void {
+  deletePushIntent(db, session.token);
+}
+
+/**
+ * Records which of a push's accepted updates really happened (receive-pack may fail some refs,
+ * e.g. a lost race), with the repository's state, and removes the push's intent, in one
+ * transaction. Used after receive-pack exits and, for a push the server died during, at start-up.
+ */
+export async function recordAccepted(
+  db: Db,
+  repo: RepoRow,
+  repoPath: string,
+  push: { token: string; actorId: number | null; accepted: RefUpdate[] },
+): Promise<RefUpdate[]> {
+  if (push.accepted.length === 0) {
+    deletePushIntent(db, push.token);
+    return [];
+  }
+  const refs = await currentRefs(repoPath);
+  const updates = push.accepted.filter((u) => (u.newId === ZERO_ID ? !refs.has(u.ref) : refs.get(u.ref) === u.newId));
+  if (updates.length === 0) {
+    deletePushIntent(db, push.token);
+    return [];
+  }
+  dropRepoCache(repoPath);
+  const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
+  const state = await readDiskState(repo, repoPath, refs, created);
+  db.transaction(() => {
+    insertRefUpdates(db, repo.id, push.actorId, updates);
+    touchRepo(db, repo.id, state);
+    deletePushIntent(db, push.token);
+  })();
+  return updates;
+}
+
 /**
  * After receive-pack exits: records the refs that moved, the repository's size and emptiness, the
  * default branch on a first push (pointing HEAD at it), then tells the listeners.
@@ -189,29 +258,13 @@ export async function recordPush(
   session: PushSession,
   onListenerError: (err: unknown) => void,
 ): Promise<PushedEvent | null> {
-  if (session.accepted.length === 0) return null;
-  // Which of the accepted updates really happened (receive-pack may fail some refs, e.g. a lost race).
-  const refs = await currentRefs(session.repoPath);
-  const updates = session.accepted.filter((u) => (u.newId === ZERO_ID ? !refs.has(u.ref) : refs.get(u.ref) === u.newId));
   const repo = findRepoById(db, session.repoId);
-  if (updates.length === 0 || !repo) return null;
-  dropRepoCache(session.repoPath);
-  const isEmpty = ![...refs.keys()].some((ref) => ref.startsWith('refs/heads/'));
-  let defaultBranch: string | undefined;
-  if (repo.is_empty && !isEmpty) {
-    const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
-    defaultBranch = firstDefaultBranch(repo.default_branch, created);
-    // The repository was created with HEAD on its default branch: git runs only if another was pushed.
-    const head = (await readFile(join(session.repoPath, 'HEAD'), 'utf8')).trim();
-    if (defaultBranch && head !== `ref: refs/heads/${defaultBranch}`) {
-      await git(['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`], { cwd: session.repoPath });
-    }
+  if (!repo) {
+    deletePushIntent(db, session.token);
+    return null;
   }
-  const size = await objectsSizeKb(session.repoPath);
-  db.transaction(() => {
-    insertRefUpdates(db, repo.id, session.pusher.id, updates);
-    touchRepo(db, repo.id, { sizeKb: size, isEmpty, defaultBranch });
-  })();
+  const updates = await recordAccepted(db, repo, session.repoPath, { token: session.token, actorId: session.pusher.id, accepted: session.accepted });
+  if (updates.length === 0) return null;
   const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
   await notifyPushed(event, onListenerError);
   return event;

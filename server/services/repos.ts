@@ -12,7 +12,8 @@ import { isSafeRefName } from '../git/read.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { GitCommandError } from '../git/exec.js';
+import { conflict, ForgeError, invalid, notFound } from '../errors.js';
 
 export interface CreateRepoInput {
   owner: UserRow;
@@ -39,6 +40,19 @@ export function branchNameProblem(name: string): string | null {
   return isSafeRefName(name) && BRANCH_NAME.test(name) && !name.endsWith('.') ? null : `"${name}" is not a valid branch name`;
 }
 
+/** Errors of a filesystem that refuses writes: read-only, not ours, or full. */
+const UNWRITABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+const UNWRITABLE_GIT = /Read-only file system|Permission denied|Operation not permitted|No space left on device|Disk quota exceeded/;
+
+/** A 503 when the repositories folder cannot be written (an operator's problem, not the request's); null for other errors. */
+function unwritable(err: unknown): ForgeError | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const refused = (typeof code === 'string' && UNWRITABLE_CODES.has(code)) || (err instanceof GitCommandError && UNWRITABLE_GIT.test(err.stderr));
+  return refused
+    ? new ForgeError('unavailable', 'The repositories folder cannot be written at the moment (read-only or full): nothing was created. Try again later, or tell the administrator.')
+    : null;
+}
+
 /**
  * Creates a repository: the bare repository is prepared under a temporary name, the row is inserted
  * and the directory renamed into place in one transaction, so either both exist or neither does.
@@ -56,7 +70,9 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
   const finalPath = repoPath(reposDir, input.owner.username, input.name);
   if (existsSync(finalPath)) throw conflict(`A repository folder for ${input.owner.username}/${input.name} already exists on disk.`);
 
-  const tmp = await initTempRepo(reposDir, defaultBranch);
+  const tmp = await initTempRepo(reposDir, defaultBranch).catch((err: unknown) => {
+    throw unwritable(err) ?? err;
+  });
   try {
     const hasCommits = input.prepare ? await input.prepare(tmp, defaultBranch) : false;
     return db.transaction(() => {
@@ -81,7 +97,7 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
       throw conflict(`The repository ${input.owner.username}/${input.name} already exists.`, { field: 'name' });
     }
-    throw err;
+    throw unwritable(err) ?? err;
   }
 }
 

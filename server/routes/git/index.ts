@@ -21,7 +21,7 @@ import {
 import { repoPath } from '../../git/store.js';
 import { nameProblem } from '../../lib/names.js';
 import { MaintenanceScheduler } from '../../services/maintenance.js';
-import { checkPush, closePush, findPush, needsChecks, openPush, recordPush, type PushSession } from '../../services/push.js';
+import { checkPush, closePush, dropPushIntent, findPush, needsChecks, notePushIntent, openPush, recordPush, type PushSession } from '../../services/push.js';
 import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
 
 /** Room for the ref commands that precede the pack in a receive-pack request body. */
@@ -29,6 +29,11 @@ const COMMANDS_ALLOWANCE = 1024 * 1024;
 /** How long after a push its repository is repacked, so that a burst of pushes costs one repack. */
 const MAINTENANCE_DELAY_MS = 10_000;
 const HOOK_PATH = '/-/internal/git/pre-receive';
+/**
+ * Set only by the crash test: the server kills itself at this point, so that a crash between
+ * receive-pack moving a ref and the database recording it can be reproduced every time.
+ */
+const CRASH_AFTER_RECEIVE_PACK = process.env.FORGE_TEST_CRASH_POINT === 'after-receive-pack';
 
 const noCache = {
   'cache-control': 'no-cache, max-age=0, must-revalidate',
@@ -131,7 +136,10 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     });
     child.on('error', (err) => {
       request.log.error({ err }, 'git could not be started');
-      if (run.session) closePush(run.session);
+      if (run.session) {
+        dropPushIntent(db, run.session);
+        closePush(run.session);
+      }
       out.destroy(err);
     });
     child.on('close', (code, signal) => {
@@ -141,6 +149,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         out.end();
         return;
       }
+      if (CRASH_AFTER_RECEIVE_PACK) process.kill(process.pid, 'SIGKILL');
       // The client's push ends only once the database knows about it.
       recordPush(db, session, (err) => request.log.error({ err }, 'a push listener failed'))
         .then((event) => {
@@ -269,6 +278,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!push || actor.kind !== 'user') return serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
       const { head, commands } = await readCommands(source);
       const session = openPush(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
+      // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
+      notePushIntent(db, session, commands);
       const checks = commands === null || needsChecks(db, repo, commands);
       return serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks });
     });
