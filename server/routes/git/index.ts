@@ -149,7 +149,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         out.end();
         return;
       }
-      if (CRASH_AFTER_RECEIVE_PACK) process.kill(process.pid, 'SIGKILL');
+      if (CRASH_AFTER_RECEIVE_PACK && session.accepted.length > 0) process.kill(process.pid, 'SIGKILL');
       // The client's push ends only once the database knows about it.
       recordPush(db, session, (err) => request.log.error({ err }, 'a push listener failed'))
         .then((event) => {
