@@ -91,6 +91,26 @@ export function listForks(db: Db, repoId: number): RepoRow[] {
   return db.prepare(`${SELECT} WHERE r.fork_id = ? ORDER BY r.id`).all(repoId) as RepoRow[];
 }
 
+/**
+ * Unlinks a repository's public forks from it (GitHub's rule when a parent goes private): they stay
+ * public, as what they hold was already published, but stop being its forks. Returns how many.
+ */
+export function detachPublicForks(db: Db, repoId: number): number {
+  return db.prepare('UPDATE repositories SET fork_id = NULL WHERE fork_id = ? AND is_private = 0').run(repoId).changes;
+}
+
+/** How many forks of each repository the viewer may read: the same rule as the fork list. */
+export function countReadableForks(db: Db, repoIds: number[], viewer: RepoViewer): Map<number, number> {
+  if (repoIds.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT r.fork_id AS id, count(*) AS n FROM repositories r JOIN users u ON u.id = r.owner_id
+        WHERE r.fork_id IN (SELECT value FROM json_each(@ids)) AND ${READABLE} GROUP BY r.fork_id`,
+    )
+    .all({ ids: JSON.stringify(repoIds), ...viewerParams(viewer) }) as Array<{ id: number; n: number }>;
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
 /** Records that a push or an in-process write changed the repository: size, emptiness, time. */
 export function touchRepo(db: Db, id: number, changes: { sizeKb?: number; isEmpty?: boolean; defaultBranch?: string }): void {
   db.prepare(
@@ -174,6 +194,11 @@ const READABLE = `((r.is_private = 0 AND (u.visibility = 'public'
     OR ${GRANTED}))
   OR (@privateAllowed = 1 AND ${GRANTED}))`;
 
+/** The named parameters READABLE and GRANTED take. */
+function viewerParams(viewer: RepoViewer) {
+  return { viewerId: viewer.userId, viewerAdmin: viewer.isAdmin ? 1 : 0, privateAllowed: viewer.privateAllowed ? 1 : 0 };
+}
+
 export interface RepoListFilter {
   viewer: RepoViewer;
   ownerId?: number;
@@ -199,9 +224,7 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
   if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
   const params = {
-    viewerId: filter.viewer.userId,
-    viewerAdmin: filter.viewer.isAdmin ? 1 : 0,
-    privateAllowed: filter.viewer.privateAllowed ? 1 : 0,
+    ...viewerParams(filter.viewer),
     ownerId: filter.ownerId ?? null,
     accessibleTo: filter.accessibleTo ?? null,
     q: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { cachedBlob, memoise, repoCache, type RepoCache } from './cache.js';
 import { lastChanges, revList } from './walk.js';
+import { git as runGit, GitCommandError } from './exec.js';
 
 /** A person line of a commit or a tag, as isomorphic-git parses it. */
 export interface GitPerson {
@@ -140,7 +141,10 @@ export class RepoReader {
     return { fs: syncFs, gitdir: this.gitdir, cache: this.cache.iso };
   }
 
-  /** Resolves a branch, a tag, or a full or abbreviated commit id to a commit; null when unknown. */
+  /**
+   * Resolves a branch, a tag, or a full or abbreviated commit id to a commit; null when unknown. A
+   * commit id resolves only when some ref reaches it: a commit force-pushed away is not served.
+   */
   async resolve(ref: string): Promise<ResolvedRef | null> {
     if (!isSafeRefName(ref)) return null;
     for (const [prefix, kind] of [
@@ -156,7 +160,7 @@ export class RepoReader {
     if (/^[0-9a-f]{4,40}$/.test(ref)) {
       const oid = ref.length === 40 ? ref : await git.expandOid({ ...this.base, oid: ref }).catch(() => null);
       const commit = oid ? await this.peel(oid) : null;
-      if (commit) return { oid: commit, kind: 'commit', name: commit };
+      if (commit && (await unreachableCommits(this.gitdir, [commit])).length === 0) return { oid: commit, kind: 'commit', name: commit };
     }
     return null;
   }
@@ -345,6 +349,49 @@ export class RepoReader {
       }),
     );
     return refs.filter((r): r is RefInfo => r !== null).sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  }
+}
+
+/**
+ * Which of these commits (or annotated tags) no ref reaches: branches, tags and pull request heads.
+ * Only reachable objects are served, by git and by the pages: a commit force-pushed away, or of a
+ * deleted branch, is as gone as if maintenance had already pruned it. An id naming no commit counts
+ * as unreachable. When all are reachable (the usual case) this costs one git process.
+ */
+export async function unreachableCommits(gitdir: string, oids: string[]): Promise<string[]> {
+  const ids = [...new Set(oids)];
+  if (ids.length === 0 || (await allReachable(gitdir, ids))) return [];
+  if (ids.length === 1) return ids;
+  const found = await Promise.all(ids.map(async (oid) => ((await allReachable(gitdir, [oid])) ? null : oid)));
+  return found.filter((oid): oid is string => oid !== null);
+}
+
+/**
+ * Which of these objects no ref reaches. Commits and tags as above; a tree or a blob (what a partial
+ * clone asks for by id) when no ref's history holds it, found by walking every reachable object,
+ * which only such requests pay for.
+ */
+export async function unreachableObjects(gitdir: string, oids: string[]): Promise<string[]> {
+  const suspects = await unreachableCommits(gitdir, oids);
+  if (suspects.length === 0) return [];
+  const { stdout: types } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: gitdir, input: `${suspects.join('\n')}\n` });
+  const contents = new Set(types.split('\n').filter((line) => / (tree|blob)$/.test(line)).map((line) => line.slice(0, 40)));
+  if (contents.size === 0) return suspects;
+  const { stdout: all } = await runGit(['rev-list', '--objects', '--no-object-names', '--all'], { cwd: gitdir });
+  const reached = new Set(all.split('\n'));
+  return suspects.filter((oid) => !contents.has(oid) || !reached.has(oid));
+}
+
+/** `git rev-list <ids> --not --all` prints nothing exactly when some ref reaches every id. */
+async function allReachable(gitdir: string, oids: string[]): Promise<boolean> {
+  if (!oids.every((oid) => /^[0-9a-f]{40}$/.test(oid))) return false;
+  try {
+    const { stdout } = await runGit(['rev-list', '--stdin', '--not', '--all'], { cwd: gitdir, input: `${oids.join('\n')}\n` });
+    return stdout.trim() === '';
+  } catch (err) {
+    // A missing object, or one that is not a commit (a tree, a blob): nothing a ref reaches as a commit.
+    if (err instanceof GitCommandError) return false;
+    throw err;
   }
 }
 

@@ -91,3 +91,40 @@ export function parsePushCommands(head: Buffer): PushCommand[] | null | undefine
   }
   return undefined;
 }
+
+/** What upload-pack is asked in a protocol v2 request: the command (`ls-refs`, `fetch`...) and the objects a fetch wants. */
+export interface V2Request {
+  command: string;
+  wants: string[];
+}
+
+/**
+ * Reads a protocol v2 upload-pack request (pkt-lines up to the flush that ends it): v2 upload-pack
+ * serves any object a `want` names, reachable or not, so the caller checks them first. Undefined
+ * while incomplete; null when malformed (then nothing is served).
+ */
+export function parseV2Request(head: Buffer): V2Request | null | undefined {
+  const request: V2Request = { command: '', wants: [] };
+  let at = 0;
+  while (at + 4 <= head.length) {
+    const hex = head.subarray(at, at + 4).toString('latin1');
+    if (!/^[0-9a-f]{4}$/i.test(hex)) return null;
+    const length = Number.parseInt(hex, 16);
+    if (length === 0) return request;
+    // 0001 separates the capabilities from the arguments; 0002 is not sent by a client.
+    if (length === 1) {
+      at += 4;
+      continue;
+    }
+    if (length < 4) return null;
+    if (at + length > head.length) return undefined;
+    const line = head.subarray(at + 4, at + length).toString('latin1').replace(/\n$/, '');
+    at += length;
+    if (line.startsWith('command=')) request.command = line.slice('command='.length);
+    else if (line.startsWith('want ')) {
+      if (!/^want [0-9a-f]{40}$/.test(line)) return null;
+      request.wants.push(line.slice('want '.length));
+    }
+  }
+  return undefined;
+}

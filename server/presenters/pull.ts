@@ -60,6 +60,11 @@ export const PullRequest = Type.Object({
   updated_at: Type.String(),
   closed_at: Nullable(Type.String()),
   pin_order: Type.Integer(),
+  /**
+   * Fabrique: why the head no longer follows its branch, keeping its last commit: its repository was
+   * deleted, or made private (fewer may read it than the base). Null while it follows.
+   */
+  head_unavailable_reason: Nullable(Type.Union([Type.Literal('head_repo_deleted'), Type.Literal('head_repo_private')])),
 });
 export type PullRequest = Static<typeof PullRequest>;
 
@@ -73,6 +78,7 @@ export interface PullParts {
   bodyHtml: string;
   comments: number;
   reviewComments: number;
+  headUnavailableReason: 'head_repo_deleted' | 'head_repo_private' | null;
 }
 
 /** A pull request as Gitea shows it. */
@@ -132,6 +138,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     updated_at: pull.updated_at,
     closed_at: pull.closed_at,
     pin_order: 0,
+    head_unavailable_reason: parts.headUnavailableReason,
   };
 }
 

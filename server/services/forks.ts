@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import { findRepoById, type RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
-import { createRepository } from './repos.js';
+import { createRepository, isPubliclyReadable } from './repos.js';
 import { recordRefUpdates, type Pusher } from './push.js';
 import { cloneObjectsAndRefs, fetchObjects, hasCommit, isAncestor, readRef, updateRef } from '../git/write.js';
 import { repoPath } from '../git/store.js';
@@ -10,7 +10,8 @@ import { conflict, invalid, notFound } from '../errors.js';
 /**
  * Forks a repository into an account or organisation (the caller checked it may create there): a
  * new bare repository whose packs are hard links to the parent's, with its branches and tags, put
- * in place with its row in one step by createRepository. A private parent gives a private fork.
+ * in place with its row in one step by createRepository. A parent that not everyone may read (a
+ * private repository, or one of a private or limited organisation) gives a private fork.
  */
 export async function forkRepository(db: Db, reposDir: string, input: { parent: RepoRow; owner: UserRow; name?: string }): Promise<RepoRow> {
   const { parent, owner } = input;
@@ -24,7 +25,7 @@ export async function forkRepository(db: Db, reposDir: string, input: { parent: 
     name,
     description: parent.description,
     website: parent.website,
-    isPrivate: parent.is_private === 1,
+    isPrivate: !isPubliclyReadable(parent),
     defaultBranch: parent.default_branch,
     forkId: parent.id,
     prepare: async (tmpPath) => {
@@ -54,6 +55,9 @@ export async function syncFork(
   const { fork, parent, branch } = input;
   const forkPath = repoPath(reposDir, fork.owner_name, fork.name);
   const parentPath = repoPath(reposDir, parent.owner_name, parent.name);
+  if (isPubliclyReadable(fork) && !isPubliclyReadable(parent)) {
+    throw invalid(`${fork.owner_name}/${fork.name} is public and ${parent.owner_name}/${parent.name} is not: syncing would publish its commits.`);
+  }
   const ref = `refs/heads/${branch}`;
   const upstream = /^[A-Za-z0-9._/-]{1,255}$/.test(branch) && !branch.includes('..') ? await readRef(parentPath, ref) : null;
   if (!upstream) throw notFound(`The branch "${branch}" of ${parent.owner_name}/${parent.name}`);

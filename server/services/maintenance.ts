@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { dropRepoCache } from '../git/cache.js';
+import { isAncestor } from '../git/write.js';
+import type { RefUpdate } from '../db/ref-updates.js';
 
 const run = promisify(execFile);
 
@@ -11,9 +13,33 @@ function backgroundGit(args: string[], cwd: string) {
 
 const running = new Map<string, Promise<void>>();
 
-async function maintain(repoPath: string): Promise<void> {
-  // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
-  await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
+const ZERO_ID = '0000000000000000000000000000000000000000';
+
+/** What a maintenance run does beyond repacking. */
+export interface MaintenanceOptions {
+  /**
+   * Deletes the objects no ref reaches (refs/pull/* included) that were written before this time:
+   * what a force push or a branch deletion removed. Objects written since (by a push under way,
+   * whose refs have not moved yet) are kept.
+   */
+  pruneBefore?: Date;
+}
+
+/** git's form of a time: seconds since the epoch after `@`. */
+const gitTime = (date: Date) => `@${Math.floor(date.getTime() / 1000)}`;
+
+async function maintain(repoPath: string, options: MaintenanceOptions): Promise<void> {
+  if (options.pruneBefore) {
+    // The reflog still names what was force-pushed away: those entries go first, or they keep it.
+    await backgroundGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], repoPath);
+    // Unreachable objects older than the cutoff are dropped; younger ones wait in a cruft pack.
+    const cutoff = gitTime(options.pruneBefore);
+    await backgroundGit(['repack', '-a', '-d', '-q', '--write-bitmap-index', '--cruft', `--cruft-expiration=${cutoff}`], repoPath);
+    await backgroundGit(['prune', `--expire=${cutoff}`], repoPath);
+  } else {
+    // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
+    await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
+  }
   await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
   // The packs the in-process object cache indexed are gone.
   dropRepoCache(repoPath);
@@ -23,9 +49,9 @@ async function maintain(repoPath: string): Promise<void> {
  * Repacks a repository with a reachability bitmap and writes its commit-graph, now. Runs after any
  * maintenance already under way on the same repository, never alongside it.
  */
-export function runMaintenanceNow(repoPath: string): Promise<void> {
+export function runMaintenanceNow(repoPath: string, options: MaintenanceOptions = {}): Promise<void> {
   const previous = running.get(repoPath) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => maintain(repoPath));
+  const next = previous.catch(() => undefined).then(() => maintain(repoPath, options));
   running.set(repoPath, next);
   const forget = () => {
     if (running.get(repoPath) === next) running.delete(repoPath);
@@ -34,9 +60,21 @@ export function runMaintenanceNow(repoPath: string): Promise<void> {
   return next;
 }
 
+/** Whether ref updates took commits away from a branch or tag (a deletion or a forced update): then maintenance prunes. */
+export async function removesHistory(repoPath: string, updates: RefUpdate[]): Promise<boolean> {
+  for (const u of updates) {
+    if (!u.ref.startsWith('refs/heads/') && !u.ref.startsWith('refs/tags/')) continue;
+    if (u.newId === ZERO_ID) return true;
+    if (u.oldId !== ZERO_ID && !(await isAncestor(repoPath, u.oldId, u.newId))) return true;
+  }
+  return false;
+}
+
 /** Debounced background maintenance: a burst of pushes to one repository leads to one repack. */
 export class MaintenanceScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Repositories whose next run prunes, with the time of the latest push that removed history. */
+  private readonly prunes = new Map<string, Date>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
@@ -44,13 +82,20 @@ export class MaintenanceScheduler {
     private readonly options: { delayMs: number; onError: (repoPath: string, err: unknown) => void },
   ) {}
 
-  /** Plans maintenance of a repository after the delay, restarting the delay if already planned. */
-  schedule(repoPath: string): void {
+  /**
+   * Plans maintenance of a repository after the delay, restarting the delay if already planned. With
+   * `prune`, the run deletes what no ref reaches any more and was written before now (git's times
+   * have whole seconds: up to the next one).
+   */
+  schedule(repoPath: string, options: { prune?: boolean } = {}): void {
     if (this.closed) return;
+    if (options.prune) this.prunes.set(repoPath, new Date(Date.now() + 1000));
     clearTimeout(this.timers.get(repoPath));
     const timer = setTimeout(() => {
       this.timers.delete(repoPath);
-      const run = runMaintenanceNow(repoPath).catch((err) => this.options.onError(repoPath, err));
+      const pruneBefore = this.prunes.get(repoPath);
+      this.prunes.delete(repoPath);
+      const run = runMaintenanceNow(repoPath, { pruneBefore }).catch((err) => this.options.onError(repoPath, err));
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));
     }, this.options.delayMs);

@@ -157,11 +157,34 @@ export function editPullRequest(
   return findPullById(ctx.db, pull.id) as PullRow;
 }
 
+/** Who may read a repository, widest first: anyone (2), anyone signed in (1), those granted access (0). */
+function audience(repo: RepoRow): number {
+  if (repo.is_private) return 0;
+  return repo.owner_visibility === 'public' ? 2 : repo.owner_visibility === 'limited' ? 1 : 0;
+}
+
+/** Why a pull request's head no longer follows its branch: its repository was deleted, or fewer may now read it. */
+export type HeadUnavailableReason = 'head_repo_deleted' | 'head_repo_private';
+
+/**
+ * Why a pull request's head no longer follows its branch, or null while it does. A head repository
+ * that was deleted, or that fewer people may now read than the base (a public fork made private),
+ * stops feeding the base: its later commits would be published to the base's readers. The pull
+ * request keeps the last head it had.
+ */
+export function headUnavailableReason(pull: Pick<PullRow, 'head_repo_id'>, base: RepoRow, headRepo: RepoRow | undefined): HeadUnavailableReason | null {
+  if (pull.head_repo_id === null || !headRepo) return 'head_repo_deleted';
+  if (headRepo.id === base.id || audience(headRepo) >= audience(base)) return null;
+  return 'head_repo_private';
+}
+
 /** Moves refs/pull/<n>/head to the head branch's commit now, and plans a mergeability check. */
 export async function followHead(ctx: PullContext, pull: PullRow, newSha: string): Promise<void> {
   const base = findRepoById(ctx.db, pull.base_repo_id);
   const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
   if (!base || !headRepo || newSha === pull.head_sha) return;
+  // Nothing of a head that stopped feeding the base is copied into it, nor does its ref move.
+  if (headUnavailableReason(pull, base, headRepo) !== null) return;
   const basePath = gitdirOf(ctx.reposDir, base);
   if (!(await hasCommit(basePath, newSha))) await fetchObjects(basePath, gitdirOf(ctx.reposDir, headRepo), `refs/heads/${pull.head_branch}`);
   // Another push moved the branch on meanwhile: its own event brings the newer commit.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Db } from '../db/index.js';
-import { deleteRepoRow, findRepo, findRepoById, insertRepo, renameRepoRow, updateRepoRow, type RepoChanges, type RepoRow } from '../db/repos.js';
+import { deleteRepoRow, detachPublicForks, findRepo, findRepoById, insertRepo, renameRepoRow, updateRepoRow, type RepoChanges, type RepoRow } from '../db/repos.js';
 import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } from '../db/collaborators.js';
 import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
@@ -34,6 +34,14 @@ export interface CreateRepoInput {
 
 /** What a new branch may be named on top of git's own ref rules: a narrower alphabet, no leading "-" or trailing ".". */
 const BRANCH_NAME = /^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$/;
+
+/**
+ * Whether anyone, signed in or not, may read a repository: it is public and so is its owner. Only
+ * such a repository may have public forks; the fork of any other is private and stays so.
+ */
+export function isPubliclyReadable(repo: RepoRow): boolean {
+  return repo.is_private === 0 && repo.owner_visibility === 'public';
+}
 
 /** Whether a branch name is one git and Fabrique accept. */
 export function branchNameProblem(name: string): string | null {
@@ -178,6 +186,16 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
     newPath = repoPath(reposDir, repo.owner_name, newName);
     if (newPath !== path && existsSync(newPath)) throw conflict(`A repository folder for ${repo.owner_name}/${newName} already exists on disk.`);
   }
+  const publishing = update.isPrivate === false && repo.is_private === 1;
+  const parent = publishing && repo.fork_id !== null ? findRepoById(db, repo.fork_id) : undefined;
+  if (parent && !isPubliclyReadable(parent)) {
+    // Making it public would publish what only the parent's readers may see (as GitHub refuses).
+    throw invalid(
+      `${repo.owner_name}/${repo.name} is a fork of ${parent.owner_name}/${parent.name}, which is not public: it must stay private.`,
+      { field: 'private' },
+    );
+  }
+  const hiding = update.isPrivate === true && repo.is_private === 0;
   const branch = update.defaultBranch !== undefined && update.defaultBranch !== repo.default_branch ? update.defaultBranch : undefined;
   if (branch !== undefined) {
     const problem = branchNameProblem(branch);
@@ -192,7 +210,9 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
     db.transaction(() => {
       updateRepoRow(db, repo.id, { ...update, defaultBranch: branch });
       if (update.isPrivate !== undefined && update.isPrivate !== (repo.is_private === 1)) {
-        recordAudit(db, { ...context, action: 'repo.visibility', target, data: { private: update.isPrivate } });
+        // Public forks keep what was published but no longer hang from a private repository.
+        const detachedForks = hiding ? detachPublicForks(db, repo.id) : 0;
+        recordAudit(db, { ...context, action: 'repo.visibility', target, data: { private: update.isPrivate, detached_forks: detachedForks } });
       }
       if (update.isArchived !== undefined && update.isArchived !== (repo.is_archived === 1)) {
         recordAudit(db, { ...context, action: update.isArchived ? 'repo.archive' : 'repo.unarchive', target });

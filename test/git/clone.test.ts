@@ -141,12 +141,13 @@ describe('clone and fetch', () => {
   it('kills the git process of a client that goes away', async () => {
     const bare = repoPath(server.config.reposDir, owner.username, repo.name);
     const running = async () => (await processes()).filter((line) => line.includes('upload-pack') && line.includes(bare)).length;
+    // Protocol v0: git starts at once (a v2 request is read whole and checked before git starts).
     const request = httpRequest(`${server.url}/${owner.username}/${repo.name}.git/git-upload-pack`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-git-upload-pack-request', 'git-protocol': 'version=2' },
+      headers: { 'content-type': 'application/x-git-upload-pack-request' },
     });
     request.on('error', () => undefined);
-    request.write(pktLine('command=fetch\n'));
+    request.write(pktLine(`want ${(await git(['rev-parse', 'main'], { cwd: bare })).trim()}\n`));
     await waitFor(async () => (await running()) === 1);
     request.destroy();
     await waitFor(async () => (await running()) === 0);

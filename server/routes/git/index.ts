@@ -14,18 +14,32 @@ import {
   serviceAnnouncement,
   spawnService,
   parsePushCommands,
+  parseV2Request,
+  pktLine,
   wantsProtocolV2,
   type GitService,
-  type PushCommand,
 } from '../../git/smart-http.js';
 import { repoPath } from '../../git/store.js';
+import { unreachableObjects } from '../../git/read.js';
 import { nameProblem } from '../../lib/names.js';
-import { MaintenanceScheduler } from '../../services/maintenance.js';
+import { MaintenanceScheduler, removesHistory } from '../../services/maintenance.js';
 import { checkPush, closePush, dropPushIntent, findPush, needsChecks, notePushIntent, openPush, recordPush, type PushSession } from '../../services/push.js';
 import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
 
 /** Room for the ref commands that precede the pack in a receive-pack request body. */
 const COMMANDS_ALLOWANCE = 1024 * 1024;
+/** Room for a protocol v2 fetch request (its wants and haves), read whole before upload-pack starts. */
+const FETCH_ALLOWANCE = 16 * 1024 * 1024;
+/**
+ * Protocol v0 upload-pack serves a commit by id only if some ref reaches it (protocol v2 does not
+ * check: its wants are checked before upload-pack starts). Set here, whatever a repository's config says;
+ * in this order, as allowAnySHA1InWant=false also clears the reachable flag.
+ */
+const UPLOAD_PACK_SETTINGS: Array<[string, string]> = [
+  ['uploadpack.allowAnySHA1InWant', 'false'],
+  ['uploadpack.allowReachableSHA1InWant', 'true'],
+  ['transfer.advertiseObjectInfo', 'false'],
+];
 /** How long after a push its repository is repacked, so that a burst of pushes costs one repack. */
 const MAINTENANCE_DELAY_MS = 10_000;
 const HOOK_PATH = '/-/internal/git/pre-receive';
@@ -116,7 +130,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const asked = gitProtocolFrom(request.headers['git-protocol']);
     // Push has no protocol v2: git itself never asks for it, and receive-pack would answer v0 anyway.
     const protocol = run.service === 'git-receive-pack' && wantsProtocolV2(asked) ? null : asked;
-    const settings: Array<[string, string]> = [];
+    const settings: Array<[string, string]> = run.service === 'git-upload-pack' ? [...UPLOAD_PACK_SETTINGS] : [];
     const env: Record<string, string> = {};
     if (run.session) {
       // No hooks at all (not even a repository's own) unless the push needs the check.
@@ -152,8 +166,9 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (CRASH_AFTER_RECEIVE_PACK && session.accepted.length > 0) process.kill(process.pid, 'SIGKILL');
       // The client's push ends only once the database knows about it.
       recordPush(db, session, (err) => request.log.error({ err }, 'a push listener failed'))
-        .then((event) => {
-          if (event) maintenance.schedule(session.repoPath);
+        .then(async (event) => {
+          // A push that took commits away (a forced update, a deletion) has them pruned soon after.
+          if (event) maintenance.schedule(session.repoPath, { prune: await removesHistory(session.repoPath, event.updates) });
         })
         .catch((err) => request.log.error({ err }, 'recording the push failed'))
         .finally(() => {
@@ -181,22 +196,25 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return body.pipe(gunzip);
   }
 
-  /** Reads a push's command list (the pkt-lines before the pack), leaving the stream paused after it. */
-  function readCommands(source: Readable): Promise<{ head: Buffer; commands: PushCommand[] | null }> {
+  /**
+   * Reads the pkt-lines at the head of a request body until `parse` can answer (a push's command
+   * list, a v2 request), leaving the stream paused after it; null past `allowance` bytes or malformed.
+   */
+  function readHead<T>(source: Readable, parse: (head: Buffer) => T | null | undefined, allowance: number): Promise<{ head: Buffer; parsed: T | null }> {
     return new Promise((resolveHead, reject) => {
       let head = Buffer.alloc(0);
-      const finish = (commands: PushCommand[] | null | undefined) => {
+      const finish = (parsed: T | null | undefined) => {
         source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-        resolveHead({ head, commands: commands ?? null });
+        resolveHead({ head, parsed: parsed ?? null });
       };
       const onData = (chunk: Buffer) => {
         head = Buffer.concat([head, chunk]);
-        const commands = parsePushCommands(head);
-        if (commands === undefined && head.length <= COMMANDS_ALLOWANCE) return;
+        const parsed = parse(head);
+        if (parsed === undefined && head.length <= allowance) return;
         source.pause();
-        finish(commands);
+        finish(parsed);
       };
-      const onEnd = () => finish(parsePushCommands(head));
+      const onEnd = () => finish(parse(head));
       const onError = (err: Error) => {
         source.off('data', onData).off('end', onEnd).off('close', onClose);
         reject(badRequest(`The request body could not be read: ${err.message}`));
@@ -275,8 +293,16 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const path = repoPath(config.reposDir, repo.owner_name, repo.name);
       const source = decodedBody(request);
       const actor = request.actor;
+      if (!push && wantsProtocolV2(gitProtocolFrom(request.headers['git-protocol']))) {
+        const { head, parsed } = await readHead(source, parseV2Request, FETCH_ALLOWANCE);
+        if (!parsed) throw badRequest('The fetch request could not be read.');
+        // v2 upload-pack would serve any object named: one no ref reaches (force-pushed away) is refused as v0 refuses it.
+        const [hidden] = parsed.command === 'fetch' ? await unreachableObjects(path, parsed.wants) : [];
+        if (hidden) return reply.headers(noCache).type('application/x-git-upload-pack-result').send(pktLine(`ERR upload-pack: not our ref ${hidden}\n`));
+        return serve(request, reply, { service, path, advertise: false, body: { source, head } });
+      }
       if (!push || actor.kind !== 'user') return serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
-      const { head, commands } = await readCommands(source);
+      const { head, parsed: commands } = await readHead(source, parsePushCommands, COMMANDS_ALLOWANCE);
       const session = openPush(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
       // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
       notePushIntent(db, session, commands);

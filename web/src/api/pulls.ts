@@ -47,6 +47,8 @@ export interface PullRequest {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** Why the head stopped following its branch (its repository was deleted or made private); null while it follows. */
+  head_unavailable_reason: 'head_repo_deleted' | 'head_repo_private' | null;
 }
 
 export type PullState = 'open' | 'closed' | 'all';

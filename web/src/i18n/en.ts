@@ -334,6 +334,8 @@ export const en: Messages = {
   'review.viewed': '{path} viewed',
   'merge.heading': 'Merge',
   'merge.closed': 'This pull request was closed without being merged.',
+  'pulls.headDeleted': 'The repository these changes came from was deleted: this pull request keeps the last commit it had.',
+  'pulls.headPrivate': 'The repository these changes came from is no longer public: this pull request keeps the last commit published while it was, and no longer follows its branch.',
   'merge.merged': 'Merged by {user} into {base}',
   'merge.checking': 'Checking for conflicts…',
   'merge.clean': 'No conflicts with {base}.',

@@ -332,6 +332,8 @@ export const fr = {
   'review.viewed': '{path} vu',
   'merge.heading': 'Fusion',
   'merge.closed': 'Cette demande de fusion est fermée sans avoir été fusionnée.',
+  'pulls.headDeleted': 'Le dépôt d’où viennent ces changements a été supprimé : cette demande de fusion garde le dernier commit qu’elle avait.',
+  'pulls.headPrivate': 'Le dépôt d’où viennent ces changements n’est plus public : cette demande de fusion garde le dernier commit publié quand il l’était, et ne suit plus sa branche.',
   'merge.merged': 'Fusionnée par {user} dans {base}',
   'merge.checking': 'Vérification des conflits en cours…',
   'merge.clean': 'Aucun conflit avec {base}.',

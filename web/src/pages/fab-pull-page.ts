@@ -347,6 +347,9 @@ export class FabPullPage extends LightDomElement {
             </ol>`
         : nothing}
       ${pull.state === 'closed' && !pull.merged ? html`<p class="fab-warning">${t('merge.closed')}</p>` : nothing}
+      ${pull.head_unavailable_reason && !pull.merged
+        ? html`<p class="fab-warning" data-reason=${pull.head_unavailable_reason}>${t(pull.head_unavailable_reason === 'head_repo_deleted' ? 'pulls.headDeleted' : 'pulls.headPrivate')}</p>`
+        : nothing}
       <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} .reviews=${reviews} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
       ${this._renderStateButton(data)}
       ${user

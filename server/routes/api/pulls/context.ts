@@ -9,7 +9,7 @@ import { presentPull, type PullRequest } from '../../../presenters/pull.js';
 import { presentUser, type UserSummary } from '../../../presenters/user.js';
 import { renderMarkdown } from '../../../services/render.js';
 import { mergeabilityChecker } from '../../../services/mergeability.js';
-import type { PullContext } from '../../../services/pulls.js';
+import { headUnavailableReason, type PullContext } from '../../../services/pulls.js';
 import type { RepoAction } from '../../../auth/policy.js';
 import { notFound } from '../../../errors.js';
 import { presentRepos } from '../repos/present.js';
@@ -82,6 +82,7 @@ export function presentPulls(fastify: FastifyInstance, request: FastifyRequest, 
       bodyHtml: markdown(base, pull.base_branch, pull.body),
       comments: countComments(db, pull.id),
       reviewComments: countPullReviewComments(db, pull.id),
+      headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
     });
   });
 }

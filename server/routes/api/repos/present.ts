@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { findUserById, type UserRow } from '../../../db/users.js';
-import { findRepo, findRepoById, findRepoRedirect, listForks, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
+import { countReadableForks, findRepo, findRepoById, findRepoRedirect, listRepos, type RepoListFilter, type RepoRow } from '../../../db/repos.js';
 import { countOpenPulls } from '../../../db/pulls.js';
 import { presentRepository, type Repository } from '../../../presenters/repository.js';
 import { detectedLicences } from '../../../db/catalogue.js';
@@ -16,6 +16,8 @@ import type { CreateRepoOption } from './schema.js';
 export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, rows: RepoRow[], withParents = true): Repository[] {
   const owners = new Map<number, UserRow>();
   const licences = detectedLicences(fastify.forge.db, rows.map((r) => r.id));
+  // Counted as the fork list shows them to this actor: a private fork it may not read is not one.
+  const forks = countReadableForks(fastify.forge.db, rows.map((r) => r.id), fastify.policy.listingViewer(request.actor));
   return rows.map((repo) => {
     let owner = owners.get(repo.owner_id);
     if (!owner) {
@@ -28,7 +30,7 @@ export function presentRepos(fastify: FastifyInstance, request: FastifyRequest, 
     return presentRepository(repo, owner, fastify.policy.repoPermissions(request.actor, repo), fastify.forge.config.baseUrl, {
       licenses: licence ? [licence] : [],
       parent: readableParent ? presentRepos(fastify, request, [readableParent], false)[0] : null,
-      forks: listForks(fastify.forge.db, repo.id).length,
+      forks: forks.get(repo.id) ?? 0,
       openPulls: countOpenPulls(fastify.forge.db, repo.id),
     });
   });

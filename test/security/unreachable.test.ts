@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { repoPath } from '../../server/git/store.js';
+import type { UserRow } from '../../server/db/users.js';
+
+const hasObject = (gitdir: string, oid: string) => {
+  try {
+    execFileSync('git', ['cat-file', '-e', oid], { cwd: gitdir, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('objects no ref reaches are not served, and maintenance prunes them (issue #10, item 13)', () => {
+  let server: TestServer;
+  let owner: UserRow;
+  let bare: string;
+  let work: string;
+  let leak: string;
+  let kept: string;
+  let tip: string;
+
+  beforeAll(async () => {
+    // setup: a public repository; a secret pushed to main then force-pushed away; a branch deleted
+    // while a pull request head (refs/pull/9/head) still points to its commit
+    server = await startServer();
+    const { db } = server.app.forge;
+    owner = await buildUser(db);
+    const token = buildToken(db, owner, ['all']);
+    await buildRepo(db, server.config.reposDir, owner, { name: 'app' });
+    bare = repoPath(server.config.reposDir, owner.username, 'app');
+    work = tempDir();
+    await git(['init', '-q', '--initial-branch=main', work]);
+    await git(['remote', 'add', 'origin', repoUrl(server.url, owner.username, 'app', { user: owner.username, secret: token })], { cwd: work });
+    await commitFiles(work, { 'README.md': '# App\n' }, 'First');
+    await git(['push', '-q', 'origin', 'main'], { cwd: work });
+    await git(['checkout', '-q', '-b', 'feature'], { cwd: work });
+    kept = await commitFiles(work, { 'feature.txt': 'kept by its pull request\n' }, 'Feature');
+    await git(['push', '-q', 'origin', 'feature'], { cwd: work });
+    execFileSync('git', ['update-ref', 'refs/pull/9/head', kept], { cwd: bare });
+    await git(['push', '-q', 'origin', ':feature'], { cwd: work });
+    await git(['checkout', '-q', 'main'], { cwd: work });
+    leak = await commitFiles(work, { 'SECRET.txt': 'password=hunter2\n' }, 'Oops');
+    await git(['push', '-q', 'origin', 'main'], { cwd: work });
+    await git(['reset', '-q', '--hard', 'HEAD~1'], { cwd: work });
+    tip = await commitFiles(work, { 'README.md': '# App, fixed\n' }, 'Fixed');
+    await git(['push', '-q', '--force', 'origin', 'main'], { cwd: work });
+  }, 60_000);
+  afterAll(() => server.close());
+
+  it('git fetch of a force-pushed commit by id fails over protocol v2 and v0; a reachable one is still fetched', async () => {
+    for (const version of ['2', '0']) {
+      const clone = tempDir();
+      await git(['init', '-q', clone]);
+      const url = repoUrl(server.url, owner.username, 'app');
+      // test
+      const refused = await runGit(['-c', `protocol.version=${version}`, 'fetch', '-q', url, leak], { cwd: clone });
+      expect(refused.code, `protocol v${version}`).not.toBe(0);
+      expect(refused.stderr, `protocol v${version}`).toMatch(/not our ref/);
+      expect(hasObject(clone, leak)).toBe(false);
+      const allowed = await runGit(['-c', `protocol.version=${version}`, 'fetch', '-q', url, tip, kept], { cwd: clone });
+      expect(allowed.stderr).toBe('');
+      expect(allowed.code).toBe(0);
+      expect(hasObject(clone, kept)).toBe(true);
+    }
+  });
+
+  it('pages and the API answer 404 for a commit no ref reaches, by full or short id', async () => {
+    const o = owner.username;
+    // test
+    for (const path of [
+      `/${o}/app/raw/commit/${leak}/SECRET.txt`,
+      `/api/v1/repos/${o}/app/git/commits/${leak}`,
+      `/api/v1/repos/${o}/app/git/commits/${leak.slice(0, 10)}`,
+      `/api/v1/repos/${o}/app/commit/${leak}/diff`,
+      `/api/v1/repos/${o}/app/compare/main...${leak}`,
+      `/api/v1/repos/${o}/app/raw/${leak}/SECRET.txt`,
+      `/api/v1/repos/${o}/app/contents/SECRET.txt?ref=${leak}`,
+      `/api/v1/repos/${o}/app/tree/${leak}`,
+      `/api/v1/repos/${o}/app/archive/${leak}.zip`,
+      `/api/v1/repos/${o}/app/commits?sha=${leak}`,
+    ]) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(404);
+    }
+    // what a ref reaches is served, a pull request's head included
+    expect((await fetch(`${server.url}/${o}/app/raw/commit/${tip}/README.md`)).status).toBe(200);
+    expect((await fetch(`${server.url}/${o}/app/raw/commit/${kept}/feature.txt`)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/repos/${o}/app/git/commits/${kept}`)).status).toBe(200);
+  });
+
+  it('maintenance after the forced push deletes the unreachable objects and keeps refs/pull/*', async () => {
+    // test: the push schedules maintenance (debounced); wait for it to have pruned
+    for (let i = 0; i < 300 && hasObject(bare, leak); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(hasObject(bare, leak)).toBe(false);
+    expect(hasObject(bare, kept)).toBe(true);
+    expect(hasObject(bare, tip)).toBe(true);
+    await git(['fsck', '--no-progress', '--no-dangling'], { cwd: bare });
+  }, 60_000);
+});
