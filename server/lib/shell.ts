@@ -46,11 +46,15 @@ export class Shell {
 
   render(lang: Language, head: PageHead): string {
     if (this.template === null) throw new Error('web app not built');
+    // Function replacers only: a replacement *string* expands `$&`, `$1`, `` $` `` and `$'`, so a
+    // description or a commit message could rewrite the tag (e.g. into an http-equiv refresh).
+    const title = escapeHtml(head.title);
+    const description = escapeHtml(head.description);
     return this.template
-      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(head.title)}</title>`)
-      .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`)
-      .replace(/(<meta property="og:title" content=")[^"]*(")/, `$1${escapeHtml(head.title)}$2`)
-      .replace(/(<meta property="og:description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`);
+      .replace(/<html lang="[^"]*"/, () => `<html lang="${lang}"`)
+      .replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`)
+      .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
+      .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
+      .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`);
   }
 }
