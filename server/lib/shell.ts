@@ -2,8 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 
-export const LANGUAGES = ['fr', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { isLanguage, type Language } from '../../contract/languages.js';
 
 /** What the server fills into the app shell so that crawlers and link previews read it without JavaScript. */
 export interface PageHead {
@@ -27,7 +26,7 @@ export function languageOf(request: FastifyRequest): Language {
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q);
-  const match = accepted.find((entry) => (LANGUAGES as readonly string[]).includes(entry.lang));
+  const match = accepted.find((entry) => isLanguage(entry.lang));
   return (match?.lang as Language | undefined) ?? 'fr';
 }
 
