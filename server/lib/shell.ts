@@ -2,8 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 
-export const LANGUAGES = ['fr', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { isLanguage, type Language } from '../../contract/languages.js';
 
 /** What the server fills into the app shell so that crawlers and link previews read it without JavaScript. */
 export interface PageHead {
@@ -27,7 +26,7 @@ export function languageOf(request: FastifyRequest): Language {
     })
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q);
-  const match = accepted.find((entry) => (LANGUAGES as readonly string[]).includes(entry.lang));
+  const match = accepted.find((entry) => isLanguage(entry.lang));
   return (match?.lang as Language | undefined) ?? 'fr';
 }
 
@@ -46,11 +45,15 @@ export class Shell {
 
   render(lang: Language, head: PageHead): string {
     if (this.template === null) throw new Error('web app not built');
+    // Function replacers only: a replacement *string* expands `$&`, `$1`, `` $` `` and `$'`, so a
+    // description or a commit message could rewrite the tag (e.g. into an http-equiv refresh).
+    const title = escapeHtml(head.title);
+    const description = escapeHtml(head.description);
     return this.template
-      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(head.title)}</title>`)
-      .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`)
-      .replace(/(<meta property="og:title" content=")[^"]*(")/, `$1${escapeHtml(head.title)}$2`)
-      .replace(/(<meta property="og:description" content=")[^"]*(")/, `$1${escapeHtml(head.description)}$2`);
+      .replace(/<html lang="[^"]*"/, () => `<html lang="${lang}"`)
+      .replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`)
+      .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
+      .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
+      .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`);
   }
 }

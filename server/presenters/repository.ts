@@ -1,61 +1,15 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
-import { UserSummary, presentUser } from './user.js';
+import { presentUser } from './user.js';
+import { RepoPermissions, Repository } from '../../contract/repositories.js';
+
+export { RepoPermissions, Repository };
 import { formatDuration } from '../lib/duration.js';
 
 /** Gitea's "never" for a time that has not happened (a mirror not yet synced, a repository that is none). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/** What the asking actor may do with a repository, as Gitea reports it. */
-export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
-export type RepoPermissions = Static<typeof RepoPermissions>;
 
-/** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
-export const Repository = Type.Object({
-  id: Type.Integer(),
-  owner: UserSummary,
-  name: Type.String(),
-  full_name: Type.String(),
-  description: Type.String(),
-  empty: Type.Boolean(),
-  private: Type.Boolean(),
-  fork: Type.Boolean(),
-  template: Type.Boolean(),
-  /** The repository a fork was made from (its own `parent` is null), when the viewer may read it. */
-  parent: Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]),
-  mirror: Type.Boolean(),
-  size: Type.Integer(),
-  language: Type.String(),
-  html_url: Type.String(),
-  url: Type.String(),
-  link: Type.String(),
-  clone_url: Type.String(),
-  ssh_url: Type.String(),
-  original_url: Type.String(),
-  mirror_interval: Type.String(),
-  mirror_updated: Type.String(),
-  website: Type.String(),
-  stars_count: Type.Integer(),
-  forks_count: Type.Integer(),
-  watchers_count: Type.Integer(),
-  open_issues_count: Type.Integer(),
-  open_pr_counter: Type.Integer(),
-  release_counter: Type.Integer(),
-  default_branch: Type.String(),
-  archived: Type.Boolean(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  permissions: RepoPermissions,
-  has_issues: Type.Boolean(),
-  has_wiki: Type.Boolean(),
-  has_pull_requests: Type.Boolean(),
-  internal: Type.Boolean(),
-  object_format_name: Type.String(),
-  /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
-  licenses: Type.Array(Type.String()),
-});
-export type Repository = Static<typeof Repository>;
 
 /** Counts that other parts of the forge (forks, pull requests) know; zero until they fill them. */
 export interface RepoCounts {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { FRENCH_LICENCES } from './repos.js';
+import { FRENCH_LICENCES } from '../../contract/licences.js';
 
 interface SpdxEntry {
   name: string;

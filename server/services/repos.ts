@@ -14,6 +14,7 @@ import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
 import { GitCommandError } from '../git/exec.js';
 import { conflict, ForgeError, invalid, notFound } from '../errors.js';
+import { FRENCH_LICENCES } from '../../contract/licences.js';
 
 export interface CreateRepoInput {
   owner: UserRow;
@@ -108,13 +109,6 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
     throw unwritable(err) ?? err;
   }
 }
-
-/** Licences a French administration may choose for its source code and data (CRPA art. D323-2-1), SPDX ids. */
-export const FRENCH_LICENCES = [
-  'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', 'CECILL-B', 'MIT',
-  'CECILL-2.1', 'CECILL-C', 'GPL-3.0-or-later', 'LGPL-3.0-or-later', 'AGPL-3.0-or-later', 'MPL-2.0', 'EPL-2.0', 'EUPL-1.2',
-  'etalab-2.0', 'ODbL-1.0',
-] as const;
 
 /** Who did something and from where, for the audit trail. */
 export interface AuditContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern } from '../../web/src/router.js';
+import { compilePattern } from '../../contract/routes.js';
 
 const params = (pattern: string, path: string) => {
   const { regex, keys } = compilePattern(pattern);

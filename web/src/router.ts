@@ -1,15 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { PatternMatcher, type RouteParams } from '../../contract/routes.js';
 
 /**
- * A small History API router. Routes are patterns over the path:
- * - `/explore`: a literal path;
- * - `:name`: one path segment, e.g. `/:owner/:repo`;
- * - `*name`: the rest of the path, slashes included, possibly empty; last only,
- *   e.g. `/:owner/:repo/src/branch/:branch/*path`.
- * The first route that matches wins, so list literal routes before patterns that would also match them.
+ * A small History API router over the patterns of contract/routes.ts (`/explore`, `:name` for one
+ * segment, `*name` for the rest of the path). The first route that matches wins.
  */
-
-export type RouteParams = Readonly<Record<string, string>>;
 
 /** The least a route needs; the app's route table adds what it renders. */
 export interface RoutePattern {
@@ -33,42 +28,6 @@ export interface Navigation<R extends RoutePattern> {
   readonly cause: NavigationCause;
 }
 
-interface CompiledRoute<R extends RoutePattern> {
-  route: R;
-  regex: RegExp;
-  keys: string[];
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Turns a pattern such as `/:owner/:repo/src/branch/:branch/*path` into a regular expression and its parameter names. */
-export function compilePattern(pattern: string): { regex: RegExp; keys: string[] } {
-  const keys: string[] = [];
-  const segments = pattern.split('/').filter((segment) => segment !== '');
-  let source = '';
-  segments.forEach((segment, index) => {
-    if (segment.startsWith('*')) {
-      if (index !== segments.length - 1) throw new Error(`route ${pattern}: "${segment}" must be the last segment`);
-      keys.push(segment.slice(1));
-      source += '(?:/(.*))?';
-    } else if (segment.startsWith(':')) {
-      keys.push(segment.slice(1));
-      source += '/([^/]+)';
-    } else {
-      source += `/${escapeRegExp(segment)}`;
-    }
-  });
-  return { regex: new RegExp(`^${source || '/'}$`), keys };
-}
-
-function decode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 /** Paths the server answers itself (API, assets, git): a link to them is a real page load. */
 function isServerPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path.startsWith('/assets/') || path.endsWith('.git') || path.includes('.git/');
@@ -76,30 +35,21 @@ function isServerPath(path: string): boolean {
 
 /** Matches URLs against a route table and keeps the address bar, the history and the app in step. */
 export class Router<R extends RoutePattern> {
-  private readonly _routes: CompiledRoute<R>[];
+  private readonly _matcher: PatternMatcher<R>;
   private readonly _listeners = new Set<(navigation: Navigation<R>) => void>();
   private _current: Navigation<R>;
   private _started = false;
 
   constructor(routes: readonly R[]) {
-    this._routes = routes.map((route) => ({ route, ...compilePattern(route.pattern) }));
+    this._matcher = new PatternMatcher(routes);
     const url = new URL(window.location.href);
     this._current = { url, match: this.match(url), cause: 'start' };
   }
 
   /** The route for `url`, or null. A trailing slash is ignored. */
   match(url: URL): RouteMatch<R> | null {
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    for (const { route, regex, keys } of this._routes) {
-      const found = regex.exec(path);
-      if (!found) continue;
-      const params: Record<string, string> = {};
-      keys.forEach((key, index) => {
-        params[key] = decode(found[index + 1] ?? '');
-      });
-      return { route, params, url };
-    }
-    return null;
+    const found = this._matcher.match(url.pathname);
+    return found ? { ...found, url } : null;
   }
 
   /** Where the app is now. */

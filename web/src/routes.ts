@@ -1,12 +1,13 @@
 import { html, type TemplateResult } from 'lit';
-import { Router, type RouteMatch, type RoutePattern } from './router.js';
-import { t } from './i18n/index.js';
+import { Router, type RouteMatch } from './router.js';
+import { t, type MessageKey } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
+import { PAGES, type Page } from '../../contract/routes.js';
 import './pages/fab-explore-page.js';
 import './pages/fab-not-found-page.js';
 
-/** A page of the app: its URL pattern, its name in `<title>`, and what `<main>` shows. */
-export interface AppRoute extends RoutePattern {
+/** A page of the app: its entry in the contract's page table, its name in `<title>`, and what `<main>` shows. */
+export type AppRoute = Page & {
   /** The page's name, shown as "<title> · Fabrique"; called again when the language changes. */
   title(match: RouteMatch<AppRoute>): string;
   /** The page element; it renders the one `<h1>` of the page. */
@@ -16,7 +17,17 @@ export interface AppRoute extends RoutePattern {
    * element when it arrives. Pages without it are in the main bundle.
    */
   load?: () => Promise<unknown>;
+};
+
+/** What the web adds to a page of the table: its title (when not the table's message), its element and its chunk. */
+interface PageView {
+  title?(match: RouteMatch<AppRoute>): string;
+  render(match: RouteMatch<AppRoute>): TemplateResult;
+  load?: () => Promise<unknown>;
 }
+
+/** A page whose table entry has no title message must give its own title. */
+type ViewOf<P extends Page> = P['titleKey'] extends null ? PageView & { title(match: RouteMatch<AppRoute>): string } : PageView;
 
 const pageOf = (url: URL) => Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
 const repoTitle = (match: RouteMatch<AppRoute>, name: string) => `${name} · ${match.params.owner}/${match.params.repo}`;
@@ -26,10 +37,75 @@ function renderExplore(match: RouteMatch<AppRoute>): TemplateResult {
   return html`<fab-explore-page .query=${match.url.searchParams.get('q') ?? ''} .sort=${sort} .page=${pageOf(match.url)}></fab-explore-page>`;
 }
 
-/** The repository and owner pages: patterns that would shadow any literal path listed after them. */
-const repositoryRoutes: readonly AppRoute[] = [
-  {
-    pattern: '/:owner/:repo/src/:kind/:ref/*path',
+const pullView = (tab: 'conversation' | 'commits' | 'files'): PageView => ({
+  load: () => import('./pages/fab-pull-page.js'),
+  render: (m) => html`<fab-pull-page .owner=${m.params.owner} .repo=${m.params.repo} .number=${Number(m.params.number)} .tab=${tab}></fab-pull-page>`,
+});
+
+const editView = (mode: 'edit' | 'new'): PageView => ({
+  title: (m) => repoTitle(m, mode === 'edit' ? t('edit.title', { name: m.params.target.split('/').pop() ?? '' }) : t('edit.newTitle')),
+  load: () => import('./pages/fab-edit-file-page.js'),
+  render: (m) => html`<fab-edit-file-page .owner=${m.params.owner} .repo=${m.params.repo} .mode=${mode} .target=${m.params.target}></fab-edit-file-page>`,
+});
+
+/**
+ * Every page of contract/routes.ts, in the web's terms. To add a page: add its line to the table,
+ * write `pages/fab-<name>-page.ts`, and add its view here (TypeScript asks for it).
+ */
+const views: { [P in Page as P['name']]: ViewOf<P> } = {
+  home: { render: renderExplore },
+  explore: { render: renderExplore },
+  setup: {
+    load: () => import('./pages/fab-setup-page.js'),
+    render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,
+  },
+  accessibility: {
+    load: () => import('./pages/fab-accessibility-page.js'),
+    render: () => html`<fab-accessibility-page></fab-accessibility-page>`,
+  },
+  catalogue: {
+    load: () => import('./pages/fab-catalogue-page.js'),
+    render: (m) =>
+      html`<fab-catalogue-page
+        .query=${m.url.searchParams.get('q') ?? ''}
+        .organisation=${m.url.searchParams.get('organisation') ?? ''}
+        .status=${m.url.searchParams.get('status') ?? ''}
+        .license=${m.url.searchParams.get('license') ?? ''}
+        .category=${m.url.searchParams.get('category') ?? ''}
+        .page=${pageOf(m.url)}
+      ></fab-catalogue-page>`,
+  },
+  signIn: {
+    load: () => import('./pages/fab-signin-page.js'),
+    render: (match) =>
+      html`<fab-signin-page .error=${match.url.searchParams.get('error') ?? ''} .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signin-page>`,
+  },
+  signUp: {
+    load: () => import('./pages/fab-signup-page.js'),
+    render: (match) => html`<fab-signup-page .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signup-page>`,
+  },
+  tokens: {
+    load: () => import('./pages/fab-settings-tokens-page.js'),
+    render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>`,
+  },
+  newRepo: {
+    load: () => import('./pages/fab-new-repo-page.js'),
+    render: () => html`<fab-new-repo-page></fab-new-repo-page>`,
+  },
+  migrate: {
+    load: () => import('./pages/fab-migrate-page.js'),
+    render: () => html`<fab-migrate-page></fab-migrate-page>`,
+  },
+  newOrg: {
+    load: () => import('./pages/fab-new-org-page.js'),
+    render: () => html`<fab-new-org-page></fab-new-org-page>`,
+  },
+  org: {
+    title: (m) => m.params.org,
+    load: () => import('./pages/fab-org-page.js'),
+    render: (m) => html`<fab-org-page .org=${m.params.org}></fab-org-page>`,
+  },
+  tree: {
     title: (m) => repoTitle(m, m.params.path || m.params.ref),
     load: () => import('./pages/fab-repo-tree-page.js'),
     render: (m) =>
@@ -42,8 +118,7 @@ const repositoryRoutes: readonly AppRoute[] = [
         .display=${m.url.searchParams.get('display') === 'source' ? 'source' : 'rendered'}
       ></fab-repo-tree-page>`,
   },
-  {
-    pattern: '/:owner/:repo/commits/:kind/:ref/*path',
+  commits: {
     title: (m) => repoTitle(m, m.params.path ? t('commits.headingPath', { path: m.params.path }) : t('commits.heading', { ref: m.params.ref })),
     load: () => import('./pages/fab-repo-commits-page.js'),
     render: (m) =>
@@ -56,33 +131,25 @@ const repositoryRoutes: readonly AppRoute[] = [
         .page=${pageOf(m.url)}
       ></fab-repo-commits-page>`,
   },
-  {
-    pattern: '/:owner/:repo/commit/:sha',
+  commit: {
     title: (m) => repoTitle(m, t('commit.heading', { sha: m.params.sha.slice(0, 10) })),
     load: () => import('./pages/fab-repo-commit-page.js'),
     render: (m) => html`<fab-repo-commit-page .owner=${m.params.owner} .repo=${m.params.repo} .sha=${m.params.sha}></fab-repo-commit-page>`,
   },
-  {
-    pattern: '/:owner/:repo/branches',
-    title: (m) => repoTitle(m, t('repo.branches')),
+  branches: {
     load: () => import('./pages/fab-repo-branches-page.js'),
     render: (m) => html`<fab-repo-branches-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-branches-page>`,
   },
-  {
-    pattern: '/:owner/:repo/tags',
-    title: (m) => repoTitle(m, t('repo.tags')),
+  tags: {
     load: () => import('./pages/fab-repo-tags-page.js'),
     render: (m) => html`<fab-repo-tags-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-tags-page>`,
   },
-  {
-    pattern: '/:owner/:repo/compare/*spec',
+  compare: {
     title: (m) => repoTitle(m, m.params.spec),
     load: () => import('./pages/fab-repo-compare-page.js'),
     render: (m) => html`<fab-repo-compare-page .owner=${m.params.owner} .repo=${m.params.repo} .spec=${m.params.spec}></fab-repo-compare-page>`,
   },
-  {
-    pattern: '/:owner/:repo/pulls',
-    title: (m) => repoTitle(m, t('pulls.title')),
+  pulls: {
     load: () => import('./pages/fab-pulls-page.js'),
     render: (m) => {
       const state = m.url.searchParams.get('state');
@@ -94,9 +161,7 @@ const repositoryRoutes: readonly AppRoute[] = [
       ></fab-pulls-page>`;
     },
   },
-  {
-    pattern: '/:owner/:repo/pulls/new',
-    title: (m) => repoTitle(m, t('newPull.title')),
+  newPull: {
     load: () => import('./pages/fab-new-pull-page.js'),
     render: (m) =>
       html`<fab-new-pull-page
@@ -106,124 +171,40 @@ const repositoryRoutes: readonly AppRoute[] = [
         .head=${m.url.searchParams.get('head') ?? ''}
       ></fab-new-pull-page>`,
   },
-  ...(['conversation', 'commits', 'files'] as const).map(
-    (tab): AppRoute => ({
-      pattern: tab === 'conversation' ? '/:owner/:repo/pulls/:number' : `/:owner/:repo/pulls/:number/${tab}`,
-      title: (m) => repoTitle(m, t('pulls.headingNumber', { number: m.params.number })),
-      load: () => import('./pages/fab-pull-page.js'),
-    render: (m) =>
-        html`<fab-pull-page .owner=${m.params.owner} .repo=${m.params.repo} .number=${Number(m.params.number)} .tab=${tab}></fab-pull-page>`,
-    }),
-  ),
-  ...(['edit', 'new'] as const).map(
-    (mode): AppRoute => ({
-      pattern: `/:owner/:repo/_${mode}/*target`,
-      title: (m) => repoTitle(m, mode === 'edit' ? t('edit.title', { name: m.params.target.split('/').pop() ?? '' }) : t('edit.newTitle')),
-      load: () => import('./pages/fab-edit-file-page.js'),
-    render: (m) => html`<fab-edit-file-page .owner=${m.params.owner} .repo=${m.params.repo} .mode=${mode} .target=${m.params.target}></fab-edit-file-page>`,
-    }),
-  ),
-  {
-    pattern: '/:owner/:repo/settings',
-    title: (m) => repoTitle(m, t('repoSettings.title')),
+  pull: pullView('conversation'),
+  pullCommits: pullView('commits'),
+  pullFiles: pullView('files'),
+  editFile: editView('edit'),
+  newFile: editView('new'),
+  repoSettings: {
     load: () => import('./pages/fab-repo-settings-page.js'),
     render: (m) => html`<fab-repo-settings-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-settings-page>`,
   },
-  {
-    pattern: '/:owner/:repo',
+  repo: {
     title: (m) => `${m.params.owner}/${m.params.repo}`,
     load: () => import('./pages/fab-repo-home-page.js'),
     render: (m) => html`<fab-repo-home-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-home-page>`,
   },
-  {
-    pattern: '/:owner',
+  owner: {
     title: (m) => m.params.owner,
     load: () => import('./pages/fab-user-page.js'),
     render: (m) => html`<fab-user-page .owner=${m.params.owner} .page=${pageOf(m.url)}></fab-user-page>`,
   },
-];
+};
 
-/**
- * Every page of the app, first match wins. To add one: write `pages/fab-<name>-page.ts`, import it
- * above, and add a line, e.g.
- * `{ pattern: '/:owner/:repo/src/branch/:branch/*path', title: (m) => `${m.params.owner}/${m.params.repo}`, render: (m) => html`...` }`.
- * Literal top-level paths (`/explore`, `/setup`) come before `/:owner` patterns; the server reserves those names.
- */
-export const routes: readonly AppRoute[] = [
-  { pattern: '/', title: () => t('explore.title'), render: renderExplore },
-  { pattern: '/explore', title: () => t('explore.title'), render: renderExplore },
-  {
-    pattern: '/setup',
-    title: () => t('setup.title'),
-    load: () => import('./pages/fab-setup-page.js'),
-    render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,
-  },
-  {
-    pattern: '/accessibilite',
-    title: () => t('a11y.title'),
-    load: () => import('./pages/fab-accessibility-page.js'),
-    render: () => html`<fab-accessibility-page></fab-accessibility-page>`,
-  },
-  {
-    pattern: '/catalogue',
-    title: () => t('catalogue.title'),
-    load: () => import('./pages/fab-catalogue-page.js'),
-    render: (m) =>
-      html`<fab-catalogue-page
-        .query=${m.url.searchParams.get('q') ?? ''}
-        .organisation=${m.url.searchParams.get('organisation') ?? ''}
-        .status=${m.url.searchParams.get('status') ?? ''}
-        .license=${m.url.searchParams.get('license') ?? ''}
-        .category=${m.url.searchParams.get('category') ?? ''}
-        .page=${pageOf(m.url)}
-      ></fab-catalogue-page>`,
-  },
-  {
-    pattern: '/user/login',
-    title: () => t('signin.title'),
-    load: () => import('./pages/fab-signin-page.js'),
-    render: (match) =>
-      html`<fab-signin-page .error=${match.url.searchParams.get('error') ?? ''} .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signin-page>`,
-  },
-  {
-    pattern: '/user/sign_up',
-    title: () => t('signup.title'),
-    load: () => import('./pages/fab-signup-page.js'),
-    render: (match) => html`<fab-signup-page .redirectTo=${match.url.searchParams.get('redirect_to') ?? ''}></fab-signup-page>`,
-  },
-  {
-    pattern: '/user/settings/applications',
-    title: () => t('tokens.title'),
-    load: () => import('./pages/fab-settings-tokens-page.js'),
-    render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>`,
-  },
-  {
-    pattern: '/repo/create',
-    title: () => t('newRepo.title'),
-    load: () => import('./pages/fab-new-repo-page.js'),
-    render: () => html`<fab-new-repo-page></fab-new-repo-page>`,
-  },
-  {
-    pattern: '/repo/migrate',
-    title: () => t('migrate.title'),
-    load: () => import('./pages/fab-migrate-page.js'),
-    render: () => html`<fab-migrate-page></fab-migrate-page>`,
-  },
-  {
-    pattern: '/org/create',
-    title: () => t('newOrg.title'),
-    load: () => import('./pages/fab-new-org-page.js'),
-    render: () => html`<fab-new-org-page></fab-new-org-page>`,
-  },
-  {
-    pattern: '/org/:org',
-    title: (m) => m.params.org,
-    load: () => import('./pages/fab-org-page.js'),
-    render: (m) => html`<fab-org-page .org=${m.params.org}></fab-org-page>`,
-  },
-  // Last: `/:owner` would also match every literal path listed after it.
-  ...repositoryRoutes,
-];
+/** Every page of the app, in the order of the contract's table (first match wins). */
+export const routes: readonly AppRoute[] = PAGES.map((page): AppRoute => {
+  const view: PageView = views[page.name];
+  // Typed here so that a table key missing from the message catalogues fails the type check.
+  const key: MessageKey | null = page.titleKey;
+  // The table's message as the title, inside the repository's name on a repository page; ViewOf<>
+  // gives every page without a message its own title, so the path is only a last resort.
+  const tableTitle = (match: RouteMatch<AppRoute>) => {
+    const text = key === null ? match.url.pathname : t(key, match.params);
+    return page.pattern.startsWith('/:owner/:repo/') ? repoTitle(match, text) : text;
+  };
+  return { ...page, ...view, title: view.title ?? tableTitle };
+});
 
 /** What `<main>` shows when no route matches. */
 export const notFoundRoute = {

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUserByName } from '../../db/users.js';
-import { findRepo, findRepoRedirect } from '../../db/repos.js';
+import { findRepo, findRepoRedirect, type RepoRow } from '../../db/repos.js';
 import { repoPath } from '../../git/store.js';
 import { RepoReader } from '../../git/read.js';
+import { findPull } from '../../db/pulls.js';
 import { languageOf, type PageHead } from '../../lib/shell.js';
+import { PAGES, PatternMatcher, type PageName, type RouteParams } from '../../../contract/routes.js';
 
 /** What the server fills into the shell for a page URL, and whether the page exists for this visitor. */
 export interface PageAnswer {
@@ -14,8 +16,8 @@ export interface PageAnswer {
   redirect?: string;
 }
 
-/** First path segments that are the app's own pages, never an owner. */
-const APP_PAGES = new Set(['', 'explore', 'accessibilite', 'user', 'login', 'admin', 'setup', 'settings', 'repo', 'org', 'assets', 'api']);
+/** The web app's pages: the same table, so the server and the app agree on what a URL is. */
+const pages = new PatternMatcher(PAGES);
 
 const TEXT = {
   fr: {
@@ -26,6 +28,7 @@ const TEXT = {
     branches: 'Branches',
     tags: 'Étiquettes',
     compare: 'Comparer',
+    pull: 'Demande de fusion',
   },
   en: {
     repo: (name: string) => `Source code of ${name}, published on Fabrique.`,
@@ -35,16 +38,9 @@ const TEXT = {
     branches: 'Branches',
     tags: 'Tags',
     compare: 'Compare',
+    pull: 'Pull request',
   },
 } as const;
-
-const decode = (part: string) => {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-};
 
 /**
  * The same page of a repository that was renamed or transferred away from `/{owner}/{name}`, if the
@@ -69,13 +65,15 @@ function movedPage(fastify: FastifyInstance, request: FastifyRequest, ownerName:
  * one that does not exist, so the shell leaks no private name or description.
  */
 export async function pageHead(fastify: FastifyInstance, request: FastifyRequest): Promise<PageAnswer> {
-  const segments = request.url.split('?')[0].split('/').filter((s) => s !== '').map(decode);
-  if (segments.length === 0 || APP_PAGES.has(segments[0].toLowerCase())) return { found: true };
+  const matched = pages.match(request.url.split('?')[0]);
+  // A URL no page answers: the app shows its not-found page.
+  if (!matched) return { found: false };
+  const { route, params } = matched;
+  if (!('owner' in params)) return { found: true };
   const text = TEXT[languageOf(request)];
-  const [ownerName, repoName, page, ...rest] = segments;
 
-  if (repoName === undefined) {
-    const owner = findUserByName(fastify.forge.db, ownerName);
+  if (route.name === 'owner') {
+    const owner = findUserByName(fastify.forge.db, params.owner);
     const visible =
       owner &&
       (owner.type === 'org'
@@ -90,24 +88,47 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
 
   let repo;
   try {
-    repo = fastify.policy.requireRepo(request.actor, ownerName, repoName.replace(/\.git$/, ''), 'repo:read');
+    repo = fastify.policy.requireRepo(request.actor, params.owner, params.repo.replace(/\.git$/, ''), 'repo:read');
   } catch {
-    return { found: false, redirect: movedPage(fastify, request, ownerName, repoName) };
+    return { found: false, redirect: movedPage(fastify, request, params.owner, params.repo) };
   }
   const full = `${repo.owner_name}/${repo.name}`;
-  const description = repo.description || text.repo(full);
-  let title = full;
-  if ((page === 'src' || page === 'commits') && rest.length >= 2) {
-    // /src/{branch|tag|commit}/{ref}/{path}: the ref may hold slashes; the file name is the last part.
-    const path = rest.slice(2).join('/');
-    title = page === 'commits' ? `${text.history} · ${full}` : path ? `${path} · ${full}` : full;
-  } else if (page === 'commit' && rest[0]) {
-    const reader = new RepoReader(repoPath(fastify.forge.config.reposDir, repo.owner_name, repo.name));
-    const ref = await reader.resolve(rest[0]).catch(() => null);
-    const commit = ref ? await reader.findCommit(ref.oid) : null;
-    title = commit ? `${commit.message.split('\n', 1)[0]} · ${full}@${commit.oid.slice(0, 10)}` : `${text.commit} · ${full}`;
-  } else if (page === 'branches') title = `${text.branches} · ${full}`;
-  else if (page === 'tags') title = `${text.tags} · ${full}`;
-  else if (page === 'compare') title = `${text.compare} ${rest.join('/')} · ${full}`;
-  return { found: true, head: { title, description } };
+  return { found: true, head: { title: await repoPageTitle(fastify, repo, route.name, params, text), description: repo.description || text.repo(full) } };
+}
+
+/** The title of a repository's page: what the page shows first (a path, a commit's subject, a pull request's title), then the repository. */
+async function repoPageTitle(
+  fastify: FastifyInstance,
+  repo: RepoRow,
+  page: PageName,
+  params: RouteParams,
+  text: (typeof TEXT)[keyof typeof TEXT],
+): Promise<string> {
+  const full = `${repo.owner_name}/${repo.name}`;
+  switch (page) {
+    case 'tree':
+      return params.path ? `${params.path} · ${full}` : full;
+    case 'commits':
+      return `${text.history} · ${full}`;
+    case 'commit': {
+      const reader = new RepoReader(repoPath(fastify.forge.config.reposDir, repo.owner_name, repo.name));
+      const ref = await reader.resolve(params.sha).catch(() => null);
+      const commit = ref ? await reader.findCommit(ref.oid) : null;
+      return commit ? `${commit.message.split('\n', 1)[0]} · ${full}@${commit.oid.slice(0, 10)}` : `${text.commit} · ${full}`;
+    }
+    case 'branches':
+      return `${text.branches} · ${full}`;
+    case 'tags':
+      return `${text.tags} · ${full}`;
+    case 'compare':
+      return `${text.compare} ${params.spec} · ${full}`;
+    case 'pull':
+    case 'pullCommits':
+    case 'pullFiles': {
+      const pull = /^[0-9]{1,9}$/.test(params.number) ? findPull(fastify.forge.db, repo.id, Number(params.number)) : undefined;
+      return `${pull ? pull.title : text.pull} #${params.number} · ${full}`;
+    }
+    default:
+      return full;
+  }
 }

@@ -1,55 +1,10 @@
 import { request } from './client.js';
-import { compare, type Commit, type Diff, type Owner, type Repository } from './browse.js';
+import { compare, type Commit, type Diff } from './browse.js';
+import type { IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
+
+export type { IssueComment, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
 
 const pullsApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
-
-/** Gitea's PRBranchInfo: one end of a pull request. */
-export interface PullBranch {
-  /** `branch`, or `owner:branch` when the head is in a fork. */
-  label: string;
-  ref: string;
-  sha: string;
-  repo_id: number;
-  repo: Repository | null;
-}
-
-/** Whether the head merges cleanly: Fabrique's `mergeable_state`, computed in the background. */
-export type MergeableState = 'checking' | 'mergeable' | 'conflict' | 'empty' | 'merged';
-
-/** Gitea's PullRequest, with Fabrique's `body_html`, `mergeable_state` and `conflicted_files`. */
-export interface PullRequest {
-  id: number;
-  number: number;
-  user: Owner;
-  title: string;
-  body: string;
-  /** Server-rendered and sanitised Markdown of `body`. */
-  body_html: string;
-  state: 'open' | 'closed';
-  comments: number;
-  review_comments: number;
-  additions: number;
-  deletions: number;
-  changed_files: number;
-  html_url: string;
-  diff_url: string;
-  patch_url: string;
-  mergeable: boolean;
-  mergeable_state: MergeableState;
-  conflicted_files: string[];
-  merged: boolean;
-  merged_at: string | null;
-  merge_commit_sha: string | null;
-  merged_by: Owner | null;
-  base: PullBranch;
-  head: PullBranch;
-  merge_base: string;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  /** Why the head stopped following its branch (its repository was deleted or made private); null while it follows. */
-  head_unavailable_reason: 'head_repo_deleted' | 'head_repo_private' | null;
-}
 
 export type PullState = 'open' | 'closed' | 'all';
 
@@ -122,16 +77,6 @@ export async function mergePull(owner: string, repo: string, number: number, opt
   });
 }
 
-/** Gitea's Comment in the conversation of a pull request. */
-export interface IssueComment {
-  id: number;
-  user: Owner;
-  body: string;
-  body_html: string;
-  created_at: string;
-  updated_at: string;
-}
-
 const commentsApi = (owner: string, repo: string, number: number) =>
   `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues/${number}/comments`;
 
@@ -145,26 +90,8 @@ export function addIssueComment(owner: string, repo: string, number: number, bod
   return request<IssueComment>(commentsApi(owner, repo, number), { method: 'POST', body: { body } });
 }
 
-/** A review's verdict; PENDING collects line comments until it is submitted. */
-export type ReviewEvent = 'APPROVED' | 'REQUEST_CHANGES' | 'COMMENT';
-export type ReviewState = ReviewEvent | 'PENDING';
-
-/** Gitea's PullReview. */
-export interface PullReview {
-  id: number;
-  user: Owner;
-  state: ReviewState;
-  body: string;
-  body_html: string;
-  commit_id: string;
-  /** Written against an older head. */
-  stale: boolean;
-  official: boolean;
-  dismissed: boolean;
-  comments_count: number;
-  submitted_at: string | null;
-  updated_at: string;
-}
+/** A review's verdict when it is submitted. */
+export type ReviewEvent = Exclude<ReviewState, 'PENDING'>;
 
 /** Which lines a comment is about: `start_line`..`line` of the old (LEFT) or new (RIGHT) file. */
 export interface LineRange {
@@ -172,27 +99,6 @@ export interface LineRange {
   side: 'LEFT' | 'RIGHT';
   start_line: number;
   line: number;
-}
-
-/**
- * Gitea's PullReviewComment with Fabrique's range, thread (`thread_id` is the first comment's id),
- * resolution, `outdated` (a later push changed the lines) and suggested change.
- */
-export interface ReviewComment extends LineRange {
-  id: number;
-  pull_request_review_id: number | null;
-  thread_id: number;
-  in_reply_to: number | null;
-  user: Owner;
-  resolver: Owner | null;
-  body: string;
-  body_html: string;
-  commit_id: string;
-  original_lines: string[];
-  outdated: boolean;
-  suggestion: string[] | null;
-  suggestion_applied_sha: string | null;
-  created_at: string;
 }
 
 /** One line comment as a review carries it, in Gitea's positions plus Fabrique's `start_line`. */

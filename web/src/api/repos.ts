@@ -1,11 +1,5 @@
 import { request } from './client.js';
 
-/** Licences a French administration may choose (CRPA art. D323-2-1), as the server accepts them. */
-export const FRENCH_LICENCES = [
-  'EUPL-1.2', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause', 'CECILL-B', 'MIT', 'CECILL-2.1', 'CECILL-C',
-  'GPL-3.0-or-later', 'LGPL-3.0-or-later', 'AGPL-3.0-or-later', 'MPL-2.0', 'EPL-2.0', 'etalab-2.0', 'ODbL-1.0',
-] as const;
-
 export type CollaboratorPermission = 'read' | 'write' | 'admin';
 
 /** The fields of Gitea's Repository object the pages use. */

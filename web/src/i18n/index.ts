@@ -4,16 +4,12 @@ import { en } from './en.js';
 
 export type { MessageKey } from './fr.js';
 
-/** The languages of the interface; the server knows the same list (server/lib/shell.ts). */
-export const LANGUAGES = ['fr', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { isLanguage, type Language } from '../../../contract/languages.js';
+
+export { LANGUAGES, type Language } from '../../../contract/languages.js';
 
 const CATALOGUES: Record<Language, Messages> = { fr, en };
 const ONE_YEAR = 60 * 60 * 24 * 365;
-
-function isLanguage(value: string): value is Language {
-  return (LANGUAGES as readonly string[]).includes(value);
-}
 
 // The server already chose the language (cookie, then Accept-Language) and wrote it into <html lang>.
 let current: Language = isLanguage(document.documentElement.lang) ? document.documentElement.lang : 'fr';

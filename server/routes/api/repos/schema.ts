@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { UserSummary } from '../../../presenters/user.js';
-import { FRENCH_LICENCES } from '../../../services/repos.js';
+import { FRENCH_LICENCES } from '../../../../contract/licences.js';
 
 export const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
 export const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 422: Message };
