@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dropRepoCache } from '../git/cache.js';
+import type { EventBus } from './events.js';
+import type { JobLock } from './jobs.js';
 
 const run = promisify(execFile);
 
@@ -9,29 +10,32 @@ function backgroundGit(args: string[], cwd: string) {
   return run('nice', ['-n', '19', 'git', ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
 }
 
-const running = new Map<string, Promise<void>>();
+/** What maintenance runs on: the app instance's job lock and event bus. */
+export interface MaintenanceWorkers {
+  jobs: JobLock;
+  events: EventBus;
+}
 
 async function maintain(repoPath: string): Promise<void> {
   // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
   await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
   await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
-  // The packs the in-process object cache indexed are gone.
-  dropRepoCache(repoPath);
 }
 
 /**
  * Repacks a repository with a reachability bitmap and writes its commit-graph, now. Runs after any
- * maintenance already under way on the same repository, never alongside it.
+ * maintenance already under way on the same repository, never alongside it (the job lock holds
+ * the repository's name), then tells every process to drop what it cached of the old packs.
  */
-export function runMaintenanceNow(repoPath: string): Promise<void> {
-  const previous = running.get(repoPath) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => maintain(repoPath));
-  running.set(repoPath, next);
-  const forget = () => {
-    if (running.get(repoPath) === next) running.delete(repoPath);
-  };
-  next.then(forget, forget);
-  return next;
+export function runMaintenanceNow(workers: MaintenanceWorkers, repoPath: string): Promise<void> {
+  return workers.jobs.run(`maintenance:${repoPath}`, async () => {
+    try {
+      await maintain(repoPath);
+    } finally {
+      // The packs the object caches indexed may be gone, even when a later step failed.
+      await workers.events.publish('repo-cache-drop', { repoPath });
+    }
+  });
 }
 
 /** Debounced background maintenance: a burst of pushes to one repository leads to one repack. */
@@ -41,7 +45,7 @@ export class MaintenanceScheduler {
   private closed = false;
 
   constructor(
-    private readonly options: { delayMs: number; onError: (repoPath: string, err: unknown) => void },
+    private readonly options: MaintenanceWorkers & { delayMs: number; onError: (repoPath: string, err: unknown) => void },
   ) {}
 
   /** Plans maintenance of a repository after the delay, restarting the delay if already planned. */
@@ -50,7 +54,7 @@ export class MaintenanceScheduler {
     clearTimeout(this.timers.get(repoPath));
     const timer = setTimeout(() => {
       this.timers.delete(repoPath);
-      const run = runMaintenanceNow(repoPath).catch((err) => this.options.onError(repoPath, err));
+      const run = runMaintenanceNow(this.options, repoPath).catch((err) => this.options.onError(repoPath, err));
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));
     }, this.options.delayMs);

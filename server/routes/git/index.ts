@@ -21,7 +21,7 @@ import {
 import { repoPath } from '../../git/store.js';
 import { nameProblem } from '../../lib/names.js';
 import { MaintenanceScheduler } from '../../services/maintenance.js';
-import { checkPush, closePush, findPush, needsChecks, openPush, recordPush, type PushSession } from '../../services/push.js';
+import { checkPush, needsChecks, PushSessions, recordPush, type PushSession } from '../../services/push.js';
 import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
 
 /** Room for the ref commands that precede the pack in a receive-pack request body. */
@@ -46,7 +46,10 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const hooksDir = installHooks(join(config.dataDir, 'git-hooks'));
   const emptyHooksDir = join(config.dataDir, 'git-hooks-none');
   mkdirSync(emptyHooksDir, { recursive: true });
+  const pushes = new PushSessions(fastify.events);
   const maintenance = new MaintenanceScheduler({
+    jobs: fastify.jobs,
+    events: fastify.events,
     delayMs: MAINTENANCE_DELAY_MS,
     onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
   });
@@ -131,7 +134,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     });
     child.on('error', (err) => {
       request.log.error({ err }, 'git could not be started');
-      if (run.session) closePush(run.session);
+      if (run.session) pushes.close(run.session);
       out.destroy(err);
     });
     child.on('close', (code, signal) => {
@@ -148,7 +151,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         })
         .catch((err) => request.log.error({ err }, 'recording the push failed'))
         .finally(() => {
-          closePush(session);
+          pushes.close(session);
           out.end();
         });
     });
@@ -268,7 +271,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const actor = request.actor;
       if (!push || actor.kind !== 'user') return serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
       const { head, commands } = await readCommands(source);
-      const session = openPush(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
+      const session = pushes.open(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
       const checks = commands === null || needsChecks(db, repo, commands);
       return serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks });
     });
@@ -278,7 +281,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(HOOK_PATH, { schema: { hide: true, body: HookBody, response: { 200: HookAnswer } } }, async (request) => {
     const { remoteAddress, localAddress } = request.socket;
     const token = request.headers['x-fabrique-push-token'];
-    const session = typeof token === 'string' && remoteAddress === localAddress ? findPush(token) : undefined;
+    const session = typeof token === 'string' && remoteAddress === localAddress ? pushes.find(token) : undefined;
     if (!session) throw notFound();
     const { updates, ...quarantine } = request.body;
     return checkPush(db, session, updates, quarantine);
