@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { startServer, type TestServer } from '../test/helpers/server.js';
 import { createUser } from '../server/services/users.js';
-import { runMaintenanceNow } from '../server/services/maintenance.js';
+import { runMaintenanceNow, type MaintenanceWorkers } from '../server/services/maintenance.js';
 import { git } from './lib.js';
 
 export interface FabriqueRepo {
@@ -62,9 +62,9 @@ type MaintenanceFn = (name: string) => Promise<void>;
  * bitmap, commit-graph), run to completion; with `direct`, the same idea done straight on the
  * repository with `git repack -adb`, to compare.
  */
-export function findMaintenance(gitDirOf: (name: string) => string, direct: boolean): { fn: MaintenanceFn; source: string } {
+export function findMaintenance(gitDirOf: (name: string) => string, direct: boolean, workers: MaintenanceWorkers): { fn: MaintenanceFn; source: string } {
   if (!direct) {
-    return { fn: (name) => runMaintenanceNow(gitDirOf(name)), source: 'server/services/maintenance.ts: runMaintenanceNow()' };
+    return { fn: (name) => runMaintenanceNow(workers, gitDirOf(name)), source: 'server/services/maintenance.ts: runMaintenanceNow()' };
   }
   return {
     fn: async (name) => {
@@ -93,7 +93,7 @@ export async function startFabrique(options: { directMaintenance?: boolean } = {
     if (typeof token !== 'string' || token === '') throw new Error('token creation answered without sha1');
     const origin = new URL(server.url);
     const gitDirOf = (name: string) => resolve(server.config.reposDir, username, `${name}.git`);
-    const maintenance = findMaintenance(gitDirOf, options.directMaintenance ?? false);
+    const maintenance = findMaintenance(gitDirOf, options.directMaintenance ?? false, server.app);
     return {
       url: server.url,
       username,

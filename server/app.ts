@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import dbPlugin from './plugins/db.js';
+import statePlugin from './plugins/state.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import shellPlugin from './plugins/shell.js';
@@ -87,6 +88,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
 
   // infrastructure
   await fastify.register(dbPlugin, { config: options.config, migrationsDir, webDir });
+  await fastify.register(statePlugin);
   await fastify.register(errorsPlugin);
   await fastify.register(openapiPlugin);
   await fastify.register(shellPlugin);

@@ -1,5 +1,8 @@
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { EventBus } from './services/events.js';
+import type { JobLock } from './services/jobs.js';
+import type { MergeabilityChecker } from './services/mergeability.js';
 
 /** What every plugin and route reaches through `fastify.forge`: configuration and stores. */
 export interface Forge {
@@ -14,5 +17,11 @@ export interface Forge {
 declare module 'fastify' {
   interface FastifyInstance {
     forge: Forge;
+    /** This instance's forge events (`pushed`, `repo-cache-drop`): subscribe here, never to a module. */
+    events: EventBus;
+    /** This instance's lock for named background jobs (maintenance, mirror syncs, mergeability checks). */
+    jobs: JobLock;
+    /** This instance's one mergeability checker, shared by every plugin that moves refs. */
+    mergeability: MergeabilityChecker;
   }
 }

@@ -16,6 +16,13 @@ export interface RepoCache {
 const MAX_REPOSITORIES = 64;
 const MEMO_ENTRIES = 20_000;
 
+/**
+ * Module-level on purpose, unlike the rest of the server's state: the bounds (64 repositories, 64 MB
+ * of blobs) are the process's memory budget, which app instances in one process must share rather
+ * than multiply. Entries are keyed by the repository's absolute path (each instance has its own
+ * repositories folder) and by object ids, so instances never read each other's data; drops reach
+ * every process through the event bus's `repo-cache-drop`.
+ */
 const caches = new Lru<string, RepoCache>(MAX_REPOSITORIES);
 
 /** The cache of the repository at this path, created on first use; the least recently used repository's is dropped beyond 64. */
@@ -39,6 +46,7 @@ export function dropRepoCache(path: string): void {
  */
 const BLOB_BYTES = 64 * 1024 * 1024;
 const BLOB_MAX = 512 * 1024;
+/** Module-level for the same reason as `caches`. */
 const blobs = new Lru<string, Uint8Array>(100_000, { maxWeight: BLOB_BYTES, weigh: (b) => b.byteLength });
 
 /** A blob's bytes from the shared blob cache, read with `read` on a miss. */

@@ -16,7 +16,7 @@ import {
 import { RepoReader, isBinary } from '../git/read.js';
 import { repoPath } from '../git/store.js';
 import { invalid } from '../errors.js';
-import { onPushed } from './push.js';
+import type { EventBus } from './events.js';
 import { LICENCE_FILE, LICENCE_FILE_LIMIT, approvedInFrance, detectLicence, sameLicence } from './licences.js';
 import { PUBLICCODE_FILES, PUBLICCODE_LIMIT, checkPubliccode, softwareSheet, type PubliccodeData, type PubliccodeProblem, type SoftwareSheet } from './publiccode.js';
 
@@ -124,8 +124,8 @@ export async function refreshPublicFacts(db: Db, reposDir: string): Promise<void
 }
 
 /** Recomputes a repository's facts after every push that moved its default branch; returns the function that stops it. */
-export function refreshFactsOnPush(db: Db, reposDir: string): () => void {
-  return onPushed(async ({ repo, repoPath: path, updates }) => {
+export function refreshFactsOnPush(events: EventBus, db: Db, reposDir: string): () => void {
+  return events.subscribe('pushed', async ({ repo, repoPath: path, updates }) => {
     if (path !== repoPath(reposDir, repo.owner_name, repo.name)) return;
     if (!updates.some((u) => u.ref === `refs/heads/${repo.default_branch}`)) return;
     await repoFacts(db, reposDir, repo);

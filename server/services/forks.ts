@@ -3,6 +3,7 @@ import { findRepoById, type RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
 import { createRepository, isPubliclyReadable } from './repos.js';
 import { recordRefUpdates, type Pusher } from './push.js';
+import type { EventBus } from './events.js';
 import { cloneObjectsAndRefs, fetchObjects, hasCommit, isAncestor, readRef, updateRef } from '../git/write.js';
 import { repoPath } from '../git/store.js';
 import { conflict, invalid, notFound } from '../errors.js';
@@ -50,7 +51,7 @@ export function parentOf(db: Db, fork: RepoRow): RepoRow {
 export async function syncFork(
   db: Db,
   reposDir: string,
-  input: { fork: RepoRow; parent: RepoRow; branch: string; pusher: Pusher; onListenerError: (err: unknown) => void },
+  input: { fork: RepoRow; parent: RepoRow; branch: string; pusher: Pusher; events: EventBus },
 ): Promise<{ branch: string; sha: string; moved: boolean }> {
   const { fork, parent, branch } = input;
   const forkPath = repoPath(reposDir, fork.owner_name, fork.name);
@@ -73,6 +74,6 @@ export async function syncFork(
     );
   }
   await updateRef(forkPath, ref, upstream, current);
-  await recordRefUpdates(db, fork, forkPath, input.pusher, [{ ref, oldId: current, newId: upstream }], input.onListenerError);
+  await recordRefUpdates(db, fork, forkPath, input.pusher, [{ ref, oldId: current, newId: upstream }], input.events);
   return { branch, sha: upstream, moved: true };
 }

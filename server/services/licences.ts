@@ -89,6 +89,7 @@ interface IndexedLicence {
   size: number;
 }
 
+/** Parsed SPDX texts, computed once on first use and never changed: module-level, shared by every app instance. */
 let index: IndexedLicence[] | null = null;
 
 function licenceIndex(): IndexedLicence[] {

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dropRepoCache } from '../git/cache.js';
 import { isAncestor } from '../git/write.js';
 import type { RefUpdate } from '../db/ref-updates.js';
+import type { EventBus } from './events.js';
+import type { JobLock } from './jobs.js';
 
 const run = promisify(execFile);
 
@@ -11,7 +12,11 @@ function backgroundGit(args: string[], cwd: string) {
   return run('nice', ['-n', '19', 'git', ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
 }
 
-const running = new Map<string, Promise<void>>();
+/** What maintenance runs on: the app instance's job lock and event bus. */
+export interface MaintenanceWorkers {
+  jobs: JobLock;
+  events: EventBus;
+}
 
 const ZERO_ID = '0000000000000000000000000000000000000000';
 
@@ -41,23 +46,22 @@ async function maintain(repoPath: string, options: MaintenanceOptions): Promise<
     await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
   }
   await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
-  // The packs the in-process object cache indexed are gone.
-  dropRepoCache(repoPath);
 }
 
 /**
  * Repacks a repository with a reachability bitmap and writes its commit-graph, now. Runs after any
- * maintenance already under way on the same repository, never alongside it.
+ * maintenance already under way on the same repository, never alongside it (the job lock holds
+ * the repository's name), then tells every process to drop what it cached of the old packs.
  */
-export function runMaintenanceNow(repoPath: string, options: MaintenanceOptions = {}): Promise<void> {
-  const previous = running.get(repoPath) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => maintain(repoPath, options));
-  running.set(repoPath, next);
-  const forget = () => {
-    if (running.get(repoPath) === next) running.delete(repoPath);
-  };
-  next.then(forget, forget);
-  return next;
+export function runMaintenanceNow(workers: MaintenanceWorkers, repoPath: string, options: MaintenanceOptions = {}): Promise<void> {
+  return workers.jobs.run(`maintenance:${repoPath}`, async () => {
+    try {
+      await maintain(repoPath, options);
+    } finally {
+      // The packs the object caches indexed may be gone, even when a later step failed.
+      await workers.events.publish('repo-cache-drop', { repoPath });
+    }
+  });
 }
 
 /** Whether ref updates took commits away from a branch or tag (a deletion or a forced update): then maintenance prunes. */
@@ -79,7 +83,7 @@ export class MaintenanceScheduler {
   private closed = false;
 
   constructor(
-    private readonly options: { delayMs: number; onError: (repoPath: string, err: unknown) => void },
+    private readonly options: MaintenanceWorkers & { delayMs: number; onError: (repoPath: string, err: unknown) => void },
   ) {}
 
   /**
@@ -95,7 +99,7 @@ export class MaintenanceScheduler {
       this.timers.delete(repoPath);
       const pruneBefore = this.prunes.get(repoPath);
       this.prunes.delete(repoPath);
-      const run = runMaintenanceNow(repoPath, { pruneBefore }).catch((err) => this.options.onError(repoPath, err));
+      const run = runMaintenanceNow(this.options, repoPath, { pruneBefore }).catch((err) => this.options.onError(repoPath, err));
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));
     }, this.options.delayMs);

@@ -134,7 +134,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
   }
   markMerged(ctx.db, pull.id, merger.id, newSha, await mergeBase(gitdir, baseSha, headSha));
   const pusher = { id: merger.id, username: merger.username };
-  await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.onListenerError);
+  await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);
   if (options.deleteBranch && headRepo) await deleteHeadBranch(ctx, actor, headRepo, pull, headSha, pusher);
   return findPullById(ctx.db, pull.id) as PullRow;
 }
@@ -152,5 +152,5 @@ async function deleteHeadBranch(ctx: PullContext, actor: Actor, headRepo: RepoRo
     if (err instanceof RefMovedError) return;
     throw err;
   }
-  await recordRefUpdates(ctx.db, headRepo, gitdir, pusher, [{ ref, oldId: headSha, newId: ZERO_OID }], ctx.onListenerError);
+  await recordRefUpdates(ctx.db, headRepo, gitdir, pusher, [{ ref, oldId: headSha, newId: ZERO_OID }], ctx.events);
 }

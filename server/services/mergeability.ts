@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import type { JobLock } from './jobs.js';
 import { findPullById, recordMergeCheck, type MergeCheck } from '../db/pulls.js';
 import { findRepoById } from '../db/repos.js';
 import { repoPath } from '../git/store.js';
@@ -34,16 +35,17 @@ export async function checkPull(db: Db, reposDir: string, pullId: number): Promi
 }
 
 /**
- * Mergeability in the background: a check is planned after a push to the base or the head, a burst
- * of pushes leads to one check per pull request, and checks of one pull request never overlap.
- * Requests never wait for it; they read what the last check stored.
+ * Mergeability in the background, one checker per app instance: a check is planned after a push to
+ * the base or the head, a burst of pushes leads to one check per pull request, and checks of one
+ * pull request never overlap (the job lock holds its name). Requests never wait for it; they read
+ * what the last check stored.
  */
 export class MergeabilityChecker {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly running = new Map<number, Promise<void>>();
   private closed = false;
 
-  constructor(private readonly options: { db: Db; reposDir: string; delayMs: number; onError: (err: unknown) => void }) {}
+  constructor(private readonly options: { db: Db; reposDir: string; jobs: JobLock; delayMs: number; onError: (err: unknown) => void }) {}
 
   /** Plans a check of the pull request after the delay, restarting the delay if one is planned. */
   schedule(pullId: number): void {
@@ -51,10 +53,8 @@ export class MergeabilityChecker {
     clearTimeout(this.timers.get(pullId));
     const timer = setTimeout(() => {
       this.timers.delete(pullId);
-      const previous = this.running.get(pullId) ?? Promise.resolve();
-      const run = previous
-        .then(() => checkPull(this.options.db, this.options.reposDir, pullId))
-        .catch((err) => this.options.onError(err));
+      const { db, reposDir, jobs } = this.options;
+      const run = jobs.run(`mergeability:${pullId}`, () => checkPull(db, reposDir, pullId)).catch((err) => this.options.onError(err));
       this.running.set(pullId, run);
       void run.finally(() => {
         if (this.running.get(pullId) === run) this.running.delete(pullId);
@@ -79,16 +79,4 @@ export class MergeabilityChecker {
     this.timers.clear();
     await Promise.allSettled([...this.running.values()]);
   }
-}
-
-const checkers = new WeakMap<Db, MergeabilityChecker>();
-
-/** The one checker of a forge (its database): the pull request, merge and web-edit routes share it. */
-export function mergeabilityChecker(db: Db, reposDir: string, onError: (err: unknown) => void): MergeabilityChecker {
-  let checker = checkers.get(db);
-  if (!checker) {
-    checker = new MergeabilityChecker({ db, reposDir, delayMs: 150, onError });
-    checkers.set(db, checker);
-  }
-  return checker;
 }

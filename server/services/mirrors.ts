@@ -11,10 +11,16 @@ import { repoPath } from '../git/store.js';
 import { badRequest, invalid, notFound } from '../errors.js';
 import { CONTACT_TIMEOUT_MS, FETCH_TIMEOUT_MS, connectRemote, openSecret, remoteProblem } from './import.js';
 import { recordRefUpdates, ZERO_ID } from './push.js';
+import type { EventBus } from './events.js';
+import type { JobLock } from './jobs.js';
 
 export interface MirrorServiceOptions {
   db: Db;
   config: Config;
+  /** The app instance's job lock: one sync of a mirror at a time, whichever process starts it. */
+  jobs: JobLock;
+  /** The app instance's event bus, told when a sync moved refs. */
+  events: EventBus;
   /** After a sync moved refs: maintenance of the repository. */
   onSynced: (repoPath: string) => void;
   onError: (err: unknown, repoId: number) => void;
@@ -86,7 +92,7 @@ export class MirrorService {
   sync(repoId: number): Promise<RefUpdate[]> {
     const current = this.running.get(repoId);
     if (current) return current;
-    const run = this.fetch(repoId).finally(() => this.running.delete(repoId));
+    const run = this.options.jobs.run(`mirror-sync:${repoId}`, () => this.fetch(repoId)).finally(() => this.running.delete(repoId));
     this.running.set(repoId, run);
     return run;
   }
@@ -115,7 +121,7 @@ export class MirrorService {
       if (updates.length > 0) {
         // A sync has no pusher: the refs moved on the owner's behalf.
         const owner = { id: repo.owner_id, username: repo.owner_name };
-        await recordRefUpdates(db, repo, path, owner, updates, (err) => this.options.onError(err, repoId));
+        await recordRefUpdates(db, repo, path, owner, updates, this.options.events);
         if (![...after.keys()].some((ref) => ref.startsWith('refs/heads/'))) touchRepo(db, repoId, { isEmpty: true });
         this.options.onSynced(path);
       }

@@ -19,6 +19,7 @@ import { repoPath } from '../git/store.js';
 import { fetchObjects, hasCommit, readRef, updateRef, ZERO_OID, type Signature } from '../git/write.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
 import type { MergeabilityChecker } from './mergeability.js';
+import type { EventBus } from './events.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 /** What the pull request services need from the running forge. */
@@ -30,6 +31,8 @@ export interface PullContext {
   /** The forge's public URL: its host names no-reply addresses. */
   baseUrl: string;
   onListenerError: (err: unknown) => void;
+  /** The instance's bus: refs the services move are published there. */
+  events: EventBus;
 }
 
 /** The author line of a commit the forge writes for a user: their name and email, or a no-reply address. */

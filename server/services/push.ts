@@ -8,6 +8,7 @@ import { dropRepoCache } from '../git/cache.js';
 import { git, GitCommandError } from '../git/exec.js';
 import { objectsSizeKb } from '../git/size.js';
 import { protectionFor } from './branch-protections.js';
+import type { EventBus } from './events.js';
 
 export const ZERO_ID = '0000000000000000000000000000000000000000';
 const OBJECT_ID = /^[0-9a-f]{40}$/;
@@ -26,6 +27,8 @@ export interface PushSession {
   pusher: Pusher;
   /** The ref updates the push asked for, or that the pre-receive check accepted. */
   accepted: RefUpdate[];
+  /** The app instance's bus, told once the push moved refs. */
+  events: EventBus;
 }
 
 /** What listeners (pull requests, caches) learn after a push moved refs. */
@@ -36,30 +39,32 @@ export interface PushedEvent {
   updates: RefUpdate[];
 }
 
-type PushedListener = (event: PushedEvent) => void | Promise<void>;
+/**
+ * The receive-pack runs of one app instance, from spawn to exit, found by their random token (the
+ * pre-receive hook calls back the process that spawned it, so sessions never leave the process).
+ */
+export class PushSessions {
+  private readonly sessions = new Map<string, PushSession>();
 
-const sessions = new Map<string, PushSession>();
-const pushedListeners = new Set<PushedListener>();
+  constructor(private readonly events: EventBus) {}
 
-/** Registers work to do after every push that moved refs; returns a function that unregisters it. */
-export function onPushed(listener: PushedListener): () => void {
-  pushedListeners.add(listener);
-  return () => pushedListeners.delete(listener);
-}
+  /** Opens a push session before receive-pack is spawned; its token goes into git's environment. */
+  open(repo: RepoRow, repoPath: string, pusher: Pusher, commands: RefUpdate[]): PushSession {
+    const token = randomBytes(32).toString('base64url');
+    const session: PushSession = { token, repoId: repo.id, repoPath, pusher, accepted: commands, events: this.events };
+    this.sessions.set(session.token, session);
+    return session;
+  }
 
-/** Opens a push session before receive-pack is spawned; its token goes into git's environment. */
-export function openPush(repo: RepoRow, repoPath: string, pusher: Pusher, commands: RefUpdate[]): PushSession {
-  const session: PushSession = { token: randomBytes(32).toString('base64url'), repoId: repo.id, repoPath, pusher, accepted: commands };
-  sessions.set(session.token, session);
-  return session;
-}
+  /** The session of a running push, by the token its hook sent. */
+  find(token: string): PushSession | undefined {
+    return this.sessions.get(token);
+  }
 
-export function findPush(token: string): PushSession | undefined {
-  return sessions.get(token);
-}
-
-export function closePush(session: PushSession): void {
-  sessions.delete(session.token);
+  /** Forgets a push once receive-pack exited and the push was recorded. */
+  close(session: PushSession): void {
+    this.sessions.delete(session.token);
+  }
 }
 
 /** The object directories of a quarantined push, as receive-pack passes them to its hooks. */
@@ -266,18 +271,8 @@ export async function recordPush(
   const updates = await recordAccepted(db, repo, session.repoPath, { token: session.token, actorId: session.pusher.id, accepted: session.accepted });
   if (updates.length === 0) return null;
   const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
-  await notifyPushed(event, onListenerError);
+  await session.events.publish('pushed', event, onListenerError);
   return event;
-}
-
-async function notifyPushed(event: PushedEvent, onListenerError: (err: unknown) => void): Promise<void> {
-  for (const listener of pushedListeners) {
-    try {
-      await listener(event);
-    } catch (err) {
-      onListenerError(err);
-    }
-  }
 }
 
 /**
@@ -290,7 +285,7 @@ export async function recordRefUpdates(
   repoPath: string,
   pusher: Pusher,
   updates: RefUpdate[],
-  onListenerError: (err: unknown) => void,
+  events: EventBus,
 ): Promise<void> {
   dropRepoCache(repoPath);
   const size = await objectsSizeKb(repoPath);
@@ -298,5 +293,5 @@ export async function recordRefUpdates(
     insertRefUpdates(db, repo.id, pusher.id, updates);
     touchRepo(db, repo.id, { sizeKb: size, isEmpty: false });
   })();
-  await notifyPushed({ repo: findRepoById(db, repo.id) ?? repo, repoPath, pusher, updates }, onListenerError);
+  await events.publish('pushed', { repo: findRepoById(db, repo.id) ?? repo, repoPath, pusher, updates });
 }

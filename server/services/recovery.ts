@@ -10,7 +10,8 @@ import { repoPath } from '../git/store.js';
 import { readRef } from '../git/write.js';
 import { currentRefs, readDiskState, recordAccepted } from './push.js';
 import { followHead, gitdirOf, type PullContext } from './pulls.js';
-import { checkPull, mergeabilityChecker } from './mergeability.js';
+import { checkPull, type MergeabilityChecker } from './mergeability.js';
+import type { EventBus } from './events.js';
 import { refreshPublicFacts } from './catalogue.js';
 
 /** Where recovery writes what it found: pino's signature, so that the server's logger fits. */
@@ -26,6 +27,9 @@ export interface RecoveryOptions {
   policy: Policy;
   baseUrl: string;
   log: RecoveryLog;
+  /** The instance's mergeability checker and event bus: pull requests corrected here are published as any other. */
+  checker: MergeabilityChecker;
+  events: EventBus;
   /**
    * When this server started (ms since the epoch): temporaries and lock files older than that
    * were left by a previous run, since no git of this server runs before recovery ends.
@@ -158,9 +162,10 @@ async function reconcilePulls(options: RecoveryOptions, report: RecoveryReport):
     db,
     reposDir,
     policy: options.policy,
-    checker: mergeabilityChecker(db, reposDir, onListenerError),
+    checker: options.checker,
     baseUrl: options.baseUrl,
     onListenerError,
+    events: options.events,
   };
   for (const pull of listOpenPulls(db)) {
     try {

@@ -19,6 +19,10 @@ export interface LinkBase {
 
 /** Rendered output is cached by object id (plus what else shapes it); entries above this size are not kept. */
 const CACHE_ENTRY_MAX = 256 * 1024;
+/**
+ * Shared by every app instance in the process on purpose: an entry is a pure function of its key
+ * (object ids and link base), so it is never stale and needs no dropping; only its size is bounded.
+ */
 const cache = new Lru<string, string | string[]>(400);
 
 const escapeHtml = (text: string) =>
@@ -26,9 +30,11 @@ const escapeHtml = (text: string) =>
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
+/**
+ * DOMPurify on a jsdom window, made on first use (starting jsdom is slow) and never changed after:
+ * no hook, no per-document setting, so every app instance in the process may share it.
+ */
 let purifier: DOMPurify | null = null;
-/** The link base of the document being sanitised: DOMPurify hooks are global, sanitize() is synchronous. */
-let currentBase: LinkBase | null = null;
 
 /** Resolves a relative URL of a document inside the repository; null leaves it as written. */
 function repoUrl(url: string, base: LinkBase, asRaw: boolean): string | null {
@@ -44,26 +50,22 @@ function repoUrl(url: string, base: LinkBase, asRaw: boolean): string | null {
 }
 
 function sanitizer(): DOMPurify {
-  if (purifier) return purifier;
-  const { window } = new JSDOM('');
-  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    const base = currentBase;
-    if (!base) return;
-    const element = node as Element;
-    if (element.tagName === 'A' && element.hasAttribute('href')) {
-      const href = element.getAttribute('href') as string;
-      const rewritten = repoUrl(href, base, false);
-      if (rewritten) element.setAttribute('href', rewritten);
-      else if (/^https?:/i.test(href)) element.setAttribute('rel', 'nofollow noopener noreferrer');
-    }
-    if (element.tagName === 'IMG' && element.hasAttribute('src')) {
-      const rewritten = repoUrl(element.getAttribute('src') as string, base, true);
-      if (rewritten) element.setAttribute('src', rewritten);
-    }
-  });
-  purifier = purify;
-  return purify;
+  purifier ??= createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
+  return purifier;
+}
+
+/** Points the relative links and images of a sanitised document into the repository; marks outside links nofollow. */
+function rewriteLinks(body: Element, base: LinkBase): void {
+  for (const link of body.querySelectorAll('a[href]')) {
+    const href = link.getAttribute('href') as string;
+    const rewritten = repoUrl(href, base, false);
+    if (rewritten) link.setAttribute('href', rewritten);
+    else if (/^https?:/i.test(href)) link.setAttribute('rel', 'nofollow noopener noreferrer');
+  }
+  for (const image of body.querySelectorAll('img[src]')) {
+    const rewritten = repoUrl(image.getAttribute('src') as string, base, true);
+    if (rewritten) image.setAttribute('src', rewritten);
+  }
 }
 
 const marked = new Marked({ gfm: true, breaks: false });
@@ -78,17 +80,13 @@ export function renderMarkdown(source: string, blobId: string, base: LinkBase): 
   const hit = cache.get(key);
   if (typeof hit === 'string') return hit;
   const html = marked.parse(source, { async: false });
-  const purify = sanitizer();
-  currentBase = base;
-  let clean: string;
-  try {
-    clean = purify.sanitize(html, {
-      FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-      FORBID_ATTR: ['style'],
-    });
-  } finally {
-    currentBase = null;
-  }
+  const body = sanitizer().sanitize(html, {
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['style'],
+    RETURN_DOM: true,
+  }) as Element; // RETURN_DOM gives the <body> holding the document, typed as a plain Node
+  rewriteLinks(body, base);
+  const clean = body.innerHTML;
   if (clean.length <= CACHE_ENTRY_MAX) cache.set(key, clean);
   return clean;
 }

@@ -281,7 +281,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
     throw err;
   }
   markSuggestionApplied(ctx.db, comment.id, sha);
-  await recordRefUpdates(ctx.db, headRepo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId: tip, newId: sha }], ctx.onListenerError);
+  await recordRefUpdates(ctx.db, headRepo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId: tip, newId: sha }], ctx.events);
   return { sha };
 }
 

@@ -81,7 +81,7 @@ async function commitOneFile(
     if (err instanceof RefMovedError) throw conflict(`The branch "${branch}" moved while saving; reload and try again.`);
     throw err;
   }
-  await recordRefUpdates(ctx.db, repo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId, newId: sha }], ctx.onListenerError);
+  await recordRefUpdates(ctx.db, repo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId, newId: sha }], ctx.events);
   return { repo, branch, commit: await reader.commit(sha), entry: (await reader.entryAt(sha, file.path)) as GitEntry };
 }
 

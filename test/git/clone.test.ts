@@ -129,7 +129,7 @@ describe('clone and fetch', () => {
 
   it('serves a repository after maintenance, with a bitmap and a commit-graph', async () => {
     const bare = repoPath(server.config.reposDir, owner.username, repo.name);
-    await runMaintenanceNow(bare);
+    await runMaintenanceNow(server.app, bare);
     const packs = readdirSync(join(bare, 'objects', 'pack'));
     expect(packs.some((f) => f.endsWith('.bitmap'))).toBe(true);
     expect(existsSync(join(bare, 'objects', 'info', 'commit-graph'))).toBe(true);

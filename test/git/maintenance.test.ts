@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MaintenanceScheduler, runMaintenanceNow } from '../../server/services/maintenance.js';
+import { InProcessEventBus } from '../../server/services/events.js';
+import { InProcessJobLock } from '../../server/services/jobs.js';
 import { git, makeWorkTree, tempDir } from './helpers.js';
 
 /** A bare repository with a few loose objects and no pack, no bitmap, no commit-graph. */
@@ -14,13 +16,17 @@ async function makeBare(): Promise<string> {
   return bare;
 }
 
+/** The job lock and event bus an app instance would give maintenance. */
+const workers = () => ({ jobs: new InProcessJobLock(), events: new InProcessEventBus((err) => { throw err; }) });
+
 const hasBitmap = (bare: string) => readdirSync(join(bare, 'objects', 'pack')).some((f) => f.endsWith('.bitmap'));
 
 describe('repository maintenance', () => {
   it('repacks with a bitmap and writes a commit-graph; two requests at once run one after the other', async () => {
     const bare = await makeBare();
     // test
-    await Promise.all([runMaintenanceNow(bare), runMaintenanceNow(bare)]);
+    const both = workers();
+    await Promise.all([runMaintenanceNow(both, bare), runMaintenanceNow(both, bare)]);
     expect(hasBitmap(bare)).toBe(true);
     expect(existsSync(join(bare, 'objects', 'info', 'commit-graph'))).toBe(true);
     await git(['fsck', '--no-progress'], { cwd: bare });
@@ -31,12 +37,12 @@ describe('repository maintenance', () => {
     const started = await makeBare();
     const errors: unknown[] = [];
     // test
-    const cancelled = new MaintenanceScheduler({ delayMs: 60_000, onError: (_p, err) => errors.push(err) });
+    const cancelled = new MaintenanceScheduler({ ...workers(), delayMs: 60_000, onError: (_p, err) => errors.push(err) });
     cancelled.schedule(planned);
     cancelled.schedule(planned);
     await cancelled.close();
     expect(hasBitmap(planned)).toBe(false);
-    const scheduler = new MaintenanceScheduler({ delayMs: 10, onError: (_p, err) => errors.push(err) });
+    const scheduler = new MaintenanceScheduler({ ...workers(), delayMs: 10, onError: (_p, err) => errors.push(err) });
     scheduler.schedule(started);
     await new Promise((r) => setTimeout(r, 50));
     await scheduler.close();

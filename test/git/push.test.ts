@@ -6,7 +6,7 @@ import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { repoPath } from '../../server/git/store.js';
 import { findRepo } from '../../server/db/repos.js';
 import { listRefUpdates } from '../../server/db/ref-updates.js';
-import { onPushed, type PushedEvent } from '../../server/services/push.js';
+import type { PushedEvent } from '../../server/services/push.js';
 import type { UserRow } from '../../server/db/users.js';
 import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
 
@@ -30,7 +30,7 @@ describe('push', () => {
     const repo = await buildRepo(db, server.config.reposDir, owner);
     const work = await makeWorkTree(2, 'trunk');
     const events: PushedEvent[] = [];
-    const stop = onPushed((event) => void events.push(event));
+    const stop = server.app.events.subscribe('pushed', (event) => void events.push(event));
     // test
     const emptyClone = await runGit(['clone', urlOf(repo.name), `${tempDir()}/c`]);
     expect(emptyClone.code).toBe(0);

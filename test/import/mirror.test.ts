@@ -165,7 +165,7 @@ describe('POST /repos/migrate', () => {
     const { db } = target.app.forge;
     db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
     const synced: string[] = [];
-    const mirrors = new MirrorService({ db, config: target.config, onSynced: (p) => synced.push(p), onError: (err) => { throw err; } });
+    const mirrors = new MirrorService({ db, config: target.config, jobs: target.app.jobs, events: target.app.events, onSynced: (p) => synced.push(p), onError: (err) => { throw err; } });
     const repoId = db.prepare("SELECT id FROM repositories WHERE name = 'carto'").pluck().get() as number;
     // test: a second request joins the sync under way instead of starting another
     const first = mirrors.sync(repoId);

@@ -23,7 +23,7 @@ import { repoPath } from '../../git/store.js';
 import { unreachableObjects } from '../../git/read.js';
 import { nameProblem } from '../../lib/names.js';
 import { MaintenanceScheduler, removesHistory } from '../../services/maintenance.js';
-import { checkPush, closePush, dropPushIntent, findPush, needsChecks, notePushIntent, openPush, recordPush, type PushSession } from '../../services/push.js';
+import { checkPush, dropPushIntent, needsChecks, notePushIntent, PushSessions, recordPush, type PushSession } from '../../services/push.js';
 import { HookAnswer, HookBody, InfoRefsQuery, RepoParams } from './schema.js';
 
 /** Room for the ref commands that precede the pack in a receive-pack request body. */
@@ -65,7 +65,10 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const hooksDir = installHooks(join(config.dataDir, 'git-hooks'));
   const emptyHooksDir = join(config.dataDir, 'git-hooks-none');
   mkdirSync(emptyHooksDir, { recursive: true });
+  const pushes = new PushSessions(fastify.events);
   const maintenance = new MaintenanceScheduler({
+    jobs: fastify.jobs,
+    events: fastify.events,
     delayMs: MAINTENANCE_DELAY_MS,
     onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
   });
@@ -152,7 +155,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       request.log.error({ err }, 'git could not be started');
       if (run.session) {
         dropPushIntent(db, run.session);
-        closePush(run.session);
+        pushes.close(run.session);
       }
       out.destroy(err);
     });
@@ -172,7 +175,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         })
         .catch((err) => request.log.error({ err }, 'recording the push failed'))
         .finally(() => {
-          closePush(session);
+          pushes.close(session);
           out.end();
         });
     });
@@ -303,7 +306,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       if (!push || actor.kind !== 'user') return serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
       const { head, parsed: commands } = await readHead(source, parsePushCommands, COMMANDS_ALLOWANCE);
-      const session = openPush(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
+      const session = pushes.open(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
       // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
       notePushIntent(db, session, commands);
       const checks = commands === null || needsChecks(db, repo, commands);
@@ -315,7 +318,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(HOOK_PATH, { schema: { hide: true, body: HookBody, response: { 200: HookAnswer } } }, async (request) => {
     const { remoteAddress, localAddress } = request.socket;
     const token = request.headers['x-fabrique-push-token'];
-    const session = typeof token === 'string' && remoteAddress === localAddress ? findPush(token) : undefined;
+    const session = typeof token === 'string' && remoteAddress === localAddress ? pushes.find(token) : undefined;
     if (!session) throw notFound();
     const { updates, ...quarantine } = request.body;
     return checkPush(db, session, updates, quarantine);

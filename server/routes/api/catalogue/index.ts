@@ -18,7 +18,7 @@ const CSV_LIMIT = 10_000;
  */
 const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
-  const stop = refreshFactsOnPush(db, config.reposDir);
+  const stop = refreshFactsOnPush(fastify.events, db, config.reposDir);
   fastify.addHook('onClose', async () => stop());
   fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 

@@ -86,7 +86,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         parent,
         branch: request.body.branch,
         pusher: { id: user.id, username: user.username },
-        onListenerError: ctx.onListenerError,
+        events: ctx.events,
       });
       return { merge_type: result.moved ? 'fast-forward' : 'up-to-date', sha: result.sha };
     },

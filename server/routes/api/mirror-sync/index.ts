@@ -28,12 +28,16 @@ const MAINTENANCE_DELAY_MS = 10_000;
  */
 const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const maintenance = new MaintenanceScheduler({
+    jobs: fastify.jobs,
+    events: fastify.events,
     delayMs: MAINTENANCE_DELAY_MS,
     onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
   });
   const mirrors = new MirrorService({
     db: fastify.forge.db,
     config: fastify.forge.config,
+    jobs: fastify.jobs,
+    events: fastify.events,
     onSynced: (path) => maintenance.schedule(path),
     onError: (err, repoId) => fastify.log.warn({ err, repoId }, 'mirror sync failed'),
   });

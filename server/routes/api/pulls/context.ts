@@ -8,13 +8,12 @@ import { findUserById, type UserRow } from '../../../db/users.js';
 import { presentPull, type PullRequest } from '../../../presenters/pull.js';
 import { presentUser, type UserSummary } from '../../../presenters/user.js';
 import { renderMarkdown } from '../../../services/render.js';
-import { mergeabilityChecker } from '../../../services/mergeability.js';
 import { headUnavailableReason, type PullContext } from '../../../services/pulls.js';
 import type { RepoAction } from '../../../auth/policy.js';
 import { notFound } from '../../../errors.js';
 import { presentRepos } from '../repos/present.js';
 
-/** The pull request services' context for this forge; every plugin that writes refs shares one mergeability checker. */
+/** The pull request services' context for this forge; every plugin that writes refs shares the instance's mergeability checker and bus. */
 export function pullContext(fastify: FastifyInstance): PullContext {
   const { db, config } = fastify.forge;
   const onListenerError = (err: unknown) => fastify.log.error({ err }, 'after a ref update: a pull request step failed');
@@ -22,7 +21,8 @@ export function pullContext(fastify: FastifyInstance): PullContext {
     db,
     reposDir: config.reposDir,
     policy: fastify.policy,
-    checker: mergeabilityChecker(db, config.reposDir, onListenerError),
+    checker: fastify.mergeability,
+    events: fastify.events,
     get baseUrl() {
       return config.baseUrl;
     },

@@ -24,7 +24,6 @@ import {
   submitReview,
   suggestionOf,
 } from '../../../services/reviews.js';
-import { onPushed } from '../../../services/push.js';
 import { notFound } from '../../../errors.js';
 import { Diff, FileDiff } from '../browse/schema.js';
 import { redirectRenamedRepo } from '../repos/present.js';
@@ -63,15 +62,8 @@ const ChangedFile = Type.Composite([
 const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const ctx = pullContext(fastify);
-  const off = onPushed(async (event) => {
-    // Several forges may share one process (tests): only this forge's repositories are ours.
-    if (!event.repoPath.startsWith(config.reposDir)) return;
-    await pullsAfterPush(ctx, event);
-  });
-  fastify.addHook('onClose', async () => {
-    off();
-    await ctx.checker.close();
-  });
+  const off = fastify.events.subscribe('pushed', (event) => pullsAfterPush(ctx, event));
+  fastify.addHook('onClose', async () => off());
   fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   const one = (request: FastifyRequest, base: RepoRow, pull: PullRow) => presentPulls(fastify, request, base, [pull])[0];

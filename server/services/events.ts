@@ -1,0 +1,75 @@
+import type { PushedEvent } from './push.js';
+
+/** What a dropped repository cache names: the repository whose packs were rewritten. */
+export interface RepoCacheDropEvent {
+  repoPath: string;
+}
+
+/**
+ * The forge's events and what each carries. Payloads are plain data (JSON), so that a bus across
+ * processes (PostgreSQL LISTEN/NOTIFY) can carry them as they are.
+ */
+export interface ForgeEvents {
+  /** Refs moved: a push, or the forge itself (merge, web edit, fork or mirror sync). */
+  pushed: PushedEvent;
+  /** A repository's packs were rewritten (maintenance): every process drops what it cached of it. */
+  'repo-cache-drop': RepoCacheDropEvent;
+}
+
+export type ForgeEventName = keyof ForgeEvents;
+
+/** Work done when an event arrives. */
+export type EventHandler<K extends ForgeEventName> = (payload: ForgeEvents[K]) => void | Promise<void>;
+
+/**
+ * Publish/subscribe of forge events, owned by one app instance. The in-process bus below is the
+ * one implementation today; one on PostgreSQL LISTEN/NOTIFY will deliver to other processes too.
+ */
+export interface EventBus {
+  /**
+   * Tells every subscriber of `name`; resolves once this process's subscribers have run. A failing
+   * subscriber does not stop the others: its error goes to `onError`, else to the bus's own handler.
+   */
+  publish<K extends ForgeEventName>(name: K, payload: ForgeEvents[K], onError?: (err: unknown) => void): Promise<void>;
+  /** Registers a subscriber; returns the function that unregisters it. */
+  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>): () => void;
+  /** Drops every subscriber: nothing is delivered after the app closed. */
+  close(): Promise<void>;
+}
+
+/** The event bus of a single process: subscribers run one after the other, in subscription order. */
+export class InProcessEventBus implements EventBus {
+  private readonly handlers = new Map<ForgeEventName, Set<EventHandler<never>>>();
+  private closed = false;
+
+  constructor(private readonly onError: (err: unknown, name: ForgeEventName) => void) {}
+
+  /** See EventBus.publish. */
+  async publish<K extends ForgeEventName>(name: K, payload: ForgeEvents[K], onError?: (err: unknown) => void): Promise<void> {
+    if (this.closed) return;
+    // A copy: a subscriber may unsubscribe (itself or another) while the event is delivered.
+    for (const handler of [...(this.handlers.get(name) ?? [])] as EventHandler<K>[]) {
+      try {
+        await handler(payload);
+      } catch (err) {
+        if (onError) onError(err);
+        else this.onError(err, name);
+      }
+    }
+  }
+
+  /** See EventBus.subscribe. */
+  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>): () => void {
+    if (this.closed) return () => undefined;
+    const set = this.handlers.get(name) ?? new Set();
+    set.add(handler as EventHandler<never>);
+    this.handlers.set(name, set);
+    return () => void set.delete(handler as EventHandler<never>);
+  }
+
+  /** See EventBus.close. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handlers.clear();
+  }
+}
