@@ -8,7 +8,8 @@ import { recordAudit } from '../../services/audit.js';
 import { recordFailedSignIn, recordSignIn, type SignInFailure } from '../../services/auth.js';
 import { ForgeError, forbidden, unauthorized } from '../../errors.js';
 import { Message, presentUser } from '../api/users/schema.js';
-import { Providers, SessionInfo, SignInBody, SignUpBody } from './schema.js';
+import { Providers, SessionInfo, SignInBody, SignInResult, SignUpBody } from './schema.js';
+import { sameOriginPath } from './redirect.js';
 import { OIDC_LOGIN_PATH } from './oidc.js';
 
 const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Message, 422: Message, 429: Message };
@@ -53,7 +54,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signin',
-    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
     async (request, reply) => {
       const login = request.body.username;
       const attempt = fastify.signInThrottle.reservePassword(login, request.ip);
@@ -79,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const signedIn = recordSignIn(db, user, request.ip, 'password');
       fastify.sessions.open(request, reply, signedIn);
       request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
-      return sessionInfo(request);
+      return { ...sessionInfo(request), redirect_to: sameOriginPath(request.body.redirect_to, fastify.forge.config.baseUrl) };
     },
   );
 
