@@ -74,7 +74,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     // A push streams its pack: the git routes read the raw body themselves, never buffered.
     forceCloseConnections: true,

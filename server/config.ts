@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** Everything Fabrique reads from its environment, validated once at start. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   logLevel: string;
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   importAllowPrivate: boolean;
+  /** Fastify's trustProxy: which proxies may name the client in X-Forwarded-For (false: none). */
+  trustProxy: boolean | string[];
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -43,6 +46,33 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** proxy-addr's names for address ranges, accepted in a trust list as Fastify does. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * FORGE_TRUST_PROXY: `false` (default), `true` (trust every hop: only when the forge is reachable
+ * through the proxy alone), or a comma-separated list of the proxies' addresses and CIDR ranges.
+ * A number of hops is refused: Fastify 5 ignores it (it cannot check the nearest peer), so it would
+ * silently trust nothing.
+ */
+function trustProxy(env: Env): boolean | string[] {
+  const raw = (env.FORGE_TRUST_PROXY ?? '').trim();
+  if (raw === '' || ['false', 'no', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) {
+    throw new ConfigError('FORGE_TRUST_PROXY', `a number of proxies (${raw}) cannot be checked; list the proxies' addresses instead, e.g. 10.0.0.1,10.0.0.2`);
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const wrong = entries.find((entry) => !PROXY_RANGE_NAMES.includes(entry) && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry));
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      'FORGE_TRUST_PROXY',
+      `"${wrong}" is not an IP address or CIDR range (expected true, false, or a list such as 10.0.0.1,192.168.0.0/16)`,
+    );
+  }
+  return entries;
 }
 
 /** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
@@ -126,5 +156,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     oidc,
     importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
+    trustProxy: trustProxy(env),
   };
 }

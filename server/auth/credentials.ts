@@ -1,14 +1,18 @@
 import type { Db } from '../db/index.js';
-import { findUserById, findUserByName, type UserRow } from '../db/users.js';
+import { findUserById, findUserByLogin, type UserRow } from '../db/users.js';
 import { findTokenByHash, touchToken } from '../db/tokens.js';
 import { verifyPassword } from './passwords.js';
 import { hashToken, TOKEN_SHAPE } from './tokens.js';
 import { SCOPES, type Actor, type Scope } from './policy.js';
+import type { SignInThrottle } from './throttle.js';
 
-/** Why credentials were refused; the route answers 401 (or 403 for a suspended account). */
+/** Why credentials were refused; the route answers 401 (403 for a suspended account, 429 when throttled). */
 export type CredentialFailure = 'invalid' | 'suspended';
 
-export type CredentialResult = { ok: true; actor: Actor } | { ok: false; reason: CredentialFailure; user?: UserRow };
+export type CredentialResult =
+  | { ok: true; actor: Actor }
+  | { ok: false; reason: CredentialFailure; user?: UserRow }
+  | { ok: false; reason: 'throttled'; message: string; retryAfter: number };
 
 function parseScopes(list: string): ReadonlySet<Scope> {
   return new Set(list.split(',').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
@@ -26,15 +30,22 @@ export function tokenActor(db: Db, value: string): CredentialResult {
   return { ok: true, actor: { kind: 'user', user, via: 'token', scopes: parseScopes(token.scopes), tokenId: token.id } };
 }
 
-/** Authenticates Basic credentials: the secret is a token of that user, or the user's password (as in Gitea). */
-export async function basicActor(db: Db, username: string, secret: string): Promise<CredentialResult> {
+/**
+ * Authenticates Basic credentials: the secret is a token of that user, or the user's password (as in
+ * Gitea), the user named by name or e-mail. A password attempt is reserved with the throttle from
+ * `client` before the slow check.
+ */
+export async function basicActor(db: Db, throttle: SignInThrottle, client: string, username: string, secret: string): Promise<CredentialResult> {
   if (TOKEN_SHAPE.test(secret)) {
     const byToken = tokenActor(db, secret);
     if (byToken.ok && byToken.actor.kind === 'user' && byToken.actor.user.lower_name === username.toLowerCase()) return byToken;
     if (!byToken.ok && byToken.reason === 'suspended') return byToken;
   }
-  const user = findUserByName(db, username);
+  const attempt = throttle.reservePassword(username, client);
+  const user = findUserByLogin(db, username);
+  if (!attempt.ok) return { ok: false, reason: 'throttled', message: attempt.message, retryAfter: attempt.retryAfter };
   if (!user || user.type !== 'user' || !(await verifyPassword(secret, user.password_hash))) return { ok: false, reason: 'invalid', user };
+  attempt.succeeded();
   if (user.prohibit_login) return { ok: false, reason: 'suspended', user };
   return { ok: true, actor: { kind: 'user', user, via: 'password', scopes: null } };
 }

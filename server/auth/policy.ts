@@ -117,7 +117,11 @@ export class Policy {
         return false;
       }
       case 'user': {
-        if (action === 'user:read') return resource.user.visibility === 'public' || user !== null;
+        if (action === 'user:read') {
+          // One visibility rule whatever the path: an organisation named as a user is read as an organisation.
+          if (resource.user.type === 'org') return this.can(actor, 'org:read', { type: 'org', org: resource.user });
+          return resource.user.visibility === 'public' || user !== null;
+        }
         // Creating a repository under an account is a repository write, as Gitea scopes it.
         if (!user || !tokenAllows(actor, action === 'user:create-repo' ? 'repository' : 'user', 'write')) return false;
         return user.is_admin === 1 || user.id === resource.user.id;

@@ -46,6 +46,11 @@ export function findUserByEmail(db: Db, email: string): UserRow | undefined {
   return db.prepare('SELECT * FROM users WHERE lower(email) = lower(?)').get(email) as UserRow | undefined;
 }
 
+/** The account or organisation a sign-in names: an e-mail address when it has an @, a name otherwise. */
+export function findUserByLogin(db: Db, login: string): UserRow | undefined {
+  return login.includes('@') ? findUserByEmail(db, login) : findUserByName(db, login);
+}
+
 /** Inserts an account; the unique indexes make a taken name or email throw SQLITE_CONSTRAINT_UNIQUE. */
 export function insertUser(db: Db, user: NewUser): UserRow {
   return db

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isIP } from 'node:net';
 import { gitCommand } from './exec.js';
 
 /** A remote git repository over http(s), as the import and mirror services reach it. */
@@ -48,10 +49,12 @@ function bracketed(address: string): string {
  * Arguments that confine git to the one http(s) request the user asked for: no other transport
  * (file://, ssh, ext:: run things on this server), no redirect (its target was never checked
  * against the private-address rule: a public host could send git to 169.254.169.254), no
- * credential helper or prompt, and the host pinned to the addresses already checked, so that a
- * second DNS answer cannot point it elsewhere.
+ * credential helper or prompt, and a host name pinned to the addresses already checked, so that a
+ * second DNS answer cannot point it elsewhere. An address literal is not resolved, so it is not
+ * pinned: curl cannot parse an IPv6 literal as the host of CURLOPT_RESOLVE, bracketed or not.
  */
 function confinement(remote: Remote): string[] {
+  const pin = isIP(remote.hostname) ? [] : ['-c', `http.curloptResolve=${remote.hostname}:${remote.port}:${remote.addresses.map(bracketed).join(',')}`];
   return [
     '-c', 'protocol.allow=never',
     '-c', 'protocol.http.allow=always',
@@ -59,7 +62,7 @@ function confinement(remote: Remote): string[] {
     '-c', 'http.followRedirects=false',
     '-c', 'credential.helper=',
     '-c', 'core.askPass=',
-    '-c', `http.curloptResolve=${remote.hostname}:${remote.port}:${remote.addresses.map(bracketed).join(',')}`,
+    ...pin,
   ];
 }
 

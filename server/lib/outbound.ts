@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { invalid } from '../errors.js';
 
 /** A clone address split into what may be stored and shown (url) and what may not (credentials). */
@@ -45,52 +46,46 @@ export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/)[^/@\s]*@/g, '$1');
 }
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", 0.0.0.0 reaches the local host
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-  ['64:ff9b::', 96], // NAT64 reaches IPv4 behind it
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-/** The IPv4 address inside an IPv4-mapped or -compatible IPv6 address (::ffff:10.0.0.1), if any. */
-function embeddedIpv4(address: string): string | null {
-  const dotted = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return null;
-  const high = parseInt(hex[1], 16);
-  const low = parseInt(hex[2], 16);
-  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/**
+ * The IPv4 addresses an IPv6 address carries to an IPv4 host, for the forms that reach one:
+ * IPv4-mapped and -translated (::ffff:a.b.c.d, ::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d),
+ * NAT64 (64:ff9b::/96), 6to4 (2002:AABB:CCDD::) and Teredo (server and obfuscated client).
+ * Null when the address is not one of these forms.
+ */
+function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4[] | null {
+  const parts = address.parts;
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  switch (address.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6145':
+      return [v4(parts[6], parts[7])];
+    case 'rfc6052':
+      // Only the well-known prefix has its IPv4 address in the last 32 bits; 64:ff9b:1::/48 is local use.
+      return parts.slice(0, 6).join(':') === '100:65435:0:0:0:0' ? [v4(parts[6], parts[7])] : null;
+    case '6to4':
+      return [v4(parts[1], parts[2])];
+    case 'teredo':
+      return [v4(parts[2], parts[3]), v4(parts[6] ^ 0xffff, parts[7] ^ 0xffff)];
+    default:
+      // IPv4-compatible (::/96, deprecated, but some stacks still route it); :: and ::1 have their own ranges.
+      return parts.slice(0, 6).every((part) => part === 0) && address.range() === 'unicast' ? [v4(parts[6], parts[7])] : null;
+  }
 }
 
-/** Whether an address is loopback, private, link-local, unique-local, CGNAT, multicast or unspecified. */
+/**
+ * Whether an address may not be reached by an import: anything but the global unicast ranges
+ * (ipaddr.js's classification: loopback, private, link-local, unique-local, carrier-grade NAT,
+ * multicast, reserved, documentation, unspecified...), including an IPv4 address that is not
+ * global unicast wrapped in an IPv6 form. Not an address at all counts as private.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const v4 = embeddedIpv4(address);
-  if (v4) return blocked.check(v4, 'ipv4');
-  return blocked.check(address, 'ipv6');
+  if (!ipaddr.isValid(address)) return true;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  const inner = embeddedIpv4(v6);
+  if (inner !== null) return inner.some((v4) => v4.range() !== 'unicast');
+  return v6.range() !== 'unicast';
 }
 
 /**

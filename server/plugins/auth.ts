@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ANONYMOUS, Policy, type Actor } from '../auth/policy.js';
+import { SignInThrottle } from '../auth/throttle.js';
 import { basicActor, parseAuthorization, tokenActor, type CredentialResult } from '../auth/credentials.js';
 import { ForgeError } from '../errors.js';
 
@@ -12,6 +13,7 @@ export default fp(
   async (fastify) => {
     const { db } = fastify.forge;
     fastify.decorate('policy', new Policy(db));
+    fastify.decorate('signInThrottle', new SignInThrottle(db));
     // Fastify 5 refuses object defaults on requests; the hook below sets the actor on every request.
     fastify.decorateRequest('actor', null as never);
 
@@ -24,12 +26,18 @@ export default fp(
         return;
       }
       let result: CredentialResult;
-      if (auth.scheme === 'token') result = tokenActor(db, auth.token);
-      else if (auth.scheme === 'basic') result = await basicActor(db, auth.username, auth.secret);
+      if (auth.scheme === 'token') {
+        result = tokenActor(db, auth.token);
+        if (!result.ok && result.reason === 'invalid') fastify.signInThrottle.failedToken(request.ip);
+      } else if (auth.scheme === 'basic') result = await basicActor(db, fastify.signInThrottle, request.ip, auth.username, auth.secret);
       else result = { ok: false, reason: 'invalid' };
       if (result.ok) {
         request.actor = result.actor;
         return;
+      }
+      if (result.reason === 'throttled') {
+        reply.header('retry-after', String(result.retryAfter));
+        throw new ForgeError('too_many_requests', result.message);
       }
       reply.header('www-authenticate', 'Basic realm="Fabrique"');
       if (result.reason === 'suspended') throw new ForgeError('forbidden', 'This account is suspended.');
@@ -42,6 +50,8 @@ export default fp(
 declare module 'fastify' {
   interface FastifyInstance {
     policy: Policy;
+    /** Counts password and token failures (per account, per client) for every path that checks them. */
+    signInThrottle: SignInThrottle;
   }
   interface FastifyRequest {
     actor: Actor;

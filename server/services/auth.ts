@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { findUserByEmail, findUserById, findUserByName, insertUser, recordLogin, setProhibitLogin, type UserRow } from '../db/users.js';
+import { findUserByEmail, findUserById, findUserByLogin, findUserByName, insertUser, recordLogin, setProhibitLogin, type UserRow } from '../db/users.js';
 import { deleteUserSessions, findOidcIdentity, insertOidcIdentity } from '../db/sessions.js';
 import { deleteToken, insertToken, listTokens, type TokenRow } from '../db/tokens.js';
 import { verifyPassword } from '../auth/passwords.js';
@@ -15,52 +15,12 @@ export interface Caller {
   ip: string;
 }
 
-/**
- * Counts failed sign-ins in memory, per account and per IP address, over a sliding window.
- * Memory is enough for one node; a restart forgets the counts, which only helps the legitimate user.
- */
-export class SignInThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly limits = { perAccount: 5, perIp: 20, windowMs: 15 * 60 * 1000 },
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.limits.windowMs;
-    const kept = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (kept.length === 0) this.failures.delete(key);
-    else this.failures.set(key, kept);
-    return kept;
-  }
-
-  /** Throws 429 when the account or the address has failed too often lately. */
-  check(login: string, ip: string): void {
-    const minutes = Math.round(this.limits.windowMs / 60000);
-    if (this.recent(`ip:${ip}`).length >= this.limits.perIp) {
-      throw new ForgeError('too_many_requests', `Too many failed sign-ins from your address. Try again in ${minutes} minutes.`);
-    }
-    if (this.recent(`account:${login.toLowerCase()}`).length >= this.limits.perAccount) {
-      throw new ForgeError('too_many_requests', `Too many failed sign-ins for this account. Try again in ${minutes} minutes.`);
-    }
-  }
-
-  fail(login: string, ip: string): void {
-    for (const key of [`ip:${ip}`, `account:${login.toLowerCase()}`]) this.failures.set(key, [...this.recent(key), this.now()]);
-  }
-
-  succeed(login: string): void {
-    this.failures.delete(`account:${login.toLowerCase()}`);
-  }
-}
-
 /** Why a password sign-in was refused. */
 export type SignInFailure = 'invalid' | 'suspended';
 
 /** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
 export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
-  const user = login.includes('@') ? findUserByEmail(db, login) : findUserByName(db, login);
+  const user = findUserByLogin(db, login);
   if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
   if (user.prohibit_login) return { failure: 'suspended' };
   return { user };

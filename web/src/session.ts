@@ -83,8 +83,14 @@ export function signInHref(path: string): string {
   return `/user/login?redirect_to=${encodeURIComponent(path)}`;
 }
 
-/** Where to go after signing in: `?redirect_to=` when it is a path of this site, the home page otherwise. */
+/**
+ * Where to go after signing in: `?redirect_to=` when it is a path of this site, the home page
+ * otherwise. The URL parser decides, as navigation will (it drops tabs and newlines and reads `\`
+ * as `/`); the same rule as the server's sign-in answer (server/routes/auth/redirect.ts).
+ */
 export function destinationAfterSignIn(redirectTo: string): string {
-  // Only a local path: "//host" or "/\host" would leave the site (an open redirect).
-  return /^\/(?![/\\])/.test(redirectTo) ? redirectTo : '/';
+  if (!redirectTo.startsWith('/') || /^\/[/\\]/.test(redirectTo)) return '/';
+  const url = new URL(redirectTo, window.location.origin);
+  if (url.origin !== window.location.origin || url.pathname.startsWith('//')) return '/';
+  return url.pathname + url.search + url.hash;
 }

@@ -5,10 +5,11 @@ import type { UserRow } from '../../db/users.js';
 import type { LocalFailure } from '../../auth/passport.js';
 import { createUser } from '../../services/users.js';
 import { recordAudit } from '../../services/audit.js';
-import { recordFailedSignIn, recordSignIn, SignInThrottle, type SignInFailure } from '../../services/auth.js';
+import { recordFailedSignIn, recordSignIn, type SignInFailure } from '../../services/auth.js';
 import { ForgeError, forbidden, unauthorized } from '../../errors.js';
 import { Message, presentUser } from '../api/users/schema.js';
-import { Providers, SessionInfo, SignInBody, SignUpBody } from './schema.js';
+import { Providers, SessionInfo, SignInBody, SignInResult, SignUpBody } from './schema.js';
+import { sameOriginPath } from './redirect.js';
 import { OIDC_LOGIN_PATH } from './oidc.js';
 
 const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Message, 422: Message, 429: Message };
@@ -19,7 +20,6 @@ const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Me
  */
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
-  const throttle = new SignInThrottle();
 
   /**
    * Login CSRF: a page elsewhere must not sign the browser into another account. A cross-site form
@@ -54,10 +54,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signin',
-    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
     async (request, reply) => {
       const login = request.body.username;
-      throttle.check(login, request.ip);
+      const attempt = fastify.signInThrottle.reservePassword(login, request.ip);
+      if (!attempt.ok) {
+        reply.header('retry-after', String(attempt.retryAfter));
+        throw new ForgeError('too_many_requests', attempt.message);
+      }
       let user = null as UserRow | null;
       let failure = 'invalid' as SignInFailure;
       const authenticate = fastify.passport.authenticate('local', { session: false, authInfo: false }, async (_req: FastifyRequest, _reply: FastifyReply, err: Error | null, found?: unknown, info?: unknown) => {
@@ -66,17 +70,17 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         else failure = (info as LocalFailure | undefined)?.reason ?? 'invalid';
       });
       await authenticate.call(fastify, request, reply);
+      // A suspended account was named with its right password: not a guess.
+      if (user || failure === 'suspended') attempt.succeeded();
       if (!user) {
-        throttle.fail(login, request.ip);
         recordFailedSignIn(db, login, request.ip, failure);
         if (failure === 'suspended') throw forbidden('This account is suspended.');
         throw unauthorized('Wrong username or password.');
       }
-      throttle.succeed(login);
       const signedIn = recordSignIn(db, user, request.ip, 'password');
       fastify.sessions.open(request, reply, signedIn);
       request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
-      return sessionInfo(request);
+      return { ...sessionInfo(request), redirect_to: sameOriginPath(request.body.redirect_to, fastify.forge.config.baseUrl) };
     },
   );
 

@@ -26,7 +26,7 @@ export interface Providers {
   oidc: { name: string; url: string } | null;
 }
 
-async function remember(session: Promise<Session>): Promise<Session> {
+async function remember<S extends Session>(session: Promise<S>): Promise<S> {
   const value = await session;
   setCsrfToken(value.csrf_token);
   return value;
@@ -42,9 +42,14 @@ export function getProviders(signal?: AbortSignal): Promise<Providers> {
   return request<Providers>('/api/v1/auth/providers', { signal });
 }
 
-/** `POST /api/v1/auth/signin` with a username or email address. */
-export function signIn(input: { username: string; password: string }): Promise<Session> {
-  return remember(request<Session>('/api/v1/auth/signin', { method: 'POST', body: input }));
+/** A sign-in's answer: the session, and the path of this site to go to next (the server checked `redirect_to`). */
+export interface SignInResult extends Session {
+  redirect_to: string;
+}
+
+/** `POST /api/v1/auth/signin` with a username or email address, and the page that asked for it. */
+export function signIn(input: { username: string; password: string; redirect_to?: string }): Promise<SignInResult> {
+  return remember(request<SignInResult>('/api/v1/auth/signin', { method: 'POST', body: input }));
 }
 
 /** `POST /api/v1/auth/signup`: creates the account and signs it in. */

@@ -85,8 +85,9 @@ export class FabSigninPage extends LightDomElement {
     this._error = null;
     this._submitting = true;
     try {
-      rememberSession(await signIn({ username, password }));
-      router.navigate(destinationAfterSignIn(this.redirectTo), { replace: true });
+      const result = await signIn({ username, password, redirect_to: this.redirectTo });
+      rememberSession(result);
+      router.navigate(destinationAfterSignIn(result.redirect_to), { replace: true });
     } catch (err) {
       this._error = asApiError(err);
       await this.updateComplete;
