@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { ForgeError } from '../errors.js';
 
 export interface GitResult {
   stdout: string;
@@ -15,6 +16,8 @@ export class GitCommandError extends Error {
 
 /** Runs git with arguments (never through a shell) and returns its output. */
 export function git(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+  // No git argument can hold a NUL (Node would throw): a name or path from a request that does is bad input, not a crash.
+  if (args.some((a) => a.includes('\0'))) return Promise.reject(new ForgeError('invalid', 'A name or path contains a NUL character.'));
   return new Promise((resolveRun, reject) => {
     const child = execFile(
       'git',
