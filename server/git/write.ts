@@ -91,14 +91,14 @@ function catFileBatch(gitdir: string, oids: string[]): Promise<Buffer> {
 const CHECKED_COMMITS = 1000;
 
 /**
- * Why `git fsck` would refuse a commit that moving a ref to `newId` would make reachable (one not
- * yet reachable from any ref), or null. Checked before the move, so that no branch ever points at
+ * Why `git fsck` would refuse the commit `newId` or one that moving a ref there would make
+ * reachable (not yet reachable from any ref), or null. Checked before the move, so that no branch ever points at
  * a commit that breaks clones with fsck, history pages and every other reader.
  */
 export async function newCommitProblem(gitdir: string, newId: string): Promise<string | null> {
   const { stdout } = await git(['rev-list', `--max-count=${CHECKED_COMMITS}`, newId, '--not', '--all'], { cwd: gitdir });
-  const oids = stdout.split('\n').filter(Boolean);
-  if (oids.length === 0) return null;
+  // The new tip itself always: a ref must not point at a broken commit even if another ref already does.
+  const oids = [...new Set([newId, ...stdout.split('\n').filter(Boolean)])];
   const out = await catFileBatch(gitdir, oids);
   let pos = 0;
   while (pos < out.length) {
@@ -118,7 +118,15 @@ export async function newCommitProblem(gitdir: string, newId: string): Promise<s
  * touching any ref (and without FETCH_HEAD, which concurrent fetches would race on).
  */
 export async function fetchObjects(gitdir: string, fromPath: string, ref: string): Promise<void> {
-  await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', fromPath, ref], { cwd: gitdir });
+  try {
+    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', fromPath, ref], { cwd: gitdir });
+  } catch (err) {
+    // transfer.fsckObjects: the other repository holds objects git refuses, written there behind the forge's back.
+    if (err instanceof GitCommandError && /fsck error|fsck failed|bad object/i.test(err.stderr)) {
+      throw new ForgeError('invalid', `The commits of ${ref.replace(/^refs\/heads\//, 'the branch ')} are malformed: git fsck refuses them.`);
+    }
+    throw err;
+  }
 }
 
 /** Whether a commit is in the repository. */
