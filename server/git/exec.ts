@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ForgeError } from '../errors.js';
 
 export interface GitResult {
   stdout: string;
@@ -31,6 +32,8 @@ export function gitCommand(args: string[]): { file: string; args: string[] } {
 
 /** Runs git with arguments (never through a shell) and returns its output. */
 export function git(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+  // No git argument can hold a NUL (Node would throw): a name or path from a request that does is bad input, not a crash.
+  if (args.some((a) => a.includes('\0'))) return Promise.reject(new ForgeError('invalid', 'A name or path contains a NUL character.'));
   return new Promise((resolveRun, reject) => {
     const command = gitCommand(args);
     const child = execFile(

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import isogit from 'isomorphic-git';
@@ -5,6 +6,7 @@ import { dropRepoCache, repoCache } from './cache.js';
 import { git, GitCommandError } from './exec.js';
 import { pathParts } from './read.js';
 import { ForgeError } from '../errors.js';
+import { cleanIdentity, commitObjectProblem, identityProblem, messageProblem } from '../lib/identity.js';
 
 export const ZERO_OID = '0000000000000000000000000000000000000000';
 
@@ -14,6 +16,20 @@ export interface Signature {
   email: string;
   /** Seconds since the epoch; now when absent. */
   timestamp?: number;
+}
+
+/** Refuses (422) an author or committer git would write as a malformed commit line. */
+function checkSignature(s: Signature, role: 'author' | 'committer'): void {
+  const problem = identityProblem(s.name, `The ${role} name`) ?? identityProblem(s.email, `The ${role} e-mail address`);
+  if (problem) throw new ForgeError('invalid', problem, { field: role });
+}
+
+/** Refuses (422) what cannot go into a commit: a malformed identity, a NUL in the message. */
+function checkCommitInput(message: string, author: Signature, committer: Signature): void {
+  checkSignature(author, 'author');
+  checkSignature(committer, 'committer');
+  const problem = messageProblem(message, 'The commit message');
+  if (problem) throw new ForgeError('invalid', problem, { field: 'message' });
 }
 
 /** A ref moved by someone else since it was read: the caller rereads and tries again, or says so. */
@@ -60,12 +76,57 @@ export function updateRef(gitdir: string, ref: string, newId: string, oldId: str
   return updateRefs(gitdir, [{ ref, newId, oldId }]);
 }
 
+/** The raw objects `git cat-file --batch` prints for these ids, as bytes (a message may be in any encoding). */
+function catFileBatch(gitdir: string, oids: string[]): Promise<Buffer> {
+  return new Promise((resolveRun, reject) => {
+    const child = execFile('git', ['cat-file', '--batch'], { cwd: gitdir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new GitCommandError(['cat-file', '--batch'], typeof err.code === 'number' ? err.code : null, stderr.toString()));
+      else resolveRun(stdout);
+    });
+    child.stdin?.end(`${oids.join('\n')}\n`);
+  });
+}
+
+/** How many new commits of one ref move are checked: far more than any in-process write makes. */
+const CHECKED_COMMITS = 1000;
+
+/**
+ * Why `git fsck` would refuse the commit `newId` or one that moving a ref there would make
+ * reachable (not yet reachable from any ref), or null. Checked before the move, so that no branch ever points at
+ * a commit that breaks clones with fsck, history pages and every other reader.
+ */
+export async function newCommitProblem(gitdir: string, newId: string): Promise<string | null> {
+  const { stdout } = await git(['rev-list', `--max-count=${CHECKED_COMMITS}`, newId, '--not', '--all'], { cwd: gitdir });
+  // The new tip itself always: a ref must not point at a broken commit even if another ref already does.
+  const oids = [...new Set([newId, ...stdout.split('\n').filter(Boolean)])];
+  const out = await catFileBatch(gitdir, oids);
+  let pos = 0;
+  while (pos < out.length) {
+    const eol = out.indexOf(10, pos);
+    const [oid, type, size] = out.subarray(pos, eol).toString('latin1').split(' ');
+    const body = out.subarray(eol + 1, eol + 1 + Number(size));
+    pos = eol + 1 + Number(size) + 1;
+    if (type !== 'commit') return `${oid} is not a commit`;
+    const problem = commitObjectProblem(body.toString('latin1'));
+    if (problem) return `the commit ${oid} is malformed: ${problem}`;
+  }
+  return null;
+}
+
 /**
  * Copies the objects reachable from `ref` of another repository on this disk into `gitdir`, without
  * touching any ref (and without FETCH_HEAD, which concurrent fetches would race on).
  */
 export async function fetchObjects(gitdir: string, fromPath: string, ref: string): Promise<void> {
-  await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', fromPath, ref], { cwd: gitdir });
+  try {
+    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', fromPath, ref], { cwd: gitdir });
+  } catch (err) {
+    // transfer.fsckObjects: the other repository holds objects git refuses, written there behind the forge's back.
+    if (err instanceof GitCommandError && /fsck error|fsck failed|bad object/i.test(err.stderr)) {
+      throw new ForgeError('invalid', `The commits of ${ref.replace(/^refs\/heads\//, 'the branch ')} are malformed: git fsck refuses them.`);
+    }
+    throw err;
+  }
 }
 
 /** Whether a commit is in the repository. */
@@ -79,10 +140,10 @@ export async function hasCommit(gitdir: string, oid: string): Promise<boolean> {
   }
 }
 
-/** Whether `ancestor` is reachable from `descendant`. */
-export async function isAncestor(gitdir: string, ancestor: string, descendant: string): Promise<boolean> {
+/** Whether `ancestor` is reachable from `descendant` (`env`: e.g. a push's quarantined objects). */
+export async function isAncestor(gitdir: string, ancestor: string, descendant: string, env?: Record<string, string>): Promise<boolean> {
   try {
-    await git(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: gitdir });
+    await git(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: gitdir, env });
     return true;
   } catch (err) {
     if (err instanceof GitCommandError && err.code === 1) return false;
@@ -149,6 +210,7 @@ export async function writeCommit(options: {
 }): Promise<string> {
   const { gitdir, parent, changes, message, author } = options;
   if (changes.length === 0) throw new Error('writeCommit needs at least one change');
+  checkCommitInput(message, author, options.committer ?? author);
   const parsed = changes.map((c) => {
     const parts = pathParts(c.path);
     if (!parts || parts.length === 0 || parts.some((p) => p === '.git')) throw new ForgeError('invalid', `"${c.path}" is not a valid file path.`, { field: 'path' });
@@ -171,6 +233,34 @@ export async function writeCommit(options: {
   });
 }
 
+/** A file of a repository's first commit. */
+export interface InitialFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * Writes a first commit holding the given files (at the top level) on `branch` of a new bare
+ * repository not yet in place (no row, no readers), creating the ref through git's own locking
+ * against zero. The author comes from an account: cleaned as git cleans GIT_AUTHOR_NAME.
+ */
+export async function writeInitialCommit(options: { gitdir: string; branch: string; files: InitialFile[]; author: Signature; message: string }): Promise<string> {
+  const { gitdir, branch, files, message } = options;
+  if (files.length === 0) throw new Error('writeInitialCommit needs at least one file');
+  const entries = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const oid = await isogit.writeBlob({ fs, gitdir, blob: new TextEncoder().encode(file.content) });
+    entries.push({ mode: '100644', path: file.path, oid, type: 'blob' as const });
+  }
+  const tree = await isogit.writeTree({ fs, gitdir, tree: entries });
+  const author = { name: cleanIdentity(options.author.name), email: cleanIdentity(options.author.email) };
+  checkCommitInput(message, author, author);
+  const person = { ...author, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+  const oid = await isogit.writeCommit({ fs, gitdir, commit: { message, tree, parent: [], author: person, committer: person } });
+  await updateRef(gitdir, `refs/heads/${branch}`, oid, ZERO_OID);
+  return oid;
+}
+
 /** git's environment naming a commit's author and committer. */
 export function signatureEnv(author: Signature, committer: Signature = author): Record<string, string> {
   return {
@@ -183,6 +273,7 @@ export function signatureEnv(author: Signature, committer: Signature = author): 
 
 /** Writes a commit of an existing tree with `git commit-tree` (merges and squashes). */
 export async function commitTree(gitdir: string, tree: string, parents: string[], message: string, author: Signature, committer?: Signature): Promise<string> {
+  checkCommitInput(message, author, committer ?? author);
   const args = ['commit-tree', tree];
   for (const p of parents) args.push('-p', p);
   const { stdout } = await git(args, { cwd: gitdir, input: message.endsWith('\n') ? message : `${message}\n`, env: signatureEnv(author, committer) });

@@ -33,3 +33,25 @@ export function pathUnder(root: string, ...parts: string[]): string {
   if (full !== base && !full.startsWith(base + sep)) throw new Error(`path escapes ${base}`);
   return full;
 }
+
+/**
+ * git's own rules for a ref name (`git check-ref-format`): no control characters, space, `~ ^ : ? * [ \`,
+ * no `..`, `@{`, `//`, no component starting with `.` or ending in `.lock`, no leading or trailing
+ * `/`, not ending in `.`, not `@`. Anything git can push passes, e.g. `"><img-id=x>`; such a name is
+ * text to escape wherever it is shown, and never leaves refs/ on disk.
+ */
+export function isValidRefName(ref: string): boolean {
+  return (
+    ref.length > 0 &&
+    ref.length <= 255 &&
+    ref !== '@' &&
+    ![...ref].some((c) => c <= ' ' || c === '\x7f' || '~^:?*[\\'.includes(c)) &&
+    !ref.includes('..') &&
+    !ref.includes('@{') &&
+    !ref.includes('//') &&
+    !ref.startsWith('/') &&
+    !ref.endsWith('/') &&
+    !ref.endsWith('.') &&
+    !ref.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))
+  );
+}

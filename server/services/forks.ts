@@ -4,7 +4,8 @@ import type { UserRow } from '../db/users.js';
 import { createRepository, isPubliclyReadable } from './repos.js';
 import { recordRefUpdates, type Pusher } from './push.js';
 import type { EventBus } from './events.js';
-import { cloneObjectsAndRefs, fetchObjects, hasCommit, isAncestor, readRef, updateRef } from '../git/write.js';
+import { cloneObjectsAndRefs, fetchObjects, hasCommit, isAncestor, readRef } from '../git/write.js';
+import { moveRefs, pusherActor } from './ref-gate.js';
 import { repoPath } from '../git/store.js';
 import { conflict, invalid, notFound } from '../errors.js';
 
@@ -73,7 +74,7 @@ export async function syncFork(
       `The branch "${branch}" of ${fork.owner_name}/${fork.name} has commits that ${parent.owner_name}/${parent.name} does not have: it cannot be fast-forwarded. Merge or rebase it with git.`,
     );
   }
-  await updateRef(forkPath, ref, upstream, current);
+  await moveRefs({ db, repo: fork, gitdir: forkPath, actor: pusherActor(db, input.pusher), kind: 'push', updates: [{ ref, oldId: current, newId: upstream }] });
   await recordRefUpdates(db, fork, forkPath, input.pusher, [{ ref, oldId: current, newId: upstream }], input.events);
   return { branch, sha: upstream, moved: true };
 }

@@ -3,13 +3,14 @@ import { findPullById, markMerged, type PullRow } from '../db/pulls.js';
 import { latestVerdicts } from '../db/reviews.js';
 import { findUserById, type UserRow } from '../db/users.js';
 import { commitsToReplay, mergeBase, mergeTree, rebaseCommits } from '../git/merge.js';
-import { commitTree, isAncestor, readRef, RefMovedError, updateRef, ZERO_OID } from '../git/write.js';
+import { commitTree, isAncestor, readRef, RefMovedError, ZERO_OID } from '../git/write.js';
 import { RepoReader } from '../git/read.js';
 import { protectionFor } from './branch-protections.js';
 import { recordRefUpdates } from './push.js';
+import { moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
-import { conflict, notAllowed } from '../errors.js';
+import { conflict, ForgeError, notAllowed } from '../errors.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -124,7 +125,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
   }
 
   try {
-    await updateRef(gitdir, baseRef, newSha, baseSha);
+    await moveRefs({ db: ctx.db, repo: base, gitdir, actor, kind: 'merge', updates: [{ ref: baseRef, oldId: baseSha, newId: newSha }] });
   } catch (err) {
     if (err instanceof RefMovedError) {
       ctx.checker.schedule(pull.id);
@@ -141,15 +142,14 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
 
 /** Deletes a merged pull request's head branch if the merger may push there and the branch is neither default nor protected. */
 async function deleteHeadBranch(ctx: PullContext, actor: Actor, headRepo: RepoRow, pull: PullRow, headSha: string, pusher: { id: number; username: string }): Promise<void> {
-  if (!ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo })) return;
-  if (pull.head_branch === headRepo.default_branch || protectionFor(ctx.db, headRepo.id, pull.head_branch)) return;
   const gitdir = gitdirOf(ctx.reposDir, headRepo);
   const ref = `refs/heads/${pull.head_branch}`;
   try {
-    // Only if nobody pushed to it since: new commits there are not merged.
-    await updateRef(gitdir, ref, ZERO_OID, headSha);
+    // Only if nobody pushed to it since (new commits there are not merged) and the gate allows it.
+    await moveRefs({ db: ctx.db, repo: headRepo, gitdir, actor, kind: 'push', updates: [{ ref, oldId: headSha, newId: ZERO_OID }] });
   } catch (err) {
-    if (err instanceof RefMovedError) return;
+    // Kept when moved, protected, the default branch, or not the merger's to delete: the merge itself stands.
+    if (err instanceof RefMovedError || (err instanceof ForgeError && err.kind === 'forbidden')) return;
     throw err;
   }
   await recordRefUpdates(ctx.db, headRepo, gitdir, pusher, [{ ref, oldId: headSha, newId: ZERO_OID }], ctx.events);

@@ -13,6 +13,7 @@ import { CONTACT_TIMEOUT_MS, FETCH_TIMEOUT_MS, connectRemote, openSecret, remote
 import { recordRefUpdates, ZERO_ID } from './push.js';
 import type { EventBus } from './events.js';
 import type { JobLock } from './jobs.js';
+import { mirrorSyncRefusal } from './ref-gate.js';
 
 export interface MirrorServiceOptions {
   db: Db;
@@ -107,6 +108,8 @@ export class MirrorService {
     const nextAt = source.interval_s > 0 ? new Date(started.getTime() + source.interval_s * 1000).toISOString() : null;
     const path = repoPath(config.reposDir, repo.owner_name, repo.name);
     try {
+      const refusal = mirrorSyncRefusal(repo);
+      if (refusal) throw badRequest(refusal);
       const secret = source.auth_secret ? readSecret(config.secret, source.auth_secret) : '';
       const { remote } = await connectRemote(source.clone_addr, { username: source.auth_username, secret }, config.importAllowPrivate);
       const limits: RemoteLimits = { timeoutMs: FETCH_TIMEOUT_MS, maxBytes: config.maxPushBytes, signal: this.abort.signal };

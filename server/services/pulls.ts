@@ -14,12 +14,15 @@ import {
   networkReposOf,
   type PullRow,
 } from '../db/pulls.js';
-import type { Actor, Policy } from '../auth/policy.js';
+import { ANONYMOUS, type Actor, type Policy } from '../auth/policy.js';
 import { repoPath } from '../git/store.js';
-import { fetchObjects, hasCommit, readRef, updateRef, ZERO_OID, type Signature } from '../git/write.js';
+import { fetchObjects, hasCommit, readRef, ZERO_OID, type Signature } from '../git/write.js';
+import { cleanIdentity, messageProblem } from '../lib/identity.js';
+import { isValidRefName } from '../lib/names.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
 import type { MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
+import { moveRefs } from './ref-gate.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 /** What the pull request services need from the running forge. */
@@ -35,10 +38,14 @@ export interface PullContext {
   events: EventBus;
 }
 
-/** The author line of a commit the forge writes for a user: their name and email, or a no-reply address. */
+/**
+ * The author line of a commit the forge writes for a user: their name and email, or a no-reply
+ * address; cleaned as git cleans GIT_AUTHOR_NAME, since the profile was not typed for a commit.
+ */
 export function commitSignature(user: UserRow, baseUrl: string): Signature {
   const host = new URL(baseUrl).hostname || 'localhost';
-  return { name: user.full_name || user.username, email: user.email || `${user.lower_name}@noreply.${host}` };
+  const name = cleanIdentity(user.full_name) || user.username;
+  return { name, email: cleanIdentity(user.email ?? '') || `${user.lower_name}@noreply.${host}` };
 }
 
 /** Where a pull request's head lives in the base repository. */
@@ -70,7 +77,8 @@ export function resolveHead(ctx: PullContext, actor: Actor, base: RepoRow, head:
 
 /** The commit a branch points to; a 404 naming the branch when it does not exist. */
 async function branchTip(repo: RepoRow, gitdir: string, branch: string): Promise<string> {
-  const sha = /^[A-Za-z0-9._/-]{1,255}$/.test(branch) && !branch.includes('..') ? await readRef(gitdir, `refs/heads/${branch}`) : null;
+  // git's own ref rules: any branch git could push can be a pull request's head or base.
+  const sha = isValidRefName(branch) ? await readRef(gitdir, `refs/heads/${branch}`) : null;
   if (!sha) throw notFound(`The branch "${branch}" of ${repo.owner_name}/${repo.name}`);
   return sha;
 }
@@ -109,6 +117,9 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
   const title = input.title.trim();
   if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
+  // The title becomes a merge commit's subject, where git refuses a NUL.
+  const titleProblem = messageProblem(title, 'The title');
+  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   const basePath = gitdirOf(ctx.reposDir, base);
   await branchTip(base, basePath, input.baseBranch);
   const head = resolveHead(ctx, input.actor, base, input.head);
@@ -129,7 +140,7 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
     headSha,
   });
   try {
-    await updateRef(basePath, pullHeadRef(pull), headSha, ZERO_OID);
+    await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: input.actor, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: ZERO_OID, newId: headSha }] });
   } catch (err) {
     deletePullRow(ctx.db, pull.id);
     throw err;
@@ -150,6 +161,8 @@ export function editPullRequest(
   const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');
   if (changes.title !== undefined && !changes.title.trim()) throw invalid('A pull request needs a title.', { field: 'title' });
+  const titleProblem = changes.title === undefined ? null : messageProblem(changes.title, 'The title');
+  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   if (changes.state !== undefined && pull.merged) throw conflict('A merged pull request cannot be reopened or closed.');
   if (changes.state === 'open' && pull.state === 'closed') {
     const other = pull.head_repo_id === null ? undefined : findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
@@ -193,7 +206,8 @@ export async function followHead(ctx: PullContext, pull: PullRow, newSha: string
   // Another push moved the branch on meanwhile: its own event brings the newer commit.
   if (!(await hasCommit(basePath, newSha))) return;
   const current = (await readRef(basePath, pullHeadRef(pull))) ?? ZERO_OID;
-  await updateRef(basePath, pullHeadRef(pull), newSha, current);
+  // The forge's own ref, following a branch that moved through the gate: no mover to check.
+  await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: ANONYMOUS, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: current, newId: newSha }] });
   setPullHead(ctx.db, pull.id, newSha);
   ctx.checker.schedule(pull.id);
 }

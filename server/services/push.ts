@@ -5,13 +5,12 @@ import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
 import { deletePushIntent, insertPushIntent, insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
 import { dropRepoCache } from '../git/cache.js';
-import { git, GitCommandError } from '../git/exec.js';
+import { git } from '../git/exec.js';
 import { objectsSizeKb } from '../git/size.js';
-import { protectionFor } from './branch-protections.js';
 import type { EventBus } from './events.js';
+import { pushNeedsCheck, pusherActor, refMoveRefusals } from './ref-gate.js';
 
 export const ZERO_ID = '0000000000000000000000000000000000000000';
-const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 /** Who pushes, as the hooks and the activity record need it. */
 export interface Pusher {
@@ -93,57 +92,14 @@ function quarantineEnv(repoPath: string, q: Quarantine): Record<string, string> 
   return env;
 }
 
-async function isAncestor(repoPath: string, env: Record<string, string>, oldId: string, newId: string): Promise<boolean> {
-  try {
-    await git(['merge-base', '--is-ancestor', oldId, newId], { cwd: repoPath, env });
-    return true;
-  } catch (err) {
-    if (err instanceof GitCommandError && err.code === 1) return false;
-    throw err;
-  }
-}
-
-/** Why a ref update is refused, or null when it may go ahead. */
-async function refusal(db: Db, repo: RepoRow, session: PushSession, env: Record<string, string>, u: RefUpdate): Promise<string | null> {
-  // Other refs are the forge's own (refs/pull/<n>/head follows the pull request's branch).
-  if (u.ref.startsWith('refs/tags/')) return null;
-  if (!u.ref.startsWith('refs/heads/')) return 'only branches (refs/heads/) and tags (refs/tags/) can be pushed.';
-  const branch = u.ref.slice('refs/heads/'.length);
-  const deleting = u.newId === ZERO_ID;
-  if (deleting && branch === repo.default_branch) return `the default branch "${branch}" cannot be deleted.`;
-  const rule = protectionFor(db, repo.id, branch);
-  if (!rule) return null;
-  if (deleting) return `the branch "${branch}" is protected and cannot be deleted.`;
-  const username = session.pusher.username.toLowerCase();
-  const listed = (names: string[]) => names.some((n) => n.toLowerCase() === username);
-  if (!rule.enable_push) return `the branch "${branch}" is protected: changes go through a pull request.`;
-  if (rule.enable_push_whitelist && !listed(rule.push_whitelist_usernames)) {
-    return `the branch "${branch}" is protected and you are not allowed to push to it.`;
-  }
-  if (u.oldId === ZERO_ID || (await isAncestor(session.repoPath, env, u.oldId, u.newId))) return null;
-  if (!rule.enable_force_push) return `the branch "${branch}" is protected: force-pushing (rewriting its history) is not allowed.`;
-  if (rule.enable_force_push_allowlist && !listed(rule.force_push_allowlist_usernames)) {
-    return `the branch "${branch}" is protected and you are not allowed to force-push to it.`;
-  }
-  return null;
-}
-
-/**
- * Whether a push needs the pre-receive check (a Node process per push): only when a command could
- * be refused, i.e. when `refusal` below would look further than its first lines.
- */
+/** Whether a push needs the pre-receive check (a Node process per push): the ref gate says. */
 export function needsChecks(db: Db, repo: RepoRow, commands: RefUpdate[]): boolean {
-  return commands.some((u) => {
-    if (u.ref.startsWith('refs/tags/')) return false;
-    if (!u.ref.startsWith('refs/heads/')) return true;
-    const branch = u.ref.slice('refs/heads/'.length);
-    return (u.newId === ZERO_ID && branch === repo.default_branch) || protectionFor(db, repo.id, branch) !== null;
-  });
+  return pushNeedsCheck(db, repo, commands);
 }
 
 /**
- * The pre-receive check, run while the pushed objects are quarantined: refuses the whole push
- * (git then stores nothing) if the repository is archived or any ref breaks a branch protection.
+ * The pre-receive check, run while the pushed objects are quarantined: the ref gate's check, the
+ * same as for the forge's own writes; any refusal refuses the whole push (git then stores nothing).
  */
 export async function checkPush(
   db: Db,
@@ -153,18 +109,11 @@ export async function checkPush(
 ): Promise<{ ok: boolean; messages: string[] }> {
   const repo = findRepoById(db, session.repoId);
   if (!repo) return { ok: false, messages: ['Fabrique: this repository no longer exists.'] };
-  if (repo.is_archived) return { ok: false, messages: [`Fabrique: ${repo.owner_name}/${repo.name} is archived: it is read-only.`] };
   const env = quarantineEnv(session.repoPath, quarantine);
   if (!env) return { ok: false, messages: ['Fabrique: the push could not be checked.'] };
-  const messages: string[] = [];
-  for (const u of updates) {
-    if (!OBJECT_ID.test(u.oldId) || !OBJECT_ID.test(u.newId) || !u.ref.startsWith('refs/')) {
-      messages.push(`Fabrique: refused ${u.ref}: malformed update.`);
-      continue;
-    }
-    const reason = await refusal(db, repo, session, env, u);
-    if (reason) messages.push(`Fabrique: refused ${u.ref}: ${reason}`);
-  }
+  const actor = pusherActor(db, session.pusher);
+  const refusals = await refMoveRefusals({ db, repo, gitdir: session.repoPath, actor, kind: 'push', updates, quarantineEnv: env });
+  const messages = refusals.map((r) => (r.ref === null ? `Fabrique: ${r.reason}` : `Fabrique: refused ${r.ref}: ${r.reason}`));
   session.accepted = messages.length === 0 ? updates : [];
   return { ok: messages.length === 0, messages };
 }

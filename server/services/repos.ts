@@ -6,7 +6,8 @@ import { deleteRepoRow, detachPublicForks, findRepo, findRepoById, insertRepo, r
 import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } from '../db/collaborators.js';
 import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
-import { branchExists, setHeadBranch, writeInitialCommit, type InitialFile } from '../git/setup.js';
+import { branchExists, setHeadBranch } from '../git/setup.js';
+import { writeInitialCommit, type InitialFile } from '../git/write.js';
 import { dropRepoCache } from '../git/cache.js';
 import { isSafeRefName } from '../git/read.js';
 import { nameProblem, pathUnder } from '../lib/names.js';

@@ -21,8 +21,9 @@ import {
 import type { UserRow } from '../db/users.js';
 import { RepoReader } from '../git/read.js';
 import { diffCommits, type Diff } from '../git/diff.js';
-import { readRef, RefMovedError, updateRef, writeCommit } from '../git/write.js';
+import { readRef, RefMovedError, writeCommit } from '../git/write.js';
 import { recordRefUpdates } from './push.js';
+import { checkRefWrite, moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
@@ -249,6 +250,9 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
   }
   const gitdir = gitdirOf(ctx.reposDir, headRepo);
   const ref = `refs/heads/${pull.head_branch}`;
+  // As a push to the head branch: its protection applies to the suggestion's commit too, checked
+  // before any object is written and again when the branch moves.
+  await checkRefWrite({ db: ctx.db, repo: headRepo, gitdir, actor, kind: 'push', ref });
   const tip = await readRef(gitdir, ref);
   if (!tip) throw conflict(`The branch "${pull.head_branch}" no longer exists.`);
   if (tip !== pull.head_sha) throw conflict('The branch has new commits the pull request has not caught up with yet; try again.');
@@ -275,7 +279,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
     author: signature,
   });
   try {
-    await updateRef(gitdir, ref, sha, tip);
+    await moveRefs({ db: ctx.db, repo: headRepo, gitdir, actor, kind: 'push', updates: [{ ref, oldId: tip, newId: sha }] });
   } catch (err) {
     if (err instanceof RefMovedError) throw conflict('The branch moved while applying the suggestion; try again.');
     throw err;

@@ -3,9 +3,10 @@ import { findRepo, listForks } from '../db/repos.js';
 import type { PullRow } from '../db/pulls.js';
 import type { UserRow } from '../db/users.js';
 import { RepoReader, type GitCommit, type GitEntry } from '../git/read.js';
-import { fetchObjects, hasCommit, readRef, RefMovedError, updateRef, writeCommit, ZERO_OID, type Signature } from '../git/write.js';
+import { fetchObjects, hasCommit, readRef, RefMovedError, writeCommit, ZERO_OID, type Signature } from '../git/write.js';
 import { branchNameProblem } from './repos.js';
-import { protectionFor } from './branch-protections.js';
+import { checkRefWrite, moveRefs } from './ref-gate.js';
+import { messageProblem } from '../lib/identity.js';
 import { forkRepository } from './forks.js';
 import { recordRefUpdates } from './push.js';
 import { commitSignature, createPullRequest, gitdirOf, type PullContext } from './pulls.js';
@@ -39,15 +40,9 @@ const validBranch = (name: string, field: string) => {
   if (problem) throw invalid(`${problem}.`, { field });
 };
 
-/** Refuses a web commit to a branch whose protection allows no direct push for this user. */
-function checkBranchProtection(ctx: PullContext, repo: RepoRow, branch: string, user: UserRow): void {
-  const rule = protectionFor(ctx.db, repo.id, branch);
-  if (!rule) return;
-  const listed = rule.push_whitelist_usernames.some((n) => n.toLowerCase() === user.lower_name);
-  if (!rule.enable_push || (rule.enable_push_whitelist && !listed)) {
-    throw forbidden(`The branch "${branch}" is protected: propose the change on a new branch with a pull request.`);
-  }
-}
+/** An identity typed into the request, trimmed as git trims it; what is left is checked when the commit is written. */
+const typed = (person: Partial<Signature> | undefined): Partial<Signature> =>
+  Object.fromEntries(Object.entries(person ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value.trim() : value]));
 
 /**
  * Writes one file as a commit on top of `parent` (null: the first commit) in-process, then moves
@@ -56,10 +51,13 @@ function checkBranchProtection(ctx: PullContext, repo: RepoRow, branch: string, 
  */
 async function commitOneFile(
   ctx: PullContext,
-  input: { repo: RepoRow; user: UserRow; file: FileWrite; parent: string | null; branch: string; oldId: string; mode: 'create' | 'update' },
+  input: { repo: RepoRow; actor: Actor; user: UserRow; file: FileWrite; parent: string | null; branch: string; oldId: string; mode: 'create' | 'update' },
 ): Promise<WrittenFile> {
-  const { repo, user, file, parent, branch, oldId, mode } = input;
+  const { repo, actor, user, file, parent, branch, oldId, mode } = input;
   const gitdir = gitdirOf(ctx.reposDir, repo);
+  const ref = `refs/heads/${branch}`;
+  // Before any object is written: a refused write stores nothing.
+  await checkRefWrite({ db: ctx.db, repo, gitdir, actor, kind: 'push', ref });
   const reader = new RepoReader(gitdir);
   const existing = parent ? await reader.entryAt(parent, file.path) : null;
   if (existing && existing.type !== 'blob') throw invalid(`"${file.path}" is a folder.`, { field: 'path' });
@@ -70,13 +68,12 @@ async function commitOneFile(
     if (file.sha !== existing.oid) throw conflict(`The file "${file.path}" changed since you opened it (it is now ${existing.oid}).`, { sha: existing.oid });
   }
   const own = commitSignature(user, ctx.baseUrl);
-  const author = { ...own, ...file.author };
-  const committer = { ...own, ...file.committer };
+  const author = { ...own, ...typed(file.author) };
+  const committer = { ...own, ...typed(file.committer) };
   const message = file.message?.trim() || `${mode === 'create' ? 'Add' : 'Update'} ${file.path}`;
   const sha = await writeCommit({ gitdir, parent, changes: [{ path: file.path, content: file.content }], message, author, committer });
-  const ref = `refs/heads/${branch}`;
   try {
-    await updateRef(gitdir, ref, sha, oldId);
+    await moveRefs({ db: ctx.db, repo, gitdir, actor, kind: 'push', updates: [{ ref, oldId, newId: sha }] });
   } catch (err) {
     if (err instanceof RefMovedError) throw conflict(`The branch "${branch}" moved while saving; reload and try again.`);
     throw err;
@@ -102,8 +99,7 @@ export async function writeFile(ctx: PullContext, repo: RepoRow, actor: Actor, f
     branch = file.newBranch;
     oldId = ZERO_OID;
   }
-  checkBranchProtection(ctx, repo, branch, user);
-  return commitOneFile(ctx, { repo, user, file, parent: tip, branch, oldId, mode });
+  return commitOneFile(ctx, { repo, actor, user, file, parent: tip, branch, oldId, mode });
 }
 
 /** A branch name `patch-N` not yet used in the repository. */
@@ -140,6 +136,9 @@ export async function proposeChange(
   input: FileWrite & { mode: 'create' | 'update'; title?: string; body?: string },
 ): Promise<ProposedChange> {
   const user = ctx.policy.signedIn(actor);
+  // The pull request's title is checked again when it is opened, too late to store nothing.
+  const titleProblem = messageProblem(input.title ?? '', 'The title');
+  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   const baseBranch = input.branch || repo.default_branch;
   validBranch(baseBranch, 'branch');
   const basePath = gitdirOf(ctx.reposDir, repo);
@@ -155,7 +154,7 @@ export async function proposeChange(
   const branch = input.newBranch || (await freeBranchName(targetPath));
   validBranch(branch, 'new_branch');
   if (await readRef(targetPath, `refs/heads/${branch}`)) throw invalid(`The branch "${branch}" already exists.`, { field: 'new_branch' });
-  const written = await commitOneFile(ctx, { repo: target, user, file: input, parent: tip, branch, oldId: ZERO_OID, mode: input.mode });
+  const written = await commitOneFile(ctx, { repo: target, actor, user, file: input, parent: tip, branch, oldId: ZERO_OID, mode: input.mode });
   const pull = await createPullRequest(ctx, {
     base: repo,
     poster: user,
