@@ -112,7 +112,7 @@ const ALLOWED: Record<string, string> = {
   'server/auth/oidc.ts:LOOPBACK': 'constant lookup table',
   'server/lib/names.ts:RESERVED_OWNER_NAMES': 'constant lookup table',
   'server/plugins/csrf.ts:SAFE_METHODS': 'constant lookup table',
-  'server/routes/web/pages.ts:APP_PAGES': 'constant lookup table',
+  'server/services/repos.ts:UNWRITABLE_CODES': 'constant lookup table',
   'server/services/licences.ts:index': 'parsed SPDX texts, computed once and never changed',
   'server/services/render.ts:purifier': 'DOMPurify without hooks or settings, made once and never changed',
   'server/services/render.ts:cache': 'rendered output keyed by object ids: never stale, only bounded',
