@@ -79,7 +79,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls',
-    { schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
     async (request, reply) => {
       const base = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const limit = request.query.limit ?? 30;
@@ -91,7 +91,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls',
-    { schema: { tags, params: RepoParams, body: CreatePullOption, response: { 201: PullRequest, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: CreatePullOption, response: { 201: PullRequest, ...errors } } },
     async (request, reply) => {
       const poster = fastify.policy.signedIn(request.actor);
       const base = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
@@ -103,7 +103,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index',
-    { schema: { tags, params: PullOrDiffParams, response: { 200: Type.Union([PullRequest, Type.String()]), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullOrDiffParams, response: { 200: Type.Union([PullRequest, Type.String()]), ...errors } } },
     async (request, reply) => {
       const [number, format] = request.params.index.split('.');
       const { base, pull } = requirePull(fastify, request, { ...request.params, index: Number(number) });
@@ -122,7 +122,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/repos/:owner/:repo/pulls/:index',
-    { schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullRequest, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullRequest, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const updated = editPullRequest(ctx, base, pull, request.actor, request.body);
@@ -132,7 +132,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/commits',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(Commit), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(Commit), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
@@ -145,7 +145,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/files',
-    { schema: { tags, params: PullParams, querystring: OffsetQuery, response: { 200: Type.Array(ChangedFile), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, querystring: OffsetQuery, response: { 200: Type.Array(ChangedFile), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
@@ -174,7 +174,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   // ---- merge --------------------------------------------------------------------------------
 
-  fastify.get('/repos/:owner/:repo/pulls/:index/merge', { schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.get('/repos/:owner/:repo/pulls/:index/merge', { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { pull } = requirePull(fastify, request, request.params);
     if (!pull.merged) throw notFound('The merge');
     return reply.status(204).send(null);
@@ -182,7 +182,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/merge',
-    { schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params, 'repo:write');
       const body = request.body;
@@ -232,7 +232,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(PullReview), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(PullReview), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { head } = await pullCommits(ctx, base, pull);
@@ -242,7 +242,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/reviews',
-    { schema: { tags, params: PullParams, body: CreateReviewOption, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: CreateReviewOption, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const body = request.body;
@@ -266,7 +266,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = visibleReview(request, pull, request.params.id);
@@ -277,7 +277,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, body: SubmitReviewOption, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, body: SubmitReviewOption, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = await submitReview(ctx, base, pull, request.actor, request.params.id, { event: request.body.event, body: request.body.body ?? '' });
@@ -287,7 +287,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const { pull } = requirePull(fastify, request, request.params);
@@ -300,7 +300,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews/:id/comments',
-    { schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = visibleReview(request, pull, request.params.id);
@@ -314,7 +314,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/comments',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       return presentComments(request, base, pull, listPullComments(db, pull.id, viewerId(request)));
@@ -323,7 +323,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments',
-    { schema: { tags, params: PullParams, body: LineCommentOption, response: { 201: ReviewComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: LineCommentOption, response: { 201: ReviewComment, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const comment = await createThread(ctx, base, pull, request.actor, request.body);
@@ -333,7 +333,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments/:id/replies',
-    { schema: { tags, params: CommentParams, body: ReplyOption, response: { 201: ReviewComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, body: ReplyOption, response: { 201: ReviewComment, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const comment = replyToThread(ctx, pull, request.actor, request.params.id, request.body.body);
@@ -348,6 +348,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     fastify.route({
       method,
       url: '/repos/:owner/:repo/pulls/:index/comments/:id/resolution',
+      config: { scope: 'write:repository' },
       schema: { tags, params: CommentParams, response: { 200: ReviewComment, ...errors } },
       handler: async (request) => {
         const { base, pull } = requirePull(fastify, request, request.params);
@@ -359,7 +360,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments/:id/suggestion',
-    { schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id));
@@ -368,7 +369,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/viewed',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(Type.String()), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(Type.String()), ...errors } } },
     async (request) => {
       const user = fastify.policy.signedIn(request.actor);
       const { base, pull } = requirePull(fastify, request, request.params);
@@ -389,6 +390,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     fastify.route({
       method,
       url: '/repos/:owner/:repo/pulls/:index/viewed/*',
+      config: { scope: 'write:repository' },
       schema: { tags, params: ViewedParams, response: { 204: Type.Null(), ...errors } },
       handler: async (request, reply) => {
         const { base, pull } = requirePull(fastify, request, request.params);
@@ -401,6 +403,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/changes-since-review',
     {
+      config: { scope: 'read:repository' },
       schema: {
         tags,
         params: PullParams,
