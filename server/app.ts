@@ -10,6 +10,7 @@ import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import shellPlugin from './plugins/shell.js';
 import authPlugin from './plugins/auth.js';
+import scopesPlugin from './plugins/scopes.js';
 import sessionPlugin from './plugins/session.js';
 import csrfPlugin from './plugins/csrf.js';
 import auditPlugin from './plugins/audit.js';
@@ -94,6 +95,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(shellPlugin);
   await fastify.register(sessionPlugin);
   await fastify.register(authPlugin);
+  await fastify.register(scopesPlugin);
   await fastify.register(csrfPlugin);
   await fastify.register(auditPlugin);
 

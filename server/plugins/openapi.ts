@@ -19,7 +19,7 @@ export default fp(
         },
       },
     });
-    fastify.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+    fastify.get('/api/v1/openapi.json', { config: { scope: 'none' }, schema: { hide: true } }, async () => fastify.swagger());
   },
   { name: 'fabrique-openapi' },
 );

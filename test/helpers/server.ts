@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export interface TestServerOptions extends Partial<Omit<AppOptions, 'config'>> {
   env?: Record<string, string>;
   /** Listen on an ephemeral port (default true); false only builds the app for inject(). */
   listen?: boolean;
+  /** Sees every route as it is registered (added before the app): the route table for tests that walk it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the whole app on a fresh temporary data and repos directory and, by default, listens on 127.0.0.1. */
@@ -34,6 +36,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...options.env,
   });
   const server = Fastify(serverOptions(config));
+  if (options.onRoute) server.addHook('onRoute', options.onRoute);
   await server.register(app, { config, migrationsDir: options.migrationsDir, webDir: options.webDir });
   let url = '';
   if (options.listen !== false) {

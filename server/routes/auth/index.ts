@@ -42,11 +42,11 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     csrf_token: request.session?.row.csrf_token ?? null,
   });
 
-  fastify.get('/api/v1/auth/session', { schema: { tags: ['auth'], response: { 200: SessionInfo } } }, async (request) =>
+  fastify.get('/api/v1/auth/session', { config: { scope: 'none' }, schema: { tags: ['auth'], response: { 200: SessionInfo } } }, async (request) =>
     sessionInfo(request),
   );
 
-  fastify.get('/api/v1/auth/providers', { schema: { tags: ['auth'], response: { 200: Providers } } }, async () => ({
+  fastify.get('/api/v1/auth/providers', { config: { scope: 'none' }, schema: { tags: ['auth'], response: { 200: Providers } } }, async () => ({
     password: true,
     signup: config.allowSignup,
     oidc: config.oidc ? { name: config.oidc.name, url: OIDC_LOGIN_PATH } : null,
@@ -54,7 +54,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signin',
-    { schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
     async (request, reply) => {
       const login = request.body.username;
       const attempt = fastify.signInThrottle.reservePassword(login, request.ip);
@@ -86,7 +86,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signup',
-    { schema: { tags: ['auth'], body: SignUpBody, response: { 201: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignUpBody, response: { 201: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
     async (request, reply) => {
       if (!config.allowSignup) throw forbidden('Sign-up is closed on this forge. Ask an administrator for an account.');
       const { username, email, password, full_name: fullName } = request.body;
@@ -101,7 +101,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signout',
-    { schema: { tags: ['auth'], response: { 204: Type.Null(), 403: Message } } },
+    { config: { scope: 'none' }, schema: { tags: ['auth'], response: { 204: Type.Null(), 403: Message } } },
     async (request, reply) => {
       if (request.session) {
         recordAudit(db, { actor: request.session.user, action: 'user.signout', target: `user:${request.session.user.username}`, ip: request.ip });

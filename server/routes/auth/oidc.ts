@@ -22,13 +22,13 @@ const oidcRoutes: FastifyPluginAsync = async (fastify) => {
     signed: true,
   };
 
-  fastify.get(OIDC_LOGIN_PATH, { schema: { hide: true } }, async (request, reply) => {
+  fastify.get(OIDC_LOGIN_PATH, { config: { scope: 'none' }, schema: { hide: true } }, async (request, reply) => {
     const { url, pending } = await oidc.start();
     reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), { ...cookieOptions, maxAge: 600 });
     return reply.redirect(url.href);
   });
 
-  fastify.get(CALLBACK_PATH, { schema: { hide: true } }, async (request, reply) => {
+  fastify.get(CALLBACK_PATH, { config: { scope: 'none' }, schema: { hide: true } }, async (request, reply) => {
     const raw = request.cookies[PENDING_COOKIE];
     const unsigned = raw ? request.unsignCookie(raw) : null;
     reply.clearCookie(PENDING_COOKIE, cookieOptions);

@@ -14,12 +14,18 @@ function isMachinePath(url: string): boolean {
 const webRoutes: FastifyPluginAsync = async (fastify) => {
   const assets = join(fastify.forge.webDir, 'assets');
   if (existsSync(assets)) {
-    await fastify.register(fastifyStatic, {
-      root: assets,
-      prefix: '/assets/',
-      immutable: true,
-      maxAge: '365d',
-      index: false,
+    await fastify.register(async (files) => {
+      // The built app's files are public, and @fastify/static takes no route options: their token scope is set here.
+      files.addHook('onRoute', (route) => {
+        route.config = { ...route.config, scope: 'none' };
+      });
+      await files.register(fastifyStatic, {
+        root: assets,
+        prefix: '/assets/',
+        immutable: true,
+        maxAge: '365d',
+        index: false,
+      });
     });
   }
 

@@ -13,7 +13,7 @@ const encodePath = (path: string) => path.split('/').map(encodeURIComponent).joi
 const seoRoutes: FastifyPluginAsync = async (fastify) => {
   const { config, db } = fastify.forge;
 
-  fastify.get('/robots.txt', { schema: { hide: true } }, async (_request, reply) => {
+  fastify.get('/robots.txt', { config: { scope: 'none' }, schema: { hide: true } }, async (_request, reply) => {
     const lines = [
       'User-agent: *',
       'Disallow: /api/',
@@ -28,7 +28,7 @@ const seoRoutes: FastifyPluginAsync = async (fastify) => {
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(lines.join('\n'));
   });
 
-  fastify.get('/sitemap.xml', { schema: { hide: true } }, async (_request, reply) => {
+  fastify.get('/sitemap.xml', { config: { scope: 'none' }, schema: { hide: true } }, async (_request, reply) => {
     const { repos, orgs } = listPublicPages(db, SITEMAP_MAX);
     const urls = [
       { path: '', updated_at: null as string | null },

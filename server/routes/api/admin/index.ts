@@ -23,7 +23,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/admin/users',
-    { schema: { tags: ['admin'], body: CreateUserBody, response: { 201: User, ...errors } } },
+    { config: { scope: 'write:admin' }, schema: { tags: ['admin'], body: CreateUserBody, response: { 201: User, ...errors } } },
     async (request, reply) => {
       const { username, email, password, full_name: fullName } = request.body;
       const user = await createUser(db, { username, email, password, fullName });
@@ -34,7 +34,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/admin/users/:username',
-    { schema: { tags: ['admin'], params: UsernameParams, body: EditUserBody, response: { 200: User, ...errors } } },
+    { config: { scope: 'write:admin' }, schema: { tags: ['admin'], params: UsernameParams, body: EditUserBody, response: { 200: User, ...errors } } },
     async (request) => {
       let user = findUserByName(db, request.params.username);
       if (!user || user.type !== 'user') throw notFound('The user');
@@ -53,7 +53,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/admin/audit',
-    { schema: { tags: ['admin'], querystring: AuditQuery, response: { 200: Type.Array(AuditEvent), ...errors } } },
+    { config: { scope: 'read:admin' }, schema: { tags: ['admin'], querystring: AuditQuery, response: { 200: Type.Array(AuditEvent), ...errors } } },
     async (request, reply) => {
       const { page, limit, action } = request.query;
       const { rows, total } = listAuditEvents(db, { limit, offset: (page - 1) * limit, action });

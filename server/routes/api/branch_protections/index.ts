@@ -39,7 +39,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/branch_protections',
-    { schema: { tags, params: RepoParams, response: { 200: Type.Array(BranchProtection), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Type.Array(BranchProtection), ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       return listProtections(db, repo.id).map(present);
@@ -48,7 +48,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/branch_protections',
-    { schema: { tags, params: RepoParams, body: CreateBranchProtectionBody, response: { 201: BranchProtection, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: CreateBranchProtectionBody, response: { 201: BranchProtection, ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       const { rule_name, branch_name, ...fields } = request.body;
@@ -60,7 +60,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/branch_protections/:name',
-    { schema: { tags, params: RuleParams, response: { 200: BranchProtection, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RuleParams, response: { 200: BranchProtection, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       return present(getProtection(db, repo.id, request.params.name));
@@ -69,7 +69,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/repos/:owner/:repo/branch_protections/:name',
-    { schema: { tags, params: RuleParams, body: EditBranchProtectionBody, response: { 200: BranchProtection, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RuleParams, body: EditBranchProtectionBody, response: { 200: BranchProtection, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       return present(editProtection(db, repo.id, request.params.name, request.body));
@@ -78,7 +78,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/repos/:owner/:repo/branch_protections/:name',
-    { schema: { tags, params: RuleParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RuleParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       removeProtection(db, repo.id, request.params.name);

@@ -236,14 +236,14 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     querystring: RefQuery,
     response: { 200: Type.Union([Contents, Type.Array(Contents)]), 404: Message },
   };
-  fastify.get('/repos/:owner/:repo/contents', { schema: { ...contentsSchema, params: RepoParams } }, contentsHandler);
-  fastify.get('/repos/:owner/:repo/contents/*', { schema: { ...contentsSchema, params: RepoRestParams } }, contentsHandler);
+  fastify.get('/repos/:owner/:repo/contents', { config: { scope: 'read:repository' }, schema: { ...contentsSchema, params: RepoParams } }, contentsHandler);
+  fastify.get('/repos/:owner/:repo/contents/*', { config: { scope: 'read:repository' }, schema: { ...contentsSchema, params: RepoRestParams } }, contentsHandler);
 
   // ---- Gitea: raw -----------------------------------------------------------------------------
 
   fastify.get(
     '/repos/:owner/:repo/raw/*',
-    { schema: { tags: ['repository'], params: RepoRestParams, querystring: RefQuery } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoRestParams, querystring: RefQuery } },
     async (request, reply) => {
       const { repo, reader } = open(request, request.params);
       const rest = request.params['*'];
@@ -260,6 +260,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/commits',
     {
+      config: { scope: 'read:repository' },
       schema: {
         tags: ['repository'],
         params: RepoParams,
@@ -287,7 +288,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/git/commits/:sha',
-    { schema: { tags: ['repository'], params: ShaParams, response: { 200: Commit, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: ShaParams, response: { 200: Commit, 404: Message } } },
     async (request) => {
       const { reader, urls } = open(request, request.params);
       const ref = await resolveOr404(reader, request.params.sha);
@@ -303,7 +304,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/branches',
-    { schema: { tags: ['repository'], params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Branch), 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Branch), 404: Message } } },
     async (request, reply) => {
       const { repo, reader, urls } = open(request, request.params);
       const branches = await reader.branches();
@@ -315,7 +316,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/branches/*',
-    { schema: { tags: ['repository'], params: RepoRestParams, response: { 200: Branch, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoRestParams, response: { 200: Branch, 404: Message } } },
     async (request) => {
       const { repo, reader, urls } = open(request, request.params);
       const name = request.params['*'];
@@ -327,7 +328,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/tags',
-    { schema: { tags: ['repository'], params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Tag), 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Tag), 404: Message } } },
     async (request, reply) => {
       const { reader, urls } = open(request, request.params);
       const tags = await reader.tags();
@@ -338,7 +339,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/tags/*',
-    { schema: { tags: ['repository'], params: RepoRestParams, response: { 200: Tag, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoRestParams, response: { 200: Tag, 404: Message } } },
     async (request) => {
       const { reader, urls } = open(request, request.params);
       const name = request.params['*'];
@@ -352,7 +353,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/archive/*',
-    { schema: { tags: ['repository'], params: RepoRestParams } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoRestParams } },
     async (request, reply) => {
       const { repo, reader } = open(request, request.params);
       const match = /^(.+)\.(zip|tar\.gz)$/.exec(request.params['*']);
@@ -373,7 +374,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/tree/*',
-    { schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Tree, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Tree, 404: Message } } },
     async (request) => {
       const { reader } = open(request, request.params);
       const { ref, path } = await splitRefPath(reader, request.params['*']);
@@ -408,7 +409,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/blob/*',
-    { schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Blob, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Blob, 404: Message } } },
     async (request) => {
       const { repo, reader, urls } = open(request, request.params);
       const { ref, path } = await splitRefPath(reader, request.params['*']);
@@ -436,7 +437,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/readme/*',
-    { schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Readme, 404: Message } } },
+    { config: { scope: 'read:repository' }, schema: { tags: ['browse'], params: RepoRestParams, response: { 200: Readme, 404: Message } } },
     async (request) => {
       const { repo, reader } = open(request, request.params);
       const ref = await resolveOr404(reader, request.params['*'] || repo.default_branch);
@@ -454,6 +455,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/commit/:sha/diff',
     {
+      config: { scope: 'read:repository' },
       schema: {
         tags: ['browse'],
         params: ShaParams,
@@ -473,6 +475,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/compare/*',
     {
+      config: { scope: 'read:repository' },
       schema: {
         tags: ['browse'],
         params: RepoRestParams,
@@ -526,6 +529,7 @@ export const rawPageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:owner/:repo/raw/:kind/*',
     {
+      config: { scope: 'read:repository' },
       schema: {
         hide: true,
         params: Type.Object({

@@ -40,7 +40,7 @@ const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/publiccode',
-    { schema: { tags, params: RepoParams, querystring: LanguageQuery, response: { 200: PubliccodeResponse, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: LanguageQuery, response: { 200: PubliccodeResponse, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const view = publiccodeView(await repoFacts(db, config.reposDir, repo), request.query.lang ?? languageOf(request));
@@ -50,14 +50,14 @@ const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/repos/:owner/:repo/licence', { schema: { tags, params: RepoParams, response: { 200: Licence, ...errors } } }, async (request) => {
+  fastify.get('/repos/:owner/:repo/licence', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Licence, ...errors } } }, async (request) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
     return licenceReport(await repoFacts(db, config.reposDir, repo));
   });
 
   fastify.get(
     '/catalogue/licences/:owner',
-    { schema: { tags, params: OwnerParams, response: { 200: Type.Array(LicenceReportItem), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: OwnerParams, response: { 200: Type.Array(LicenceReportItem), ...errors } } },
     async (request) => {
       // For an organisation's owners (or an account itself): its repositories whose licence needs a separate approval.
       const owner = findUserByName(db, request.params.owner);
@@ -76,7 +76,7 @@ const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/catalogue', { schema: { tags, querystring: CatalogueQuery, response: { 200: CataloguePage } } }, async (request, reply) => {
+  fastify.get('/catalogue', { config: { scope: 'none' }, schema: { tags, querystring: CatalogueQuery, response: { 200: CataloguePage } } }, async (request, reply) => {
     const { q, organisation, status, license, category } = request.query;
     const page = request.query.page ?? 1;
     const limit = request.query.limit ?? 30;
@@ -90,7 +90,7 @@ const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return { total, page, limit, data: entries.map(present) };
   });
 
-  fastify.get('/catalogue.csv', { schema: { tags, querystring: CatalogueQuery } }, async (request, reply) => {
+  fastify.get('/catalogue.csv', { config: { scope: 'none' }, schema: { tags, querystring: CatalogueQuery } }, async (request, reply) => {
     const { q, organisation, status, license, category } = request.query;
     const { entries } = await catalogue(
       db,

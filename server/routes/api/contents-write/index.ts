@@ -113,19 +113,19 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/contents/*',
-    { schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
     async (request, reply) => reply.status(201).send(await write(request, request.params, request.body, 'create')),
   );
 
   fastify.put(
     '/repos/:owner/:repo/contents/*',
-    { schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
     async (request) => write(request, request.params, request.body, 'update'),
   );
 
   fastify.post(
     '/repos/:owner/:repo/contents-propose/*',
-    { schema: { tags, params: PathParams, body: ProposeOptions, response: { 201: ProposedChange, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: ProposeOptions, response: { 201: ProposedChange, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');

@@ -31,7 +31,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/forks',
-    { schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const readable = listForks(db, repo.id).filter((f) => fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: f }));
@@ -44,7 +44,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/forks',
-    { schema: { tags, params: RepoParams, body: Type.Optional(CreateForkOption), response: { 202: Repository, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: Type.Optional(CreateForkOption), response: { 202: Repository, ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const parent = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
@@ -75,7 +75,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/merge-upstream',
-    { schema: { tags, params: RepoParams, body: MergeUpstreamOption, response: { 200: MergeUpstreamResponse, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: MergeUpstreamOption, response: { 200: MergeUpstreamResponse, ...errors } } },
     async (request) => {
       const user = fastify.policy.signedIn(request.actor);
       const fork = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:write');

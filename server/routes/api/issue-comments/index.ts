@@ -39,7 +39,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/issues/:index/comments',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(IssueComment), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(IssueComment), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       return present(base, pull, listComments(db, pull.id));
@@ -48,7 +48,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/issues/:index/comments',
-    { schema: { tags, params: PullParams, body: CommentBody, response: { 201: IssueComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: CommentBody, response: { 201: IssueComment, ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const { base, pull } = requirePull(fastify, request, request.params);
@@ -59,7 +59,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/repos/:owner/:repo/issues/comments/:id',
-    { schema: { tags, params: CommentParams, body: CommentBody, response: { 200: IssueComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, body: CommentBody, response: { 200: IssueComment, ...errors } } },
     async (request) => {
       const { base, pull, comment } = commentOf(request, request.params);
       return present(base, pull, [updateCommentBody(db, comment.id, request.body.body)])[0];
@@ -68,7 +68,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/repos/:owner/:repo/issues/comments/:id',
-    { schema: { tags, params: CommentParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const { comment } = commentOf(request, request.params);
       deleteComment(db, comment.id);

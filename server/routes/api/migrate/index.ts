@@ -23,7 +23,7 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/migrate',
-    { schema: { tags, body: MigrateRepoOptions, response: { 201: Repository, ...errors, 400: errors[422] } } },
+    { config: { scope: 'write:repository' }, schema: { tags, body: MigrateRepoOptions, response: { 201: Repository, ...errors, 400: errors[422] } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const body = request.body;

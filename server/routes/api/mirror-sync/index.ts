@@ -50,7 +50,7 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/mirror',
-    { schema: { tags, params: RepoParams, response: { 200: MirrorStatus, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: MirrorStatus, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const source = findRepoSource(fastify.forge.db, repo.id);
@@ -69,7 +69,7 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/mirror-sync',
-    { schema: { tags, params: RepoParams, response: { 200: Type.Null(), 400: errors[422], ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, response: { 200: Type.Null(), 400: errors[422], ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:sync');
       // Unlike Gitea, the answer waits for the sync, so that a failure is told to who asked.

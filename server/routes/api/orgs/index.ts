@@ -27,7 +27,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const requireOrg = (request: FastifyRequest, name: string, action: OrgAction): UserRow =>
     requireOrgAccess(fastify, request.actor, findOrgByName(db, name), action);
 
-  fastify.post('/orgs', { schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
+  fastify.post('/orgs', { config: { scope: 'write:organization' }, schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
     const user = fastify.policy.signedIn(request.actor);
     if (!fastify.policy.can(request.actor, 'site:create-org', { type: 'site' })) throw forbidden('This token lacks the write:organization scope.');
     const body = request.body;
@@ -42,7 +42,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   // `q` is Fabrique's addition to Gitea's list: the explore page searches organisations by name and description.
   const OrgListQuery = Type.Composite([Paging, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })]);
-  fastify.get('/orgs', { schema: { tags, querystring: OrgListQuery, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
+  fastify.get('/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: OrgListQuery, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
     const viewer = fastify.policy.listingViewer(request.actor);
     const limit = request.query.limit ?? 30;
     const { rows, total } = listVisibleOrgs(db, viewer, limit, ((request.query.page ?? 1) - 1) * limit, request.query.q?.trim() ?? '');
@@ -52,7 +52,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/orgs/:org',
-    { schema: { tags, params: OrgParams, body: EditOrgOption, response: { 200: Organization, ...errors } } },
+    { config: { scope: 'write:organization' }, schema: { tags, params: OrgParams, body: EditOrgOption, response: { 200: Organization, ...errors } } },
     async (request) => {
       const org = requireOrg(request, request.params.org, 'org:admin');
       const body = request.body;
@@ -61,18 +61,18 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/user/orgs', { schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
+  fastify.get('/user/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
     const user = fastify.policy.signedIn(request.actor);
     return listOrgsOfUser(db, user.id).map(presentOrganization);
   });
 
-  fastify.get('/orgs/:org', { schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
+  fastify.get('/orgs/:org', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
     presentOrganization(requireOrg(request, request.params.org, 'org:read')),
   );
 
   fastify.get(
     '/orgs/:org/members',
-    { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
+    { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
       const limit = request.query.limit ?? 30;
@@ -84,7 +84,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/orgs/:org/members/:username',
-    { schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'read:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
       const user = findUserByName(db, request.params.username);
@@ -95,7 +95,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/orgs/:org/members/:username',
-    { schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:admin');
       const user = findUserByName(db, request.params.username);
@@ -107,7 +107,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/orgs/:org/repos',
-    { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
       return repoPage(fastify, request, reply, { ownerId: org.id }, request.query);
@@ -116,7 +116,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/orgs/:org/repos',
-    { schema: { tags, params: OrgParams, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: OrgParams, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
       const org = requireOrg(request, request.params.org, 'org:create-repo');
@@ -125,14 +125,14 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/orgs/:org/teams', { schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Team), ...errors } } }, async (request) => {
+  fastify.get('/orgs/:org/teams', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Team), ...errors } } }, async (request) => {
     const org = requireOrg(request, request.params.org, 'org:member');
     return listTeams(db, org.id).map((team) => presentTeam(team, org));
   });
 
   fastify.post(
     '/orgs/:org/teams',
-    { schema: { tags, params: OrgParams, body: CreateTeamOption, response: { 201: Team, ...errors } } },
+    { config: { scope: 'write:organization' }, schema: { tags, params: OrgParams, body: CreateTeamOption, response: { 201: Team, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
       const org = requireOrg(request, request.params.org, 'org:admin');

@@ -71,7 +71,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls',
-    { schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
     async (request, reply) => {
       const base = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const limit = request.query.limit ?? 30;
@@ -83,7 +83,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls',
-    { schema: { tags, params: RepoParams, body: CreatePullOption, response: { 201: PullRequest, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: CreatePullOption, response: { 201: PullRequest, ...errors } } },
     async (request, reply) => {
       const poster = fastify.policy.signedIn(request.actor);
       const base = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
@@ -95,7 +95,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index',
-    { schema: { tags, params: PullOrDiffParams, response: { 200: Type.Union([PullRequest, Type.String()]), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullOrDiffParams, response: { 200: Type.Union([PullRequest, Type.String()]), ...errors } } },
     async (request, reply) => {
       const [number, format] = request.params.index.split('.');
       const { base, pull } = requirePull(fastify, request, { ...request.params, index: Number(number) });
@@ -114,7 +114,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch(
     '/repos/:owner/:repo/pulls/:index',
-    { schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullRequest, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullRequest, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const updated = editPullRequest(ctx, base, pull, request.actor, request.body);
@@ -124,7 +124,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/commits',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(Commit), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(Commit), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
@@ -137,7 +137,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/files',
-    { schema: { tags, params: PullParams, querystring: OffsetQuery, response: { 200: Type.Array(ChangedFile), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, querystring: OffsetQuery, response: { 200: Type.Array(ChangedFile), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
@@ -166,7 +166,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   // ---- merge --------------------------------------------------------------------------------
 
-  fastify.get('/repos/:owner/:repo/pulls/:index/merge', { schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.get('/repos/:owner/:repo/pulls/:index/merge', { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { pull } = requirePull(fastify, request, request.params);
     if (!pull.merged) throw notFound('The merge');
     return reply.status(204).send(null);
@@ -174,7 +174,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/merge',
-    { schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params, 'repo:write');
       const body = request.body;
@@ -224,7 +224,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(PullReview), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(PullReview), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const { head } = await pullCommits(ctx, base, pull);
@@ -234,7 +234,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/reviews',
-    { schema: { tags, params: PullParams, body: CreateReviewOption, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: CreateReviewOption, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const body = request.body;
@@ -258,7 +258,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = visibleReview(request, pull, request.params.id);
@@ -269,7 +269,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, body: SubmitReviewOption, response: { 200: PullReview, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, body: SubmitReviewOption, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = await submitReview(ctx, base, pull, request.actor, request.params.id, { event: request.body.event, body: request.body.body ?? '' });
@@ -279,7 +279,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
-    { schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const { pull } = requirePull(fastify, request, request.params);
@@ -292,7 +292,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews/:id/comments',
-    { schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const review = visibleReview(request, pull, request.params.id);
@@ -306,7 +306,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/comments',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
     async (request) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       return presentComments(request, base, pull, listPullComments(db, pull.id, viewerId(request)));
@@ -315,7 +315,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments',
-    { schema: { tags, params: PullParams, body: LineCommentOption, response: { 201: ReviewComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: LineCommentOption, response: { 201: ReviewComment, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const comment = await createThread(ctx, base, pull, request.actor, request.body);
@@ -325,7 +325,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments/:id/replies',
-    { schema: { tags, params: CommentParams, body: ReplyOption, response: { 201: ReviewComment, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, body: ReplyOption, response: { 201: ReviewComment, ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       const comment = replyToThread(ctx, pull, request.actor, request.params.id, request.body.body);
@@ -340,6 +340,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     fastify.route({
       method,
       url: '/repos/:owner/:repo/pulls/:index/comments/:id/resolution',
+      config: { scope: 'write:repository' },
       schema: { tags, params: CommentParams, response: { 200: ReviewComment, ...errors } },
       handler: async (request) => {
         const { base, pull } = requirePull(fastify, request, request.params);
@@ -351,7 +352,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/comments/:id/suggestion',
-    { schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
       return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id));
@@ -360,7 +361,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/viewed',
-    { schema: { tags, params: PullParams, response: { 200: Type.Array(Type.String()), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(Type.String()), ...errors } } },
     async (request) => {
       const user = fastify.policy.signedIn(request.actor);
       const { base, pull } = requirePull(fastify, request, request.params);
@@ -381,6 +382,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     fastify.route({
       method,
       url: '/repos/:owner/:repo/pulls/:index/viewed/*',
+      config: { scope: 'write:repository' },
       schema: { tags, params: ViewedParams, response: { 204: Type.Null(), ...errors } },
       handler: async (request, reply) => {
         const { base, pull } = requirePull(fastify, request, request.params);
@@ -393,6 +395,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/changes-since-review',
     {
+      config: { scope: 'read:repository' },
       schema: {
         tags,
         params: PullParams,

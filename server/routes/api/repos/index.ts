@@ -37,7 +37,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/search',
-    { schema: { tags, querystring: SearchQuery, response: { 200: Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) }), 422: errors[422] } } },
+    { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) }), 422: errors[422] } } },
     async (request, reply) => {
       const { q, uid, sort, order, page, limit } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
@@ -46,14 +46,14 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/repos/:owner/:repo', { schema: { tags, params: RepoParams, response: { 200: Repository, ...errors } } }, async (request) => {
+  fastify.get('/repos/:owner/:repo', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Repository, ...errors } } }, async (request) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
     return presentRepos(fastify, request, [repo])[0];
   });
 
   fastify.patch(
     '/repos/:owner/:repo',
-    { schema: { tags, params: RepoParams, body: EditRepoOption, response: { 200: Repository, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: EditRepoOption, response: { 200: Repository, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       const body = request.body;
@@ -75,7 +75,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.delete('/repos/:owner/:repo', { schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.delete('/repos/:owner/:repo', { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
     deleteRepository(db, config.reposDir, repo, audit(request));
     return reply.status(204).send(null);
@@ -83,7 +83,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/collaborators',
-    { schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const limit = request.query.limit ?? 30;
@@ -95,7 +95,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/collaborators/:collaborator',
-    { schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const user = account(request.params.collaborator);
@@ -106,7 +106,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.put(
     '/repos/:owner/:repo/collaborators/:collaborator',
-    { schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       setCollaborator(db, repo, account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
@@ -116,7 +116,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/repos/:owner/:repo/collaborators/:collaborator',
-    { schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       removeCollaborator(db, repo, account(request.params.collaborator), audit(request));
@@ -126,7 +126,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/collaborators/:collaborator/permission',
-    { schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
     async (request) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const user = findUserByName(db, request.params.collaborator);

@@ -15,13 +15,13 @@ function sameToken(given: string, expected: string): boolean {
 const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
 
-  fastify.get('/setup', { schema: { tags: ['setup'], response: { 200: SetupStatus } } }, async () => ({
+  fastify.get('/setup', { config: { scope: 'none' }, schema: { tags: ['setup'], response: { 200: SetupStatus } } }, async () => ({
     needed: fastify.forge.setupToken !== null && countAccounts(db) === 0,
   }));
 
   fastify.post(
     '/setup',
-    { schema: { tags: ['setup'], body: SetupBody, response: { 201: CreatedUser, 403: Message, 409: Message } } },
+    { config: { scope: 'none' }, schema: { tags: ['setup'], body: SetupBody, response: { 201: CreatedUser, 403: Message, 409: Message } } },
     async (request, reply) => {
       const expected = fastify.forge.setupToken;
       if (expected === null || countAccounts(db) > 0) {

@@ -44,12 +44,12 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return user;
   }
 
-  fastify.get('/teams/:id', { schema: { tags, params: TeamParams, response: { 200: Team, ...errors } } }, async (request) => {
+  fastify.get('/teams/:id', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Team, ...errors } } }, async (request) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:member');
     return presentTeam(team, org);
   });
 
-  fastify.patch('/teams/:id', { schema: { tags, params: TeamParams, body: EditTeamOption, response: { 200: Team, ...errors } } }, async (request) => {
+  fastify.patch('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, body: EditTeamOption, response: { 200: Team, ...errors } } }, async (request) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     const body = request.body;
     const updated = editTeam(
@@ -68,30 +68,30 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return presentTeam(updated, org);
   });
 
-  fastify.delete('/teams/:id', { schema: { tags, params: TeamParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.delete('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     deleteTeam(db, org, team, audit(request));
     return reply.status(204).send(null);
   });
 
-  fastify.get('/teams/:id/members', { schema: { tags, params: TeamParams, response: { 200: Type.Array(UserSummary), ...errors } } }, async (request) => {
+  fastify.get('/teams/:id/members', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(UserSummary), ...errors } } }, async (request) => {
     const { team } = requireTeam(request, request.params.id, 'org:member');
     return listTeamMembers(db, team.id).map((user) => presentUser(user, config.baseUrl));
   });
 
-  fastify.put('/teams/:id/members/:username', { schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.put('/teams/:id/members/:username', { config: { scope: 'write:organization' }, schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     addTeamMember(db, org, team, account(request.params.username), audit(request));
     return reply.status(204).send(null);
   });
 
-  fastify.delete('/teams/:id/members/:username', { schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.delete('/teams/:id/members/:username', { config: { scope: 'write:organization' }, schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     removeTeamMember(db, org, team, account(request.params.username), audit(request));
     return reply.status(204).send(null);
   });
 
-  fastify.get('/teams/:id/repos', { schema: { tags, params: TeamParams, response: { 200: Type.Array(Repository), ...errors } } }, async (request) => {
+  fastify.get('/teams/:id/repos', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(Repository), ...errors } } }, async (request) => {
     const { team } = requireTeam(request, request.params.id, 'org:member');
     const rows = teamRepoIds(db, team)
       .map((id) => findRepoById(db, id) as RepoRow)
@@ -106,13 +106,13 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return repo;
   }
 
-  fastify.put('/teams/:id/repos/:org/:repo', { schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.put('/teams/:id/repos/:org/:repo', { config: { scope: 'write:organization' }, schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     addTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
     return reply.status(204).send(null);
   });
 
-  fastify.delete('/teams/:id/repos/:org/:repo', { schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.delete('/teams/:id/repos/:org/:repo', { config: { scope: 'write:organization' }, schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:admin');
     removeTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
     return reply.status(204).send(null);

@@ -17,14 +17,14 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
   fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
-  fastify.get('/repos/:owner/:repo/topics', { schema: { tags, params: RepoParams, response: { 200: TopicName, ...errors } } }, async (request) => {
+  fastify.get('/repos/:owner/:repo/topics', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: TopicName, ...errors } } }, async (request) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
     return { topics: listTopics(db, repo.id) };
   });
 
   fastify.put(
     '/repos/:owner/:repo/topics',
-    { schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       setTopics(db, repo, request.body.topics);
@@ -32,13 +32,13 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.put('/repos/:owner/:repo/topics/:topic', { schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.put('/repos/:owner/:repo/topics/:topic', { config: { scope: 'write:repository' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
     addRepoTopic(db, repo, request.params.topic, listTopics(db, repo.id));
     return reply.status(204).send(null);
   });
 
-  fastify.delete('/repos/:owner/:repo/topics/:topic', { schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  fastify.delete('/repos/:owner/:repo/topics/:topic', { config: { scope: 'write:repository' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
     removeRepoTopic(db, repo, request.params.topic);
     return reply.status(204).send(null);

@@ -14,7 +14,7 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/user/repos',
-    { schema: { tags, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
+    { config: { scope: 'write:repository' }, schema: { tags, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       if (!fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user })) {
@@ -27,7 +27,7 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/user/repos',
-    { schema: { tags, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       return repoPage(fastify, request, reply, { accessibleTo: user.id }, request.query);
@@ -36,7 +36,7 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/users/:username/repos',
-    { schema: { tags, params: Type.Object({ username: Type.String() }), querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: Type.Object({ username: Type.String() }), querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const owner = findUserByName(db, request.params.username);
       const visible =

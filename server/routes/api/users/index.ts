@@ -36,7 +36,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/users/:username',
-    { schema: { tags: ['user'], params: UsernameParams, response: { 200: User, 404: Message } } },
+    { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: User, 404: Message } } },
     async (request) => {
       const user = findUserByName(db, request.params.username);
       if (!user || !fastify.policy.can(request.actor, 'user:read', { type: 'user', user })) throw notFound('The user');
@@ -46,13 +46,13 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/users/:username/tokens',
-    { schema: { tags: ['user'], params: UsernameParams, response: { 200: Type.Array(AccessToken), ...errors } } },
+    { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: Type.Array(AccessToken), ...errors } } },
     async (request) => listTokens(db, tokenOwner(request.actor, request.params.username).id).map((t) => presentToken(t)),
   );
 
   fastify.post(
     '/users/:username/tokens',
-    { schema: { tags: ['user'], params: UsernameParams, body: CreateAccessTokenBody, response: { 201: AccessToken, ...errors } } },
+    { config: { scope: 'write:user' }, schema: { tags: ['user'], params: UsernameParams, body: CreateAccessTokenBody, response: { 201: AccessToken, ...errors } } },
     async (request, reply) => {
       const owner = tokenOwner(request.actor, request.params.username);
       const { row, value } = createAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.body);
@@ -62,7 +62,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete(
     '/users/:username/tokens/:token',
-    { schema: { tags: ['user'], params: TokenParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:user' }, schema: { tags: ['user'], params: TokenParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const owner = tokenOwner(request.actor, request.params.username);
       revokeAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.params.token);

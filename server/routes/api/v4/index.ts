@@ -141,7 +141,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/projects',
-    { schema: { tags, querystring: ProjectsQuery, response: { 200: Type.Array(Type.Union([Project, SimpleProject])) } } },
+    { config: { scope: 'none' }, schema: { tags, querystring: ProjectsQuery, response: { 200: Type.Array(Type.Union([Project, SimpleProject])) } } },
     async (request, reply) => {
       const q: ProjectsQuery = request.query;
       const page = q.page ?? 1;
@@ -167,7 +167,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/projects/:id',
-    { schema: { tags, params: IdParams, querystring: Type.Object({ license: Flag, statistics: Flag }), response: { 200: Project, 404: Message } } },
+    { config: { scope: 'none' }, schema: { tags, params: IdParams, querystring: Type.Object({ license: Flag, statistics: Flag }), response: { 200: Project, 404: Message } } },
     async (request) => {
       const repo = project(request.params.id);
       const [json] = await presentFull([repo]);
@@ -191,7 +191,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/projects/:id/repository/tags',
-    { schema: { tags, params: IdParams, querystring: Type.Object(Paging), response: { 200: Type.Array(TagJson), 404: Message } } },
+    { config: { scope: 'none' }, schema: { tags, params: IdParams, querystring: Type.Object(Paging), response: { 200: Type.Array(TagJson), 404: Message } } },
     async (request, reply) => {
       const repo = project(request.params.id);
       const reader = new RepoReader(repoPath(config.reposDir, repo.owner_name, repo.name));
@@ -233,7 +233,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/projects/:id/repository/tree',
-    { schema: { tags, params: IdParams, querystring: TreeQuery, response: { 200: Type.Array(TreeEntry), 404: Message } } },
+    { config: { scope: 'none' }, schema: { tags, params: IdParams, querystring: TreeQuery, response: { 200: Type.Array(TreeEntry), 404: Message } } },
     async (request, reply) => {
       const repo = project(request.params.id);
       const reader = new RepoReader(repoPath(config.reposDir, repo.owner_name, repo.name));
@@ -259,7 +259,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/users',
-    { schema: { tags, querystring: Type.Object({ ...Paging, username: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Type.Array(Type.Any()), 403: Message } } },
+    { config: { scope: 'none' }, schema: { tags, querystring: Type.Object({ ...Paging, username: Type.Optional(Type.String({ maxLength: 100 })) }), response: { 200: Type.Array(Type.Any()), 403: Message } } },
     async (request, reply) => {
       const { username } = request.query;
       // Anonymous visitors may only look an account up by name, as on gitlab.com.
@@ -271,14 +271,14 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  fastify.get('/groups/:id', { schema: { tags, params: IdParams, response: { 200: Type.Any(), 404: Message } } }, async (request) => {
+  fastify.get('/groups/:id', { config: { scope: 'none' }, schema: { tags, params: IdParams, response: { 200: Type.Any(), 404: Message } } }, async (request) => {
     const { id } = request.params;
     const org: UserRow | undefined = /^\d+$/.test(id) ? findUserById(db, Number(id)) : findUserByName(db, id);
     if (!org || org.type !== 'org' || !fastify.policy.can(ANONYMOUS, 'org:read', { type: 'org', org })) throw gitlabNotFound('Group');
     return presentGroup(org, config.baseUrl);
   });
 
-  fastify.get('/version', { schema: { tags, response: { 200: Type.Object({ version: Type.String(), revision: Type.String(), enterprise: Type.Boolean() }) } } }, async () => ({
+  fastify.get('/version', { config: { scope: 'none' }, schema: { tags, response: { 200: Type.Object({ version: Type.String(), revision: Type.String(), enterprise: Type.Boolean() }) } } }, async () => ({
     // The GitLab release whose v4 API shapes Fabrique follows.
     version: '17.0.0',
     revision: 'fabrique',

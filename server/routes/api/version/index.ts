@@ -12,7 +12,7 @@ export const GITEA_API_VERSION = `1.23.0+fabrique-${version}`;
 
 /** Gitea's `GET /api/v1/version`. */
 const versionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  fastify.get('/version', { schema: { tags: ['miscellaneous'], response: { 200: Type.Object({ version: Type.String() }) } } }, async () => ({
+  fastify.get('/version', { config: { scope: 'none' }, schema: { tags: ['miscellaneous'], response: { 200: Type.Object({ version: Type.String() }) } } }, async () => ({
     version: GITEA_API_VERSION,
   }));
 };
