@@ -14,6 +14,7 @@ import scopesPlugin from './plugins/scopes.js';
 import sessionPlugin from './plugins/session.js';
 import csrfPlugin from './plugins/csrf.js';
 import auditPlugin from './plugins/audit.js';
+import repositoryPlugin from './plugins/repository.js';
 import userRoutes from './routes/api/user/index.js';
 import usersRoutes from './routes/api/users/index.js';
 import adminRoutes from './routes/api/admin/index.js';
@@ -98,6 +99,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(scopesPlugin);
   await fastify.register(csrfPlugin);
   await fastify.register(auditPlugin);
+  await fastify.register(repositoryPlugin);
 
   // routes
   await fastify.register(healthRoutes, { prefix: '/api' });

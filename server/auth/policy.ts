@@ -159,15 +159,22 @@ export class Policy {
   requireRepo(actor: Actor, owner: string, name: string, action: RepoAction): RepoRow {
     const repo = findRepo(this.db, owner, name);
     if (!repo || !this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
-    if (action !== 'repo:read' && !this.can(actor, action, { type: 'repo', repo })) {
-      // Someone who has not signed in is asked to: the repository may well be theirs.
-      if (actor.kind === 'anonymous') throw unauthorized();
-      if (action === 'repo:write' && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
-      if (action === 'repo:write' && repo.is_mirror) {
-        throw forbidden(`${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
-      }
-      throw forbidden(`You need ${action === 'repo:admin' ? 'admin' : 'write'} access to ${repo.owner_name}/${repo.name}.`);
-    }
+    this.requireRepoAction(actor, repo, action);
     return repo;
   }
+
+  /**
+   * Checks that an actor who may read a repository may also do `action` to it: a 401 for someone
+   * who has not signed in (the repository may well be theirs), a 403 saying why for anyone else.
+   */
+  requireRepoAction(actor: Actor, repo: RepoRow, action: RepoAction): void {
+    if (action === 'repo:read' || this.can(actor, action, { type: 'repo', repo })) return;
+    if (actor.kind === 'anonymous') throw unauthorized();
+    if (action === 'repo:write' && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
+    if (action === 'repo:write' && repo.is_mirror) {
+      throw forbidden(`${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
+    }
+    throw forbidden(`You need ${action === 'repo:admin' ? 'admin' : 'write'} access to ${repo.owner_name}/${repo.name}.`);
+  }
+
 }

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { listTopics } from '../../../db/catalogue.js';
+import { repositoryTopics } from '../../../views/repository.js';
 import { addRepoTopic, removeRepoTopic, setTopics } from '../../../services/catalogue.js';
-import { redirectRenamedRepo } from '../repos/present.js';
 
 const tags = ['repository'];
 const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
@@ -15,34 +14,38 @@ const TopicName = Type.Object({ topics: Type.Array(Type.String({ maxLength: 100 
 /** A repository's topics, as Gitea's `/repos/{owner}/{repo}/topics`: read by readers, changed by administrators. */
 const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
+  const ctx = fastify.reads;
 
   fastify.get('/repos/:owner/:repo/topics', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: TopicName, ...errors } } }, async (request) => {
-    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-    return { topics: listTopics(db, repo.id) };
+    return { topics: repositoryTopics(ctx, request.repository) };
   });
 
   fastify.put(
     '/repos/:owner/:repo/topics',
-    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-      setTopics(db, repo, request.body.topics);
+      setTopics(db, request.repository, request.body.topics);
       return reply.status(204).send(null);
     },
   );
 
-  fastify.put('/repos/:owner/:repo/topics/:topic', { config: { scope: 'write:repository' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-    addRepoTopic(db, repo, request.params.topic, listTopics(db, repo.id));
-    return reply.status(204).send(null);
-  });
+  fastify.put(
+    '/repos/:owner/:repo/topics/:topic',
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      addRepoTopic(db, request.repository, request.params.topic, repositoryTopics(ctx, request.repository));
+      return reply.status(204).send(null);
+    },
+  );
 
-  fastify.delete('/repos/:owner/:repo/topics/:topic', { config: { scope: 'write:repository' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-    removeRepoTopic(db, repo, request.params.topic);
-    return reply.status(204).send(null);
-  });
+  fastify.delete(
+    '/repos/:owner/:repo/topics/:topic',
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      removeRepoTopic(db, request.repository, request.params.topic);
+      return reply.status(204).send(null);
+    },
+  );
 };
 
 export default topicRoutes;
