@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitCommand } from './exec.js';
 import type { Readable } from 'node:stream';
 
 export type ArchiveFormat = 'zip' | 'tar.gz';
@@ -11,7 +12,8 @@ export type ArchiveFormat = 'zip' | 'tar.gz';
  */
 export function archiveStream(gitdir: string, commit: string, format: ArchiveFormat, prefix: string): Readable {
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error('archiveStream: expected a full commit id');
-  const child = spawn('git', ['archive', `--format=${format}`, `--prefix=${prefix}/`, commit], {
+  const command = gitCommand(['archive', `--format=${format}`, `--prefix=${prefix}/`, commit]);
+  const child = spawn(command.file, command.args, {
     cwd: gitdir,
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { git, GitCommandError } from './exec.js';
+import { git, gitCommand, GitCommandError } from './exec.js';
 import { execFile } from 'node:child_process';
 import type { Signature } from './write.js';
 
@@ -25,7 +25,8 @@ export async function mergeTree(gitdir: string, ours: string, theirs: string): P
 /** Runs git and returns its exit code with both outputs: merge-tree answers on stdout with exit 1. */
 function gitWithCode(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const command = gitCommand(args);
+    execFile(command.file, command.args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') reject(err);
       else resolveRun({ code: err ? (err.code as number) : 0, stdout, stderr });
     });

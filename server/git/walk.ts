@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { git } from './exec.js';
+import { git, gitCommand } from './exec.js';
 
 /**
  * History walks run by git itself. A subprocess rather than isomorphic-git, measured on the
@@ -36,9 +36,10 @@ export function lastChanges(gitdir: string, head: string, folder: string, names:
   const prefix = folder === '' ? '' : `${folder}/`;
   return new Promise((resolve, reject) => {
     if (pending.size === 0) return resolve(found);
+    const command = gitCommand(['log', `--max-count=${WALK_LIMIT}`, '--format=%x01%H', '--name-only', '--no-renames', '-z', head, '--', folder === '' ? '.' : folder]);
     const child = spawn(
-      'git',
-      ['log', `--max-count=${WALK_LIMIT}`, '--format=%x01%H', '--name-only', '--no-renames', '-z', head, '--', folder === '' ? '.' : folder],
+      command.file,
+      command.args,
       { cwd: gitdir, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     let commit = '';

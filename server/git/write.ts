@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import isogit from 'isomorphic-git';
 import { dropRepoCache, repoCache } from './cache.js';
-import { git, GitCommandError } from './exec.js';
+import { git, gitCommand, GitCommandError } from './exec.js';
 import { pathParts } from './read.js';
 import { ForgeError } from '../errors.js';
 import { cleanIdentity, commitObjectProblem, identityProblem, messageProblem } from '../lib/identity.js';
@@ -79,7 +79,8 @@ export function updateRef(gitdir: string, ref: string, newId: string, oldId: str
 /** The raw objects `git cat-file --batch` prints for these ids, as bytes (a message may be in any encoding). */
 function catFileBatch(gitdir: string, oids: string[]): Promise<Buffer> {
   return new Promise((resolveRun, reject) => {
-    const child = execFile('git', ['cat-file', '--batch'], { cwd: gitdir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const command = gitCommand(['cat-file', '--batch']);
+    const child = execFile(command.file, command.args, { cwd: gitdir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new GitCommandError(['cat-file', '--batch'], typeof err.code === 'number' ? err.code : null, stderr.toString()));
       else resolveRun(stdout);
     });
