@@ -126,6 +126,10 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   if (head.repo.id === base.id && head.branch === input.baseBranch) {
     throw invalid('The head and the base are the same branch.', { field: 'head' });
   }
+  if (headUnavailableReason({ head_repo_id: head.repo.id }, base, head.repo) !== null) {
+    // Opening it would publish the private fork's commits to everyone who reads the base.
+    throw invalid(`${head.repo.owner_name}/${head.repo.name} is read by fewer people than ${base.owner_name}/${base.name}: its branches cannot be proposed there.`, { field: 'head' });
+  }
   const headSha = await importHead(ctx, base, head.repo, head.branch);
   const existing = findOpenPull(ctx.db, base.id, input.baseBranch, head.repo.id, head.branch);
   if (existing) throw conflict(`A pull request from this branch is already open: #${existing.number}.`, { number: existing.number });

@@ -129,4 +129,23 @@ describe('private forks stay private (issue #10, items 3, 12 and 17)', () => {
     expect(orphan.body).toMatchObject({ head_unavailable_reason: 'head_repo_deleted', head: { sha: again } });
     expect(refOf(w.path, ref)).toBe(again);
   });
+
+  it('refuses a pull request whose head is a private fork of a public repository, storing nothing', async () => {
+    // setup: a fork made private, with a branch of its own
+    const fork = await api(w.server.url, 'POST', `/repos/${o}/site/forks`, { auth: as(w.tokens.contributor), body: { name: 'site-hidden' } });
+    expect(fork.status).toBe(202);
+    expect((await api(w.server.url, 'PATCH', `/repos/${c}/site-hidden`, { auth: as(w.tokens.contributor), body: { private: true } })).status).toBe(200);
+    const work = tempDir();
+    await git(['clone', '-q', repoUrl(w.server.url, c, 'site-hidden', { user: c, secret: w.tokens.contributor }), work]);
+    await git(['checkout', '-q', '-b', 'secret'], { cwd: work });
+    const hidden = await commitFiles(work, { 'secret.md': 'not for everyone\n' }, 'Secret change');
+    await git(['push', '-q', 'origin', 'secret'], { cwd: work });
+    const before = (await api(w.server.url, 'GET', `/repos/${o}/site/pulls?state=all`, {})).body.length;
+    // test
+    const pr = await api(w.server.url, 'POST', `/repos/${o}/site/pulls`, { auth: as(w.tokens.contributor), body: { head: `${c}:secret`, base: 'main', title: 'Secret' } });
+    expect(pr.status).toBe(422);
+    expect(pr.body.message).toMatch(/read by fewer people/);
+    expect((await api(w.server.url, 'GET', `/repos/${o}/site/pulls?state=all`, {})).body.length).toBe(before);
+    expect(hasObject(w.path, hidden)).toBe(false);
+  });
 });

@@ -269,7 +269,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/:owner/:repo/info/refs',
-    { config: { scope: 'read:repository' }, schema: { hide: true, params: RepoParams, querystring: InfoRefsQuery } },
+    { config: { scope: 'read:repository', gitAuth: true }, schema: { hide: true, params: RepoParams, querystring: InfoRefsQuery } },
     async (request, reply) => {
       const service = request.query.service;
       if (!isGitService(service)) throw new ForgeError('forbidden', 'Only git smart HTTP is served here (service=git-upload-pack or git-receive-pack).');
@@ -285,7 +285,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   );
 
   for (const service of ['git-upload-pack', 'git-receive-pack'] as const) {
-    fastify.post(`/:owner/:repo/${service}`, { config: { scope: service === 'git-receive-pack' ? 'write:repository' : 'read:repository' }, schema: { hide: true, params: RepoParams } }, async (request, reply) => {
+    fastify.post(`/:owner/:repo/${service}`, { config: { scope: service === 'git-receive-pack' ? 'write:repository' : 'read:repository', gitAuth: true }, schema: { hide: true, params: RepoParams } }, async (request, reply) => {
       const push = service === 'git-receive-pack';
       const found = repositoryFor(request, request.params, push ? 'repo:write' : 'repo:read');
       if ('moved' in found) throw notFound('The repository');
