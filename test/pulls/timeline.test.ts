@@ -91,6 +91,8 @@ describe('contributing from a fork: push hints, the timeline, commit messages in
     await settledPull(w, o, 'site', n);
     const merged = await api(w.server.url, 'POST', `/repos/${o}/site/pulls/${n}/merge`, { auth: as(w.tokens.maintainer), body: { Do: 'merge', delete_branch_after_merge: true } });
     expect(merged.status).toBe(200);
+    // the maintainer may not delete a branch of the contributor's fork: the contributor does, with git
+    await git(['push', '-q', 'origin', '--delete', 'timeline'], { cwd: work });
     const events = await timeline(n);
     expect(events.map((e) => e.type)).toEqual(['pull_push', 'pull_push', 'change_title', 'review', 'merge_pull', 'delete_branch']);
     expect(events[0]).toMatchObject({ is_force_push: false, user: { login: c }, commits: [{ sha: b, subject: 'Add B' }, { sha: cc, subject: 'Add C' }] });
@@ -99,7 +101,7 @@ describe('contributing from a fork: push hints, the timeline, commit messages in
     expect(events[2]).toMatchObject({ old_title: 'Timeline', new_title: 'Timeline, renamed' });
     expect(events[3]).toMatchObject({ review_state: 'APPROVED', body: 'Looks good', user: { login: o } });
     expect(events[4]).toMatchObject({ user: { login: o }, ref_commit_sha: refOf(w.path, 'refs/heads/main') });
-    expect(events[5]).toMatchObject({ old_ref: 'timeline' });
+    expect(events[5]).toMatchObject({ old_ref: 'timeline', user: { login: c } });
   }, 120_000);
 
   it('marks a pull request merged by hand with git when its head reaches the base', async () => {
