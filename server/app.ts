@@ -38,6 +38,7 @@ import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
 import forkRoutes from './routes/api/forks/index.js';
 import pullRoutes from './routes/api/pulls/index.js';
 import issueCommentRoutes from './routes/api/issue-comments/index.js';
+import timelineRoutes from './routes/api/timeline/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
@@ -125,6 +126,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(forkRoutes, { prefix: '/api/v1' });
   await fastify.register(pullRoutes, { prefix: '/api/v1' });
   await fastify.register(issueCommentRoutes, { prefix: '/api/v1' });
+  await fastify.register(timelineRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);

@@ -11,6 +11,9 @@ import { moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, ForgeError, notAllowed } from '../errors.js';
+import type { Language } from '../../contract/languages.js';
+import { commitMessages } from './commit-messages.js';
+import { notePullEvent } from './timeline.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -22,6 +25,8 @@ export interface MergeOptions {
   deleteBranch?: boolean;
   /** The head the merger saw: the merge is refused if the pull request moved on since. */
   headCommitId?: string;
+  /** The merger's interface language: the default merge commit message is written in it. */
+  language?: Language;
 }
 
 const headLabel = (pull: PullRow, headRepo: RepoRow | undefined) =>
@@ -110,7 +115,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
       if (!merged.clean) throw conflict('The pull request has conflicts with the base branch.', { files: merged.conflicts });
       const body = options.message?.trim() ?? '';
       if (options.style === 'merge') {
-        const subject = title || `Merge pull request '${pull.title}' (#${pull.number}) from ${headLabel(pull, headRepo)} into ${pull.base_branch}`;
+        const subject = title || commitMessages(options.language).mergePull(pull.title, pull.number, headLabel(pull, headRepo), pull.base_branch);
         newSha = await commitTree(gitdir, merged.tree, [baseSha, headSha], body ? `${subject}\n\n${body}` : subject, signature);
       } else {
         const subject = title || `${pull.title} (#${pull.number})`;
@@ -133,7 +138,11 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
     }
     throw err;
   }
-  markMerged(ctx.db, pull.id, merger.id, newSha, await mergeBase(gitdir, baseSha, headSha));
+  const found = await mergeBase(gitdir, baseSha, headSha);
+  ctx.db.transaction(() => {
+    markMerged(ctx.db, pull.id, merger.id, newSha, found);
+    notePullEvent(ctx.db, pull, 'merge_pull', merger.id, { commit_sha: newSha, new_ref: pull.base_branch });
+  })();
   const pusher = { id: merger.id, username: merger.username };
   await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);
   if (options.deleteBranch && headRepo) await deleteHeadBranch(ctx, actor, headRepo, pull, headSha, pusher);

@@ -27,6 +27,9 @@ import { checkRefWrite, moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
+import type { Language } from '../../contract/languages.js';
+import { commitMessages } from './commit-messages.js';
+import { notePullEvent } from './timeline.js';
 
 /** A line comment as a review or a thread carries it: Gitea's positions, or a range of lines on one side. */
 export interface LineCommentInput {
@@ -130,6 +133,7 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
         ? pending
         : submitReviewRow(ctx.db, pending.id, input.event, input.body || pending.body, commitId);
     for (const row of rows) insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: review.id, threadId: null, posterId: reviewer.id });
+    if (review.state !== 'PENDING') notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
     return review;
   })();
 }
@@ -150,7 +154,11 @@ export async function submitReview(
   const hasComments = listReviewComments(ctx.db, review.id).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
-  return submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+  return ctx.db.transaction(() => {
+    const submitted = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: submitted.id });
+    return submitted;
+  })();
 }
 
 /** Starts a thread outside a review: one comment on a line or a range of lines. */
@@ -232,7 +240,7 @@ export function suggestionOf(body: string): string[] | null {
  * branch moved since the pull request last saw it. Only the pull request's author, or someone who
  * may push to the head repository, may apply it.
  */
-export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, commentId: number): Promise<{ sha: string }> {
+export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, commentId: number, language?: Language): Promise<{ sha: string }> {
   const user = ctx.policy.signedIn(actor);
   const pull = findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed.');
@@ -275,7 +283,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
     gitdir,
     parent: tip,
     changes: [{ path: comment.path, content }],
-    message: `Apply suggestion to ${comment.path}`,
+    message: commitMessages(language).applySuggestion(comment.path),
     author: signature,
   });
   try {

@@ -20,6 +20,8 @@ import {
   type GitService,
 } from '../../git/smart-http.js';
 import { repoPath } from '../../git/store.js';
+import { HeldTail, pushCapabilities } from '../../git/sideband.js';
+import { pushHints } from '../../services/pulls.js';
 import { unreachableObjects } from '../../git/read.js';
 import { nameProblem } from '../../lib/names.js';
 import { MaintenanceScheduler, removesHistory } from '../../services/maintenance.js';
@@ -126,6 +128,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     session?: PushSession;
     /** Run the pre-receive check (in a Node process): only for pushes some command of which may be refused. */
     checks?: boolean;
+    /** The push's answer, its end held back for the pull request hints (side-band pushes only). */
+    held?: HeldTail;
   }
 
   /** Spawns the git service and streams it: the request body in, stdout out; a client that leaves kills it. */
@@ -144,7 +148,15 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const child = spawnService({ service: run.service, repoPath: run.path, advertise: run.advertise, protocol, config: settings, env });
     const out = new PassThrough();
     if (run.advertise && !wantsProtocolV2(protocol)) out.write(serviceAnnouncement(run.service));
-    child.stdout.pipe(out, { end: false });
+    const held = run.held;
+    if (held) {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (!out.write(held.take(chunk))) {
+          child.stdout.pause();
+          out.once('drain', () => child.stdout.resume());
+        }
+      });
+    } else child.stdout.pipe(out, { end: false });
 
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -168,14 +180,17 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       if (CRASH_AFTER_RECEIVE_PACK && session.accepted.length > 0) process.kill(process.pid, 'SIGKILL');
       // The client's push ends only once the database knows about it.
+      let hints: string[] = [];
       recordPush(db, session, (err) => request.log.error({ err }, 'a push listener failed'))
         .then(async (event) => {
+          if (event && held) hints = pushHints({ db, policy: fastify.policy, baseUrl: config.baseUrl }, event);
           // A push that took commits away (a forced update, a deletion) has them pruned soon after.
           if (event) maintenance.schedule(session.repoPath, { prune: await removesHistory(session.repoPath, event.updates) });
         })
         .catch((err) => request.log.error({ err }, 'recording the push failed'))
         .finally(() => {
           pushes.close(session);
+          if (held) out.write(held.finish(hints));
           out.end();
         });
     });
@@ -310,7 +325,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
       notePushIntent(db, session, commands);
       const checks = commands === null || needsChecks(db, repo, commands);
-      return serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks });
+      const held = pushCapabilities(head).some((c) => c === 'side-band-64k' || c === 'side-band') ? new HeldTail() : undefined;
+      return serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks, held });
     });
   }
 

@@ -589,6 +589,22 @@ export const fr = {
   'repoSettings.nameHint': 'Les anciennes adresses du dépôt redirigent vers la nouvelle.',
   'repoSettings.renameSubmit': 'Renommer',
   'repoSettings.renamed': 'Dépôt renommé en {name}.',
+  'pulls.mergedHeading': "{user} a fusionné {head} dans {base}",
+  'timeline.pushed': "{user} a ajouté {count} commit(s)",
+  'timeline.forcePushed': "{user} a forcé la branche de {from} à {to}",
+  'timeline.merged': "{user} a fusionné la demande dans {base} ({sha})",
+  'timeline.branchDeleted': "{user} a supprimé la branche {branch}",
+  'timeline.titleChanged': "{user} a changé le titre de « {from} » en « {to} »",
+  'timeline.closed': "{user} a fermé la demande",
+  'timeline.reopened': "{user} a rouvert la demande",
+  'timeline.reviewRequested': "{user} a demandé une revue à {reviewer}",
+  'timeline.reviewDismissed': "{user} a écarté une revue : {reason}",
+  'timeline.referenced': "{user} a mentionné cette demande dans #{number}",
+  'timeline.someone': "Quelqu'un",
+  'repo.contribute': "Contribuer",
+  'repo.contributeHint': "Proposer vos changements à {parent}",
+  'repo.contributeCompare': "Comparer avec {parent}",
+  'repo.contributeOpen': "Ouvrir une demande de fusion vers {parent}",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

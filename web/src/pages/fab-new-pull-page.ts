@@ -143,8 +143,9 @@ export class FabNewPullPage extends LightDomElement {
   private _renderComparison(comparison: Comparison) {
     if (comparison.total_commits === 0) return html`<p>${t('compare.same', { base: comparison.base.name, head: comparison.head.name })}</p>`;
     const first = comparison.commits[comparison.commits.length - 1];
-    const title = comparison.total_commits === 1 && first ? first.commit.message.split('\n', 1)[0] : '';
     const colon = this.head.indexOf(':');
+    // As Gitea: a single commit's subject, else the branch name made readable.
+    const title = comparison.total_commits === 1 && first ? first.commit.message.split('\n', 1)[0] : this.head.slice(colon + 1).replace(/[-_]+/g, ' ');
     const headOwner = colon < 0 ? this.owner : this.head.slice(0, colon);
     const headRepo = this._choices.value?.heads.find((h) => h.owner === headOwner) ?? { owner: this.owner, repo: this.repo };
     return html`

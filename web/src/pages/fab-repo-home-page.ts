@@ -1,4 +1,4 @@
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
@@ -125,6 +125,21 @@ export class FabRepoHomePage extends LightDomElement {
     `;
   }
 
+  /** In a fork: contribute back, by comparing with the parent or opening a pull request to it (as Gitea's "Contribute"). */
+  private _renderContribute(repository: Home['repository'], branch: string) {
+    const parent = repository.parent as { full_name?: string; default_branch?: string } | null;
+    if (!parent?.full_name || !parent.default_branch) return nothing;
+    const head = `${this.owner}:${branch}`;
+    return html`<section class="fab-contribute" aria-labelledby="fab-contribute-heading">
+      <h2 id="fab-contribute-heading">${t('repo.contribute')}</h2>
+      <p>${t('repo.contributeHint', { parent: parent.full_name })}</p>
+      <p>
+        <a class="fab-button" href=${`/${parent.full_name}/pulls/new?${new URLSearchParams({ base: parent.default_branch, head })}`}>${t('repo.contributeOpen', { parent: parent.full_name })}</a>
+        <a href=${`/${parent.full_name}/compare/${encodeURIComponent(parent.default_branch)}...${encodeURIComponent(head)}`}>${t('repo.contributeCompare', { parent: parent.full_name })}</a>
+      </p>
+    </section>`;
+  }
+
   private _renderHome({ repository, tree, readme }: Home) {
     const links = new RepoLinks(this.owner, this.repo);
     const branch = repository.default_branch;
@@ -133,7 +148,7 @@ export class FabRepoHomePage extends LightDomElement {
       ></fab-fork-button>`;
     const source = html`<fab-mirror-status .owner=${this.owner} .repo=${this.repo}></fab-mirror-status>`;
     if (!tree) return html`${description}${source}${this._renderEmpty(branch)}`;
-    const sync = html`<fab-sync-fork .repository=${repository} .branch=${branch}></fab-sync-fork>`;
+    const sync = html`<fab-sync-fork .repository=${repository} .branch=${branch}></fab-sync-fork>${this._renderContribute(repository, branch)}`;
     // Gitea >= 1.22 names detected licences; otherwise the licence file at the root is shown.
     const licenceFile = tree.entries.find((entry) => entry.type === 'file' && LICENCE_FILE.test(entry.name));
     const licence = repository.licenses?.length

@@ -7,6 +7,7 @@ import { PullRequest } from '../../../presenters/pull.js';
 import { Repository } from '../../../presenters/repository.js';
 import { proposeChange, writeFile, type FileWrite, type WrittenFile } from '../../../services/web-edit.js';
 import { invalid } from '../../../errors.js';
+import { languageOf } from '../../../lib/shell.js';
 import { presentRepos, redirectRenamedRepo } from '../repos/present.js';
 import { presentPulls, pullContext } from '../pulls/context.js';
 import { errors } from '../pulls/schema.js';
@@ -63,7 +64,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = pullContext(fastify);
   fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
-  function fileWrite(path: string, body: FileOptions): FileWrite {
+  function fileWrite(path: string, body: FileOptions, request: FastifyRequest): FileWrite {
     const clean = path.replace(/^\/+|\/+$/g, '');
     if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw invalid('content must be base64.', { field: 'content' });
     const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
@@ -76,6 +77,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       sha: body.sha,
       author: person(body.author),
       committer: person(body.committer),
+      language: languageOf(request),
     };
   }
 
@@ -108,7 +110,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   async function write(request: FastifyRequest, params: Static<typeof PathParams>, body: FileOptions, mode: 'create' | 'update') {
     const repo = fastify.policy.requireRepo(request.actor, params.owner, params.repo, 'repo:write');
-    return fileResponse(await writeFile(ctx, repo, request.actor, fileWrite(params['*'], body), mode));
+    return fileResponse(await writeFile(ctx, repo, request.actor, fileWrite(params['*'], body, request), mode));
   }
 
   fastify.post(
@@ -129,7 +131,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-      const file = fileWrite(request.params['*'], request.body);
+      const file = fileWrite(request.params['*'], request.body, request);
       const result = await proposeChange(ctx, repo, request.actor, {
         ...file,
         mode: request.body.sha ? 'update' : 'create',

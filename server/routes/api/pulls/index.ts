@@ -25,6 +25,7 @@ import {
   suggestionOf,
 } from '../../../services/reviews.js';
 import { notFound } from '../../../errors.js';
+import { languageOf } from '../../../lib/shell.js';
 import { Diff, FileDiff } from '../browse/schema.js';
 import { redirectRenamedRepo } from '../repos/present.js';
 import { RepoParams } from '../repos/schema.js';
@@ -184,6 +185,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         message: body.MergeMessageField,
         deleteBranch: body.delete_branch_after_merge,
         headCommitId: body.head_commit_id,
+        language: languageOf(request),
       });
       return reply.status(200).send(null);
     },
@@ -355,7 +357,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
-      return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id));
+      return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id, languageOf(request)));
     },
   );
 
