@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry, type GitPerson, type RefInfo, type ResolvedRef } from '../git/read.js';
-import type { FileDiff } from '../git/diff.js';
+import type { FileDiff as GitFileDiff } from '../git/diff.js';
 
 /** The URLs of one repository, from the configured base URL. */
 export class RepoUrls {
@@ -55,7 +55,7 @@ export type Commit = Static<typeof Commit>;
 const person = (p: GitPerson) => ({ name: p.name, email: p.email, date: gitDate(p) });
 
 /** A commit as Gitea's API shows it; `files` and `stats` when a diff is given. */
-export function presentCommit(urls: RepoUrls, commit: GitCommit, files?: FileDiff[]): Commit {
+export function presentCommit(urls: RepoUrls, commit: GitCommit, files?: GitFileDiff[]): Commit {
   const created = gitDate(commit.committer);
   const result: Commit = {
     url: `${urls.api}/git/commits/${commit.oid}`,
@@ -216,3 +216,126 @@ export function presentContents(
     _links: { self, git: gitUrl, html },
   };
 }
+
+/** The ref a page was read at. */
+export const Ref = Type.Object({
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('branch'), Type.Literal('tag'), Type.Literal('commit')]),
+  commit: Type.String(),
+});
+export type Ref = Static<typeof Ref>;
+
+/** A resolved ref as the browse pages show it. */
+export const presentRef = (ref: ResolvedRef): Ref => ({ name: ref.name, kind: ref.kind, commit: ref.oid });
+
+/** The commit that last changed a path, summarised for a listing. */
+export const LastCommit = Type.Object({
+  sha: Type.String(),
+  /** First line of the message. */
+  summary: Type.String(),
+  author_name: Type.String(),
+  date: Type.String(),
+});
+export type LastCommit = Static<typeof LastCommit>;
+
+/** A commit summarised for a listing, or null when there is none. */
+export function presentLastCommit(commit: GitCommit | null): LastCommit | null {
+  return commit ? { sha: commit.oid, summary: commit.message.split('\n', 1)[0], author_name: commit.author.name, date: gitDate(commit.author) } : null;
+}
+
+export const TreeEntry = Type.Object({
+  name: Type.String(),
+  path: Type.String(),
+  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('symlink'), Type.Literal('submodule')]),
+  mode: Type.String(),
+  sha: Type.String(),
+  last_commit: Nullable(LastCommit),
+});
+
+export const Tree = Type.Object({
+  ref: Ref,
+  path: Type.String(),
+  /** The newest commit among the entries' last commits: the folder's own last change. */
+  last_commit: Nullable(LastCommit),
+  entries: Type.Array(TreeEntry),
+});
+export type Tree = Static<typeof Tree>;
+
+export const Blob = Type.Object({
+  ref: Ref,
+  path: Type.String(),
+  name: Type.String(),
+  sha: Type.String(),
+  size: Type.Integer(),
+  binary: Type.Boolean(),
+  /** Above 1 MB: not highlighted nor rendered, only offered raw. */
+  too_large: Type.Boolean(),
+  image: Type.Boolean(),
+  language: Nullable(Type.String()),
+  /** Highlighted HTML, one string per line; null for binary and too large files. */
+  lines: Nullable(Type.Array(Type.String())),
+  /** Sanitised HTML of a Markdown file. */
+  markdown: Nullable(Type.String()),
+  raw_url: Type.String(),
+  last_commit: Nullable(LastCommit),
+});
+export type Blob = Static<typeof Blob>;
+
+export const Readme = Type.Object({
+  ref: Ref,
+  path: Type.String(),
+  name: Type.String(),
+  sha: Type.String(),
+  markdown: Nullable(Type.String()),
+  lines: Nullable(Type.Array(Type.String())),
+});
+export type Readme = Static<typeof Readme>;
+
+const DiffLine = Type.Object({
+  type: Type.Union([Type.Literal('add'), Type.Literal('del'), Type.Literal('ctx')]),
+  old: Nullable(Type.Integer()),
+  new: Nullable(Type.Integer()),
+  content: Type.String(),
+});
+
+const Hunk = Type.Object({
+  header: Type.String(),
+  oldStart: Type.Integer(),
+  oldLines: Type.Integer(),
+  newStart: Type.Integer(),
+  newLines: Type.Integer(),
+  lines: Type.Array(DiffLine),
+});
+
+export const FileDiff = Type.Object({
+  filename: Type.String(),
+  old_filename: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('added'), Type.Literal('deleted'), Type.Literal('modified'), Type.Literal('renamed')]),
+  similarity: Nullable(Type.Integer()),
+  binary: Type.Boolean(),
+  too_large: Type.Boolean(),
+  additions: Type.Integer(),
+  deletions: Type.Integer(),
+  hunks: Type.Array(Hunk),
+});
+
+export const Diff = Type.Object({
+  files: Type.Array(FileDiff),
+  total_files: Type.Integer(),
+  offset: Type.Integer(),
+  truncated: Type.Boolean(),
+  next_offset: Nullable(Type.Integer()),
+});
+
+/** A commit with (a page of) its diff. */
+export const CommitDiff = Type.Object({ commit: Commit, diff: Diff });
+
+/** What `base...head` adds: its commits (at most 250 shown, oldest first) and the diff from the merge base. */
+export const Comparison = Type.Object({
+  base: Ref,
+  head: Ref,
+  merge_base: Nullable(Type.String()),
+  total_commits: Type.Integer(),
+  commits: Type.Array(Commit),
+  diff: Diff,
+});

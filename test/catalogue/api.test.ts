@@ -242,3 +242,23 @@ describe('GitLab v4', () => {
     expect((await get(`/api/v4/groups/${f.owner.username}`)).status).toBe(404);
   });
 });
+
+describe('a renamed repository', () => {
+  it('redirects its software sheet and licence to the new name, the query kept', async () => {
+    // setup
+    await buildRepo(server.app.forge.db, server.config.reposDir, f.owner, { name: 'ancien-logiciel' });
+    const renamed = await fetch(`${server.url}/api/v1/repos/${f.owner.username}/ancien-logiciel`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${ownerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'logiciel' }),
+    });
+    expect(renamed.status).toBe(200);
+    // test
+    for (const rest of ['publiccode?lang=en', 'licence']) {
+      const moved = await fetch(`${server.url}/api/v1/repos/${f.owner.username}/ancien-logiciel/${rest}`, { redirect: 'manual' });
+      expect(moved.status, rest).toBe(301);
+      expect(moved.headers.get('location'), rest).toBe(`/api/v1/repos/${f.owner.username}/logiciel/${rest}`);
+    }
+    expect((await get(`/api/v1/repos/${f.owner.username}/logiciel/licence`)).status).toBe(200);
+  });
+});
