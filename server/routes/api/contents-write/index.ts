@@ -77,7 +77,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       sha: body.sha,
       author: person(body.author),
       committer: person(body.committer),
-      language: languageOf(request),
+      language: languageOf(request.headers),
     };
   }
 

@@ -185,7 +185,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         message: body.MergeMessageField,
         deleteBranch: body.delete_branch_after_merge,
         headCommitId: body.head_commit_id,
-        language: languageOf(request),
+        language: languageOf(request.headers),
       });
       return reply.status(200).send(null);
     },
@@ -357,7 +357,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 201: Type.Object({ sha: Type.String() }), ...errors } } },
     async (request, reply) => {
       const { base, pull } = requirePull(fastify, request, request.params);
-      return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id, languageOf(request)));
+      return reply.status(201).send(await applySuggestion(ctx, base, pull, request.actor, request.params.id, languageOf(request.headers)));
     },
   );
 
