@@ -5,7 +5,6 @@ import { ownerReposWithFacts } from '../../../db/catalogue.js';
 import { notFound } from '../../../errors.js';
 import { languageOf } from '../../../lib/shell.js';
 import { catalogue, catalogueCsv, licenceReport, publiccodeView, refreshFactsOnPush, repoFacts, type CatalogueEntry } from '../../../services/catalogue.js';
-import { redirectRenamedRepo } from '../repos/present.js';
 import { CatalogueQuery, CataloguePage, LanguageQuery, Licence, LicenceReportItem, OwnerParams, PubliccodeResponse, RepoParams, errors } from './schema.js';
 
 const tags = ['catalogue'];
@@ -20,7 +19,6 @@ const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const stop = refreshFactsOnPush(fastify.events, db, config.reposDir);
   fastify.addHook('onClose', async () => stop());
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   const present = (entry: CatalogueEntry) => {
     const fullName = `${entry.repo.owner_name}/${entry.repo.name}`;
