@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
+import { FRENCH_LICENCES } from './licences.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
@@ -50,3 +51,20 @@ export const Repository = Type.Object({
   licenses: Type.Array(Type.String()),
 });
 export type Repository = Static<typeof Repository>;
+
+/** Gitea's CreateRepoOption: the body of `POST /user/repos` and `POST /orgs/{org}/repos`. */
+export const CreateRepoOption = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  private: Type.Optional(Type.Boolean()),
+  auto_init: Type.Optional(Type.Boolean()),
+  default_branch: Type.Optional(Type.String({ maxLength: 200 })),
+  license: Type.Optional(Type.String({ maxLength: 100, description: `One of ${FRENCH_LICENCES.join(', ')}` })),
+  readme: Type.Optional(Type.String({ maxLength: 100 })),
+  gitignores: Type.Optional(Type.String()),
+  issue_labels: Type.Optional(Type.String()),
+  template: Type.Optional(Type.Boolean()),
+  trust_model: Type.Optional(Type.String()),
+  object_format_name: Type.Optional(Type.String()),
+});
+export type CreateRepoOption = Static<typeof CreateRepoOption>;

@@ -73,3 +73,14 @@ export function parseAuthorization(header: string | undefined):
       return { scheme: 'malformed' };
   }
 }
+
+/** Why a password sign-in was refused. */
+export type SignInFailure = 'invalid' | 'suspended';
+
+/** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
+export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
+  const user = findUserByLogin(db, login);
+  if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
+  if (user.prohibit_login) return { failure: 'suspended' };
+  return { user };
+}

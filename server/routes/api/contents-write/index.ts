@@ -8,7 +8,7 @@ import { Repository } from '../../../presenters/repository.js';
 import { proposeChange, writeFile, type FileWrite, type WrittenFile } from '../../../services/web-edit.js';
 import { invalid } from '../../../errors.js';
 import { languageOf } from '../../../lib/shell.js';
-import { presentRepos, redirectRenamedRepo } from '../repos/present.js';
+import { presentRepos } from '../../../views/repository.js';
 import { presentPulls, pullContext } from '../pulls/context.js';
 import { errors } from '../pulls/schema.js';
 
@@ -62,7 +62,6 @@ const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), 
 const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config } = fastify.forge;
   const ctx = pullContext(fastify);
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   function fileWrite(path: string, body: FileOptions, request: FastifyRequest): FileWrite {
     const clean = path.replace(/^\/+|\/+$/g, '');
@@ -142,7 +141,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         pull: presentPulls(fastify, request, repo, [result.pull])[0],
         forked: result.forked,
         branch: result.written.branch,
-        repository: presentRepos(fastify, request, [result.written.repo])[0],
+        repository: presentRepos(fastify.reads, request.actor, [result.written.repo])[0],
         commit: commitJson(result.written),
       });
     },

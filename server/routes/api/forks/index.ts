@@ -6,7 +6,7 @@ import { Repository } from '../../../presenters/repository.js';
 import { forkRepository, parentOf, syncFork } from '../../../services/forks.js';
 import { recordAudit } from '../../../services/audit.js';
 import { forbidden, invalid, notFound } from '../../../errors.js';
-import { presentRepos, redirectRenamedRepo } from '../repos/present.js';
+import { presentRepos } from '../../../views/repository.js';
 import { Paging, RepoParams } from '../repos/schema.js';
 import { errors } from '../pulls/schema.js';
 import { pullContext } from '../pulls/context.js';
@@ -27,7 +27,6 @@ const MergeUpstreamResponse = Type.Object({ merge_type: Type.String(), sha: Type
 const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const ctx = pullContext(fastify);
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   fastify.get(
     '/repos/:owner/:repo/forks',
@@ -38,7 +37,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const limit = request.query.limit ?? 30;
       const start = ((request.query.page ?? 1) - 1) * limit;
       reply.header('x-total-count', String(readable.length));
-      return presentRepos(fastify, request, readable.slice(start, start + limit));
+      return presentRepos(fastify.reads, request.actor, readable.slice(start, start + limit));
     },
   );
 
@@ -69,7 +68,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         target: `repo:${fork.owner_name}/${fork.name}`,
         data: { parent: `${parent.owner_name}/${parent.name}` },
       });
-      return reply.status(202).send(presentRepos(fastify, request, [fork])[0]);
+      return reply.status(202).send(presentRepos(fastify.reads, request.actor, [fork])[0]);
     },
   );
 

@@ -6,7 +6,6 @@ import { findPullById, type PullRow } from '../../../db/pulls.js';
 import type { RepoRow } from '../../../db/repos.js';
 import { IssueComment, presentComment } from '../../../presenters/pull.js';
 import { forbidden, notFound } from '../../../errors.js';
-import { redirectRenamedRepo } from '../repos/present.js';
 import { markdown, requirePull, UserCache } from '../pulls/context.js';
 import { PullParams, errors } from '../pulls/schema.js';
 
@@ -17,7 +16,6 @@ const CommentParams = Type.Object({ owner: Type.String(), repo: Type.String(), i
 /** The conversation of a pull request, through Gitea's issue comment paths (pull requests are issues there). */
 const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   const present = (base: RepoRow, pull: PullRow, comments: CommentRow[]) => {
     const users = new UserCache(fastify);

@@ -3,7 +3,7 @@ import { findUserById, findUserByName, type UserRow } from '../../../db/users.js
 import { Repository } from '../../../presenters/repository.js';
 import { importRepository } from '../../../services/import.js';
 import { forbidden, invalid } from '../../../errors.js';
-import { presentRepos } from '../repos/present.js';
+import { presentRepos } from '../../../views/repository.js';
 import { errors } from '../repos/schema.js';
 import { MigrateRepoOptions } from './schema.js';
 
@@ -59,7 +59,7 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { actor: request.actor, ip: request.ip },
           controller.signal,
         );
-        return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+        return reply.status(201).send(presentRepos(fastify.reads, request.actor, [repo])[0]);
       } finally {
         running.delete(controller);
       }

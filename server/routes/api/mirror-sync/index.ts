@@ -4,7 +4,6 @@ import { findRepoSource } from '../../../db/mirrors.js';
 import { formatDuration } from '../../../lib/duration.js';
 import { MaintenanceScheduler } from '../../../services/maintenance.js';
 import { MirrorService } from '../../../services/mirrors.js';
-import { redirectRenamedRepo } from '../repos/present.js';
 import { RepoParams, errors } from '../repos/schema.js';
 
 const tags = ['repository'];
@@ -46,7 +45,6 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     await mirrors.close();
     await maintenance.close();
   });
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   fastify.get(
     '/repos/:owner/:repo/mirror',

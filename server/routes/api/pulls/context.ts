@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../../services/render.js';
 import { headUnavailableReason, type PullContext } from '../../../services/pulls.js';
 import type { RepoAction } from '../../../auth/policy.js';
 import { notFound } from '../../../errors.js';
-import { presentRepos } from '../repos/present.js';
+import { presentRepos } from '../../../views/repository.js';
 
 /** The pull request services' context for this forge; every plugin that writes refs shares the instance's mergeability checker and bus. */
 export function pullContext(fastify: FastifyInstance): PullContext {
@@ -67,11 +67,11 @@ export class UserCache {
 export function presentPulls(fastify: FastifyInstance, request: FastifyRequest, base: RepoRow, pulls: PullRow[]): PullRequest[] {
   const { db, config } = fastify.forge;
   const users = new UserCache(fastify);
-  const [baseJson] = presentRepos(fastify, request, [base]);
+  const [baseJson] = presentRepos(fastify.reads, request.actor, [base]);
   return pulls.map((pull) => {
     const head = pull.head_repo_id === null ? null : (findRepoById(db, pull.head_repo_id) ?? null);
     const readable = head !== null && fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: head });
-    const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(fastify, request, [head])[0];
+    const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(fastify.reads, request.actor, [head])[0];
     return presentPull(config.baseUrl, pull, {
       base,
       baseJson,

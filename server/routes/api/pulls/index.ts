@@ -27,7 +27,6 @@ import {
 import { notFound } from '../../../errors.js';
 import { languageOf } from '../../../lib/shell.js';
 import { Diff, FileDiff } from '../browse/schema.js';
-import { redirectRenamedRepo } from '../repos/present.js';
 import { RepoParams } from '../repos/schema.js';
 import { markdown, presentPulls, pullContext, requirePull, UserCache } from './context.js';
 import {
@@ -65,7 +64,6 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = pullContext(fastify);
   const off = fastify.events.subscribe('pushed', (event) => pullsAfterPush(ctx, event));
   fastify.addHook('onClose', async () => off());
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   const one = (request: FastifyRequest, base: RepoRow, pull: PullRow) => presentPulls(fastify, request, base, [pull])[0];
   const viewerId = (request: FastifyRequest) => (request.actor.kind === 'user' ? request.actor.user.id : null);

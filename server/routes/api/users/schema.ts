@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { UserRow } from '../../../db/users.js';
+import type { UserRow } from '../../../views/account.js';
 import type { Actor } from '../../../auth/policy.js';
 
 /** Gitea's user object. */
