@@ -59,7 +59,8 @@ export default fp(
       fastify.policy.requireRepoAction(request.actor, repo, request.routeOptions.config.repoAction ?? 'repo:read');
       request.repository = repo;
       if (params.index !== undefined && (request.routeOptions.url ?? '').includes('/pulls/:index')) {
-        const pull = findPullRequest(ctx, repo, Number(params.index));
+        // `/pulls/{index}.diff` and `.patch` name the pull request by the number before the dot.
+        const pull = findPullRequest(ctx, repo, Number(String(params.index).replace(/\.(diff|patch)$/, '')));
         if (!pull) throw notFound(`The pull request #${params.index}`);
         request.pullRequest = pull;
       }
