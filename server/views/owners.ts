@@ -5,9 +5,22 @@ import type { ReadContext } from './context.js';
 
 export type { UserRow };
 
-/** An account (a user or an organisation) named as the owner of a new repository, by name or id, or undefined. */
-export function findOwnerAccount(ctx: ReadContext, ref: { name: string } | { id: number }): UserRow | undefined {
-  return 'name' in ref ? findUserByName(ctx.db, ref.name) : findUserById(ctx.db, ref.id);
+/**
+ * Who an imported repository belongs to: the signed-in user, or the account named by `repo_owner`
+ * or `uid`, which the actor must be able to see (an organisation it may not see "does not exist",
+ * as one that does not) and create repositories for.
+ */
+export function migrationOwner(ctx: ReadContext, actor: Actor, user: UserRow, named: { repo_owner?: string; uid?: number }): UserRow {
+  let owner: UserRow | undefined = user;
+  if (named.repo_owner) owner = findUserByName(ctx.db, named.repo_owner);
+  else if (named.uid !== undefined) owner = findUserById(ctx.db, named.uid);
+  if (!owner || !ctx.policy.can(actor, 'user:read', { type: 'user', user: owner })) {
+    throw invalid(`The owner "${named.repo_owner ?? named.uid}" does not exist.`, { field: 'repo_owner' });
+  }
+  const allowed =
+    owner.type === 'org' ? ctx.policy.can(actor, 'org:create-repo', { type: 'org', org: owner }) : ctx.policy.can(actor, 'user:create-repo', { type: 'user', user: owner });
+  if (!allowed) throw forbidden(`You may not create repositories for ${owner.username}.`);
+  return owner;
 }
 
 /**
