@@ -1,26 +1,15 @@
 import type { PullRow } from '../db/pulls.js';
 import type { RepoRow } from '../db/repos.js';
 import { findReview, listPullComments, listReviewComments, listReviews, type ReviewCommentRow, type ReviewRow } from '../db/reviews.js';
-import { findUserById } from '../db/users.js';
 import type { Actor } from '../auth/policy.js';
 import { presentReview, presentReviewComment, type PullReview, type ReviewComment } from '../presenters/pull.js';
 import { isOutdated, suggestionOf } from '../services/reviews.js';
+import { reviewerMayWrite } from '../services/merge.js';
 import { notFound } from '../errors.js';
 import type { ReadContext } from './context.js';
 import { pullMarkdown, pullRequestCommits, UserCache, viewerId } from './pull-request.js';
 
 export type { ReviewRow, ReviewCommentRow };
-
-/**
- * Whether a user's review counts as official: they may write to the base repository now. The
- * access is the account's own (a session-like actor: the token they reviewed with does not matter,
- * and a suspended account has no more than public access).
- */
-function official(ctx: ReadContext, userId: number, base: RepoRow): boolean {
-  const user = findUserById(ctx.db, userId);
-  const access = user ? ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base) : 'none';
-  return access === 'write' || access === 'admin';
-}
 
 /** Reviews as Gitea's PullReview, at the head they are shown against. */
 export function presentReviews(ctx: ReadContext, base: RepoRow, pull: PullRow, headSha: string, reviews: ReviewRow[]): PullReview[] {
@@ -30,7 +19,7 @@ export function presentReviews(ctx: ReadContext, base: RepoRow, pull: PullRow, h
       user: users.must(review.reviewer_id),
       bodyHtml: pullMarkdown(base, pull.base_branch, review.body),
       headSha,
-      official: official(ctx, review.reviewer_id, base),
+      official: reviewerMayWrite(ctx, review.reviewer_id, base),
       commentsCount: listReviewComments(ctx.db, review.id).length,
     }),
   );
