@@ -32,22 +32,27 @@ export interface MergeOptions {
 const headLabel = (pull: PullRow, headRepo: RepoRow | undefined) =>
   headRepo && headRepo.id !== pull.base_repo_id ? `${headRepo.owner_name}:${pull.head_branch}` : pull.head_branch;
 
+/**
+ * Whether a reviewer may write to the base repository now: what makes a review official and an
+ * approval count. The account's own access, as a session would have it: the token a review was
+ * sent with does not matter, and a suspended account has only public access.
+ */
+export function reviewerMayWrite(ctx: Pick<PullContext, 'db' | 'policy'>, userId: number, base: RepoRow): boolean {
+  const user = findUserById(ctx.db, userId);
+  const access = user ? ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base) : 'none';
+  return access === 'write' || access === 'admin';
+}
+
 /** Why branch protection refuses merging this head now, or null. Approvals count only from people who may write. */
 export function protectionRefusal(ctx: PullContext, base: RepoRow, pull: PullRow, headSha: string): string | null {
   const rule = protectionFor(ctx.db, base.id, pull.base_branch);
   if (!rule) return null;
   const verdicts = latestVerdicts(ctx.db, pull.id);
-  const mayWrite = (userId: number) => {
-    const user = findUserById(ctx.db, userId);
-    if (!user) return false;
-    const access = ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base);
-    return access === 'write' || access === 'admin';
-  };
   if (rule.block_on_rejected_reviews && verdicts.some((v) => v.state === 'REQUEST_CHANGES')) {
     return 'Changes were requested in a review: the branch protection blocks the merge until that reviewer approves.';
   }
   if (rule.required_approvals > 0) {
-    const approvals = verdicts.filter((v) => v.state === 'APPROVED' && v.commit_id === headSha && mayWrite(v.reviewer_id)).length;
+    const approvals = verdicts.filter((v) => v.state === 'APPROVED' && v.commit_id === headSha && reviewerMayWrite(ctx, v.reviewer_id, base)).length;
     if (approvals < rule.required_approvals) {
       return `The branch "${pull.base_branch}" needs ${rule.required_approvals} approval(s) of the current head by people with write access; it has ${approvals}.`;
     }

@@ -2,6 +2,7 @@ import { findRepoById, type RepoRow } from '../db/repos.js';
 import { findPullById, type PullRow } from '../db/pulls.js';
 import {
   clearViewed,
+  deleteReview,
   findPendingReview,
   findReview,
   findReviewComment,
@@ -44,7 +45,7 @@ export interface LineCommentInput {
 }
 
 /** Where a pull request's head and merge base are now, with a reader of the base repository. */
-export async function pullCommits(ctx: PullContext, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
+export async function pullCommits(ctx: Pick<PullContext, 'reposDir'>, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
   const gitdir = gitdirOf(ctx.reposDir, base);
   const reader = new RepoReader(gitdir);
   const head = pull.merged ? pull.head_sha : ((await readRef(gitdir, pullHeadRef(pull))) ?? pull.head_sha);
@@ -324,4 +325,12 @@ export async function changesSinceLastReview(
   const since = last && (await reader.findCommit(last.commit_id)) ? last.commit_id : null;
   const diff = await diffCommits(reader, since ?? mergeBase, head, limits);
   return { since, head, diff };
+}
+
+/** Deletes the actor's own pending review; any other review (someone else's, or submitted) is a 404. */
+export function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Actor, reviewId: number): void {
+  const user = ctx.policy.signedIn(actor);
+  const review = findReview(ctx.db, pull.id, reviewId);
+  if (!review || review.reviewer_id !== user.id || review.state !== 'PENDING') throw notFound('A pending review of yours');
+  deleteReview(ctx.db, review.id);
 }

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { gitDate } from '../../../git/read.js';
-import { Contents, CommitUser, RepoUrls, presentContents } from '../../../presenters/browse.js';
+import { FileCommit, FileResponse, presentFileCommit, presentFileResponse } from '../../../presenters/file-commit.js';
 import { PullRequest } from '../../../presenters/pull.js';
 import { Repository } from '../../../presenters/repository.js';
-import { proposeChange, writeFile, type FileWrite, type WrittenFile } from '../../../services/web-edit.js';
+import { proposeChange, writeFile, type FileWrite } from '../../../services/web-edit.js';
+import { presentPulls } from '../../../views/pull-request.js';
+import { presentRepos } from '../../../views/repository.js';
 import { invalid } from '../../../errors.js';
 import { languageOf } from '../../../lib/shell.js';
-import { presentRepos } from '../../../views/repository.js';
-import { presentPulls, pullContext } from '../pulls/context.js';
+import type { Language } from '../../../../contract/languages.js';
+import { pullContext } from '../pulls/context.js';
 import { errors } from '../pulls/schema.js';
 
 const tags = ['repository'];
@@ -32,27 +32,25 @@ const ProposeOptions = Type.Composite([FileOptions, Type.Object({ title: Type.Op
 
 const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1 }) });
 
-/** Gitea's FileCommitResponse. */
-const FileCommit = Type.Object({
-  url: Type.String(),
-  html_url: Type.String(),
-  sha: Type.String(),
-  created: Type.String(),
-  author: CommitUser,
-  committer: CommitUser,
-  parents: Type.Array(Type.Object({ url: Type.String(), sha: Type.String() })),
-  message: Type.String(),
-  tree: Type.Object({ url: Type.String(), sha: Type.String() }),
-});
-
-/** Gitea's FileResponse. */
-const FileResponse = Type.Object({
-  content: Contents,
-  commit: FileCommit,
-  verification: Type.Object({ verified: Type.Boolean(), reason: Type.String(), signature: Type.String(), payload: Type.String() }),
-});
-
 const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), branch: Type.String(), repository: Repository, commit: FileCommit });
+
+/** Gitea's file options as the web edit service takes them: a clean path, the decoded content, empty strings as absent. */
+function fileWrite(path: string, body: FileOptions, language: Language): FileWrite {
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw invalid('content must be base64.', { field: 'content' });
+  const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
+  return {
+    path: clean,
+    content: Buffer.from(body.content, 'base64'),
+    message: body.message,
+    branch: body.branch || undefined,
+    newBranch: body.new_branch || undefined,
+    sha: body.sha,
+    author: person(body.author),
+    committer: person(body.committer),
+    language,
+  };
+}
 
 /**
  * Edit on the web: Gitea's create (POST) and update (PUT) of one file, a commit written in-process
@@ -62,66 +60,21 @@ const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), 
 const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config } = fastify.forge;
   const ctx = pullContext(fastify);
-
-  function fileWrite(path: string, body: FileOptions, request: FastifyRequest): FileWrite {
-    const clean = path.replace(/^\/+|\/+$/g, '');
-    if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw invalid('content must be base64.', { field: 'content' });
-    const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
-    return {
-      path: clean,
-      content: Buffer.from(body.content, 'base64'),
-      message: body.message,
-      branch: body.branch || undefined,
-      newBranch: body.new_branch || undefined,
-      sha: body.sha,
-      author: person(body.author),
-      committer: person(body.committer),
-      language: languageOf(request.headers),
-    };
-  }
-
-  function commitJson(written: WrittenFile): Static<typeof FileCommit> {
-    const urls = new RepoUrls(config.baseUrl, written.repo);
-    const { commit } = written;
-    const person = (p: typeof commit.author) => ({ name: p.name, email: p.email, date: gitDate(p) });
-    return {
-      url: `${urls.api}/git/commits/${commit.oid}`,
-      html_url: `${urls.html}/commit/${commit.oid}`,
-      sha: commit.oid,
-      created: gitDate(commit.committer),
-      author: person(commit.author),
-      committer: person(commit.committer),
-      parents: commit.parents.map((sha) => ({ url: `${urls.api}/git/commits/${sha}`, sha })),
-      message: commit.message,
-      tree: { url: `${urls.api}/git/trees/${commit.tree}`, sha: commit.tree },
-    };
-  }
-
-  function fileResponse(written: WrittenFile): Static<typeof FileResponse> {
-    const urls = new RepoUrls(config.baseUrl, written.repo);
-    const ref = { oid: written.commit.oid, kind: 'branch' as const, name: written.branch };
-    return {
-      content: presentContents(urls, ref, written.entry, { size: 0, lastCommit: written.commit.oid }),
-      commit: commitJson(written),
-      verification: { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' },
-    };
-  }
-
-  async function write(request: FastifyRequest, params: Static<typeof PathParams>, body: FileOptions, mode: 'create' | 'update') {
-    const repo = fastify.policy.requireRepo(request.actor, params.owner, params.repo, 'repo:write');
-    return fileResponse(await writeFile(ctx, repo, request.actor, fileWrite(params['*'], body, request), mode));
-  }
+  const reads = fastify.reads;
 
   fastify.post(
     '/repos/:owner/:repo/contents/*',
-    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
-    async (request, reply) => reply.status(201).send(await write(request, request.params, request.body, 'create')),
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
+    async (request, reply) => {
+      const written = await writeFile(ctx, request.repository, request.actor, fileWrite(request.params['*'], request.body, languageOf(request.headers)), 'create');
+      return reply.status(201).send(presentFileResponse(config.baseUrl, written));
+    },
   );
 
   fastify.put(
     '/repos/:owner/:repo/contents/*',
-    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
-    async (request) => write(request, request.params, request.body, 'update'),
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
+    async (request) => presentFileResponse(config.baseUrl, await writeFile(ctx, request.repository, request.actor, fileWrite(request.params['*'], request.body, languageOf(request.headers)), 'update')),
   );
 
   fastify.post(
@@ -129,8 +82,8 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: ProposeOptions, response: { 201: ProposedChange, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-      const file = fileWrite(request.params['*'], request.body, request);
+      const repo = request.repository;
+      const file = fileWrite(request.params['*'], request.body, languageOf(request.headers));
       const result = await proposeChange(ctx, repo, request.actor, {
         ...file,
         mode: request.body.sha ? 'update' : 'create',
@@ -138,11 +91,11 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: request.body.body,
       });
       return reply.status(201).send({
-        pull: presentPulls(fastify, request, repo, [result.pull])[0],
+        pull: presentPulls(reads, request.actor, repo, [result.pull])[0],
         forked: result.forked,
         branch: result.written.branch,
-        repository: presentRepos(fastify.reads, request.actor, [result.written.repo])[0],
-        commit: commitJson(result.written),
+        repository: presentRepos(reads, request.actor, [result.written.repo])[0],
+        commit: presentFileCommit(config.baseUrl, result.written),
       });
     },
   );

@@ -4,7 +4,7 @@ import { TimelineComment } from '../../../../contract/timeline.js';
 import { findPullRequest } from '../../../views/pull-request.js';
 import { pullTimeline } from '../../../views/timeline.js';
 import { notFound } from '../../../errors.js';
-import { markdown } from '../pulls/context.js';
+import { pullMarkdown } from '../../../views/pull-request.js';
 
 const tags = ['pull request'];
 const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
@@ -20,7 +20,7 @@ const timelineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const base = request.repository;
       const pull = findPullRequest(fastify.reads, base, request.params.index);
       if (!pull) throw notFound(`The pull request #${request.params.index}`);
-      return pullTimeline(fastify.reads, base, pull, (text) => markdown(base, pull.base_branch, text));
+      return pullTimeline(fastify.reads, base, pull, (text) => pullMarkdown(base, pull.base_branch, text));
     },
   );
 };
