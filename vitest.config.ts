@@ -8,8 +8,5 @@ export default defineConfig({
     // Server tests spawn git and Chromium: two workers match the two cores of CI.
     pool: 'forks',
     maxWorkers: 2,
-    // In CI, a test that fails is run once more before the run fails: Chromium and git share two
-    // cores there, and a timing slip should not hide a green suite. Locally a failure is final.
-    retry: process.env.CI ? 1 : 0,
   },
 });

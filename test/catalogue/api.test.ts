@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildToken, buildUser } from '../helpers/factories.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { catalogueFixture, licenceFile, publiccode, pushFiles, type CatalogueFixture } from './fixtures.js';
-import { buildRepo } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { repoPath } from '../../server/git/store.js';
 
 let server: TestServer;

@@ -4,7 +4,7 @@ import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
 import type { RepoRow } from '../../server/db/repos.js';
-import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
+import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 let server: TestServer;
 let owner: UserRow;
@@ -90,7 +90,7 @@ describe('who may clone and push', () => {
     const result = await runGit(['push', repoUrl(server.url, owner.username, privateRepo.name, { user: reader.username, secret }), 'HEAD:main'], { cwd: work });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`remote: You need write access to ${owner.username}/${privateRepo.name}.`);
-    expect(await hasObject(repoPath(server.config.reposDir, owner.username, privateRepo.name), id)).toBe(false);
+    expect(hasObject(repoPath(server.config.reposDir, owner.username, privateRepo.name), id)).toBe(false);
     await git(['reset', '-q', '--hard', 'HEAD~1'], { cwd: work });
   });
 

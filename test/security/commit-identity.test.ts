@@ -1,14 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRefs, api, as, forkPath, makeWorld, refOf, type PullWorld } from '../pulls/setup.js';
+import { forkPath, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
+import { allRefs, gitSync, looseObjects, refOf } from '../helpers/git.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** How many loose objects a bare repository holds: a refused write adds none. */
-const looseObjects = (gitdir: string) => execFileSync('git', ['count-objects'], { cwd: gitdir, encoding: 'utf8' }).split(' ')[0];
 
 /** `git fsck` of a bare repository: throws (failing the test) when any object is malformed. */
-const fsck = (gitdir: string) => execFileSync('git', ['fsck', '--no-dangling', '--no-progress'], { cwd: gitdir, encoding: 'utf8', stdio: 'pipe' });
+const fsck = (gitdir: string) => gitSync(gitdir, ['fsck', '--no-dangling', '--no-progress']);
 
 describe('commits are written only with identities and messages git accepts', () => {
   let w: PullWorld;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { touchRepo } from '../../server/db/repos.js';
 import { findUserByName, type UserRow } from '../../server/db/users.js';
 import { repoPath } from '../../server/git/store.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, openPage } from '../helpers/browser.js';
+import { openPage, useBrowser } from '../helpers/browser.js';
 import { JSDOM } from 'jsdom';
 
 /**
@@ -170,16 +169,14 @@ describe('a renamed repository', () => {
 });
 
 describe('in a browser', () => {
-  let browser: Browser;
+  const browser = useBrowser();
   beforeAll(async () => {
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
   });
 
   it('stays on the page of a repository whose description is a refresh tag', async () => {
-    const { page, close } = await openPage(browser);
+    const { page, close } = await openPage(browser());
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations.push(frame.url());

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
-import { allRefs, api, as, forkPath, LINES, makeWorld, refOf, type PullWorld } from '../pulls/setup.js';
+import { allRefs, commitFiles, git, gitSync, looseObjects, refOf, repoUrl, runGit, tempDir } from '../helpers/git.js';
+import { forkPath, LINES, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** How many loose objects a bare repository holds: a refused write adds none. */
-const looseObjects = (gitdir: string) => execFileSync('git', ['count-objects'], { cwd: gitdir, encoding: 'utf8' }).split(' ')[0];
 
 describe('every ref move goes through the one gate', () => {
   let w: PullWorld;
@@ -91,8 +90,8 @@ describe('every ref move goes through the one gate', () => {
   function malformedBranch(gitdir: string, branch: string): string {
     const main = refOf(gitdir, 'refs/heads/main');
     const raw = `tree ${refOf(gitdir, 'main^{tree}')}\nparent ${main}\nauthor x>\nparent ${'0'.repeat(40)} <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\nInjected into ${branch}\n`;
-    const bad = execFileSync('git', ['hash-object', '--literally', '-w', '-t', 'commit', '--stdin'], { cwd: gitdir, input: raw, encoding: 'utf8' }).trim();
-    execFileSync('git', ['update-ref', `refs/heads/${branch}`, bad], { cwd: gitdir });
+    const bad = gitSync(gitdir, ['hash-object', '--literally', '-w', '-t', 'commit', '--stdin'], { input: raw });
+    gitSync(gitdir, ['update-ref', `refs/heads/${branch}`, bad]);
     return bad;
   }
 
