@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildToken, buildUser } from '../helpers/factories.js';
-import { api } from '../api/helpers.js';
+import { api } from '../helpers/http.js';
 
 let server: TestServer;
 let ownerAuth: { authorization: string };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
-import { api, as, makeWorld, refOf, settledPull, type PullWorld } from './setup.js';
+import { commitFiles, git, refOf, repoUrl, runGit, tempDir } from '../helpers/git.js';
+import { api, as } from '../helpers/http.js';
+import { makeWorld, settledPull, type PullWorld } from './setup.js';
 
 interface Entry {
   type: string;
