@@ -113,9 +113,12 @@ export function refOf(gitdir: string, ref: string): string {
   }
 }
 
-/** The number of loose objects of a repository, to show a refused write stored nothing. */
-export function looseObjects(gitdir: string): string {
-  return gitSync(gitdir, ['count-objects']).split(' ')[0];
+/**
+ * Every object id of a repository, loose or packed, sorted: to show that a refused write stored
+ * nothing, whatever a background repack moved between the two looks.
+ */
+export function allObjects(gitdir: string): string {
+  return gitSync(gitdir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)', '--unordered']).split('\n').sort().join('\n');
 }
 
 /** Every ref of a repository, to show nothing moved. */
