@@ -8,6 +8,8 @@ import { repoPath } from '../../../git/store.js';
 import { RepoReader, gitDate, isBinary, type GitCommit, type GitEntry, type ResolvedRef } from '../../../git/read.js';
 import { diffCommits } from '../../../git/diff.js';
 import { archiveStream, type ArchiveFormat } from '../../../git/archive.js';
+import { crossCompareSpec, crossRepositoryComparison } from '../../../views/compare.js';
+import { CompareHeadRepository } from '../../../../contract/compare.js';
 import { highlightLines, renderMarkdown, type LinkBase } from '../../../services/render.js';
 import {
   Branch,
@@ -484,6 +486,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           200: Type.Object({
             base: Ref,
             head: Ref,
+            head_repository: Type.Optional(CompareHeadRepository),
             merge_base: Type.Union([Type.String(), Type.Null()]),
             total_commits: Type.Integer(),
             commits: Type.Array(Commit),
@@ -494,8 +497,10 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const { reader, urls } = open(request, request.params);
       const spec = request.params['*'];
+      // Gitea's `{base}...{user}:{branch}`: the head is read in a fork (or the parent) of this repository.
+      if (crossCompareSpec(spec)) return crossRepositoryComparison(fastify.reads, request.actor, request.repository, spec, { offset: request.query.offset, maxFiles: request.query.limit });
+      const { reader, urls } = open(request, request.params);
       const dots = spec.indexOf('...');
       if (dots <= 0) throw notFound('The comparison (ask for <base>...<head>)');
       const [base, head] = await Promise.all([
