@@ -28,6 +28,10 @@ export class FabRepoComparePage extends LightDomElement {
     fab-repo-compare-page h2 {
       font-size: 1.25rem;
     }
+    /* \`main...someone:branch\` is one long word: on a phone it must break rather than widen the page. */
+    fab-repo-compare-page h1 {
+      overflow-wrap: anywhere;
+    }
   `,
   ];
 

@@ -90,6 +90,12 @@ export class FabRepoHomePage extends LightDomElement {
       background: var(--fab-surface);
       border-radius: var(--fab-radius);
     }
+    fab-repo-home-page .fab-contribute-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem 1.5rem;
+      align-items: center;
+    }
   `,
   ];
 
@@ -137,7 +143,7 @@ export class FabRepoHomePage extends LightDomElement {
     return html`<section class="fab-contribute" aria-labelledby="fab-contribute-heading">
       <h2 id="fab-contribute-heading">${t('repo.contribute')}</h2>
       <p>${t('repo.contributeHint', { parent: parent.full_name })}</p>
-      <p>
+      <p class="fab-contribute-actions">
         <a class="fab-button" href=${`/${parent.full_name}/pulls/new?${new URLSearchParams({ base: parent.default_branch, head })}`}>${t('repo.contributeOpen', { parent: parent.full_name })}</a>
         <a href=${`/${parent.full_name}/compare/${encodePath(parent.default_branch)}...${encodeURIComponent(this.owner)}:${encodePath(branch)}`}>${t('repo.contributeCompare', { parent: parent.full_name })}</a>
       </p>
