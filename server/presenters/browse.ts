@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CompareHeadRepository } from '../../contract/compare.js';
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry, type GitPerson, type RefInfo, type ResolvedRef } from '../git/read.js';
 import type { FileDiff as GitFileDiff } from '../git/diff.js';
@@ -338,4 +339,6 @@ export const Comparison = Type.Object({
   total_commits: Type.Integer(),
   commits: Type.Array(Commit),
   diff: Diff,
+  /** Fabrique: where the head branch was read, for a comparison with a fork's branch (`base...user:branch`). */
+  head_repository: Type.Optional(CompareHeadRepository),
 });

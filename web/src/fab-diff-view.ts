@@ -199,7 +199,7 @@ export class FabDiffView extends LightDomElement {
     if (file.too_large) return html`<p class="fab-note">${t('diff.tooLarge')}</p>`;
     if (file.hunks.length === 0) return html`<p class="fab-note">${t('diff.noContent')}</p>`;
     return html`
-      <div class="fab-table-wrap">
+      <div class="fab-table-wrap" tabindex="0" role="region" aria-label=${file.filename}>
         <table>
           <caption class="visually-hidden">${file.filename}</caption>
           <thead class="visually-hidden">

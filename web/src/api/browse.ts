@@ -1,4 +1,5 @@
 import type { Organization } from './orgs.js';
+import type { CompareHeadRepository } from '../../../contract/compare.js';
 import { request } from './client.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
@@ -245,13 +246,15 @@ export function getCommitDiff(owner: string, repo: string, sha: string, offset =
 export interface Comparison {
   base: Ref;
   head: Ref;
+  /** Set when the head was read in another repository of the fork network (`{user}:{branch}`). */
+  head_repository?: CompareHeadRepository;
   merge_base: string | null;
   total_commits: number;
   commits: Commit[];
   diff: Diff;
 }
 
-/** `GET /api/v1/repos/{owner}/{repo}/compare/{base}...{head}?offset=`. */
+/** `GET /api/v1/repos/{owner}/{repo}/compare/{base}...{head}?offset=`; head may be `{user}:{branch}` or `{user}/{repo}:{branch}` (a fork's branch). */
 export function compare(owner: string, repo: string, base: string, head: string, offset = 0, signal?: AbortSignal): Promise<Comparison> {
   return request<Comparison>(`${repoApi(owner, repo)}/compare/${encodePath(base)}...${encodePath(head)}${query({ offset: offset || undefined })}`, {
     signal,

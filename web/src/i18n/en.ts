@@ -607,4 +607,6 @@ export const en: Messages = {
   'repo.contributeHint': "Propose your changes to {parent}",
   'repo.contributeCompare': "Compare with {parent}",
   'repo.contributeOpen': "Open a pull request to {parent}",
+  'newPull.baseRepository': 'Base repository',
+  'compare.headRepository': 'Branch read in {repo}',
 };

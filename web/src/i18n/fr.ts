@@ -605,6 +605,8 @@ export const fr = {
   'repo.contributeHint': "Proposer vos changements à {parent}",
   'repo.contributeCompare': "Comparer avec {parent}",
   'repo.contributeOpen': "Ouvrir une demande de fusion vers {parent}",
+  'newPull.baseRepository': 'Dépôt de destination',
+  'compare.headRepository': 'Branche lue dans {repo}',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -4,9 +4,10 @@ import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { archiveUrl, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
+import { archiveUrl, encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
 import { getRepositoryWithParent, type RepositoryWithParent } from '../api/forks.js';
 import { RepoLinks } from '../browse-links.js';
+import { formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-ref-switcher.js';
@@ -30,7 +31,9 @@ interface Home {
 /** `/{owner}/{repo}`: description, clone URL, branch switcher, the root's files and the README. */
 @customElement('fab-repo-home-page')
 export class FabRepoHomePage extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    formStyles,
+    css`
     fab-repo-home-page .fab-description {
       margin: 0 0 1rem;
       font-size: 1.125rem;
@@ -87,7 +90,14 @@ export class FabRepoHomePage extends LightDomElement {
       background: var(--fab-surface);
       border-radius: var(--fab-radius);
     }
-  `;
+    fab-repo-home-page .fab-contribute-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem 1.5rem;
+      align-items: center;
+    }
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -133,9 +143,9 @@ export class FabRepoHomePage extends LightDomElement {
     return html`<section class="fab-contribute" aria-labelledby="fab-contribute-heading">
       <h2 id="fab-contribute-heading">${t('repo.contribute')}</h2>
       <p>${t('repo.contributeHint', { parent: parent.full_name })}</p>
-      <p>
+      <p class="fab-contribute-actions">
         <a class="fab-button" href=${`/${parent.full_name}/pulls/new?${new URLSearchParams({ base: parent.default_branch, head })}`}>${t('repo.contributeOpen', { parent: parent.full_name })}</a>
-        <a href=${`/${parent.full_name}/compare/${encodeURIComponent(parent.default_branch)}...${encodeURIComponent(head)}`}>${t('repo.contributeCompare', { parent: parent.full_name })}</a>
+        <a href=${`/${parent.full_name}/compare/${encodePath(parent.default_branch)}...${encodeURIComponent(this.owner)}:${encodePath(branch)}`}>${t('repo.contributeCompare', { parent: parent.full_name })}</a>
       </p>
     </section>`;
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Blob, CommitDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
 import { commitDiff, comparison, fileView, folderView, readmeView } from '../../../views/browse.js';
+import { crossCompareSpec, crossRepositoryComparison } from '../../../views/compare.js';
 import { Message, OffsetQuery, RepoRestParams, ShaParams } from './schema.js';
 
 const read = { scope: 'read:repository' } as const;
@@ -37,7 +38,12 @@ const browsePageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/compare/*',
     { config: read, schema: { tags, params: RepoRestParams, querystring: OffsetQuery, response: { 200: Comparison, 404: Message } } },
-    async (request) => comparison(ctx, request.repository, request.params['*'], request.query),
+    async (request) => {
+      const spec = request.params['*'];
+      // Gitea's `{base}...{user}:{branch}`: the head is read in a fork (or the parent) of this repository.
+      if (crossCompareSpec(spec)) return crossRepositoryComparison(ctx, request.actor, request.repository, spec, { offset: request.query.offset, maxFiles: request.query.limit });
+      return comparison(ctx, request.repository, spec, request.query);
+    },
   );
 };
 
