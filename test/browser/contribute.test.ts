@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 

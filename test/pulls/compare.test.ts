@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { allRefs, api, as, forkPath, makeWorld, refOf, type PullWorld } from './setup.js';
+import { allRefs, refOf } from '../helpers/git.js';
+import { api, as } from '../helpers/http.js';
+import { forkPath, makeWorld, type PullWorld } from './setup.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
