@@ -591,4 +591,12 @@ export const en: Messages = {
   'repoSettings.nameHint': "The repository's old addresses redirect to the new one.",
   'repoSettings.renameSubmit': 'Rename',
   'repoSettings.renamed': 'Repository renamed to {name}.',
+  'merge.blockedByRule': 'The protection rule "{rule}" blocks the merge:',
+  'merge.approvalsRequired': '{required} approval(s) from people with write access are required; {count} so far.',
+  'merge.statusChecks': 'Required status checks pending: {contexts}.',
+  'merge.adviceHeading': 'Worth knowing before merging (no rule requires it):',
+  'merge.blockedHint': 'The button stays disabled while the merge is blocked.',
+  'merge.confirmText': 'Merge despite these warnings?',
+  'merge.confirm': 'Confirm merge',
+  'merge.cancel': 'Cancel',
 };

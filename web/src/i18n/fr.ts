@@ -589,6 +589,14 @@ export const fr = {
   'repoSettings.nameHint': 'Les anciennes adresses du dépôt redirigent vers la nouvelle.',
   'repoSettings.renameSubmit': 'Renommer',
   'repoSettings.renamed': 'Dépôt renommé en {name}.',
+  'merge.blockedByRule': 'La règle de protection « {rule} » bloque la fusion :',
+  'merge.approvalsRequired': '{required} approbation(s) de personnes ayant le droit d’écrire sont requises ; {count} pour l’instant.',
+  'merge.statusChecks': 'Vérifications requises en attente : {contexts}.',
+  'merge.adviceHeading': 'À savoir avant de fusionner (aucune règle ne l’impose) :',
+  'merge.blockedHint': 'Le bouton est désactivé tant que la fusion est bloquée.',
+  'merge.confirmText': 'Fusionner malgré ces avertissements ?',
+  'merge.confirm': 'Confirmer la fusion',
+  'merge.cancel': 'Annuler',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -9,6 +9,7 @@ import { presentPull, type PullRequest } from '../../../presenters/pull.js';
 import { presentUser, type UserSummary } from '../../../presenters/user.js';
 import { renderMarkdown } from '../../../services/render.js';
 import { headUnavailableReason, type PullContext } from '../../../services/pulls.js';
+import { mergeState } from '../../../services/merge.js';
 import type { RepoAction } from '../../../auth/policy.js';
 import { notFound } from '../../../errors.js';
 import { presentRepos } from '../repos/present.js';
@@ -83,6 +84,7 @@ export function presentPulls(fastify: FastifyInstance, request: FastifyRequest, 
       comments: countComments(db, pull.id),
       reviewComments: countPullReviewComments(db, pull.id),
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
+      mergeState: mergeState({ db, policy: fastify.policy }, base, pull, pull.head_sha),
     });
   });
 }

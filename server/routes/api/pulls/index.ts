@@ -8,7 +8,7 @@ import { findUserById } from '../../../db/users.js';
 import { git } from '../../../git/exec.js';
 import { diffCommits } from '../../../git/diff.js';
 import { RepoUrls, Commit, presentCommit } from '../../../presenters/browse.js';
-import { PullRequest, PullReview, ReviewComment, presentReview, presentReviewComment } from '../../../presenters/pull.js';
+import { PullRequest, PullRequestList, PullReview, ReviewComment, presentReview, presentReviewComment } from '../../../presenters/pull.js';
 import { createPullRequest, editPullRequest, gitdirOf, pullsAfterPush } from '../../../services/pulls.js';
 import { mergePullRequest } from '../../../services/merge.js';
 import {
@@ -71,7 +71,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls',
-    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: PullRequestList, ...errors } } },
     async (request, reply) => {
       const base = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const limit = request.query.limit ?? 30;
