@@ -599,4 +599,10 @@ export const en: Messages = {
   'merge.confirmText': 'Merge despite these warnings?',
   'merge.confirm': 'Confirm merge',
   'merge.cancel': 'Cancel',
+  'diff.layout': 'Diff layout',
+  'diff.unified': 'Unified',
+  'diff.split': 'Split',
+  'diff.fileList': 'Changed files',
+  'diff.oldText': 'Old text',
+  'diff.newText': 'New text',
 };

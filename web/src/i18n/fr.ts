@@ -597,6 +597,12 @@ export const fr = {
   'merge.confirmText': 'Fusionner malgré ces avertissements ?',
   'merge.confirm': 'Confirmer la fusion',
   'merge.cancel': 'Annuler',
+  'diff.layout': 'Affichage du diff',
+  'diff.unified': 'Unifié',
+  'diff.split': 'Côte à côte',
+  'diff.fileList': 'Fichiers modifiés',
+  'diff.oldText': 'Ancien contenu',
+  'diff.newText': 'Nouveau contenu',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
