@@ -141,7 +141,7 @@ describe('reading a pull request diff and merging it in the browser', { timeout:
     });
   }
 
-  it('merging asks for a confirmation past advice, and a protection rule disables the button with its reason; the server agrees', async () => {
+  it('merging asks for a confirmation past advice; a protection rule made in the settings disables the button with its reason; the server agrees', async () => {
     const { page, errors, close } = await openPage(browser);
     await page.setViewportSize({ width: 390, height: 900 });
     await signIn(page);
@@ -155,9 +155,34 @@ describe('reading a pull request diff and merging it in the browser', { timeout:
     await box.getByRole('button', { name: 'Annuler' }).click();
     expect(await checkA11y(page)).toEqual([]);
 
-    // a rule requiring an approval blocks: the button is disabled with the reason, and the API refuses too
-    expect((await api('POST', '/branch_protections', { rule_name: 'main', enable_push: true, required_approvals: 1 })).status).toBe(201);
-    await page.reload();
+    // the admin protects main in the repository settings: one approval required
+    await page.goto(`${server.url}/${owner}/${name}/settings`);
+    const rules = page.locator('fab-branch-protections');
+    await rules.getByText('Aucune branche n’est protégée.').waitFor();
+    await rules.getByLabel('Branche ou motif').fill('main');
+    await rules.getByLabel('Autoriser les poussées directes (sinon, seulement par demande de fusion)').check();
+    await rules.getByLabel('Une nouvelle poussée annule les approbations précédentes').check();
+    await rules.getByLabel('Équipes autorisées à pousser').fill('');
+    await rules.getByLabel('Approbations requises').fill('1');
+    await rules.getByLabel('Vérifications requises').fill('ci/build, ci/lint');
+    await rules.getByLabel('Fichiers protégés').fill('LICENSE;docs/**');
+    await rules.getByRole('button', { name: 'Créer la règle' }).click();
+    await rules.getByText('Règle main enregistrée.').waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+    const stored = await api<Record<string, unknown>>('GET', '/branch_protections/main');
+    expect(stored.json).toMatchObject({
+      rule_name: 'main',
+      enable_push: true,
+      required_approvals: 1,
+      dismiss_stale_approvals: true,
+      enable_status_check: false,
+      status_check_contexts: ['ci/build', 'ci/lint'],
+      protected_file_patterns: 'LICENSE;docs/**',
+      push_whitelist_teams: [],
+    });
+
+    // the rule blocks: the button is disabled with the reason, and the API refuses too
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1`);
     await box.getByText('La règle de protection « main » bloque la fusion :').waitFor();
     await box.getByText('1 approbation(s) de personnes ayant le droit d’écrire sont requises ; 0 pour l’instant.').waitFor();
     const button = box.getByRole('button', { name: 'Fusionner', exact: true });
