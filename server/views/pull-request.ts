@@ -13,6 +13,7 @@ import { RepoUrls, presentCommit, type Commit } from '../presenters/browse.js';
 import { renderMarkdown } from '../services/render.js';
 import { gitdirOf, headUnavailableReason } from '../services/pulls.js';
 import { pullCommits } from '../services/reviews.js';
+import { mergeState } from '../services/merge.js';
 import type { ReadContext } from './context.js';
 import { presentRepos } from './repository.js';
 
@@ -78,6 +79,7 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       comments: countComments(ctx.db, pull.id),
       reviewComments: countPullReviewComments(ctx.db, pull.id),
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
+      mergeState: mergeState(ctx, base, pull, pull.head_sha),
     });
   });
 }

@@ -369,7 +369,7 @@ export class FabPullPage extends LightDomElement {
       ${pull.head_unavailable_reason && !pull.merged
         ? html`<p class="fab-warning" data-reason=${pull.head_unavailable_reason}>${t(pull.head_unavailable_reason === 'head_repo_deleted' ? 'pulls.headDeleted' : 'pulls.headPrivate')}</p>`
         : nothing}
-      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} .reviews=${reviews} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
+      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
       ${this._renderStateButton(data)}
       ${user
         ? html`<form class="fab-form" @submit=${this._comment}>

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Commit } from '../../../presenters/browse.js';
-import { PullRequest } from '../../../presenters/pull.js';
+import { PullRequest, PullRequestList } from '../../../presenters/pull.js';
 import { createPullRequest, editPullRequest } from '../../../services/pulls.js';
 import { mergePullRequest } from '../../../services/merge.js';
 import { languageOf } from '../../../lib/shell.js';
@@ -27,7 +27,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/pulls',
-    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: Type.Array(PullRequest), ...errors } } },
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: PullRequestList, ...errors } } },
     async (request, reply) => {
       const { items, total } = pullRequestPage(reads, request.actor, request.repository, request.query);
       reply.header('x-total-count', String(total));
