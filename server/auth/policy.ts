@@ -3,7 +3,11 @@ import type { UserRow } from '../db/users.js';
 import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
 import { forbidden, notFound, unauthorized } from '../errors.js';
 
-/** Token scopes, Gitea's names. A session or a password carries every scope (null). */
+/**
+ * Token scopes, Gitea's whole vocabulary, so that a Gitea client's token request is accepted as it
+ * is. A session or a password carries every scope (null). Issues, notifications, packages and
+ * ActivityPub have no routes in Fabrique: their scopes grant nothing here.
+ */
 export const SCOPES = [
   'all',
   'read:repository',
@@ -14,6 +18,16 @@ export const SCOPES = [
   'write:organization',
   'read:admin',
   'write:admin',
+  'read:issue',
+  'write:issue',
+  'read:notification',
+  'write:notification',
+  'read:misc',
+  'write:misc',
+  'read:package',
+  'write:package',
+  'read:activitypub',
+  'write:activitypub',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
