@@ -6,8 +6,21 @@ import { FRENCH_LICENCES } from './licences.js';
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
 export type RepoPermissions = Static<typeof RepoPermissions>;
 
+/**
+ * The merge styles a repository allows, in Gitea's names (Renovate refuses a repository without
+ * them): every style works on every Fabrique repository, `merge` by default.
+ */
+const MergeStyles = Type.Object({
+  allow_merge_commits: Type.Boolean(),
+  allow_rebase: Type.Boolean(),
+  allow_rebase_explicit: Type.Boolean(),
+  allow_squash_merge: Type.Boolean(),
+  allow_fast_forward_only_merge: Type.Boolean(),
+  default_merge_style: Type.String(),
+});
+
 /** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
-export const Repository = Type.Object({
+export const Repository = Type.Intersect([Type.Object({
   id: Type.Integer(),
   owner: UserSummary,
   name: Type.String(),
@@ -49,7 +62,7 @@ export const Repository = Type.Object({
   object_format_name: Type.String(),
   /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
   licenses: Type.Array(Type.String()),
-});
+}), MergeStyles]);
 export type Repository = Static<typeof Repository>;
 
 /** Gitea's CreateRepoOption: the body of `POST /user/repos` and `POST /orgs/{org}/repos`. */

@@ -15,6 +15,8 @@ import sessionPlugin from './plugins/session.js';
 import csrfPlugin from './plugins/csrf.js';
 import auditPlugin from './plugins/audit.js';
 import repositoryPlugin from './plugins/repository.js';
+import jsonBodyPlugin from './plugins/json-body.js';
+import giteaPaging from './routes/api/paging.js';
 import userRoutes from './routes/api/user/index.js';
 import usersRoutes from './routes/api/users/index.js';
 import adminRoutes from './routes/api/admin/index.js';
@@ -101,6 +103,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(csrfPlugin);
   await fastify.register(auditPlugin);
   await fastify.register(repositoryPlugin);
+  await fastify.register(jsonBodyPlugin);
+  await fastify.register(giteaPaging);
 
   // routes
   await fastify.register(healthRoutes, { prefix: '/api' });

@@ -4,7 +4,11 @@ import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, typ
 import { memberMayCreateOrgRepo } from '../db/teams.js';
 import { forbidden, notFound, unauthorized } from '../errors.js';
 
-/** Token scopes, Gitea's names. A session or a password carries every scope (null). */
+/**
+ * Token scopes, Gitea's whole vocabulary, so that a Gitea client's token request is accepted as it
+ * is. A session or a password carries every scope (null). Issues, notifications, packages and
+ * ActivityPub have no routes in Fabrique: their scopes grant nothing here.
+ */
 export const SCOPES = [
   'all',
   'read:repository',
@@ -15,6 +19,16 @@ export const SCOPES = [
   'write:organization',
   'read:admin',
   'write:admin',
+  'read:issue',
+  'write:issue',
+  'read:notification',
+  'write:notification',
+  'read:misc',
+  'write:misc',
+  'read:package',
+  'write:package',
+  'read:activitypub',
+  'write:activitypub',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -32,7 +32,9 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   fastify.setNotFoundHandler(async (request, reply) => {
-    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    // No Accept, or `*/*` (curl, wget, uptime and link checkers), takes the page as a browser would.
+    const accept = request.headers.accept ?? '*/*';
+    const wantsHtml = accept.includes('text/html') || accept.includes('*/*');
     if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
       const page = await pageHead(fastify.reads, request.actor, request.url.split('?')[0], languageOf(request.headers));
       // A renamed repository's old page address leads to its new one, as Gitea does (and as the API and git do).

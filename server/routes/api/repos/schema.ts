@@ -25,6 +25,13 @@ export const EditRepoOption = Type.Object({
   private: Type.Optional(Type.Boolean()),
   archived: Type.Optional(Type.Boolean()),
   default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
+  allow_merge_commits: Type.Optional(Type.Literal(true)),
+  allow_rebase: Type.Optional(Type.Literal(true)),
+  allow_rebase_explicit: Type.Optional(Type.Literal(true)),
+  allow_squash_merge: Type.Optional(Type.Literal(true)),
+  allow_fast_forward_only_merge: Type.Optional(Type.Literal(true)),
+  default_merge_style: Type.Optional(Type.Literal('merge')),
 });
 export type EditRepoOption = Static<typeof EditRepoOption>;
 

@@ -6,6 +6,8 @@ import type { Actor } from '../../../auth/policy.js';
 export const User = Type.Object({
   id: Type.Integer(),
   login: Type.String(),
+  /** Gitea's older name for `login`, which Renovate and other clients still read. */
+  username: Type.String(),
   login_name: Type.String(),
   full_name: Type.String(),
   email: Type.String(),
@@ -32,6 +34,7 @@ export function presentUser(user: UserRow, viewer: Actor): User {
   return {
     id: user.id,
     login: user.username,
+    username: user.username,
     login_name: '',
     full_name: user.full_name,
     email: maySeeEmail ? (user.email ?? '') : '',
