@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { clientEnv, commitFiles, git, makeWorkTree, runGit, tempDir } from '../git/helpers.js';
+import { clientEnv, commitFiles, git, makeWorkTree, runGit, tempDir } from '../helpers/git.js';
 
 /** git pushes with every credential form that CI systems, bots and other forges' habits send. */
 describe('git credentials', () => {

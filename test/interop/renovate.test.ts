@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { PASSWORD, buildRepo, buildUser } from '../helpers/factories.js';
-import { commitFiles, git, repoUrl, tempDir } from '../git/helpers.js';
+import { commitFiles, git, repoUrl, tempDir } from '../helpers/git.js';
 import { installRenovate, registry } from './renovate-install.js';
 
 interface PullJson {
