@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { PASSWORD, buildRepo, buildUser } from '../helpers/factories.js';
 import { commitFiles, git, repoUrl, tempDir } from '../helpers/git.js';
 import { installRenovate, registry } from './renovate-install.js';
+
+// A run here takes under a minute; one past this is stuck and is stopped, with its log. Three fit in the 600 s test timeout.
+const RUN_LIMIT_MS = 180_000;
+// Fabrique answers each of the test's own requests in well under a second; past this it hangs.
+const REQUEST_LIMIT_MS = 30_000;
 
 interface PullJson {
   number: number;
@@ -33,7 +38,7 @@ describe('Renovate', () => {
     const user = await buildUser(db, { username: owner });
     await buildRepo(db, server.config.reposDir, user, { name });
     // The token Renovate's Gitea documentation asks for, created as a user would, over the API.
-    const created = await fetch(`${server.url}/api/v1/users/${owner}/tokens`, {
+    const created = await api(`/api/v1/users/${owner}/tokens`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${owner}:${PASSWORD}`).toString('base64')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'renovate', scopes: ['read:user', 'write:issue', 'write:repository', 'read:organization', 'read:misc'] }),
@@ -52,7 +57,12 @@ describe('Renovate', () => {
     await server?.close();
   });
 
-  /** Runs Renovate once on the repository; its debug log goes to a file, kept for diagnosis. */
+  /**
+   * Runs Renovate once on the repository; its debug log (its standard output) goes to a file, kept for
+   * diagnosis. Not LOG_FILE: Renovate lowercases that path (logger getEnv), so a temporary directory with
+   * a capital letter in its name left the log unread, and the read's throw in the child's close handler
+   * left this promise forever pending — the hang after the first run.
+   */
   function runRenovate(run: number): Promise<{ code: number | null; log: string }> {
     const base = tempDir('fabrique-renovate-base-');
     const logFile = join(logDir, `run-${run}.log`);
@@ -73,7 +83,8 @@ describe('Renovate', () => {
         gitAuthor: 'Renovate Bot <renovate@example.org>',
       }),
     );
-    return new Promise((resolve, reject) => {
+    const out = openSync(logFile, 'w');
+    return new Promise<{ code: number | null; log: string }>((resolve, reject) => {
       const child = spawn(renovate, [], {
         // The machine's environment (its CA certificates, a proxy) stays: Renovate reaches the registry through it.
         env: {
@@ -83,21 +94,42 @@ describe('Renovate', () => {
           RENOVATE_TOKEN: token,
           RENOVATE_BASE_DIR: base,
           LOG_LEVEL: 'debug',
-          LOG_FILE: logFile,
-          LOG_FILE_LEVEL: 'debug',
           LOG_FORMAT: 'json',
           GIT_CONFIG_NOSYSTEM: '1',
           GIT_TERMINAL_PROMPT: '0',
         },
-        stdio: ['ignore', 'ignore', 'ignore'],
+        stdio: ['ignore', out, out],
       });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, log: readFileSync(logFile, 'utf8') }));
-    });
+      const limit = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`Renovate run ${run} still running after ${RUN_LIMIT_MS / 1000} s; its log is ${logFile}`));
+      }, RUN_LIMIT_MS);
+      child.on('error', (error) => {
+        clearTimeout(limit);
+        reject(error);
+      });
+      child.on('close', (code) => {
+        clearTimeout(limit);
+        try {
+          resolve({ code, log: readFileSync(logFile, 'utf8') });
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    }).finally(() => closeSync(out));
+  }
+
+  /** A request to the forge that fails, naming itself, if no answer comes in REQUEST_LIMIT_MS. */
+  async function api(path: string, init: RequestInit = {}): Promise<Response> {
+    try {
+      return await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_LIMIT_MS) });
+    } catch (error) {
+      throw new Error(`${init.method ?? 'GET'} ${path}: no answer (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
   }
 
   async function pulls(state: 'open' | 'all'): Promise<PullJson[]> {
-    const response = await fetch(`${server.url}/api/v1/repos/${owner}/${name}/pulls?state=${state}`, { headers: { authorization: `token ${token}` } });
+    const response = await api(`/api/v1/repos/${owner}/${name}/pulls?state=${state}`, { headers: { authorization: `token ${token}` } });
     expect(response.status).toBe(200);
     return (await response.json()) as PullJson[];
   }
@@ -109,7 +141,7 @@ describe('Renovate', () => {
     const opened = await pulls('open');
     expect(opened.map((p) => p.title)).toEqual(['Update dependency ms to v2.1.3']);
     expect(opened[0].head.ref).toBe('renovate/ms-2.x');
-    const branch = await fetch(`${server.url}/api/v1/repos/${owner}/${name}/branches/renovate%2Fms-2.x`);
+    const branch = await api(`/api/v1/repos/${owner}/${name}/branches/renovate%2Fms-2.x`);
     expect(branch.status).toBe(200);
 
     // A second run finds that pull request and opens no other.
@@ -118,7 +150,7 @@ describe('Renovate', () => {
     expect((await pulls('all')).map((p) => p.number)).toEqual(opened.map((p) => p.number));
 
     // Merged, the update is done: a third run opens nothing.
-    const merge = await fetch(`${server.url}/api/v1/repos/${owner}/${name}/pulls/${opened[0].number}/merge`, {
+    const merge = await api(`/api/v1/repos/${owner}/${name}/pulls/${opened[0].number}/merge`, {
       method: 'POST',
       headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ Do: 'merge' }),
