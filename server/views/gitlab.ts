@@ -7,7 +7,7 @@ import { findUserById, findUserByName, type UserRow } from '../db/users.js';
 import { listVisibleOrgs } from '../db/orgs.js';
 import { listPublicProjects, ownerReposWithFacts, publicForkCounts, topicsByRepo, type ProjectFilter } from '../db/catalogue.js';
 import { repoPath } from '../git/store.js';
-import { RepoReader, isBinary, type GitEntry, type ResolvedRef } from '../git/read.js';
+import { RepoReader, fileSizes, isBinary, type GitEntry, type ResolvedRef } from '../git/read.js';
 import { diffCommits } from '../git/diff.js';
 import { archiveStream, type ArchiveFormat } from '../git/archive.js';
 import { objectsSizeKb } from '../git/size.js';
@@ -346,4 +346,41 @@ export function groupProjectRows(ctx: ReadContext, id: string, paging: GitlabPag
   const org = findGroup(ctx, id);
   const all = ownerReposWithFacts(ctx.db, org.id).filter((repo) => readable(ctx, repo));
   return { items: slice(all, paging), total: all.length };
+}
+
+/**
+ * Programming and markup languages by file extension, with GitLab's (Linguist's) names. Prose
+ * (Markdown, plain text) and data are left out, as Linguist leaves them out of a project's languages.
+ */
+const LANGUAGES: Record<string, string> = {
+  c: 'C', h: 'C', cc: 'C++', cpp: 'C++', cxx: 'C++', hpp: 'C++', cs: 'C#', css: 'CSS', scss: 'SCSS', sass: 'Sass', less: 'Less',
+  go: 'Go', html: 'HTML', htm: 'HTML', java: 'Java', js: 'JavaScript', mjs: 'JavaScript', cjs: 'JavaScript', jsx: 'JavaScript',
+  ts: 'TypeScript', mts: 'TypeScript', cts: 'TypeScript', tsx: 'TSX', vue: 'Vue', svelte: 'Svelte', py: 'Python', rb: 'Ruby',
+  php: 'PHP', rs: 'Rust', kt: 'Kotlin', kts: 'Kotlin', swift: 'Swift', scala: 'Scala', sh: 'Shell', bash: 'Shell', pl: 'Perl',
+  lua: 'Lua', r: 'R', dart: 'Dart', ex: 'Elixir', exs: 'Elixir', erl: 'Erlang', hs: 'Haskell', ml: 'OCaml', clj: 'Clojure',
+  groovy: 'Groovy', sql: 'PLpgSQL', tf: 'HCL', ps1: 'PowerShell', m: 'Objective-C', f90: 'Fortran', jl: 'Julia', zig: 'Zig',
+  twig: 'Twig', erb: 'HTML+ERB', xsl: 'XSLT', tex: 'TeX',
+};
+const LANGUAGE_BY_NAME: Record<string, string> = { dockerfile: 'Dockerfile', makefile: 'Makefile', 'cmakelists.txt': 'CMake', rakefile: 'Ruby', gemfile: 'Ruby' };
+
+function languageOf(path: string): string | undefined {
+  const name = (path.split('/').pop() ?? '').toLowerCase();
+  if (LANGUAGE_BY_NAME[name]) return LANGUAGE_BY_NAME[name];
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? LANGUAGES[name.slice(dot + 1)] : undefined;
+}
+
+/** GitLab's `GET /projects/:id/languages`: each language's share of the default branch's bytes, in percent, largest first. */
+export async function projectLanguages(ctx: ReadContext, repo: RepoRow): Promise<Record<string, number>> {
+  const { reader } = open(ctx, repo);
+  const head = repo.is_empty ? null : await reader.resolve(repo.default_branch);
+  if (!head) return {};
+  const bytes = new Map<string, number>();
+  for (const file of await fileSizes(reader.gitdir, head.oid)) {
+    const language = languageOf(file.path);
+    if (language) bytes.set(language, (bytes.get(language) ?? 0) + file.size);
+  }
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  const sorted = [...bytes].sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(sorted.map(([language, size]) => [language, Math.round((size / total) * 10_000) / 100]));
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   ids = pushHistory(repoPath(server.config.reposDir, org.username, 'tools'), [
     { message: 'Initial commit', files: { 'README.md': '# Tools\n', 'src/main.ts': 'export const one = 1;\n' } },
     { message: 'Add a second line\n\nWith a body.', files: { 'src/main.ts': 'export const one = 1;\nexport const two = 2;\n', 'logo.bin': Buffer.from([0, 1, 2, 255]) } },
-    { message: 'Release', files: { 'CHANGELOG.md': '1.0\n' }, tag: { name: 'v1.0', message: 'First release' } },
+    { message: 'Release', files: { 'CHANGELOG.md': '1.0\n', 'src/style.css': 'a { color: red; }\n' }, tag: { name: 'v1.0', message: 'First release' } },
     { message: 'Feature work', branch: 'feature', files: { 'feature.txt': 'new\n' } },
   ]);
   touchRepo(db, tools.id, { isEmpty: false });
@@ -186,6 +186,11 @@ describe('GitLab v4 read endpoints', () => {
     expect((await get(`/groups/${owner.id}/projects`)).status).toBe(404);
   });
 
+  it("gives a project's languages in percent of the default branch's bytes, prose left out", async () => {
+    // src/main.ts is 44 bytes, src/style.css 18; README.md and CHANGELOG.md are prose.
+    expect(await json(`${toolsPath()}/languages`)).toEqual({ TypeScript: 70.97, CSS: 29.03 });
+  });
+
   it('answers /metadata as GitLab', async () => {
     expect(await json('/metadata')).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), kas: { enabled: false } });
   });
@@ -208,6 +213,7 @@ describe('GitLab v4 read endpoints', () => {
   it('keeps a private project a 404 on every endpoint, even with its owner’s token', async () => {
     const paths = [
       '',
+      '/languages',
       '/repository/branches',
       '/repository/branches/main',
       '/repository/commits',

@@ -27,6 +27,7 @@ import {
   projectCommit,
   projectCommits,
   projectFile,
+  projectLanguages,
   projectLicense,
   projectRows,
   projectStatistics,
@@ -113,6 +114,12 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         ...(request.query.statistics ? { statistics: await projectStatistics(ctx, repo) } : {}),
       };
     },
+  );
+
+  fastify.get(
+    '/projects/:id/languages',
+    { config: anyone, schema: { tags, params: IdParams, response: { 200: Type.Record(Type.String(), Type.Number()), 404: Message } } },
+    async (request) => projectLanguages(ctx, findProject(ctx, request.params.id)),
   );
 
   fastify.get(
