@@ -6,6 +6,8 @@ export default defineConfig({
     // The interoperability suite runs real third-party clients: `npm run test:interop`.
     exclude: ['test/interop/**', 'node_modules/**'],
     testTimeout: 30_000,
+    // expect.poll waits for what a page or a background job shows: a loaded two-core machine needs more than the default second.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     // Server tests spawn git and Chromium: two workers match the two cores of CI.
     pool: 'forks',

@@ -110,6 +110,7 @@ const ALLOWED: Record<string, string> = {
   'server/auth/oidc.ts:LOOPBACK': 'constant lookup table',
   'server/lib/names.ts:RESERVED_OWNER_NAMES': 'constant lookup table',
   'server/plugins/csrf.ts:SAFE_METHODS': 'constant lookup table',
+  'server/auth/credentials.ts:TOKEN_USER_NAMES': 'constant lookup table',
   'server/services/repos.ts:UNWRITABLE_CODES': 'constant lookup table',
   'server/services/licences.ts:index': 'parsed SPDX texts, computed once and never changed',
   'server/services/render.ts:purifier': 'DOMPurify without hooks or settings, made once and never changed',

@@ -104,11 +104,11 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     const sync = c.getByRole('button', { name: 'Synchroniser main avec le dépôt d’origine' });
     await sync.click();
     const status = c.locator('fab-sync-fork [role="status"]');
-    await expect.poll(() => status.textContent()).toContain('a été avancée jusqu’au commit');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('a été avancée jusqu’au commit');
     expect(await branchTip(org, forkName, 'main')).toBe(ids[1]);
     expect(await checkA11y(c)).toEqual([]);
     await sync.click();
-    await expect.poll(() => status.textContent()).toContain('est déjà à jour');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('est déjà à jour');
 
     // a pull request from a branch of the fork, opened through the API
     const file = await api<{ sha: string }>(contributorToken, 'GET', `/repos/${org}/${forkName}/contents/budget.txt?ref=main`);
@@ -192,7 +192,7 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     await c.goto(`${server.url}/${org}/${forkName}`);
     await heading(c, `${org}/${forkName}`);
     await sync.click();
-    await expect.poll(() => status.textContent()).toContain('ne peut pas être synchronisée');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('ne peut pas être synchronisée');
     expect(await branchTip(org, forkName, 'main')).toBe(forkMain);
     expect(await checkA11y(c)).toEqual([]);
 
