@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Repository } from './repositories.js';
 import { UserSummary } from './users.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable } from './nullable.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([

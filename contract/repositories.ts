@@ -1,12 +1,14 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
+import { Nullable } from './nullable.js';
+import { FRENCH_LICENCES } from './licences.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
 export type RepoPermissions = Static<typeof RepoPermissions>;
 
-/** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
-export const Repository = Type.Object({
+/** Gitea's Repository object with `parent` of the given shape. */
+const repositoryShape = <P extends TSchema>(parent: P) => Type.Object({
   id: Type.Integer(),
   owner: UserSummary,
   name: Type.String(),
@@ -16,8 +18,7 @@ export const Repository = Type.Object({
   private: Type.Boolean(),
   fork: Type.Boolean(),
   template: Type.Boolean(),
-  /** The repository a fork was made from (its own `parent` is null), when the viewer may read it. */
-  parent: Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]),
+  parent,
   mirror: Type.Boolean(),
   size: Type.Integer(),
   language: Type.String(),
@@ -49,4 +50,54 @@ export const Repository = Type.Object({
   /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
   licenses: Type.Array(Type.String()),
 });
+
+/**
+ * Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). `parent`
+ * is the repository a fork was made from, when the viewer may read it, one level deep (its own is null).
+ */
+export const Repository = repositoryShape(Nullable(repositoryShape(Type.Null())));
 export type Repository = Static<typeof Repository>;
+
+/** `GET /repos/search`: Gitea wraps the repositories found in `data`. */
+export const RepositorySearchResult = Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) });
+export type RepositorySearchResult = Static<typeof RepositorySearchResult>;
+
+/** Gitea's RepoCollaboratorPermission. */
+export const RepoCollaboratorPermission = Type.Object({
+  permission: Type.String(),
+  role_name: Type.String(),
+  user: UserSummary,
+});
+export type RepoCollaboratorPermission = Static<typeof RepoCollaboratorPermission>;
+
+/** Gitea's MergeUpstreamResponse: whether the fork's branch moved, and where it points now. */
+export const MergeUpstreamResponse = Type.Object({ merge_type: Type.Union([Type.Literal('fast-forward'), Type.Literal('up-to-date')]), sha: Type.String() });
+export type MergeUpstreamResponse = Static<typeof MergeUpstreamResponse>;
+
+/** Gitea's CreateRepoOption. */
+export const CreateRepoOption = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  private: Type.Optional(Type.Boolean()),
+  auto_init: Type.Optional(Type.Boolean()),
+  default_branch: Type.Optional(Type.String({ maxLength: 200 })),
+  license: Type.Optional(Type.String({ maxLength: 100, description: `One of ${FRENCH_LICENCES.join(', ')}` })),
+  readme: Type.Optional(Type.String({ maxLength: 100 })),
+  gitignores: Type.Optional(Type.String()),
+  issue_labels: Type.Optional(Type.String()),
+  template: Type.Optional(Type.Boolean()),
+  trust_model: Type.Optional(Type.String()),
+  object_format_name: Type.Optional(Type.String()),
+});
+export type CreateRepoOption = Static<typeof CreateRepoOption>;
+
+/** Gitea's EditRepoOption (the settings Fabrique has). */
+export const EditRepoOption = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  website: Type.Optional(Type.String({ maxLength: 1024 })),
+  private: Type.Optional(Type.Boolean()),
+  archived: Type.Optional(Type.Boolean()),
+  default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export type EditRepoOption = Static<typeof EditRepoOption>;

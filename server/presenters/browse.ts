@@ -1,7 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry, type GitPerson, type RefInfo, type ResolvedRef } from '../git/read.js';
 import type { FileDiff } from '../git/diff.js';
+import { Branch, Commit, CommitUser, Tag } from '../../contract/browse.js';
+import { Contents } from '../../contract/contents.js';
+
+export { Branch, Commit, CommitUser, Contents, Tag };
 
 /** The URLs of one repository, from the configured base URL. */
 export class RepoUrls {
@@ -15,42 +18,6 @@ export class RepoUrls {
 }
 
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-/** Gitea's CommitMeta. */
-export const CommitMeta = Type.Object({ url: Type.String(), sha: Type.String(), created: Type.String() });
-
-/** Gitea's CommitUser. */
-export const CommitUser = Type.Object({ name: Type.String(), email: Type.String(), date: Type.String() });
-
-export const CommitAffectedFile = Type.Object({ filename: Type.String(), status: Type.String() });
-export const CommitStats = Type.Object({ total: Type.Integer(), additions: Type.Integer(), deletions: Type.Integer() });
-
-/**
- * Gitea's Commit. `author` and `committer` (the forge accounts behind the emails) are always null:
- * Fabrique does not match commit emails to accounts, which would tell who has an account.
- */
-export const Commit = Type.Object({
-  url: Type.String(),
-  sha: Type.String(),
-  created: Type.String(),
-  html_url: Type.String(),
-  commit: Type.Object({
-    url: Type.String(),
-    author: CommitUser,
-    committer: CommitUser,
-    message: Type.String(),
-    tree: CommitMeta,
-    verification: Type.Object({ verified: Type.Boolean(), reason: Type.String(), signature: Type.String(), payload: Type.String() }),
-  }),
-  author: Type.Null(),
-  committer: Type.Null(),
-  parents: Type.Array(CommitMeta),
-  files: Type.Optional(Type.Array(CommitAffectedFile)),
-  stats: Type.Optional(CommitStats),
-});
-export type Commit = Static<typeof Commit>;
 
 const person = (p: GitPerson) => ({ name: p.name, email: p.email, date: gitDate(p) });
 
@@ -83,32 +50,6 @@ export function presentCommit(urls: RepoUrls, commit: GitCommit, files?: FileDif
   return result;
 }
 
-/** Gitea's PayloadCommit, as a branch shows its head. */
-const PayloadUser = Type.Object({ name: Type.String(), email: Type.String(), username: Type.String() });
-export const Branch = Type.Object({
-  name: Type.String(),
-  commit: Type.Object({
-    id: Type.String(),
-    message: Type.String(),
-    url: Type.String(),
-    author: PayloadUser,
-    committer: PayloadUser,
-    verification: Type.Null(),
-    timestamp: Type.String(),
-    added: Type.Array(Type.String()),
-    removed: Type.Array(Type.String()),
-    modified: Type.Array(Type.String()),
-  }),
-  protected: Type.Boolean(),
-  required_approvals: Type.Integer(),
-  enable_status_check: Type.Boolean(),
-  status_check_contexts: Type.Array(Type.String()),
-  user_can_push: Type.Boolean(),
-  user_can_merge: Type.Boolean(),
-  effective_branch_protection_name: Type.String(),
-});
-export type Branch = Static<typeof Branch>;
-
 /** A branch with its head commit, as Gitea shows it. Protection is reported by the branch protection API. */
 export function presentBranch(urls: RepoUrls, name: string, commit: GitCommit, canPush: boolean): Branch {
   return {
@@ -135,17 +76,6 @@ export function presentBranch(urls: RepoUrls, name: string, commit: GitCommit, c
   };
 }
 
-/** Gitea's Tag. */
-export const Tag = Type.Object({
-  name: Type.String(),
-  message: Type.String(),
-  id: Type.String(),
-  commit: CommitMeta,
-  zipball_url: Type.String(),
-  tarball_url: Type.String(),
-});
-export type Tag = Static<typeof Tag>;
-
 export function presentTag(urls: RepoUrls, tag: RefInfo, commit: GitCommit): Tag {
   return {
     name: tag.name,
@@ -156,26 +86,6 @@ export function presentTag(urls: RepoUrls, tag: RefInfo, commit: GitCommit): Tag
     tarball_url: `${urls.api}/archive/${encodePath(tag.name)}.tar.gz`,
   };
 }
-
-/** Gitea's ContentsResponse: a file with its base64 content, or one entry of a folder listing. */
-export const Contents = Type.Object({
-  name: Type.String(),
-  path: Type.String(),
-  sha: Type.String(),
-  last_commit_sha: Type.String(),
-  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('symlink'), Type.Literal('submodule')]),
-  size: Type.Integer(),
-  encoding: Nullable(Type.String()),
-  content: Nullable(Type.String()),
-  target: Nullable(Type.String()),
-  url: Type.String(),
-  html_url: Type.String(),
-  git_url: Type.String(),
-  download_url: Nullable(Type.String()),
-  submodule_git_url: Nullable(Type.String()),
-  _links: Type.Object({ self: Type.String(), git: Type.String(), html: Type.String() }),
-});
-export type Contents = Static<typeof Contents>;
 
 export type ContentsType = Contents['type'];
 

@@ -23,15 +23,15 @@ import {
 } from '../../../presenters/browse.js';
 import {
   Blob,
+  CommitWithDiff,
   CommitsQuery,
-  Diff,
+  Comparison,
   LastCommit,
   Message,
   OffsetQuery,
   PageQuery,
   RefQuery,
   Readme,
-  Ref,
   RepoParams,
   RepoRestParams,
   ShaParams,
@@ -460,7 +460,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['browse'],
         params: ShaParams,
         querystring: OffsetQuery,
-        response: { 200: Type.Object({ commit: Commit, diff: Diff }), 404: Message },
+        response: { 200: CommitWithDiff, 404: Message },
       },
     },
     async (request) => {
@@ -481,14 +481,7 @@ const browseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         params: RepoRestParams,
         querystring: OffsetQuery,
         response: {
-          200: Type.Object({
-            base: Ref,
-            head: Ref,
-            merge_base: Type.Union([Type.String(), Type.Null()]),
-            total_commits: Type.Integer(),
-            commits: Type.Array(Commit),
-            diff: Diff,
-          }),
+          200: Comparison,
           404: Message,
         },
       },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Blob, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Tree } from '../../../../contract/browse.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+export { Blob, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Tree };
 
 export const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
 
@@ -51,101 +52,3 @@ export const OffsetQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 200 })),
 });
 export type OffsetQuery = Static<typeof OffsetQuery>;
-
-/** The ref a page was read at. */
-export const Ref = Type.Object({
-  name: Type.String(),
-  kind: Type.Union([Type.Literal('branch'), Type.Literal('tag'), Type.Literal('commit')]),
-  commit: Type.String(),
-});
-
-/** The commit that last changed a path, summarised for a listing. */
-export const LastCommit = Type.Object({
-  sha: Type.String(),
-  /** First line of the message. */
-  summary: Type.String(),
-  author_name: Type.String(),
-  date: Type.String(),
-});
-export type LastCommit = Static<typeof LastCommit>;
-
-export const TreeEntry = Type.Object({
-  name: Type.String(),
-  path: Type.String(),
-  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('symlink'), Type.Literal('submodule')]),
-  mode: Type.String(),
-  sha: Type.String(),
-  last_commit: Nullable(LastCommit),
-});
-
-export const Tree = Type.Object({
-  ref: Ref,
-  path: Type.String(),
-  /** The newest commit among the entries' last commits: the folder's own last change. */
-  last_commit: Nullable(LastCommit),
-  entries: Type.Array(TreeEntry),
-});
-
-export const Blob = Type.Object({
-  ref: Ref,
-  path: Type.String(),
-  name: Type.String(),
-  sha: Type.String(),
-  size: Type.Integer(),
-  binary: Type.Boolean(),
-  /** Above 1 MB: not highlighted nor rendered, only offered raw. */
-  too_large: Type.Boolean(),
-  image: Type.Boolean(),
-  language: Nullable(Type.String()),
-  /** Highlighted HTML, one string per line; null for binary and too large files. */
-  lines: Nullable(Type.Array(Type.String())),
-  /** Sanitised HTML of a Markdown file. */
-  markdown: Nullable(Type.String()),
-  raw_url: Type.String(),
-  last_commit: Nullable(LastCommit),
-});
-
-export const Readme = Type.Object({
-  ref: Ref,
-  path: Type.String(),
-  name: Type.String(),
-  sha: Type.String(),
-  markdown: Nullable(Type.String()),
-  lines: Nullable(Type.Array(Type.String())),
-});
-
-const DiffLine = Type.Object({
-  type: Type.Union([Type.Literal('add'), Type.Literal('del'), Type.Literal('ctx')]),
-  old: Nullable(Type.Integer()),
-  new: Nullable(Type.Integer()),
-  content: Type.String(),
-});
-
-const Hunk = Type.Object({
-  header: Type.String(),
-  oldStart: Type.Integer(),
-  oldLines: Type.Integer(),
-  newStart: Type.Integer(),
-  newLines: Type.Integer(),
-  lines: Type.Array(DiffLine),
-});
-
-export const FileDiff = Type.Object({
-  filename: Type.String(),
-  old_filename: Nullable(Type.String()),
-  status: Type.Union([Type.Literal('added'), Type.Literal('deleted'), Type.Literal('modified'), Type.Literal('renamed')]),
-  similarity: Nullable(Type.Integer()),
-  binary: Type.Boolean(),
-  too_large: Type.Boolean(),
-  additions: Type.Integer(),
-  deletions: Type.Integer(),
-  hunks: Type.Array(Hunk),
-});
-
-export const Diff = Type.Object({
-  files: Type.Array(FileDiff),
-  total_files: Type.Integer(),
-  offset: Type.Integer(),
-  truncated: Type.Boolean(),
-  next_offset: Nullable(Type.Integer()),
-});

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { gitDate } from '../../../git/read.js';
-import { Contents, CommitUser, RepoUrls, presentContents } from '../../../presenters/browse.js';
-import { PullRequest } from '../../../presenters/pull.js';
-import { Repository } from '../../../presenters/repository.js';
+import { RepoUrls, presentContents } from '../../../presenters/browse.js';
+import { FileResponse, ProposedChange, type FileCommit } from '../../../../contract/contents.js';
 import { proposeChange, writeFile, type FileWrite, type WrittenFile } from '../../../services/web-edit.js';
 import { invalid } from '../../../errors.js';
 import { presentRepos, redirectRenamedRepo } from '../repos/present.js';
@@ -30,28 +29,6 @@ type FileOptions = Static<typeof FileOptions>;
 const ProposeOptions = Type.Composite([FileOptions, Type.Object({ title: Type.Optional(Type.String({ maxLength: 255 })), body: Type.Optional(Type.String({ maxLength: 65535 })) })]);
 
 const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1 }) });
-
-/** Gitea's FileCommitResponse. */
-const FileCommit = Type.Object({
-  url: Type.String(),
-  html_url: Type.String(),
-  sha: Type.String(),
-  created: Type.String(),
-  author: CommitUser,
-  committer: CommitUser,
-  parents: Type.Array(Type.Object({ url: Type.String(), sha: Type.String() })),
-  message: Type.String(),
-  tree: Type.Object({ url: Type.String(), sha: Type.String() }),
-});
-
-/** Gitea's FileResponse. */
-const FileResponse = Type.Object({
-  content: Contents,
-  commit: FileCommit,
-  verification: Type.Object({ verified: Type.Boolean(), reason: Type.String(), signature: Type.String(), payload: Type.String() }),
-});
-
-const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), branch: Type.String(), repository: Repository, commit: FileCommit });
 
 /**
  * Edit on the web: Gitea's create (POST) and update (PUT) of one file, a commit written in-process
@@ -79,7 +56,7 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     };
   }
 
-  function commitJson(written: WrittenFile): Static<typeof FileCommit> {
+  function commitJson(written: WrittenFile): FileCommit {
     const urls = new RepoUrls(config.baseUrl, written.repo);
     const { commit } = written;
     const person = (p: typeof commit.author) => ({ name: p.name, email: p.email, date: gitDate(p) });

@@ -15,6 +15,7 @@ import {
   Paging,
   RepoCollaboratorPermission,
   RepoParams,
+  RepositorySearchResult,
   SearchQuery,
   errors,
 } from './schema.js';
@@ -37,7 +38,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/search',
-    { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) }), 422: errors[422] } } },
+    { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: RepositorySearchResult, 422: errors[422] } } },
     async (request, reply) => {
       const { q, uid, sort, order, page, limit } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
