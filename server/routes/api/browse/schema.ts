@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Blob, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Tree } from '../../../../contract/browse.js';
+import { Blob, CommitWithDiff, Comparison, FileDiff, LastCommit, Readme, Tree } from '../../../../contract/browse.js';
 
-export { Blob, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Tree };
+export { Blob, CommitWithDiff, Comparison, FileDiff, LastCommit, Readme, Tree };
 
 export const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
 

@@ -25,7 +25,8 @@ import {
   suggestionOf,
 } from '../../../services/reviews.js';
 import { notFound } from '../../../errors.js';
-import { Diff, FileDiff } from '../browse/schema.js';
+import { FileDiff } from '../browse/schema.js';
+import { ChangesSinceReview } from '../../../../contract/pulls.js';
 import { redirectRenamedRepo } from '../repos/present.js';
 import { RepoParams } from '../repos/schema.js';
 import { markdown, presentPulls, pullContext, requirePull, UserCache } from './context.js';
@@ -400,7 +401,7 @@ const pullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags,
         params: PullParams,
         querystring: OffsetQuery,
-        response: { 200: Type.Object({ since: Type.Union([Type.String(), Type.Null()]), head: Type.String(), diff: Diff }), ...errors },
+        response: { 200: ChangesSinceReview, ...errors },
       },
     },
     async (request) => {
