@@ -52,7 +52,8 @@ export const Team = Type.Object({
 export type Team = Static<typeof Team>;
 
 /** The permission a new team may be given: the Owners team exists once, made with its organisation. */
-const NewTeamPermission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
+export const NewTeamPermission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);
+export type NewTeamPermission = Static<typeof NewTeamPermission>;
 
 /** Gitea's CreateTeamOption; `units_map` without `permission` gives the team the strongest unit permission. */
 export const CreateTeamOption = Type.Object({

@@ -64,7 +64,8 @@ export type RepositorySearchResult = Static<typeof RepositorySearchResult>;
 
 /** Gitea's RepoCollaboratorPermission. */
 export const RepoCollaboratorPermission = Type.Object({
-  permission: Type.String(),
+  /** `owner` for the owning account; `none` for an account that may not even read. */
+  permission: Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('write'), Type.Literal('read'), Type.Literal('none')]),
   role_name: Type.String(),
   user: UserSummary,
 });

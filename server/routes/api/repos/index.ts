@@ -132,7 +132,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const user = findUserByName(db, request.params.collaborator);
       if (!user || user.type !== 'user') throw notFound('The user');
-      const permission = user.id === repo.owner_id ? 'owner' : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
+      const permission = user.id === repo.owner_id ? ('owner' as const) : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
       return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };
     },
   );
