@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './nullable.js';
+import { CompareHeadRepository } from './compare.js';
 
 /** How a page names the ref it shows, as in its URL: `/src/branch/main`, `/src/tag/v1`, `/src/commit/abc`. */
 export const RefKind = Type.Union([Type.Literal('branch'), Type.Literal('tag'), Type.Literal('commit')]);
@@ -158,7 +159,7 @@ export type Commit = Static<typeof Commit>;
 export const CommitWithDiff = Type.Object({ commit: Commit, diff: Diff });
 export type CommitWithDiff = Static<typeof CommitWithDiff>;
 
-/** What `head` has that `base` lacks: its commits (oldest first) and the diff since their merge base. */
+/** What `head` has that `base` lacks: its commits (at most 250 shown, oldest first) and the diff since their merge base. */
 export const Comparison = Type.Object({
   base: Ref,
   head: Ref,
@@ -166,6 +167,8 @@ export const Comparison = Type.Object({
   total_commits: Type.Integer(),
   commits: Type.Array(Commit),
   diff: Diff,
+  /** Fabrique: where the head branch was read, for a comparison with a fork's branch (`base...user:branch`). */
+  head_repository: Type.Optional(CompareHeadRepository),
 });
 export type Comparison = Static<typeof Comparison>;
 

@@ -18,6 +18,40 @@ export type MergeableState = Static<typeof MergeableState>;
 export const ReviewState = Type.Union([Type.Literal('APPROVED'), Type.Literal('REQUEST_CHANGES'), Type.Literal('COMMENT'), Type.Literal('PENDING')]);
 export type ReviewState = Static<typeof ReviewState>;
 
+/** Why a pull request cannot be merged now, or what a merger should know first. */
+export const MERGE_REASON_CODES = ['closed', 'conflict', 'empty', 'changes_requested', 'approvals', 'status_checks'] as const;
+export type MergeReasonCode = (typeof MERGE_REASON_CODES)[number];
+// An enum schema with its static type given (Type.Unsafe): a union of literals here makes the pull routes' inferred types too deep for tsc.
+const MergeReasonCode = Type.Unsafe<MergeReasonCode>(Type.String({ enum: [...MERGE_REASON_CODES] }));
+
+/** One reason, with the people (reviewers), files or check names it is about, and a message in English for API clients. */
+export const MergeReason = Type.Object({
+  code: MergeReasonCode,
+  message: Type.String(),
+  /** Reviewers who requested changes, conflicting files, or status check names, by code. */
+  names: Type.Array(Type.String()),
+  /** For `approvals`: how many the branch protection requires (0 without a rule) and how many count. */
+  required: Type.Integer(),
+  count: Type.Integer(),
+});
+export type MergeReason = Static<typeof MergeReason>;
+
+/**
+ * Fabrique: what the merge box shows, as the merge service enforces it. `blocked`: the server refuses
+ * to merge for the `blockers` (a branch protection rule, a conflict); `advice`: the merge is allowed
+ * but a writer should confirm past the `advice` (no rule requires it); `allowed`: nothing to say.
+ */
+export const MergeState = Type.Object({
+  status: Type.Unsafe<'allowed' | 'advice' | 'blocked'>(Type.String({ enum: ['allowed', 'advice', 'blocked'] })),
+  blockers: Type.Array(MergeReason),
+  advice: Type.Array(MergeReason),
+  /** The branch protection rule that applies to the base branch, or null. */
+  protection: Nullable(Type.String()),
+  /** Reviewers whose latest verdict approves (dismissed reviews left out). */
+  approved_by: Type.Array(Type.String()),
+});
+export type MergeState = Static<typeof MergeState>;
+
 /** Gitea's PRBranchInfo. */
 export const PullBranch = Type.Object({
   label: Type.String(),
@@ -27,7 +61,7 @@ export const PullBranch = Type.Object({
   repo: Nullable(Repository),
 });
 
-/** Gitea's PullRequest, with Fabrique's `mergeable_state`, `conflicted_files` and `body_html`. */
+/** Gitea's PullRequest, with Fabrique's `mergeable_state`, `merge_state`, `conflicted_files` and `body_html`. */
 export const PullRequest = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
@@ -73,8 +107,13 @@ export const PullRequest = Type.Object({
    * deleted, or made private (fewer may read it than the base). Null while it follows.
    */
   head_unavailable_reason: Nullable(Type.Union([Type.Literal('head_repo_deleted'), Type.Literal('head_repo_private')])),
+  /** Fabrique: what blocks merging and what is advice, as the merge service decides it. */
+  merge_state: MergeState,
 });
 export type PullRequest = Static<typeof PullRequest>;
+
+/** A list of pull requests; its static type given once, as inferring an array of this object in a route goes too deep for tsc. */
+export const PullRequestList = Type.Unsafe<PullRequest[]>(Type.Array(PullRequest));
 
 /** Gitea's Comment (of the conversation). */
 export const IssueComment = Type.Object({

@@ -7,8 +7,21 @@ import { FRENCH_LICENCES } from './licences.js';
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
 export type RepoPermissions = Static<typeof RepoPermissions>;
 
+/**
+ * The merge styles a repository allows, in Gitea's names (Renovate refuses a repository without
+ * them): every style works on every Fabrique repository, `merge` by default.
+ */
+const MergeStyles = Type.Object({
+  allow_merge_commits: Type.Boolean(),
+  allow_rebase: Type.Boolean(),
+  allow_rebase_explicit: Type.Boolean(),
+  allow_squash_merge: Type.Boolean(),
+  allow_fast_forward_only_merge: Type.Boolean(),
+  default_merge_style: Type.String(),
+});
+
 /** Gitea's Repository object with `parent` of the given shape. */
-const repositoryShape = <P extends TSchema>(parent: P) => Type.Object({
+const repositoryShape = <P extends TSchema>(parent: P) => Type.Intersect([Type.Object({
   id: Type.Integer(),
   owner: UserSummary,
   name: Type.String(),
@@ -49,7 +62,7 @@ const repositoryShape = <P extends TSchema>(parent: P) => Type.Object({
   object_format_name: Type.String(),
   /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
   licenses: Type.Array(Type.String()),
-});
+}), MergeStyles]);
 
 /**
  * Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). `parent`
@@ -75,7 +88,7 @@ export type RepoCollaboratorPermission = Static<typeof RepoCollaboratorPermissio
 export const MergeUpstreamResponse = Type.Object({ merge_type: Type.Union([Type.Literal('fast-forward'), Type.Literal('up-to-date')]), sha: Type.String() });
 export type MergeUpstreamResponse = Static<typeof MergeUpstreamResponse>;
 
-/** Gitea's CreateRepoOption. */
+/** Gitea's CreateRepoOption: the body of `POST /user/repos` and `POST /orgs/{org}/repos`. */
 export const CreateRepoOption = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   description: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -100,5 +113,12 @@ export const EditRepoOption = Type.Object({
   private: Type.Optional(Type.Boolean()),
   archived: Type.Optional(Type.Boolean()),
   default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
+  allow_merge_commits: Type.Optional(Type.Literal(true)),
+  allow_rebase: Type.Optional(Type.Literal(true)),
+  allow_rebase_explicit: Type.Optional(Type.Literal(true)),
+  allow_squash_merge: Type.Optional(Type.Literal(true)),
+  allow_fast_forward_only_merge: Type.Optional(Type.Literal(true)),
+  default_merge_style: Type.Optional(Type.Literal('merge')),
 });
 export type EditRepoOption = Static<typeof EditRepoOption>;

@@ -31,6 +31,8 @@ export type UserSummary = Static<typeof UserSummary>;
 export const User = Type.Object({
   id: Type.Integer(),
   login: Type.String(),
+  /** Gitea's older name for `login`, which Renovate and other clients still read. */
+  username: Type.String(),
   login_name: Type.String(),
   full_name: Type.String(),
   email: Type.String(),

@@ -15,6 +15,8 @@ import sessionPlugin from './plugins/session.js';
 import csrfPlugin from './plugins/csrf.js';
 import auditPlugin from './plugins/audit.js';
 import repositoryPlugin from './plugins/repository.js';
+import jsonBodyPlugin from './plugins/json-body.js';
+import giteaPaging from './routes/api/paging.js';
 import userRoutes from './routes/api/user/index.js';
 import usersRoutes from './routes/api/users/index.js';
 import adminRoutes from './routes/api/admin/index.js';
@@ -38,6 +40,7 @@ import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
 import forkRoutes from './routes/api/forks/index.js';
 import pullRoutes from './routes/api/pulls/index.js';
 import issueCommentRoutes from './routes/api/issue-comments/index.js';
+import timelineRoutes from './routes/api/timeline/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
@@ -100,6 +103,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(csrfPlugin);
   await fastify.register(auditPlugin);
   await fastify.register(repositoryPlugin);
+  await fastify.register(jsonBodyPlugin);
+  await fastify.register(giteaPaging);
 
   // routes
   await fastify.register(healthRoutes, { prefix: '/api' });
@@ -125,6 +130,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(forkRoutes, { prefix: '/api/v1' });
   await fastify.register(pullRoutes, { prefix: '/api/v1' });
   await fastify.register(issueCommentRoutes, { prefix: '/api/v1' });
+  await fastify.register(timelineRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);

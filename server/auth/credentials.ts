@@ -30,15 +30,21 @@ export function tokenActor(db: Db, value: string): CredentialResult {
   return { ok: true, actor: { kind: 'user', user, via: 'token', scopes: parseScopes(token.scopes), tokenId: token.id } };
 }
 
+/** User names that CI systems and other forges pair with a token as the password (GitLab's `oauth2`, GitHub's `x-access-token`). */
+const TOKEN_USER_NAMES: ReadonlySet<string> = new Set(['oauth2', 'x-access-token']);
+
 /**
  * Authenticates Basic credentials: the secret is a token of that user, or the user's password (as in
- * Gitea), the user named by name or e-mail. A password attempt is reserved with the throttle from
+ * Gitea), the user named by name or e-mail, `oauth2` or `x-access-token`; or a token as the user name with no password. A password attempt is reserved with the throttle from
  * `client` before the slow check.
  */
 export async function basicActor(db: Db, throttle: SignInThrottle, client: string, username: string, secret: string): Promise<CredentialResult> {
+  // Gitea reads a token from the user name when the password is empty or `x-oauth-basic` (`TOKEN:`, what Renovate sends).
+  if (TOKEN_SHAPE.test(username) && (secret === '' || secret === 'x-oauth-basic')) return tokenActor(db, username);
   if (TOKEN_SHAPE.test(secret)) {
     const byToken = tokenActor(db, secret);
-    if (byToken.ok && byToken.actor.kind === 'user' && byToken.actor.user.lower_name === username.toLowerCase()) return byToken;
+    const named = byToken.ok && byToken.actor.kind === 'user' && (TOKEN_USER_NAMES.has(username.toLowerCase()) || byToken.actor.user.lower_name === username.toLowerCase());
+    if (named) return byToken;
     if (!byToken.ok && byToken.reason === 'suspended') return byToken;
   }
   const attempt = throttle.reservePassword(username, client);
@@ -72,4 +78,15 @@ export function parseAuthorization(header: string | undefined):
     default:
       return { scheme: 'malformed' };
   }
+}
+
+/** Why a password sign-in was refused. */
+export type SignInFailure = 'invalid' | 'suspended';
+
+/** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
+export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
+  const user = findUserByLogin(db, login);
+  if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
+  if (user.prohibit_login) return { failure: 'suspended' };
+  return { user };
 }

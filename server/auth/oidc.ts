@@ -1,6 +1,16 @@
 import * as client from 'openid-client';
 import type { Config } from '../config.js';
-import type { OidcClaims } from '../services/auth.js';
+
+/** Claims an OpenID provider returns that Fabrique uses (ProConnect's names included). */
+export interface OidcClaims {
+  sub: string;
+  email?: string;
+  preferred_username?: string;
+  given_name?: string;
+  usual_name?: string;
+  family_name?: string;
+  name?: string;
+}
 
 /** What the browser carries (signed) between the redirect to the provider and the callback. */
 export interface OidcPending {

@@ -1,7 +1,7 @@
 import fastifyPassport from '@fastify/passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../db/index.js';
-import { verifyCredentials, type SignInFailure } from '../services/auth.js';
+import { verifyCredentials, type SignInFailure } from './credentials.js';
 
 /** What the local strategy tells the sign-in route when it refuses credentials. */
 export interface LocalFailure {

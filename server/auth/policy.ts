@@ -1,9 +1,14 @@
 import type { Db } from '../db/index.js';
 import type { UserRow } from '../db/users.js';
 import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
+import { memberMayCreateOrgRepo } from '../db/teams.js';
 import { forbidden, notFound, unauthorized } from '../errors.js';
 
-/** Token scopes, Gitea's names. A session or a password carries every scope (null). */
+/**
+ * Token scopes, Gitea's whole vocabulary, so that a Gitea client's token request is accepted as it
+ * is. A session or a password carries every scope (null). Issues, notifications, packages and
+ * ActivityPub have no routes in Fabrique: their scopes grant nothing here.
+ */
 export const SCOPES = [
   'all',
   'read:repository',
@@ -14,6 +19,16 @@ export const SCOPES = [
   'write:organization',
   'read:admin',
   'write:admin',
+  'read:issue',
+  'write:issue',
+  'read:notification',
+  'write:notification',
+  'read:misc',
+  'write:misc',
+  'read:package',
+  'write:package',
+  'read:activitypub',
+  'write:activitypub',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -106,13 +121,7 @@ export class Policy {
         if (action === 'org:member') return isOrgMember(this.db, org.id, user.id);
         if (isOrgOwner(this.db, org.id, user.id)) return true;
         if (action === 'org:create-repo') {
-          return (
-            this.db
-              .prepare(
-                'SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND m.user_id = ? AND t.can_create_org_repo = 1 LIMIT 1',
-              )
-              .get(org.id, user.id) !== undefined
-          );
+          return memberMayCreateOrgRepo(this.db, org.id, user.id);
         }
         return false;
       }

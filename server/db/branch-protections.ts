@@ -13,6 +13,11 @@ export interface BranchProtectionRow {
   force_push_allowlist_usernames: string;
   required_approvals: number;
   block_on_rejected_reviews: 0 | 1;
+  push_whitelist_teams: string;
+  dismiss_stale_approvals: 0 | 1;
+  enable_status_check: 0 | 1;
+  status_check_contexts: string;
+  protected_file_patterns: string;
   created_at: string;
   updated_at: string;
 }
@@ -27,6 +32,12 @@ export interface BranchProtectionFields {
   force_push_allowlist_usernames: string[];
   required_approvals: number;
   block_on_rejected_reviews: boolean;
+  push_whitelist_teams: string[];
+  dismiss_stale_approvals: boolean;
+  enable_status_check: boolean;
+  status_check_contexts: string[];
+  /** Gitea's shape: globs separated by semicolons. */
+  protected_file_patterns: string;
 }
 
 function stored(fields: BranchProtectionFields) {
@@ -39,6 +50,11 @@ function stored(fields: BranchProtectionFields) {
     force_push_allowlist_usernames: JSON.stringify(fields.force_push_allowlist_usernames),
     required_approvals: fields.required_approvals,
     block_on_rejected_reviews: fields.block_on_rejected_reviews ? 1 : 0,
+    push_whitelist_teams: JSON.stringify(fields.push_whitelist_teams),
+    dismiss_stale_approvals: fields.dismiss_stale_approvals ? 1 : 0,
+    enable_status_check: fields.enable_status_check ? 1 : 0,
+    status_check_contexts: JSON.stringify(fields.status_check_contexts),
+    protected_file_patterns: fields.protected_file_patterns,
   };
 }
 
@@ -56,9 +72,11 @@ export function insertBranchProtection(db: Db, repoId: number, ruleName: string,
   return db
     .prepare(
       `INSERT INTO branch_protections (repo_id, rule_name, enable_push, enable_push_whitelist, push_whitelist_usernames,
-         enable_force_push, enable_force_push_allowlist, force_push_allowlist_usernames, required_approvals, block_on_rejected_reviews)
+         enable_force_push, enable_force_push_allowlist, force_push_allowlist_usernames, required_approvals, block_on_rejected_reviews,
+         push_whitelist_teams, dismiss_stale_approvals, enable_status_check, status_check_contexts, protected_file_patterns)
        VALUES (@repoId, @ruleName, @enable_push, @enable_push_whitelist, @push_whitelist_usernames,
-         @enable_force_push, @enable_force_push_allowlist, @force_push_allowlist_usernames, @required_approvals, @block_on_rejected_reviews)
+         @enable_force_push, @enable_force_push_allowlist, @force_push_allowlist_usernames, @required_approvals, @block_on_rejected_reviews,
+         @push_whitelist_teams, @dismiss_stale_approvals, @enable_status_check, @status_check_contexts, @protected_file_patterns)
        RETURNING *`,
     )
     .get({ repoId, ruleName, ...stored(fields) }) as BranchProtectionRow;
@@ -71,6 +89,9 @@ export function updateBranchProtection(db: Db, id: number, fields: BranchProtect
          push_whitelist_usernames = @push_whitelist_usernames, enable_force_push = @enable_force_push,
          enable_force_push_allowlist = @enable_force_push_allowlist, force_push_allowlist_usernames = @force_push_allowlist_usernames,
          required_approvals = @required_approvals, block_on_rejected_reviews = @block_on_rejected_reviews,
+         push_whitelist_teams = @push_whitelist_teams, dismiss_stale_approvals = @dismiss_stale_approvals,
+         enable_status_check = @enable_status_check, status_check_contexts = @status_check_contexts,
+         protected_file_patterns = @protected_file_patterns,
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
        WHERE id = @id RETURNING *`,
     )

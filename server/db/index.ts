@@ -51,3 +51,8 @@ export function migrate(db: Db, dir: string): string[] {
   }
   return done;
 }
+
+/** Runs the cheapest query: throws when the database does not answer (the health check). */
+export function pingDb(db: Db): void {
+  db.prepare('SELECT 1').get();
+}

@@ -112,3 +112,12 @@ export function teamRepoIds(db: Db, team: TeamRow): number[] {
     .pluck()
     .all(team.id) as number[];
 }
+
+/** Whether the account is in one of the organisation's teams that may create repositories. */
+export function memberMayCreateOrgRepo(db: Db, orgId: number, userId: number): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND m.user_id = ? AND t.can_create_org_repo = 1 LIMIT 1')
+      .get(orgId, userId) !== undefined
+  );
+}

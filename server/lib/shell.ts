@@ -1,7 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyRequest } from 'fastify';
-
 import { isLanguage, type Language } from '../../contract/languages.js';
 
 /** What the server fills into the app shell so that crawlers and link previews read it without JavaScript. */
@@ -14,10 +10,10 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The visitor's language: the `lang` cookie when set, else the first supported Accept-Language, else French. */
-export function languageOf(request: FastifyRequest): Language {
-  const cookie = /(?:^|;\s*)lang=(fr|en)(?:;|$)/.exec(request.headers.cookie ?? '');
+export function languageOf(headers: { cookie?: string; 'accept-language'?: string }): Language {
+  const cookie = /(?:^|;\s*)lang=(fr|en)(?:;|$)/.exec(headers.cookie ?? '');
   if (cookie) return cookie[1] as Language;
-  const accepted = (request.headers['accept-language'] ?? '')
+  const accepted = (headers['accept-language'] ?? '')
     .split(',')
     .map((part) => {
       const [tag, ...params] = part.trim().split(';');
@@ -30,30 +26,16 @@ export function languageOf(request: FastifyRequest): Language {
   return (match?.lang as Language | undefined) ?? 'fr';
 }
 
-/** Reads the built index.html once and renders it with a page's head and language. */
-export class Shell {
-  private readonly template: string | null;
-
-  constructor(webDir: string) {
-    const file = join(webDir, 'index.html');
-    this.template = existsSync(file) ? readFileSync(file, 'utf8') : null;
-  }
-
-  get built(): boolean {
-    return this.template !== null;
-  }
-
-  render(lang: Language, head: PageHead): string {
-    if (this.template === null) throw new Error('web app not built');
-    // Function replacers only: a replacement *string* expands `$&`, `$1`, `` $` `` and `$'`, so a
-    // description or a commit message could rewrite the tag (e.g. into an http-equiv refresh).
-    const title = escapeHtml(head.title);
-    const description = escapeHtml(head.description);
-    return this.template
-      .replace(/<html lang="[^"]*"/, () => `<html lang="${lang}"`)
-      .replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`)
-      .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
-      .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
-      .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`);
-  }
+/** The built index.html with a page's language, title and description filled in, as text. */
+export function renderShell(template: string, lang: Language, head: PageHead): string {
+  // Function replacers only: a replacement *string* expands `$&`, `$1`, `` $` `` and `$'`, so a
+  // description or a commit message could rewrite the tag (e.g. into an http-equiv refresh).
+  const title = escapeHtml(head.title);
+  const description = escapeHtml(head.description);
+  return template
+    .replace(/<html lang="[^"]*"/, () => `<html lang="${lang}"`)
+    .replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`)
+    .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
+    .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
+    .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`);
 }

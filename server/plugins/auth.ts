@@ -19,7 +19,9 @@ export default fp(
 
     fastify.addHook('onRequest', async (request, reply) => {
       request.actor = ANONYMOUS;
-      const auth = parseAuthorization(request.headers.authorization);
+      // GitLab clients send their token in `PRIVATE-TOKEN`; a wrong one is a 401 there as everywhere.
+      const privateToken = request.headers['private-token'];
+      const auth = typeof privateToken === 'string' && !request.headers.authorization ? { scheme: 'token' as const, token: privateToken } : parseAuthorization(request.headers.authorization);
       if (auth.scheme === 'none') {
         // No header: the session cookie (resolved by the session plugin) may name an account.
         if (request.session) request.actor = { kind: 'user', user: request.session.user, via: 'session', scopes: null };

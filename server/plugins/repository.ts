@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { RepoAction } from '../auth/policy.js';
-import { ForgeError, notFound, unauthorized } from '../errors.js';
+import { notFound } from '../errors.js';
 import { locateRepository, type RepoRow } from '../views/repository.js';
 import { findPullRequest, type PullRow } from '../views/pull-request.js';
 import type { ReadContext } from '../views/context.js';
@@ -52,19 +52,12 @@ export default fp(
 
     const assign: preHandlerAsyncHookHandler = async function (request, reply) {
       const params = request.params as { owner: string; repo: string; index?: number | string };
-      const { config } = request.routeOptions;
-      // git asks for credentials only after a 401 with a challenge: anonymous git gets one for a
-      // private repository, exactly as for a missing one, so that nothing tells them apart.
-      const refusal = (err: ForgeError) => (config.gitAuth && request.actor.kind === 'anonymous' ? unauthorized('Authentication required.') : err);
       const location = locateRepository(ctx, request.actor, params.owner, params.repo.replace(/\.git$/, ''));
-      if (location === null) throw refusal(notFound('The repository'));
+      if (location === null) throw notFound('The repository');
       if ('moved' in location) return redirectMoved(request, reply, location.moved);
       const { repo } = location;
-      try {
-        fastify.policy.requireRepoAction(request.actor, repo, config.repoAction ?? 'repo:read');
-      } catch (err) {
-        throw err instanceof ForgeError ? refusal(err) : err;
-      }
+      // The git routes turn an anonymous refusal into a 401 challenge, so that git asks for credentials.
+      fastify.policy.requireRepoAction(request.actor, repo, request.routeOptions.config.repoAction ?? 'repo:read');
       request.repository = repo;
       if (params.index !== undefined && (request.routeOptions.url ?? '').includes('/pulls/:index')) {
         // `/pulls/1.diff` and `/pulls/1.patch` name pull request 1 too, as on Gitea.
@@ -91,8 +84,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What a `/:owner/:repo` route does to the repository: read unless it says more. */
     repoAction?: RepoAction;
-    /** A git smart HTTP route: anonymous refusals are a 401 with a challenge, so that git asks for credentials. */
-    gitAuth?: boolean;
   }
   interface FastifyRequest {
     /** The repository of a `/:owner/:repo` route, loaded once with the viewer's access checked. */

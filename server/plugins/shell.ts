@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { languageOf, Shell, type PageHead } from '../lib/shell.js';
+import { languageOf, renderShell, type PageHead } from '../lib/shell.js';
 
 const SITE = 'Fabrique';
 const DEFAULT_DESCRIPTION: Record<'fr' | 'en', string> = {
@@ -21,19 +23,21 @@ const HTML_HEADERS: Record<string, string> = {
 /** `reply.sendShell(request, head)`: the app shell with a page's title and description filled in by the server. */
 export default fp(
   async (fastify) => {
-    const shell = new Shell(fastify.forge.webDir);
-    if (!shell.built) fastify.log.warn(`web app not built in ${fastify.forge.webDir}: run "npm run build"`);
+    // The built index.html, read once at start: null until `npm run build` has run.
+    const file = join(fastify.forge.webDir, 'index.html');
+    const template = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    if (template === null) fastify.log.warn(`web app not built in ${fastify.forge.webDir}: run "npm run build"`);
 
     fastify.decorateReply('sendShell', function sendShell(this: FastifyReply, request: FastifyRequest, head?: Partial<PageHead>) {
-      if (!shell.built) {
+      if (template === null) {
         return this.status(503).type('text/plain; charset=utf-8').send('The web app is not built: run "npm run build".');
       }
-      const lang = languageOf(request);
+      const lang = languageOf(request.headers);
       const page: PageHead = {
         title: head?.title ? `${head.title} · ${SITE}` : SITE,
         description: head?.description ?? DEFAULT_DESCRIPTION[lang],
       };
-      return this.headers(HTML_HEADERS).type('text/html; charset=utf-8').send(shell.render(lang, page));
+      return this.headers(HTML_HEADERS).type('text/html; charset=utf-8').send(renderShell(template, lang, page));
     });
   },
   { name: 'fabrique-shell', dependencies: ['fabrique-db'] },

@@ -1,10 +1,10 @@
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry, type GitPerson, type RefInfo, type ResolvedRef } from '../git/read.js';
-import type { FileDiff } from '../git/diff.js';
-import { Branch, Commit, CommitUser, Tag } from '../../contract/browse.js';
+import type { FileDiff as GitFileDiff } from '../git/diff.js';
+import { Blob, Branch, Commit, CommitUser, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree } from '../../contract/browse.js';
 import { Contents } from '../../contract/contents.js';
 
-export { Branch, Commit, CommitUser, Contents, Tag };
+export { Blob, Branch, Commit, CommitUser, CommitWithDiff, Comparison, Contents, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree };
 
 /** The URLs of one repository, from the configured base URL. */
 export class RepoUrls {
@@ -22,7 +22,7 @@ export const encodePath = (path: string) => path.split('/').map(encodeURICompone
 const person = (p: GitPerson) => ({ name: p.name, email: p.email, date: gitDate(p) });
 
 /** A commit as Gitea's API shows it; `files` and `stats` when a diff is given. */
-export function presentCommit(urls: RepoUrls, commit: GitCommit, files?: FileDiff[]): Commit {
+export function presentCommit(urls: RepoUrls, commit: GitCommit, files?: GitFileDiff[]): Commit {
   const created = gitDate(commit.committer);
   const result: Commit = {
     url: `${urls.api}/git/commits/${commit.oid}`,
@@ -125,4 +125,12 @@ export function presentContents(
     submodule_git_url: null,
     _links: { self, git: gitUrl, html },
   };
+}
+
+/** A resolved ref as the browse pages show it. */
+export const presentRef = (ref: ResolvedRef): Ref => ({ name: ref.name, kind: ref.kind, commit: ref.oid });
+
+/** A commit summarised for a listing, or null when there is none. */
+export function presentLastCommit(commit: GitCommit | null): LastCommit | null {
+  return commit ? { sha: commit.oid, summary: commit.message.split('\n', 1)[0], author_name: commit.author.name, date: gitDate(commit.author) } : null;
 }

@@ -4,9 +4,9 @@ import type { ReviewCommentRow, ReviewRow } from '../db/reviews.js';
 import type { RepoRow } from '../db/repos.js';
 import type { Repository } from './repository.js';
 import type { UserSummary } from './user.js';
-import { IssueComment, PullRequest, PullReview, ReviewComment } from '../../contract/pulls.js';
+import { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment, type MergeState } from '../../contract/pulls.js';
 
-export { IssueComment, PullRequest, PullReview, ReviewComment };
+export { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment };
 import { RepoUrls } from './browse.js';
 
 
@@ -22,6 +22,7 @@ export interface PullParts {
   comments: number;
   reviewComments: number;
   headUnavailableReason: 'head_repo_deleted' | 'head_repo_private' | null;
+  mergeState: MergeState;
 }
 
 /** A pull request as Gitea shows it. */
@@ -82,6 +83,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     closed_at: pull.closed_at,
     pin_order: 0,
     head_unavailable_reason: parts.headUnavailableReason,
+    merge_state: parts.mergeState,
   };
 }
 

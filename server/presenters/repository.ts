@@ -65,5 +65,11 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     internal: false,
     object_format_name: 'sha1',
     licenses: counts.licenses ?? [],
+    allow_merge_commits: true,
+    allow_rebase: true,
+    allow_rebase_explicit: true,
+    allow_squash_merge: true,
+    allow_fast_forward_only_merge: true,
+    default_merge_style: 'merge',
   };
 }

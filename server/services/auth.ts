@@ -1,29 +1,22 @@
 import type { Db } from '../db/index.js';
-import { findUserByEmail, findUserById, findUserByLogin, findUserByName, insertUser, recordLogin, setProhibitLogin, type UserRow } from '../db/users.js';
+import { findUserByEmail, findUserById, findUserByName, insertUser, recordLogin, setAdmin, setProhibitLogin, type UserRow } from '../db/users.js';
 import { deleteUserSessions, findOidcIdentity, insertOidcIdentity } from '../db/sessions.js';
 import { deleteToken, insertToken, listTokens, type TokenRow } from '../db/tokens.js';
-import { verifyPassword } from '../auth/passwords.js';
 import { generateToken } from '../auth/tokens.js';
 import { SCOPES, type Actor, type Scope } from '../auth/policy.js';
 import { ownerNameProblem } from '../lib/names.js';
 import { conflict, ForgeError, invalid, notFound } from '../errors.js';
 import { recordAudit } from './audit.js';
+import type { SignInFailure } from '../auth/credentials.js';
+import type { OidcClaims } from '../auth/oidc.js';
+
+// Defined beside the checks in auth/ (which imports nothing above db/); named here for the routes.
+export type { SignInFailure, OidcClaims };
 
 /** Who is calling, for the audit trail. */
 export interface Caller {
   actor: Actor;
   ip: string;
-}
-
-/** Why a password sign-in was refused. */
-export type SignInFailure = 'invalid' | 'suspended';
-
-/** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
-export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
-  const user = findUserByLogin(db, login);
-  if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
-  if (user.prohibit_login) return { failure: 'suspended' };
-  return { user };
 }
 
 /** Records a successful sign-in: last login time and the audit trail. */
@@ -52,6 +45,14 @@ export function setSuspended(db: Db, caller: Caller, user: UserRow, suspended: b
     });
   });
   apply.immediate();
+  return findUserById(db, user.id) ?? user;
+}
+
+/** Grants or revokes the site administrator flag, recorded in the audit trail; an unchanged flag records nothing. */
+export function setSiteAdmin(db: Db, caller: Caller, user: UserRow, admin: boolean): UserRow {
+  if (Boolean(user.is_admin) === admin) return user;
+  setAdmin(db, user.id, admin);
+  recordAudit(db, { actor: caller.actor, action: admin ? 'user.admin.grant' : 'user.admin.revoke', target: `user:${user.username}`, ip: caller.ip });
   return findUserById(db, user.id) ?? user;
 }
 
@@ -89,16 +90,6 @@ export function revokeAccessToken(db: Db, caller: Caller, owner: UserRow, idOrNa
   revoke.immediate();
 }
 
-/** Claims an OpenID provider returns that Fabrique uses (ProConnect's names included). */
-export interface OidcClaims {
-  sub: string;
-  email?: string;
-  preferred_username?: string;
-  given_name?: string;
-  usual_name?: string;
-  family_name?: string;
-  name?: string;
-}
 
 function slug(value: string): string {
   return value

@@ -8,7 +8,9 @@ import {
   type BranchProtectionFields,
   type BranchProtectionRow,
 } from '../db/branch-protections.js';
-import { findUserByName } from '../db/users.js';
+import { findRepoById } from '../db/repos.js';
+import { findTeamByName, isTeamMember } from '../db/teams.js';
+import { findUserByName, type UserRow } from '../db/users.js';
 import { conflict, invalid, notFound } from '../errors.js';
 
 /** A rule as the API and the push checks see it. */
@@ -29,6 +31,11 @@ export const PROTECTION_DEFAULTS: BranchProtectionFields = {
   force_push_allowlist_usernames: [],
   required_approvals: 0,
   block_on_rejected_reviews: false,
+  push_whitelist_teams: [],
+  dismiss_stale_approvals: false,
+  enable_status_check: false,
+  status_check_contexts: [],
+  protected_file_patterns: '',
 };
 
 function fromRow(row: BranchProtectionRow): BranchProtection {
@@ -43,6 +50,11 @@ function fromRow(row: BranchProtectionRow): BranchProtection {
     force_push_allowlist_usernames: JSON.parse(row.force_push_allowlist_usernames) as string[],
     required_approvals: row.required_approvals,
     block_on_rejected_reviews: row.block_on_rejected_reviews === 1,
+    push_whitelist_teams: JSON.parse(row.push_whitelist_teams) as string[],
+    dismiss_stale_approvals: row.dismiss_stale_approvals === 1,
+    enable_status_check: row.enable_status_check === 1,
+    status_check_contexts: JSON.parse(row.status_check_contexts) as string[],
+    protected_file_patterns: row.protected_file_patterns,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -77,25 +89,46 @@ export function getProtection(db: Db, repoId: number, ruleName: string): BranchP
 
 const RULE_NAME = /^[A-Za-z0-9._/*-]{1,255}$/;
 
-function checkFields(db: Db, fields: BranchProtectionFields): BranchProtectionFields {
+function checkFields(db: Db, repoId: number, fields: BranchProtectionFields): BranchProtectionFields {
   const unknown = [...fields.push_whitelist_usernames, ...fields.force_push_allowlist_usernames].filter((name) => {
     const user = findUserByName(db, name);
     return !user || user.type !== 'user';
   });
   if (unknown.length > 0) throw invalid(`No such user: ${unknown.join(', ')}.`, { field: 'push_whitelist_usernames' });
-  const dedupe = (names: string[]) => [...new Set(names)];
+  // Teams belong to the organisation that owns the repository; a user's repository has none.
+  const ownerId = findRepoById(db, repoId)?.owner_id ?? 0;
+  const unknownTeams = fields.push_whitelist_teams.filter((name) => !findTeamByName(db, ownerId, name));
+  if (unknownTeams.length > 0) {
+    throw invalid(`No such team in the repository's organisation: ${unknownTeams.join(', ')}.`, { field: 'push_whitelist_teams' });
+  }
+  const dedupe = (names: string[]) => [...new Set(names.map((name) => name.trim()).filter((name) => name !== ''))];
   return {
     ...fields,
     push_whitelist_usernames: dedupe(fields.push_whitelist_usernames),
     force_push_allowlist_usernames: dedupe(fields.force_push_allowlist_usernames),
+    push_whitelist_teams: dedupe(fields.push_whitelist_teams),
+    status_check_contexts: dedupe(fields.status_check_contexts),
+    protected_file_patterns: dedupe(fields.protected_file_patterns.split(';')).join(';'),
   };
+}
+
+/** Whether a rule's push allow-list names the user, directly or through one of the listed teams. */
+export function pushListed(db: Db, repoId: number, rule: BranchProtection, user: UserRow | null): boolean {
+  if (!user) return false;
+  const name = user.username.toLowerCase();
+  if (rule.push_whitelist_usernames.some((n) => n.toLowerCase() === name)) return true;
+  const ownerId = findRepoById(db, repoId)?.owner_id ?? 0;
+  return rule.push_whitelist_teams.some((team) => {
+    const row = findTeamByName(db, ownerId, team);
+    return row !== undefined && isTeamMember(db, row.id, user.id);
+  });
 }
 
 /** Creates a rule; the name is a branch name or a glob. */
 export function createProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): BranchProtection {
   if (!RULE_NAME.test(ruleName) || ruleName.includes('..')) throw invalid(`"${ruleName}" is not a branch name or pattern.`, { field: 'rule_name' });
   if (findBranchProtection(db, repoId, ruleName)) throw conflict(`Branch protection for "${ruleName}" already exists.`);
-  return fromRow(insertBranchProtection(db, repoId, ruleName, checkFields(db, { ...PROTECTION_DEFAULTS, ...fields })));
+  return fromRow(insertBranchProtection(db, repoId, ruleName, checkFields(db, repoId, { ...PROTECTION_DEFAULTS, ...fields })));
 }
 
 /** Changes the given fields of a rule, keeping the others. */
@@ -105,7 +138,7 @@ export function editProtection(db: Db, repoId: number, ruleName: string, fields:
   for (const key of Object.keys(PROTECTION_DEFAULTS) as Array<keyof BranchProtectionFields>) {
     (merged as unknown as Record<string, unknown>)[key] = fields[key] ?? current[key];
   }
-  return fromRow(updateBranchProtection(db, current.id, checkFields(db, merged)));
+  return fromRow(updateBranchProtection(db, current.id, checkFields(db, repoId, merged)));
 }
 
 export function removeProtection(db: Db, repoId: number, ruleName: string): void {

@@ -1,16 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { isAncestor } from '../git/write.js';
+import { maintainRepository, type MaintenanceOptions } from '../git/maintenance.js';
 import type { RefUpdate } from '../db/ref-updates.js';
 import type { EventBus } from './events.js';
 import type { JobLock } from './jobs.js';
-
-const run = promisify(execFile);
-
-/** Runs git at the lowest CPU priority: maintenance must not slow the clones and pushes being served. */
-function backgroundGit(args: string[], cwd: string) {
-  return run('nice', ['-n', '19', 'git', ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
-}
 
 /** What maintenance runs on: the app instance's job lock and event bus. */
 export interface MaintenanceWorkers {
@@ -20,34 +12,6 @@ export interface MaintenanceWorkers {
 
 const ZERO_ID = '0000000000000000000000000000000000000000';
 
-/** What a maintenance run does beyond repacking. */
-export interface MaintenanceOptions {
-  /**
-   * Deletes the objects no ref reaches (refs/pull/* included) that were written before this time:
-   * what a force push or a branch deletion removed. Objects written since (by a push under way,
-   * whose refs have not moved yet) are kept.
-   */
-  pruneBefore?: Date;
-}
-
-/** git's form of a time: seconds since the epoch after `@`. */
-const gitTime = (date: Date) => `@${Math.floor(date.getTime() / 1000)}`;
-
-async function maintain(repoPath: string, options: MaintenanceOptions): Promise<void> {
-  if (options.pruneBefore) {
-    // The reflog still names what was force-pushed away: those entries go first, or they keep it.
-    await backgroundGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], repoPath);
-    // Unreachable objects older than the cutoff are dropped; younger ones wait in a cruft pack.
-    const cutoff = gitTime(options.pruneBefore);
-    await backgroundGit(['repack', '-a', '-d', '-q', '--write-bitmap-index', '--cruft', `--cruft-expiration=${cutoff}`], repoPath);
-    await backgroundGit(['prune', `--expire=${cutoff}`], repoPath);
-  } else {
-    // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
-    await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
-  }
-  await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
-}
-
 /**
  * Repacks a repository with a reachability bitmap and writes its commit-graph, now. Runs after any
  * maintenance already under way on the same repository, never alongside it (the job lock holds
@@ -56,7 +20,7 @@ async function maintain(repoPath: string, options: MaintenanceOptions): Promise<
 export function runMaintenanceNow(workers: MaintenanceWorkers, repoPath: string, options: MaintenanceOptions = {}): Promise<void> {
   return workers.jobs.run(`maintenance:${repoPath}`, async () => {
     try {
-      await maintain(repoPath, options);
+      await maintainRepository(repoPath, options);
     } finally {
       // The packs the object caches indexed may be gone, even when a later step failed.
       await workers.events.publish('repo-cache-drop', { repoPath });

@@ -11,6 +11,10 @@ import { moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, ForgeError, notAllowed } from '../errors.js';
+import type { Language } from '../../contract/languages.js';
+import { commitMessages } from './commit-messages.js';
+import { notePullEvent } from './timeline.js';
+import type { MergeReason, MergeState } from '../../contract/pulls.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -22,32 +26,85 @@ export interface MergeOptions {
   deleteBranch?: boolean;
   /** The head the merger saw: the merge is refused if the pull request moved on since. */
   headCommitId?: string;
+  /** The merger's interface language: the default merge commit message is written in it. */
+  language?: Language;
 }
 
 const headLabel = (pull: PullRow, headRepo: RepoRow | undefined) =>
   headRepo && headRepo.id !== pull.base_repo_id ? `${headRepo.owner_name}:${pull.head_branch}` : pull.head_branch;
 
-/** Why branch protection refuses merging this head now, or null. Approvals count only from people who may write. */
-export function protectionRefusal(ctx: PullContext, base: RepoRow, pull: PullRow, headSha: string): string | null {
-  const rule = protectionFor(ctx.db, base.id, pull.base_branch);
-  if (!rule) return null;
+/**
+ * Whether a reviewer may write to the base repository now: what makes a review official and an
+ * approval count. The account's own access, as a session would have it: the token a review was
+ * sent with does not matter, and a suspended account has only public access.
+ */
+export function reviewerMayWrite(ctx: Pick<PullContext, 'db' | 'policy'>, userId: number, base: RepoRow): boolean {
+  const user = findUserById(ctx.db, userId);
+  const access = user ? ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base) : 'none';
+  return access === 'write' || access === 'admin';
+}
+
+type MergeContext = Pick<PullContext, 'db' | 'policy'>;
+
+const reason = (code: MergeReason['code'], message: string, names: string[] = [], required = 0, count = 0): MergeReason => ({
+  code,
+  message,
+  names,
+  required,
+  count,
+});
+
+/**
+ * What the merge box shows and the merge service enforces, for the head `headSha`. A branch
+ * protection rule's requirements (approvals by people who may write, no requested changes, status
+ * checks) block; without a rule, requested changes and a missing approval are advice a writer may
+ * merge past after confirming. Conflicts and an empty pull request block (the merge itself checks
+ * them again against git).
+ */
+export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, headSha: string): MergeState {
+  const blockers: MergeReason[] = [];
+  const advice: MergeReason[] = [];
   const verdicts = latestVerdicts(ctx.db, pull.id);
-  const mayWrite = (userId: number) => {
-    const user = findUserById(ctx.db, userId);
-    if (!user) return false;
-    const access = ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base);
-    return access === 'write' || access === 'admin';
-  };
-  if (rule.block_on_rejected_reviews && verdicts.some((v) => v.state === 'REQUEST_CHANGES')) {
-    return 'Changes were requested in a review: the branch protection blocks the merge until that reviewer approves.';
+  const login = (userId: number) => findUserById(ctx.db, userId)?.username ?? '';
+  const approvedBy = verdicts.filter((v) => v.state === 'APPROVED').map((v) => login(v.reviewer_id));
+  const rule = protectionFor(ctx.db, base.id, pull.base_branch);
+  const state = { protection: rule?.ruleName ?? null, approved_by: approvedBy };
+  if (pull.merged || pull.state !== 'open') {
+    return { status: 'blocked', blockers: [reason('closed', 'The pull request is closed.')], advice, ...state };
   }
-  if (rule.required_approvals > 0) {
-    const approvals = verdicts.filter((v) => v.state === 'APPROVED' && v.commit_id === headSha && mayWrite(v.reviewer_id)).length;
-    if (approvals < rule.required_approvals) {
-      return `The branch "${pull.base_branch}" needs ${rule.required_approvals} approval(s) of the current head by people with write access; it has ${approvals}.`;
+  if (pull.mergeable_state === 'conflict') {
+    const files = JSON.parse(pull.conflicted_files) as string[];
+    blockers.push(reason('conflict', `The pull request has conflicts with "${pull.base_branch}".`, files));
+  }
+  if (pull.mergeable_state === 'empty') blockers.push(reason('empty', `There is nothing to merge: "${pull.base_branch}" already has these commits.`));
+
+  const requesters = verdicts.filter((v) => v.state === 'REQUEST_CHANGES').map((v) => login(v.reviewer_id));
+  if (requesters.length > 0) {
+    const blocks = rule?.block_on_rejected_reviews === true;
+    const message = blocks
+      ? 'Changes were requested in a review: the branch protection blocks the merge until that reviewer approves.'
+      : `Changes were requested by ${requesters.join(', ')}.`;
+    (blocks ? blockers : advice).push(reason('changes_requested', message, requesters));
+  }
+  if (rule && rule.required_approvals > 0) {
+    const mayWrite = (userId: number) => reviewerMayWrite(ctx, userId, base);
+    // Without "dismiss stale approvals", an approval of an earlier head still counts, as in Gitea.
+    const counted = verdicts.filter((v) => v.state === 'APPROVED' && (!rule.dismiss_stale_approvals || v.commit_id === headSha) && mayWrite(v.reviewer_id));
+    if (counted.length < rule.required_approvals) {
+      const which = rule.dismiss_stale_approvals ? 'of the current head ' : '';
+      const message = `The branch "${pull.base_branch}" needs ${rule.required_approvals} approval(s) ${which}by people with write access; it has ${counted.length}.`;
+      blockers.push(reason('approvals', message, [], rule.required_approvals, counted.length));
     }
+  } else if (approvedBy.length === 0) {
+    advice.push(reason('approvals', 'Nobody has approved these changes yet.'));
   }
-  return null;
+  if (rule?.enable_status_check && rule.status_check_contexts.length > 0) {
+    // No status has been reported to this forge yet: the required checks are still pending.
+    const contexts = rule.status_check_contexts;
+    blockers.push(reason('status_checks', `The required status checks have not succeeded: ${contexts.join(', ')}.`, contexts));
+  }
+  const status = blockers.length > 0 ? 'blocked' : advice.length > 0 ? 'advice' : 'allowed';
+  return { status, blockers, advice, ...state };
 }
 
 /** The commit messages of the pull request's commits, as a squash commit lists them. */
@@ -82,8 +139,9 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
       head_sha: headSha,
     });
   }
-  const refusal = protectionRefusal(ctx, base, pull, headSha);
-  if (refusal) throw notAllowed(refusal);
+  // Conflicts and emptiness are checked against git below (409); the rest of what blocks the box is refused here.
+  const refusals = mergeState(ctx, base, pull, headSha).blockers.filter((b) => b.code !== 'conflict' && b.code !== 'empty');
+  if (refusals.length > 0) throw notAllowed(refusals.map((b) => b.message).join(' '));
   if (await isAncestor(gitdir, headSha, baseSha)) throw conflict(`There is nothing to merge: "${pull.base_branch}" already has these commits.`);
 
   const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
@@ -110,7 +168,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
       if (!merged.clean) throw conflict('The pull request has conflicts with the base branch.', { files: merged.conflicts });
       const body = options.message?.trim() ?? '';
       if (options.style === 'merge') {
-        const subject = title || `Merge pull request '${pull.title}' (#${pull.number}) from ${headLabel(pull, headRepo)} into ${pull.base_branch}`;
+        const subject = title || commitMessages(options.language).mergePull(pull.title, pull.number, headLabel(pull, headRepo), pull.base_branch);
         newSha = await commitTree(gitdir, merged.tree, [baseSha, headSha], body ? `${subject}\n\n${body}` : subject, signature);
       } else {
         const subject = title || `${pull.title} (#${pull.number})`;
@@ -133,7 +191,11 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
     }
     throw err;
   }
-  markMerged(ctx.db, pull.id, merger.id, newSha, await mergeBase(gitdir, baseSha, headSha));
+  const found = await mergeBase(gitdir, baseSha, headSha);
+  ctx.db.transaction(() => {
+    markMerged(ctx.db, pull.id, merger.id, newSha, found);
+    notePullEvent(ctx.db, pull, 'merge_pull', merger.id, { commit_sha: newSha, new_ref: pull.base_branch });
+  })();
   const pusher = { id: merger.id, username: merger.username };
   await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);
   if (options.deleteBranch && headRepo) await deleteHeadBranch(ctx, actor, headRepo, pull, headSha, pusher);

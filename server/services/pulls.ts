@@ -11,18 +11,21 @@ import {
   setPullHead,
   updatePullRow,
   findPullById,
+  markMerged,
   networkReposOf,
   type PullRow,
 } from '../db/pulls.js';
 import { ANONYMOUS, type Actor, type Policy } from '../auth/policy.js';
 import { repoPath } from '../git/store.js';
-import { fetchObjects, hasCommit, readRef, ZERO_OID, type Signature } from '../git/write.js';
+import { fetchObjects, hasCommit, isAncestor, readRef, ZERO_OID, type Signature } from '../git/write.js';
+import { mergeBase } from '../git/merge.js';
 import { cleanIdentity, messageProblem } from '../lib/identity.js';
 import { isValidRefName } from '../lib/names.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
 import type { MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
-import { moveRefs } from './ref-gate.js';
+import { moveRefs, pusherActor } from './ref-gate.js';
+import { noteHeadBranchDeleted, notePullEvent, notePullPush } from './timeline.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 /** What the pull request services need from the running forge. */
@@ -172,7 +175,12 @@ export function editPullRequest(
     const other = pull.head_repo_id === null ? undefined : findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
     if (other) throw conflict(`Another pull request from this branch is open: #${other.number}.`);
   }
-  updatePullRow(ctx.db, pull.id, { title: changes.title?.trim(), body: changes.body, state: changes.state });
+  const title = changes.title?.trim();
+  ctx.db.transaction(() => {
+    updatePullRow(ctx.db, pull.id, { title, body: changes.body, state: changes.state });
+    if (title !== undefined && title !== pull.title) notePullEvent(ctx.db, pull, 'change_title', user.id, { old_title: pull.title, new_title: title });
+    if (changes.state !== undefined && changes.state !== pull.state) notePullEvent(ctx.db, pull, changes.state === 'open' ? 'reopen' : 'close', user.id);
+  })();
   if (changes.state === 'open') ctx.checker.schedule(pull.id);
   return findPullById(ctx.db, pull.id) as PullRow;
 }
@@ -198,8 +206,8 @@ export function headUnavailableReason(pull: Pick<PullRow, 'head_repo_id'>, base:
   return 'head_repo_private';
 }
 
-/** Moves refs/pull/<n>/head to the head branch's commit now, and plans a mergeability check. */
-export async function followHead(ctx: PullContext, pull: PullRow, newSha: string): Promise<void> {
+/** Moves refs/pull/<n>/head to the head branch's commit now, notes the push on the timeline, and plans a mergeability check. */
+export async function followHead(ctx: PullContext, pull: PullRow, newSha: string, pusherId: number | null = null): Promise<void> {
   const base = findRepoById(ctx.db, pull.base_repo_id);
   const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
   if (!base || !headRepo || newSha === pull.head_sha) return;
@@ -213,7 +221,26 @@ export async function followHead(ctx: PullContext, pull: PullRow, newSha: string
   // The forge's own ref, following a branch that moved through the gate: no mover to check.
   await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: ANONYMOUS, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: current, newId: newSha }] });
   setPullHead(ctx.db, pull.id, newSha);
+  await notePullPush(ctx.db, basePath, pull, pusherId, pull.head_sha, newSha);
   ctx.checker.schedule(pull.id);
+}
+
+/**
+ * A pull request merged by hand with git: its head is now reachable from its base branch, so it is
+ * marked merged by the pusher, at the pushed commit, as Gitea does after a push to the base.
+ */
+async function mergedByHand(ctx: PullContext, pull: PullRow, baseSha: string, pusherId: number): Promise<boolean> {
+  const base = findRepoById(ctx.db, pull.base_repo_id);
+  if (!base) return false;
+  const gitdir = gitdirOf(ctx.reposDir, base);
+  // A pull request that never had anything to merge is not "merged" by a push that still lacks nothing.
+  if (pull.mergeable_state === 'empty' || !(await isAncestor(gitdir, pull.head_sha, baseSha))) return false;
+  const found = await mergeBase(gitdir, baseSha, pull.head_sha);
+  ctx.db.transaction(() => {
+    markMerged(ctx.db, pull.id, pusherId, baseSha, found);
+    notePullEvent(ctx.db, pull, 'merge_pull', pusherId, { commit_sha: baseSha, new_ref: pull.base_branch });
+  })();
+  return true;
 }
 
 /**
@@ -227,15 +254,47 @@ export async function pullsAfterPush(ctx: PullContext, event: PushedEvent): Prom
     if (update.newId !== ZERO_ID) {
       for (const pull of openPullsFromHead(ctx.db, event.repo.id, branch)) {
         try {
-          await followHead(ctx, pull, update.newId);
+          await followHead(ctx, pull, update.newId, event.pusher.id);
         } catch (err) {
           ctx.onListenerError(err);
         }
       }
-    }
+    } else noteHeadBranchDeleted(ctx.db, event.repo.id, branch, event.pusher.id);
     for (const pull of openPullsIntoBase(ctx.db, event.repo.id, branch)) {
+      try {
+        if (update.newId !== ZERO_ID && (await mergedByHand(ctx, pull, update.newId, event.pusher.id))) continue;
+      } catch (err) {
+        ctx.onListenerError(err);
+      }
       setPullChecking(ctx.db, pull.id);
       ctx.checker.schedule(pull.id);
     }
   }
+}
+
+/**
+ * What `git push` prints after a push (as `remote:` lines), as Gitea and GitHub do: for a new
+ * branch, where to open its pull request (in a fork, against the parent when the pusher may read
+ * it); for a branch with an open pull request, where it is.
+ */
+export function pushHints(ctx: Pick<PullContext, 'db' | 'policy' | 'baseUrl'>, event: PushedEvent): string[] {
+  const lines: string[] = [];
+  const { repo } = event;
+  const actor = pusherActor(ctx.db, event.pusher);
+  const parent = repo.fork_id === null ? undefined : findRepoById(ctx.db, repo.fork_id);
+  const target = parent && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : repo;
+  for (const update of event.updates) {
+    if (!update.ref.startsWith('refs/heads/') || update.newId === ZERO_ID) continue;
+    const branch = update.ref.slice('refs/heads/'.length);
+    const open = openPullsFromHead(ctx.db, repo.id, branch)[0];
+    if (open) {
+      const base = findRepoById(ctx.db, open.base_repo_id);
+      if (base) lines.push(`Visit the existing pull request: ${ctx.baseUrl}/${base.owner_name}/${base.name}/pulls/${open.number}`);
+      continue;
+    }
+    if (update.oldId !== ZERO_ID || (target.id === repo.id && branch === repo.default_branch)) continue;
+    const head = target.id === repo.id ? branch : `${repo.owner_name}:${branch}`;
+    lines.push(`Create a pull request for '${branch}': ${ctx.baseUrl}/${target.owner_name}/${target.name}/compare/${target.default_branch}...${head}`);
+  }
+  return lines;
 }

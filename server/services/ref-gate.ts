@@ -4,7 +4,7 @@ import type { RefUpdate } from '../db/ref-updates.js';
 import { findUserById } from '../db/users.js';
 import { isAncestor, newCommitProblem, updateRefs, ZERO_OID } from '../git/write.js';
 import { Policy, type Actor } from '../auth/policy.js';
-import { protectionFor } from './branch-protections.js';
+import { protectionFor, pushListed } from './branch-protections.js';
 import { ForgeError } from '../errors.js';
 
 /**
@@ -87,7 +87,7 @@ async function branchRefusal(req: Omit<RefMoveRequest, 'updates'>, ref: string, 
   const listed = (names: string[]) => names.some((n) => n.toLowerCase() === username);
   if (kind === 'push') {
     if (!rule.enable_push) return `the branch "${branch}" is protected: changes go through a pull request.`;
-    if (rule.enable_push_whitelist && !listed(rule.push_whitelist_usernames)) {
+    if (rule.enable_push_whitelist && !pushListed(db, repo.id, rule, actor.kind === 'user' ? actor.user : null)) {
       return `the branch "${branch}" is protected and you are not allowed to push to it.`;
     }
   }

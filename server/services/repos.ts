@@ -16,6 +16,7 @@ import { recordAudit } from './audit.js';
 import { GitCommandError } from '../git/exec.js';
 import { conflict, ForgeError, invalid, notFound } from '../errors.js';
 import { FRENCH_LICENCES } from '../../contract/licences.js';
+import type { CreateRepoOption } from '../../contract/repositories.js';
 
 export interface CreateRepoInput {
   owner: UserRow;
@@ -265,4 +266,27 @@ export function removeCollaborator(db: Db, repo: RepoRow, user: UserRow, context
     if (!deleteCollaborator(db, repo.id, user.id)) throw notFound(`The collaborator ${user.username}`);
     recordAudit(db, { ...context, action: 'repo.collaborator.remove', target: `repo:${repo.owner_name}/${repo.name}`, data: { user: user.username } });
   })();
+}
+
+/**
+ * Creates a repository from Gitea's CreateRepoOption under `owner` (an account or an organisation the
+ * caller may create under, checked by the route), with `author` signing the first commit of auto_init.
+ */
+export async function createRepoFromOption(db: Db, reposDir: string, author: UserRow, owner: UserRow, option: CreateRepoOption, context: AuditContext): Promise<RepoRow> {
+  if (option.auto_init !== true && (option.license || option.readme)) {
+    throw invalid('A licence or a README is written only with auto_init: true.', { field: option.license ? 'license' : 'readme' });
+  }
+  const prepare = option.auto_init
+    ? autoInitPrepare({ owner, author, name: option.name, description: option.description, license: option.license || undefined, readme: option.readme || undefined })
+    : undefined;
+  const repo = await createRepository(db, reposDir, {
+    owner,
+    name: option.name,
+    description: option.description,
+    isPrivate: option.private ?? false,
+    defaultBranch: option.default_branch || undefined,
+    prepare,
+  });
+  recordAudit(db, { actor: context.actor, ip: context.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
+  return repo;
 }

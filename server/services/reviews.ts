@@ -2,6 +2,7 @@ import { findRepoById, type RepoRow } from '../db/repos.js';
 import { findPullById, type PullRow } from '../db/pulls.js';
 import {
   clearViewed,
+  deleteReview,
   findPendingReview,
   findReview,
   findReviewComment,
@@ -27,6 +28,9 @@ import { checkRefWrite, moveRefs } from './ref-gate.js';
 import { commitSignature, gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
+import type { Language } from '../../contract/languages.js';
+import { commitMessages } from './commit-messages.js';
+import { notePullEvent } from './timeline.js';
 
 /** A line comment as a review or a thread carries it: Gitea's positions, or a range of lines on one side. */
 export interface LineCommentInput {
@@ -41,7 +45,7 @@ export interface LineCommentInput {
 }
 
 /** Where a pull request's head and merge base are now, with a reader of the base repository. */
-export async function pullCommits(ctx: PullContext, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
+export async function pullCommits(ctx: Pick<PullContext, 'reposDir'>, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
   const gitdir = gitdirOf(ctx.reposDir, base);
   const reader = new RepoReader(gitdir);
   const head = pull.merged ? pull.head_sha : ((await readRef(gitdir, pullHeadRef(pull))) ?? pull.head_sha);
@@ -130,6 +134,7 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
         ? pending
         : submitReviewRow(ctx.db, pending.id, input.event, input.body || pending.body, commitId);
     for (const row of rows) insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: review.id, threadId: null, posterId: reviewer.id });
+    if (review.state !== 'PENDING') notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
     return review;
   })();
 }
@@ -150,7 +155,11 @@ export async function submitReview(
   const hasComments = listReviewComments(ctx.db, review.id).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
-  return submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+  return ctx.db.transaction(() => {
+    const submitted = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: submitted.id });
+    return submitted;
+  })();
 }
 
 /** Starts a thread outside a review: one comment on a line or a range of lines. */
@@ -232,7 +241,7 @@ export function suggestionOf(body: string): string[] | null {
  * branch moved since the pull request last saw it. Only the pull request's author, or someone who
  * may push to the head repository, may apply it.
  */
-export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, commentId: number): Promise<{ sha: string }> {
+export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, commentId: number, language?: Language): Promise<{ sha: string }> {
   const user = ctx.policy.signedIn(actor);
   const pull = findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed.');
@@ -275,7 +284,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
     gitdir,
     parent: tip,
     changes: [{ path: comment.path, content }],
-    message: `Apply suggestion to ${comment.path}`,
+    message: commitMessages(language).applySuggestion(comment.path),
     author: signature,
   });
   try {
@@ -316,4 +325,12 @@ export async function changesSinceLastReview(
   const since = last && (await reader.findCommit(last.commit_id)) ? last.commit_id : null;
   const diff = await diffCommits(reader, since ?? mergeBase, head, limits);
   return { since, head, diff };
+}
+
+/** Deletes the actor's own pending review; any other review (someone else's, or submitted) is a 404. */
+export function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Actor, reviewId: number): void {
+  const user = ctx.policy.signedIn(actor);
+  const review = findReview(ctx.db, pull.id, reviewId);
+  if (!review || review.reviewer_id !== user.id || review.state !== 'PENDING') throw notFound('A pending review of yours');
+  deleteReview(ctx.db, review.id);
 }

@@ -12,6 +12,8 @@ import { recordRefUpdates } from './push.js';
 import { commitSignature, createPullRequest, gitdirOf, type PullContext } from './pulls.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
+import type { Language } from '../../contract/languages.js';
+import { commitMessages } from './commit-messages.js';
 
 /** One file written on the web: Gitea's create (POST) or update (PUT) of /contents/{path}. */
 export interface FileWrite {
@@ -26,6 +28,8 @@ export interface FileWrite {
   sha?: string;
   author?: Partial<Signature>;
   committer?: Partial<Signature>;
+  /** The writer's interface language: the default commit message is written in it. */
+  language?: Language;
 }
 
 export interface WrittenFile {
@@ -70,7 +74,8 @@ async function commitOneFile(
   const own = commitSignature(user, ctx.baseUrl);
   const author = { ...own, ...typed(file.author) };
   const committer = { ...own, ...typed(file.committer) };
-  const message = file.message?.trim() || `${mode === 'create' ? 'Add' : 'Update'} ${file.path}`;
+  const messages = commitMessages(file.language);
+  const message = file.message?.trim() || (mode === 'create' ? messages.addFile(file.path) : messages.updateFile(file.path));
   const sha = await writeCommit({ gitdir, parent, changes: [{ path: file.path, content: file.content }], message, author, committer });
   try {
     await moveRefs({ db: ctx.db, repo, gitdir, actor, kind: 'push', updates: [{ ref, oldId, newId: sha }] });

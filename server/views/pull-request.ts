@@ -1,10 +1,161 @@
-import { findPull, type PullRow } from '../db/pulls.js';
-import type { RepoRow } from '../db/repos.js';
+import { createHash } from 'node:crypto';
+import { findPull, listPulls, type PullRow } from '../db/pulls.js';
+import { findRepoById, type RepoRow } from '../db/repos.js';
+import { countComments } from '../db/comments.js';
+import { countPullReviewComments, viewedFiles } from '../db/reviews.js';
+import { findUserById } from '../db/users.js';
+import { git } from '../git/exec.js';
+import { diffCommits, type FileDiff } from '../git/diff.js';
+import type { Actor } from '../auth/policy.js';
+import { presentPull, type PullRequest } from '../presenters/pull.js';
+import { presentUser, type UserSummary } from '../presenters/user.js';
+import { RepoUrls, presentCommit, type Commit } from '../presenters/browse.js';
+import { renderMarkdown } from '../services/render.js';
+import { gitdirOf, headUnavailableReason } from '../services/pulls.js';
+import { pullCommits } from '../services/reviews.js';
+import { mergeState } from '../services/merge.js';
 import type { ReadContext } from './context.js';
+import { presentRepos } from './repository.js';
 
 export type { PullRow };
 
 /** A repository's pull request by its number, or undefined. */
 export function findPullRequest(ctx: ReadContext, base: RepoRow, index: number): PullRow | undefined {
   return Number.isInteger(index) ? findPull(ctx.db, base.id, index) : undefined;
+}
+
+/** Where a pull request's head and merge base are now, with a reader of the base repository. */
+export function pullRequestCommits(ctx: ReadContext, base: RepoRow, pull: PullRow): ReturnType<typeof pullCommits> {
+  return pullCommits({ reposDir: ctx.config.reposDir }, base, pull);
+}
+
+/** The signed-in account id of an actor, or null: what "mine" means for pending reviews and viewed marks. */
+export function viewerId(actor: Actor): number | null {
+  return actor.kind === 'user' ? actor.user.id : null;
+}
+
+/** Markdown of a pull request, a review or a comment, rendered and sanitised, cached by the text's hash. */
+export function pullMarkdown(base: RepoRow, branch: string, text: string): string {
+  if (!text) return '';
+  const id = createHash('sha1').update(text).digest('hex');
+  return renderMarkdown(text, `text:${id}`, { owner: base.owner_name, repo: base.name, kind: 'branch', ref: branch, dir: '' });
+}
+
+/** Accounts as Gitea's User, looked up once per response. */
+export class UserCache {
+  private readonly users = new Map<number, UserSummary | null>();
+  constructor(private readonly ctx: ReadContext) {}
+  /** The account, or null when there is none (a deleted resolver, no merger). */
+  get(id: number | null): UserSummary | null {
+    if (id === null) return null;
+    if (!this.users.has(id)) {
+      const user = findUserById(this.ctx.db, id);
+      this.users.set(id, user ? presentUser(user, this.ctx.config.baseUrl) : null);
+    }
+    return this.users.get(id) ?? null;
+  }
+  /** A user that must exist (posters are kept: users.id ON DELETE RESTRICT). */
+  must(id: number): UserSummary {
+    return this.get(id) as UserSummary;
+  }
+}
+
+/** Pull requests as Gitea shows them to the asking actor; a head repository it may not read is null. */
+export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pulls: PullRow[]): PullRequest[] {
+  const users = new UserCache(ctx);
+  const [baseJson] = presentRepos(ctx, actor, [base]);
+  return pulls.map((pull) => {
+    const head = pull.head_repo_id === null ? null : (findRepoById(ctx.db, pull.head_repo_id) ?? null);
+    const readable = head !== null && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: head });
+    const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(ctx, actor, [head])[0];
+    return presentPull(ctx.config.baseUrl, pull, {
+      base,
+      baseJson,
+      head: readable ? head : null,
+      headJson,
+      poster: users.must(pull.poster_id),
+      mergedBy: users.get(pull.merged_by_id),
+      bodyHtml: pullMarkdown(base, pull.base_branch, pull.body),
+      comments: countComments(ctx.db, pull.id),
+      reviewComments: countPullReviewComments(ctx.db, pull.id),
+      headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
+      mergeState: mergeState(ctx, base, pull, pull.head_sha),
+    });
+  });
+}
+
+/** One page of a repository's pull requests in a state, presented, and their total for Gitea's X-Total-Count. */
+export function pullRequestPage(
+  ctx: ReadContext,
+  actor: Actor,
+  base: RepoRow,
+  query: { state?: 'open' | 'closed' | 'all'; page?: number; limit?: number },
+): { items: PullRequest[]; total: number } {
+  const limit = query.limit ?? 30;
+  const { rows, total } = listPulls(ctx.db, base.id, query.state ?? 'open', limit, ((query.page ?? 1) - 1) * limit);
+  return { items: presentPulls(ctx, actor, base, rows), total };
+}
+
+/** A pull request's changes as text for git tools (`.diff` or `.patch`): git's own output, as Gitea serves it. */
+export async function pullRequestDiffText(ctx: ReadContext, base: RepoRow, pull: PullRow, format: 'diff' | 'patch'): Promise<string> {
+  const { head, mergeBase } = await pullRequestCommits(ctx, base, pull);
+  const cwd = gitdirOf(ctx.config.reposDir, base);
+  const from = mergeBase ?? head;
+  const args = format === 'diff' ? ['diff', '--no-color', '--binary', from, head] : ['format-patch', '--stdout', '--no-color', '--binary', `${from}..${head}`];
+  return (await git(args, { cwd })).stdout;
+}
+
+/** The first 250 commits of a pull request, as Gitea's Commit, and how many there are in all. */
+export async function pullRequestCommitList(ctx: ReadContext, base: RepoRow, pull: PullRow): Promise<{ items: Commit[]; total: number }> {
+  const { reader, head, mergeBase } = await pullRequestCommits(ctx, base, pull);
+  const oids = mergeBase ? await reader.commitsBetween(mergeBase, head) : await reader.history(head);
+  const urls = new RepoUrls(ctx.config.baseUrl, base);
+  const items = await Promise.all(oids.slice(0, 250).map(async (oid) => presentCommit(urls, await reader.commit(oid))));
+  return { items, total: oids.length };
+}
+
+/** A file of a pull request: Gitea's ChangedFile fields and Fabrique's hunks and viewed mark. */
+export type ChangedFile = FileDiff & { previous_filename: string; changes: number; html_url: string; raw_url: string; viewed: boolean };
+
+/**
+ * One page of a pull request's changed files, each marked viewed when the actor marked it at the
+ * version it has now; with the total and where the next page starts (null at the end).
+ */
+export async function pullRequestFiles(
+  ctx: ReadContext,
+  actor: Actor,
+  base: RepoRow,
+  pull: PullRow,
+  limits: { offset?: number },
+): Promise<{ files: ChangedFile[]; total: number; nextOffset: number | null }> {
+  const { reader, head, mergeBase } = await pullRequestCommits(ctx, base, pull);
+  const diff = await diffCommits(reader, mergeBase, head, limits);
+  const viewer = viewerId(actor);
+  const marks = viewer === null ? new Map<string, string>() : viewedFiles(ctx.db, pull.id, viewer);
+  const urls = new RepoUrls(ctx.config.baseUrl, base);
+  const files = await Promise.all(
+    diff.files.map(async (file) => {
+      const mark = marks.get(file.filename);
+      const current = mark === undefined ? undefined : ((await reader.entryAt(head, file.filename))?.oid ?? '');
+      return {
+        ...file,
+        previous_filename: file.old_filename ?? '',
+        changes: file.additions + file.deletions,
+        html_url: `${urls.html}/src/commit/${head}/${file.filename}`,
+        raw_url: `${urls.html}/raw/commit/${head}/${file.filename}`,
+        viewed: mark !== undefined && mark === current,
+      };
+    }),
+  );
+  return { files, total: diff.total_files, nextOffset: diff.next_offset };
+}
+
+/** The paths a user marked as viewed and that have not changed since, sorted. */
+export async function viewedPaths(ctx: ReadContext, base: RepoRow, pull: PullRow, userId: number): Promise<string[]> {
+  const { reader, head } = await pullRequestCommits(ctx, base, pull);
+  const viewed: string[] = [];
+  for (const [path, blob] of viewedFiles(ctx.db, pull.id, userId)) {
+    if (((await reader.entryAt(head, path))?.oid ?? '') === blob) viewed.push(path);
+  }
+  return viewed.sort();
 }

@@ -6,6 +6,8 @@ import { detectedLicences, listTopics } from '../db/catalogue.js';
 import type { Actor } from '../auth/policy.js';
 import { presentRepository, type Repository } from '../presenters/repository.js';
 import type { ReadContext } from './context.js';
+import { findCollaboratorPermission, listCollaborators } from '../db/collaborators.js';
+import { presentUser, type UserSummary } from '../presenters/user.js';
 
 export type { RepoRow, UserRow };
 
@@ -71,4 +73,16 @@ export function repositoryPage(
 /** A repository's topics, in the order they were set. */
 export function repositoryTopics(ctx: ReadContext, repo: RepoRow): string[] {
   return listTopics(ctx.db, repo.id);
+}
+
+/** One page of a repository's collaborators, as Gitea shows them, and their total. */
+export function repositoryCollaborators(ctx: ReadContext, repo: RepoRow, paging: { page?: number; limit?: number }): { items: UserSummary[]; total: number } {
+  const limit = paging.limit ?? 30;
+  const { rows, total } = listCollaborators(ctx.db, repo.id, limit, ((paging.page ?? 1) - 1) * limit);
+  return { items: rows.map((user) => presentUser(user, ctx.config.baseUrl)), total };
+}
+
+/** Whether the account is a direct collaborator of the repository. */
+export function isCollaborator(ctx: ReadContext, repo: RepoRow, user: UserRow): boolean {
+  return findCollaboratorPermission(ctx.db, repo.id, user.id) !== null;
 }

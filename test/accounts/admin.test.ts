@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
+import { buildToken, buildUser, count, PASSWORD } from '../helpers/factories.js';
 import { eraseAuditIps } from '../../server/db/audit.js';
-import { basic, call, count, signIn } from './helpers.js';
+import { basic, call, signIn } from '../helpers/http.js';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { buildUser } from '../helpers/factories.js';
-import { call, count } from './helpers.js';
+import { buildUser, count } from '../helpers/factories.js';
+import { call } from '../helpers/http.js';
 
 // setup: a real OpenID provider on 127.0.0.1 (oidc-provider, dev interactions accept any login),
 // signing userinfo as ProConnect does.

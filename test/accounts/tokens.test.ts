@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
-import { basic, call, count, signIn } from './helpers.js';
+import { buildToken, buildUser, count, PASSWORD } from '../helpers/factories.js';
+import { basic, call, signIn } from '../helpers/http.js';
 
 let server: TestServer;
 beforeAll(async () => {

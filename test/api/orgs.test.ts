@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import type { UserRow } from '../../server/db/users.js';
-import { api } from './helpers.js';
+import { api } from '../helpers/http.js';
 
 let server: TestServer;
 let owner: UserRow;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +6,8 @@ import { repoPath } from '../../server/git/store.js';
 import type { PushedEvent } from '../../server/services/push.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
-import { api, as } from '../api/helpers.js';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
+import { api, as } from '../helpers/http.js';
+import { commitFiles, git, gitSync, pushHistory, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 /** One forge with the same account, repository and pull request as its twin: `metropole/site`, #1 from `feature` into `main`. */
 interface Forge {
@@ -31,7 +29,7 @@ async function makeForge(): Promise<Forge> {
     { message: 'First', files: { 'README.md': '# Site\n' } },
     { message: 'Feature', branch: 'feature', files: { 'NEW.md': 'new\n' } },
   ]);
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: path });
+  gitSync(path, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
   db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
   const token = buildToken(db, owner, ['all']);
   const created = await api(server.url, 'POST', '/repos/metropole/site/pulls', { auth: as(token), body: { head: 'feature', base: 'main', title: 'Feature' } });
@@ -84,7 +82,7 @@ describe('two app instances in one process', () => {
     expect(b.pushed).toEqual([]);
     expect((await settledPull(a)).head.sha).toBe(id);
     expect((await settledPull(b)).head.sha).toBe(before);
-    expect(execFileSync('git', ['rev-parse', 'refs/pull/1/head'], { cwd: b.path, encoding: 'utf8' }).trim()).toBe(before);
+    expect(gitSync(b.path, ['rev-parse', 'refs/pull/1/head'])).toBe(before);
   });
 
   it('closing one leaves the other working: pushes, its listeners, its mergeability checks', async () => {

@@ -278,3 +278,34 @@ describe('archives', () => {
     expect((await f.api('projet/archive/main.rar')).status).toBe(404);
   });
 });
+
+// Last: it renames the private repository of the fixture.
+describe('a renamed repository', () => {
+  it('redirects every browse endpoint and web raw URL to the new name for a reader, and stays a 404 for others', async () => {
+    // setup
+    const ownerToken = buildToken(f.server.app.forge.db, f.owner, ['read:repository', 'write:repository']);
+    const auth = { authorization: `token ${ownerToken}` };
+    const renamed = await f.api('secret', {
+      method: 'PATCH',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'secret-renamed' }),
+    });
+    expect(renamed.status).toBe(200);
+    // test
+    const user = f.owner.username;
+    for (const path of [...ENDPOINTS('secret'), 'secret/branches?page=2', 'secret/tags/v1.0']) {
+      const moved = await f.api(path, { headers: auth, redirect: 'manual' });
+      expect(moved.status, path).toBe(301);
+      expect(moved.headers.get('location'), path).toBe(`/api/v1/repos/${user}/secret-renamed/${path.slice('secret/'.length)}`);
+      const hidden = await f.api(path, { redirect: 'manual' });
+      expect(hidden.status, path).toBe(404);
+      expect(hidden.headers.get('location'), path).toBeNull();
+    }
+    const raw = await fetch(`${f.server.url}/${user}/secret/raw/branch/main/src/app.ts`, { headers: auth, redirect: 'manual' });
+    expect(raw.status).toBe(301);
+    expect(raw.headers.get('location')).toBe(`/${user}/secret-renamed/raw/branch/main/src/app.ts`);
+    const followed = await fetch(`${f.server.url}${raw.headers.get('location')}`, { headers: auth });
+    expect(await followed.text()).toContain('answer');
+    expect((await fetch(`${f.server.url}/${user}/secret/raw/branch/main/src/app.ts`, { redirect: 'manual' })).status).toBe(404);
+  });
+});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
-import { pushHistory, type FixtureCommit } from '../helpers/git-fixtures.js';
+import { pushHistory, type FixtureCommit } from '../helpers/git.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;

@@ -2,7 +2,7 @@ import { touchRepo, type RepoRow } from '../../server/db/repos.js';
 import type { UserRow } from '../../server/db/users.js';
 import { repoPath } from '../../server/git/store.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
-import { pushHistory, type FixtureCommit } from '../helpers/git-fixtures.js';
+import { pushHistory, type FixtureCommit } from '../helpers/git.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 /** A PNG header followed by a NUL: binary to git and to Fabrique. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, fillSignIn, openPage, useBrowser } from '../helpers/browser.js';
 
 const USERNAME = 'camille';
 const PASSWORD = 'correct horse battery';
@@ -22,20 +22,19 @@ const header = (page: Page) => page.getByRole('banner');
 
 describe('accounts in the web UI', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('signs up, signs out, refuses a wrong password, signs in, and creates then revokes a token', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
 
     // test: sign up through the form
     await page.goto(`${server.url}/user/sign_up`);
@@ -62,19 +61,15 @@ describe('accounts in the web UI', () => {
     expect(new URL(page.url()).pathname).toBe('/user/login');
     expect(await page.title()).toBe('Connexion · Fabrique');
     expect(await checkA11y(page)).toEqual([]);
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(USERNAME);
-    await page.getByLabel('Mot de passe').fill('not the password');
     const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/signin'));
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await fillSignIn(page, USERNAME, 'not the password');
     expect((await refused).status()).toBe(401);
     await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain("Nom d'utilisateur ou mot de passe incorrect.");
     expect(await page.getByLabel('Mot de passe').getAttribute('aria-invalid')).toBe('true');
     expect(await checkA11y(page)).toEqual([]);
 
     // test: the right password signs in, by email address this time
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill('camille@example.org');
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await fillSignIn(page, 'camille@example.org');
     await header(page).getByRole('link', { name: USERNAME }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
 
@@ -126,14 +121,12 @@ describe('accounts in the web UI', () => {
   });
 
   it('sends an anonymous visitor of the token settings to the sign-in page and back', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/user/settings/applications`);
     await page.waitForURL((url) => url.pathname === '/user/login');
     expect(new URL(page.url()).searchParams.get('redirect_to')).toBe('/user/settings/applications');
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(USERNAME);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await fillSignIn(page, USERNAME);
     await page.waitForURL((url) => url.pathname === '/user/settings/applications');
     await page.getByRole('heading', { name: "Jetons d'accès personnels" }).waitFor();
 
@@ -145,7 +138,7 @@ describe('accounts in the web UI', () => {
   });
 
   it('explains a refused OpenID Connect sign-in and a suspended account', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/user/login?error=suspended`);
     await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain('Ce compte est suspendu');
@@ -159,20 +152,19 @@ describe('accounts in the web UI', () => {
 
 describe('accounts in the web UI when sign-up is closed', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer({ env: { FORGE_ALLOW_SIGNUP: 'false' } }), launchBrowser()]);
+    server = await startServer({ env: { FORGE_ALLOW_SIGNUP: 'false' } });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('says that sign-up is closed instead of showing the form, and the sign-in page offers no sign-up link', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/user/sign_up`);
     await page.getByText('La création de compte est fermée sur cette forge.').waitFor();

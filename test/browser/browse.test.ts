@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
@@ -20,14 +20,14 @@ async function heading(page: Page, text: string | RegExp) {
 // Each walk visits several pages and runs axe on each: more than vitest's default 30 s on a busy machine.
 describe('browse pages', { timeout: 90_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let owner: string;
   let commits: string[];
   const name = 'atlas';
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     owner = user.username;
@@ -42,12 +42,11 @@ describe('browse pages', { timeout: 90_000 }, () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('walks explore → repository → folder → file → history → commit → branches, with axe on each page', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/explore`);
     await heading(page, 'Explorer les dépôts');
@@ -127,7 +126,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
   });
 
   it('opens a deep link to a line range of a file directly, highlighted and scrolled to', async () => {
-    const { page, errors, close } = await openPage(browser, { locale: 'en-GB' });
+    const { page, errors, close } = await openPage(browser(), { locale: 'en-GB' });
     // test
     const response = await page.goto(`${server.url}/${owner}/${name}/src/tag/v1.0/src/main.ts#L2-L3`);
     expect(response?.status()).toBe(200);
@@ -159,7 +158,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
   });
 
   it('is usable with the keyboard alone: switch branch, open a file, move between line numbers', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/${owner}/${name}`);
     await heading(page, `${owner}/${name}`);
     // test
@@ -196,7 +195,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     await buildRepo(db, config.reposDir, user, { name: 'zebre' });
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/explore`);
     await heading(page, 'Explorer les dépôts');
@@ -233,7 +232,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
       { message: 'Ajoute 201 fichiers', files: many },
     ]);
     touchRepo(db, repo.id, { isEmpty: false });
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${user.username}/gros/commits/branch/main`);
     await heading(page, 'Historique de main');
@@ -264,7 +263,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
       { message: 'Ajoute la carte', branch: 'fonction/carte', files: { 'src/carte.ts': 'export const zoom = 12;\n' } },
     ]);
     touchRepo(db, repo.id, { isEmpty: false });
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     const base = `${server.url}/${user.username}/carto`;
     // test
     await page.goto(`${base}/src/branch/fonction/carte/src/carte.ts`);
@@ -287,7 +286,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     await buildRepo(db, config.reposDir, user, { name: 'vide' });
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${user.username}/vide`);
     await heading(page, `${user.username}/vide`);

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildUser } from '../helpers/factories.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
 import { createOrg } from '../../server/services/orgs.js';
 
 describe('explore: organisations', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
 
   beforeAll(async () => {
     // setup: a public organisation, a private one, and one whose description matches a search
@@ -18,10 +17,8 @@ describe('explore: organisations', () => {
     createOrg(db, founder, { username: 'metropole-lyon', fullName: 'Métropole de Lyon', description: 'Logiciels de la Métropole' }, context);
     createOrg(db, founder, { username: 'commune-x', description: 'Cartographie des pistes cyclables' }, context);
     createOrg(db, founder, { username: 'secret-service', description: 'Cartographie interne', visibility: 'private' }, context);
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
@@ -35,7 +32,7 @@ describe('explore: organisations', () => {
   });
 
   it('the explore page shows public organisations, filtered by the search, accessibly', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/explore`);
     await expect.poll(() => page.getByRole('link', { name: 'Métropole de Lyon' }).count()).toBe(1);
     expect(await page.getByRole('heading', { name: 'Organisations' }).count()).toBe(1);

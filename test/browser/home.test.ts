@@ -1,24 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
 
 describe('web app shell', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('shows the home page with its header, h1 and footer, without errors or axe violations', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Explorer les dépôts');
@@ -34,7 +32,7 @@ describe('web app shell', () => {
   });
 
   it('switches to English without a reload, remembers it in the lang cookie and the server uses it', async () => {
-    const { page, context, errors, close } = await openPage(browser);
+    const { page, context, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/explore`);
     await page.getByRole('button', { name: 'English' }).waitFor();
     expect(await page.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true');
@@ -62,7 +60,7 @@ describe('web app shell', () => {
   });
 
   it('follows Accept-Language when no cookie is set', async () => {
-    const { page, errors, close } = await openPage(browser, { locale: 'en-GB' });
+    const { page, errors, close } = await openPage(browser(), { locale: 'en-GB' });
     await page.goto(`${server.url}/`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Explore repositories');
@@ -71,7 +69,7 @@ describe('web app shell', () => {
   });
 
   it('opens a deep link directly: the accessibility statement', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     const response = await page.goto(`${server.url}/accessibilite`);
     expect(response?.status()).toBe(200);
     await expect.poll(() => page.locator('h1').textContent()).toBe("Déclaration d'accessibilité");
@@ -85,7 +83,7 @@ describe('web app shell', () => {
   });
 
   it('puts the skip link first in the tab order, and it leads to main', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/`);
     await page.locator('h1').waitFor();
     // test
@@ -100,7 +98,7 @@ describe('web app shell', () => {
   });
 
   it('navigates on the client: no reload, new title, focus on the new h1, back button works', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/`);
     await page.locator('h1').waitFor();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
@@ -120,7 +118,7 @@ describe('web app shell', () => {
   });
 
   it('shows a not-found page for an unknown path', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/nobody/nothing/here`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Page introuvable');
     expect(await page.getByText('/nobody/nothing/here').isVisible()).toBe(true);
@@ -132,22 +130,21 @@ describe('web app shell', () => {
 
 describe('first-start setup page', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
 
   beforeAll(async () => {
     // setup: a fresh forge has no account, so it holds a setup token
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('refuses a wrong token with an alert, then creates the first administrator with the keyboard', async () => {
     const token = server.app.forge.setupToken;
     expect(token).toBeTruthy();
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
 
     // test: a wrong token is refused, and the alert says why
     await page.goto(`${server.url}/setup?token=wrong`);

@@ -1,38 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
-import { PASSWORD, buildUser } from '../helpers/factories.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { buildUser } from '../helpers/factories.js';
 import type { UserRow } from '../../server/db/users.js';
 
 describe('organisations and repositories in the web UI', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let owner: UserRow;
   let helper: UserRow;
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     owner = await buildUser(server.app.forge.db, { username: 'dominique' });
     helper = await buildUser(server.app.forge.db, { username: 'sacha' });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('creates an organisation and a private repository with a licence, then manages its settings and deletes it', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     const { db } = server.app.forge;
 
     // setup: sign in through the form
-    await page.goto(`${server.url}/user/login`);
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(owner.username);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInWithForm(page, server.url, owner.username, { landing: '/' });
 
     // test: new organisation
     await page.goto(`${server.url}/org/create`);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
-import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
-import { pushHistory, type FixtureCommit } from '../helpers/git-fixtures.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
+import { pushHistory, type FixtureCommit } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
@@ -28,7 +28,7 @@ async function heading(page: Page, text: string | RegExp) {
 
 describe('fork into an organisation, sync the fork, close and reopen, threads and suggestions in the browser', { timeout: 180_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let maintainer: string;
   let contributor: string;
   let maintainerToken: string;
@@ -53,16 +53,12 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     (await api<{ commit: { id: string } }>(contributorToken, 'GET', `/repos/${owner}/${repo}/branches/${branch}`)).json.commit.id;
 
   async function signIn(page: Page, login: string) {
-    await page.goto(`${server.url}/user/login`);
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(login);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await page.waitForURL((url) => url.pathname !== '/user/login');
+    await signInWithForm(page, server.url, login);
   }
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     const { db, config } = server.app.forge;
     const owner = await buildUser(db);
     const camille = await buildUser(db);
@@ -79,12 +75,11 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('forks into an organisation, syncs the fork, closes and reopens a pull request, answers and resolves a thread, applies a suggestion', async () => {
-    const contributorPage = await openPage(browser);
+    const contributorPage = await openPage(browser());
     const c = contributorPage.page;
     await signIn(c, contributor);
 

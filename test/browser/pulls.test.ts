@@ -4,11 +4,11 @@ import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
@@ -39,7 +39,7 @@ async function git(cwd: string, args: string[]): Promise<string> {
 // The whole story runs in two browser contexts with axe on several pages: far beyond vitest's 30 s.
 describe('propose, review and merge a change in the browser', { timeout: 180_000 }, () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let maintainer: string;
   const name = 'taxe';
   const contributor = `camille${process.pid}`;
@@ -47,7 +47,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     maintainer = user.username;
@@ -60,14 +60,13 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
   it('a visitor proposes an edit, the maintainer requests changes on a range, the fix is pushed with git, approved and merged', async () => {
-    const visitor = await openPage(browser);
-    const owner = await openPage(browser);
+    const visitor = await openPage(browser());
+    const owner = await openPage(browser());
     const v = visitor.page;
     const m = owner.page;
     const home = `${server.url}/${maintainer}/${name}`;
@@ -95,11 +94,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     expect(await v.getByText(`${contributor}:`).first().textContent()).toContain(`${contributor}:`);
 
     // the maintainer signs in and reviews the files
-    await m.goto(`${server.url}/user/login`);
-    await m.getByLabel("Nom d'utilisateur ou adresse électronique").fill(maintainer);
-    await m.getByLabel('Mot de passe').fill(PASSWORD);
-    await m.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await m.waitForURL((url) => url.pathname !== '/user/login');
+    await signInWithForm(m, server.url, maintainer);
 
     await m.goto(`${home}/pulls`);
     await heading(m, 'Demandes de fusion');

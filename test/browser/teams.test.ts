@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
-import { PASSWORD, buildToken, buildUser } from '../helpers/factories.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { buildToken, buildUser } from '../helpers/factories.js';
 import type { UserRow } from '../../server/db/users.js';
 
 describe('teams, repositories and collaborators in the web UI', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let owner: UserRow;
   let member: UserRow;
   let collaborator: UserRow;
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     const { db } = server.app.forge;
     owner = await buildUser(db, { username: 'camille' });
     member = await buildUser(db, { username: 'noa' });
@@ -22,12 +21,11 @@ describe('teams, repositories and collaborators in the web UI', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('creates an organisation, its repositories and a team with write permission, then a collaborator and a rename', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     const memberToken = buildToken(server.app.forge.db, member, ['write:repository']);
     const asMember = { authorization: `token ${memberToken}` };
     /** What the member may do on the private repository, as the API says: null while it is hidden. */
@@ -37,11 +35,7 @@ describe('teams, repositories and collaborators in the web UI', () => {
     };
 
     // setup: sign in through the form
-    await page.goto(`${server.url}/user/login`);
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(owner.username);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInWithForm(page, server.url, owner.username, { landing: '/' });
 
     // test: the organisation, reached from the account menu
     await page.getByRole('link', { name: 'Nouvelle organisation' }).click();
@@ -93,12 +87,8 @@ describe('teams, repositories and collaborators in the web UI', () => {
     expect(edit.status).toBe(403);
 
     // test: the member sees the teams read-only
-    const other = await openPage(browser);
-    await other.page.goto(`${server.url}/user/login`);
-    await other.page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(member.username);
-    await other.page.getByLabel('Mot de passe').fill(PASSWORD);
-    await other.page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await other.page.waitForURL((url) => url.pathname === '/');
+    const other = await openPage(browser());
+    await signInWithForm(other.page, server.url, member.username, { landing: '/' });
     await other.page.goto(`${server.url}/org/ville`);
     await other.page.getByRole('region', { name: 'voirie' }).waitFor();
     expect(await other.page.getByRole('button', { name: /Retirer|Créer l’équipe/ }).count()).toBe(0);

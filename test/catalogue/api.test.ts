@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildToken, buildUser } from '../helpers/factories.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { catalogueFixture, licenceFile, publiccode, pushFiles, type CatalogueFixture } from './fixtures.js';
-import { buildRepo } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { repoPath } from '../../server/git/store.js';
 
 let server: TestServer;
@@ -240,5 +239,25 @@ describe('GitLab v4', () => {
     expect(await json('/api/v4/users?username=nobody-here')).toEqual([]);
     expect(await json(`/api/v4/groups/${f.org.username}`)).toMatchObject({ id: f.org.id, path: f.org.username, full_path: f.org.username });
     expect((await get(`/api/v4/groups/${f.owner.username}`)).status).toBe(404);
+  });
+});
+
+describe('a renamed repository', () => {
+  it('redirects its software sheet and licence to the new name, the query kept', async () => {
+    // setup
+    await buildRepo(server.app.forge.db, server.config.reposDir, f.owner, { name: 'ancien-logiciel' });
+    const renamed = await fetch(`${server.url}/api/v1/repos/${f.owner.username}/ancien-logiciel`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${ownerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'logiciel' }),
+    });
+    expect(renamed.status).toBe(200);
+    // test
+    for (const rest of ['publiccode?lang=en', 'licence']) {
+      const moved = await fetch(`${server.url}/api/v1/repos/${f.owner.username}/ancien-logiciel/${rest}`, { redirect: 'manual' });
+      expect(moved.status, rest).toBe(301);
+      expect(moved.headers.get('location'), rest).toBe(`/api/v1/repos/${f.owner.username}/logiciel/${rest}`);
+    }
+    expect((await get(`/api/v1/repos/${f.owner.username}/logiciel/licence`)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
 import { catalogueFixture, type CatalogueFixture } from './fixtures.js';
 
 /** Waits until the page's h1 reads `text`, and the page has stopped loading its data. */
@@ -12,21 +12,20 @@ async function heading(page: Page, text: string | RegExp) {
 
 describe('software sheet and catalogue pages', () => {
   let server: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let f: CatalogueFixture;
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    server = await startServer();
     f = await catalogueFixture(server);
   });
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 
   it('shows the software sheet on the repository home, in French and in English', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${f.org.username}/carto`);
     await heading(page, `${f.org.username}/carto`);
@@ -40,7 +39,7 @@ describe('software sheet and catalogue pages', () => {
     expect(await checkA11y(page)).toEqual([]);
     await close();
 
-    const english = await openPage(browser, { locale: 'en-GB' });
+    const english = await openPage(browser(), { locale: 'en-GB' });
     await english.page.goto(`${server.url}/${f.owner.username}/agenda`);
     const agenda = english.page.locator('fab-software-sheet');
     await expect.poll(() => agenda.locator('h2').first().textContent()).toBe('Software sheet: Agenda');
@@ -52,7 +51,7 @@ describe('software sheet and catalogue pages', () => {
   });
 
   it('lists the catalogue and filters it', async () => {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/catalogue`);
     await heading(page, 'Catalogue des logiciels publics');

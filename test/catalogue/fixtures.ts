@@ -5,7 +5,7 @@ import { repoPath } from '../../server/git/store.js';
 import { createOrg } from '../../server/services/orgs.js';
 import { ANONYMOUS } from '../../server/auth/policy.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import type { TestServer } from '../helpers/server.js';
 
 const spdx = createRequire(import.meta.url)('spdx-license-list/full') as Record<string, { licenseText: string }>;

@@ -4,7 +4,7 @@ import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
 import type { RepoRow } from '../../server/db/repos.js';
-import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
+import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 let server: TestServer;
 let owner: UserRow;
@@ -90,7 +90,7 @@ describe('who may clone and push', () => {
     const result = await runGit(['push', repoUrl(server.url, owner.username, privateRepo.name, { user: reader.username, secret }), 'HEAD:main'], { cwd: work });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`remote: You need write access to ${owner.username}/${privateRepo.name}.`);
-    expect(await hasObject(repoPath(server.config.reposDir, owner.username, privateRepo.name), id)).toBe(false);
+    expect(hasObject(repoPath(server.config.reposDir, owner.username, privateRepo.name), id)).toBe(false);
     await git(['reset', '-q', '--hard', 'HEAD~1'], { cwd: work });
   });
 
@@ -117,5 +117,29 @@ describe('who may clone and push', () => {
     expect(response.headers.get('location')).toBe(`/${owner.username}/${publicRepo.name}.git/info/refs?service=git-upload-pack`);
     const out = await git(['ls-remote', repoUrl(server.url, owner.username, 'old-name')]);
     expect(out).toContain('refs/heads/main');
+  });
+
+  it('sends a fetch or push to the old name of a renamed repository on with 307, keeping .git, and never serves it there', async () => {
+    const { db } = server.app.forge;
+    db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(owner.lower_name, 'older-name', publicRepo.id);
+    for (const service of ['git-upload-pack', 'git-receive-pack']) {
+      const response = await fetch(`${server.url}/${owner.username}/older-name.git/${service}`, {
+        method: 'POST',
+        headers: { 'content-type': `application/x-${service}-request`, ...basic(owner.username, token) },
+        body: '0000',
+        redirect: 'manual',
+      });
+      expect(response.status).toBe(307);
+      expect(response.headers.get('location')).toBe(`/${owner.username}/${publicRepo.name}.git/${service}`);
+    }
+    // Anonymous and unable to read the target: the challenge, as for a missing repository.
+    const hidden = await fetch(`${server.url}/${owner.username}/${privateRepo.name}.git/git-upload-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-upload-pack-request' },
+      body: '0000',
+      redirect: 'manual',
+    });
+    expect(hidden.status).toBe(401);
+    expect(hidden.headers.get('www-authenticate')).toBe('Basic realm="Fabrique"');
   });
 });

@@ -15,7 +15,7 @@ import { pktLine } from '../../server/git/smart-http.js';
 import { runMaintenanceNow } from '../../server/services/maintenance.js';
 import type { RepoRow } from '../../server/db/repos.js';
 import type { UserRow } from '../../server/db/users.js';
-import { commitFiles, git, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
+import { commitFiles, git, makeWorkTree, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 let server: TestServer;
 let owner: UserRow;

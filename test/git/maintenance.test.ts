@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MaintenanceScheduler, runMaintenanceNow } from '../../server/services/maintenance.js';
 import { InProcessEventBus } from '../../server/services/events.js';
 import { InProcessJobLock } from '../../server/services/jobs.js';
-import { git, makeWorkTree, tempDir } from './helpers.js';
+import { git, makeWorkTree, tempDir } from '../helpers/git.js';
 
 /** A bare repository with a few loose objects and no pack, no bitmap, no commit-graph. */
 async function makeBare(): Promise<string> {

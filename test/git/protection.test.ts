@@ -4,7 +4,7 @@ import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
 import type { RepoRow } from '../../server/db/repos.js';
-import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit } from './helpers.js';
+import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit } from '../helpers/git.js';
 
 let server: TestServer;
 let owner: UserRow;
@@ -90,7 +90,7 @@ describe('pushing to protected branches', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('remote: Fabrique: refused refs/heads/main: the branch "main" is protected: changes go through a pull request.');
     expect(result.stderr).toContain('pre-receive hook declined');
-    expect(await hasObject(bare, id)).toBe(false);
+    expect(hasObject(bare, id)).toBe(false);
   });
 
   it('refuses a force push and a deletion, and stores nothing; allows a fast-forward', async () => {
@@ -101,7 +101,7 @@ describe('pushing to protected branches', () => {
     const forced = await runGit(['push', '--force', urlOf(repo), 'main:release/1.0'], { cwd: work });
     expect(forced.code).not.toBe(0);
     expect(forced.stderr).toContain('force-pushing (rewriting its history) is not allowed');
-    expect(await hasObject(bare, rewritten)).toBe(false);
+    expect(hasObject(bare, rewritten)).toBe(false);
     const deleted = await runGit(['push', urlOf(repo), ':release/1.0'], { cwd: work });
     expect(deleted.code).not.toBe(0);
     expect(deleted.stderr).toContain('the branch "release/1.0" is protected and cannot be deleted.');

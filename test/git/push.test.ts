@@ -8,7 +8,7 @@ import { findRepo } from '../../server/db/repos.js';
 import { listRefUpdates } from '../../server/db/ref-updates.js';
 import type { PushedEvent } from '../../server/services/push.js';
 import type { UserRow } from '../../server/db/users.js';
-import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from './helpers.js';
+import { commitFiles, git, hasObject, makeWorkTree, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 let server: TestServer;
 let owner: UserRow;
@@ -139,7 +139,7 @@ describe('push', () => {
       const result = await runGit(['push', repoUrl(small.url, user.username, repo.name, { user: user.username, secret }), 'main'], { cwd: work });
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain('pack exceeds maximum allowed size');
-      expect(await hasObject(repoPath(small.config.reposDir, user.username, repo.name), big)).toBe(false);
+      expect(hasObject(repoPath(small.config.reposDir, user.username, repo.name), big)).toBe(false);
     } finally {
       await small.close();
     }
@@ -159,6 +159,6 @@ describe('push', () => {
     const result = await runGit(['push', urlOf(repo.name), 'bad'], { cwd: work });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('author');
-    expect(await hasObject(repoPath(server.config.reposDir, owner.username, repo.name), id)).toBe(false);
+    expect(hasObject(repoPath(server.config.reposDir, owner.username, repo.name), id)).toBe(false);
   });
 });

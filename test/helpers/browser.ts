@@ -1,6 +1,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { afterAll, beforeAll } from 'vitest';
+import { PASSWORD } from './factories.js';
 
 const require = createRequire(import.meta.url);
 
@@ -43,6 +45,47 @@ export async function openPage(browser: Browser, options: { locale?: string } = 
   });
   page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
   return { context, page, errors, close: () => context.close() };
+}
+
+/**
+ * Launches Chromium once for the test file (beforeAll) and closes it after (afterAll); each test
+ * opens its own context with openPage. The returned getter throws when read outside a test.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not started: read the browser inside a test or hook');
+    return browser;
+  };
+}
+
+/**
+ * Signs in through the form, as a person does: opens /user/login (with redirect_to when given),
+ * submits the account's name or address and password, and waits until the app leaves the form
+ * (for `landing` when given).
+ */
+export async function signInWithForm(
+  page: Page,
+  baseUrl: string,
+  login: string,
+  options: { password?: string; redirectTo?: string; landing?: string } = {},
+): Promise<void> {
+  await page.goto(`${baseUrl}/user/login${options.redirectTo === undefined ? '' : `?redirect_to=${options.redirectTo}`}`);
+  await fillSignIn(page, login, options.password ?? PASSWORD);
+  await page.waitForURL((url) => (options.landing === undefined ? url.pathname !== '/user/login' : url.pathname === options.landing));
+}
+
+/** Fills the sign-in form the page shows and submits it. */
+export async function fillSignIn(page: Page, login: string, password: string = PASSWORD): Promise<void> {
+  await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(login);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
 }
 
 /** The WCAG 2.1 A and AA rule sets, the automated part of RGAA 4. */

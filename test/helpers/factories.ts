@@ -39,3 +39,8 @@ export function buildToken(db: Db, user: UserRow, scopes: Scope[] = ['write:repo
   insertToken(db, { userId: user.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
   return token.value;
 }
+
+/** Counts rows of a table, to prove a refused request wrote nothing. */
+export function count(db: Db, table: 'users' | 'sessions' | 'access_tokens' | 'audit_events' | 'oidc_identities'): number {
+  return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+}

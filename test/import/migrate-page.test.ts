@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
-import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
-import { git, makeWorkTree, repoUrl } from '../git/helpers.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
+import { git, makeWorkTree, repoUrl } from '../helpers/git.js';
 import type { UserRow } from '../../server/db/users.js';
 
 const ALLOW = { FORGE_IMPORT_ALLOW_PRIVATE: 'true' };
@@ -11,12 +10,12 @@ const ALLOW = { FORGE_IMPORT_ALLOW_PRIVATE: 'true' };
 describe('the import page', () => {
   let source: TestServer;
   let target: TestServer;
-  let browser: Browser;
+  const browser = useBrowser();
   let user: UserRow;
 
   beforeAll(async () => {
     // setup: a public repository with history on a first instance
-    [source, target, browser] = await Promise.all([startServer({ env: ALLOW }), startServer({ env: ALLOW }), launchBrowser()]);
+    [source, target] = await Promise.all([startServer({ env: ALLOW }), startServer({ env: ALLOW })]);
     const metropole = await buildUser(source.app.forge.db, { username: 'metropole' });
     const token = buildToken(source.app.forge.db, metropole, ['all']);
     await buildRepo(source.app.forge.db, source.config.reposDir, metropole, { name: 'voirie' });
@@ -26,18 +25,13 @@ describe('the import page', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await target?.close();
     await source?.close();
   });
 
   it('mirrors a repository from another instance, shows where it came from, and explains a refusal', async () => {
-    const { page, errors, close } = await openPage(browser);
-    await page.goto(`${target.url}/user/login`);
-    await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(user.username);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, target.url, user.username, { landing: '/' });
 
     // test: the page, reached from the account menu, passes axe
     await page.getByRole('banner').getByRole('link', { name: 'Importer un dépôt' }).click();

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { api } from '../api/helpers.js';
-import { commitFiles, git, makeWorkTree, repoUrl, runGit } from '../git/helpers.js';
+import { api } from '../helpers/http.js';
+import { commitFiles, git, gitSync, makeWorkTree, repoUrl, runGit } from '../helpers/git.js';
 import { repoPath } from '../../server/git/store.js';
 import { MirrorService } from '../../server/services/mirrors.js';
 import type { UserRow } from '../../server/db/users.js';
@@ -246,7 +245,7 @@ describe('POST /repos/migrate', () => {
     for (const name of ['secret', 'secret-mirror', 'secret-url']) {
       const dir = repoPath(target.config.reposDir, 'commune', name);
       expect(readFileSync(join(dir, 'config'), 'utf8')).not.toContain(secretPart);
-      expect(execFileSync('git', ['config', '--list'], { cwd: dir, encoding: 'utf8' })).not.toContain(secretPart);
+      expect(gitSync(dir, ['config', '--list'])).not.toContain(secretPart);
       const shown = await api(target.url, 'GET', `/repos/commune/${name}`, { auth: asCommune() });
       expect(JSON.stringify(shown.body)).not.toContain(secretPart);
     }

@@ -4,8 +4,8 @@ import { isPrivateAddress, parseCloneAddress, redactUrl } from '../../server/lib
 import { parseDuration, formatDuration } from '../../server/lib/duration.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { api } from '../api/helpers.js';
-import { git, makeWorkTree, repoUrl } from '../git/helpers.js';
+import { api } from '../helpers/http.js';
+import { git, makeWorkTree, repoUrl } from '../helpers/git.js';
 
 describe('outbound address checks', () => {
   it.each([

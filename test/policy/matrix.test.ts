@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { api } from '../api/helpers.js';
+import { api } from '../helpers/http.js';
 import type { UserRow } from '../../server/db/users.js';
 import type { RepoRow } from '../../server/db/repos.js';
 import { ANONYMOUS } from '../../server/auth/policy.js';

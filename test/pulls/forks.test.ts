@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitFiles, git, repoUrl, tempDir } from '../git/helpers.js';
+import { allRefs, commitFiles, git, refOf, repoUrl, tempDir } from '../helpers/git.js';
 import { buildRepo } from '../helpers/factories.js';
-import { allRefs, api, as, forkPath, makeWorld, refOf, settledPull, type PullWorld } from './setup.js';
+import { forkPath, makeWorld, settledPull, type PullWorld } from './setup.js';
+import { api, as } from '../helpers/http.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 

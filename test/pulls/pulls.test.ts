@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { setCollaborator } from '../../server/services/repos.js';
 import { buildRepo } from '../helpers/factories.js';
 import { createProtection } from '../../server/services/branch-protections.js';
-import { git, repoUrl, tempDir } from '../git/helpers.js';
-import { allRefs, api, as, makeWorld, refOf, settledPull, type PullWorld } from './setup.js';
+import { allRefs, git, gitSync, refOf, repoUrl, tempDir } from '../helpers/git.js';
+import { makeWorld, settledPull, type PullWorld } from './setup.js';
+import { api, as } from '../helpers/http.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -134,7 +134,7 @@ describe('pull requests', () => {
     const pr = (await call('GET', '/pulls/1', null)).body;
     expect(pr).toMatchObject({ merged: true, state: 'closed', merged_by: { login: o } });
     expect(pr.merge_commit_sha).toBe(refOf(w.path, 'refs/heads/main'));
-    expect(execFileSync('git', ['rev-list', '--parents', '-n1', 'main'], { cwd: w.path, encoding: 'utf8' }).trim().split(' ').slice(1)).toEqual([
+    expect(gitSync(w.path, ['rev-list', '--parents', '-n1', 'main']).split(' ').slice(1)).toEqual([
       mainBefore,
       refOf(w.path, 'refs/heads/feature'),
     ]);
@@ -168,15 +168,15 @@ describe('pull requests', () => {
     expect((await call('POST', `/pulls/${rb}/merge`, w.tokens.maintainer, { Do: 'fast-forward-only' })).status).toBe(409);
     const before = refOf(w.path, 'refs/heads/main');
     expect((await call('POST', `/pulls/${rb}/merge`, w.tokens.maintainer, { Do: 'rebase' })).status).toBe(200);
-    const parents = execFileSync('git', ['rev-list', '--parents', '-n1', 'main'], { cwd: w.path, encoding: 'utf8' }).trim().split(' ');
+    const parents = gitSync(w.path, ['rev-list', '--parents', '-n1', 'main']).split(' ');
     expect(parents.slice(1)).toEqual([before]);
-    expect(execFileSync('git', ['log', '-1', '--format=%s', 'main'], { cwd: w.path, encoding: 'utf8' }).trim()).toBe('Add rb.txt');
+    expect(gitSync(w.path, ['log', '-1', '--format=%s', 'main'])).toBe('Add rb.txt');
 
     await branch('sq2', 'sq2.txt', 'sq2\n');
     const sq2 = await open('sq2');
     await settledPull(w, o, 'site', sq2);
     expect((await call('POST', `/pulls/${sq2}/merge`, w.tokens.maintainer, { Do: 'squash', MergeTitleField: 'Squashed' })).status).toBe(200);
-    expect(execFileSync('git', ['log', '-1', '--format=%s %P', 'main'], { cwd: w.path, encoding: 'utf8' }).trim().split(' ').length).toBe(2);
-    expect(execFileSync('git', ['log', '-1', '--format=%s', 'main'], { cwd: w.path, encoding: 'utf8' }).trim()).toBe('Squashed');
+    expect(gitSync(w.path, ['log', '-1', '--format=%s %P', 'main']).split(' ').length).toBe(2);
+    expect(gitSync(w.path, ['log', '-1', '--format=%s', 'main'])).toBe('Squashed');
   });
 });

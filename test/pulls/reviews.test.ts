@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, repoUrl, tempDir } from '../git/helpers.js';
-import { allRefs, api, as, forkPath, LINES, makeWorld, refOf, type PullWorld } from './setup.js';
+import { allRefs, commitFiles, git, refOf, repoUrl, tempDir } from '../helpers/git.js';
+import { forkPath, LINES, makeWorld, type PullWorld } from './setup.js';
+import { api, as } from '../helpers/http.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 

@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { UserRow } from '../../server/db/users.js';
 import type { RepoRow } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
-import { api, as } from '../api/helpers.js';
-
-export { api, as };
+import { gitSync, pushHistory } from '../helpers/git.js';
+import { api, as } from '../helpers/http.js';
 
 /** A forge with a maintainer's public repository (main: README and a source file) and a contributor. */
 export interface PullWorld {
@@ -37,7 +34,7 @@ export async function makeWorld(): Promise<PullWorld> {
     { message: 'Feature', branch: 'feature', files: { 'src/app.txt': `${LINES.join('\n')}\nnine\n`, 'NEW.md': 'new\n' } },
     { message: 'Conflicting', branch: 'clash', files: { 'README.md': '# Clash\n' } },
   ]);
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: path });
+  gitSync(path, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
   db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
   const tokens = {
     maintainer: buildToken(db, maintainer, ['all']),
@@ -45,20 +42,6 @@ export async function makeWorld(): Promise<PullWorld> {
     outsider: buildToken(db, outsider, ['all']),
   };
   return { server, maintainer, contributor, outsider, repo: { ...repo, is_empty: 0 }, path, tokens };
-}
-
-/** The commit a ref points to in a bare repository, or '' when absent. */
-export function refOf(gitdir: string, ref: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: gitdir, encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Every ref of a repository, to show nothing moved. */
-export function allRefs(gitdir: string): string {
-  return execFileSync('git', ['for-each-ref', '--format=%(objectname) %(refname)'], { cwd: gitdir, encoding: 'utf8' });
 }
 
 /** Waits until the pull request's mergeability is known (checked in the background). */

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTeamMember, createOrg, createTeam } from '../../server/services/orgs.js';
 import { RefMovedError, updateRef, updateRefs, writeCommit, ZERO_OID } from '../../server/git/write.js';
-import { allRefs, api, as, forkPath, makeWorld, refOf, type PullWorld } from './setup.js';
+import { forkPath, makeWorld, type PullWorld } from './setup.js';
+import { api, as } from '../helpers/http.js';
+import { allRefs, refOf } from '../helpers/git.js';
 
 describe('in-process writes and forks into organisations', () => {
   let w: PullWorld;

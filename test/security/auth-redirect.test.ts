@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, openPage } from '../helpers/browser.js';
+import { openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
 import { buildUser, PASSWORD } from '../helpers/factories.js';
-import { call } from '../accounts/helpers.js';
+import { call } from '../helpers/http.js';
 
 let server: TestServer;
-let browser: Browser;
+const browser = useBrowser();
 beforeAll(async () => {
   // setup
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  server = await startServer();
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 const db = () => server.app.forge.db;
@@ -70,7 +68,7 @@ describe('redirect_to after sign-in', () => {
 
   it('keeps Chromium on the forge when the sign-in link carries a hostile redirect_to', async () => {
     const user = await buildUser(db());
-    const { page, close } = await openPage(browser);
+    const { page, close } = await openPage(browser());
     try {
       // Nothing leaves the machine: a request to another origin fails, and the wait below with it.
       const outside: string[] = [];
@@ -82,20 +80,12 @@ describe('redirect_to after sign-in', () => {
         },
       );
       for (const hostile of ['%2F%09%2Fexample.org', '%2F%0A%2Fexample.org', '%2F%5Cexample.org']) {
-        await page.goto(`${server.url}/user/login?redirect_to=${hostile}`);
-        await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(user.username);
-        await page.getByLabel('Mot de passe').fill(PASSWORD);
-        await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-        await page.waitForURL((url) => url.pathname === '/');
+        await signInWithForm(page, server.url, user.username, { redirectTo: hostile, landing: '/' });
         expect(new URL(page.url()).origin).toBe(server.url);
         await page.context().clearCookies();
       }
       // A path of this forge is still where the sign-in goes.
-      await page.goto(`${server.url}/user/login?redirect_to=${encodeURIComponent('/explore')}`);
-      await page.getByLabel("Nom d'utilisateur ou adresse électronique").fill(user.username);
-      await page.getByLabel('Mot de passe').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/explore');
+      await signInWithForm(page, server.url, user.username, { redirectTo: encodeURIComponent('/explore'), landing: '/explore' });
       expect(outside).toEqual([]);
     } finally {
       await close();

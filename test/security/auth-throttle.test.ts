@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
-import { basic, call } from '../accounts/helpers.js';
+import { basic, call } from '../helpers/http.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 
 // The proxy is trusted here so that each test can be its own client (X-Forwarded-For) on one server.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { api, as } from '../api/helpers.js';
+import { api, as } from '../helpers/http.js';
 import { createOrg } from '../../server/services/orgs.js';
 import type { UserRow } from '../../server/db/users.js';
 

@@ -1,14 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRefs, api, as, forkPath, makeWorld, refOf, type PullWorld } from '../pulls/setup.js';
+import { forkPath, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
+import { allRefs, gitSync, allObjects, refOf } from '../helpers/git.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** How many loose objects a bare repository holds: a refused write adds none. */
-const looseObjects = (gitdir: string) => execFileSync('git', ['count-objects'], { cwd: gitdir, encoding: 'utf8' }).split(' ')[0];
 
 /** `git fsck` of a bare repository: throws (failing the test) when any object is malformed. */
-const fsck = (gitdir: string) => execFileSync('git', ['fsck', '--no-dangling', '--no-progress'], { cwd: gitdir, encoding: 'utf8', stdio: 'pipe' });
+const fsck = (gitdir: string) => gitSync(gitdir, ['fsck', '--no-dangling', '--no-progress']);
 
 describe('commits are written only with identities and messages git accepts', () => {
   let w: PullWorld;
@@ -24,7 +24,7 @@ describe('commits are written only with identities and messages git accepts', ()
   it('refuses header injection through the contents API author and committer with a 422, storing nothing', async () => {
     // setup
     const before = allRefs(w.path);
-    const objects = looseObjects(w.path);
+    const objects = allObjects(w.path);
     const write = (extra: Record<string, unknown>) => call('POST', '/contents/new.txt', w.tokens.maintainer, { content: b64('new\n'), ...extra });
     // test
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -40,7 +40,7 @@ describe('commits are written only with identities and messages git accepts', ()
       expect(refused.body.message).toBe(message);
     }
     expect(allRefs(w.path)).toBe(before);
-    expect(looseObjects(w.path)).toBe(objects);
+    expect(allObjects(w.path)).toBe(objects);
     // spaces around a valid identity are trimmed, as git trims them
     const written = await write({ author: { name: '  Ada Lovelace ', email: ' ada@example.org ' } });
     expect(written.status).toBe(201);

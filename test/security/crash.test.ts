@@ -12,7 +12,7 @@ import type { UserRow } from '../../server/db/users.js';
 import { objectsSizeKb } from '../../server/git/size.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { clientEnv, commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
+import { clientEnv, commitFiles, git, repoUrl, runGit, tempDir } from '../helpers/git.js';
 
 const MAIN = join(PROJECT_ROOT, 'server', 'main.ts');
 /** The server kills itself once receive-pack has moved refs, before the database records them. */

@@ -11,7 +11,9 @@ import { request as httpRequest, Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/app.js';
 import { buildRepo } from '../helpers/factories.js';
-import { allRefs, api, as, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
+import { allRefs } from '../helpers/git.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_610);

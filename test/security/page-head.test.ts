@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { touchRepo } from '../../server/db/repos.js';
+import { findUserByName, type UserRow } from '../../server/db/users.js';
 import { repoPath } from '../../server/git/store.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { pushHistory } from '../helpers/git.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, openPage } from '../helpers/browser.js';
+import { openPage, useBrowser } from '../helpers/browser.js';
 import { JSDOM } from 'jsdom';
 
 /**
@@ -142,17 +142,41 @@ describe('page heads hold user text as text', () => {
   });
 });
 
+describe('a renamed repository', () => {
+  it("redirects its old page addresses once, with the rest of the address as sent, and the new page's head names it", async () => {
+    // setup
+    const { db } = server.app.forge;
+    const admin = findUserByName(db, owner) as UserRow;
+    const token = buildToken(db, admin, ['all']);
+    await buildRepo(db, server.config.reposDir, admin, { name: 'ancien' });
+    const renamed = await fetch(`${server.url}/api/v1/repos/${owner}/ancien`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'nouveau', description: 'Le projet renommé' }),
+    });
+    expect(renamed.status).toBe(200);
+    // test
+    const rest = `src/branch/main/docs/${encodeURIComponent(HOSTILE)}?q=${encodeURIComponent(HOSTILE)}`;
+    const res = await fetch(`${server.url}/${owner}/ancien/${rest}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(res.status).toBe(301);
+    // As the client sent it: its URL parser percent-encodes the query's quotes.
+    const sent = new URL(`${server.url}/${owner}/nouveau/${rest}`);
+    expect(res.headers.get('location')).toBe(`${sent.pathname}${sent.search}`);
+    const page = await head(`/${owner}/nouveau`);
+    expectSafe(page.html, 'Le projet renommé');
+    expect(page.head).toContain(`<title>${owner}/nouveau · Fabrique</title>`);
+  });
+});
+
 describe('in a browser', () => {
-  let browser: Browser;
+  const browser = useBrowser();
   beforeAll(async () => {
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
   });
 
   it('stays on the page of a repository whose description is a refresh tag', async () => {
-    const { page, close } = await openPage(browser);
+    const { page, close } = await openPage(browser());
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations.push(frame.url());

@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
-import { pushHistory } from '../helpers/git-fixtures.js';
+import { commitFiles, git, hasObject, pushHistory, refOf, repoUrl, runGit, tempDir } from '../helpers/git.js';
 import { buildRepo } from '../helpers/factories.js';
 import { repoPath } from '../../server/git/store.js';
-import { api, as, forkPath, makeWorld, refOf, type PullWorld } from '../pulls/setup.js';
-
-const hasObject = (gitdir: string, oid: string) => {
-  try {
-    execFileSync('git', ['cat-file', '-e', oid], { cwd: gitdir, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { forkPath, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
 
 describe('private forks stay private (issue #10, items 3, 12 and 17)', () => {
   let w: PullWorld;

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
-import { allRefs, api, as, forkPath, LINES, makeWorld, refOf, type PullWorld } from '../pulls/setup.js';
+import { allRefs, commitFiles, git, gitSync, allObjects, refOf, repoUrl, runGit, tempDir } from '../helpers/git.js';
+import { forkPath, LINES, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** How many loose objects a bare repository holds: a refused write adds none. */
-const looseObjects = (gitdir: string) => execFileSync('git', ['count-objects'], { cwd: gitdir, encoding: 'utf8' }).split(' ')[0];
 
 describe('every ref move goes through the one gate', () => {
   let w: PullWorld;
@@ -38,13 +37,13 @@ describe('every ref move goes through the one gate', () => {
     const comment = await call('POST', `/pulls/${pull}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: '```suggestion\ntwo\n```', new_position: 2 });
     expect(comment.status).toBe(201);
     const before = allRefs(w.path);
-    const objects = looseObjects(w.path);
+    const objects = allObjects(w.path);
     // test
     const applied = await call('POST', `/pulls/${pull}/comments/${comment.body.id}/suggestion`, w.tokens.contributor);
     expect(applied.status).toBe(403);
     expect(applied.body.message).toBe('The branch "release" is protected: changes go through a pull request.');
     expect(allRefs(w.path)).toBe(before);
-    expect(looseObjects(w.path)).toBe(objects);
+    expect(allObjects(w.path)).toBe(objects);
     // the same rule, the same words, for git push
     await commitFiles(work, { 'src/app.txt': `ONE\ntwo\n${LINES.slice(2).map((l) => l.toUpperCase()).join('\n')}\n` }, 'Apply by hand');
     const pushed = await runGit(['push', 'origin', 'release'], { cwd: work });
@@ -55,7 +54,7 @@ describe('every ref move goes through the one gate', () => {
   it('refuses proposing a change on a new branch that protection forbids, storing nothing', async () => {
     // setup
     const before = allRefs(w.path);
-    const objects = looseObjects(w.path);
+    const objects = allObjects(w.path);
     const pulls = () => w.server.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get();
     const count = pulls();
     // test
@@ -67,7 +66,7 @@ describe('every ref move goes through the one gate', () => {
     const edited = await call('PUT', '/contents/src/app.txt', w.tokens.contributor, { content: b64('x\n'), sha: refOf(w.path, 'release:src/app.txt'), branch: 'release' });
     expect(edited.status).toBe(403);
     expect(allRefs(w.path)).toBe(before);
-    expect(looseObjects(w.path)).toBe(objects);
+    expect(allObjects(w.path)).toBe(objects);
     expect(pulls()).toBe(count);
     // an unprotected new branch is proposed as before
     const allowed = await call('POST', '/contents-propose/README.md', w.tokens.contributor, { content: b64('# Ten\n'), sha: refOf(w.path, 'main:README.md'), new_branch: 'patch-10', title: 'Ten' });
@@ -91,8 +90,8 @@ describe('every ref move goes through the one gate', () => {
   function malformedBranch(gitdir: string, branch: string): string {
     const main = refOf(gitdir, 'refs/heads/main');
     const raw = `tree ${refOf(gitdir, 'main^{tree}')}\nparent ${main}\nauthor x>\nparent ${'0'.repeat(40)} <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\nInjected into ${branch}\n`;
-    const bad = execFileSync('git', ['hash-object', '--literally', '-w', '-t', 'commit', '--stdin'], { cwd: gitdir, input: raw, encoding: 'utf8' }).trim();
-    execFileSync('git', ['update-ref', `refs/heads/${branch}`, bad], { cwd: gitdir });
+    const bad = gitSync(gitdir, ['hash-object', '--literally', '-w', '-t', 'commit', '--stdin'], { input: raw });
+    gitSync(gitdir, ['update-ref', `refs/heads/${branch}`, bad]);
     return bad;
   }
 

@@ -5,8 +5,9 @@ import { ANONYMOUS } from '../../server/auth/policy.js';
 import scopesPlugin, { type RouteScope } from '../../server/plugins/scopes.js';
 import { startServer } from '../helpers/server.js';
 import { buildToken } from '../helpers/factories.js';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
-import { allRefs, api, as, makeWorld, type PullWorld } from '../pulls/setup.js';
+import { allRefs, commitFiles, git, repoUrl, runGit, tempDir } from '../helpers/git.js';
+import { makeWorld, type PullWorld } from '../pulls/setup.js';
+import { api, as } from '../helpers/http.js';
 
 const READ_ONLY = ['read:repository', 'read:user', 'read:organization', 'read:admin'] as const;
 

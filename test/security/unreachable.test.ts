@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { commitFiles, git, repoUrl, runGit, tempDir } from '../git/helpers.js';
+import { commitFiles, git, gitSync, hasObject, repoUrl, runGit, tempDir } from '../helpers/git.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
-
-const hasObject = (gitdir: string, oid: string) => {
-  try {
-    execFileSync('git', ['cat-file', '-e', oid], { cwd: gitdir, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('objects no ref reaches are not served, and maintenance prunes them (issue #10, item 13)', () => {
   let server: TestServer;
@@ -41,7 +31,7 @@ describe('objects no ref reaches are not served, and maintenance prunes them (is
     await git(['checkout', '-q', '-b', 'feature'], { cwd: work });
     kept = await commitFiles(work, { 'feature.txt': 'kept by its pull request\n' }, 'Feature');
     await git(['push', '-q', 'origin', 'feature'], { cwd: work });
-    execFileSync('git', ['update-ref', 'refs/pull/9/head', kept], { cwd: bare });
+    gitSync(bare, ['update-ref', 'refs/pull/9/head', kept]);
     await git(['push', '-q', 'origin', ':feature'], { cwd: work });
     await git(['checkout', '-q', 'main'], { cwd: work });
     leak = await commitFiles(work, { 'SECRET.txt': 'password=hunter2\n' }, 'Oops');

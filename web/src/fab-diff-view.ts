@@ -2,12 +2,31 @@ import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
-import type { Diff, DiffLine, FileDiff } from './api/browse.js';
+import type { Diff, DiffLine, FileDiff, Hunk } from './api/browse.js';
+import { pairRuns, wordChanges, type WordChange } from './diff-rows.js';
 import { tCount } from './browse-links.js';
 import { renderTask } from './task-status.js';
 import { Task } from '@lit/task';
 
 const SIGNS: Record<DiffLine['type'], string> = { add: '+', del: '−', ctx: ' ' };
+
+/** Where the reader's choice of view is kept, for every diff of the forge. */
+const VIEW_KEY = 'fabrique.diff-view';
+type DiffLayout = 'unified' | 'split';
+
+function storedLayout(): DiffLayout {
+  try {
+    return localStorage.getItem(VIEW_KEY) === 'split' ? 'split' : 'unified';
+  } catch {
+    // Storage may be refused (private browsing, a policy): the unified view is the default.
+    return 'unified';
+  }
+}
+
+/** From this many files on, a list of the files sits beside the diff. */
+const FILE_LIST_FROM = 4;
+
+const fileAnchor = (file: FileDiff) => `fab-diff-${file.filename.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 /**
  * What a page adds to the diff (a pull request's files): controls above each file, the content of
@@ -26,17 +45,72 @@ export interface DiffDecorations {
 }
 
 /**
- * The files a commit or a comparison changed: one collapsible section per file, added and removed
- * lines marked by colour and by a sign, renames and binary changes named, and a button that loads
- * the rest when the server sent only the first files.
+ * The files a commit or a comparison changed: one collapsible section per file, unified or side by
+ * side (the reader's choice, remembered), added and removed lines marked by colour and by a sign and
+ * the changed words within them, renames and binary changes named, a list of the files beside a
+ * large diff, and the next files loaded as the reader scrolls to them.
  */
 @customElement('fab-diff-view')
 export class FabDiffView extends LightDomElement {
   static override styles = css`
     fab-diff-view {
       display: block;
+      min-width: 0;
     }
-    fab-diff-view details {
+    fab-diff-view .fab-diff-bar {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: center;
+      justify-content: space-between;
+    }
+    fab-diff-view .fab-layout {
+      display: inline-flex;
+      gap: 0;
+    }
+    fab-diff-view .fab-layout button {
+      color: var(--fab-text);
+      background: var(--fab-bg);
+      border: 1px solid var(--fab-border);
+    }
+    fab-diff-view .fab-layout button[aria-pressed='true'] {
+      color: var(--fab-on-accent);
+      background: var(--fab-accent);
+    }
+    fab-diff-view .fab-diff-body > * {
+      min-width: 0;
+    }
+    fab-diff-view .fab-diff-body {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+      gap: 1rem;
+    }
+    @media (min-width: 64rem) {
+      fab-diff-view .fab-diff-body.fab-with-files {
+        grid-template-columns: 16rem minmax(0, 1fr);
+      }
+      fab-diff-view .fab-diff-files {
+        position: sticky;
+        top: 0.5rem;
+        align-self: start;
+        max-height: calc(100vh - 1rem);
+        overflow-y: auto;
+      }
+    }
+    fab-diff-view .fab-diff-files ul {
+      margin: 0;
+      padding: 0;
+      list-style: none;
+      font: 0.8125rem/1.5 var(--fab-mono);
+    }
+    fab-diff-view .fab-diff-files li {
+      overflow-wrap: anywhere;
+    }
+    fab-diff-view .fab-diff-files details {
+      border: 0;
+    }
+    fab-diff-view details.fab-diff-file {
+      min-width: 0;
       margin-bottom: 1rem;
       border: 1px solid var(--fab-border);
       border-radius: var(--fab-radius);
@@ -53,6 +127,9 @@ export class FabDiffView extends LightDomElement {
       content: '▾';
       color: var(--fab-muted);
     }
+    fab-diff-view summary .fab-file {
+      overflow-wrap: anywhere;
+    }
     fab-diff-view details:not([open]) > summary::before {
       content: '▸';
     }
@@ -65,7 +142,9 @@ export class FabDiffView extends LightDomElement {
     fab-diff-view .fab-minus {
       color: var(--fab-danger);
     }
+    /* Positioned, so that the visually hidden texts inside scroll with it rather than widen the page. */
     fab-diff-view .fab-table-wrap {
+      position: relative;
       overflow-x: auto;
     }
     fab-diff-view table {
@@ -75,8 +154,33 @@ export class FabDiffView extends LightDomElement {
     }
     fab-diff-view td {
       padding: 0 0.5rem;
-      white-space: pre;
+      white-space: nowrap;
       vertical-align: top;
+    }
+    /* Only the code keeps its spaces: whitespace of the template elsewhere would add lines to a row. */
+    fab-diff-view td.fab-code {
+      white-space: pre;
+    }
+    fab-diff-view td.fab-empty {
+      background: var(--fab-surface);
+    }
+    fab-diff-view mark {
+      color: inherit;
+      border-radius: 2px;
+    }
+    fab-diff-view .fab-add mark,
+    fab-diff-view td.fab-add mark {
+      background: rgb(26 127 55 / 0.3);
+    }
+    fab-diff-view .fab-del mark,
+    fab-diff-view td.fab-del mark {
+      background: rgb(207 34 46 / 0.28);
+    }
+    fab-diff-view td.fab-add {
+      background: var(--fab-success-bg);
+    }
+    fab-diff-view td.fab-del {
+      background: var(--fab-danger-bg);
     }
     fab-diff-view td.fab-num {
       width: 1%;
@@ -132,6 +236,11 @@ export class FabDiffView extends LightDomElement {
   @state() private _files: FileDiff[] = [];
   @state() private _next: number | null = null;
   @state() private _total = 0;
+  @state() private _layout: DiffLayout = storedLayout();
+
+  /** Watches the end of the loaded files: the next ones load as the reader scrolls to them. */
+  private _observer: IntersectionObserver | null = null;
+  private _sentinel: Element | null = null;
 
   private _locale = new LocaleController(this);
 
@@ -153,26 +262,89 @@ export class FabDiffView extends LightDomElement {
     }
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._observer?.disconnect();
+    this._observer = null;
+    this._sentinel = null;
+  }
+
+  protected override updated(): void {
+    const sentinel = this.querySelector('.fab-diff-more');
+    if (sentinel === this._sentinel) return;
+    this._observer?.disconnect();
+    this._sentinel = sentinel;
+    if (!sentinel) return;
+    this._observer ??= new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && this._next !== null && this._more.status !== 1) void this._more.run([this._next]);
+      },
+      { rootMargin: '800px 0px' },
+    );
+    this._observer.observe(sentinel);
+  }
+
   override render() {
     if (!this.diff) return html``;
     const additions = this._files.reduce((n, f) => n + f.additions, 0);
     const deletions = this._files.reduce((n, f) => n + f.deletions, 0);
+    const withFiles = this._total >= FILE_LIST_FROM;
     return html`
-      <p>${t('diff.summary', {
+      <div class="fab-diff-bar">
+        <p>${t('diff.summary', {
           files: tCount('diff.files', this._total),
           additions: tCount('diff.additions', additions),
           deletions: tCount('diff.deletions', deletions),
         })}</p>
-      ${this._total === 0 ? html`<p>${t('diff.none')}</p>` : ''} ${this._files.map((file) => this._renderFile(file))}
-      ${this._next !== null
-        ? html`<p>
-            <button type="button" ?disabled=${this._more.status === 1} @click=${() => this._more.run([this._next ?? 0])}>
-              ${tCount('diff.loadRest', this._total - this._files.length)}
-            </button>
-          </p>`
-        : ''}
-      ${this._more.status === 1 || this._more.status === 3 ? renderTask(this._more, () => '') : ''}
+        ${this._total > 0
+          ? html`<div class="fab-layout" role="group" aria-label=${t('diff.layout')}>
+              ${(['unified', 'split'] as const).map(
+                (layout) =>
+                  html`<button type="button" aria-pressed=${this._layout === layout ? 'true' : 'false'} @click=${() => this._setLayout(layout)}>
+                    ${t(layout === 'unified' ? 'diff.unified' : 'diff.split')}
+                  </button>`,
+              )}
+            </div>`
+          : ''}
+      </div>
+      ${this._total === 0 ? html`<p>${t('diff.none')}</p>` : ''}
+      <div class="fab-diff-body ${withFiles ? 'fab-with-files' : ''}">
+        ${withFiles ? this._renderFileList() : ''}
+        <div>
+          ${this._files.map((file) => this._renderFile(file))}
+          ${this._next !== null
+            ? html`<p class="fab-diff-more">
+                <button type="button" ?disabled=${this._more.status === 1} @click=${() => this._more.run([this._next ?? 0])}>
+                  ${tCount('diff.loadRest', this._total - this._files.length)}
+                </button>
+              </p>`
+            : ''}
+          ${this._more.status === 1 || this._more.status === 3 ? renderTask(this._more, () => '') : ''}
+        </div>
+      </div>
     `;
+  }
+
+  private _setLayout(layout: DiffLayout) {
+    this._layout = layout;
+    try {
+      localStorage.setItem(VIEW_KEY, layout);
+    } catch {
+      // Not remembered where storage is refused; the choice still holds on this page.
+    }
+  }
+
+  private _renderFileList() {
+    return html`<nav class="fab-diff-files" aria-label=${t('diff.fileList')}>
+      <ul>
+        ${this._files.map(
+          (file) => html`<li>
+            <a href=${`#${fileAnchor(file)}`}>${file.filename}</a>
+            <span class="fab-plus" aria-hidden="true">+${file.additions}</span> <span class="fab-minus" aria-hidden="true">−${file.deletions}</span>
+          </li>`,
+        )}
+      </ul>
+    </nav>`;
   }
 
   private _renderFile(file: FileDiff) {
@@ -181,7 +353,7 @@ export class FabDiffView extends LightDomElement {
     const decorations = this.decorations;
     return html`
       ${decorations ? decorations.fileControls(file) : ''}
-      <details ?open=${decorations ? decorations.fileOpen(file) : true}>
+      <details class="fab-diff-file" id=${fileAnchor(file)} ?open=${decorations ? decorations.fileOpen(file) : true}>
         <summary>
           <span class="fab-file">${file.filename}</span>
           <span>${status}</span>
@@ -198,42 +370,79 @@ export class FabDiffView extends LightDomElement {
     if (file.binary) return html`<p class="fab-note">${t('diff.binary')}</p>`;
     if (file.too_large) return html`<p class="fab-note">${t('diff.tooLarge')}</p>`;
     if (file.hunks.length === 0) return html`<p class="fab-note">${t('diff.noContent')}</p>`;
-    return html`
-      <div class="fab-table-wrap">
-        <table>
-          <caption class="visually-hidden">${file.filename}</caption>
-          <thead class="visually-hidden">
-            <tr>
-              <th scope="col">${t('diff.oldLine')}</th>
-              <th scope="col">${t('diff.newLine')}</th>
-              <th scope="col">${t('diff.change')}</th>
-              <th scope="col">${t('diff.lineText')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${file.hunks.map(
-              (hunk) => html`
-                <tr class="fab-hunk">
-                  <td colspan="4">${hunk.header}</td>
-                </tr>
-                ${hunk.lines.map(
-                  (line) => html`<tr class=${`fab-${line.type}${this.decorations?.selected(file, line) ? ' fab-selected' : ''}`}>
-                    <td class="fab-num">${this._lineNumber(file, line, 'LEFT')}</td>
-                    <td class="fab-num">${this._lineNumber(file, line, 'RIGHT')}</td>
-                    <td class="fab-sign">
-                      <span aria-hidden="true">${SIGNS[line.type]}</span>${line.type === 'ctx'
-                        ? ''
-                        : html`<span class="visually-hidden">${t(line.type === 'add' ? 'diff.lineAdded' : 'diff.lineDeleted')}</span>`}
-                    </td>
-                    <td>${line.content}</td>
-                  </tr>${this._rowsAfter(file, line)}`,
-                )}
-              `,
-            )}
-          </tbody>
-        </table>
-      </div>
-    `;
+    // A focusable region: the file's box scrolls sideways, and keyboard users must be able to scroll it too.
+    return html`<div class="fab-table-wrap" tabindex="0" role="region" aria-label=${file.filename}>${this._layout === 'split' ? this._renderSplit(file) : this._renderUnified(file)}</div>`;
+  }
+
+  private _renderUnified(file: FileDiff) {
+    return html`<table class="fab-unified">
+      <caption class="visually-hidden">${file.filename}</caption>
+      <thead class="visually-hidden">
+        <tr>
+          <th scope="col">${t('diff.oldLine')}</th>
+          <th scope="col">${t('diff.newLine')}</th>
+          <th scope="col">${t('diff.change')}</th>
+          <th scope="col">${t('diff.lineText')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${file.hunks.map((hunk) => {
+          const words = wordChanges(hunk);
+          return html`<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
+            ${hunk.lines.map(
+              (line) => html`<tr class=${`fab-${line.type}${this.decorations?.selected(file, line) ? ' fab-selected' : ''}`}>
+                  <td class="fab-num">${this._lineNumber(file, line, 'LEFT')}</td>
+                  <td class="fab-num">${this._lineNumber(file, line, 'RIGHT')}</td>
+                  <td class="fab-sign">${this._sign(line)}</td>
+                  <td class="fab-code">${this._code(line, words.get(line))}</td>
+                </tr>${this._rowsAfter(file, line, 4)}`,
+            )}`;
+        })}
+      </tbody>
+    </table>`;
+  }
+
+  private _renderSplit(file: FileDiff) {
+    return html`<table class="fab-split">
+      <caption class="visually-hidden">${file.filename}</caption>
+      <thead class="visually-hidden">
+        <tr>
+          <th scope="col">${t('diff.oldLine')}</th>
+          <th scope="col">${t('diff.oldText')}</th>
+          <th scope="col">${t('diff.newLine')}</th>
+          <th scope="col">${t('diff.newText')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${file.hunks.map((hunk: Hunk) => {
+          const words = wordChanges(hunk);
+          return html`<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
+            ${pairRuns(hunk).map(({ left, right }) => {
+              const selected = [left, right].some((line) => line && this.decorations?.selected(file, line));
+              return html`<tr class=${selected ? 'fab-selected' : ''}>
+                  ${this._splitSide(file, left, 'LEFT', words)}${this._splitSide(file, right, 'RIGHT', words)}
+                </tr>${left && left !== right ? this._rowsAfter(file, left, 4) : ''}${right ? this._rowsAfter(file, right, 4) : ''}`;
+            })}`;
+        })}
+      </tbody>
+    </table>`;
+  }
+
+  private _splitSide(file: FileDiff, line: DiffLine | null, side: 'LEFT' | 'RIGHT', words: Map<DiffLine, WordChange>) {
+    if (!line) return html`<td class="fab-num fab-empty"></td><td class="fab-code fab-empty"></td>`;
+    const kind = line.type === 'ctx' ? '' : `fab-${line.type}`;
+    return html`<td class="fab-num ${kind}">${this._lineNumber(file, line, side)}</td><td class="fab-code ${kind}">${this._sign(line)}${this._code(line, words.get(line))}</td>`;
+  }
+
+  /** The +/− sign, hidden from screen readers, which hear "added" or "removed" instead. */
+  private _sign(line: DiffLine) {
+    const said = line.type === 'ctx' ? '' : html`<span class="visually-hidden">${t(line.type === 'add' ? 'diff.lineAdded' : 'diff.lineDeleted')}</span>`;
+    return html`<span aria-hidden="true">${SIGNS[line.type]}</span>${said}`;
+  }
+
+  private _code(line: DiffLine, change: WordChange | undefined) {
+    if (!change || change.changed === '') return line.content;
+    return html`${change.before}<mark>${change.changed}</mark>${change.after}`;
   }
 
   private _lineNumber(file: FileDiff, line: DiffLine, side: 'LEFT' | 'RIGHT') {
@@ -242,9 +451,9 @@ export class FabDiffView extends LightDomElement {
     return this.decorations ? this.decorations.lineNumber(file, line, side) : number;
   }
 
-  private _rowsAfter(file: FileDiff, line: DiffLine) {
+  private _rowsAfter(file: FileDiff, line: DiffLine, columns: number) {
     const rows = this.decorations?.rowsAfter(file, line);
-    return rows ? html`<tr class="fab-after"><td colspan="4">${rows}</td></tr>` : '';
+    return rows ? html`<tr class="fab-after"><td colspan=${columns}>${rows}</td></tr>` : '';
   }
 }
 

@@ -52,6 +52,12 @@ export class FabFileTree extends LightDomElement {
       color: var(--fab-muted);
       text-align: right;
     }
+    /* On a phone the age may wrap: unbroken, "il y a 7 secondes" pushed the table past the screen. */
+    @media (max-width: 30rem) {
+      fab-file-tree .fab-age {
+        white-space: normal;
+      }
+    }
     fab-file-tree .fab-icon {
       margin-right: 0.375rem;
       vertical-align: -0.125em;

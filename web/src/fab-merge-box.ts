@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
-import { MERGE_STYLES, mergePull, type MergeStyle, type PullRequest, type PullReview } from './api/pulls.js';
+import { MERGE_STYLES, mergePull, type MergeReason, type MergeStyle, type PullRequest } from './api/pulls.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';
 import { RepoLinks, shortSha } from './browse-links.js';
@@ -15,20 +15,12 @@ const STYLE_LABELS: Record<MergeStyle, MessageKey> = {
   rebase: 'merge.styleRebase',
 };
 
-/** Each reviewer's latest verdict (approve or request changes), dismissed reviews left out. */
-export function latestVerdicts(reviews: readonly PullReview[]): PullReview[] {
-  const byUser = new Map<string, PullReview>();
-  for (const review of reviews) {
-    if (review.dismissed || (review.state !== 'APPROVED' && review.state !== 'REQUEST_CHANGES')) continue;
-    byUser.set(review.user.login, review);
-  }
-  return [...byUser.values()];
-}
-
 /**
- * The merge box of an open or merged pull request: whether it is merged, or what blocks merging (conflicting
- * files named, changes requested, no approval yet), then for those who may merge the merge style,
- * the head branch's deletion and the button. Fires `fab-pull-changed` after merging.
+ * The merge box of an open or merged pull request, driven by the server's `merge_state`: what blocks
+ * the merge (a branch protection rule, conflicts named by file) disables the button and says why;
+ * advice (changes requested, no approval, where no rule requires otherwise) lets a writer merge after
+ * an explicit confirmation. Then the merge style, the head branch's deletion and the button. Fires
+ * `fab-pull-changed` after merging.
  */
 @customElement('fab-merge-box')
 export class FabMergeBox extends LightDomElement {
@@ -64,17 +56,31 @@ export class FabMergeBox extends LightDomElement {
       fab-merge-box code {
         font-family: var(--fab-mono);
       }
+      fab-merge-box .fab-advice {
+        padding: 0.5rem 0.75rem;
+        border-left: 4px solid var(--fab-border);
+        background: var(--fab-surface);
+      }
+      fab-merge-box .fab-advice p {
+        margin: 0 0 0.25rem;
+      }
+      fab-merge-box .fab-actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
     `,
   ];
 
   @property() owner = '';
   @property() repo = '';
   @property({ attribute: false }) pull: PullRequest | null = null;
-  @property({ attribute: false }) reviews: readonly PullReview[] = [];
   /** The viewer may push to the base branch. */
   @property({ type: Boolean }) canMerge = false;
 
   @state() private _busy = false;
+  /** The writer asked to merge past the advice: the form now asks for the confirmation. */
+  @state() private _confirming = false;
   @state() private _error: ApiError | null = null;
 
   private _locale = new LocaleController(this);
@@ -101,30 +107,25 @@ export class FabMergeBox extends LightDomElement {
   }
 
   private _renderOpen(pull: PullRequest) {
-    const verdicts = latestVerdicts(this.reviews);
-    const requested = verdicts.filter((v) => v.state === 'REQUEST_CHANGES');
-    const approved = verdicts.filter((v) => v.state === 'APPROVED');
-    const blockers = [];
-    if (pull.mergeable_state === 'conflict') {
-      blockers.push(html`<li>
-        ${t('merge.conflict', { base: pull.base.ref })}
-        <ul>
-          ${pull.conflicted_files.map((file) => html`<li><code>${file}</code></li>`)}
-        </ul>
-      </li>`);
-    }
-    if (pull.mergeable_state === 'empty') blockers.push(html`<li>${t('merge.empty', { base: pull.base.ref })}</li>`);
-    if (requested.length > 0) blockers.push(html`<li>${t('merge.changesRequested', { users: requested.map((r) => r.user.login).join(', ') })}</li>`);
-    if (approved.length === 0) blockers.push(html`<li>${t('merge.noApproval')}</li>`);
+    const state = pull.merge_state;
+    const blocked = state.status === 'blocked';
     return html`
       ${pull.mergeable_state === 'checking' ? html`<p role="status">${t('merge.checking')}</p>` : nothing}
       ${pull.mergeable_state === 'mergeable' ? html`<p class="fab-success">${t('merge.clean', { base: pull.base.ref })}</p>` : nothing}
-      ${approved.length > 0 ? html`<p>${t('merge.approvedBy', { users: approved.map((r) => r.user.login).join(', ') })}</p>` : nothing}
-      ${blockers.length > 0
-        ? html`<div class="fab-warning">
-            <p>${t('merge.blockers')}</p>
+      ${state.approved_by.length > 0 ? html`<p>${t('merge.approvedBy', { users: state.approved_by.join(', ') })}</p>` : nothing}
+      ${blocked
+        ? html`<div class="fab-warning" id="fab-merge-blockers">
+            <p>${state.protection ? t('merge.blockedByRule', { rule: state.protection }) : t('merge.blockers')}</p>
             <ul>
-              ${blockers}
+              ${state.blockers.map((reason) => html`<li data-code=${reason.code}>${this._reasonText(pull, reason)}</li>`)}
+            </ul>
+          </div>`
+        : nothing}
+      ${state.advice.length > 0
+        ? html`<div class="fab-advice" id="fab-merge-advice">
+            <p>${t('merge.adviceHeading')}</p>
+            <ul>
+              ${state.advice.map((reason) => html`<li data-code=${reason.code}>${this._reasonText(pull, reason)}</li>`)}
             </ul>
           </div>`
         : nothing}
@@ -132,8 +133,31 @@ export class FabMergeBox extends LightDomElement {
     `;
   }
 
+  private _reasonText(pull: PullRequest, reason: MergeReason) {
+    const base = pull.base.ref;
+    switch (reason.code) {
+      case 'conflict':
+        return html`${t('merge.conflict', { base })}
+          <ul>
+            ${reason.names.map((file) => html`<li><code>${file}</code></li>`)}
+          </ul>`;
+      case 'empty':
+        return t('merge.empty', { base });
+      case 'changes_requested':
+        return t('merge.changesRequested', { users: reason.names.join(', ') });
+      case 'approvals':
+        return reason.required > 0 ? t('merge.approvalsRequired', { required: reason.required, count: reason.count }) : t('merge.noApproval');
+      case 'status_checks':
+        return t('merge.statusChecks', { contexts: reason.names.join(', ') });
+      case 'closed':
+        return t('merge.closed');
+    }
+  }
+
   private _renderForm(pull: PullRequest) {
-    const disabled = this._busy || pull.mergeable_state === 'conflict' || pull.mergeable_state === 'empty';
+    const state = pull.merge_state;
+    const blocked = state.status === 'blocked';
+    const described = blocked ? 'fab-merge-blockers' : state.advice.length > 0 ? 'fab-merge-advice' : undefined;
     return html`<form class="fab-form" @submit=${this._merge}>
       <div>
         <label for="fab-merge-style">${t('merge.style')}</label>
@@ -146,7 +170,18 @@ export class FabMergeBox extends LightDomElement {
         <label for="fab-merge-delete">${t('merge.deleteBranch', { branch: pull.head.label })}</label>
       </div>
       <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, {}) : nothing}</div>
-      <button type="submit" class="fab-button" ?disabled=${disabled}>${t('merge.submit')}</button>
+      ${this._confirming
+        ? html`<div class="fab-advice" role="group" aria-labelledby="fab-merge-confirm-text">
+            <p id="fab-merge-confirm-text">${t('merge.confirmText')}</p>
+            <div class="fab-actions">
+              <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('merge.confirm')}</button>
+              <button type="button" class="fab-button fab-secondary" @click=${() => (this._confirming = false)}>${t('merge.cancel')}</button>
+            </div>
+          </div>`
+        : html`<button type="submit" class="fab-button" ?disabled=${this._busy || blocked} aria-describedby=${described ?? nothing}>
+              ${t('merge.submit')}
+            </button>
+            ${blocked ? html`<p class="fab-hint">${t('merge.blockedHint')}</p>` : nothing}`}
     </form>`;
   }
 
@@ -154,6 +189,11 @@ export class FabMergeBox extends LightDomElement {
     event.preventDefault();
     const pull = this.pull;
     if (!pull) return;
+    // Advice is the writer's to override, but only once they have said so.
+    if (pull.merge_state.advice.length > 0 && !this._confirming) {
+      this._confirming = true;
+      return;
+    }
     const data = new FormData(event.target as HTMLFormElement);
     this._busy = true;
     this._error = null;
@@ -163,6 +203,7 @@ export class FabMergeBox extends LightDomElement {
         deleteBranch: data.get('delete') === 'on',
         headCommitId: pull.head.sha,
       });
+      this._confirming = false;
       this.dispatchEvent(new CustomEvent('fab-pull-changed', { bubbles: true, composed: true }));
     } catch (err) {
       this._error = asApiError(err);

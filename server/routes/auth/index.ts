@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { UserRow } from '../../db/users.js';
+import type { UserRow } from '../../views/account.js';
 import type { LocalFailure } from '../../auth/passport.js';
 import { createUser } from '../../services/users.js';
 import { recordAudit } from '../../services/audit.js';

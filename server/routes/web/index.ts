@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pageHead } from './pages.js';
+import { languageOf } from '../../lib/shell.js';
+import { movedUrl } from '../../plugins/repository.js';
+import { pageHead } from '../../views/page-head.js';
 
 /** Paths that belong to the API or to git's smart HTTP: never answered with the app shell. */
 function isMachinePath(url: string): boolean {
@@ -30,11 +32,13 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   fastify.setNotFoundHandler(async (request, reply) => {
-    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    // No Accept, or `*/*` (curl, wget, uptime and link checkers), takes the page as a browser would.
+    const accept = request.headers.accept ?? '*/*';
+    const wantsHtml = accept.includes('text/html') || accept.includes('*/*');
     if ((request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !isMachinePath(request.url)) {
-      const page = await pageHead(fastify, request);
-      // A renamed repository's old page address leads to its new one, as Gitea does.
-      if (page.redirect) return reply.redirect(page.redirect, 301);
+      const page = await pageHead(fastify.reads, request.actor, request.url.split('?')[0], languageOf(request.headers));
+      // A renamed repository's old page address leads to its new one, as Gitea does (and as the API and git do).
+      if (page.moved) return reply.redirect(movedUrl(page.moved.pattern, request.url, page.moved.repo), 301);
       // The shell answers 200 for every page URL (the app shows its own not-found page); a page that
       // does not exist for this visitor is kept out of search engines instead.
       if (!page.found) reply.header('x-robots-tag', 'noindex');

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { listPublicPages } from '../../db/sitemap.js';
+import { sitemapPages } from '../../views/page-head.js';
 
 /** A sitemap holds at most 50,000 URLs. */
 const SITEMAP_MAX = 25_000;
@@ -11,7 +11,7 @@ const encodePath = (path: string) => path.split('/').map(encodeURIComponent).joi
 
 /** `/robots.txt` and `/sitemap.xml`: public code should be found by search engines, the API and archives not crawled. */
 const seoRoutes: FastifyPluginAsync = async (fastify) => {
-  const { config, db } = fastify.forge;
+  const { config } = fastify.forge;
 
   fastify.get('/robots.txt', { config: { scope: 'none' }, schema: { hide: true } }, async (_request, reply) => {
     const lines = [
@@ -29,7 +29,7 @@ const seoRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get('/sitemap.xml', { config: { scope: 'none' }, schema: { hide: true } }, async (_request, reply) => {
-    const { repos, orgs } = listPublicPages(db, SITEMAP_MAX);
+    const { repos, orgs } = sitemapPages(fastify.reads, SITEMAP_MAX);
     const urls = [
       { path: '', updated_at: null as string | null },
       { path: 'explore', updated_at: null },

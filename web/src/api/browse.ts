@@ -4,7 +4,7 @@ import type { Repository, RepositorySearchResult } from '../../../contract/repos
 import type { Branch, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob } from '../../../contract/browse.js';
 
 export type { Repository } from '../../../contract/repositories.js';
-export type { Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
+export type { Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
@@ -94,7 +94,7 @@ export function getCommitDiff(owner: string, repo: string, sha: string, offset =
   });
 }
 
-/** `GET /api/v1/repos/{owner}/{repo}/compare/{base}...{head}?offset=`. */
+/** `GET /api/v1/repos/{owner}/{repo}/compare/{base}...{head}?offset=`; head may be `{user}:{branch}` or `{user}/{repo}:{branch}` (a fork's branch). */
 export function compare(owner: string, repo: string, base: string, head: string, offset = 0, signal?: AbortSignal): Promise<Comparison> {
   return request<Comparison>(`${repoApi(owner, repo)}/compare/${encodePath(base)}...${encodePath(head)}${query({ offset: offset || undefined })}`, {
     signal,

@@ -2,7 +2,7 @@ import { request } from './client.js';
 import { compare, type Commit, type Diff } from './browse.js';
 import type { ChangesSinceReview, IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
 
-export type { ChangesSinceReview, IssueComment, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
+export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
 
 const pullsApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
 

@@ -5,6 +5,7 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { compare, listBranches, type Comparison } from '../api/browse.js';
 import { getRepositoryWithParent, listForks } from '../api/forks.js';
+import type { Repository } from '../api/browse.js';
 import { createPull } from '../api/pulls.js';
 import type { ApiError } from '../api/client.js';
 import { RepoLinks, tCount } from '../browse-links.js';
@@ -19,7 +20,8 @@ import '../fab-diff-view.js';
 /**
  * `/{owner}/{repo}/pulls/new?base=&head=`: open a pull request. The head is a branch of this
  * repository or `owner:branch` of one of its forks; the commits and the diff are shown before the
- * title and description.
+ * title and description. Opened in a fork without a chosen base, it moves to the parent: a fork's
+ * changes are usually proposed upstream (the base repository selector goes back to the fork).
  */
 @customElement('fab-new-pull-page')
 export class FabNewPullPage extends LightDomElement {
@@ -74,6 +76,9 @@ export class FabNewPullPage extends LightDomElement {
         listBranches(owner, repo, signal),
         listForks(owner, repo, signal).catch(() => []),
       ]);
+      if (repository.parent && !this.base) {
+        router.navigate(this._newPullHref(repository.parent, this.head), { replace: true });
+      }
       const heads = [{ owner, repo, branches: branches.map((b) => b.name) }];
       for (const fork of forks) {
         const forkBranches = await listBranches(fork.owner.login, fork.name, signal).catch(() => []);
@@ -85,17 +90,24 @@ export class FabNewPullPage extends LightDomElement {
   });
 
   private _comparison = new Task(this, {
-    task: ([owner, repo, base, head], { signal }): Promise<Comparison | null> => {
-      if (!base || !head) return Promise.resolve(null);
-      const colon = head.indexOf(':');
-      if (colon < 0) return compare(owner, repo, base, head, 0, signal);
-      // A fork holds its parent's history: its copy of the base branch stands for it.
-      const forkOwner = head.slice(0, colon);
-      const fork = this._choices.value?.heads.find((h) => h.owner === forkOwner);
-      return compare(forkOwner, fork?.repo ?? repo, base, head.slice(colon + 1), 0, signal);
-    },
-    args: () => [this.owner, this.repo, this._baseBranch(), this.head, this._choices.value] as const,
+    // The compare API reads a fork's `owner:branch` against this repository's base branch.
+    task: ([owner, repo, base, head], { signal }): Promise<Comparison | null> =>
+      base && head ? compare(owner, repo, base, head, 0, signal) : Promise.resolve(null),
+    args: () => [this.owner, this.repo, this._baseBranch(), this.head] as const,
   });
+
+  /**
+   * The new pull request page of another repository of the network, with the same head written
+   * as that repository reads it (`owner:branch` unless the head is one of its own branches).
+   */
+  private _newPullHref(target: Pick<Repository, 'full_name' | 'default_branch' | 'owner'>, head: string): string {
+    const colon = head.indexOf(':');
+    const headOwner = colon < 0 ? this.owner : head.slice(0, colon);
+    const branch = head.slice(colon + 1);
+    const targetHead = !branch ? '' : headOwner.toLowerCase() === target.owner.login.toLowerCase() ? branch : `${headOwner}:${branch}`;
+    const query = new URLSearchParams({ base: target.default_branch, ...(targetHead ? { head: targetHead } : {}) });
+    return `/${target.full_name.split('/').map(encodeURIComponent).join('/')}/pulls/new?${query}`;
+  }
 
   private _baseBranch(): string {
     return this.base || this._choices.value?.repository.default_branch || '';
@@ -113,8 +125,23 @@ export class FabNewPullPage extends LightDomElement {
 
   private _renderForm(choices: NonNullable<typeof this._choices.value>) {
     const base = this._baseBranch();
+    const { repository } = choices;
+    // This repository, its parent, and the fork the head comes from: where the changes may go.
+    const headOwner = this.head.includes(':') ? this.head.slice(0, this.head.indexOf(':')) : null;
+    const headFork = headOwner ? choices.heads.find((h) => h.owner === headOwner) : undefined;
+    const targets = [
+      ...(repository.parent ? [repository.parent.full_name] : []),
+      repository.full_name,
+      ...(headFork ? [`${headFork.owner}/${headFork.repo}`] : []),
+    ];
     return html`
       <div class="fab-pickers">
+        <div>
+          <label for="fab-new-pull-base-repo">${t('newPull.baseRepository')}</label>
+          <select id="fab-new-pull-base-repo" @change=${(e: Event) => this._pickRepository((e.target as HTMLSelectElement).value)}>
+            ${targets.map((name) => html`<option value=${name} ?selected=${name === repository.full_name}>${name}</option>`)}
+          </select>
+        </div>
         <div>
           <label for="fab-new-pull-base">${t('newPull.base')}</label>
           <select id="fab-new-pull-base" @change=${(e: Event) => this._pick({ base: (e.target as HTMLSelectElement).value })}>
@@ -143,8 +170,9 @@ export class FabNewPullPage extends LightDomElement {
   private _renderComparison(comparison: Comparison) {
     if (comparison.total_commits === 0) return html`<p>${t('compare.same', { base: comparison.base.name, head: comparison.head.name })}</p>`;
     const first = comparison.commits[comparison.commits.length - 1];
-    const title = comparison.total_commits === 1 && first ? first.commit.message.split('\n', 1)[0] : '';
     const colon = this.head.indexOf(':');
+    // As Gitea: a single commit's subject, else the branch name made readable.
+    const title = comparison.total_commits === 1 && first ? first.commit.message.split('\n', 1)[0] : this.head.slice(colon + 1).replace(/[-_]+/g, ' ');
     const headOwner = colon < 0 ? this.owner : this.head.slice(0, colon);
     const headRepo = this._choices.value?.heads.find((h) => h.owner === headOwner) ?? { owner: this.owner, repo: this.repo };
     return html`
@@ -166,6 +194,13 @@ export class FabNewPullPage extends LightDomElement {
       <h2>${t('commit.changes')}</h2>
       <fab-diff-view .diff=${comparison.diff}></fab-diff-view>
     `;
+  }
+
+  /** Moves to the new pull request page of the chosen base repository, keeping the head. */
+  private async _pickRepository(fullName: string) {
+    const [owner = '', name = ''] = fullName.split('/');
+    const target = await getRepositoryWithParent(owner, name).catch(() => null);
+    if (target) router.navigate(this._newPullHref(target, this.head));
   }
 
   private _pick(change: { base?: string; head?: string }) {

@@ -7,6 +7,7 @@ import { ApiError } from '../api/client.js';
 import type { DiffLine, FileDiff } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
 import type { Repository } from '../api/browse.js';
+import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import {
   addIssueComment,
   editPull,
@@ -62,6 +63,8 @@ interface PullData {
   comments: ReviewComment[];
   conversation: IssueComment[];
   viewed: string[];
+  /** The events of the conversation besides comments and reviews: pushes, merge, title changes... */
+  events: TimelineComment[];
 }
 
 /** Line comments grouped in threads, first comment first. */
@@ -108,6 +111,16 @@ export class FabPullPage extends LightDomElement {
       }
       fab-pull-page .fab-state[data-state='closed'] {
         background: var(--fab-danger);
+      }
+      fab-pull-page .fab-event p {
+        margin: 0;
+        color: var(--fab-muted, #555);
+      }
+      fab-pull-page .fab-event-commits {
+        list-style: none;
+        margin: 0.25rem 0 0;
+        padding-left: 1rem;
+        overflow-wrap: anywhere;
       }
       fab-pull-page .fab-state[data-state='merged'] {
         background: #5a2d82;
@@ -210,15 +223,18 @@ export class FabPullPage extends LightDomElement {
 
   private _data = new Task(this, {
     task: async ([owner, repo, number], { signal }): Promise<PullData> => {
-      const [repository, pull, reviews, comments, conversation, viewed] = await Promise.all([
+      const [repository, pull, reviews, comments, conversation, viewed, timeline] = await Promise.all([
         getRepositoryWithParent(owner, repo, signal),
         getPull(owner, repo, number, signal),
         orEmpty(listReviews(owner, repo, number, signal)),
         orEmpty(listReviewComments(owner, repo, number, signal)),
         orEmpty(listIssueComments(owner, repo, number, signal)),
         orEmpty(listViewedFiles(owner, repo, number, signal)),
+        listTimeline(owner, repo, number, signal),
       ]);
-      return { repository, pull, reviews, comments, conversation, viewed };
+      // Comments and reviews are shown from their own lists (with threads and replies); the rest of the timeline here.
+      const events = timeline.filter((e) => e.type !== 'comment' && e.type !== 'review');
+      return { repository, pull, reviews, comments, conversation, viewed, events };
     },
     args: () => [this.owner, this.repo, this.number] as const,
   });
@@ -294,7 +310,9 @@ export class FabPullPage extends LightDomElement {
     const label: MessageKey = pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed';
     return html`<p class="fab-pull-meta">
       <span class="fab-state" data-state=${state}>${t(label)}</span>
-      <span>${t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
+      <span>${pull.merged
+        ? t('pulls.mergedHeading', { user: pull.merged_by?.login ?? pull.user.login, head: pull.head.label, base: pull.base.ref })
+        : t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
       <span><fab-relative-time .datetime=${pull.created_at}></fab-relative-time></span>
     </p>`;
   }
@@ -307,7 +325,7 @@ export class FabPullPage extends LightDomElement {
   }
 
   private _renderConversation(data: PullData) {
-    const { pull, reviews, comments, conversation, repository } = data;
+    const { pull, reviews, comments, conversation, repository, events } = data;
     const user = this._session.user;
     const threads = threadsOf(comments);
     type Item = { at: string; view: unknown };
@@ -335,6 +353,7 @@ export class FabPullPage extends LightDomElement {
           at: thread[0].created_at,
           view: html`<li>${this._renderThread(data, thread)}</li>`,
         })),
+      ...events.map((e) => ({ at: e.created_at, view: this._renderEvent(e) })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     return html`
       <section class="fab-description" aria-labelledby="fab-pull-description">
@@ -351,7 +370,7 @@ export class FabPullPage extends LightDomElement {
       ${pull.head_unavailable_reason && !pull.merged
         ? html`<p class="fab-warning" data-reason=${pull.head_unavailable_reason}>${t(pull.head_unavailable_reason === 'head_repo_deleted' ? 'pulls.headDeleted' : 'pulls.headPrivate')}</p>`
         : nothing}
-      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} .reviews=${reviews} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
+      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
       ${this._renderStateButton(data)}
       ${user
         ? html`<form class="fab-form" @submit=${this._comment}>
@@ -365,6 +384,43 @@ export class FabPullPage extends LightDomElement {
           </form>`
         : html`<p><a href=${`/user/login?redirect_to=${encodeURIComponent(location.pathname)}`}>${t('pulls.signInToComment')}</a></p>`}
     `;
+  }
+
+  /** One event of the timeline: a line saying who did what, with a push's commits listed. */
+  private _renderEvent(e: TimelineComment) {
+    const user = e.user?.login ?? t('timeline.someone');
+    const short = (sha: string) => sha.slice(0, 10);
+    const links = new RepoLinks(this.owner, this.repo);
+    const when = html` · <fab-relative-time .datetime=${e.created_at}></fab-relative-time>`;
+    const line = (text: string) => html`<li class="fab-event" data-type=${e.type} id=${`event-${e.id}`}><p>${text}${when}</p></li>`;
+    switch (e.type) {
+      case 'pull_push':
+        if (e.is_force_push) return line(t('timeline.forcePushed', { user, from: short(e.commits[0]?.sha ?? ''), to: short(e.commits[1]?.sha ?? '') }));
+        return html`<li class="fab-event" data-type="pull_push" id=${`event-${e.id}`}>
+          <p>${t('timeline.pushed', { user, count: e.commits.length })}${when}</p>
+          <ul class="fab-event-commits">
+            ${e.commits.map((c) => html`<li><a href=${`${links.home}/commit/${c.sha}`}><code>${short(c.sha)}</code></a> ${c.subject}</li>`)}
+          </ul>
+        </li>`;
+      case 'merge_pull':
+        return line(t('timeline.merged', { user, base: e.new_ref, sha: short(e.ref_commit_sha) }));
+      case 'delete_branch':
+        return line(t('timeline.branchDeleted', { user, branch: e.old_ref }));
+      case 'change_title':
+        return line(t('timeline.titleChanged', { user, from: e.old_title, to: e.new_title }));
+      case 'close':
+        return line(t('timeline.closed', { user }));
+      case 'reopen':
+        return line(t('timeline.reopened', { user }));
+      case 'review_request':
+        return line(t('timeline.reviewRequested', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
+      case 'dismiss_review':
+        return line(t('timeline.reviewDismissed', { user, reason: e.body }));
+      case 'pull_ref':
+        return line(t('timeline.referenced', { user, number: e.ref_issue_number }));
+      default:
+        return nothing;
+    }
   }
 
   /** Close or reopen, for the author and those with write access, until it is merged. */

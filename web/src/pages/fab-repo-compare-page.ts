@@ -6,6 +6,7 @@ import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { compare, type Comparison } from '../api/browse.js';
 import { tCount } from '../browse-links.js';
+import { formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-commit-list.js';
@@ -21,11 +22,18 @@ export function parseCompareSpec(spec: string): { base: string; head: string } |
 /** `/{owner}/{repo}/compare/{base}...{head}`: the commits of head that base lacks, and the diff since their merge base. */
 @customElement('fab-repo-compare-page')
 export class FabRepoComparePage extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    formStyles,
+    css`
     fab-repo-compare-page h2 {
       font-size: 1.25rem;
     }
-  `;
+    /* \`main...someone:branch\` is one long word: on a phone it must break rather than widen the page. */
+    fab-repo-compare-page h1 {
+      overflow-wrap: anywhere;
+    }
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -56,11 +64,15 @@ export class FabRepoComparePage extends LightDomElement {
     if (comparison.merge_base === null) return html`<p>${t('compare.noMergeBase')}</p>`;
     if (comparison.total_commits === 0) return html`<p>${t('compare.same', { base: comparison.base.name, head: comparison.head.name })}</p>`;
     const { base, head } = comparison;
-    const load = (offset: number, signal: AbortSignal) => compare(this.owner, this.repo, base.name, head.name, offset, signal).then((c) => c.diff);
+    // A fork's branch (`{user}:{branch}`): its commits link into the fork, the pull request names it as Gitea does.
+    const fork = comparison.head_repository;
+    const headSpec = fork ? `${fork.owner}:${head.name}` : head.name;
+    const load = (offset: number, signal: AbortSignal) => compare(this.owner, this.repo, base.name, headSpec, offset, signal).then((c) => c.diff);
     return html`
-      <p><a href=${`/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/pulls/new?${new URLSearchParams({ base: base.name, head: head.name })}`}>${t('pulls.new')}</a></p>
+      ${fork ? html`<p>${t('compare.headRepository', { repo: fork.full_name })}</p>` : ''}
+      <p><a class="fab-button" href=${`/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/pulls/new?${new URLSearchParams({ base: base.name, head: headSpec })}`}>${t('pulls.new')}</a></p>
       <h2>${tCount('compare.commits', comparison.total_commits)}</h2>
-      <fab-commit-list .owner=${this.owner} .repo=${this.repo} .commits=${comparison.commits}></fab-commit-list>
+      <fab-commit-list .owner=${fork?.owner ?? this.owner} .repo=${fork?.name ?? this.repo} .commits=${comparison.commits}></fab-commit-list>
       <h2>${t('commit.changes')}</h2>
       <fab-diff-view .diff=${comparison.diff} .loadFrom=${load}></fab-diff-view>
     `;

@@ -1,13 +1,14 @@
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { archiveUrl, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
+import { archiveUrl, encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
 import type { Repository } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';
+import { formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-ref-switcher.js';
@@ -31,7 +32,9 @@ interface Home {
 /** `/{owner}/{repo}`: description, clone URL, branch switcher, the root's files and the README. */
 @customElement('fab-repo-home-page')
 export class FabRepoHomePage extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    formStyles,
+    css`
     fab-repo-home-page .fab-description {
       margin: 0 0 1rem;
       font-size: 1.125rem;
@@ -88,7 +91,14 @@ export class FabRepoHomePage extends LightDomElement {
       background: var(--fab-surface);
       border-radius: var(--fab-radius);
     }
-  `;
+    fab-repo-home-page .fab-contribute-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.75rem 1.5rem;
+      align-items: center;
+    }
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -126,6 +136,21 @@ export class FabRepoHomePage extends LightDomElement {
     `;
   }
 
+  /** In a fork: contribute back, by comparing with the parent or opening a pull request to it (as Gitea's "Contribute"). */
+  private _renderContribute(repository: Home['repository'], branch: string) {
+    const parent = repository.parent as { full_name?: string; default_branch?: string } | null;
+    if (!parent?.full_name || !parent.default_branch) return nothing;
+    const head = `${this.owner}:${branch}`;
+    return html`<section class="fab-contribute" aria-labelledby="fab-contribute-heading">
+      <h2 id="fab-contribute-heading">${t('repo.contribute')}</h2>
+      <p>${t('repo.contributeHint', { parent: parent.full_name })}</p>
+      <p class="fab-contribute-actions">
+        <a class="fab-button" href=${`/${parent.full_name}/pulls/new?${new URLSearchParams({ base: parent.default_branch, head })}`}>${t('repo.contributeOpen', { parent: parent.full_name })}</a>
+        <a href=${`/${parent.full_name}/compare/${encodePath(parent.default_branch)}...${encodeURIComponent(this.owner)}:${encodePath(branch)}`}>${t('repo.contributeCompare', { parent: parent.full_name })}</a>
+      </p>
+    </section>`;
+  }
+
   private _renderHome({ repository, tree, readme }: Home) {
     const links = new RepoLinks(this.owner, this.repo);
     const branch = repository.default_branch;
@@ -134,7 +159,7 @@ export class FabRepoHomePage extends LightDomElement {
       ></fab-fork-button>`;
     const source = html`<fab-mirror-status .owner=${this.owner} .repo=${this.repo}></fab-mirror-status>`;
     if (!tree) return html`${description}${source}${this._renderEmpty(branch)}`;
-    const sync = html`<fab-sync-fork .repository=${repository} .branch=${branch}></fab-sync-fork>`;
+    const sync = html`<fab-sync-fork .repository=${repository} .branch=${branch}></fab-sync-fork>${this._renderContribute(repository, branch)}`;
     // Gitea >= 1.22 names detected licences; otherwise the licence file at the root is shown.
     const licenceFile = tree.entries.find((entry) => entry.type === 'file' && LICENCE_FILE.test(entry.name));
     const licence = repository.licenses?.length

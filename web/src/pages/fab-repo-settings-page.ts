@@ -16,11 +16,12 @@ import {
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
 import '../fab-repo-header.js';
+import '../fab-branch-protections.js';
 
 const ERROR_ID = 'repo-settings-error';
 const PERMISSIONS: readonly CollaboratorPermission[] = ['read', 'write', 'admin'];
 
-/** `/{owner}/{repo}/settings`: description, visibility, default branch, collaborators, deletion (confirmed by typing the name). */
+/** `/{owner}/{repo}/settings`: description, visibility, default branch, collaborators, branch protection, deletion (confirmed by typing the name). */
 @customElement('fab-repo-settings-page')
 export class FabRepoSettingsPage extends LightDomElement {
   static override styles = [
@@ -86,7 +87,9 @@ export class FabRepoSettingsPage extends LightDomElement {
         error: (err) => html`<div class="fab-alert">${apiErrorText(asApiError(err), { 404: 'repoSettings.notFound' })}</div>`,
         complete: (repo) =>
           repo.permissions.admin
-            ? html`${this._renderRename(repo.name)} ${this._renderOptions(repo)} ${this._renderCollaborators()} ${this._renderDelete(repo.name)}`
+            ? html`${this._renderRename(repo.name)} ${this._renderOptions(repo)} ${this._renderCollaborators()}
+                <fab-branch-protections .owner=${this.owner} .repo=${this.repo}></fab-branch-protections>
+                ${this._renderDelete(repo.name)}`
             : html`<p>${t('repoSettings.forbidden')}</p>`,
       })}
     `;

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { findUserByName, setAdmin, findUserById } from '../../../db/users.js';
-import { listAuditEvents } from '../../../db/audit.js';
+import { auditPage, findAccount } from '../../../views/account.js';
 import { createUser } from '../../../services/users.js';
 import { recordAudit } from '../../../services/audit.js';
-import { requireAccount, setSuspended } from '../../../services/auth.js';
+import { requireAccount, setSiteAdmin, setSuspended } from '../../../services/auth.js';
 import { forbidden, invalid, notFound } from '../../../errors.js';
 import { Message, User, UsernameParams, presentUser } from '../users/schema.js';
 import { AuditEvent, AuditQuery, CreateUserBody, EditUserBody } from './schema.js';
@@ -15,6 +14,7 @@ const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 422: Me
 /** Site administration, as in Gitea's `/admin/users`, plus the audit trail. */
 const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
+  const ctx = fastify.reads;
 
   fastify.addHook('preValidation', async (request: FastifyRequest) => {
     const actor = requireAccount(request.actor);
@@ -36,16 +36,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/admin/users/:username',
     { config: { scope: 'write:admin' }, schema: { tags: ['admin'], params: UsernameParams, body: EditUserBody, response: { 200: User, ...errors } } },
     async (request) => {
-      let user = findUserByName(db, request.params.username);
+      let user = findAccount(ctx, request.params.username);
       if (!user || user.type !== 'user') throw notFound('The user');
       const { prohibit_login: suspend, admin } = request.body;
       const self = request.actor.kind === 'user' && request.actor.user.id === user.id;
       if (self && (suspend === true || admin === false)) throw invalid('You cannot suspend yourself or remove your own administrator flag.');
-      if (admin !== undefined && Boolean(user.is_admin) !== admin) {
-        setAdmin(db, user.id, admin);
-        recordAudit(db, { actor: request.actor, action: admin ? 'user.admin.grant' : 'user.admin.revoke', target: `user:${user.username}`, ip: request.ip });
-        user = findUserById(db, user.id) ?? user;
-      }
+      if (admin !== undefined) user = setSiteAdmin(db, { actor: request.actor, ip: request.ip }, user, admin);
       if (suspend !== undefined) user = setSuspended(db, { actor: request.actor, ip: request.ip }, user, suspend);
       return presentUser(user, request.actor);
     },
@@ -56,7 +52,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:admin' }, schema: { tags: ['admin'], querystring: AuditQuery, response: { 200: Type.Array(AuditEvent), ...errors } } },
     async (request, reply) => {
       const { page, limit, action } = request.query;
-      const { rows, total } = listAuditEvents(db, { limit, offset: (page - 1) * limit, action });
+      const { rows, total } = auditPage(ctx, { limit, offset: (page - 1) * limit, action });
       reply.header('x-total-count', String(total));
       return rows.map((row) => ({
         id: row.id,

@@ -23,6 +23,12 @@ const Settable = {
   force_push_allowlist_usernames: Type.Optional(Usernames),
   required_approvals: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   block_on_rejected_reviews: Type.Optional(Type.Boolean()),
+  push_whitelist_teams: Type.Optional(Usernames),
+  dismiss_stale_approvals: Type.Optional(Type.Boolean()),
+  enable_status_check: Type.Optional(Type.Boolean()),
+  status_check_contexts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 })),
+  /** Globs separated by semicolons, as Gitea. */
+  protected_file_patterns: Type.Optional(Type.String({ maxLength: 2000 })),
 };
 
 export const CreateBranchProtectionBody = Type.Object({
@@ -49,6 +55,10 @@ export const BranchProtection = Type.Object({
   force_push_allowlist_teams: Type.Array(Type.String()),
   required_approvals: Type.Integer(),
   block_on_rejected_reviews: Type.Boolean(),
+  dismiss_stale_approvals: Type.Boolean(),
+  enable_status_check: Type.Boolean(),
+  status_check_contexts: Type.Array(Type.String()),
+  protected_file_patterns: Type.String(),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

@@ -1,7 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Blob, CommitWithDiff, Comparison, FileDiff, LastCommit, Readme, Tree } from '../../../../contract/browse.js';
-
-export { Blob, CommitWithDiff, Comparison, FileDiff, LastCommit, Readme, Tree };
 
 export const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
 
@@ -52,3 +49,6 @@ export const OffsetQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 200 })),
 });
 export type OffsetQuery = Static<typeof OffsetQuery>;
+
+/** The diff shapes, also answered by the pull request routes. */
+export { Diff, FileDiff } from '../../../presenters/browse.js';

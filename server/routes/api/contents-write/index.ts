@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { gitDate } from '../../../git/read.js';
-import { RepoUrls, presentContents } from '../../../presenters/browse.js';
-import { FileResponse, ProposedChange, type FileCommit } from '../../../../contract/contents.js';
-import { proposeChange, writeFile, type FileWrite, type WrittenFile } from '../../../services/web-edit.js';
+import { presentFileCommit, presentFileResponse } from '../../../presenters/file-commit.js';
+import { FileResponse, ProposedChange } from '../../../../contract/contents.js';
+import { proposeChange, writeFile, type FileWrite } from '../../../services/web-edit.js';
+import { presentPulls } from '../../../views/pull-request.js';
+import { presentRepos } from '../../../views/repository.js';
 import { invalid } from '../../../errors.js';
-import { presentRepos, redirectRenamedRepo } from '../repos/present.js';
-import { presentPulls, pullContext } from '../pulls/context.js';
+import { languageOf } from '../../../lib/shell.js';
+import type { Language } from '../../../../contract/languages.js';
+import { pullContext } from '../pulls/context.js';
 import { errors } from '../pulls/schema.js';
 
 const tags = ['repository'];
@@ -30,6 +31,24 @@ const ProposeOptions = Type.Composite([FileOptions, Type.Object({ title: Type.Op
 
 const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1 }) });
 
+/** Gitea's file options as the web edit service takes them: a clean path, the decoded content, empty strings as absent. */
+function fileWrite(path: string, body: FileOptions, language: Language): FileWrite {
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw invalid('content must be base64.', { field: 'content' });
+  const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
+  return {
+    path: clean,
+    content: Buffer.from(body.content, 'base64'),
+    message: body.message,
+    branch: body.branch || undefined,
+    newBranch: body.new_branch || undefined,
+    sha: body.sha,
+    author: person(body.author),
+    committer: person(body.committer),
+    language,
+  };
+}
+
 /**
  * Edit on the web: Gitea's create (POST) and update (PUT) of one file, a commit written in-process
  * on top of the branch; and Fabrique's "propose a change" for the file page, which commits to a
@@ -38,66 +57,21 @@ const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*':
 const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config } = fastify.forge;
   const ctx = pullContext(fastify);
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
-
-  function fileWrite(path: string, body: FileOptions): FileWrite {
-    const clean = path.replace(/^\/+|\/+$/g, '');
-    if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content)) throw invalid('content must be base64.', { field: 'content' });
-    const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
-    return {
-      path: clean,
-      content: Buffer.from(body.content, 'base64'),
-      message: body.message,
-      branch: body.branch || undefined,
-      newBranch: body.new_branch || undefined,
-      sha: body.sha,
-      author: person(body.author),
-      committer: person(body.committer),
-    };
-  }
-
-  function commitJson(written: WrittenFile): FileCommit {
-    const urls = new RepoUrls(config.baseUrl, written.repo);
-    const { commit } = written;
-    const person = (p: typeof commit.author) => ({ name: p.name, email: p.email, date: gitDate(p) });
-    return {
-      url: `${urls.api}/git/commits/${commit.oid}`,
-      html_url: `${urls.html}/commit/${commit.oid}`,
-      sha: commit.oid,
-      created: gitDate(commit.committer),
-      author: person(commit.author),
-      committer: person(commit.committer),
-      parents: commit.parents.map((sha) => ({ url: `${urls.api}/git/commits/${sha}`, sha })),
-      message: commit.message,
-      tree: { url: `${urls.api}/git/trees/${commit.tree}`, sha: commit.tree },
-    };
-  }
-
-  function fileResponse(written: WrittenFile): Static<typeof FileResponse> {
-    const urls = new RepoUrls(config.baseUrl, written.repo);
-    const ref = { oid: written.commit.oid, kind: 'branch' as const, name: written.branch };
-    return {
-      content: presentContents(urls, ref, written.entry, { size: 0, lastCommit: written.commit.oid }),
-      commit: commitJson(written),
-      verification: { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' },
-    };
-  }
-
-  async function write(request: FastifyRequest, params: Static<typeof PathParams>, body: FileOptions, mode: 'create' | 'update') {
-    const repo = fastify.policy.requireRepo(request.actor, params.owner, params.repo, 'repo:write');
-    return fileResponse(await writeFile(ctx, repo, request.actor, fileWrite(params['*'], body), mode));
-  }
+  const reads = fastify.reads;
 
   fastify.post(
     '/repos/:owner/:repo/contents/*',
-    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
-    async (request, reply) => reply.status(201).send(await write(request, request.params, request.body, 'create')),
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PathParams, body: FileOptions, response: { 201: FileResponse, ...errors } } },
+    async (request, reply) => {
+      const written = await writeFile(ctx, request.repository, request.actor, fileWrite(request.params['*'], request.body, languageOf(request.headers)), 'create');
+      return reply.status(201).send(presentFileResponse(config.baseUrl, written));
+    },
   );
 
   fastify.put(
     '/repos/:owner/:repo/contents/*',
-    { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
-    async (request) => write(request, request.params, request.body, 'update'),
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PathParams, body: FileOptions, response: { 200: FileResponse, ...errors } } },
+    async (request) => presentFileResponse(config.baseUrl, await writeFile(ctx, request.repository, request.actor, fileWrite(request.params['*'], request.body, languageOf(request.headers)), 'update')),
   );
 
   fastify.post(
@@ -105,8 +79,8 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: PathParams, body: ProposeOptions, response: { 201: ProposedChange, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-      const file = fileWrite(request.params['*'], request.body);
+      const repo = request.repository;
+      const file = fileWrite(request.params['*'], request.body, languageOf(request.headers));
       const result = await proposeChange(ctx, repo, request.actor, {
         ...file,
         mode: request.body.sha ? 'update' : 'create',
@@ -114,11 +88,11 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: request.body.body,
       });
       return reply.status(201).send({
-        pull: presentPulls(fastify, request, repo, [result.pull])[0],
+        pull: presentPulls(reads, request.actor, repo, [result.pull])[0],
         forked: result.forked,
         branch: result.written.branch,
-        repository: presentRepos(fastify, request, [result.written.repo])[0],
-        commit: commitJson(result.written),
+        repository: presentRepos(reads, request.actor, [result.written.repo])[0],
+        commit: presentFileCommit(config.baseUrl, result.written),
       });
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { access, constants } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
+import { databaseAnswers } from '../../../views/account.js';
 
 const Health = Type.Object({ status: Type.Union([Type.Literal('pass'), Type.Literal('fail')]), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
 
@@ -8,12 +9,7 @@ const Health = Type.Object({ status: Type.Union([Type.Literal('pass'), Type.Lite
 const healthRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/healthz', { config: { scope: 'none' }, schema: { tags: ['misc'], response: { 200: Health, 503: Health } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
-    try {
-      fastify.forge.db.prepare('SELECT 1').get();
-      checks.database = 'pass';
-    } catch {
-      checks.database = 'fail';
-    }
+    checks.database = databaseAnswers(fastify.reads) ? 'pass' : 'fail';
     try {
       await access(fastify.forge.config.reposDir, constants.W_OK | constants.X_OK);
       checks.repositories = 'pass';

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { deleteComment, findComment, insertComment, listComments, updateCommentBody, type CommentRow } from '../../../db/comments.js';
-import { findPullById, type PullRow } from '../../../db/pulls.js';
-import type { RepoRow } from '../../../db/repos.js';
-import { IssueComment, presentComment } from '../../../presenters/pull.js';
-import { forbidden, notFound } from '../../../errors.js';
-import { redirectRenamedRepo } from '../repos/present.js';
-import { markdown, requirePull, UserCache } from '../pulls/context.js';
+import { IssueComment } from '../../../presenters/pull.js';
+import { editComment, postComment, removeComment } from '../../../services/comments.js';
+import { presentComments, pullConversation } from '../../../views/comments.js';
+import { findPullRequest } from '../../../views/pull-request.js';
+import type { RepoRow } from '../../../views/repository.js';
+import { notFound } from '../../../errors.js';
 import { PullParams, errors } from '../pulls/schema.js';
 
 const tags = ['pull request'];
@@ -16,44 +14,31 @@ const CommentParams = Type.Object({ owner: Type.String(), repo: Type.String(), i
 
 /** The conversation of a pull request, through Gitea's issue comment paths (pull requests are issues there). */
 const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { db, config } = fastify.forge;
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
+  const reads = fastify.reads;
+  const writes = { db: fastify.forge.db, policy: fastify.policy };
 
-  const present = (base: RepoRow, pull: PullRow, comments: CommentRow[]) => {
-    const users = new UserCache(fastify);
-    return comments.map((c) => presentComment(config.baseUrl, base, pull.number, c, users.must(c.poster_id), markdown(base, pull.base_branch, c.body)));
+  /** The pull request an `/issues/{index}` path names (only pull requests are issues here). */
+  const pullOf = (base: RepoRow, index: number) => {
+    const pull = findPullRequest(reads, base, index);
+    if (!pull) throw notFound(`The pull request #${index}`);
+    return pull;
   };
-
-  /** A comment of a pull request of this repository, and whether the actor may change it (its author or a maintainer). */
-  function commentOf(request: FastifyRequest, params: { owner: string; repo: string; id: number }) {
-    const base = fastify.policy.requireRepo(request.actor, params.owner, params.repo, 'repo:read');
-    const comment = findComment(db, params.id);
-    const pull = comment ? findPullById(db, comment.pull_id) : undefined;
-    if (!comment || !pull || pull.base_repo_id !== base.id) throw notFound('The comment');
-    const user = fastify.policy.signedIn(request.actor);
-    if (user.id !== comment.poster_id && !fastify.policy.can(request.actor, 'repo:write', { type: 'repo', repo: base })) {
-      throw forbidden('Only its author or a maintainer may change a comment.');
-    }
-    return { base, pull, comment };
-  }
 
   fastify.get(
     '/repos/:owner/:repo/issues/:index/comments',
     { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(IssueComment), ...errors } } },
-    async (request) => {
-      const { base, pull } = requirePull(fastify, request, request.params);
-      return present(base, pull, listComments(db, pull.id));
-    },
+    async (request) => pullConversation(reads, request.repository, pullOf(request.repository, request.params.index)),
   );
 
   fastify.post(
     '/repos/:owner/:repo/issues/:index/comments',
     { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: CommentBody, response: { 201: IssueComment, ...errors } } },
     async (request, reply) => {
-      const user = fastify.policy.signedIn(request.actor);
-      const { base, pull } = requirePull(fastify, request, request.params);
-      const comment = insertComment(db, pull.id, user.id, request.body.body);
-      return reply.status(201).send(present(base, pull, [comment])[0]);
+      // Someone not signed in is told so before being told a pull request does not exist.
+      fastify.policy.signedIn(request.actor);
+      const pull = pullOf(request.repository, request.params.index);
+      const comment = postComment(writes, request.actor, pull, request.body.body);
+      return reply.status(201).send(presentComments(reads, request.repository, pull, [comment])[0]);
     },
   );
 
@@ -61,8 +46,8 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id',
     { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, body: CommentBody, response: { 200: IssueComment, ...errors } } },
     async (request) => {
-      const { base, pull, comment } = commentOf(request, request.params);
-      return present(base, pull, [updateCommentBody(db, comment.id, request.body.body)])[0];
+      const { pull, comment } = editComment(writes, request.actor, request.repository, request.params.id, request.body.body);
+      return presentComments(reads, request.repository, pull, [comment])[0];
     },
   );
 
@@ -70,8 +55,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id',
     { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const { comment } = commentOf(request, request.params);
-      deleteComment(db, comment.id);
+      removeComment(writes, request.actor, request.repository, request.params.id);
       return reply.status(204).send(null);
     },
   );

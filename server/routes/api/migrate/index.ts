@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { findUserById, findUserByName, type UserRow } from '../../../db/users.js';
 import { Repository } from '../../../presenters/repository.js';
 import { importRepository } from '../../../services/import.js';
-import { forbidden, invalid } from '../../../errors.js';
-import { presentRepos } from '../repos/present.js';
+import { migrationOwner } from '../../../views/owners.js';
+import { presentRepos } from '../../../views/repository.js';
 import { errors } from '../repos/schema.js';
 import { MigrateRepoOptions } from './schema.js';
 
@@ -27,15 +26,7 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const body = request.body;
-      let owner: UserRow | undefined = user;
-      if (body.repo_owner) owner = findUserByName(db, body.repo_owner);
-      else if (body.uid !== undefined) owner = findUserById(db, body.uid);
-      if (!owner) throw invalid(`The owner "${body.repo_owner ?? body.uid}" does not exist.`, { field: 'repo_owner' });
-      const allowed =
-        owner.type === 'org'
-          ? fastify.policy.can(request.actor, 'org:create-repo', { type: 'org', org: owner })
-          : fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user: owner });
-      if (!allowed) throw forbidden(`You may not create repositories for ${owner.username}.`);
+      const owner = migrationOwner(fastify.reads, request.actor, user, body);
 
       const controller = new AbortController();
       running.add(controller);
@@ -59,7 +50,7 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { actor: request.actor, ip: request.ip },
           controller.signal,
         );
-        return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+        return reply.status(201).send(presentRepos(fastify.reads, request.actor, [repo])[0]);
       } finally {
         running.delete(controller);
       }

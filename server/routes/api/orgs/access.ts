@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { UserRow } from '../../../db/users.js';
+import type { UserRow } from '../../../views/account.js';
 import type { Actor, OrgAction } from '../../../auth/policy.js';
 import { forbidden, notFound, unauthorized } from '../../../errors.js';
 

@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { findUserByName, type UserRow } from '../../../db/users.js';
-import { findOrgByName, listOrgMembers, listOrgsOfUser, listVisibleOrgs } from '../../../db/orgs.js';
-import { isOrgMember } from '../../../db/repos.js';
-import { listTeams } from '../../../db/teams.js';
+import { findAccount, type UserRow } from '../../../views/account.js';
+import { findOrganisation, isOrganisationMember, organisationMembers, organisationPage, organisationsOf, organisationTeams } from '../../../views/organisation.js';
+import { presentRepos, repositoryPage } from '../../../views/repository.js';
 import { createOrg, createTeam, editOrg, removeMember } from '../../../services/orgs.js';
+import { createRepoFromOption } from '../../../services/repos.js';
 import { Organization, presentOrganization } from '../../../presenters/organization.js';
 import { Team, presentTeam } from '../../../presenters/team.js';
-import { UserSummary, presentUser } from '../../../presenters/user.js';
+import { UserSummary } from '../../../presenters/user.js';
 import { Repository } from '../../../presenters/repository.js';
 import type { OrgAction } from '../../../auth/policy.js';
 import { forbidden, notFound } from '../../../errors.js';
 import { requireOrgAccess } from './access.js';
-import { createRepoFromOption, presentRepos, repoPage } from '../repos/present.js';
-import { CreateRepoOption, Paging, errors } from '../repos/schema.js';
+import { CreateRepoOption } from '../../../../contract/repositories.js';
+import { Paging, errors } from '../repos/schema.js';
 import { CreateOrgOption, CreateTeamOption, EditOrgOption, OrgMemberParams, OrgParams, teamPermission } from './schema.js';
 
 const tags = ['organization'];
@@ -22,10 +22,11 @@ const tags = ['organization'];
 /** Organisations (`/orgs`, `/orgs/{org}`), their members, repositories and teams, as in Gitea. */
 const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
+  const ctx = fastify.reads;
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
   const requireOrg = (request: FastifyRequest, name: string, action: OrgAction): UserRow =>
-    requireOrgAccess(fastify, request.actor, findOrgByName(db, name), action);
+    requireOrgAccess(fastify, request.actor, findOrganisation(ctx, name), action);
 
   fastify.post('/orgs', { config: { scope: 'write:organization' }, schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
     const user = fastify.policy.signedIn(request.actor);
@@ -43,11 +44,9 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   // `q` is Fabrique's addition to Gitea's list: the explore page searches organisations by name and description.
   const OrgListQuery = Type.Composite([Paging, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })]);
   fastify.get('/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: OrgListQuery, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
-    const viewer = fastify.policy.listingViewer(request.actor);
-    const limit = request.query.limit ?? 30;
-    const { rows, total } = listVisibleOrgs(db, viewer, limit, ((request.query.page ?? 1) - 1) * limit, request.query.q?.trim() ?? '');
+    const { items, total } = organisationPage(ctx, request.actor, request.query, request.query.q?.trim() ?? '');
     reply.header('x-total-count', String(total));
-    return rows.map(presentOrganization);
+    return items;
   });
 
   fastify.patch(
@@ -63,7 +62,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/user/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
     const user = fastify.policy.signedIn(request.actor);
-    return listOrgsOfUser(db, user.id).map(presentOrganization);
+    return organisationsOf(ctx, user);
   });
 
   fastify.get('/orgs/:org', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
@@ -75,10 +74,9 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
-      const limit = request.query.limit ?? 30;
-      const { rows, total } = listOrgMembers(db, org.id, limit, ((request.query.page ?? 1) - 1) * limit);
+      const { items, total } = organisationMembers(ctx, org, request.query);
       reply.header('x-total-count', String(total));
-      return rows.map((user) => presentUser(user, config.baseUrl));
+      return items;
     },
   );
 
@@ -87,8 +85,8 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
-      const user = findUserByName(db, request.params.username);
-      if (!user || !isOrgMember(db, org.id, user.id)) throw notFound('The member');
+      const user = findAccount(ctx, request.params.username);
+      if (!user || !isOrganisationMember(ctx, org, user)) throw notFound('The member');
       return reply.status(204).send(null);
     },
   );
@@ -98,7 +96,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:admin');
-      const user = findUserByName(db, request.params.username);
+      const user = findAccount(ctx, request.params.username);
       if (!user) throw notFound('The user');
       removeMember(db, org, user, audit(request));
       return reply.status(204).send(null);
@@ -110,7 +108,9 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const org = requireOrg(request, request.params.org, 'org:read');
-      return repoPage(fastify, request, reply, { ownerId: org.id }, request.query);
+      const { items, total } = repositoryPage(ctx, request.actor, { ownerId: org.id }, request.query);
+      reply.header('x-total-count', String(total));
+      return items;
     },
   );
 
@@ -118,16 +118,16 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/repos',
     { config: { scope: 'write:repository' }, schema: { tags, params: OrgParams, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
     async (request, reply) => {
-      fastify.policy.signedIn(request.actor);
+      const author = fastify.policy.signedIn(request.actor);
       const org = requireOrg(request, request.params.org, 'org:create-repo');
-      const repo = await createRepoFromOption(fastify, request, org, request.body);
-      return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+      const repo = await createRepoFromOption(db, config.reposDir, author, org, request.body, audit(request));
+      return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
     },
   );
 
   fastify.get('/orgs/:org/teams', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Team), ...errors } } }, async (request) => {
     const org = requireOrg(request, request.params.org, 'org:member');
-    return listTeams(db, org.id).map((team) => presentTeam(team, org));
+    return organisationTeams(ctx, org);
   });
 
   fastify.post(

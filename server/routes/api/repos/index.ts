@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { findUserByName, type UserRow } from '../../../db/users.js';
-import { findCollaboratorPermission, listCollaborators } from '../../../db/collaborators.js';
+import { findAccount, type UserRow } from '../../../views/account.js';
+import { isCollaborator, presentRepos, repositoryCollaborators, repositoryPage } from '../../../views/repository.js';
 import { deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
 import { Repository } from '../../../presenters/repository.js';
 import { UserSummary, presentUser } from '../../../presenters/user.js';
 import { invalid, notFound } from '../../../errors.js';
-import { presentRepos, redirectRenamedRepo, repoPage } from './present.js';
 import {
   AddCollaboratorOption,
   CollaboratorParams,
@@ -25,13 +24,12 @@ const tags = ['repository'];
 /** Repositories (`/repos/search`, `/repos/{owner}/{repo}`) and their collaborators, as in Gitea. */
 const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
+  const ctx = fastify.reads;
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
-
-  fastify.addHook('preHandler', redirectRenamedRepo(fastify));
 
   /** The account named in a collaborator route: Gitea answers 422 when it does not exist. */
   function account(username: string): UserRow {
-    const user = findUserByName(db, username);
+    const user = findAccount(ctx, username);
     if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'collaborator' });
     return user;
   }
@@ -42,26 +40,25 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { q, uid, sort, order, page, limit } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
-      const data = repoPage(fastify, request, reply, { q, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
-      return { ok: true, data };
+      const { items, total } = repositoryPage(ctx, request.actor, { q, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
+      reply.header('x-total-count', String(total));
+      return { ok: true, data: items };
     },
   );
 
   fastify.get('/repos/:owner/:repo', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Repository, ...errors } } }, async (request) => {
-    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-    return presentRepos(fastify, request, [repo])[0];
+    return presentRepos(ctx, request.actor, [request.repository])[0];
   });
 
   fastify.patch(
     '/repos/:owner/:repo',
-    { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, body: EditRepoOption, response: { 200: Repository, ...errors } } },
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, body: EditRepoOption, response: { 200: Repository, ...errors } } },
     async (request) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
       const body = request.body;
       const updated = await updateRepository(
         db,
         config.reposDir,
-        repo,
+        request.repository,
         {
           name: body.name,
           description: body.description,
@@ -72,25 +69,26 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
         audit(request),
       );
-      return presentRepos(fastify, request, [updated])[0];
+      return presentRepos(ctx, request.actor, [updated])[0];
     },
   );
 
-  fastify.delete('/repos/:owner/:repo', { config: { scope: 'write:repository' }, schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-    deleteRepository(db, config.reposDir, repo, audit(request));
-    return reply.status(204).send(null);
-  });
+  fastify.delete(
+    '/repos/:owner/:repo',
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      deleteRepository(db, config.reposDir, request.repository, audit(request));
+      return reply.status(204).send(null);
+    },
+  );
 
   fastify.get(
     '/repos/:owner/:repo/collaborators',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-      const limit = request.query.limit ?? 30;
-      const { rows, total } = listCollaborators(db, repo.id, limit, ((request.query.page ?? 1) - 1) * limit);
+      const { items, total } = repositoryCollaborators(ctx, request.repository, request.query);
       reply.header('x-total-count', String(total));
-      return rows.map((user) => presentUser(user, config.baseUrl));
+      return items;
     },
   );
 
@@ -98,29 +96,26 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators/:collaborator',
     { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
       const user = account(request.params.collaborator);
-      if (findCollaboratorPermission(db, repo.id, user.id) === null) throw notFound(`The collaborator ${user.username}`);
+      if (!isCollaborator(ctx, request.repository, user)) throw notFound(`The collaborator ${user.username}`);
       return reply.status(204).send(null);
     },
   );
 
   fastify.put(
     '/repos/:owner/:repo/collaborators/:collaborator',
-    { config: { scope: 'write:repository' }, schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-      setCollaborator(db, repo, account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
+      setCollaborator(db, request.repository, account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
       return reply.status(204).send(null);
     },
   );
 
   fastify.delete(
     '/repos/:owner/:repo/collaborators/:collaborator',
-    { config: { scope: 'write:repository' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
+    { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:admin');
-      removeCollaborator(db, repo, account(request.params.collaborator), audit(request));
+      removeCollaborator(db, request.repository, account(request.params.collaborator), audit(request));
       return reply.status(204).send(null);
     },
   );
@@ -129,8 +124,8 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators/:collaborator/permission',
     { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
     async (request) => {
-      const repo = fastify.policy.requireRepo(request.actor, request.params.owner, request.params.repo, 'repo:read');
-      const user = findUserByName(db, request.params.collaborator);
+      const repo = request.repository;
+      const user = findAccount(ctx, request.params.collaborator);
       if (!user || user.type !== 'user') throw notFound('The user');
       const permission = user.id === repo.owner_id ? ('owner' as const) : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
       return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };

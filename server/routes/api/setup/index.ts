@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { timingSafeEqual } from 'node:crypto';
-import { countAccounts } from '../../../db/users.js';
+import { hasAccounts } from '../../../views/account.js';
 import { createUser } from '../../../services/users.js';
 import { ForgeError } from '../../../errors.js';
 import { CreatedUser, Message, SetupBody, SetupStatus } from './schema.js';
@@ -14,9 +14,10 @@ function sameToken(given: string, expected: string): boolean {
 /** First-start setup: the one-time link printed in the log creates the first administrator. */
 const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
+  const ctx = fastify.reads;
 
   fastify.get('/setup', { config: { scope: 'none' }, schema: { tags: ['setup'], response: { 200: SetupStatus } } }, async () => ({
-    needed: fastify.forge.setupToken !== null && countAccounts(db) === 0,
+    needed: fastify.forge.setupToken !== null && !hasAccounts(ctx),
   }));
 
   fastify.post(
@@ -24,7 +25,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, schema: { tags: ['setup'], body: SetupBody, response: { 201: CreatedUser, 403: Message, 409: Message } } },
     async (request, reply) => {
       const expected = fastify.forge.setupToken;
-      if (expected === null || countAccounts(db) > 0) {
+      if (expected === null || hasAccounts(ctx)) {
         throw new ForgeError('conflict', 'Fabrique is already set up: sign in with an existing account.');
       }
       if (!sameToken(request.body.token, expected)) {

@@ -1,18 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { findUserById, findUserByName, type UserRow } from '../../../db/users.js';
-import { findRepo, findRepoById, type RepoRow } from '../../../db/repos.js';
-import { findTeamById, listTeamMembers, teamRepoIds, type TeamRow } from '../../../db/teams.js';
+import { findAccount, type UserRow } from '../../../views/account.js';
+import type { RepoRow } from '../../../views/repository.js';
+import { findTeam, organisationRepository, teamMembers, teamRepositories, type TeamRow } from '../../../views/organisation.js';
 import { addTeamMember, addTeamRepo, deleteTeam, editTeam, removeTeamMember, removeTeamRepo } from '../../../services/orgs.js';
 import { Team, presentTeam } from '../../../presenters/team.js';
-import { UserSummary, presentUser } from '../../../presenters/user.js';
+import { UserSummary } from '../../../presenters/user.js';
 import { Repository } from '../../../presenters/repository.js';
 import type { OrgAction } from '../../../auth/policy.js';
 import { invalid, notFound } from '../../../errors.js';
 import { requireOrgAccess } from '../orgs/access.js';
 import { EditTeamOption, teamPermission } from '../orgs/schema.js';
-import { presentRepos } from '../repos/present.js';
 import { errors } from '../repos/schema.js';
 
 const tags = ['organization'];
@@ -22,15 +21,17 @@ const TeamRepoParams = Type.Object({ id: Type.Integer(), org: Type.String(), rep
 
 /** Teams by id (`/teams/{id}`): settings, members and repositories, as in Gitea. */
 const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { db, config } = fastify.forge;
+  const { db } = fastify.forge;
+  const ctx = fastify.reads;
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
   /** The team and its organisation, if the actor may act on them; an unseen organisation's team is a 404. */
   function requireTeam(request: FastifyRequest, id: number, action: OrgAction): { team: TeamRow; org: UserRow } {
-    const team = findTeamById(db, id);
-    if (!team) throw notFound('The team');
+    const found = findTeam(ctx, id);
+    if (!found) throw notFound('The team');
+    const { team } = found;
     try {
-      return { team, org: requireOrgAccess(fastify, request.actor, findUserById(db, team.org_id), action) };
+      return { team, org: requireOrgAccess(fastify, request.actor, found.org, action) };
     } catch (err) {
       if ((err as { kind?: string }).kind === 'not_found') throw notFound('The team');
       throw err;
@@ -39,7 +40,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   /** Gitea answers 422 when the named account does not exist. */
   function account(username: string): UserRow {
-    const user = findUserByName(db, username);
+    const user = findAccount(ctx, username);
     if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'username' });
     return user;
   }
@@ -76,7 +77,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/teams/:id/members', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(UserSummary), ...errors } } }, async (request) => {
     const { team } = requireTeam(request, request.params.id, 'org:member');
-    return listTeamMembers(db, team.id).map((user) => presentUser(user, config.baseUrl));
+    return teamMembers(ctx, team);
   });
 
   fastify.put('/teams/:id/members/:username', { config: { scope: 'write:organization' }, schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
@@ -93,16 +94,13 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/teams/:id/repos', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(Repository), ...errors } } }, async (request) => {
     const { team } = requireTeam(request, request.params.id, 'org:member');
-    const rows = teamRepoIds(db, team)
-      .map((id) => findRepoById(db, id) as RepoRow)
-      .filter((repo) => fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo }));
-    return presentRepos(fastify, request, rows);
+    return teamRepositories(ctx, request.actor, team);
   });
 
   /** A repository of the team's organisation; another organisation's is a 404. */
   function orgRepo(org: UserRow, params: { org: string; repo: string }): RepoRow {
-    const repo = findRepo(db, params.org, params.repo);
-    if (!repo || repo.owner_id !== org.id) throw notFound('The repository');
+    const repo = organisationRepository(ctx, org, params.repo);
+    if (!repo) throw notFound('The repository');
     return repo;
   }
 

@@ -1,16 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { findUserByName } from '../../../db/users.js';
+import { visibleOwner } from '../../../views/account.js';
+import { presentRepos, repositoryPage } from '../../../views/repository.js';
+import { createRepoFromOption } from '../../../services/repos.js';
 import { Repository } from '../../../presenters/repository.js';
+import { CreateRepoOption } from '../../../../contract/repositories.js';
 import { forbidden, notFound } from '../../../errors.js';
-import { createRepoFromOption, presentRepos, repoPage } from '../repos/present.js';
-import { CreateRepoOption, Paging, errors } from '../repos/schema.js';
+import { Paging, errors } from '../repos/schema.js';
 
 const tags = ['repository'];
 
 /** An account's repositories: create and list one's own (`/user/repos`), list anyone's (`/users/{username}/repos`). */
 const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { db } = fastify.forge;
+  const { db, config } = fastify.forge;
+  const ctx = fastify.reads;
 
   fastify.post(
     '/user/repos',
@@ -20,8 +23,8 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user })) {
         throw forbidden('This token lacks the write:repository scope.');
       }
-      const repo = await createRepoFromOption(fastify, request, user, request.body);
-      return reply.status(201).send(presentRepos(fastify, request, [repo])[0]);
+      const repo = await createRepoFromOption(db, config.reposDir, user, user, request.body, { actor: request.actor, ip: request.ip });
+      return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
     },
   );
 
@@ -30,7 +33,9 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
-      return repoPage(fastify, request, reply, { accessibleTo: user.id }, request.query);
+      const { items, total } = repositoryPage(ctx, request.actor, { accessibleTo: user.id }, request.query);
+      reply.header('x-total-count', String(total));
+      return items;
     },
   );
 
@@ -38,14 +43,11 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:username/repos',
     { config: { scope: 'read:repository' }, schema: { tags, params: Type.Object({ username: Type.String() }), querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
-      const owner = findUserByName(db, request.params.username);
-      const visible =
-        owner !== undefined &&
-        (owner.type === 'org'
-          ? fastify.policy.can(request.actor, 'org:read', { type: 'org', org: owner })
-          : fastify.policy.can(request.actor, 'user:read', { type: 'user', user: owner }));
-      if (!owner || !visible) throw notFound('The user');
-      return repoPage(fastify, request, reply, { ownerId: owner.id }, request.query);
+      const owner = visibleOwner(ctx, request.actor, request.params.username);
+      if (!owner) throw notFound('The user');
+      const { items, total } = repositoryPage(ctx, request.actor, { ownerId: owner.id }, request.query);
+      reply.header('x-total-count', String(total));
+      return items;
     },
   );
 };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { findUserByName, type UserRow } from '../../../db/users.js';
-import { listTokens, type TokenRow } from '../../../db/tokens.js';
+import { accessTokensOf, findAccount, visibleUser, type TokenRow, type UserRow } from '../../../views/account.js';
 import type { Actor } from '../../../auth/policy.js';
 import { createAccessToken, requirePasswordOrSession, revokeAccessToken } from '../../../services/auth.js';
 import { forbidden, notFound } from '../../../errors.js';
@@ -24,11 +23,12 @@ const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 422: Me
 /** Public profiles (`/users/{username}`) and personal access tokens (`/users/{username}/tokens`), as in Gitea. */
 const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db } = fastify.forge;
+  const ctx = fastify.reads;
 
   /** The account whose tokens are managed: the caller itself, or anyone for a site administrator. */
   function tokenOwner(actor: Actor, username: string): UserRow {
     const account = requirePasswordOrSession(actor);
-    const owner = findUserByName(db, username);
+    const owner = findAccount(ctx, username);
     if (!owner || owner.type !== 'user') throw notFound('The user');
     if (!fastify.policy.can(account, 'user:write', { type: 'user', user: owner })) throw forbidden('You may manage only your own tokens.');
     return owner;
@@ -38,8 +38,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:username',
     { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: User, 404: Message } } },
     async (request) => {
-      const user = findUserByName(db, request.params.username);
-      if (!user || !fastify.policy.can(request.actor, 'user:read', { type: 'user', user })) throw notFound('The user');
+      const user = visibleUser(ctx, request.actor, request.params.username);
+      if (!user) throw notFound('The user');
       return presentUser(user, request.actor);
     },
   );
@@ -47,7 +47,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/:username/tokens',
     { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: Type.Array(AccessToken), ...errors } } },
-    async (request) => listTokens(db, tokenOwner(request.actor, request.params.username).id).map((t) => presentToken(t)),
+    async (request) => accessTokensOf(ctx, tokenOwner(request.actor, request.params.username)).map((t) => presentToken(t)),
   );
 
   fastify.post(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { UserRow } from '../../../db/users.js';
+import type { UserRow } from '../../../views/account.js';
 import type { Actor } from '../../../auth/policy.js';
 import { User } from '../../../../contract/users.js';
 import { AccessToken, CreateAccessTokenBody } from '../../../../contract/tokens.js';
@@ -15,6 +15,7 @@ export function presentUser(user: UserRow, viewer: Actor): User {
   return {
     id: user.id,
     login: user.username,
+    username: user.username,
     login_name: '',
     full_name: user.full_name,
     email: maySeeEmail ? (user.email ?? '') : '',

@@ -1,19 +1,28 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { findUserByName } from '../../db/users.js';
-import { findRepo, findRepoRedirect, type RepoRow } from '../../db/repos.js';
-import { repoPath } from '../../git/store.js';
-import { RepoReader } from '../../git/read.js';
-import { findPull } from '../../db/pulls.js';
-import { languageOf, type PageHead } from '../../lib/shell.js';
-import { PAGES, PatternMatcher, type PageName, type RouteParams } from '../../../contract/routes.js';
+import type { Actor } from '../auth/policy.js';
+import { findUserByName } from '../db/users.js';
+import type { RepoRow } from '../db/repos.js';
+import { listPublicPages, type SitemapEntry } from '../db/sitemap.js';
+import { repoPath } from '../git/store.js';
+import { RepoReader } from '../git/read.js';
+import type { PageHead } from '../lib/shell.js';
+import type { Language } from '../../contract/languages.js';
+import { PAGES, PatternMatcher, type PageName, type RouteParams } from '../../contract/routes.js';
+import type { ReadContext } from './context.js';
+import { locateRepository } from './repository.js';
+import { findPullRequest } from './pull-request.js';
+
+export type { SitemapEntry };
 
 /** What the server fills into the shell for a page URL, and whether the page exists for this visitor. */
 export interface PageAnswer {
   head?: Partial<PageHead>;
   /** False for an owner or repository that does not exist or that this visitor may not see (both alike). */
   found: boolean;
-  /** Where a renamed or transferred repository's page now is, for a visitor who may read it. */
-  redirect?: string;
+  /**
+   * A renamed or transferred repository that this visitor may read: the page moved to it. `pattern`
+   * is the page's route pattern, which says where `:owner` and `:repo` are in the address.
+   */
+  moved?: { repo: RepoRow; pattern: string };
 }
 
 /** The web app's pages: the same table, so the server and the app agree on what a URL is. */
@@ -43,42 +52,26 @@ const TEXT = {
 } as const;
 
 /**
- * The same page of a repository that was renamed or transferred away from `/{owner}/{name}`, if the
- * visitor may read it; otherwise undefined, so that the old name shows nothing more than an unknown one.
- */
-function movedPage(fastify: FastifyInstance, request: FastifyRequest, ownerName: string, repoName: string): string | undefined {
-  const { db } = fastify.forge;
-  if (findRepo(db, ownerName, repoName)) return undefined;
-  const repo = findRepoRedirect(db, ownerName, repoName);
-  if (!repo || !fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo })) return undefined;
-  const [path, query] = request.url.split(/\?(.*)/s, 2);
-  // The rest of the path as the visitor wrote it (still percent-encoded), after /{owner}/{name}.
-  const rest = path.split('/').slice(3).join('/');
-  const target = `/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}${rest ? `/${rest}` : ''}`;
-  return query ? `${target}?${query}` : target;
-}
-
-/**
  * The title and description of a page URL, for crawlers and link previews that run no JavaScript:
  * `/{owner}`, `/{owner}/{repo}` and its pages (`src/...`, `commits/...`, `commit/{sha}`, ...).
  * A repository or an owner the visitor may not see gets the generic head and a 404, exactly like
  * one that does not exist, so the shell leaks no private name or description.
  */
-export async function pageHead(fastify: FastifyInstance, request: FastifyRequest): Promise<PageAnswer> {
-  const matched = pages.match(request.url.split('?')[0]);
+export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lang: Language): Promise<PageAnswer> {
+  const matched = pages.match(path);
   // A URL no page answers: the app shows its not-found page.
   if (!matched) return { found: false };
   const { route, params } = matched;
   if (!('owner' in params)) return { found: true };
-  const text = TEXT[languageOf(request)];
+  const text = TEXT[lang];
 
   if (route.name === 'owner') {
-    const owner = findUserByName(fastify.forge.db, params.owner);
+    const owner = findUserByName(ctx.db, params.owner);
     const visible =
       owner &&
       (owner.type === 'org'
-        ? fastify.policy.can(request.actor, 'org:read', { type: 'org', org: owner })
-        : fastify.policy.can(request.actor, 'user:read', { type: 'user', user: owner }));
+        ? ctx.policy.can(actor, 'org:read', { type: 'org', org: owner })
+        : ctx.policy.can(actor, 'user:read', { type: 'user', user: owner }));
     if (!owner || !visible) return { found: false };
     return {
       found: true,
@@ -86,24 +79,16 @@ export async function pageHead(fastify: FastifyInstance, request: FastifyRequest
     };
   }
 
-  let repo;
-  try {
-    repo = fastify.policy.requireRepo(request.actor, params.owner, params.repo.replace(/\.git$/, ''), 'repo:read');
-  } catch {
-    return { found: false, redirect: movedPage(fastify, request, params.owner, params.repo) };
-  }
+  const location = locateRepository(ctx, actor, params.owner, params.repo.replace(/\.git$/, ''));
+  if (location === null) return { found: false };
+  if ('moved' in location) return { found: false, moved: { repo: location.moved, pattern: route.pattern } };
+  const { repo } = location;
   const full = `${repo.owner_name}/${repo.name}`;
-  return { found: true, head: { title: await repoPageTitle(fastify, repo, route.name, params, text), description: repo.description || text.repo(full) } };
+  return { found: true, head: { title: await repoPageTitle(ctx, repo, route.name, params, text), description: repo.description || text.repo(full) } };
 }
 
 /** The title of a repository's page: what the page shows first (a path, a commit's subject, a pull request's title), then the repository. */
-async function repoPageTitle(
-  fastify: FastifyInstance,
-  repo: RepoRow,
-  page: PageName,
-  params: RouteParams,
-  text: (typeof TEXT)[keyof typeof TEXT],
-): Promise<string> {
+async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, params: RouteParams, text: (typeof TEXT)[Language]): Promise<string> {
   const full = `${repo.owner_name}/${repo.name}`;
   switch (page) {
     case 'tree':
@@ -111,7 +96,7 @@ async function repoPageTitle(
     case 'commits':
       return `${text.history} · ${full}`;
     case 'commit': {
-      const reader = new RepoReader(repoPath(fastify.forge.config.reposDir, repo.owner_name, repo.name));
+      const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name));
       const ref = await reader.resolve(params.sha).catch(() => null);
       const commit = ref ? await reader.findCommit(ref.oid) : null;
       return commit ? `${commit.message.split('\n', 1)[0]} · ${full}@${commit.oid.slice(0, 10)}` : `${text.commit} · ${full}`;
@@ -125,10 +110,18 @@ async function repoPageTitle(
     case 'pull':
     case 'pullCommits':
     case 'pullFiles': {
-      const pull = /^[0-9]{1,9}$/.test(params.number) ? findPull(fastify.forge.db, repo.id, Number(params.number)) : undefined;
+      const pull = /^[0-9]{1,9}$/.test(params.number) ? findPullRequest(ctx, repo, Number(params.number)) : undefined;
       return `${pull ? pull.title : text.pull} #${params.number} · ${full}`;
     }
     default:
       return full;
   }
+}
+
+/**
+ * What a sitemap lists: public repositories of public owners and public organisations, everything an
+ * anonymous visitor can browse, newest first, at most `limit` of each.
+ */
+export function sitemapPages(ctx: ReadContext, limit: number): { repos: SitemapEntry[]; orgs: SitemapEntry[] } {
+  return listPublicPages(ctx.db, limit);
 }

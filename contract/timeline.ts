@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { UserSummary } from './users.js';
+
+/** A commit a push event lists: its id and subject (Fabrique's addition, so that the page needs no second call). */
+export const TimelineCommit = Type.Object({ sha: Type.String(), subject: Type.String() });
+export type TimelineCommit = Static<typeof TimelineCommit>;
+
+/**
+ * Gitea's TimelineComment (`/repos/{o}/{r}/issues/{index}/timeline`): comments and events in the
+ * order they happened. `type` is Gitea's name: comment, pull_push, review, review_request,
+ * merge_pull, delete_branch, change_title, close, reopen, pull_ref, dismiss_review.
+ */
+export const TimelineComment = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  user: Type.Union([UserSummary, Type.Null()]),
+  body: Type.String(),
+  /** Fabrique: a comment's body rendered and sanitised; empty for events. */
+  body_html: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  html_url: Type.String(),
+  pull_request_url: Type.String(),
+  issue_url: Type.String(),
+  old_title: Type.String(),
+  new_title: Type.String(),
+  old_ref: Type.String(),
+  new_ref: Type.String(),
+  ref_commit_sha: Type.String(),
+  review_id: Type.Integer(),
+  /** Fabrique: a review event's verdict (APPROVED, REQUEST_CHANGES, COMMENT). */
+  review_state: Type.String(),
+  assignee: Type.Union([UserSummary, Type.Null()]),
+  /** Fabrique: a pull_push's commits, oldest first; for a force push, the old and the new head. */
+  commits: Type.Array(TimelineCommit),
+  is_force_push: Type.Boolean(),
+  /** Fabrique: the pull request a pull_ref comes from. */
+  ref_issue_number: Type.Integer(),
+});
+export type TimelineComment = Static<typeof TimelineComment>;

@@ -1,0 +1,106 @@
+import type { Db } from './index.js';
+
+/** Gitea's TimelineComment types that Fabrique stores (comments live in issue_comments). */
+export type TimelineType =
+  | 'pull_push'
+  | 'review'
+  | 'review_request'
+  | 'merge_pull'
+  | 'delete_branch'
+  | 'change_title'
+  | 'close'
+  | 'reopen'
+  | 'pull_ref'
+  | 'dismiss_review';
+
+/** One event of a conversation's timeline. */
+export interface TimelineRow {
+  id: number;
+  repo_id: number;
+  pull_id: number | null;
+  issue_id: number | null;
+  type: TimelineType;
+  actor_id: number | null;
+  body: string;
+  old_title: string;
+  new_title: string;
+  old_ref: string;
+  new_ref: string;
+  commit_sha: string;
+  review_id: number | null;
+  target_user_id: number | null;
+  ref_pull_id: number | null;
+  created_at: string;
+}
+
+/** What an event says besides its subject, type and actor; absent fields stay empty. */
+export type TimelineFields = Partial<Pick<TimelineRow, 'body' | 'old_title' | 'new_title' | 'old_ref' | 'new_ref' | 'commit_sha' | 'review_id' | 'target_user_id' | 'ref_pull_id'>>;
+
+/** Appends an event to a pull request's timeline. */
+export function insertPullEvent(db: Db, event: { repoId: number; pullId: number; type: TimelineType; actorId: number | null } & TimelineFields): TimelineRow {
+  return db
+    .prepare(
+      `INSERT INTO timeline_events (repo_id, pull_id, type, actor_id, body, old_title, new_title, old_ref, new_ref, commit_sha, review_id, target_user_id, ref_pull_id)
+       VALUES (@repoId, @pullId, @type, @actorId, @body, @old_title, @new_title, @old_ref, @new_ref, @commit_sha, @review_id, @target_user_id, @ref_pull_id)
+       RETURNING *`,
+    )
+    .get({
+      body: '',
+      old_title: '',
+      new_title: '',
+      old_ref: '',
+      new_ref: '',
+      commit_sha: '',
+      review_id: null,
+      target_user_id: null,
+      ref_pull_id: null,
+      ...event,
+    }) as TimelineRow;
+}
+
+/** An event with what it points to: a review's verdict and text, a referencing pull request's number. */
+export interface TimelineEventRow extends TimelineRow {
+  review_state: string | null;
+  review_body: string | null;
+  ref_pull_number: number | null;
+}
+
+/** A pull request's events, oldest first. */
+export function listPullEvents(db: Db, pullId: number): TimelineEventRow[] {
+  return db
+    .prepare(
+      `SELECT e.*, r.state AS review_state, r.body AS review_body, p.number AS ref_pull_number
+       FROM timeline_events e
+       LEFT JOIN reviews r ON r.id = e.review_id
+       LEFT JOIN pull_requests p ON p.id = e.ref_pull_id
+       WHERE e.pull_id = ? ORDER BY e.id`,
+    )
+    .all(pullId) as TimelineEventRow[];
+}
+
+/** The pull requests (open, or merged and not yet told) whose head is this branch: a deleted head branch is noted on them. */
+export function pullsWithHeadBranch(db: Db, headRepoId: number, headBranch: string): Array<{ id: number; base_repo_id: number }> {
+  return db
+    .prepare(
+      `SELECT p.id, p.base_repo_id FROM pull_requests p
+       WHERE p.head_repo_id = ? AND p.head_branch = ? AND (p.state = 'open' OR p.merged = 1)
+         AND NOT EXISTS (SELECT 1 FROM timeline_events e WHERE e.pull_id = p.id AND e.type = 'delete_branch' AND e.id > coalesce(
+           (SELECT max(f.id) FROM timeline_events f WHERE f.pull_id = p.id AND f.type = 'pull_push'), 0))`,
+    )
+    .all(headRepoId, headBranch) as Array<{ id: number; base_repo_id: number }>;
+}
+
+/** A user asked to review a pull request (asking again keeps the first request). */
+export function insertReviewRequest(db: Db, pullId: number, userId: number, requestedBy: number): boolean {
+  return db.prepare('INSERT OR IGNORE INTO review_requests (pull_id, user_id, requested_by) VALUES (?, ?, ?)').run(pullId, userId, requestedBy).changes > 0;
+}
+
+/** Withdraws a review request. */
+export function deleteReviewRequest(db: Db, pullId: number, userId: number): boolean {
+  return db.prepare('DELETE FROM review_requests WHERE pull_id = ? AND user_id = ?').run(pullId, userId).changes > 0;
+}
+
+/** The users asked to review a pull request, in the order they were asked. */
+export function listReviewRequests(db: Db, pullId: number): Array<{ user_id: number; created_at: string }> {
+  return db.prepare('SELECT user_id, created_at FROM review_requests WHERE pull_id = ? ORDER BY rowid').all(pullId) as Array<{ user_id: number; created_at: string }>;
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { PullReview, ReviewComment } from '../../../presenters/pull.js';
+import { createReview, deletePendingReview, submitReview } from '../../../services/reviews.js';
+import { presentReviewAtHead, presentReviews, pullReviews, reviewComments, visibleReview } from '../../../views/reviews.js';
+import { pullContext } from './context.js';
+import { CreateReviewOption, PullParams, ReviewParams, SubmitReviewOption, errors } from './schema.js';
+
+const tags = ['pull request'];
+
+/** Gitea's reviews of a pull request: list, start or submit at once, show, submit a pending one, delete it, its comments. */
+const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const ctx = pullContext(fastify);
+  const reads = fastify.reads;
+
+  fastify.get(
+    '/repos/:owner/:repo/pulls/:index/reviews',
+    { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(PullReview), ...errors } } },
+    async (request) => pullReviews(reads, request.actor, request.repository, request.pullRequest),
+  );
+
+  fastify.post(
+    '/repos/:owner/:repo/pulls/:index/reviews',
+    { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: CreateReviewOption, response: { 200: PullReview, ...errors } } },
+    async (request) => {
+      const body = request.body;
+      const review = await createReview(ctx, request.repository, request.pullRequest, request.actor, {
+        event: body.event ?? 'PENDING',
+        body: body.body ?? '',
+        commitId: body.commit_id,
+        comments: body.comments ?? [],
+      });
+      return presentReviewAtHead(reads, request.repository, request.pullRequest, review);
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id',
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
+    async (request) => {
+      const review = visibleReview(reads, request.actor, request.pullRequest, request.params.id);
+      return presentReviewAtHead(reads, request.repository, request.pullRequest, review);
+    },
+  );
+
+  fastify.post(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id',
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, body: SubmitReviewOption, response: { 200: PullReview, ...errors } } },
+    async (request) => {
+      const { repository: base, pullRequest: pull } = request;
+      const review = await submitReview(ctx, base, pull, request.actor, request.params.id, { event: request.body.event, body: request.body.body ?? '' });
+      return presentReviews(reads, base, pull, review.commit_id, [review])[0];
+    },
+  );
+
+  fastify.delete(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id',
+    { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      deletePendingReview(ctx, request.pullRequest, request.actor, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id/comments',
+    { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
+    async (request) => reviewComments(reads, request.actor, request.repository, request.pullRequest, request.params.id),
+  );
+};
+
+export default reviewRoutes;

@@ -1,0 +1,99 @@
+import { listComments } from '../db/comments.js';
+import type { PullRow } from '../db/pulls.js';
+import type { RepoRow } from '../db/repos.js';
+import { listPullEvents, type TimelineRow } from '../db/timeline.js';
+import { findUserById } from '../db/users.js';
+import { git } from '../git/exec.js';
+import { repoPath } from '../git/store.js';
+import { presentUser } from '../presenters/user.js';
+import type { TimelineComment, TimelineCommit } from '../../contract/timeline.js';
+import type { UserSummary } from '../../contract/users.js';
+import type { ReadContext } from './context.js';
+
+/** The subjects of commits of a repository, read in one git process. */
+async function commitSubjects(gitdir: string, oids: string[]): Promise<Map<string, string>> {
+  if (oids.length === 0) return new Map();
+  const { stdout } = await git(['log', '--no-walk=unsorted', '--format=%H %s', ...oids], { cwd: gitdir }).catch(() => ({ stdout: '' }));
+  return new Map(stdout.split('\n').filter(Boolean).map((line) => [line.slice(0, 40), line.slice(41)] as const));
+}
+
+const pushBody = (row: Pick<TimelineRow, 'type' | 'body'>): { is_force_push: boolean; commit_ids: string[] } =>
+  row.type === 'pull_push' ? (JSON.parse(row.body) as { is_force_push: boolean; commit_ids: string[] }) : { is_force_push: false, commit_ids: [] };
+
+/**
+ * A pull request's conversation as Gitea's timeline: its comments and its events (pushes with
+ * their commits, reviews, merges, branch deletions, title changes, references), oldest first.
+ * `render` turns a comment's Markdown into sanitised HTML.
+ */
+export async function pullTimeline(ctx: ReadContext, base: RepoRow, pull: PullRow, render: (text: string) => string): Promise<TimelineComment[]> {
+  const { db, config } = ctx;
+  const users = new Map<number, UserSummary | null>();
+  const user = (id: number | null): UserSummary | null => {
+    if (id === null) return null;
+    if (!users.has(id)) {
+      const row = findUserById(db, id);
+      users.set(id, row ? presentUser(row, config.baseUrl) : null);
+    }
+    return users.get(id) ?? null;
+  };
+  const pullUrl = `${config.baseUrl}/${base.owner_name}/${base.name}/pulls/${pull.number}`;
+  const apiUrl = `${config.baseUrl}/api/v1/repos/${base.owner_name}/${base.name}`;
+  const blank = {
+    body_html: '',
+    pull_request_url: pullUrl,
+    issue_url: `${apiUrl}/issues/${pull.number}`,
+    old_title: '',
+    new_title: '',
+    old_ref: '',
+    new_ref: '',
+    ref_commit_sha: '',
+    review_id: 0,
+    review_state: '',
+    assignee: null,
+    commits: [] as TimelineCommit[],
+    is_force_push: false,
+    ref_issue_number: 0,
+  };
+  const events = listPullEvents(db, pull.id);
+  const subjects = await commitSubjects(repoPath(config.reposDir, base.owner_name, base.name), [...new Set(events.flatMap((e) => pushBody(e).commit_ids))]);
+  const entries: TimelineComment[] = [
+    ...listComments(db, pull.id).map((c) => ({
+      ...blank,
+      id: c.id,
+      type: 'comment',
+      user: user(c.poster_id),
+      body: c.body,
+      body_html: render(c.body),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      html_url: `${pullUrl}#issuecomment-${c.id}`,
+    })),
+    ...events.map((e) => {
+      const push = pushBody(e);
+      return {
+        ...blank,
+        // Events are numbered apart from comments: a page tells them apart by type and id.
+        id: e.id,
+        type: e.type,
+        user: user(e.actor_id),
+        body: e.type === 'review' ? (e.review_body ?? '') : e.body,
+        body_html: e.type === 'review' && e.review_body ? render(e.review_body) : '',
+        created_at: e.created_at,
+        updated_at: e.created_at,
+        html_url: `${pullUrl}#event-${e.id}`,
+        old_title: e.old_title,
+        new_title: e.new_title,
+        old_ref: e.old_ref,
+        new_ref: e.new_ref,
+        ref_commit_sha: e.commit_sha,
+        review_id: e.review_id ?? 0,
+        review_state: e.review_state ?? '',
+        assignee: user(e.target_user_id),
+        commits: push.commit_ids.map((sha) => ({ sha, subject: subjects.get(sha) ?? '' })),
+        is_force_push: push.is_force_push,
+        ref_issue_number: e.ref_pull_number ?? 0,
+      };
+    }),
+  ];
+  return entries.sort((a, b) => a.created_at.localeCompare(b.created_at) || (a.type === 'comment' ? -1 : 0) - (b.type === 'comment' ? -1 : 0) || a.id - b.id);
+}
