@@ -352,6 +352,16 @@ export class RepoReader {
   }
 }
 
+/** Every file of a commit's tree with its size in bytes (`git ls-tree -r -l`), without reading a blob. */
+export async function fileSizes(gitdir: string, commit: string): Promise<{ path: string; size: number }[]> {
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error('fileSizes: expected a full commit id');
+  const { stdout } = await runGit(['ls-tree', '-r', '-l', '-z', commit], { cwd: gitdir });
+  return stdout.split('\0').flatMap((line) => {
+    const match = /^\d+ blob [0-9a-f]+ +(\d+)\t(.+)$/s.exec(line);
+    return match ? [{ path: match[2], size: Number(match[1]) }] : [];
+  });
+}
+
 /**
  * Which of these commits (or annotated tags) no ref reaches: branches, tags and pull request heads.
  * Only reachable objects are served, by git and by the pages: a commit force-pushed away, or of a

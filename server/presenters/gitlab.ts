@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
+import { gitDate, type GitCommit } from '../git/read.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -137,7 +138,7 @@ export function presentProject(repo: RepoRow, extras: ProjectExtras, baseUrl: st
 }
 
 /** GitLab's user as an anonymous visitor sees one. */
-export function presentGitlabUser(user: UserRow, baseUrl: string) {
+export function presentGitlabUser(user: UserRow, baseUrl: string): Static<typeof GitlabUser> {
   return {
     id: user.id,
     username: user.username,
@@ -149,8 +150,27 @@ export function presentGitlabUser(user: UserRow, baseUrl: string) {
   };
 }
 
+/** A user's public profile as GitLab's `GET /users/:id` shows it. */
+export function presentGitlabUserDetail(user: UserRow, baseUrl: string): Static<typeof GitlabUserDetail> {
+  return {
+    ...presentGitlabUser(user, baseUrl),
+    created_at: user.created_at,
+    bio: user.description,
+    location: user.location,
+    public_email: null,
+    website_url: user.website,
+    organization: '',
+    bot: false,
+  };
+}
+
+/** The signed-in account as GitLab's `GET /user` shows it to itself. */
+export function presentGitlabCurrentUser(user: UserRow, baseUrl: string): Static<typeof GitlabCurrentUser> {
+  return { ...presentGitlabUserDetail(user, baseUrl), email: user.email ?? '', is_admin: user.is_admin === 1, can_create_group: true, can_create_project: true };
+}
+
 /** GitLab's group for a public Fabrique organisation. */
-export function presentGroup(org: UserRow, baseUrl: string) {
+export function presentGroup(org: UserRow, baseUrl: string): Static<typeof GitlabGroup> {
   return {
     id: org.id,
     web_url: `${baseUrl}/${org.username}`,
@@ -163,5 +183,158 @@ export function presentGroup(org: UserRow, baseUrl: string) {
     parent_id: null,
     avatar_url: null,
     created_at: org.created_at,
+  };
+}
+
+/** GitLab's commit, as its commit, branch and tag endpoints nest it. */
+export const GitlabCommit = Type.Object({
+  id: Type.String(),
+  short_id: Type.String(),
+  title: Type.String(),
+  message: Type.String(),
+  author_name: Type.String(),
+  author_email: Type.String(),
+  authored_date: Type.String(),
+  committer_name: Type.String(),
+  committer_email: Type.String(),
+  committed_date: Type.String(),
+  created_at: Type.String(),
+  parent_ids: Type.Array(Type.String()),
+  trailers: Type.Object({}),
+  web_url: Type.String(),
+});
+export type GitlabCommit = Static<typeof GitlabCommit>;
+
+/** GitLab's single commit: the list's fields and the size of its change. */
+export const GitlabCommitDetail = Type.Object({
+  ...GitlabCommit.properties,
+  stats: Type.Object({ additions: Type.Integer(), deletions: Type.Integer(), total: Type.Integer() }),
+  status: Type.Null(),
+  last_pipeline: Type.Null(),
+});
+export type GitlabCommitDetail = Static<typeof GitlabCommitDetail>;
+
+/** GitLab's tag. */
+export const GitlabTag = Type.Object({
+  name: Type.String(),
+  message: Type.String(),
+  target: Type.String(),
+  commit: GitlabCommit,
+  release: Type.Null(),
+  protected: Type.Boolean(),
+});
+export type GitlabTag = Static<typeof GitlabTag>;
+
+/** GitLab's branch. */
+export const GitlabBranch = Type.Object({
+  name: Type.String(),
+  merged: Type.Boolean(),
+  protected: Type.Boolean(),
+  default: Type.Boolean(),
+  developers_can_push: Type.Boolean(),
+  developers_can_merge: Type.Boolean(),
+  can_push: Type.Boolean(),
+  web_url: Type.String(),
+  commit: GitlabCommit,
+});
+export type GitlabBranch = Static<typeof GitlabBranch>;
+
+/** GitLab's `GET /projects/:id/repository/files/:file_path`: the file's metadata and its bytes in base64. */
+export const GitlabFile = Type.Object({
+  file_name: Type.String(),
+  file_path: Type.String(),
+  size: Type.Integer(),
+  encoding: Type.Literal('base64'),
+  content_sha256: Type.String(),
+  ref: Type.String(),
+  blob_id: Type.String(),
+  commit_id: Type.String(),
+  last_commit_id: Type.String(),
+  execute_filemode: Type.Boolean(),
+  content: Type.String(),
+});
+export type GitlabFile = Static<typeof GitlabFile>;
+
+/** GitLab's project statistics (`statistics=true`); the sizes of features Fabrique lacks are 0. */
+export const GitlabStatistics = Type.Object({
+  commit_count: Type.Integer(),
+  storage_size: Type.Integer(),
+  repository_size: Type.Integer(),
+  wiki_size: Type.Integer(),
+  lfs_objects_size: Type.Integer(),
+  job_artifacts_size: Type.Integer(),
+  pipeline_artifacts_size: Type.Integer(),
+  packages_size: Type.Integer(),
+  snippets_size: Type.Integer(),
+  uploads_size: Type.Integer(),
+  container_registry_size: Type.Integer(),
+});
+export type GitlabStatistics = Static<typeof GitlabStatistics>;
+
+/** GitLab's user as an anonymous visitor sees one. */
+export const GitlabUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  name: Type.String(),
+  state: Type.String(),
+  locked: Type.Boolean(),
+  avatar_url: Type.Null(),
+  web_url: Type.String(),
+});
+
+/** GitLab's `GET /users/:id` and `GET /user`: the public profile besides the summary. */
+export const GitlabUserDetail = Type.Object({
+  ...GitlabUser.properties,
+  created_at: Type.String(),
+  bio: Type.String(),
+  location: Type.String(),
+  public_email: Type.Union([Type.String(), Type.Null()]),
+  website_url: Type.String(),
+  organization: Type.String(),
+  bot: Type.Boolean(),
+});
+
+/** `GET /user` adds what only the account itself sees. */
+export const GitlabCurrentUser = Type.Object({
+  ...GitlabUserDetail.properties,
+  email: Type.String(),
+  is_admin: Type.Boolean(),
+  can_create_group: Type.Boolean(),
+  can_create_project: Type.Boolean(),
+});
+
+/** GitLab's group. */
+export const GitlabGroup = Type.Object({
+  id: Type.Integer(),
+  web_url: Type.String(),
+  name: Type.String(),
+  path: Type.String(),
+  description: Type.String(),
+  visibility: Type.Literal('public'),
+  full_name: Type.String(),
+  full_path: Type.String(),
+  parent_id: Type.Null(),
+  avatar_url: Type.Null(),
+  created_at: Type.String(),
+});
+
+/** A commit as GitLab shows it, linked to the project's web page. */
+export function presentGitlabCommit(commit: GitCommit, webUrl: string): GitlabCommit {
+  const [title] = commit.message.split('\n');
+  return {
+    id: commit.oid,
+    short_id: commit.oid.slice(0, 8),
+    title,
+    message: commit.message,
+    author_name: commit.author.name,
+    author_email: commit.author.email,
+    authored_date: gitDate(commit.author),
+    committer_name: commit.committer.name,
+    committer_email: commit.committer.email,
+    committed_date: gitDate(commit.committer),
+    created_at: gitDate(commit.committer),
+    parent_ids: commit.parents,
+    trailers: {},
+    web_url: `${webUrl}/commit/${commit.oid}`,
   };
 }

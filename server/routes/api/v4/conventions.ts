@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { capToMaximum } from '../paging.js';
+import type { GitlabPaging } from '../../../views/gitlab.js';
+
+/** GitLab's page size when a list request names none, and its maximum (a larger one is capped). */
+export const GITLAB_DEFAULT_PER_PAGE = 20;
+export const GITLAB_MAX_PER_PAGE = 100;
+
+/** The paging parameters of every GitLab list. */
+export const Paging = {
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: GITLAB_MAX_PER_PAGE, default: GITLAB_DEFAULT_PER_PAGE })),
+};
+
+/** A GitLab query boolean: `true/false/True/False/1/0` (and any case of the words) are all accepted. */
+export const Flag = Type.Optional(Type.Boolean());
+
+/** The paging a request asked for, with GitLab's defaults. */
+export function pagingOf(query: { page?: number; per_page?: number }): GitlabPaging {
+  return { page: query.page ?? 1, perPage: query.per_page ?? GITLAB_DEFAULT_PER_PAGE };
+}
+
+const BOOLEAN_WORDS: Record<string, string> = { true: 'true', false: 'false', '1': 'true', '0': 'false' };
+
+/**
+ * Rewrites the boolean query parameters a route declares into the `true`/`false` its schema
+ * accepts: GitLab's Grape API reads `True`, `FALSE`, `1` and `0` as booleans, and the Python client
+ * sends Python's `True`/`False`. Anything else is left for the schema to refuse.
+ */
+function normaliseBooleans(request: FastifyRequest): void {
+  const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: string }> } | undefined;
+  const query = request.query as Record<string, unknown>;
+  for (const [name, property] of Object.entries(schema?.properties ?? {})) {
+    const value = query[name];
+    if (property.type !== 'boolean' || typeof value !== 'string') continue;
+    const word = BOOLEAN_WORDS[value.toLowerCase()];
+    if (word !== undefined) query[name] = word;
+  }
+}
+
+/**
+ * GitLab's paging headers of a list: X-Page, X-Per-Page, X-Total, X-Total-Pages, X-Next-Page,
+ * X-Prev-Page (empty when there is none) and a Link to prev/next/first/last with the same query.
+ */
+export function paginate(request: FastifyRequest, reply: FastifyReply, total: number, paging: GitlabPaging): void {
+  const { page, perPage } = paging;
+  // Read per request: the address is known only once the server listens.
+  const { baseUrl } = request.server.forge.config;
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const link = (p: number, rel: string) => {
+    const url = new URL(request.url, 'http://fabrique.invalid');
+    url.searchParams.set('page', String(p));
+    url.searchParams.set('per_page', String(perPage));
+    return `<${baseUrl}${url.pathname}${url.search}>; rel="${rel}"`;
+  };
+  const links = [];
+  if (page > 1) links.push(link(Math.min(page - 1, pages), 'prev'));
+  if (page < pages) links.push(link(page + 1, 'next'));
+  links.push(link(1, 'first'), link(pages, 'last'));
+  reply.headers({
+    'x-total': String(total),
+    'x-total-pages': String(pages),
+    'x-page': String(page),
+    'x-per-page': String(perPage),
+    'x-next-page': page < pages ? String(page + 1) : '',
+    'x-prev-page': page > 1 ? String(Math.min(page - 1, pages)) : '',
+    link: links.join(', '),
+    'access-control-expose-headers': 'X-Total, X-Total-Pages, X-Page, X-Per-Page, X-Next-Page, X-Prev-Page, Link',
+  });
+}
+
+/**
+ * GitLab's conventions for every `/api/v4` route, in one place, registered inside the v4 plugin
+ * so that they apply to its routes only: `per_page` above the maximum is capped (GitLab caps at
+ * 100), query booleans are read as GitLab reads them, and a JSON answer (errors included) is
+ * exactly `application/json`, without a charset, which the Python client requires.
+ */
+export function gitlabConventions(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', async (request) => {
+    capToMaximum(request, 'per_page');
+    normaliseBooleans(request);
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && /^application\/json\s*;/i.test(type)) reply.header('content-type', 'application/json');
+    return payload;
+  });
+}
