@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Repository } from './repositories.js';
 import { UserSummary } from './users.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable } from './nullable.js';
+import { Diff } from './browse.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([
@@ -185,3 +185,7 @@ export const ReviewComment = Type.Object({
   updated_at: Type.String(),
 });
 export type ReviewComment = Static<typeof ReviewComment>;
+
+/** What changed since the viewer's last review; `since` is null when there was none. */
+export const ChangesSinceReview = Type.Object({ since: Nullable(Type.String()), head: Type.String(), diff: Diff });
+export type ChangesSinceReview = Static<typeof ChangesSinceReview>;

@@ -1,5 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
+import { Nullable } from './nullable.js';
 import { FRENCH_LICENCES } from './licences.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
@@ -19,8 +20,8 @@ const MergeStyles = Type.Object({
   default_merge_style: Type.String(),
 });
 
-/** Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). */
-export const Repository = Type.Intersect([Type.Object({
+/** Gitea's Repository object with `parent` of the given shape. */
+const repositoryShape = <P extends TSchema>(parent: P) => Type.Intersect([Type.Object({
   id: Type.Integer(),
   owner: UserSummary,
   name: Type.String(),
@@ -30,8 +31,7 @@ export const Repository = Type.Intersect([Type.Object({
   private: Type.Boolean(),
   fork: Type.Boolean(),
   template: Type.Boolean(),
-  /** The repository a fork was made from (its own `parent` is null), when the viewer may read it. */
-  parent: Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]),
+  parent,
   mirror: Type.Boolean(),
   size: Type.Integer(),
   language: Type.String(),
@@ -63,7 +63,30 @@ export const Repository = Type.Intersect([Type.Object({
   /** SPDX ids of the licence found in the default branch's licence file (Gitea >= 1.22). */
   licenses: Type.Array(Type.String()),
 }), MergeStyles]);
+
+/**
+ * Gitea's Repository object (the fields Fabrique has; the rest carry Gitea's neutral values). `parent`
+ * is the repository a fork was made from, when the viewer may read it, one level deep (its own is null).
+ */
+export const Repository = repositoryShape(Nullable(repositoryShape(Type.Null())));
 export type Repository = Static<typeof Repository>;
+
+/** `GET /repos/search`: Gitea wraps the repositories found in `data`. */
+export const RepositorySearchResult = Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) });
+export type RepositorySearchResult = Static<typeof RepositorySearchResult>;
+
+/** Gitea's RepoCollaboratorPermission. */
+export const RepoCollaboratorPermission = Type.Object({
+  /** `owner` for the owning account; `none` for an account that may not even read. */
+  permission: Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('write'), Type.Literal('read'), Type.Literal('none')]),
+  role_name: Type.String(),
+  user: UserSummary,
+});
+export type RepoCollaboratorPermission = Static<typeof RepoCollaboratorPermission>;
+
+/** Gitea's MergeUpstreamResponse: whether the fork's branch moved, and where it points now. */
+export const MergeUpstreamResponse = Type.Object({ merge_type: Type.Union([Type.Literal('fast-forward'), Type.Literal('up-to-date')]), sha: Type.String() });
+export type MergeUpstreamResponse = Static<typeof MergeUpstreamResponse>;
 
 /** Gitea's CreateRepoOption: the body of `POST /user/repos` and `POST /orgs/{org}/repos`. */
 export const CreateRepoOption = Type.Object({
@@ -81,3 +104,21 @@ export const CreateRepoOption = Type.Object({
   object_format_name: Type.Optional(Type.String()),
 });
 export type CreateRepoOption = Static<typeof CreateRepoOption>;
+
+/** Gitea's EditRepoOption (the settings Fabrique has). */
+export const EditRepoOption = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  website: Type.Optional(Type.String({ maxLength: 1024 })),
+  private: Type.Optional(Type.Boolean()),
+  archived: Type.Optional(Type.Boolean()),
+  default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
+  allow_merge_commits: Type.Optional(Type.Literal(true)),
+  allow_rebase: Type.Optional(Type.Literal(true)),
+  allow_rebase_explicit: Type.Optional(Type.Literal(true)),
+  allow_squash_merge: Type.Optional(Type.Literal(true)),
+  allow_fast_forward_only_merge: Type.Optional(Type.Literal(true)),
+  default_merge_style: Type.Optional(Type.Literal('merge')),
+});
+export type EditRepoOption = Static<typeof EditRepoOption>;

@@ -1,29 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry } from '../git/read.js';
-import { Contents, CommitUser, RepoUrls, presentContents } from './browse.js';
-
-/** Gitea's FileCommitResponse. */
-export const FileCommit = Type.Object({
-  url: Type.String(),
-  html_url: Type.String(),
-  sha: Type.String(),
-  created: Type.String(),
-  author: CommitUser,
-  committer: CommitUser,
-  parents: Type.Array(Type.Object({ url: Type.String(), sha: Type.String() })),
-  message: Type.String(),
-  tree: Type.Object({ url: Type.String(), sha: Type.String() }),
-});
-export type FileCommit = Static<typeof FileCommit>;
-
-/** Gitea's FileResponse. */
-export const FileResponse = Type.Object({
-  content: Contents,
-  commit: FileCommit,
-  verification: Type.Object({ verified: Type.Boolean(), reason: Type.String(), signature: Type.String(), payload: Type.String() }),
-});
-export type FileResponse = Static<typeof FileResponse>;
+import { RepoUrls, presentContents } from './browse.js';
+import type { FileCommit, FileResponse } from '../../contract/contents.js';
 
 /** A file the forge just committed on the web: the repository, the branch it moved, the commit and the file's entry. */
 export interface CommittedFile {

@@ -34,7 +34,8 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     private: repo.is_private === 1,
     fork: repo.fork_id !== null,
     template: false,
-    parent: counts.parent ?? null,
+    // One level only: the parent's own parent is left out, as Gitea does.
+    parent: counts.parent ? { ...counts.parent, parent: null } : null,
     mirror: repo.is_mirror === 1,
     size: repo.size_kb,
     language: '',

@@ -1,24 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { TeamRow } from '../db/teams.js';
 import type { UserRow } from '../db/users.js';
-import { Organization, presentOrganization } from './organization.js';
+import { presentOrganization } from './organization.js';
+import { Team } from '../../contract/organisations.js';
+
+export { Team };
 
 /** The repository units Gitea lists on a team; a Fabrique team has one permission on all of them. */
 export const TEAM_UNITS = ['repo.code', 'repo.issues', 'repo.pulls', 'repo.releases', 'repo.wiki'] as const;
-
-/** Gitea's Team object. */
-export const Team = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  description: Type.String(),
-  organization: Type.Union([Organization, Type.Null()]),
-  includes_all_repositories: Type.Boolean(),
-  permission: Type.String(),
-  can_create_org_repo: Type.Boolean(),
-  units: Type.Array(Type.String()),
-  units_map: Type.Record(Type.String(), Type.String()),
-});
-export type Team = Static<typeof Team>;
 
 export function presentTeam(team: TeamRow, org: UserRow | null): Team {
   return {

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { spdxExpressionProblem } from './licences.js';
+import { DEVELOPMENT_STATUSES } from '../../contract/publiccode.js';
 
 /** The file names a publiccode.yml goes by at a repository's root, preferred first. */
 export const PUBLICCODE_FILES = ['publiccode.yml', 'publiccode.yaml'];
@@ -7,7 +8,6 @@ export const PUBLICCODE_FILES = ['publiccode.yml', 'publiccode.yaml'];
 /** publiccode.yml files larger than this are refused rather than parsed. */
 export const PUBLICCODE_LIMIT = 512 * 1024;
 
-export const DEVELOPMENT_STATUSES = ['concept', 'development', 'beta', 'stable', 'obsolete'] as const;
 export const SOFTWARE_TYPES = [
   'standalone/mobile',
   'standalone/iot',

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
-import { forkRepository, type RepositoryWithParent } from './api/forks.js';
+import { forkRepository } from './api/forks.js';
 import { listMyOrganizations } from './api/orgs.js';
 import type { Repository } from './api/browse.js';
 import type { ApiError } from './api/client.js';
@@ -70,7 +70,7 @@ export class FabForkButton extends LightDomElement {
   });
 
   override render() {
-    const repository = this.repository as RepositoryWithParent | null;
+    const repository = this.repository;
     if (!repository) return nothing;
     const parent = repository.parent;
     const user = this._session.user;

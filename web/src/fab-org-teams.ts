@@ -5,7 +5,7 @@ import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { ApiError } from './api/client.js';
 import type { Member } from './api/orgs.js';
-import type { RepositorySettings } from './api/repos.js';
+import type { Repository } from './api/browse.js';
 import {
   addTeamMember,
   addTeamRepository,
@@ -15,7 +15,7 @@ import {
   listTeams,
   removeTeamMember,
   removeTeamRepository,
-  type NewTeam,
+  type NewTeamPermission,
   type Team,
 } from './api/teams.js';
 import { apiErrorText, asApiError, formStyles, textField } from './forms.js';
@@ -23,12 +23,12 @@ import { SessionController } from './session.js';
 import { renderTask } from './task-status.js';
 
 const ERROR_ID = 'org-teams-error';
-const PERMISSIONS: readonly NewTeam['permission'][] = ['read', 'write', 'admin'];
+const PERMISSIONS: readonly NewTeamPermission[] = ['read', 'write', 'admin'];
 
 interface TeamDetails {
   team: Team;
   members: Member[];
-  repositories: RepositorySettings[];
+  repositories: Repository[];
 }
 
 /**
@@ -94,7 +94,7 @@ export class FabOrgTeams extends LightDomElement {
 
   @property() org = '';
   /** The organisation's repositories, offered when adding one to a team. */
-  @property({ attribute: false }) repositories: RepositorySettings[] = [];
+  @property({ attribute: false }) repositories: Repository[] = [];
 
   @state() private _error: ApiError | null = null;
   @state() private _done: string | null = null;
@@ -261,7 +261,7 @@ export class FabOrgTeams extends LightDomElement {
         createTeam(this.org, {
           name,
           description: String(data.get('description') ?? '').trim(),
-          permission: String(data.get('permission') ?? 'read') as NewTeam['permission'],
+          permission: String(data.get('permission') ?? 'read') as NewTeamPermission,
           includes_all_repositories: data.get('scope') === 'all',
           can_create_org_repo: data.get('can_create_org_repo') !== null,
         }),

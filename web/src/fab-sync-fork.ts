@@ -2,7 +2,8 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
-import { syncFork, type RepositoryWithParent } from './api/forks.js';
+import { syncFork } from './api/forks.js';
+import type { Repository } from './api/browse.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';
 import { shortSha } from './browse-links.js';
 
@@ -29,7 +30,7 @@ export class FabSyncFork extends LightDomElement {
     `,
   ];
 
-  @property({ attribute: false }) repository: RepositoryWithParent | null = null;
+  @property({ attribute: false }) repository: Repository | null = null;
   /** The branch the page shows. */
   @property() branch = '';
 

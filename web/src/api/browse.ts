@@ -1,6 +1,10 @@
-import type { Organization } from './orgs.js';
-import type { CompareHeadRepository } from '../../../contract/compare.js';
 import { request } from './client.js';
+import type { Organization } from '../../../contract/organisations.js';
+import type { Repository, RepositorySearchResult } from '../../../contract/repositories.js';
+import type { Branch, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob } from '../../../contract/browse.js';
+
+export type { Repository } from '../../../contract/repositories.js';
+export type { Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
@@ -13,36 +17,6 @@ const query = (params: Record<string, string | number | undefined>) => {
   const text = search.toString();
   return text ? `?${text}` : '';
 };
-
-/** Gitea's user summary, as a repository names its owner. */
-export interface Owner {
-  id: number;
-  login: string;
-  full_name?: string;
-  avatar_url?: string;
-}
-
-/** Gitea's Repository, the fields the browse pages read. */
-export interface Repository {
-  id: number;
-  owner: Owner;
-  name: string;
-  full_name: string;
-  description: string;
-  empty: boolean;
-  private: boolean;
-  fork: boolean;
-  archived: boolean;
-  html_url: string;
-  clone_url: string;
-  website: string;
-  default_branch: string;
-  updated_at: string;
-  /** Gitea ≥ 1.22 names the licences it detected; absent on older servers. */
-  licenses?: string[];
-  /** What the visitor may do; Gitea omits it for anonymous visitors. */
-  permissions?: { admin: boolean; push: boolean; pull: boolean };
-}
 
 /** How the explore page sorts: Gitea's `sort` values. */
 export type RepoSort = 'updated' | 'alpha';
@@ -57,7 +31,7 @@ export interface RepoSearch {
 /** `GET /api/v1/repos/search`: public repositories (and those the visitor may read). */
 export async function searchRepositories(search: RepoSearch, signal?: AbortSignal): Promise<Repository[]> {
   const order = search.sort === 'alpha' ? 'asc' : 'desc';
-  const result = await request<{ ok: boolean; data: Repository[] }>(
+  const result = await request<RepositorySearchResult>(
     `/api/v1/repos/search${query({ q: search.q, sort: search.sort, order, page: search.page, limit: search.limit })}`,
     { signal },
   );
@@ -77,73 +51,6 @@ export function listOwnerRepositories(owner: string, page: number, limit: number
 /** `GET /api/v1/repos/{owner}/{repo}`. */
 export function getRepository(owner: string, repo: string, signal?: AbortSignal): Promise<Repository> {
   return request<Repository>(repoApi(owner, repo), { signal });
-}
-
-/** How a page names the ref it shows, as in its URL: `/src/branch/main`, `/src/tag/v1`, `/src/commit/abc`. */
-export type RefKind = 'branch' | 'tag' | 'commit';
-
-/** The ref a page was read at, as the server resolved it. */
-export interface Ref {
-  name: string;
-  kind: RefKind;
-  commit: string;
-}
-
-/** The commit that last changed a path. */
-export interface LastCommit {
-  sha: string;
-  /** First line of the message. */
-  summary: string;
-  author_name: string;
-  date: string;
-}
-
-export type EntryType = 'file' | 'dir' | 'symlink' | 'submodule';
-
-export interface TreeEntry {
-  name: string;
-  path: string;
-  type: EntryType;
-  mode: string;
-  sha: string;
-  last_commit: LastCommit | null;
-}
-
-/** A folder with each entry's last commit. */
-export interface Tree {
-  ref: Ref;
-  path: string;
-  last_commit: LastCommit | null;
-  entries: TreeEntry[];
-}
-
-/** A file, highlighted or rendered by the server. */
-export interface Blob {
-  ref: Ref;
-  path: string;
-  name: string;
-  sha: string;
-  size: number;
-  binary: boolean;
-  too_large: boolean;
-  image: boolean;
-  language: string | null;
-  /** Server-highlighted and escaped HTML, one string per line; null for binary and too large files. */
-  lines: string[] | null;
-  /** Server-sanitised HTML of a Markdown file. */
-  markdown: string | null;
-  raw_url: string;
-  last_commit: LastCommit | null;
-}
-
-/** The README of a folder, rendered by the server. */
-export interface Readme {
-  ref: Ref;
-  path: string;
-  name: string;
-  sha: string;
-  markdown: string | null;
-  lines: string[] | null;
 }
 
 const refPath = (ref: string, path: string) => (path ? `${encodePath(ref)}/${encodePath(path)}` : encodePath(ref));
@@ -170,24 +77,6 @@ export const rawUrl = (owner: string, repo: string, ref: string, path: string) =
 export const archiveUrl = (owner: string, repo: string, ref: string, format: 'zip' | 'tar.gz') =>
   `${repoApi(owner, repo)}/archive/${encodePath(ref)}.${format}`;
 
-/** Gitea's CommitUser. */
-export interface CommitUser {
-  name: string;
-  email: string;
-  date: string;
-}
-
-/** Gitea's Commit. */
-export interface Commit {
-  sha: string;
-  html_url: string;
-  created: string;
-  commit: { author: CommitUser; committer: CommitUser; message: string };
-  parents: { sha: string }[];
-  files?: { filename: string; status: string }[];
-  stats?: { total: number; additions: number; deletions: number };
-}
-
 /** `GET /api/v1/repos/{owner}/{repo}/commits?sha=&path=&page=&limit=`: history of a ref, or of one path. */
 export function listCommits(
   owner: string,
@@ -198,60 +87,11 @@ export function listCommits(
   return request<Commit[]>(`${repoApi(owner, repo)}/commits${query({ ...options })}`, { signal });
 }
 
-export interface DiffLine {
-  type: 'add' | 'del' | 'ctx';
-  old: number | null;
-  new: number | null;
-  content: string;
-}
-
-export interface Hunk {
-  header: string;
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  lines: DiffLine[];
-}
-
-export interface FileDiff {
-  filename: string;
-  old_filename: string | null;
-  status: 'added' | 'deleted' | 'modified' | 'renamed';
-  similarity: number | null;
-  binary: boolean;
-  too_large: boolean;
-  additions: number;
-  deletions: number;
-  hunks: Hunk[];
-}
-
-/** A diff, one slice of files at a time: ask again from `next_offset` while `truncated`. */
-export interface Diff {
-  files: FileDiff[];
-  total_files: number;
-  offset: number;
-  truncated: boolean;
-  next_offset: number | null;
-}
-
 /** `GET /api/v1/repos/{owner}/{repo}/commit/{sha}/diff?offset=`: a commit and the changes it made against its first parent. */
-export function getCommitDiff(owner: string, repo: string, sha: string, offset = 0, signal?: AbortSignal): Promise<{ commit: Commit; diff: Diff }> {
-  return request<{ commit: Commit; diff: Diff }>(`${repoApi(owner, repo)}/commit/${encodeURIComponent(sha)}/diff${query({ offset: offset || undefined })}`, {
+export function getCommitDiff(owner: string, repo: string, sha: string, offset = 0, signal?: AbortSignal): Promise<CommitWithDiff> {
+  return request<CommitWithDiff>(`${repoApi(owner, repo)}/commit/${encodeURIComponent(sha)}/diff${query({ offset: offset || undefined })}`, {
     signal,
   });
-}
-
-/** What `head` has that `base` lacks: its commits (oldest first) and the diff since their merge base. */
-export interface Comparison {
-  base: Ref;
-  head: Ref;
-  /** Set when the head was read in another repository of the fork network (`{user}:{branch}`). */
-  head_repository?: CompareHeadRepository;
-  merge_base: string | null;
-  total_commits: number;
-  commits: Commit[];
-  diff: Diff;
 }
 
 /** `GET /api/v1/repos/{owner}/{repo}/compare/{base}...{head}?offset=`; head may be `{user}:{branch}` or `{user}/{repo}:{branch}` (a fork's branch). */
@@ -261,26 +101,9 @@ export function compare(owner: string, repo: string, base: string, head: string,
   });
 }
 
-/** Gitea's Branch, the fields the branches page reads. */
-export interface Branch {
-  name: string;
-  commit: { id: string; message: string; timestamp: string; author: { name: string } };
-  protected: boolean;
-}
-
 /** `GET /api/v1/repos/{owner}/{repo}/branches`. */
 export function listBranches(owner: string, repo: string, signal?: AbortSignal): Promise<Branch[]> {
   return request<Branch[]>(`${repoApi(owner, repo)}/branches${query({ limit: 50 })}`, { signal });
-}
-
-/** Gitea's Tag. */
-export interface Tag {
-  name: string;
-  message: string;
-  id: string;
-  commit: { sha: string; created: string };
-  zipball_url: string;
-  tarball_url: string;
 }
 
 /** `GET /api/v1/repos/{owner}/{repo}/tags`. */

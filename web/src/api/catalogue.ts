@@ -1,86 +1,11 @@
 import { request } from './client.js';
 import { language } from '../i18n/index.js';
+import type { CataloguePage, Licence, Publiccode } from '../../../contract/catalogue.js';
+
+export { DEVELOPMENT_STATUSES } from '../../../contract/publiccode.js';
+export type { CatalogueItem, Licence, Publiccode, SheetPerson, SoftwareSheet } from '../../../contract/catalogue.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-
-export const DEVELOPMENT_STATUSES = ['concept', 'development', 'beta', 'stable', 'obsolete'] as const;
-export type DevelopmentStatus = (typeof DEVELOPMENT_STATUSES)[number];
-
-export interface SheetPerson {
-  name: string;
-  email: string | null;
-  phone: string | null;
-  affiliation: string | null;
-  website: string | null;
-  until: string | null;
-}
-
-/** A valid publiccode.yml in one language. */
-export interface SoftwareSheet {
-  name: string;
-  language: string;
-  descriptionLanguages: string[];
-  shortDescription: string;
-  longDescription: string | null;
-  features: string[];
-  documentation: string | null;
-  developmentStatus: string;
-  softwareType: string;
-  license: string;
-  mainCopyrightOwner: string | null;
-  url: string;
-  landingURL: string | null;
-  softwareVersion: string | null;
-  releaseDate: string | null;
-  platforms: string[];
-  categories: string[];
-  maintenance: { type: string; contractors: SheetPerson[]; contacts: SheetPerson[] };
-  localisationReady: boolean;
-  availableLanguages: string[];
-  organisation: { uri: string; name: string | null } | null;
-}
-
-export interface PubliccodeProblem {
-  line: number;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
-/** `GET /repos/{owner}/{repo}/publiccode`: `problems` only for those who may change the repository. */
-export interface Publiccode {
-  present: boolean;
-  valid: boolean;
-  problems?: PubliccodeProblem[];
-  sheet: SoftwareSheet | null;
-}
-
-export interface Licence {
-  detected: string | null;
-  declared: string | null;
-  file: string | null;
-  mismatch: boolean;
-  approved_in_france: boolean;
-}
-
-export interface CatalogueItem {
-  id: number;
-  full_name: string;
-  owner: string;
-  owner_type: string;
-  html_url: string;
-  clone_url: string;
-  updated_at: string;
-  topics: string[];
-  licence: Licence;
-  sheet: SoftwareSheet;
-}
-
-export interface CataloguePage {
-  total: number;
-  page: number;
-  limit: number;
-  data: CatalogueItem[];
-}
 
 export interface CatalogueFilter {
   q?: string;

@@ -1,19 +1,8 @@
 import { request } from './client.js';
 import { encodePath } from './browse.js';
-import type { PullRequest } from './pulls.js';
+import type { Contents, FileResponse, ProposedChange } from '../../../contract/contents.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-
-/** Gitea's ContentsResponse for a file: its blob id and, base64-encoded, its bytes. */
-export interface FileContents {
-  name: string;
-  path: string;
-  sha: string;
-  type: string;
-  size: number;
-  encoding: string | null;
-  content: string | null;
-}
 
 /** UTF-8 text to base64, as Gitea's contents API carries file bodies. */
 export function toBase64(text: string): string {
@@ -35,8 +24,8 @@ export function fromBase64(data: string): string | null {
 }
 
 /** `GET /repos/{owner}/{repo}/contents/{path}?ref=`: one file with its content. */
-export function getFileContents(owner: string, repo: string, ref: string, path: string, signal?: AbortSignal): Promise<FileContents> {
-  return request<FileContents>(`${repoApi(owner, repo)}/contents/${encodePath(path)}?ref=${encodeURIComponent(ref)}`, { signal });
+export function getFileContents(owner: string, repo: string, ref: string, path: string, signal?: AbortSignal): Promise<Contents> {
+  return request<Contents>(`${repoApi(owner, repo)}/contents/${encodePath(path)}?ref=${encodeURIComponent(ref)}`, { signal });
 }
 
 /** What the edit page sends: the file's new text and the commit that records it. */
@@ -50,12 +39,6 @@ export interface FileChange {
   newBranch?: string;
   /** For an existing file, the blob id it had when opened: the server refuses if it changed since. */
   sha?: string;
-}
-
-/** Gitea's FileResponse: the commit written. */
-export interface FileResponse {
-  content: FileContents | null;
-  commit: { sha: string; message: string };
 }
 
 const fileBody = (change: FileChange) => ({
@@ -72,13 +55,6 @@ export function writeFile(owner: string, repo: string, change: FileChange): Prom
     method: change.sha ? 'PUT' : 'POST',
     body: fileBody(change),
   });
-}
-
-/** What proposing a change did: the pull request opened, and whether a fork was made for it. */
-export interface ProposedChange {
-  pull: PullRequest;
-  forked: boolean;
-  branch: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { request } from './client.js';
-import type { Repository } from './browse.js';
+import type { MergeUpstreamResponse, Repository } from '../../../contract/repositories.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
@@ -13,24 +13,12 @@ export function listForks(owner: string, repo: string, signal?: AbortSignal): Pr
   return request<Repository[]>(`${repoApi(owner, repo)}/forks?limit=50`, { signal });
 }
 
-/** Gitea's MergeUpstreamResponse: whether the branch moved, and where it points now. */
-export interface SyncResult {
-  merge_type: 'fast-forward' | 'up-to-date';
-  sha: string;
-}
-
 /** `POST /repos/{owner}/{repo}/merge-upstream`: fast-forwards a branch of a fork from its parent; a 409 when it cannot. */
-export function syncFork(owner: string, repo: string, branch: string): Promise<SyncResult> {
-  return request<SyncResult>(`${repoApi(owner, repo)}/merge-upstream`, { method: 'POST', body: { branch } });
-}
-
-/** A repository with what Gitea says of its fork parent and of the viewer's rights. */
-export interface RepositoryWithParent extends Repository {
-  parent: Repository | null;
-  permissions?: { admin: boolean; push: boolean; pull: boolean };
+export function syncFork(owner: string, repo: string, branch: string): Promise<MergeUpstreamResponse> {
+  return request<MergeUpstreamResponse>(`${repoApi(owner, repo)}/merge-upstream`, { method: 'POST', body: { branch } });
 }
 
 /** `GET /repos/{owner}/{repo}`, read for its parent and the viewer's permissions. */
-export function getRepositoryWithParent(owner: string, repo: string, signal?: AbortSignal): Promise<RepositoryWithParent> {
-  return request<RepositoryWithParent>(repoApi(owner, repo), { signal });
+export function getRepositoryWithParent(owner: string, repo: string, signal?: AbortSignal): Promise<Repository> {
+  return request<Repository>(repoApi(owner, repo), { signal });
 }

@@ -1,8 +1,8 @@
 import { request } from './client.js';
 import { compare, type Commit, type Diff } from './browse.js';
-import type { IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
+import type { ChangesSinceReview, IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
 
-export type { IssueComment, MergeReason, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
+export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
 
 const pullsApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
 
@@ -174,13 +174,6 @@ export function listViewedFiles(owner: string, repo: string, number: number, sig
 export async function setFileViewed(owner: string, repo: string, number: number, path: string, viewed: boolean): Promise<void> {
   const encoded = path.split('/').map(encodeURIComponent).join('/');
   await request<unknown>(`${pullsApi(owner, repo)}/${number}/viewed/${encoded}`, { method: viewed ? 'PUT' : 'DELETE' });
-}
-
-/** What changed since the viewer's last review; `since` is null when there was none. */
-export interface ChangesSinceReview {
-  since: string | null;
-  head: string;
-  diff: Diff;
 }
 
 /** `GET /repos/{owner}/{repo}/pulls/{n}/changes-since-review?offset=`. */

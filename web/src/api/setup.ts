@@ -1,25 +1,7 @@
 import { request } from './client.js';
+import type { CreatedUser, SetupBody, SetupStatus } from '../../../contract/auth.js';
 
-/** Whether the forge still waits for its first administrator. */
-export interface SetupStatus {
-  needed: boolean;
-}
-
-/** What the setup form sends: the one-time token from the server log and the administrator's account. */
-export interface SetupInput {
-  token: string;
-  username: string;
-  email: string;
-  password: string;
-}
-
-/** The administrator account the setup created. */
-export interface CreatedAdministrator {
-  id: number;
-  login: string;
-  email: string;
-  is_admin: boolean;
-}
+export type { CreatedUser, SetupBody } from '../../../contract/auth.js';
 
 /** `GET /api/v1/setup`. */
 export function getSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
@@ -27,6 +9,6 @@ export function getSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
 }
 
 /** `POST /api/v1/setup`: creates the first administrator. */
-export function createFirstAdministrator(input: SetupInput): Promise<CreatedAdministrator> {
-  return request<CreatedAdministrator>('/api/v1/setup', { method: 'POST', body: input });
+export function createFirstAdministrator(input: SetupBody): Promise<CreatedUser> {
+  return request<CreatedUser>('/api/v1/setup', { method: 'POST', body: input });
 }

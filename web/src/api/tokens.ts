@@ -1,15 +1,7 @@
 import { request } from './client.js';
+import type { AccessToken, CreateAccessTokenBody } from '../../../contract/tokens.js';
 
-/** A personal access token; `sha1` (its value) only in the answer that created it. */
-export interface AccessToken {
-  id: number;
-  name: string;
-  sha1?: string;
-  token_last_eight: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-}
+export type { AccessToken } from '../../../contract/tokens.js';
 
 /** The scopes the settings page offers (Gitea's names). */
 export const TOKEN_SCOPES = ['read:repository', 'write:repository', 'read:user', 'write:user', 'read:organization', 'write:organization'] as const;
@@ -22,7 +14,7 @@ export function listTokens(username: string, signal?: AbortSignal): Promise<Acce
 }
 
 /** `POST /api/v1/users/{username}/tokens`: the value is in the answer, once. */
-export function createToken(username: string, input: { name: string; scopes: string[] }): Promise<AccessToken> {
+export function createToken(username: string, input: CreateAccessTokenBody): Promise<AccessToken> {
   return request<AccessToken>(tokensPath(username), { method: 'POST', body: input });
 }
 

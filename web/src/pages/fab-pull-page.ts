@@ -5,7 +5,8 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import type { DiffLine, FileDiff } from '../api/browse.js';
-import { getRepositoryWithParent, type RepositoryWithParent } from '../api/forks.js';
+import { getRepositoryWithParent } from '../api/forks.js';
+import type { Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import {
   addIssueComment,
@@ -56,7 +57,7 @@ const orEmpty = <T,>(promise: Promise<T[]>): Promise<T[]> =>
   });
 
 interface PullData {
-  repository: RepositoryWithParent;
+  repository: Repository;
   pull: PullRequest;
   reviews: PullReview[];
   comments: ReviewComment[];

@@ -5,7 +5,8 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { archiveUrl, encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
-import { getRepositoryWithParent, type RepositoryWithParent } from '../api/forks.js';
+import { getRepositoryWithParent } from '../api/forks.js';
+import type { Repository } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';
 import { formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';
@@ -23,7 +24,7 @@ import '../fab-mirror-status.js';
 const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|rst))?$/i;
 
 interface Home {
-  repository: RepositoryWithParent;
+  repository: Repository;
   tree: Tree | null;
   readme: Readme | null;
 }

@@ -4,9 +4,9 @@ import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
 import { ApiError, NETWORK_ERROR } from '../api/client.js';
-import { createFirstAdministrator, getSetupStatus, type CreatedAdministrator, type SetupInput } from '../api/setup.js';
+import { createFirstAdministrator, getSetupStatus, type CreatedUser, type SetupBody } from '../api/setup.js';
 
-type Field = keyof SetupInput;
+type Field = keyof SetupBody;
 
 /** What the user reads for each API failure; the server's own detail follows for invalid input. */
 function errorSummary(error: ApiError): MessageKey {
@@ -101,7 +101,7 @@ export class FabSetupPage extends LightDomElement {
 
   @state() private _submitting = false;
   @state() private _error: ApiError | null = null;
-  @state() private _created: CreatedAdministrator | null = null;
+  @state() private _created: CreatedUser | null = null;
 
   private _locale = new LocaleController(this);
 
@@ -124,7 +124,7 @@ export class FabSetupPage extends LightDomElement {
     `;
   }
 
-  private _renderSuccess(created: CreatedAdministrator) {
+  private _renderSuccess(created: CreatedUser) {
     return html`<div class="fab-success" role="status">
       <p id="setup-success" tabindex="-1">${t('setup.success', { login: created.login })}</p>
       <p><a href="/">${t('setup.home')}</a></p>
@@ -180,7 +180,7 @@ export class FabSetupPage extends LightDomElement {
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const value = (name: Field) => String(data.get(name) ?? '').trim();
-    const input: SetupInput = {
+    const input: SetupBody = {
       token: this.token || value('token'),
       username: value('username'),
       email: value('email'),

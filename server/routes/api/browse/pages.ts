@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Blob, CommitDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
+import { Blob, CommitWithDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
 import { commitDiff, comparison, fileView, folderView, readmeView } from '../../../views/browse.js';
 import { crossCompareSpec, crossRepositoryComparison } from '../../../views/compare.js';
 import { Message, OffsetQuery, RepoRestParams, ShaParams } from './schema.js';
@@ -31,7 +31,7 @@ const browsePageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/commit/:sha/diff',
-    { config: read, schema: { tags, params: ShaParams, querystring: OffsetQuery, response: { 200: CommitDiff, 404: Message } } },
+    { config: read, schema: { tags, params: ShaParams, querystring: OffsetQuery, response: { 200: CommitWithDiff, 404: Message } } },
     async (request) => commitDiff(ctx, request.repository, request.params.sha, request.query),
   );
 

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { FileCommit, FileResponse, presentFileCommit, presentFileResponse } from '../../../presenters/file-commit.js';
-import { PullRequest } from '../../../presenters/pull.js';
-import { Repository } from '../../../presenters/repository.js';
+import { presentFileCommit, presentFileResponse } from '../../../presenters/file-commit.js';
+import { FileResponse, ProposedChange } from '../../../../contract/contents.js';
 import { proposeChange, writeFile, type FileWrite } from '../../../services/web-edit.js';
 import { presentPulls } from '../../../views/pull-request.js';
 import { presentRepos } from '../../../views/repository.js';
@@ -31,8 +30,6 @@ type FileOptions = Static<typeof FileOptions>;
 const ProposeOptions = Type.Composite([FileOptions, Type.Object({ title: Type.Optional(Type.String({ maxLength: 255 })), body: Type.Optional(Type.String({ maxLength: 65535 })) })]);
 
 const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1 }) });
-
-const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), branch: Type.String(), repository: Repository, commit: FileCommit });
 
 /** Gitea's file options as the web edit service takes them: a clean path, the decoded content, empty strings as absent. */
 function fileWrite(path: string, body: FileOptions, language: Language): FileWrite {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Repository } from '../../../presenters/repository.js';
+import { MergeUpstreamResponse } from '../../../../contract/repositories.js';
 import { forkRepository, parentOf, syncFork } from '../../../services/forks.js';
 import { recordAudit } from '../../../services/audit.js';
 import { forkPage } from '../../../views/forks.js';
@@ -18,9 +19,8 @@ const CreateForkOption = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 100 })),
 });
 
-/** Gitea's MergeUpstreamRequest / MergeUpstreamResponse. */
+/** Gitea's MergeUpstreamRequest. */
 const MergeUpstreamOption = Type.Object({ branch: Type.String({ minLength: 1, maxLength: 255 }) });
-const MergeUpstreamResponse = Type.Object({ merge_type: Type.String(), sha: Type.String() });
 
 /** Forks (`/repos/{owner}/{repo}/forks`) and fork sync (`/merge-upstream`), as in Gitea. */
 const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -71,7 +71,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         pusher: { id: user.id, username: user.username },
         events: fastify.events,
       });
-      return { merge_type: result.moved ? 'fast-forward' : 'up-to-date', sha: result.sha };
+      return { merge_type: result.moved ? ('fast-forward' as const) : ('up-to-date' as const), sha: result.sha };
     },
   );
 };

@@ -4,19 +4,10 @@ import { MaintenanceScheduler } from '../../../services/maintenance.js';
 import { MirrorService } from '../../../services/mirrors.js';
 import { mirrorStatus } from '../../../views/mirror.js';
 import { RepoParams, errors } from '../repos/schema.js';
+import { MirrorStatus } from '../../../../contract/migrate.js';
 
 const tags = ['repository'];
 
-/** Fabrique's own: where a repository was imported from and, for a mirror, how its syncs go. */
-const MirrorStatus = Type.Object({
-  original_url: Type.String({ description: 'Empty when the repository was not imported' }),
-  mirror: Type.Boolean(),
-  mirror_interval: Type.String(),
-  last_sync_at: Type.Union([Type.String(), Type.Null()]),
-  last_error: Type.String(),
-  next_sync_at: Type.Union([Type.String(), Type.Null()]),
-  can_sync: Type.Boolean({ description: 'Whether the asking actor may start a sync' }),
-});
 /** Repack a mirror a little after a sync moved its refs, as after a push. */
 const MAINTENANCE_DELAY_MS = 10_000;
 

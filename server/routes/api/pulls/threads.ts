@@ -5,7 +5,7 @@ import { applySuggestion, changesSinceLastReview, createThread, markViewed, repl
 import { viewedPaths } from '../../../views/pull-request.js';
 import { languageOf } from '../../../lib/shell.js';
 import { presentReviewComments, pullLineComments } from '../../../views/reviews.js';
-import { Diff } from '../browse/schema.js';
+import { ChangesSinceReview } from '../../../../contract/pulls.js';
 import { pullContext } from './context.js';
 import { LineCommentOption, OffsetQuery, PullParams, ReplyOption, ReviewParams, errors } from './schema.js';
 
@@ -100,7 +100,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags,
         params: PullParams,
         querystring: OffsetQuery,
-        response: { 200: Type.Object({ since: Type.Union([Type.String(), Type.Null()]), head: Type.String(), diff: Diff }), ...errors },
+        response: { 200: ChangesSinceReview, ...errors },
       },
     },
     async (request) => changesSinceLastReview(ctx, request.repository, request.pullRequest, request.actor, { offset: request.query.offset }),

@@ -14,6 +14,7 @@ import {
   Paging,
   RepoCollaboratorPermission,
   RepoParams,
+  RepositorySearchResult,
   SearchQuery,
   errors,
 } from './schema.js';
@@ -35,7 +36,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/search',
-    { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: Type.Object({ ok: Type.Boolean(), data: Type.Array(Repository) }), 422: errors[422] } } },
+    { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: RepositorySearchResult, 422: errors[422] } } },
     async (request, reply) => {
       const { q, uid, sort, order, page, limit } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
@@ -126,7 +127,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const repo = request.repository;
       const user = findAccount(ctx, request.params.collaborator);
       if (!user || user.type !== 'user') throw notFound('The user');
-      const permission = user.id === repo.owner_id ? 'owner' : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
+      const permission = user.id === repo.owner_id ? ('owner' as const) : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
       return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };
     },
   );
