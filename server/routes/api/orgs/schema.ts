@@ -1,21 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CreateOrgOption, CreateTeamOption, Visibility } from '../../../../contract/organisations.js';
+import { CreateOrgOption, CreateTeamOption } from '../../../../contract/organisations.js';
 
 export { CreateOrgOption, CreateTeamOption };
 
 export const OrgParams = Type.Object({ org: Type.String() });
 export const OrgMemberParams = Type.Object({ org: Type.String(), username: Type.String() });
 
-/** Gitea's EditOrgOption. */
-export const EditOrgOption = Type.Object({
-  full_name: Type.Optional(Type.String({ maxLength: 100 })),
-  email: Type.Optional(Type.String({ maxLength: 254 })),
-  description: Type.Optional(Type.String({ maxLength: 255 })),
-  website: Type.Optional(Type.String({ maxLength: 255 })),
-  location: Type.Optional(Type.String({ maxLength: 50 })),
-  visibility: Type.Optional(Visibility),
-  repo_admin_change_team_access: Type.Optional(Type.Boolean()),
-});
+/** Gitea's EditOrgOption: what CreateOrgOption sets, but the name. */
+export const EditOrgOption = Type.Omit(CreateOrgOption, ['username']);
 export type EditOrgOption = Static<typeof EditOrgOption>;
 
 /** Gitea's EditTeamOption. */
