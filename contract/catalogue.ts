@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './nullable.js';
+import { DEVELOPMENT_STATUSES } from './publiccode.js';
 
 /** One problem found in a publiccode.yml, at its line. */
 export const PubliccodeProblem = Type.Object({ line: Type.Integer(), message: Type.String(), severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]) });
@@ -79,3 +80,15 @@ export type CatalogueItem = Static<typeof CatalogueItem>;
 /** `GET /catalogue`: one page of the catalogue and how many items the filter matches. */
 export const CataloguePage = Type.Object({ total: Type.Integer(), page: Type.Integer(), limit: Type.Integer(), data: Type.Array(CatalogueItem) });
 export type CataloguePage = Static<typeof CataloguePage>;
+
+/** Which software of the catalogue: a search, filters and a page (the query of GET /catalogue and its CSV). */
+export const CatalogueFilter = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 255 })),
+  organisation: Type.Optional(Type.String({ maxLength: 100 })),
+  status: Type.Optional(Type.Union(DEVELOPMENT_STATUSES.map((s) => Type.Literal(s)))),
+  license: Type.Optional(Type.String({ maxLength: 100 })),
+  category: Type.Optional(Type.String({ maxLength: 100 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+});
+export type CatalogueFilter = Static<typeof CatalogueFilter>;

@@ -16,17 +16,10 @@ import {
   type PubliccodeView,
 } from '../services/catalogue.js';
 import type { ReadContext } from './context.js';
+import type { CatalogueFilter } from '../../contract/catalogue.js';
 
 /** Which software of the catalogue: a search, filters and a page. */
-export interface CatalogueSearch {
-  q?: string;
-  organisation?: string;
-  status?: string;
-  license?: string;
-  category?: string;
-  page?: number;
-  limit?: number;
-}
+export type CatalogueSearch = CatalogueFilter;
 
 /** The CSV export is one file: it holds at most this many software. */
 const CSV_LIMIT = 10_000;

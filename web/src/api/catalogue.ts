@@ -1,21 +1,12 @@
 import { request } from './client.js';
 import { language } from '../i18n/index.js';
-import type { CataloguePage, Licence, Publiccode } from '../../../contract/catalogue.js';
+import type { CatalogueFilter, CataloguePage, Licence, Publiccode } from '../../../contract/catalogue.js';
 
 export { DEVELOPMENT_STATUSES } from '../../../contract/publiccode.js';
-export type { CatalogueItem, Licence, Publiccode, SheetPerson, SoftwareSheet } from '../../../contract/catalogue.js';
+export type { CatalogueFilter, CatalogueItem, Licence, Publiccode, SheetPerson, SoftwareSheet } from '../../../contract/catalogue.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
-export interface CatalogueFilter {
-  q?: string;
-  organisation?: string;
-  status?: string;
-  license?: string;
-  category?: string;
-  page?: number;
-  limit?: number;
-}
 
 /** The filter as a query string (without `?`), for the API and the page's own URL. */
 export function catalogueQuery(filter: CatalogueFilter): string {

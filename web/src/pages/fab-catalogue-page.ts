@@ -78,7 +78,9 @@ export class FabCataloguePage extends LightDomElement {
   private _locale = new LocaleController(this);
 
   private get _filter(): CatalogueFilter {
-    return { q: this.query, organisation: this.organisation, status: this.status, license: this.license, category: this.category };
+    // A status from the address that is none of the known ones filters nothing, rather than failing the page.
+    const status = DEVELOPMENT_STATUSES.find((known) => known === this.status);
+    return { q: this.query, organisation: this.organisation, status, license: this.license, category: this.category };
   }
 
   private _results = new Task(this, {

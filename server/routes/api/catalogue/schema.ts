@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DEVELOPMENT_STATUSES } from '../../../../contract/publiccode.js';
-import { CataloguePage, Licence, Publiccode } from '../../../../contract/catalogue.js';
+import { CatalogueFilter, CataloguePage, Licence, Publiccode } from '../../../../contract/catalogue.js';
 
 export { CataloguePage, Licence, Publiccode as PubliccodeResponse };
 
@@ -12,16 +11,7 @@ export const OwnerParams = Type.Object({ owner: Type.String() });
 
 export const LanguageQuery = Type.Object({ lang: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' })) });
 
-export const CatalogueQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 255 })),
-  organisation: Type.Optional(Type.String({ maxLength: 100 })),
-  status: Type.Optional(Type.Union(DEVELOPMENT_STATUSES.map((s) => Type.Literal(s)))),
-  license: Type.Optional(Type.String({ maxLength: 100 })),
-  category: Type.Optional(Type.String({ maxLength: 100 })),
-  lang: LanguageQuery.properties.lang,
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
-});
+export const CatalogueQuery = Type.Composite([CatalogueFilter, LanguageQuery]);
 export type CatalogueQuery = Static<typeof CatalogueQuery>;
 
 export const LicenceReportItem = Type.Object({
