@@ -6,6 +6,27 @@ export interface RepoCacheDropEvent {
 }
 
 /**
+ * Something happened in the conversation of an issue or a pull request (one numbering per
+ * repository for both): the notification service follows it (mentions, subscribers, watchers).
+ */
+export interface ConversationEvent {
+  repoId: number;
+  /** The issue's or pull request's number. */
+  index: number;
+  kind: 'issue' | 'pull';
+  /** The title now, for the notification's subject. */
+  title: string;
+  action: 'opened' | 'commented' | 'edited' | 'assigned' | 'review_requested' | 'closed' | 'reopened' | 'merged';
+  actorId: number;
+  /** Text that may mention people with `@name`: the body opened or edited, or the comment; else empty. */
+  text: string;
+  /** assigned, review_requested: the people concerned. */
+  targetUserIds: number[];
+  /** commented: the comment's id, for the subject's latest comment; else null. */
+  commentId: number | null;
+}
+
+/**
  * The forge's events and what each carries. Payloads are plain data (JSON), so that a bus across
  * processes (PostgreSQL LISTEN/NOTIFY) can carry them as they are.
  */
@@ -14,6 +35,8 @@ export interface ForgeEvents {
   pushed: PushedEvent;
   /** A repository's packs were rewritten (maintenance): every process drops what it cached of it. */
   'repo-cache-drop': RepoCacheDropEvent;
+  /** An issue or pull request was opened, commented, assigned, closed... */
+  conversation: ConversationEvent;
 }
 
 export type ForgeEventName = keyof ForgeEvents;
