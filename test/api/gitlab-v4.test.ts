@@ -96,6 +96,32 @@ describe("GitLab v4 conventions", () => {
     expect(response.headers.get('x-per-page')).toBe('100');
   });
 
+  it('pages projects by keyset on id, both ways, with only a next Link, and answers 405 for keyset on another order', async () => {
+    const { db } = server.app.forge;
+    const more = [await buildRepo(db, server.config.reposDir, owner), await buildRepo(db, server.config.reposDir, owner)];
+    const ascending = [tools.id, ...more.map((r) => r.id)];
+    const walk = async (sort: 'asc' | 'desc') => {
+      const seen: number[] = [];
+      let next: string | undefined = `${server.url}/api/v4/projects?pagination=keyset&order_by=id&sort=${sort}&per_page=2&simple=true`;
+      while (next) {
+        const response: Response = await fetch(next);
+        expect(response.status).toBe(200);
+        // Keyset paging counts nothing: no X-Total, no page numbers.
+        expect(response.headers.get('x-total')).toBeNull();
+        seen.push(...((await response.json()) as { id: number }[]).map((p) => p.id));
+        next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+        if (next) expect(new URL(next).searchParams.get(sort === 'asc' ? 'id_after' : 'id_before')).toBe(String(seen[seen.length - 1]));
+      }
+      return seen;
+    };
+    expect(await walk('asc')).toEqual(ascending);
+    expect(await walk('desc')).toEqual([...ascending].reverse());
+    const refused = await get('/projects?pagination=keyset&order_by=created_at');
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get('content-type')).toBe('application/json');
+    expect(await refused.json()).toEqual({ message: 'Keyset pagination is not yet available for this type of request' });
+  });
+
   it("gives GitLab's paging headers and Link on every list", async () => {
     const response = await get(`${toolsPath()}/repository/commits?per_page=1&page=2`);
     expect(response.status).toBe(200);

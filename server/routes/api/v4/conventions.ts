@@ -71,6 +71,22 @@ export function paginate(request: FastifyRequest, reply: FastifyReply, total: nu
 }
 
 /**
+ * GitLab's keyset paging header (`pagination=keyset`): only a Link to the next page, the same query
+ * with `id_after` (ascending) or `id_before` (descending) set to the last id shown, and none at the
+ * end. GitLab gives no X-Total or X-Page here, since counting is what keyset paging avoids.
+ */
+export function paginateKeyset(request: FastifyRequest, reply: FastifyReply, next: { lastId: number; sort: 'asc' | 'desc' } | null): void {
+  if (!next) return;
+  const url = new URL(request.url, 'http://fabrique.invalid');
+  url.searchParams.delete('page');
+  url.searchParams.set(next.sort === 'asc' ? 'id_after' : 'id_before', String(next.lastId));
+  reply.headers({
+    link: `<${request.server.forge.config.baseUrl}${url.pathname}${url.search}>; rel="next"`,
+    'access-control-expose-headers': 'Link',
+  });
+}
+
+/**
  * GitLab's conventions for every `/api/v4` route, in one place, registered inside the v4 plugin
  * so that they apply to its routes only: `per_page` above the maximum is capped (GitLab caps at
  * 100), query booleans are read as GitLab reads them, and a JSON answer (errors included) is

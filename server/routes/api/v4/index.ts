@@ -38,8 +38,8 @@ import {
   publicUser,
   usersNamed,
 } from '../../../views/gitlab.js';
-import { ForgeError } from '../../../errors.js';
-import { Flag, Paging, gitlabConventions, paginate, pagingOf } from './conventions.js';
+import { ForgeError, notAllowed } from '../../../errors.js';
+import { Flag, Paging, gitlabConventions, paginate, paginateKeyset, pagingOf } from './conventions.js';
 
 const tags = ['gitlab'];
 const Message = Type.Object({ message: Type.String() });
@@ -61,6 +61,7 @@ const ProjectsQuery = Type.Object({
   visibility: Type.Optional(Type.Literal('public')),
   statistics: Flag,
   with_custom_attributes: Flag,
+  pagination: Type.Optional(Type.Union([Type.Literal('offset'), Type.Literal('keyset')])),
 });
 type ProjectsQuery = Static<typeof ProjectsQuery>;
 
@@ -85,13 +86,15 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: anyone, schema: { tags, querystring: ProjectsQuery, response: { 200: Type.Array(Type.Union([WithStatistics, SimpleProject])) } } },
     async (request, reply) => {
       const q: ProjectsQuery = request.query;
-      const paging = pagingOf(q);
-      const { items, total } = projectRows(
-        ctx,
-        { search: q.search, archived: q.archived, idBefore: q.id_before, idAfter: q.id_after, orderBy: (q.order_by ?? 'created_at') as 'id', sort: q.sort ?? 'desc' },
-        paging,
-      );
-      paginate(request, reply, total, paging);
+      const orderBy = q.order_by ?? 'created_at';
+      const sort = q.sort ?? 'desc';
+      const keyset = q.pagination === 'keyset';
+      // As GitLab: keyset paging of projects walks the id only, and ignores `page`.
+      if (keyset && orderBy !== 'id') throw notAllowed('Keyset pagination is not yet available for this type of request');
+      const paging = keyset ? { ...pagingOf(q), page: 1 } : pagingOf(q);
+      const { items, total } = projectRows(ctx, { search: q.search, archived: q.archived, idBefore: q.id_before, idAfter: q.id_after, orderBy: orderBy as 'id', sort }, paging);
+      if (!keyset) paginate(request, reply, total, paging);
+      else paginateKeyset(request, reply, total > items.length ? { lastId: items[items.length - 1].id, sort } : null);
       if (q.simple) return presentSimpleProjects(ctx, items);
       const projects = await presentProjects(ctx, items);
       if (!q.statistics) return projects;
