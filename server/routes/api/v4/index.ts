@@ -39,7 +39,7 @@ import {
   usersNamed,
 } from '../../../views/gitlab.js';
 import { ForgeError, notAllowed } from '../../../errors.js';
-import { Flag, Paging, gitlabConventions, paginate, paginateKeyset, pagingOf } from './conventions.js';
+import { Flag, IsoDate, Paging, gitlabConventions, isoSeconds, paginate, paginateKeyset, pagingOf } from './conventions.js';
 
 const tags = ['gitlab'];
 const Message = Type.Object({ message: Type.String() });
@@ -57,7 +57,10 @@ const ProjectsQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 255 })),
   id_before: Type.Optional(Type.Integer()),
   id_after: Type.Optional(Type.Integer()),
-  // Filters a harvester may send for anonymous listings: every project listed here is public anyway.
+  // The asker's own projects (owned wins, as GitLab), private ones only where its token may read them.
+  membership: Flag,
+  owned: Flag,
+  // A harvester's filter: every project of the public listing is public anyway; with membership or owned it filters.
   visibility: Type.Optional(Type.Literal('public')),
   statistics: Flag,
   with_custom_attributes: Flag,
@@ -92,7 +95,21 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // As GitLab: keyset paging of projects walks the id only, and ignores `page`.
       if (keyset && orderBy !== 'id') throw notAllowed('Keyset pagination is not yet available for this type of request');
       const paging = keyset ? { ...pagingOf(q), page: 1 } : pagingOf(q);
-      const { items, total } = projectRows(ctx, { search: q.search, archived: q.archived, idBefore: q.id_before, idAfter: q.id_after, orderBy: orderBy as 'id', sort }, paging);
+      const { items, total } = projectRows(
+        ctx,
+        request.actor,
+        {
+          search: q.search,
+          archived: q.archived,
+          idBefore: q.id_before,
+          idAfter: q.id_after,
+          orderBy: orderBy as 'id',
+          sort,
+          mine: q.owned ? 'owned' : q.membership ? 'membership' : undefined,
+          publicOnly: q.visibility === 'public',
+        },
+        paging,
+      );
       if (!keyset) paginate(request, reply, total, paging);
       else paginateKeyset(request, reply, total > items.length ? { lastId: items[items.length - 1].id, sort } : null);
       if (q.simple) return presentSimpleProjects(ctx, items);
@@ -180,13 +197,14 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags,
         params: IdParams,
-        querystring: Type.Object({ ...Paging, ref_name: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })) }),
+        querystring: Type.Object({ ...Paging, ref_name: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })), since: IsoDate, until: IsoDate }),
         response: { 200: Type.Array(GitlabCommit), 404: Message },
       },
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await projectCommits(ctx, findProject(ctx, request.params.id), request.query, paging);
+      const dates = { since: isoSeconds(request.query.since, 'since'), until: isoSeconds(request.query.until, 'until') };
+      const { items, total } = await projectCommits(ctx, findProject(ctx, request.params.id), request.query, dates, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -226,9 +244,9 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const [suffix, format] of [['', 'tar.gz'], ['.tar.gz', 'tar.gz'], ['.zip', 'zip']] as const) {
     fastify.get(
       `/projects/:id/repository/archive${suffix}`,
-      { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object({ sha: Ref }) } },
+      { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object({ sha: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })) }) } },
       async (request, reply) => {
-        const archive = await projectArchive(ctx, findProject(ctx, request.params.id), request.query.sha, format);
+        const archive = await projectArchive(ctx, findProject(ctx, request.params.id), request.query, format);
         return reply.type(ARCHIVE_TYPES[format]).header('content-disposition', `attachment; filename="${archive.filename}"`).send(archive.stream);
       },
     );
