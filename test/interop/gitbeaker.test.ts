@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gitlab, GitbeakerRequestError } from '@gitbeaker/rest';
@@ -188,6 +189,24 @@ describe('GitLab client (@gitbeaker/rest)', () => {
     // gitbeaker 43 dropped its Version resource (GitLab deprecated /version for /metadata); its requester still reads it.
     const version = await anonymous.requester.get('version');
     expect(version.body).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+  });
+
+  it('passes since/until on commits, path on archives, and membership/owned on projects as GitLab reads them', async () => {
+    // The fixture commits on main at 10:00, 11:00 and 12:00 UTC on 2024-01-15.
+    const recent = await api.Commits.all(tools.id, { since: '2024-01-15T11:00:00Z' });
+    expect(recent.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+    const early = await api.Commits.all('metropole/tools', { until: '2024-01-15T10:30:00Z' });
+    expect(early.map((c) => c.id)).toEqual([ids[0]]);
+    const archive = (await api.Repositories.showArchive(tools.id, { sha: 'v1.0', path: 'src/lib' })) as unknown as Blob;
+    const names = execFileSync('tar', ['-tz'], { input: Buffer.from(await archive.arrayBuffer()), encoding: 'utf8' }).split('\n');
+    expect(names.filter((n) => n !== '' && !n.endsWith('/'))).toEqual([`tools-v1.0-${ids[2]}-src-lib/src/lib/util.ts`]);
+    // The token's owner owns metropole: its projects, the private one included, are its own.
+    const own = [...projects.map((p) => p.id), hidden.id];
+    const member = await api.Projects.all({ membership: true, orderBy: 'id', sort: 'asc' });
+    expect(member.map((p) => p.id)).toEqual(own);
+    expect(member.find((p) => p.id === hidden.id)?.visibility).toBe('private');
+    expect((await api.Projects.all({ owned: true, orderBy: 'id', sort: 'asc' })).map((p) => p.id)).toEqual(own);
+    expect(await anonymous.Projects.all({ membership: true })).toEqual([]);
   });
 
   it('gets a 404 for a private project on every read, even with its owner’s token', async () => {

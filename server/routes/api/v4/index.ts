@@ -76,7 +76,8 @@ const ARCHIVE_TYPES = { zip: 'application/zip', 'tar.gz': 'application/gzip' } a
 
 /**
  * A read-only GitLab v4 subset for the national public-code catalogue's harvester and GitLab
- * clients: public projects of public owners, as an anonymous visitor sees them (views/gitlab.ts),
+ * clients: public projects of public owners, as an anonymous visitor sees them (views/gitlab.ts;
+ * only `membership`/`owned` list the asker's own),
  * so a private project is a 404 here as everywhere. GitLab's conventions (content type, booleans,
  * paging) are applied once, by conventions.ts.
  */
