@@ -133,7 +133,7 @@ describe('issues over the Gitea API', () => {
   it('hides a private repository\'s issues (404, not listed, no reference shown) and makes an archived one read-only', async () => {
     // setup
     const { db } = w.server.app.forge;
-    const secret = await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'secret', isPrivate: true });
+    await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'secret', isPrivate: true });
     const secretPath = `/repos/${w.maintainer.username}/secret`;
     const hidden = await api(w.server.url, 'POST', `${secretPath}/issues`, { auth: as(w.tokens.maintainer), body: { title: 'Confidentiel', body: `Lié à ${w.maintainer.username}/site#2` } });
     expect(hidden.status).toBe(201);
