@@ -3,6 +3,8 @@ import { dropRepoCache } from '../git/cache.js';
 import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
+import { followConversations } from '../services/notifications.js';
+import { Policy } from '../auth/policy.js';
 import '../context.js';
 
 /** After a push, how long the checker waits for more pushes before checking pull requests. */
@@ -30,6 +32,8 @@ export default fp(
     fastify.decorate('jobs', jobs);
     fastify.decorate('mergeability', mergeability);
     events.subscribe('repo-cache-drop', ({ repoPath }) => dropRepoCache(repoPath));
+    // The policy is stateless over the database: the auth plugin's instance and this one answer alike.
+    followConversations(events, { db, policy: new Policy(db) });
     // onClose hooks run in reverse order of registration: the route plugins' own workers stop first.
     fastify.addHook('onClose', async () => {
       await mergeability.close();

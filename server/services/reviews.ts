@@ -31,6 +31,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { Language } from '../../contract/languages.js';
 import { commitMessages } from './commit-messages.js';
 import { notePullEvent } from './timeline.js';
+import { publishPullConversation } from './notifications.js';
 
 /** A line comment as a review or a thread carries it: Gitea's positions, or a range of lines on one side. */
 export interface LineCommentInput {
@@ -125,7 +126,7 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
   const commitId = input.commitId || commits.head;
   const rows: CheckedComment[] = [];
   for (const c of input.comments) rows.push(await lineComment(commits.reader, { head: commitId, mergeBase: commits.mergeBase }, c));
-  return ctx.db.transaction(() => {
+  const submitted = ctx.db.transaction(() => {
     // As Gitea: comments join one's pending review, and a verdict submits it.
     const pending = findPendingReview(ctx.db, pull.id, reviewer.id);
     const review = !pending
@@ -137,6 +138,8 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
     if (review.state !== 'PENDING') notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
     return review;
   })();
+  if (submitted.state !== 'PENDING') await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
+  return submitted;
 }
 
 /** Submits the reviewer's own pending review with a verdict. */
@@ -155,11 +158,13 @@ export async function submitReview(
   const hasComments = listReviewComments(ctx.db, review.id).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
-  return ctx.db.transaction(() => {
-    const submitted = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
-    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: submitted.id });
-    return submitted;
+  const submitted = ctx.db.transaction(() => {
+    const row = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: row.id });
+    return row;
   })();
+  await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
+  return submitted;
 }
 
 /** Starts a thread outside a review: one comment on a line or a range of lines. */

@@ -15,7 +15,7 @@ const CommentParams = Type.Object({ owner: Type.String(), repo: Type.String(), i
 /** The conversation of a pull request, through Gitea's issue comment paths (pull requests are issues there). */
 const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const reads = fastify.reads;
-  const writes = { db: fastify.forge.db, policy: fastify.policy };
+  const writes = { db: fastify.forge.db, policy: fastify.policy, events: fastify.events };
 
   /** The pull request an `/issues/{index}` path names (only pull requests are issues here). */
   const pullOf = (base: RepoRow, index: number) => {
@@ -37,7 +37,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Someone not signed in is told so before being told a pull request does not exist.
       fastify.policy.signedIn(request.actor);
       const pull = pullOf(request.repository, request.params.index);
-      const comment = postComment(writes, request.actor, pull, request.body.body);
+      const comment = await postComment(writes, request.actor, pull, request.body.body);
       return reply.status(201).send(presentComments(reads, request.repository, pull, [comment])[0]);
     },
   );
