@@ -83,13 +83,22 @@ export function presentNotifications(ctx: ReadContext, rows: NotificationRow[]):
 
 const repoApiUrl = (ctx: ReadContext, repo: RepoRow) => `${ctx.config.baseUrl}/api/v1/repos/${repo.owner_name}/${repo.name}`;
 
-/** The actor's watch of a repository as Gitea's WatchInfo; a 404 when they do not watch it, as Gitea answers. */
-export function repositoryWatch(ctx: ReadContext, actor: Actor, repo: RepoRow): WatchInfo {
+/** Whether the actor watches a repository, as a WatchInfo (Fabrique's own check: subscribed false rather than a 404). */
+export function repositoryWatchInfo(ctx: ReadContext, actor: Actor, repo: RepoRow): WatchInfo {
   const user = ctx.policy.signedIn(actor);
   const watch = findWatch(ctx.db, repo.id, user.id);
-  if (!watch) throw notFound(`A watch of ${repo.owner_name}/${repo.name} by ${user.username}`);
   const url = repoApiUrl(ctx, repo);
-  return presentWatchInfo({ subscribed: true, ignored: false, createdAt: watch.created_at }, { url: `${url}/subscription`, repositoryUrl: url });
+  return presentWatchInfo(
+    { subscribed: watch !== undefined, ignored: false, createdAt: watch?.created_at ?? new Date().toISOString() },
+    { url: `${url}/subscription`, repositoryUrl: url },
+  );
+}
+
+/** The actor's watch of a repository as Gitea's WatchInfo; a 404 when they do not watch it, as Gitea answers. */
+export function repositoryWatch(ctx: ReadContext, actor: Actor, repo: RepoRow): WatchInfo {
+  const info = repositoryWatchInfo(ctx, actor, repo);
+  if (!info.subscribed) throw notFound(`A watch of ${repo.owner_name}/${repo.name} by you`);
+  return info;
 }
 
 /** A page of a repository's watchers, with their total. */

@@ -169,12 +169,15 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
   it('tells the watchers of a repository of new pull requests and reviews; unwatching stops it', async () => {
     // setup
     expect((await call('GET', `/repos/${o}/site/subscription`, w.tokens.outsider)).status).toBe(404);
+    expect((await call('GET', `/repos/${o}/site/subscription/check`, w.tokens.outsider)).body).toMatchObject({ subscribed: false, ignored: false });
+    expect((await call('GET', `/repos/${o}/site/subscription/check`, null)).status).toBe(401);
     expect((await call('PUT', `/repos/${o}/site/subscription`, null)).status).toBe(401);
     // test: watch
     const watched = await call('PUT', `/repos/${o}/site/subscription`, w.tokens.outsider);
     expect(watched.status).toBe(200);
     expect(watched.body).toMatchObject({ subscribed: true, ignored: false, url: `${w.server.url}/api/v1/repos/${o}/site/subscription` });
     expect((await call('GET', `/repos/${o}/site/subscription`, w.tokens.outsider)).body.subscribed).toBe(true);
+    expect((await call('GET', `/repos/${o}/site/subscription/check`, w.tokens.outsider)).body.subscribed).toBe(true);
     expect((await call('GET', `/repos/${o}/site/subscribers`, null)).body.map((u: { login: string }) => u.login)).toEqual([w.outsider.username]);
     expect((await call('GET', '/user/subscriptions', w.tokens.outsider)).body.map((r: { full_name: string }) => r.full_name)).toEqual([`${o}/site`]);
     const n = await openPull('two', 'Add two', `Over to @${w.maintainer.username}`);

@@ -13,6 +13,7 @@ import {
   notificationThread,
   presentNotifications,
   repositoryWatch,
+  repositoryWatchInfo,
   repositoryWatchers,
   requireConversation,
   unreadCount,
@@ -118,6 +119,14 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/subscription',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: WatchInfo, ...errors } } },
     async (request) => repositoryWatch(reads, request.actor, request.repository),
+  );
+
+  // Fabrique's own, for the web's Watch button: Gitea's GET above answers 404 when not watching,
+  // which browsers log as an error on every repository page.
+  fastify.get(
+    '/repos/:owner/:repo/subscription/check',
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: WatchInfo, ...errors } } },
+    async (request) => repositoryWatchInfo(reads, request.actor, request.repository),
   );
 
   fastify.put(
