@@ -172,7 +172,9 @@ export async function createThread(ctx: PullContext, base: RepoRow, pull: PullRo
   const poster = ctx.policy.signedIn(actor);
   const commits = await pullCommits(ctx, base, pull);
   const row = await lineComment(commits.reader, commits, input);
-  return insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
+  const comment = insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
+  await publishPullConversation(ctx.events, pull, 'commented', poster.id, { text: comment.body });
+  return comment;
 }
 
 /** The first comment of a thread, by the id of any of its comments; a 404 inside someone else's pending review. */
@@ -185,11 +187,11 @@ function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: 
 }
 
 /** Replies in a thread. */
-export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): ReviewCommentRow {
+export async function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): Promise<ReviewCommentRow> {
   const poster = ctx.policy.signedIn(actor);
   if (!body.trim()) throw invalid('A reply needs a body.', { field: 'body' });
   const root = threadRoot(ctx, pull, threadId, poster);
-  return insertReviewComment(ctx.db, {
+  const reply = insertReviewComment(ctx.db, {
     pullId: pull.id,
     reviewId: null,
     threadId: root.id,
@@ -202,6 +204,8 @@ export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, thr
     originalLines: JSON.parse(root.original_lines) as string[],
     body,
   });
+  await publishPullConversation(ctx.events, pull, 'commented', poster.id, { text: body });
+  return reply;
 }
 
 /** Resolves or reopens a thread: its author, the pull request's author, or a maintainer. */

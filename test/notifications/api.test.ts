@@ -233,13 +233,57 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     expect((await inbox(tokens.reader)).map((t) => t.id)).toContain(thread.id);
   });
 
+  it('notifies from line comments and their replies', async () => {
+    // setup
+    await call('PUT', '/notifications', tokens.reader);
+    await call('PUT', '/notifications', w.tokens.contributor);
+    // test: a line comment mentions the reader; the author of the pull request follows it
+    const thread = await call('POST', `/repos/${o}/site/pulls/1/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: `@${reader.username} is nine right?`, new_position: 9 });
+    expect(thread.status).toBe(201);
+    expect((await inbox(tokens.reader)).map((t) => [t.subject.title, t.reason])).toEqual([['Add nine', 'mention']]);
+    expect((await inbox(w.tokens.contributor)).map((t) => [t.subject.title, t.reason])).toEqual([['Add nine', 'comment']]);
+    // the reply is news to the others, not to its author
+    await call('PUT', '/notifications', tokens.reader);
+    await call('PUT', '/notifications', w.tokens.maintainer);
+    expect((await call('POST', `/repos/${o}/site/pulls/1/comments/${thread.body.id}/replies`, w.tokens.contributor, { body: 'Yes.' })).status).toBe(201);
+    expect((await inbox(tokens.reader)).map((t) => t.reason)).toEqual(['comment']);
+    expect((await inbox(w.tokens.maintainer)).map((t) => t.reason)).toEqual(['comment']);
+    expect((await inbox(w.tokens.contributor)).map((t) => t.reason)).toEqual(['comment']);
+  });
+
+  it('tells the people assigned or asked to review, if they may read the repository; an issue links to /issues/', async () => {
+    // setup: these events come from the issue tracker and review requests, which publish them on the bus
+    const { events } = w.server.app;
+    const secret = (await call('GET', `/repos/${o}/secret`, w.tokens.maintainer)).body.id as number;
+    await call('PUT', '/notifications', tokens.reader);
+    await call('PUT', '/notifications', w.tokens.outsider);
+    const event = { kind: 'issue' as const, title: 'Trottoir abîmé', text: '', commentId: null, actorId: w.maintainer.id };
+    // test: an assignment on an issue of the public repository
+    await events.publish('conversation', { ...event, repoId: w.repo.id, index: 50, action: 'assigned', targetUserIds: [reader.id] });
+    const [assigned] = await inbox(tokens.reader);
+    expect(assigned).toMatchObject({
+      reason: 'assigned',
+      subject: { type: 'Issue', title: 'Trottoir abîmé', url: `${w.server.url}/api/v1/repos/${o}/site/issues/50`, html_url: `${w.server.url}/${o}/site/issues/50` },
+    });
+    // the assignee now follows the issue: a later comment tells them
+    await call('PATCH', `/notifications/threads/${assigned.id}`, tokens.reader);
+    await events.publish('conversation', { ...event, repoId: w.repo.id, index: 50, action: 'commented', targetUserIds: [], actorId: w.contributor.id, text: 'Photo jointe.' });
+    expect((await inbox(tokens.reader)).map((t) => [t.id, t.reason])).toEqual([[assigned.id, 'comment']]);
+    // a review request in a private repository tells only those who may read it
+    await events.publish('conversation', { ...event, kind: 'pull', repoId: secret, index: 1, action: 'review_requested', targetUserIds: [w.outsider.id, reader.id] });
+    expect(await inbox(w.tokens.outsider)).toEqual([]);
+    expect((await inbox(tokens.reader)).find((t) => t.repository.full_name === `${o}/secret`)?.reason).toBe('review_requested');
+  });
+
   it('filters by subject type, time and page, with Gitea\'s total', async () => {
     const all = await call('GET', '/notifications?all=true&limit=1', w.tokens.maintainer);
     expect(all.status).toBe(200);
     expect(all.body).toHaveLength(1);
     expect(Number(all.headers.get('x-total-count'))).toBeGreaterThan(1);
     expect(all.headers.get('link')).toContain('rel="next"');
-    expect((await call('GET', '/notifications?all=true&subject-type=issue', w.tokens.maintainer)).body).toEqual([]);
+    const issues = (await call('GET', '/notifications?all=true&subject-type=issue', w.tokens.maintainer)).body as Thread[];
+    expect(issues.map((t) => t.subject.type)).toEqual(['Issue']);
+    expect((await call('GET', '/notifications?all=true&subject-type=commit', w.tokens.maintainer)).body).toEqual([]);
     expect((await call('GET', '/notifications?all=true&subject-type=pull&subject-type=issue', w.tokens.maintainer)).body.length).toBe(Number(all.headers.get('x-total-count')));
     expect((await call('GET', '/notifications?all=true&since=2999-01-01T00:00:00Z', w.tokens.maintainer)).body).toEqual([]);
     expect((await call('GET', '/notifications?all=true&before=2001-01-01T00:00:00Z', w.tokens.maintainer)).body).toEqual([]);
