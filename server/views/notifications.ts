@@ -32,7 +32,7 @@ export interface NotificationQuery {
 }
 
 /** An ISO time from a client's RFC 3339 value; a 422 naming the parameter when it is not a time. */
-function isoTime(value: string | undefined, name: string): string | undefined {
+export function isoTime(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw invalid(`"${name}" must be a date and time such as 2024-05-01T12:00:00Z.`, { field: name });

@@ -60,6 +60,9 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     expect(bad.status).toBe(422);
     expect(bad.body.message).toMatch(/since/);
     expect((await call('GET', '/notifications/threads/999', tokens.reader)).status).toBe(404);
+    const badMark = await call('PUT', '/notifications?last_read_at=soon', tokens.reader);
+    expect(badMark.status).toBe(422);
+    expect(badMark.body.message).toMatch(/last_read_at/);
   });
 
   it('notifies the people a pull request comment mentions, never its author, and subscribes them', async () => {

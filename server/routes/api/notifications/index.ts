@@ -8,6 +8,7 @@ import { markNotifications, markThread, subscribeUser, unwatchRepository, watchR
 import {
   conversationSubscribers,
   conversationSubscription,
+  isoTime,
   notificationFilter,
   notificationPage,
   notificationThread,
@@ -66,7 +67,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   /** Gitea's "mark as read": unread ones by default, every status with `all`, those updated before `last_read_at`. */
   const mark = (request: { actor: Parameters<typeof markNotifications>[1]; query: MarkNotificationsQuery }, repo?: RepoRow) => {
     const { query } = request;
-    const filter = notificationFilter({ all: query.all, statusTypes: query['status-types'], before: query.last_read_at }, ['unread']);
+    const filter = { ...notificationFilter({ all: query.all, statusTypes: query['status-types'] }, ['unread']), before: isoTime(query.last_read_at, 'last_read_at') };
     return presentNotifications(reads, markNotifications(writes, request.actor, { ...filter, repoId: repo?.id }, query['to-status'] ?? 'read'));
   };
 
