@@ -20,8 +20,6 @@ import { invalid, notFound } from '../errors.js';
 import { presentRepos } from './repository.js';
 import type { ReadContext } from './context.js';
 
-export type { NotificationStatus };
-
 /** Which notifications a list takes, in Gitea's terms (`all`, `status-types`, `subject-type`, `since`, `before`). */
 export interface NotificationQuery {
   all?: boolean;
