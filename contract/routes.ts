@@ -24,6 +24,7 @@ export const PAGES = [
   { name: 'signIn', pattern: '/user/login', titleKey: 'signin.title' },
   { name: 'signUp', pattern: '/user/sign_up', titleKey: 'signup.title' },
   { name: 'tokens', pattern: '/user/settings/applications', titleKey: 'tokens.title' },
+  { name: 'notifications', pattern: '/notifications', titleKey: 'notifications.title' },
   { name: 'newRepo', pattern: '/repo/create', titleKey: 'newRepo.title' },
   { name: 'migrate', pattern: '/repo/migrate', titleKey: 'migrate.title' },
   { name: 'newOrg', pattern: '/org/create', titleKey: 'newOrg.title' },

@@ -43,6 +43,7 @@ import issueCommentRoutes from './routes/api/issue-comments/index.js';
 import timelineRoutes from './routes/api/timeline/index.js';
 import issueRoutes from './routes/api/issues/index.js';
 import labelRoutes from './routes/api/labels/index.js';
+import notificationRoutes from './routes/api/notifications/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
@@ -135,6 +136,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(timelineRoutes, { prefix: '/api/v1' });
   await fastify.register(issueRoutes, { prefix: '/api/v1' });
   await fastify.register(labelRoutes, { prefix: '/api/v1' });
+  await fastify.register(notificationRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);

@@ -189,15 +189,15 @@ const GRANTED = `(@viewerAdmin = 1 OR r.owner_id = @viewerId
               WHERE t.org_id = r.owner_id AND (t.includes_all_repositories = 1 OR t.permission = 'owner'
                 OR EXISTS (SELECT 1 FROM team_repositories tr WHERE tr.team_id = t.id AND tr.repo_id = r.id))))`;
 
-/** A public repository is readable when its owner is visible to the viewer. */
-const READABLE = `((r.is_private = 0 AND (u.visibility = 'public'
+/** A public repository is readable when its owner is visible to the viewer (aliases: r the repository, u its owner). */
+export const READABLE = `((r.is_private = 0 AND (u.visibility = 'public'
     OR (u.visibility = 'limited' AND @viewerId IS NOT NULL)
     OR EXISTS (SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = r.owner_id AND m.user_id = @viewerId)
     OR ${GRANTED}))
   OR (@privateAllowed = 1 AND ${GRANTED}))`;
 
 /** The named parameters READABLE and GRANTED take. */
-function viewerParams(viewer: RepoViewer) {
+export function viewerParams(viewer: RepoViewer) {
   return { viewerId: viewer.userId, viewerAdmin: viewer.isAdmin ? 1 : 0, privateAllowed: viewer.privateAllowed ? 1 : 0 };
 }
 

@@ -4,6 +4,8 @@ import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
 import { issuesAfterMerge, issuesAfterPush, type ReferenceContext } from '../services/references.js';
+import { followConversations } from '../services/notifications.js';
+import { Policy } from '../auth/policy.js';
 import '../context.js';
 
 /** After a push, how long the checker waits for more pushes before checking pull requests. */
@@ -36,6 +38,8 @@ export default fp(
     const references = (): ReferenceContext => ({ db, policy: fastify.policy, events, baseUrl: config.baseUrl });
     events.subscribe('pushed', (event) => issuesAfterPush(references(), event));
     events.subscribe('conversation', (event) => issuesAfterMerge(references(), event));
+    // The policy is stateless over the database: the auth plugin's instance and this one answer alike.
+    followConversations(events, { db, policy: new Policy(db) });
     // onClose hooks run in reverse order of registration: the route plugins' own workers stop first.
     fastify.addHook('onClose', async () => {
       await mergeability.close();

@@ -5,17 +5,22 @@ import type { PullRow } from '../db/pulls.js';
 import type { RepoRow } from '../db/repos.js';
 import type { Actor, Policy } from '../auth/policy.js';
 import { forbidden, notFound } from '../errors.js';
+import type { EventBus } from './events.js';
+import { publishPullConversation } from './notifications.js';
 
-/** What the conversation's use cases need: the database and the one policy. */
+/** What the conversation's use cases need: the database, the one policy and the bus the notifications follow. */
 export interface CommentContext {
   db: Db;
   policy: Policy;
+  events: EventBus;
 }
 
 /** Adds a comment to a pull request's conversation (anyone signed in who may read the repository). */
-export function postComment(ctx: CommentContext, actor: Actor, pull: PullRow, body: string): CommentRow {
+export async function postComment(ctx: CommentContext, actor: Actor, pull: PullRow, body: string): Promise<CommentRow> {
   const user = ctx.policy.signedIn(actor);
-  return insertComment(ctx.db, pull.id, user.id, body);
+  const comment = insertComment(ctx.db, pull.id, user.id, body);
+  await publishPullConversation(ctx.events, pull, 'commented', user.id, { text: body, commentId: comment.id });
+  return comment;
 }
 
 /**

@@ -27,6 +27,7 @@ import type { MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
 import { moveRefs, pusherActor } from './ref-gate.js';
 import { noteHeadBranchDeleted, notePullEvent, notePullPush } from './timeline.js';
+import { publishPullConversation } from './notifications.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 /** What the pull request services need from the running forge. */
@@ -155,17 +156,18 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   }
   ctx.checker.schedule(pull.id);
   noteReferences(ctx, input.actor, { repo: base, kind: 'pull', number: pull.number }, `${title}\n${input.body}`);
+  await publishPullConversation(ctx.events, pull, 'opened', input.poster.id, { text: pull.body });
   return pull;
 }
 
 /** Changes a pull request's title, body or state (the poster or someone with write access). */
-export function editPullRequest(
+export async function editPullRequest(
   ctx: PullContext,
   base: RepoRow,
   pull: PullRow,
   actor: Actor,
   changes: { title?: string; body?: string; state?: 'open' | 'closed' },
-): PullRow {
+): Promise<PullRow> {
   const user = ctx.policy.signedIn(actor);
   const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');
@@ -184,7 +186,9 @@ export function editPullRequest(
     if (changes.state !== undefined && changes.state !== pull.state) notePullEvent(ctx.db, pull, changes.state === 'open' ? 'reopen' : 'close', user.id);
   })();
   if (changes.state === 'open') ctx.checker.schedule(pull.id);
-  return findPullById(ctx.db, pull.id) as PullRow;
+  const updated = findPullById(ctx.db, pull.id) as PullRow;
+  if (changes.state !== undefined && changes.state !== pull.state) await publishPullConversation(ctx.events, updated, changes.state === 'open' ? 'reopened' : 'closed', user.id);
+  return updated;
 }
 
 /** Who may read a repository, widest first: anyone (2), anyone signed in (1), those granted access (0). */

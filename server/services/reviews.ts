@@ -31,6 +31,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { Language } from '../../contract/languages.js';
 import { commitMessages } from './commit-messages.js';
 import { notePullEvent } from './timeline.js';
+import { publishPullConversation } from './notifications.js';
 
 /** A line comment as a review or a thread carries it: Gitea's positions, or a range of lines on one side. */
 export interface LineCommentInput {
@@ -125,7 +126,7 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
   const commitId = input.commitId || commits.head;
   const rows: CheckedComment[] = [];
   for (const c of input.comments) rows.push(await lineComment(commits.reader, { head: commitId, mergeBase: commits.mergeBase }, c));
-  return ctx.db.transaction(() => {
+  const submitted = ctx.db.transaction(() => {
     // As Gitea: comments join one's pending review, and a verdict submits it.
     const pending = findPendingReview(ctx.db, pull.id, reviewer.id);
     const review = !pending
@@ -137,6 +138,8 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
     if (review.state !== 'PENDING') notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
     return review;
   })();
+  if (submitted.state !== 'PENDING') await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
+  return submitted;
 }
 
 /** Submits the reviewer's own pending review with a verdict. */
@@ -155,11 +158,13 @@ export async function submitReview(
   const hasComments = listReviewComments(ctx.db, review.id).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
-  return ctx.db.transaction(() => {
-    const submitted = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
-    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: submitted.id });
-    return submitted;
+  const submitted = ctx.db.transaction(() => {
+    const row = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: row.id });
+    return row;
   })();
+  await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
+  return submitted;
 }
 
 /** Starts a thread outside a review: one comment on a line or a range of lines. */
@@ -167,7 +172,9 @@ export async function createThread(ctx: PullContext, base: RepoRow, pull: PullRo
   const poster = ctx.policy.signedIn(actor);
   const commits = await pullCommits(ctx, base, pull);
   const row = await lineComment(commits.reader, commits, input);
-  return insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
+  const comment = insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
+  await publishPullConversation(ctx.events, pull, 'commented', poster.id, { text: comment.body });
+  return comment;
 }
 
 /** The first comment of a thread, by the id of any of its comments; a 404 inside someone else's pending review. */
@@ -180,11 +187,11 @@ function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: 
 }
 
 /** Replies in a thread. */
-export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): ReviewCommentRow {
+export async function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): Promise<ReviewCommentRow> {
   const poster = ctx.policy.signedIn(actor);
   if (!body.trim()) throw invalid('A reply needs a body.', { field: 'body' });
   const root = threadRoot(ctx, pull, threadId, poster);
-  return insertReviewComment(ctx.db, {
+  const reply = insertReviewComment(ctx.db, {
     pullId: pull.id,
     reviewId: null,
     threadId: root.id,
@@ -197,6 +204,8 @@ export function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, thr
     originalLines: JSON.parse(root.original_lines) as string[],
     body,
   });
+  await publishPullConversation(ctx.events, pull, 'commented', poster.id, { text: body });
+  return reply;
 }
 
 /** Resolves or reopens a thread: its author, the pull request's author, or a maintainer. */

@@ -4,6 +4,7 @@ import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
+import './fab-follow-button.js';
 
 export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'pulls' | 'settings';
 
@@ -17,6 +18,13 @@ export class FabRepoHeader extends LightDomElement {
     }
     fab-repo-header .fab-repo-name {
       font-size: 1.125rem;
+    }
+    fab-repo-header .fab-repo-top {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: center;
+      justify-content: space-between;
     }
     fab-repo-header ul {
       display: flex;
@@ -57,9 +65,12 @@ export class FabRepoHeader extends LightDomElement {
     ];
     return html`
       <nav aria-label=${t('repo.nav', { repo: `${this.owner}/${this.repo}` })}>
-        <p class="fab-repo-name">
-          <a href=${`/${encodeURIComponent(this.owner)}`}>${this.owner}</a> / <a href=${links.home}>${this.repo}</a>
-        </p>
+        <div class="fab-repo-top">
+          <p class="fab-repo-name">
+            <a href=${`/${encodeURIComponent(this.owner)}`}>${this.owner}</a> / <a href=${links.home}>${this.repo}</a>
+          </p>
+          <fab-follow-button .owner=${this.owner} .repo=${this.repo}></fab-follow-button>
+        </div>
         <ul>
           ${tabs.map(([tab, href, label]) => html`<li><a href=${href} aria-current=${this.tab === tab ? 'page' : 'false'}>${label}</a></li>`)}
         </ul>

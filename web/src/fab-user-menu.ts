@@ -1,8 +1,10 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import { SessionController, endSession } from './session.js';
+import { NOTIFICATIONS_CHANGED, unreadNotificationCount } from './api/notifications.js';
 
 /** The header's account area: the signed-in user, token settings and sign-out; otherwise sign-in and sign-up links. */
 @customElement('fab-user-menu')
@@ -33,6 +35,18 @@ export class FabUserMenu extends LightDomElement {
     fab-user-menu button:hover {
       text-decoration: underline;
     }
+    fab-user-menu .fab-unread {
+      display: inline-block;
+      min-width: 1.5rem;
+      margin-left: 0.375rem;
+      padding: 0 0.375rem;
+      font-weight: 700;
+      line-height: 1.5rem;
+      text-align: center;
+      color: var(--fab-accent);
+      background: var(--fab-on-accent);
+      border-radius: 0.75rem;
+    }
     fab-user-menu [role='alert'] {
       margin: 0;
       font-weight: 600;
@@ -44,6 +58,24 @@ export class FabUserMenu extends LightDomElement {
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
 
+  /** The unread count of the signed-in user, read again when a page marks notifications read. */
+  private _unread = new Task(this, {
+    task: ([login], { signal }) => (login ? unreadNotificationCount(signal) : Promise.resolve(0)),
+    args: () => [this._session.user?.login ?? ''] as const,
+  });
+
+  private readonly _recount = () => void this._unread.run();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener(NOTIFICATIONS_CHANGED, this._recount);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener(NOTIFICATIONS_CHANGED, this._recount);
+    super.disconnectedCallback();
+  }
+
   override render() {
     // Until the server answers, nothing: a flash of "Se connecter" would mislead a signed-in user.
     if (!this._session.loaded) return nothing;
@@ -52,6 +84,7 @@ export class FabUserMenu extends LightDomElement {
       <ul>
         ${user
           ? html`<li><a href=${`/${encodeURIComponent(user.login)}`}>${user.login}</a></li>
+              <li>${this._renderNotifications()}</li>
               <li><a href="/user/settings/applications">${t('account.tokens')}</a></li>
               <li><a href="/repo/create">${t('account.newRepo')}</a></li>
               <li><a href="/org/create">${t('account.newOrg')}</a></li>
@@ -65,6 +98,16 @@ export class FabUserMenu extends LightDomElement {
         this._signOutFailed ? html`<p role="alert">${t('account.signOutFailed')}</p>` : nothing
       }
     </nav>`;
+  }
+
+  /** "Notifications", with the unread count in a badge that screen readers hear as "2 unread" (a failed count shows none). */
+  private _renderNotifications() {
+    const unread = this._unread.value ?? 0;
+    return html`<a href="/notifications"
+      >${t('notifications.link')}${unread > 0
+        ? html` <span class="fab-unread">${unread}</span><span class="visually-hidden">${t(unread === 1 ? 'notifications.unreadOne' : 'notifications.unreadMany')}</span>`
+        : nothing}</a
+    >`;
   }
 
   private async _signOut(): Promise<void> {

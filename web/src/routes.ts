@@ -88,6 +88,11 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-settings-tokens-page.js'),
     render: () => html`<fab-settings-tokens-page></fab-settings-tokens-page>`,
   },
+  notifications: {
+    load: () => import('./pages/fab-notifications-page.js'),
+    render: (m) =>
+      html`<fab-notifications-page .tab=${m.url.searchParams.get('tab') === 'read' ? 'read' : 'unread'} .page=${pageOf(m.url)}></fab-notifications-page>`,
+  },
   newRepo: {
     load: () => import('./pages/fab-new-repo-page.js'),
     render: () => html`<fab-new-repo-page></fab-new-repo-page>`,

@@ -39,6 +39,7 @@ import '../fab-relative-time.js';
 import '../fab-review-thread.js';
 import '../fab-review-form.js';
 import '../fab-merge-box.js';
+import '../fab-follow-button.js';
 
 export type PullTab = 'conversation' | 'commits' | 'files';
 
@@ -267,6 +268,7 @@ export class FabPullPage extends LightDomElement {
       <h1>${pull ? t('pulls.heading', { title: pull.title, number: pull.number }) : t('pulls.headingNumber', { number: this.number })}</h1>
       ${renderTask(this._data, (data) => html`
         ${this._renderMeta(data.pull)}
+        <fab-follow-button .owner=${this.owner} .repo=${this.repo} .number=${this.number}></fab-follow-button>
         <nav class="fab-tabs" aria-label=${t('pulls.tabs')}>
           <ul>
             ${tabs.map(([tab, href, label]) => html`<li><a href=${href} aria-current=${this.tab === tab ? 'page' : 'false'}>${label}</a></li>`)}

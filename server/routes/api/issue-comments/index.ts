@@ -16,7 +16,7 @@ const CommentParams = Type.Object({ owner: Type.String(), repo: Type.String(), i
 /** The conversation of an issue or a pull request, through Gitea's issue comment paths (one numbering for both). */
 const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const reads = fastify.reads;
-  const writes = { db: fastify.forge.db, policy: fastify.policy };
+  const writes = { db: fastify.forge.db, policy: fastify.policy, events: fastify.events };
   const issues = issueContext(fastify);
 
   /** The issue or pull request an `/issues/{index}` path names; an issue of a repository whose tracker is off is a 404. */
@@ -48,7 +48,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       fastify.policy.signedIn(request.actor);
       const repo = request.repository;
       const of = conversationOf(repo, request.params.index);
-      const comment = of.kind === 'issue' ? await commentOnIssue(issues, request.actor, repo, of.issue, request.body.body) : postComment(writes, request.actor, of.pull, request.body.body);
+      const comment = of.kind === 'issue' ? await commentOnIssue(issues, request.actor, repo, of.issue, request.body.body) : await postComment(writes, request.actor, of.pull, request.body.body);
       return reply.status(201).send(presentConversationComments(reads, repo, of, [comment])[0]);
     },
   );

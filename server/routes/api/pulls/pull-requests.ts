@@ -61,7 +61,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index',
     { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullRequest, ...errors } } },
     async (request, reply) => {
-      const updated = editPullRequest(ctx, request.repository, request.pullRequest, request.actor, request.body);
+      const updated = await editPullRequest(ctx, request.repository, request.pullRequest, request.actor, request.body);
       return reply.status(201).send(presentPulls(reads, request.actor, request.repository, [updated])[0]);
     },
   );

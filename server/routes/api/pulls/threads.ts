@@ -39,7 +39,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: CommentParams, body: ReplyOption, response: { 201: ReviewComment, ...errors } } },
     async (request, reply) => {
       const { repository: base, pullRequest: pull } = request;
-      const comment = replyToThread(ctx, pull, request.actor, request.params.id, request.body.body);
+      const comment = await replyToThread(ctx, pull, request.actor, request.params.id, request.body.body);
       return reply.status(201).send((await presentReviewComments(reads, base, pull, [comment]))[0]);
     },
   );
