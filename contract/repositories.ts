@@ -2,15 +2,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
 import { Nullable } from './nullable.js';
 import { FRENCH_LICENCES } from './licences.js';
+import { MERGE_STYLE_NAMES } from './merge-styles.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
 export type RepoPermissions = Static<typeof RepoPermissions>;
 
-/**
- * The merge styles a repository allows, in Gitea's names (Renovate refuses a repository without
- * them): every style works on every Fabrique repository, `merge` by default.
- */
+/** The merge styles a repository allows, in Gitea's names, and the one offered first. */
 const MergeStyles = Type.Object({
   allow_merge_commits: Type.Boolean(),
   allow_rebase: Type.Boolean(),
@@ -113,12 +111,11 @@ export const EditRepoOption = Type.Object({
   private: Type.Optional(Type.Boolean()),
   archived: Type.Optional(Type.Boolean()),
   default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
-  allow_merge_commits: Type.Optional(Type.Literal(true)),
-  allow_rebase: Type.Optional(Type.Literal(true)),
-  allow_rebase_explicit: Type.Optional(Type.Literal(true)),
-  allow_squash_merge: Type.Optional(Type.Literal(true)),
-  allow_fast_forward_only_merge: Type.Optional(Type.Literal(true)),
-  default_merge_style: Type.Optional(Type.Literal('merge')),
+  allow_merge_commits: Type.Optional(Type.Boolean()),
+  allow_rebase: Type.Optional(Type.Boolean()),
+  allow_rebase_explicit: Type.Optional(Type.Boolean()),
+  allow_squash_merge: Type.Optional(Type.Boolean()),
+  allow_fast_forward_only_merge: Type.Optional(Type.Boolean()),
+  default_merge_style: Type.Optional(Type.Union(MERGE_STYLE_NAMES.map((name) => Type.Literal(name)))),
 });
 export type EditRepoOption = Static<typeof EditRepoOption>;

@@ -1,4 +1,5 @@
 import type { Db } from './index.js';
+import type { MergeStyleName } from '../../contract/merge-styles.js';
 
 /** A repository row joined with its owner's name and type. */
 export interface RepoRow {
@@ -26,6 +27,13 @@ export interface RepoRow {
   /** A mirror's sync interval in seconds (0: on demand only) and its last successful sync. */
   mirror_interval_s: number | null;
   mirror_updated: string | null;
+  /** The merge styles the repository allows (Gitea's settings), and the one offered first. */
+  allow_merge_commits: 0 | 1;
+  allow_rebase: 0 | 1;
+  allow_rebase_explicit: 0 | 1;
+  allow_squash_merge: 0 | 1;
+  allow_fast_forward_only_merge: 0 | 1;
+  default_merge_style: MergeStyleName;
 }
 
 const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility,
@@ -246,7 +254,15 @@ export interface RepoChanges {
   isPrivate?: boolean;
   isArchived?: boolean;
   defaultBranch?: string;
+  allowMergeCommits?: boolean;
+  allowRebase?: boolean;
+  allowRebaseExplicit?: boolean;
+  allowSquashMerge?: boolean;
+  allowFastForwardOnlyMerge?: boolean;
+  defaultMergeStyle?: MergeStyleName;
 }
+
+const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
 
 /** Updates a repository's settings; absent fields keep their value. */
 export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
@@ -257,15 +273,27 @@ export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
        is_private = coalesce(@isPrivate, is_private),
        is_archived = coalesce(@isArchived, is_archived),
        default_branch = coalesce(@defaultBranch, default_branch),
+       allow_merge_commits = coalesce(@allowMergeCommits, allow_merge_commits),
+       allow_rebase = coalesce(@allowRebase, allow_rebase),
+       allow_rebase_explicit = coalesce(@allowRebaseExplicit, allow_rebase_explicit),
+       allow_squash_merge = coalesce(@allowSquashMerge, allow_squash_merge),
+       allow_fast_forward_only_merge = coalesce(@allowFastForwardOnlyMerge, allow_fast_forward_only_merge),
+       default_merge_style = coalesce(@defaultMergeStyle, default_merge_style),
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
      WHERE id = @id`,
   ).run({
     id,
     description: changes.description ?? null,
     website: changes.website ?? null,
-    isPrivate: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
-    isArchived: changes.isArchived === undefined ? null : changes.isArchived ? 1 : 0,
+    isPrivate: flag(changes.isPrivate),
+    isArchived: flag(changes.isArchived),
     defaultBranch: changes.defaultBranch ?? null,
+    allowMergeCommits: flag(changes.allowMergeCommits),
+    allowRebase: flag(changes.allowRebase),
+    allowRebaseExplicit: flag(changes.allowRebaseExplicit),
+    allowSquashMerge: flag(changes.allowSquashMerge),
+    allowFastForwardOnlyMerge: flag(changes.allowFastForwardOnlyMerge),
+    defaultMergeStyle: changes.defaultMergeStyle ?? null,
   });
 }
 

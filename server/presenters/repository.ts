@@ -65,11 +65,11 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     internal: false,
     object_format_name: 'sha1',
     licenses: counts.licenses ?? [],
-    allow_merge_commits: true,
-    allow_rebase: true,
-    allow_rebase_explicit: true,
-    allow_squash_merge: true,
-    allow_fast_forward_only_merge: true,
-    default_merge_style: 'merge',
+    allow_merge_commits: repo.allow_merge_commits === 1,
+    allow_rebase: repo.allow_rebase === 1,
+    allow_rebase_explicit: repo.allow_rebase_explicit === 1,
+    allow_squash_merge: repo.allow_squash_merge === 1,
+    allow_fast_forward_only_merge: repo.allow_fast_forward_only_merge === 1,
+    default_merge_style: repo.default_merge_style,
   };
 }

@@ -66,6 +66,12 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           isPrivate: body.private,
           isArchived: body.archived,
           defaultBranch: body.default_branch,
+          allowMergeCommits: body.allow_merge_commits,
+          allowRebase: body.allow_rebase,
+          allowRebaseExplicit: body.allow_rebase_explicit,
+          allowSquashMerge: body.allow_squash_merge,
+          allowFastForwardOnlyMerge: body.allow_fast_forward_only_merge,
+          defaultMergeStyle: body.default_merge_style,
         },
         audit(request),
       );
