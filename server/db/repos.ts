@@ -1,4 +1,5 @@
 import type { Db } from './index.js';
+import type { TeamRow } from './teams.js';
 import type { MergeStyleName } from '../../contract/merge-styles.js';
 
 /** A repository row joined with its owner's name and type. */
@@ -213,12 +214,17 @@ export interface RepoListFilter {
   /** Only repositories this user owns or was granted (GET /user/repos). */
   accessibleTo?: number;
   q?: string;
+  /** `q` names a topic, matched exactly (Gitea's `topic=true`), not a word of the name or description. */
+  topicOnly?: boolean;
   isPrivate?: boolean;
   sort?: 'alpha' | 'created' | 'updated' | 'size' | 'id';
   order?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
+
+/** A LIKE pattern (with ESCAPE '\\') that finds the text anywhere, case-insensitively. */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const SORT_COLUMN = { alpha: 'r.lower_name', created: 'r.created_at', updated: 'r.updated_at', size: 'r.size_kb', id: 'r.id' } as const;
 
@@ -229,13 +235,15 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   if (filter.accessibleTo !== undefined) {
     where.push(GRANTED.replaceAll('@viewerId', '@accessibleTo').replace('@viewerAdmin = 1 OR ', ''));
   }
-  if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
+  if (filter.q && filter.topicOnly) where.push('EXISTS (SELECT 1 FROM repository_topics t WHERE t.repo_id = r.id AND t.topic = @topic)');
+  else if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
   if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
   const params = {
     ...viewerParams(filter.viewer),
     ownerId: filter.ownerId ?? null,
     accessibleTo: filter.accessibleTo ?? null,
-    q: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    q: filter.q ? likePattern(filter.q) : null,
+    topic: filter.q ? filter.q.trim().toLowerCase() : null,
     isPrivate: filter.isPrivate === undefined ? null : filter.isPrivate ? 1 : 0,
   };
   const condition = where.join(' AND ');
@@ -311,4 +319,40 @@ export function renameRepoRow(db: Db, repo: RepoRow, newName: string): void {
       repo.id,
     );
   }
+}
+
+/** A topic as Gitea's topic search lists it: its first use stands for its id. */
+export interface TopicCountRow {
+  id: number;
+  topic: string;
+  repo_count: number;
+}
+
+/**
+ * Topics containing `q`, with how many repositories the viewer may read carry each, most used
+ * first; a topic only unreadable repositories carry is not listed. One page, and the total.
+ */
+export function searchTopics(db: Db, viewer: RepoViewer, q: string, limit: number, offset: number): { rows: TopicCountRow[]; total: number } {
+  const from = `FROM repository_topics t JOIN repositories r ON r.id = t.repo_id JOIN users u ON u.id = r.owner_id
+    WHERE ${READABLE} AND t.topic LIKE @q ESCAPE '\\'`;
+  const params = { ...viewerParams(viewer), q: likePattern(q.trim()) };
+  const total = db.prepare(`SELECT count(DISTINCT t.topic) ${from}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(
+      `SELECT (SELECT min(a.rowid) FROM repository_topics a WHERE a.topic = t.topic) AS id, t.topic, count(*) AS repo_count ${from}
+        GROUP BY t.topic ORDER BY repo_count DESC, t.topic LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit, offset }) as TopicCountRow[];
+  return { rows, total };
+}
+
+/** The teams of the repository's organisation that reach it: all its repositories, or this one added to them. */
+export function listRepoTeams(db: Db, repo: RepoRow): TeamRow[] {
+  return db
+    .prepare(
+      `SELECT t.* FROM teams t WHERE t.org_id = @orgId AND (t.includes_all_repositories = 1 OR t.permission = 'owner'
+         OR EXISTS (SELECT 1 FROM team_repositories tr WHERE tr.team_id = t.id AND tr.repo_id = @repoId))
+       ORDER BY t.lower_name`,
+    )
+    .all({ orgId: repo.owner_id, repoId: repo.id }) as TeamRow[];
 }
