@@ -2,15 +2,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
 import { Nullable } from './nullable.js';
 import { FRENCH_LICENCES } from './licences.js';
+import { MERGE_STYLE_NAMES } from './merge-styles.js';
 
 /** What the asking actor may do with a repository, as Gitea reports it. */
 export const RepoPermissions = Type.Object({ admin: Type.Boolean(), push: Type.Boolean(), pull: Type.Boolean() });
 export type RepoPermissions = Static<typeof RepoPermissions>;
 
-/**
- * The merge styles a repository allows, in Gitea's names (Renovate refuses a repository without
- * them): every style works on every Fabrique repository, `merge` by default.
- */
+/** The merge styles a repository allows, in Gitea's names, and the one offered first. */
 const MergeStyles = Type.Object({
   allow_merge_commits: Type.Boolean(),
   allow_rebase: Type.Boolean(),
@@ -114,12 +112,87 @@ export const EditRepoOption = Type.Object({
   archived: Type.Optional(Type.Boolean()),
   default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   has_issues: Type.Optional(Type.Boolean()),
-  // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
-  allow_merge_commits: Type.Optional(Type.Literal(true)),
-  allow_rebase: Type.Optional(Type.Literal(true)),
-  allow_rebase_explicit: Type.Optional(Type.Literal(true)),
-  allow_squash_merge: Type.Optional(Type.Literal(true)),
-  allow_fast_forward_only_merge: Type.Optional(Type.Literal(true)),
-  default_merge_style: Type.Optional(Type.Literal('merge')),
+  allow_merge_commits: Type.Optional(Type.Boolean()),
+  allow_rebase: Type.Optional(Type.Boolean()),
+  allow_rebase_explicit: Type.Optional(Type.Boolean()),
+  allow_squash_merge: Type.Optional(Type.Boolean()),
+  allow_fast_forward_only_merge: Type.Optional(Type.Boolean()),
+  default_merge_style: Type.Optional(Type.Union(MERGE_STYLE_NAMES.map((name) => Type.Literal(name)))),
 });
 export type EditRepoOption = Static<typeof EditRepoOption>;
+
+/** Gitea's CreateBranchRepoOption: the new branch starts at `old_ref_name` (a branch, tag or commit), or `old_branch_name`, or the default branch. */
+export const CreateBranchRepoOption = Type.Object({
+  new_branch_name: Type.String({ minLength: 1, maxLength: 100 }),
+  /** Gitea's older field: a branch only. */
+  old_branch_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  old_ref_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+});
+export type CreateBranchRepoOption = Static<typeof CreateBranchRepoOption>;
+
+/** Gitea's GitObject: what a ref points to. */
+export const GitObject = Type.Object({ type: Type.String(), sha: Type.String(), url: Type.String() });
+
+/** Gitea's Reference (`/git/refs`). */
+export const Reference = Type.Object({ ref: Type.String(), url: Type.String(), object: GitObject });
+export type Reference = Static<typeof Reference>;
+
+/** Gitea's GitEntry: one entry of a tree; `size` is 0 for folders and submodules. */
+export const GitEntry = Type.Object({
+  path: Type.String(),
+  mode: Type.String(),
+  type: Type.String(),
+  size: Type.Integer(),
+  sha: Type.String(),
+  url: Type.String(),
+});
+export type GitEntry = Static<typeof GitEntry>;
+
+/** Gitea's GitTreeResponse: one page of a tree's entries; `truncated` when more follow. */
+export const GitTreeResponse = Type.Object({
+  sha: Type.String(),
+  url: Type.String(),
+  tree: Type.Array(GitEntry),
+  truncated: Type.Boolean(),
+  page: Type.Integer(),
+  total_count: Type.Integer(),
+});
+export type GitTreeResponse = Static<typeof GitTreeResponse>;
+
+/** Gitea's TopicResponse; `repo_count` counts only the repositories the asker may read. */
+export const TopicResponse = Type.Object({
+  id: Type.Integer(),
+  topic_name: Type.String(),
+  repo_count: Type.Integer(),
+  created: Type.String(),
+  updated: Type.String(),
+});
+export type TopicResponse = Static<typeof TopicResponse>;
+
+/** `GET /topics/search`: Gitea wraps the topics found in `topics`. */
+export const TopicSearchResult = Type.Object({ topics: Type.Array(TopicResponse) });
+
+/** Gitea's GeneralAPISettings (`/settings/api`). */
+export const GeneralAPISettings = Type.Object({
+  max_response_items: Type.Integer(),
+  default_paging_num: Type.Integer(),
+  default_git_trees_per_page: Type.Integer(),
+  default_max_blob_size: Type.Integer(),
+});
+
+/** Gitea's GeneralRepoSettings (`/settings/repository`): what this forge has turned off. */
+export const GeneralRepoSettings = Type.Object({
+  mirrors_disabled: Type.Boolean(),
+  http_git_disabled: Type.Boolean(),
+  migrations_disabled: Type.Boolean(),
+  stars_disabled: Type.Boolean(),
+  time_tracking_disabled: Type.Boolean(),
+  lfs_disabled: Type.Boolean(),
+});
+
+/** Gitea's GeneralUISettings (`/settings/ui`). */
+export const GeneralUISettings = Type.Object({
+  default_theme: Type.String(),
+  allowed_reactions: Type.Array(Type.String()),
+  custom_emojis: Type.Array(Type.String()),
+});

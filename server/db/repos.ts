@@ -1,4 +1,6 @@
 import type { Db } from './index.js';
+import type { TeamRow } from './teams.js';
+import type { MergeStyleName } from '../../contract/merge-styles.js';
 
 /** A repository row joined with its owner's name and type. */
 export interface RepoRow {
@@ -28,6 +30,13 @@ export interface RepoRow {
   /** A mirror's sync interval in seconds (0: on demand only) and its last successful sync. */
   mirror_interval_s: number | null;
   mirror_updated: string | null;
+  /** The merge styles the repository allows (Gitea's settings), and the one offered first. */
+  allow_merge_commits: 0 | 1;
+  allow_rebase: 0 | 1;
+  allow_rebase_explicit: 0 | 1;
+  allow_squash_merge: 0 | 1;
+  allow_fast_forward_only_merge: 0 | 1;
+  default_merge_style: MergeStyleName;
 }
 
 const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility,
@@ -223,12 +232,17 @@ export interface RepoListFilter {
   idBefore?: number;
   idAfter?: number;
   q?: string;
+  /** `q` names a topic, matched exactly (Gitea's `topic=true`), not a word of the name or description. */
+  topicOnly?: boolean;
   isPrivate?: boolean;
   sort?: 'alpha' | 'created' | 'updated' | 'size' | 'id';
   order?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
+
+/** A LIKE pattern (with ESCAPE '\\') that finds the text anywhere, case-insensitively. */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const SORT_COLUMN = { alpha: 'r.lower_name', created: 'r.created_at', updated: 'r.updated_at', size: 'r.size_kb', id: 'r.id' } as const;
 
@@ -247,7 +261,8 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   if (filter.publicOnly) where.push("r.is_private = 0 AND u.visibility = 'public'");
   if (filter.idBefore !== undefined) where.push('r.id < @idBefore');
   if (filter.idAfter !== undefined) where.push('r.id > @idAfter');
-  if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
+  if (filter.q && filter.topicOnly) where.push('EXISTS (SELECT 1 FROM repository_topics t WHERE t.repo_id = r.id AND t.topic = @topic)');
+  else if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
   if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
   const params = {
     ...viewerParams(filter.viewer),
@@ -257,7 +272,8 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
     archived: filter.archived === undefined ? null : filter.archived ? 1 : 0,
     idBefore: filter.idBefore ?? null,
     idAfter: filter.idAfter ?? null,
-    q: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    q: filter.q ? likePattern(filter.q) : null,
+    topic: filter.q ? filter.q.trim().toLowerCase() : null,
     isPrivate: filter.isPrivate === undefined ? null : filter.isPrivate ? 1 : 0,
   };
   const condition = where.join(' AND ');
@@ -277,7 +293,15 @@ export interface RepoChanges {
   isArchived?: boolean;
   defaultBranch?: string;
   hasIssues?: boolean;
+  allowMergeCommits?: boolean;
+  allowRebase?: boolean;
+  allowRebaseExplicit?: boolean;
+  allowSquashMerge?: boolean;
+  allowFastForwardOnlyMerge?: boolean;
+  defaultMergeStyle?: MergeStyleName;
 }
+
+const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
 
 /** Updates a repository's settings; absent fields keep their value. */
 export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
@@ -289,16 +313,28 @@ export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
        is_archived = coalesce(@isArchived, is_archived),
        default_branch = coalesce(@defaultBranch, default_branch),
        has_issues = coalesce(@hasIssues, has_issues),
+       allow_merge_commits = coalesce(@allowMergeCommits, allow_merge_commits),
+       allow_rebase = coalesce(@allowRebase, allow_rebase),
+       allow_rebase_explicit = coalesce(@allowRebaseExplicit, allow_rebase_explicit),
+       allow_squash_merge = coalesce(@allowSquashMerge, allow_squash_merge),
+       allow_fast_forward_only_merge = coalesce(@allowFastForwardOnlyMerge, allow_fast_forward_only_merge),
+       default_merge_style = coalesce(@defaultMergeStyle, default_merge_style),
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
      WHERE id = @id`,
   ).run({
     id,
     description: changes.description ?? null,
     website: changes.website ?? null,
-    isPrivate: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
-    isArchived: changes.isArchived === undefined ? null : changes.isArchived ? 1 : 0,
+    isPrivate: flag(changes.isPrivate),
+    isArchived: flag(changes.isArchived),
     defaultBranch: changes.defaultBranch ?? null,
     hasIssues: changes.hasIssues === undefined ? null : changes.hasIssues ? 1 : 0,
+    allowMergeCommits: flag(changes.allowMergeCommits),
+    allowRebase: flag(changes.allowRebase),
+    allowRebaseExplicit: flag(changes.allowRebaseExplicit),
+    allowSquashMerge: flag(changes.allowSquashMerge),
+    allowFastForwardOnlyMerge: flag(changes.allowFastForwardOnlyMerge),
+    defaultMergeStyle: changes.defaultMergeStyle ?? null,
   });
 }
 
@@ -316,4 +352,40 @@ export function renameRepoRow(db: Db, repo: RepoRow, newName: string): void {
       repo.id,
     );
   }
+}
+
+/** A topic as Gitea's topic search lists it: its first use stands for its id. */
+export interface TopicCountRow {
+  id: number;
+  topic: string;
+  repo_count: number;
+}
+
+/**
+ * Topics containing `q`, with how many repositories the viewer may read carry each, most used
+ * first; a topic only unreadable repositories carry is not listed. One page, and the total.
+ */
+export function searchTopics(db: Db, viewer: RepoViewer, q: string, limit: number, offset: number): { rows: TopicCountRow[]; total: number } {
+  const from = `FROM repository_topics t JOIN repositories r ON r.id = t.repo_id JOIN users u ON u.id = r.owner_id
+    WHERE ${READABLE} AND t.topic LIKE @q ESCAPE '\\'`;
+  const params = { ...viewerParams(viewer), q: likePattern(q.trim()) };
+  const total = db.prepare(`SELECT count(DISTINCT t.topic) ${from}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(
+      `SELECT (SELECT min(a.rowid) FROM repository_topics a WHERE a.topic = t.topic) AS id, t.topic, count(*) AS repo_count ${from}
+        GROUP BY t.topic ORDER BY repo_count DESC, t.topic LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit, offset }) as TopicCountRow[];
+  return { rows, total };
+}
+
+/** The teams of the repository's organisation that reach it: all its repositories, or this one added to them. */
+export function listRepoTeams(db: Db, repo: RepoRow): TeamRow[] {
+  return db
+    .prepare(
+      `SELECT t.* FROM teams t WHERE t.org_id = @orgId AND (t.includes_all_repositories = 1 OR t.permission = 'owner'
+         OR EXISTS (SELECT 1 FROM team_repositories tr WHERE tr.team_id = t.id AND tr.repo_id = @repoId))
+       ORDER BY t.lower_name`,
+    )
+    .all({ orgId: repo.owner_id, repoId: repo.id }) as TeamRow[];
 }

@@ -1,9 +1,9 @@
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
 import { presentUser } from './user.js';
-import { RepoPermissions, Repository } from '../../contract/repositories.js';
+import { GitEntry, GitTreeResponse, Reference, RepoPermissions, Repository, TopicResponse } from '../../contract/repositories.js';
 
-export { RepoPermissions, Repository };
+export { GitTreeResponse, Reference, RepoPermissions, Repository, TopicResponse };
 import { formatDuration } from '../lib/duration.js';
 
 /** Gitea's "never" for a time that has not happened (a mirror not yet synced, a repository that is none). */
@@ -67,11 +67,30 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     internal: false,
     object_format_name: 'sha1',
     licenses: counts.licenses ?? [],
-    allow_merge_commits: true,
-    allow_rebase: true,
-    allow_rebase_explicit: true,
-    allow_squash_merge: true,
-    allow_fast_forward_only_merge: true,
-    default_merge_style: 'merge',
+    allow_merge_commits: repo.allow_merge_commits === 1,
+    allow_rebase: repo.allow_rebase === 1,
+    allow_rebase_explicit: repo.allow_rebase_explicit === 1,
+    allow_squash_merge: repo.allow_squash_merge === 1,
+    allow_fast_forward_only_merge: repo.allow_fast_forward_only_merge === 1,
+    default_merge_style: repo.default_merge_style,
   };
+}
+
+/** Gitea's Reference: the ref's own address and the object it names (a commit, or an annotated tag). */
+export function presentReference(apiRepoUrl: string, ref: { ref: string; oid: string; type: string }): Reference {
+  return {
+    ref: ref.ref,
+    url: `${apiRepoUrl}/git/${ref.ref.split('/').map(encodeURIComponent).join('/')}`,
+    object: { type: ref.type, sha: ref.oid, url: `${apiRepoUrl}/git/${ref.type}s/${ref.oid}` },
+  };
+}
+
+/** Gitea's GitEntry: a folder's or a submodule's size is 0. */
+export function presentGitEntry(apiRepoUrl: string, entry: { path: string; mode: string; type: string; oid: string; size: number | null }): GitEntry {
+  return { path: entry.path, mode: entry.mode, type: entry.type, size: entry.size ?? 0, sha: entry.oid, url: `${apiRepoUrl}/git/${entry.type}s/${entry.oid}` };
+}
+
+/** Gitea's TopicResponse. Fabrique keeps no dates for a topic: Gitea's "never" stands for them. */
+export function presentTopic(topic: { id: number; topic: string; repo_count: number }): TopicResponse {
+  return { id: topic.id, topic_name: topic.topic, repo_count: topic.repo_count, created: ZERO_TIME, updated: ZERO_TIME };
 }

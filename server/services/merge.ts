@@ -15,6 +15,7 @@ import type { Language } from '../../contract/languages.js';
 import { commitMessages } from './commit-messages.js';
 import { notePullEvent } from './timeline.js';
 import type { MergeReason, MergeState } from '../../contract/pulls.js';
+import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -129,6 +130,8 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
   const pull = findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged) throw notAllowed('The pull request has already been merged.');
   if (pull.state !== 'open') throw notAllowed('The pull request is closed: reopen it before merging.');
+  // Gitea's own words (and status) for a style the repository's settings turn off.
+  if (base[MERGE_STYLE_SETTINGS[options.style]] !== 1) throw notAllowed(`${options.style} is not allowed an allowed merge style for this repository`);
   const gitdir = gitdirOf(ctx.reposDir, base);
   const baseRef = `refs/heads/${pull.base_branch}`;
   const baseSha = await readRef(gitdir, baseRef);

@@ -7,14 +7,17 @@ import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } f
 import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
 import { branchExists, setHeadBranch } from '../git/setup.js';
-import { writeInitialCommit, type InitialFile } from '../git/write.js';
+import { readRef, RefMovedError, writeInitialCommit, ZERO_OID, type InitialFile } from '../git/write.js';
 import { dropRepoCache } from '../git/cache.js';
-import { isSafeRefName } from '../git/read.js';
+import { isSafeRefName, RepoReader } from '../git/read.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
+import { moveRefs } from './ref-gate.js';
+import { recordRefUpdates } from './push.js';
+import type { EventBus } from './events.js';
 import { GitCommandError } from '../git/exec.js';
-import { conflict, ForgeError, invalid, notFound } from '../errors.js';
+import { conflict, ForgeError, invalid, notFound, unauthorized } from '../errors.js';
 import { FRENCH_LICENCES } from '../../contract/licences.js';
 import type { CreateRepoOption } from '../../contract/repositories.js';
 
@@ -289,4 +292,59 @@ export async function createRepoFromOption(db: Db, reposDir: string, author: Use
   });
   recordAudit(db, { actor: context.actor, ip: context.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
   return repo;
+}
+
+/** What creating a branch needs from the forge: the store, the folders and the bus pushes are told on. */
+export interface BranchContext {
+  db: Db;
+  reposDir: string;
+  events: EventBus;
+}
+
+/** Where a new branch starts: a branch, tag or commit (`fromRef`), a branch only (`fromBranch`), or the default branch. */
+export interface NewBranch {
+  name: string;
+  fromRef?: string;
+  fromBranch?: string;
+}
+
+/**
+ * Gitea's `POST /repos/{owner}/{repo}/branches`: a new branch at the commit its start names, moved
+ * through the ref gate (permission, archive and mirror state, branch protection) as a push is,
+ * then recorded and published as one. Returns the branch's name.
+ */
+export async function createBranch(ctx: BranchContext, repo: RepoRow, actor: Actor, input: NewBranch): Promise<string> {
+  if (actor.kind !== 'user') throw unauthorized();
+  const pusher = { id: actor.user.id, username: actor.user.username };
+  const problem = branchNameProblem(input.name);
+  if (problem) throw invalid(`The new branch: ${problem}.`, { field: 'new_branch_name' });
+  if (repo.is_empty) throw new ForgeError('not_found', 'The repository is empty: there is no commit to start a branch from.');
+  const gitdir = repoPath(ctx.reposDir, repo.owner_name, repo.name);
+  const reader = new RepoReader(gitdir);
+  let start: string | null;
+  if (input.fromRef !== undefined) {
+    start = (await reader.resolve(input.fromRef))?.oid ?? null;
+    if (!start) throw notFound(`The branch, tag or commit "${input.fromRef}"`);
+  } else {
+    const from = input.fromBranch ?? repo.default_branch;
+    start = isSafeRefName(from) ? await readRef(gitdir, `refs/heads/${from}`) : null;
+    // Gitea's words for a missing start branch.
+    if (!start) throw new ForgeError('not_found', 'The old branch does not exist');
+  }
+  const ref = `refs/heads/${input.name}`;
+  const branches = await reader.branches();
+  if (branches.some((b) => b.name === input.name)) throw conflict('The branch already exists.', { field: 'new_branch_name' });
+  if (await readRef(gitdir, `refs/tags/${input.name}`)) throw conflict('The branch with the same tag already exists.', { field: 'new_branch_name' });
+  // git keeps refs as files: "a" and "a/b" cannot both be branches.
+  const clash = branches.find((b) => b.name.startsWith(`${input.name}/`) || input.name.startsWith(`${b.name}/`));
+  if (clash) throw conflict(`The branch "${clash.name}" exists: git cannot have both "${clash.name}" and "${input.name}".`, { field: 'new_branch_name' });
+  const update = { ref, oldId: ZERO_OID, newId: start };
+  try {
+    await moveRefs({ db: ctx.db, repo, gitdir, actor, kind: 'push', updates: [update] });
+  } catch (err) {
+    if (err instanceof RefMovedError) throw conflict('The branch already exists.', { field: 'new_branch_name' });
+    throw err;
+  }
+  await recordRefUpdates(ctx.db, repo, gitdir, pusher, [update], ctx.events);
+  return input.name;
 }

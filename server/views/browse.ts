@@ -32,7 +32,7 @@ import type { ReadContext } from './context.js';
 /** Files above this size are neither highlighted nor rendered. */
 const RENDER_LIMIT = 1024 * 1024;
 /** Files above this size are listed by the contents API without their bytes. */
-const CONTENTS_LIMIT = 10 * 1024 * 1024;
+export const CONTENTS_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 30;
 const COMPARE_COMMITS = 250;
 /** Gitea's commit API lists every file of each commit's diff. */

@@ -424,17 +424,22 @@ function languageOf(path: string): string | undefined {
   return dot > 0 ? LANGUAGES[name.slice(dot + 1)] : undefined;
 }
 
-/** GitLab's `GET /projects/:id/languages`: each language's share of the default branch's bytes, in percent, largest first. */
-export async function projectLanguages(ctx: ReadContext, repo: RepoRow): Promise<Record<string, number>> {
+/** The bytes of each language in the default branch, largest first (Gitea's `/languages`; GitLab's share is computed from it). */
+export async function languageBytes(ctx: ReadContext, repo: RepoRow): Promise<Array<[string, number]>> {
   const { reader } = open(ctx, repo);
   const head = repo.is_empty ? null : await reader.resolve(repo.default_branch);
-  if (!head) return {};
+  if (!head) return [];
   const bytes = new Map<string, number>();
   for (const file of await fileSizes(reader.gitdir, head.oid)) {
     const language = languageOf(file.path);
     if (language) bytes.set(language, (bytes.get(language) ?? 0) + file.size);
   }
-  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
-  const sorted = [...bytes].sort((a, b) => b[1] - a[1]);
+  return [...bytes].sort((a, b) => b[1] - a[1]);
+}
+
+/** GitLab's `GET /projects/:id/languages`: each language's share of the default branch's bytes, in percent, largest first. */
+export async function projectLanguages(ctx: ReadContext, repo: RepoRow): Promise<Record<string, number>> {
+  const sorted = await languageBytes(ctx, repo);
+  const total = sorted.reduce((sum, [, size]) => sum + size, 0);
   return Object.fromEntries(sorted.map(([language, size]) => [language, Math.round((size / total) * 10_000) / 100]));
 }

@@ -1,11 +1,26 @@
 import type { RepoRow, RepoListFilter } from '../db/repos.js';
-import { findRepo, findRepoRedirect, findRepoById, listRepos, countReadableForks } from '../db/repos.js';
+import { findRepo, findRepoRedirect, findRepoById, listRepos, countReadableForks, listRepoTeams, searchTopics } from '../db/repos.js';
 import { findUserById, type UserRow } from '../db/users.js';
 import { countOpenPulls } from '../db/pulls.js';
 import { countOpenIssues } from '../db/issues.js';
 import { detectedLicences, listTopics } from '../db/catalogue.js';
 import type { Actor } from '../auth/policy.js';
-import { presentRepository, type Repository } from '../presenters/repository.js';
+import {
+  presentGitEntry,
+  presentReference,
+  presentRepository,
+  presentTopic,
+  type GitTreeResponse,
+  type Reference,
+  type Repository,
+  type TopicResponse,
+} from '../presenters/repository.js';
+import { presentTeam, type Team } from '../presenters/team.js';
+import { repoPath } from '../git/store.js';
+import { RepoReader, unreachableObjects } from '../git/read.js';
+import { listRefs, listTree } from '../git/listing.js';
+import { badRequest, notAllowed, notFound } from '../errors.js';
+import { languageBytes } from './gitlab.js';
 import type { ReadContext } from './context.js';
 import { findCollaboratorPermission, listCollaborators } from '../db/collaborators.js';
 import { presentUser, type UserSummary } from '../presenters/user.js';
@@ -87,4 +102,80 @@ export function repositoryCollaborators(ctx: ReadContext, repo: RepoRow, paging:
 /** Whether the account is a direct collaborator of the repository. */
 export function isCollaborator(ctx: ReadContext, repo: RepoRow, user: UserRow): boolean {
   return findCollaboratorPermission(ctx.db, repo.id, user.id) !== null;
+}
+
+/** Gitea's `default_git_trees_per_page`: a tree page holds at most this many entries. */
+export const TREE_PAGE_SIZE = 1000;
+
+/** Where a repository's Gitea API lives (`/api/v1/repos/{owner}/{name}`). */
+const apiRepoUrl = (ctx: ReadContext, repo: RepoRow) => `${ctx.config.baseUrl}/api/v1/repos/${repo.owner_name}/${repo.name}`;
+const gitdirOf = (ctx: ReadContext, repo: RepoRow) => repoPath(ctx.config.reposDir, repo.owner_name, repo.name);
+
+/** A readable repository by id, as Gitea shows it (`GET /repositories/{id}`); one the actor may not read does not exist. */
+export function repositoryById(ctx: ReadContext, actor: Actor, id: number): Repository {
+  const repo = findRepoById(ctx.db, id);
+  if (!repo || !ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
+  return presentRepos(ctx, actor, [repo])[0];
+}
+
+/**
+ * Gitea's `/git/refs[/{ref}]`: every ref whose full name starts with `refs/` + the filter (a
+ * prefix of the name, as Gitea matches it: `heads` lists the branches); none is a 404.
+ */
+export async function repositoryRefs(ctx: ReadContext, repo: RepoRow, filter = ''): Promise<Reference[]> {
+  const prefix = `refs/${filter}`;
+  const refs = repo.is_empty ? [] : (await listRefs(gitdirOf(ctx, repo))).filter((r) => r.ref.startsWith(prefix));
+  if (refs.length === 0) throw notFound(filter ? `The reference refs/${filter}` : 'The reference');
+  return refs.map((ref) => presentReference(apiRepoUrl(ctx, repo), ref));
+}
+
+/**
+ * Gitea's `/git/trees/{sha}`: one page of a tree's entries (the whole tree, folders included, when
+ * recursive). `sha` is a branch, a tag, a commit (its tree is listed, under the commit's id, as
+ * Gitea answers) or a tree that some ref reaches; anything else is Gitea's 400.
+ */
+export async function repositoryTree(ctx: ReadContext, repo: RepoRow, sha: string, options: { recursive: boolean; page: number; perPage: number }): Promise<GitTreeResponse> {
+  const gitdir = gitdirOf(ctx, repo);
+  const reader = new RepoReader(gitdir);
+  let id = repo.is_empty ? null : ((await reader.resolve(sha))?.oid ?? null);
+  // A tree's own id: only when a ref reaches it, as for every object the forge serves.
+  if (!id && !repo.is_empty && /^[0-9a-f]{40}$/.test(sha) && (await unreachableObjects(gitdir, [sha])).length === 0) id = sha;
+  const entries = id ? await listTree(gitdir, id, options.recursive) : null;
+  if (!id || !entries) throw badRequest(`sha not found: "${sha}" is not a branch, tag, commit or tree of ${repo.owner_name}/${repo.name}.`);
+  const perPage = Math.min(options.perPage, TREE_PAGE_SIZE);
+  const start = (options.page - 1) * perPage;
+  return {
+    sha: id,
+    url: `${apiRepoUrl(ctx, repo)}/git/trees/${id}`,
+    tree: entries.slice(start, start + perPage).map((entry) => presentGitEntry(apiRepoUrl(ctx, repo), entry)),
+    truncated: start + perPage < entries.length,
+    page: options.page,
+    total_count: entries.length,
+  };
+}
+
+/** Gitea's `/languages`: the bytes of each language in the default branch, largest first. */
+export async function repositoryLanguages(ctx: ReadContext, repo: RepoRow): Promise<Record<string, number>> {
+  return Object.fromEntries(await languageBytes(ctx, repo));
+}
+
+/** One page of the topics containing `q` that repositories the actor may read carry, with those counts, and their total. */
+export function topicPage(ctx: ReadContext, actor: Actor, q: string, paging: { page?: number; limit?: number }): { items: TopicResponse[]; total: number } {
+  const limit = paging.limit ?? 30;
+  const { rows, total } = searchTopics(ctx.db, ctx.policy.listingViewer(actor), q, limit, ((paging.page ?? 1) - 1) * limit);
+  return { items: rows.map(presentTopic), total };
+}
+
+/** The teams that reach an organisation's repository (Gitea answers 405 for a user's repository, which has none). */
+export function repositoryTeams(ctx: ReadContext, repo: RepoRow): Team[] {
+  if (repo.owner_type !== 'org') throw notAllowed('The repository is not owned by an organisation: it has no teams.');
+  const org = findUserById(ctx.db, repo.owner_id) as UserRow;
+  return listRepoTeams(ctx.db, repo).map((team) => presentTeam(team, org));
+}
+
+/** One team that reaches the repository, by name; a team that does not, or does not exist, is a 404. */
+export function repositoryTeam(ctx: ReadContext, repo: RepoRow, name: string): Team {
+  const team = repositoryTeams(ctx, repo).find((t) => t.name.toLowerCase() === name.toLowerCase());
+  if (!team) throw notFound(`The team "${name}" of this repository`);
+  return team;
 }

@@ -7,6 +7,8 @@ import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';
 import { RepoLinks, shortSha } from './browse-links.js';
 import './fab-relative-time.js';
+import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
+import type { Repository } from '../../contract/repositories.js';
 
 const STYLE_LABELS: Record<MergeStyle, MessageKey> = {
   merge: 'merge.styleMerge',
@@ -14,6 +16,13 @@ const STYLE_LABELS: Record<MergeStyle, MessageKey> = {
   'fast-forward-only': 'merge.styleFastForward',
   rebase: 'merge.styleRebase',
 };
+
+/** The styles the base repository allows, its default first (every style when the repository is not known). */
+function offeredStyles(repo: Repository | null): MergeStyle[] {
+  if (!repo) return [...MERGE_STYLES];
+  const allowed = MERGE_STYLES.filter((style) => repo[MERGE_STYLE_SETTINGS[style]]);
+  return allowed.sort((a, b) => Number(b === repo.default_merge_style) - Number(a === repo.default_merge_style));
+}
 
 /**
  * The merge box of an open or merged pull request, driven by the server's `merge_state`: what blocks
@@ -158,11 +167,13 @@ export class FabMergeBox extends LightDomElement {
     const state = pull.merge_state;
     const blocked = state.status === 'blocked';
     const described = blocked ? 'fab-merge-blockers' : state.advice.length > 0 ? 'fab-merge-advice' : undefined;
+    const styles = offeredStyles(pull.base.repo);
+    if (styles.length === 0) return html`<p class="fab-warning">${t('merge.noStyleAllowed')}</p>`;
     return html`<form class="fab-form" @submit=${this._merge}>
       <div>
         <label for="fab-merge-style">${t('merge.style')}</label>
         <select id="fab-merge-style" name="style">
-          ${MERGE_STYLES.map((style) => html`<option value=${style}>${t(STYLE_LABELS[style])}</option>`)}
+          ${styles.map((style) => html`<option value=${style}>${t(STYLE_LABELS[style])}</option>`)}
         </select>
       </div>
       <div>

@@ -58,8 +58,10 @@ function positive(request: FastifyRequest, name: string, fallback: number): numb
 function addGiteaLinks(request: FastifyRequest, reply: FastifyReply, baseUrl: string): void {
   const total = Number(reply.getHeader('x-total-count'));
   if (!Number.isFinite(total) || reply.hasHeader('link')) return;
-  const perPage = positive(request, 'limit', GITEA_DEFAULT_LIMIT);
-  const links = pageLinks(request, baseUrl, { page: positive(request, 'page', 1), perPage, total, size: 'limit' });
+  // Gitea pages trees with per_page (git/trees), everything else with limit.
+  const size = parameterSchema(request, 'per_page') ? 'per_page' : 'limit';
+  const perPage = positive(request, size, GITEA_DEFAULT_LIMIT);
+  const links = pageLinks(request, baseUrl, { page: positive(request, 'page', 1), perPage, total, size });
   if (links !== '') reply.header('link', links);
   reply.header('access-control-expose-headers', 'X-Total-Count, Link');
 }
@@ -73,7 +75,10 @@ export default fp(
   async (fastify) => {
     const isGitea = (request: FastifyRequest) => request.url.startsWith('/api/v1/');
     fastify.addHook('preValidation', async (request) => {
-      if (isGitea(request)) capToMaximum(request, 'limit');
+      if (isGitea(request)) {
+        capToMaximum(request, 'limit');
+        capToMaximum(request, 'per_page');
+      }
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
       if (isGitea(request) && request.method === 'GET' && reply.statusCode === 200) addGiteaLinks(request, reply, fastify.forge.config.baseUrl);

@@ -376,6 +376,7 @@ export const en: Messages = {
   'merge.styleSquash': 'Squash into one commit',
   'merge.styleFastForward': 'Fast-forward only',
   'merge.styleRebase': 'Rebase the commits',
+  'merge.noStyleAllowed': 'The repository settings allow no merge style: an administrator must allow one before anything can be merged.',
   'merge.deleteBranch': 'Delete the branch {branch} after merging',
   'merge.submit': 'Merge',
   'newPull.title': 'New pull request',

@@ -374,6 +374,7 @@ export const fr = {
   'merge.styleSquash': 'Tout réunir en un commit',
   'merge.styleFastForward': 'Avance rapide uniquement',
   'merge.styleRebase': 'Rebaser les commits',
+  'merge.noStyleAllowed': 'Les réglages du dépôt n’autorisent aucune méthode de fusion : un administrateur doit en autoriser une avant toute fusion.',
   'merge.deleteBranch': 'Supprimer la branche {branch} après la fusion',
   'merge.submit': 'Fusionner',
   'newPull.title': 'Nouvelle demande de fusion',

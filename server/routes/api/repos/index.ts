@@ -2,18 +2,34 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { findAccount, type UserRow } from '../../../views/account.js';
-import { isCollaborator, presentRepos, repositoryCollaborators, repositoryPage } from '../../../views/repository.js';
-import { deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
+import {
+  isCollaborator,
+  presentRepos,
+  repositoryCollaborators,
+  repositoryLanguages,
+  repositoryPage,
+  repositoryTeam,
+  repositoryTeams,
+} from '../../../views/repository.js';
+import { repositoryBranch } from '../../../views/browse.js';
+import { createBranch, deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
+import { Branch } from '../../../presenters/browse.js';
+import { Team } from '../../../presenters/team.js';
 import { Repository } from '../../../presenters/repository.js';
 import { UserSummary, presentUser } from '../../../presenters/user.js';
-import { invalid, notFound } from '../../../errors.js';
+import { invalid, notFound, unauthorized } from '../../../errors.js';
+import gitDataRoutes from './git-data.js';
+import siteRoutes from './site.js';
 import {
   AddCollaboratorOption,
   CollaboratorParams,
+  CreateBranchRepoOption,
   EditRepoOption,
+  Message,
   Paging,
   RepoCollaboratorPermission,
   RepoParams,
+  RepoTeamParams,
   RepositorySearchResult,
   SearchQuery,
   errors,
@@ -40,7 +56,8 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { q, uid, sort, order, page, limit } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
-      const { items, total } = repositoryPage(ctx, request.actor, { q, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
+      const topicOnly = request.query.topic === true;
+      const { items, total } = repositoryPage(ctx, request.actor, { q, topicOnly, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
       reply.header('x-total-count', String(total));
       return { ok: true, data: items };
     },
@@ -67,6 +84,12 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           isArchived: body.archived,
           defaultBranch: body.default_branch,
           hasIssues: body.has_issues,
+          allowMergeCommits: body.allow_merge_commits,
+          allowRebase: body.allow_rebase,
+          allowRebaseExplicit: body.allow_rebase_explicit,
+          allowSquashMerge: body.allow_squash_merge,
+          allowFastForwardOnlyMerge: body.allow_fast_forward_only_merge,
+          defaultMergeStyle: body.default_merge_style,
         },
         audit(request),
       );
@@ -132,6 +155,47 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };
     },
   );
+
+  fastify.post(
+    '/repos/:owner/:repo/branches',
+    {
+      config: { scope: 'write:repository', repoAction: 'repo:write' },
+      schema: { tags, params: RepoParams, body: CreateBranchRepoOption, response: { 201: Branch, ...errors } },
+    },
+    async (request, reply) => {
+      const { new_branch_name: name, old_ref_name: fromRef, old_branch_name: fromBranch } = request.body;
+      await createBranch({ db, reposDir: config.reposDir, events: fastify.events }, request.repository, request.actor, { name, fromRef, fromBranch });
+      return reply.status(201).send(await repositoryBranch(ctx, request.actor, request.repository, name));
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/languages',
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Type.Record(Type.String(), Type.Integer()), ...errors } } },
+    async (request) => repositoryLanguages(ctx, request.repository),
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/teams',
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Type.Array(Team), 405: Message, ...errors } } },
+    async (request) => {
+      // Gitea asks for a token here: an organisation's teams are shown to its repository's readers who signed in.
+      if (request.actor.kind === 'anonymous') throw unauthorized();
+      return repositoryTeams(ctx, request.repository);
+    },
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/teams/:team',
+    { config: { scope: 'read:repository' }, schema: { tags, params: RepoTeamParams, response: { 200: Team, 405: Message, ...errors } } },
+    async (request) => {
+      if (request.actor.kind === 'anonymous') throw unauthorized();
+      return repositoryTeam(ctx, request.repository, request.params.team);
+    },
+  );
+
+  await fastify.register(gitDataRoutes);
+  await fastify.register(siteRoutes);
 };
 
 export default repoRoutes;

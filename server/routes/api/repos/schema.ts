@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CreateRepoOption, EditRepoOption, RepoCollaboratorPermission, RepositorySearchResult } from '../../../../contract/repositories.js';
+import { CreateBranchRepoOption, CreateRepoOption, EditRepoOption, RepoCollaboratorPermission, RepositorySearchResult } from '../../../../contract/repositories.js';
 
-export { CreateRepoOption, EditRepoOption, RepoCollaboratorPermission, RepositorySearchResult };
+export { CreateBranchRepoOption, CreateRepoOption, EditRepoOption, RepoCollaboratorPermission, RepositorySearchResult };
 
 export const Message = Type.Object({ message: Type.String() }, { additionalProperties: true });
 export const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 422: Message };
@@ -9,17 +9,24 @@ export const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 
 export const RepoParams = Type.Object({ owner: Type.String(), repo: Type.String() });
 export type RepoParams = Static<typeof RepoParams>;
 
+export const RepoTeamParams = Type.Object({ owner: Type.String(), repo: Type.String(), team: Type.String() });
+
 export const CollaboratorParams = Type.Object({ owner: Type.String(), repo: Type.String(), collaborator: Type.String() });
 export type CollaboratorParams = Static<typeof CollaboratorParams>;
 
-/** Gitea's paging: `page` from 1, `limit` up to 50. */
+/** Gitea's MAX_RESPONSE_ITEMS: the largest page a list answers. */
+export const MAX_RESPONSE_ITEMS = 50;
+
+/** Gitea's paging: `page` from 1, `limit` up to MAX_RESPONSE_ITEMS. */
 export const Paging = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 30 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RESPONSE_ITEMS, default: 30 })),
 });
 
 export const SearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 255 })),
+  /** `q` is a topic, matched exactly. */
+  topic: Type.Optional(Type.Boolean()),
   uid: Type.Optional(Type.Integer()),
   private: Type.Optional(Type.Boolean()),
   is_private: Type.Optional(Type.Boolean()),
