@@ -1,0 +1,126 @@
+import { css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { LightDomElement } from './light-dom-element.js';
+import { LocaleController, t, type MessageKey } from './i18n/index.js';
+import { listReactions, REACTIONS, setReaction, type ReactionContent, type ReactionTarget } from './api/issues.js';
+import { ApiError } from './api/client.js';
+import { apiErrorText, asApiError } from './forms.js';
+import { SessionController } from './session.js';
+
+const EMOJI: Record<ReactionContent, string> = {
+  '+1': '👍',
+  '-1': '👎',
+  laugh: '😄',
+  hooray: '🎉',
+  confused: '😕',
+  heart: '❤️',
+  rocket: '🚀',
+  eyes: '👀',
+};
+
+const NAMES: Record<ReactionContent, MessageKey> = {
+  '+1': 'reactions.plusOne',
+  '-1': 'reactions.minusOne',
+  laugh: 'reactions.laugh',
+  hooray: 'reactions.hooray',
+  confused: 'reactions.confused',
+  heart: 'reactions.heart',
+  rocket: 'reactions.rocket',
+  eyes: 'reactions.eyes',
+};
+
+/**
+ * The reactions under an issue's text or a comment: each one's count, and for signed-in viewers a
+ * toggle button per reaction (pressed when it is theirs). Visitors see the counts only.
+ */
+@customElement('fab-issue-reactions')
+export class FabIssueReactions extends LightDomElement {
+  static override styles = css`
+    fab-issue-reactions ul {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.375rem;
+      margin: 0.5rem 0 0;
+      padding: 0;
+      list-style: none;
+    }
+    fab-issue-reactions button,
+    fab-issue-reactions .fab-reaction {
+      display: inline-flex;
+      gap: 0.25rem;
+      align-items: center;
+      min-height: 2rem;
+      padding: 0 0.5rem;
+      font: inherit;
+      color: var(--fab-text);
+      background: var(--fab-bg);
+      border: 1px solid var(--fab-border);
+      border-radius: 1rem;
+    }
+    fab-issue-reactions button {
+      cursor: pointer;
+    }
+    fab-issue-reactions button[aria-pressed='true'] {
+      background: var(--fab-surface);
+      border: 2px solid var(--fab-accent);
+    }
+  `;
+
+  @property() owner = '';
+  @property() repo = '';
+  @property({ attribute: false }) target: ReactionTarget | null = null;
+  /** False on a locked or read-only conversation: counts only. */
+  @property({ type: Boolean }) canReact = false;
+
+  @state() private _error: ApiError | null = null;
+
+  private _locale = new LocaleController(this);
+  private _session = new SessionController(this);
+
+  private _reactions = new Task(this, {
+    task: ([owner, repo, target], { signal }) => (target ? listReactions(owner, repo, target, signal) : Promise.resolve([])),
+    args: () => [this.owner, this.repo, this.target] as const,
+  });
+
+  override render() {
+    const reactions = this._reactions.value;
+    if (!reactions) return nothing;
+    const login = this._session.user?.login;
+    const interactive = this.canReact && login !== undefined;
+    const entries = REACTIONS.map((content) => {
+      const of = reactions.filter((r) => r.content === content);
+      return { content, count: of.length, mine: of.some((r) => r.user.login === login) };
+    }).filter((entry) => interactive || entry.count > 0);
+    if (entries.length === 0) return nothing;
+    return html`<ul aria-label=${t('reactions.label')}>
+        ${entries.map(({ content, count, mine }) => {
+          const label = t('reactions.count', { name: t(NAMES[content]), count });
+          const face = html`<span aria-hidden="true">${EMOJI[content]}</span>${count > 0 ? html`<span aria-hidden="true">${count}</span>` : nothing}`;
+          return html`<li>
+            ${interactive
+              ? html`<button type="button" aria-pressed=${mine ? 'true' : 'false'} aria-label=${label} @click=${() => this._toggle(content, !mine)}>${face}</button>`
+              : html`<span class="fab-reaction" role="img" aria-label=${label}>${face}</span>`}
+          </li>`;
+        })}
+      </ul>
+      <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, {}) : nothing}</div>`;
+  }
+
+  private async _toggle(content: ReactionContent, on: boolean) {
+    if (!this.target) return;
+    this._error = null;
+    try {
+      await setReaction(this.owner, this.repo, this.target, content, on);
+    } catch (err) {
+      this._error = asApiError(err);
+    }
+    void this._reactions.run();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'fab-issue-reactions': FabIssueReactions;
+  }
+}
