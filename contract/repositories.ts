@@ -113,6 +113,7 @@ export const EditRepoOption = Type.Object({
   private: Type.Optional(Type.Boolean()),
   archived: Type.Optional(Type.Boolean()),
   default_branch: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  has_issues: Type.Optional(Type.Boolean()),
   // Fabrique allows every merge style on every repository: these say so, and cannot turn one off.
   allow_merge_commits: Type.Optional(Type.Literal(true)),
   allow_rebase: Type.Optional(Type.Literal(true)),

@@ -58,16 +58,31 @@ export function networkReposOf(db: Db, ownerId: number, base: { id: number; fork
     .all({ ownerId, id: base.id, parent: base.fork_id }) as number[];
 }
 
-/** Inserts a pull request with the repository's next number (one more than the highest so far). */
-export function insertPull(db: Db, pull: NewPull): PullRow {
+/**
+ * Takes a repository's next issue or pull request number (one numbering for both, as Gitea); call
+ * it inside the transaction that inserts the row, so that a rollback gives the number back.
+ */
+export function nextIssueNumber(db: Db, repoId: number): number {
   return db
     .prepare(
-      `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha)
-       VALUES (@baseRepoId, (SELECT coalesce(max(number), 0) + 1 FROM pull_requests WHERE base_repo_id = @baseRepoId),
-               @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha)
-       RETURNING *`,
+      `INSERT INTO issue_numbers (repo_id, last_number) VALUES (?, 1)
+       ON CONFLICT (repo_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
     )
-    .get(pull) as PullRow;
+    .pluck()
+    .get(repoId) as number;
+}
+
+/** Inserts a pull request with the repository's next number, shared with its issues. */
+export function insertPull(db: Db, pull: NewPull): PullRow {
+  return db.transaction(() =>
+    db
+      .prepare(
+        `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha)
+         VALUES (@baseRepoId, @number, @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha)
+         RETURNING *`,
+      )
+      .get({ ...pull, number: nextIssueNumber(db, pull.baseRepoId) }) as PullRow,
+  )();
 }
 
 export function deletePullRow(db: Db, id: number): void {

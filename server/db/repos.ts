@@ -16,6 +16,8 @@ export interface RepoRow {
   is_archived: 0 | 1;
   is_empty: 0 | 1;
   is_mirror: 0 | 1;
+  /** Whether the issue tracker is on (Gitea's has_issues). */
+  has_issues: 0 | 1;
   default_branch: string;
   fork_id: number | null;
   size_kb: number;
@@ -199,6 +201,14 @@ function viewerParams(viewer: RepoViewer) {
   return { viewerId: viewer.userId, viewerAdmin: viewer.isAdmin ? 1 : 0, privateAllowed: viewer.privateAllowed ? 1 : 0 };
 }
 
+/** Ids of the repositories the viewer may read that have their issue tracker on (issue search). */
+export function readableRepoIdsWithIssues(db: Db, viewer: RepoViewer): number[] {
+  return db
+    .prepare(`SELECT r.id FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.has_issues = 1 AND ${READABLE}`)
+    .pluck()
+    .all(viewerParams(viewer)) as number[];
+}
+
 export interface RepoListFilter {
   viewer: RepoViewer;
   ownerId?: number;
@@ -246,6 +256,7 @@ export interface RepoChanges {
   isPrivate?: boolean;
   isArchived?: boolean;
   defaultBranch?: string;
+  hasIssues?: boolean;
 }
 
 /** Updates a repository's settings; absent fields keep their value. */
@@ -257,6 +268,7 @@ export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
        is_private = coalesce(@isPrivate, is_private),
        is_archived = coalesce(@isArchived, is_archived),
        default_branch = coalesce(@defaultBranch, default_branch),
+       has_issues = coalesce(@hasIssues, has_issues),
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
      WHERE id = @id`,
   ).run({
@@ -266,6 +278,7 @@ export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
     isPrivate: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
     isArchived: changes.isArchived === undefined ? null : changes.isArchived ? 1 : 0,
     defaultBranch: changes.defaultBranch ?? null,
+    hasIssues: changes.hasIssues === undefined ? null : changes.hasIssues ? 1 : 0,
   });
 }
 

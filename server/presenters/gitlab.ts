@@ -128,7 +128,7 @@ export function presentProject(repo: RepoRow, extras: ProjectExtras, baseUrl: st
     archived: repo.is_archived === 1,
     empty_repo: repo.is_empty === 1,
     open_issues_count: 0,
-    issues_enabled: false,
+    issues_enabled: repo.has_issues === 1,
     merge_requests_enabled: true,
     wiki_enabled: false,
     jobs_enabled: false,

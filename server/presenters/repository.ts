@@ -17,6 +17,8 @@ export interface RepoCounts {
   parent?: Repository | null;
   forks?: number;
   openPulls?: number;
+  /** Open issues only, as Gitea counts them (pull requests apart). */
+  openIssues?: number;
   /** The licence detected in the default branch's licence file. */
   licenses?: string[];
 }
@@ -51,7 +53,7 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     stars_count: 0,
     forks_count: counts.forks ?? 0,
     watchers_count: 0,
-    open_issues_count: 0,
+    open_issues_count: counts.openIssues ?? 0,
     open_pr_counter: counts.openPulls ?? 0,
     release_counter: 0,
     default_branch: repo.default_branch,
@@ -59,7 +61,7 @@ export function presentRepository(repo: RepoRow, owner: UserRow, permissions: Re
     created_at: repo.created_at,
     updated_at: repo.updated_at,
     permissions,
-    has_issues: false,
+    has_issues: repo.has_issues === 1,
     has_wiki: false,
     has_pull_requests: true,
     internal: false,

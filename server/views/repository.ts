@@ -2,6 +2,7 @@ import type { RepoRow, RepoListFilter } from '../db/repos.js';
 import { findRepo, findRepoRedirect, findRepoById, listRepos, countReadableForks } from '../db/repos.js';
 import { findUserById, type UserRow } from '../db/users.js';
 import { countOpenPulls } from '../db/pulls.js';
+import { countOpenIssues } from '../db/issues.js';
 import { detectedLicences, listTopics } from '../db/catalogue.js';
 import type { Actor } from '../auth/policy.js';
 import { presentRepository, type Repository } from '../presenters/repository.js';
@@ -49,6 +50,7 @@ export function presentRepos(ctx: ReadContext, actor: Actor, rows: RepoRow[], wi
       parent: readableParent ? presentRepos(ctx, actor, [readableParent], false)[0] : null,
       forks: forks.get(repo.id) ?? 0,
       openPulls: countOpenPulls(ctx.db, repo.id),
+      openIssues: countOpenIssues(ctx.db, repo.id),
     });
   });
 }

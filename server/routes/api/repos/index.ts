@@ -66,6 +66,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           isPrivate: body.private,
           isArchived: body.archived,
           defaultBranch: body.default_branch,
+          hasIssues: body.has_issues,
         },
         audit(request),
       );

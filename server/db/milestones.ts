@@ -1,0 +1,106 @@
+import type { Db } from './index.js';
+import type { IssueKey } from './issues.js';
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/** A milestone with its progress: how many of its issues and pull requests are open and closed. */
+export interface MilestoneRow {
+  id: number;
+  repo_id: number;
+  title: string;
+  description: string;
+  state: 'open' | 'closed';
+  due_on: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  open_issues: number;
+  closed_issues: number;
+}
+
+const SELECT = `SELECT m.*,
+    (SELECT count(*) FROM issue_milestones im JOIN conversations c ON c.repo_id = im.repo_id AND c.number = im.number
+      WHERE im.milestone_id = m.id AND c.state = 'open') AS open_issues,
+    (SELECT count(*) FROM issue_milestones im JOIN conversations c ON c.repo_id = im.repo_id AND c.number = im.number
+      WHERE im.milestone_id = m.id AND c.state = 'closed') AS closed_issues
+  FROM milestones m`;
+
+export interface MilestoneFields {
+  title: string;
+  description: string;
+  dueOn: string | null;
+  state: 'open' | 'closed';
+}
+
+export function insertMilestone(db: Db, repoId: number, fields: MilestoneFields): MilestoneRow {
+  const { id } = db
+    .prepare(
+      `INSERT INTO milestones (repo_id, title, description, due_on, state, closed_at)
+       VALUES (@repoId, @title, @description, @dueOn, @state, CASE WHEN @state = 'closed' THEN ${NOW} END) RETURNING id`,
+    )
+    .get({ repoId, ...fields }) as { id: number };
+  return findMilestone(db, repoId, id) as MilestoneRow;
+}
+
+/** Changes a milestone; `dueOn` undefined keeps it, null clears it. Closing records the time. */
+export function updateMilestoneRow(db: Db, id: number, changes: Partial<MilestoneFields>): void {
+  db.prepare(
+    `UPDATE milestones SET title = coalesce(@title, title), description = coalesce(@description, description),
+       due_on = CASE WHEN @keepDue = 1 THEN due_on ELSE @dueOn END,
+       closed_at = CASE WHEN @state = 'closed' AND state = 'open' THEN ${NOW} WHEN @state = 'open' THEN NULL ELSE closed_at END,
+       state = coalesce(@state, state), updated_at = ${NOW}
+     WHERE id = @id`,
+  ).run({
+    id,
+    title: changes.title ?? null,
+    description: changes.description ?? null,
+    keepDue: changes.dueOn === undefined ? 1 : 0,
+    dueOn: changes.dueOn ?? null,
+    state: changes.state ?? null,
+  });
+}
+
+export function deleteMilestoneRow(db: Db, id: number): void {
+  db.prepare('DELETE FROM milestones WHERE id = ?').run(id);
+}
+
+/** A repository's milestone by id. */
+export function findMilestone(db: Db, repoId: number, id: number): MilestoneRow | undefined {
+  return db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.id = ?`).get(repoId, id) as MilestoneRow | undefined;
+}
+
+/** A repository's milestone by title. */
+export function findMilestoneByTitle(db: Db, repoId: number, title: string): MilestoneRow | undefined {
+  return db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.title = ?`).get(repoId, title) as MilestoneRow | undefined;
+}
+
+/** A repository's milestones, soonest due first (those without a date last). */
+export function listMilestones(db: Db, repoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): { rows: MilestoneRow[]; total: number } {
+  const where = state === 'all' ? 'm.repo_id = @repoId' : 'm.repo_id = @repoId AND m.state = @state';
+  const rows = db
+    .prepare(`${SELECT} WHERE ${where} ORDER BY m.due_on IS NULL, m.due_on, m.id LIMIT @limit OFFSET @offset`)
+    .all({ repoId, state, limit, offset }) as MilestoneRow[];
+  const total = db.prepare(`SELECT count(*) FROM milestones m WHERE ${where}`).pluck().get({ repoId, state }) as number;
+  return { rows, total };
+}
+
+/** The milestone of each of the given numbers of a repository. */
+export function milestonesOf(db: Db, repoId: number, numbers: number[]): Map<number, MilestoneRow> {
+  const rows = db
+    .prepare(
+      `SELECT im.number AS issue_number, x.* FROM issue_milestones im JOIN (${SELECT}) x ON x.id = im.milestone_id
+       WHERE im.repo_id = ? AND im.number IN (SELECT value FROM json_each(?))`,
+    )
+    .all(repoId, JSON.stringify(numbers)) as Array<MilestoneRow & { issue_number: number }>;
+  return new Map(rows.map(({ issue_number, ...m }) => [issue_number, m]));
+}
+
+/** Sets (or with null clears) the milestone of an issue or pull request; returns the previous one's id. */
+export function setIssueMilestone(db: Db, key: IssueKey, milestoneId: number | null): number | null {
+  return db.transaction(() => {
+    const before = db.prepare('SELECT milestone_id FROM issue_milestones WHERE repo_id = ? AND number = ?').pluck().get(key.repoId, key.number) as number | undefined;
+    db.prepare('DELETE FROM issue_milestones WHERE repo_id = ? AND number = ?').run(key.repoId, key.number);
+    if (milestoneId !== null) db.prepare('INSERT INTO issue_milestones (repo_id, number, milestone_id) VALUES (?, ?, ?)').run(key.repoId, key.number, milestoneId);
+    return before ?? null;
+  })();
+}
