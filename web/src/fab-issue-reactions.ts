@@ -3,11 +3,13 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
-import { listReactions, REACTIONS, setReaction, type ReactionContent, type ReactionTarget } from './api/issues.js';
+import { listReactions, setReaction, type ReactionContent, type ReactionTarget } from './api/issues.js';
 import { ApiError } from './api/client.js';
 import { apiErrorText, asApiError } from './forms.js';
 import { SessionController } from './session.js';
 
+// Typed by the contract's list, so that a reaction it adds fails the type check here; the contract
+// module itself stays out of the browser's bundle (it carries TypeBox).
 const EMOJI: Record<ReactionContent, string> = {
   '+1': '👍',
   '-1': '👎',
@@ -18,6 +20,8 @@ const EMOJI: Record<ReactionContent, string> = {
   rocket: '🚀',
   eyes: '👀',
 };
+
+const REACTIONS = Object.keys(EMOJI) as ReactionContent[];
 
 const NAMES: Record<ReactionContent, MessageKey> = {
   '+1': 'reactions.plusOne',

@@ -16,7 +16,6 @@ import type {
 } from '../../../contract/issues.js';
 import type { UserSummary } from '../../../contract/users.js';
 
-export { REACTIONS } from '../../../contract/issues.js';
 export type { ContentHistory, Issue, IssueTemplate, Label, Milestone, Reaction, ReactionContent } from '../../../contract/issues.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;

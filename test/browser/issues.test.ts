@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
+import { pushHistory } from '../helpers/git.js';
+import { touchRepo } from '../../server/db/repos.js';
+import { repoPath } from '../../server/git/store.js';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const WIDTHS = [1280, 390] as const;
+
+const TEMPLATE = [
+  '---',
+  'name: Signaler un bogue',
+  'about: Quelque chose ne marche pas comme prévu',
+  'title: "[Bogue] "',
+  'labels: ["bogue"]',
+  '---',
+  '## Ce qui se passe',
+  '',
+  '## Ce qui était attendu',
+  '',
+].join('\n');
+
+/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
+async function heading(page: Page, text: string | RegExp) {
+  await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 10_000 }).toMatch(text);
+  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
+}
+
+/** At each width: no horizontal scroll of the page, no axe violation, and a screenshot kept in docs/screenshots/. */
+async function lookAt(page: Page, name: string) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${name} at ${width} px` }).toBeLessThanOrEqual(0);
+    expect(await checkA11y(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** An API call as a user, with the shared test password. */
+async function call(server: TestServer, login: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${login}:${PASSWORD}`).toString('base64')}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The numbers of the issues the list shows, in order. */
+const listed = (page: Page) => page.locator('ol.fab-issues > li').evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-number'))));
+
+// A whole story in three browser contexts, with axe and screenshots at two widths: beyond vitest's 30 s.
+describe('issues in the browser', { timeout: 240_000 }, () => {
+  let server: TestServer;
+  const browser = useBrowser();
+  let maintainer: string;
+  let citizen: string;
+  let neighbour: string;
+  const name = 'stationnement';
+  const title = '[Bogue] Le plan de stationnement ne charge pas';
+
+  beforeAll(async () => {
+    // setup: the Métropole's repository with an issue template and two labels; a citizen and a neighbouring municipality's agent
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    const { db, config } = server.app.forge;
+    const owner = await buildUser(db);
+    maintainer = owner.username;
+    citizen = (await buildUser(db)).username;
+    neighbour = (await buildUser(db)).username;
+    const repo = await buildRepo(db, config.reposDir, owner, { name });
+    pushHistory(repoPath(config.reposDir, maintainer, name), [
+      {
+        message: 'Premier commit',
+        files: { 'README.md': '# Stationnement\n\nLe plan du stationnement de la Métropole.\n', '.gitea/ISSUE_TEMPLATE/bogue.md': TEMPLATE },
+      },
+    ]);
+    touchRepo(db, repo.id, { isEmpty: false });
+    for (const label of [
+      { name: 'bogue', color: '#d73a4a', description: 'Quelque chose ne marche pas' },
+      { name: 'documentation', color: '#fef2c0', description: 'Explications à compléter' },
+    ])
+      expect((await call(server, maintainer, 'POST', `/repos/${maintainer}/${name}/labels`, label)).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('a citizen opens an issue from a template, a neighbour replies, a writer labels it, the list filters it and shows it closed', async () => {
+    const home = `${server.url}/${maintainer}/${name}`;
+
+    // test — the citizen signs in and opens an issue from the template
+    const c = await openPage(browser());
+    await signInWithForm(c.page, server.url, citizen);
+    await c.page.goto(`${home}/issues`);
+    await heading(c.page, 'Tickets');
+    await c.page.getByRole('link', { name: 'Nouveau ticket' }).click();
+    await heading(c.page, 'Nouveau ticket');
+    await c.page.getByRole('heading', { name: 'Signaler un bogue' }).waitFor();
+    await c.page.getByRole('link', { name: 'Utiliser le modèle Signaler un bogue' }).click();
+    await expect.poll(() => c.page.getByLabel('Titre').inputValue()).toBe('[Bogue] ');
+    expect(await c.page.getByLabel('Description').inputValue()).toContain('## Ce qui était attendu');
+    expect(await c.page.getByText('Étiquettes du modèle :').textContent()).toContain('bogue');
+    await c.page.getByLabel('Titre').fill(title);
+    await c.page.getByLabel('Description').fill('## Ce qui se passe\n\nLa carte reste **blanche** sur mobile.\n');
+    await c.page.getByRole('button', { name: 'Aperçu' }).click();
+    await c.page.getByRole('region', { name: 'Aperçu du texte' }).locator('strong', { hasText: 'blanche' }).waitFor();
+    await lookAt(c.page, 'issues-new');
+    await c.page.getByRole('button', { name: 'Aperçu' }).click();
+    await c.page.getByRole('button', { name: 'Ouvrir le ticket' }).click();
+    await c.page.waitForURL(`${home}/issues/1`);
+    await heading(c.page, `${title} #1`);
+    await c.page.locator('.fab-description').getByText('La carte reste').waitFor();
+    expect(await c.page.locator('.fab-state').textContent()).toBe('Ouvert');
+
+    // a neighbour replies and mentions the citizen
+    const n = await openPage(browser());
+    await signInWithForm(n.page, server.url, neighbour);
+    await n.page.goto(`${home}/issues/1`);
+    await heading(n.page, `${title} #1`);
+    await n.page.getByLabel('Ajouter un commentaire').fill(`@${citizen} chez nous aussi : quel navigateur utilisez-vous ?`);
+    await n.page.getByRole('button', { name: 'Commenter' }).click();
+    await n.page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
+    await n.page.locator('.fab-description').getByRole('button', { name: "J'approuve : 0" }).click();
+    await n.page.locator('.fab-description').getByRole('button', { name: "J'approuve : 1", pressed: true }).waitFor();
+
+    // a writer labels the issue from the sidebar
+    const m = await openPage(browser());
+    await signInWithForm(m.page, server.url, maintainer);
+    await m.page.goto(`${home}/issues/1`);
+    await heading(m.page, `${title} #1`);
+    await m.page.getByText('Choisir les étiquettes').click();
+    await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: 'bogue' }).check();
+    await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: 'documentation' }).check();
+    await m.page.getByRole('button', { name: 'Appliquer les étiquettes' }).click();
+    await expect
+      .poll(() => m.page.locator('fab-issue-sidebar section').first().locator('li fab-issue-label').allTextContents())
+      .toEqual(['bogue', 'documentation']);
+
+    // a second issue, without labels, so that the filters have something to leave out
+    expect((await call(server, maintainer, 'POST', `/repos/${maintainer}/${name}/issues`, { title: 'Ajouter les parkings relais à la carte', body: 'Les parcs relais manquent.' })).status).toBe(201);
+
+    // the list filters by label and by text, in the address
+    await m.page.goto(`${home}/issues`);
+    await heading(m.page, 'Tickets');
+    await expect.poll(() => listed(m.page)).toEqual([2, 1]);
+    expect(await m.page.getByRole('link', { name: '2 ouvert(s)' }).getAttribute('aria-current')).toBe('page');
+    await m.page.getByRole('search').getByRole('checkbox', { name: 'bogue' }).check();
+    await m.page.getByRole('button', { name: 'Filtrer', exact: true }).click();
+    await m.page.waitForURL(`${home}/issues?labels=bogue`);
+    await expect.poll(() => listed(m.page)).toEqual([1]);
+    await m.page.getByRole('link', { name: 'Effacer les filtres' }).click();
+    await expect.poll(() => listed(m.page)).toEqual([2, 1]);
+    await lookAt(m.page, 'issues-list');
+    await m.page.getByLabel('Rechercher dans les titres et les descriptions').fill('relais');
+    await m.page.getByRole('button', { name: 'Filtrer', exact: true }).click();
+    await m.page.waitForURL(`${home}/issues?q=relais`);
+    await expect.poll(() => listed(m.page)).toEqual([2]);
+
+    // the writer closes the issue: its timeline says so, the list shows it under "closed"
+    await m.page.goto(`${home}/issues/1`);
+    await heading(m.page, `${title} #1`);
+    await m.page.getByRole('button', { name: 'Fermer le ticket' }).click();
+    await expect.poll(() => m.page.locator('.fab-state').textContent()).toBe('Fermé');
+    await m.page.locator('li.fab-event[data-type="close"]').getByText(`${maintainer} a fermé`).waitFor();
+    await lookAt(m.page, 'issues-issue');
+    await m.page.goto(`${home}/issues`);
+    await heading(m.page, 'Tickets');
+    await expect.poll(() => listed(m.page)).toEqual([2]);
+    await m.page.getByRole('link', { name: '1 fermé(s)' }).click();
+    await m.page.waitForURL(`${home}/issues?state=closed`);
+    await expect.poll(() => listed(m.page)).toEqual([1]);
+    expect(await m.page.locator('fab-repo-header').getByRole('link', { name: 'Tickets (1)' }).getAttribute('aria-current')).toBe('page');
+
+    for (const p of [c, n, m]) {
+      expect(p.errors).toEqual([]);
+      await p.close();
+    }
+  });
+
+  it('an anonymous visitor reads the issue and its conversation, with no comment box but a way to sign in', async () => {
+    const home = `${server.url}/${maintainer}/${name}`;
+    const { page, errors, close } = await openPage(browser());
+
+    // test
+    await page.goto(`${home}/issues/1`);
+    await heading(page, `${title} #1`);
+    await page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
+    expect(await page.locator('textarea').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Fermer le ticket' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /J'approuve/ }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Connectez-vous pour commenter' }).getAttribute('href')).toBe(
+      `/user/login?redirect_to=${encodeURIComponent(`/${maintainer}/${name}/issues/1`)}`,
+    );
+    expect(await checkA11y(page)).toEqual([]);
+
+    await page.goto(`${home}/issues/new`);
+    await heading(page, 'Nouveau ticket');
+    expect(await page.getByRole('link', { name: 'Connectez-vous pour ouvrir un ticket' }).getAttribute('href')).toBe(
+      `/user/login?redirect_to=${encodeURIComponent(`/${maintainer}/${name}/issues/new`)}`,
+    );
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
