@@ -8,7 +8,8 @@ export type TimelineCommit = Static<typeof TimelineCommit>;
 /**
  * Gitea's TimelineComment (`/repos/{o}/{r}/issues/{index}/timeline`): comments and events in the
  * order they happened. `type` is Gitea's name: comment, pull_push, review, review_request,
- * merge_pull, delete_branch, change_title, close, reopen, pull_ref, dismiss_review.
+ * merge_pull, delete_branch, change_title, close, reopen, pull_ref, dismiss_review; for issues also
+ * label, assignees, milestone, issue_ref, commit_ref, lock, unlock, pin, unpin.
  */
 export const TimelineComment = Type.Object({
   id: Type.Integer(),
@@ -34,7 +35,14 @@ export const TimelineComment = Type.Object({
   /** Fabrique: a pull_push's commits, oldest first; for a force push, the old and the new head. */
   commits: Type.Array(TimelineCommit),
   is_force_push: Type.Boolean(),
-  /** Fabrique: the pull request a pull_ref comes from. */
+  /** Fabrique: the issue or pull request a pull_ref/issue_ref comes from, or the pull request that closed an issue. */
   ref_issue_number: Type.Integer(),
+  /** Fabrique: the repository (owner/name) a reference or a closing comes from. */
+  ref_repository: Type.String(),
+  /** Fabrique: a label event's label (body "1" added, "" removed), or empty. */
+  label_name: Type.String(),
+  label_color: Type.String(),
+  /** Fabrique: a milestone event's milestone title (body "1" set, "" removed), or empty. */
+  milestone_title: Type.String(),
 });
 export type TimelineComment = Static<typeof TimelineComment>;

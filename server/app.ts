@@ -42,6 +42,8 @@ import forkRoutes from './routes/api/forks/index.js';
 import pullRoutes from './routes/api/pulls/index.js';
 import issueCommentRoutes from './routes/api/issue-comments/index.js';
 import timelineRoutes from './routes/api/timeline/index.js';
+import issueRoutes from './routes/api/issues/index.js';
+import labelRoutes from './routes/api/labels/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
@@ -133,6 +135,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(pullRoutes, { prefix: '/api/v1' });
   await fastify.register(issueCommentRoutes, { prefix: '/api/v1' });
   await fastify.register(timelineRoutes, { prefix: '/api/v1' });
+  await fastify.register(issueRoutes, { prefix: '/api/v1' });
+  await fastify.register(labelRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);

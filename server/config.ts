@@ -19,6 +19,8 @@ export interface Config {
   importAllowPrivate: boolean;
   /** Fastify's trustProxy: which proxies may name the client in X-Forwarded-For (false: none). */
   trustProxy: boolean | string[];
+  /** How many issues an account younger than a day may open per hour (spam control on a public forge). */
+  newAccountIssuesPerHour: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -157,5 +159,6 @@ export function loadConfig(env: Env = process.env): Config {
     oidc,
     importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
     trustProxy: trustProxy(env),
+    newAccountIssuesPerHour: integer(env, 'FORGE_NEW_ACCOUNT_ISSUES_PER_HOUR', 5, 0, 100_000),
   };
 }

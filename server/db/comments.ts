@@ -1,9 +1,10 @@
 import type { Db } from './index.js';
 
-/** A conversation comment of a pull request. */
+/** A conversation comment of a pull request (or, with issue_id, of an issue: see issues.ts). */
 export interface CommentRow {
   id: number;
-  pull_id: number;
+  pull_id: number | null;
+  issue_id: number | null;
   poster_id: number;
   body: string;
   created_at: string;

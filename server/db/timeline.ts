@@ -11,7 +11,16 @@ export type TimelineType =
   | 'close'
   | 'reopen'
   | 'pull_ref'
-  | 'dismiss_review';
+  | 'dismiss_review'
+  | 'label'
+  | 'assignees'
+  | 'milestone'
+  | 'issue_ref'
+  | 'commit_ref'
+  | 'lock'
+  | 'unlock'
+  | 'pin'
+  | 'unpin';
 
 /** One event of a conversation's timeline. */
 export interface TimelineRow {
@@ -30,18 +39,39 @@ export interface TimelineRow {
   review_id: number | null;
   target_user_id: number | null;
   ref_pull_id: number | null;
+  /** A reference's source (or what closed an issue): its repository and number (null for a commit). */
+  ref_repo_id: number | null;
+  ref_number: number | null;
+  label_id: number | null;
+  milestone_id: number | null;
   created_at: string;
 }
 
 /** What an event says besides its subject, type and actor; absent fields stay empty. */
-export type TimelineFields = Partial<Pick<TimelineRow, 'body' | 'old_title' | 'new_title' | 'old_ref' | 'new_ref' | 'commit_sha' | 'review_id' | 'target_user_id' | 'ref_pull_id'>>;
+export type TimelineFields = Partial<
+  Pick<TimelineRow, 'body' | 'old_title' | 'new_title' | 'old_ref' | 'new_ref' | 'commit_sha' | 'review_id' | 'target_user_id' | 'ref_pull_id' | 'ref_repo_id' | 'ref_number' | 'label_id' | 'milestone_id'>
+>;
 
 /** Appends an event to a pull request's timeline. */
 export function insertPullEvent(db: Db, event: { repoId: number; pullId: number; type: TimelineType; actorId: number | null } & TimelineFields): TimelineRow {
+  return insertConversationEvent(db, { ...event, issueId: null }) as TimelineRow;
+}
+
+/**
+ * Appends an event to an issue's (issueId) or a pull request's (pullId) timeline. With
+ * `ignoreDuplicate`, a reference already noted is not noted twice (undefined is returned).
+ */
+export function insertConversationEvent(
+  db: Db,
+  event: { repoId: number; pullId: number | null; issueId: number | null; type: TimelineType; actorId: number | null; ignoreDuplicate?: boolean } & TimelineFields,
+): TimelineRow | undefined {
+  const { ignoreDuplicate, ...fields } = event;
   return db
     .prepare(
-      `INSERT INTO timeline_events (repo_id, pull_id, type, actor_id, body, old_title, new_title, old_ref, new_ref, commit_sha, review_id, target_user_id, ref_pull_id)
-       VALUES (@repoId, @pullId, @type, @actorId, @body, @old_title, @new_title, @old_ref, @new_ref, @commit_sha, @review_id, @target_user_id, @ref_pull_id)
+      `INSERT ${ignoreDuplicate ? 'OR IGNORE ' : ''}INTO timeline_events (repo_id, pull_id, issue_id, type, actor_id, body, old_title, new_title, old_ref, new_ref,
+         commit_sha, review_id, target_user_id, ref_pull_id, ref_repo_id, ref_number, label_id, milestone_id)
+       VALUES (@repoId, @pullId, @issueId, @type, @actorId, @body, @old_title, @new_title, @old_ref, @new_ref,
+         @commit_sha, @review_id, @target_user_id, @ref_pull_id, @ref_repo_id, @ref_number, @label_id, @milestone_id)
        RETURNING *`,
     )
     .get({
@@ -54,28 +84,40 @@ export function insertPullEvent(db: Db, event: { repoId: number; pullId: number;
       review_id: null,
       target_user_id: null,
       ref_pull_id: null,
-      ...event,
-    }) as TimelineRow;
+      ref_repo_id: null,
+      ref_number: null,
+      label_id: null,
+      milestone_id: null,
+      ...fields,
+    }) as TimelineRow | undefined;
 }
 
-/** An event with what it points to: a review's verdict and text, a referencing pull request's number. */
+/** An event with what it points to: a review's verdict and text, a referencing pull request's number, a label, a milestone. */
 export interface TimelineEventRow extends TimelineRow {
   review_state: string | null;
   review_body: string | null;
   ref_pull_number: number | null;
+  label_name: string | null;
+  label_color: string | null;
+  milestone_title: string | null;
 }
+
+const EVENT_SELECT = `SELECT e.*, r.state AS review_state, r.body AS review_body, p.number AS ref_pull_number,
+    l.name AS label_name, l.color AS label_color, m.title AS milestone_title
+  FROM timeline_events e
+  LEFT JOIN reviews r ON r.id = e.review_id
+  LEFT JOIN pull_requests p ON p.id = e.ref_pull_id
+  LEFT JOIN labels l ON l.id = e.label_id
+  LEFT JOIN milestones m ON m.id = e.milestone_id`;
 
 /** A pull request's events, oldest first. */
 export function listPullEvents(db: Db, pullId: number): TimelineEventRow[] {
-  return db
-    .prepare(
-      `SELECT e.*, r.state AS review_state, r.body AS review_body, p.number AS ref_pull_number
-       FROM timeline_events e
-       LEFT JOIN reviews r ON r.id = e.review_id
-       LEFT JOIN pull_requests p ON p.id = e.ref_pull_id
-       WHERE e.pull_id = ? ORDER BY e.id`,
-    )
-    .all(pullId) as TimelineEventRow[];
+  return db.prepare(`${EVENT_SELECT} WHERE e.pull_id = ? ORDER BY e.id`).all(pullId) as TimelineEventRow[];
+}
+
+/** An issue's events, oldest first. */
+export function listIssueEvents(db: Db, issueId: number): TimelineEventRow[] {
+  return db.prepare(`${EVENT_SELECT} WHERE e.issue_id = ? ORDER BY e.id`).all(issueId) as TimelineEventRow[];
 }
 
 /** The pull requests (open, or merged and not yet told) whose head is this branch: a deleted head branch is noted on them. */

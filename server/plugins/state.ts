@@ -3,6 +3,7 @@ import { dropRepoCache } from '../git/cache.js';
 import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
+import { issuesAfterMerge, issuesAfterPush, type ReferenceContext } from '../services/references.js';
 import '../context.js';
 
 /** After a push, how long the checker waits for more pushes before checking pull requests. */
@@ -30,6 +31,11 @@ export default fp(
     fastify.decorate('jobs', jobs);
     fastify.decorate('mergeability', mergeability);
     events.subscribe('repo-cache-drop', ({ repoPath }) => dropRepoCache(repoPath));
+    // Closing keywords and references of commits pushed to a default branch and of merged pull
+    // requests. The policy is read when an event comes: the auth plugin decorates it after this one.
+    const references = (): ReferenceContext => ({ db, policy: fastify.policy, events, baseUrl: config.baseUrl });
+    events.subscribe('pushed', (event) => issuesAfterPush(references(), event));
+    events.subscribe('conversation', (event) => issuesAfterMerge(references(), event));
     // onClose hooks run in reverse order of registration: the route plugins' own workers stop first.
     fastify.addHook('onClose', async () => {
       await mergeability.close();

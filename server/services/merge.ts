@@ -199,6 +199,18 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
   const pusher = { id: merger.id, username: merger.username };
   await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);
   if (options.deleteBranch && headRepo) await deleteHeadBranch(ctx, actor, headRepo, pull, headSha, pusher);
+  // The issues the pull request closes with a keyword, and notifications, follow this event.
+  await ctx.events.publish('conversation', {
+    repoId: base.id,
+    index: pull.number,
+    kind: 'pull',
+    title: pull.title,
+    action: 'merged',
+    actorId: merger.id,
+    text: '',
+    targetUserIds: [],
+    commentId: null,
+  });
   return findPullById(ctx.db, pull.id) as PullRow;
 }
 

@@ -1,7 +1,8 @@
 import { listComments } from '../db/comments.js';
-import type { PullRow } from '../db/pulls.js';
-import type { RepoRow } from '../db/repos.js';
-import { listPullEvents, type TimelineRow } from '../db/timeline.js';
+import { listIssueComments } from '../db/issues.js';
+import { findRepoById, type RepoRow } from '../db/repos.js';
+import { listIssueEvents, listPullEvents, type TimelineRow } from '../db/timeline.js';
+import type { Actor } from '../auth/policy.js';
 import { findUserById } from '../db/users.js';
 import { git } from '../git/exec.js';
 import { repoPath } from '../git/store.js';
@@ -9,6 +10,7 @@ import { presentUser } from '../presenters/user.js';
 import type { TimelineComment, TimelineCommit } from '../../contract/timeline.js';
 import type { UserSummary } from '../../contract/users.js';
 import type { ReadContext } from './context.js';
+import type { ConversationOf } from './issues.js';
 
 /** The subjects of commits of a repository, read in one git process. */
 async function commitSubjects(gitdir: string, oids: string[]): Promise<Map<string, string>> {
@@ -21,12 +23,14 @@ const pushBody = (row: Pick<TimelineRow, 'type' | 'body'>): { is_force_push: boo
   row.type === 'pull_push' ? (JSON.parse(row.body) as { is_force_push: boolean; commit_ids: string[] }) : { is_force_push: false, commit_ids: [] };
 
 /**
- * A pull request's conversation as Gitea's timeline: its comments and its events (pushes with
- * their commits, reviews, merges, branch deletions, title changes, references), oldest first.
- * `render` turns a comment's Markdown into sanitised HTML.
+ * An issue's or a pull request's conversation as Gitea's timeline: its comments and its events
+ * (pushes with their commits, reviews, merges, branch deletions, title changes, labels, assignees,
+ * milestones, references, closes), oldest first. A reference from a repository the actor may not
+ * read is left out. `render` turns a comment's Markdown into sanitised HTML.
  */
-export async function pullTimeline(ctx: ReadContext, base: RepoRow, pull: PullRow, render: (text: string) => string): Promise<TimelineComment[]> {
+export async function conversationTimeline(ctx: ReadContext, actor: Actor, base: RepoRow, conversation: ConversationOf, render: (text: string) => string): Promise<TimelineComment[]> {
   const { db, config } = ctx;
+  const number = conversation.number;
   const users = new Map<number, UserSummary | null>();
   const user = (id: number | null): UserSummary | null => {
     if (id === null) return null;
@@ -36,12 +40,12 @@ export async function pullTimeline(ctx: ReadContext, base: RepoRow, pull: PullRo
     }
     return users.get(id) ?? null;
   };
-  const pullUrl = `${config.baseUrl}/${base.owner_name}/${base.name}/pulls/${pull.number}`;
+  const pullUrl = `${config.baseUrl}/${base.owner_name}/${base.name}/${conversation.kind === 'pull' ? 'pulls' : 'issues'}/${number}`;
   const apiUrl = `${config.baseUrl}/api/v1/repos/${base.owner_name}/${base.name}`;
   const blank = {
     body_html: '',
-    pull_request_url: pullUrl,
-    issue_url: `${apiUrl}/issues/${pull.number}`,
+    pull_request_url: conversation.kind === 'pull' ? pullUrl : '',
+    issue_url: `${apiUrl}/issues/${number}`,
     old_title: '',
     new_title: '',
     old_ref: '',
@@ -53,11 +57,27 @@ export async function pullTimeline(ctx: ReadContext, base: RepoRow, pull: PullRo
     commits: [] as TimelineCommit[],
     is_force_push: false,
     ref_issue_number: 0,
+    ref_repository: '',
+    label_name: '',
+    label_color: '',
+    milestone_title: '',
   };
-  const events = listPullEvents(db, pull.id);
+  const sources = new Map<number, RepoRow | null>();
+  /** A reference's source repository, or null when the actor may not read it (the event is then not shown). */
+  const source = (id: number): RepoRow | null => {
+    if (!sources.has(id)) {
+      const repo = findRepoById(db, id);
+      sources.set(id, repo && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo }) ? repo : null);
+    }
+    return sources.get(id) ?? null;
+  };
+  const events = (conversation.kind === 'pull' ? listPullEvents(db, conversation.pull.id) : listIssueEvents(db, conversation.issue.id)).filter(
+    (e) => e.ref_repo_id === null || source(e.ref_repo_id) !== null,
+  );
+  const comments = conversation.kind === 'pull' ? listComments(db, conversation.pull.id) : listIssueComments(db, conversation.issue.id);
   const subjects = await commitSubjects(repoPath(config.reposDir, base.owner_name, base.name), [...new Set(events.flatMap((e) => pushBody(e).commit_ids))]);
   const entries: TimelineComment[] = [
-    ...listComments(db, pull.id).map((c) => ({
+    ...comments.map((c) => ({
       ...blank,
       id: c.id,
       type: 'comment',
@@ -91,7 +111,11 @@ export async function pullTimeline(ctx: ReadContext, base: RepoRow, pull: PullRo
         assignee: user(e.target_user_id),
         commits: push.commit_ids.map((sha) => ({ sha, subject: subjects.get(sha) ?? '' })),
         is_force_push: push.is_force_push,
-        ref_issue_number: e.ref_pull_number ?? 0,
+        ref_issue_number: e.ref_pull_number ?? e.ref_number ?? 0,
+        ref_repository: e.ref_repo_id === null || e.ref_repo_id === base.id ? '' : `${source(e.ref_repo_id)?.owner_name}/${source(e.ref_repo_id)?.name}`,
+        label_name: e.label_name ?? '',
+        label_color: e.label_color ?? '',
+        milestone_title: e.milestone_title ?? '',
       };
     }),
   ];

@@ -1,0 +1,248 @@
+import {
+  assigneesOf,
+  commentSubject,
+  countConversationComments,
+  findIssue,
+  listConversations,
+  listContentHistory,
+  listIssueComments,
+  listReactions,
+  type ConversationFilter,
+  type ConversationRow,
+  type IssueCommentRow,
+  type IssueRow,
+} from '../db/issues.js';
+import { findLabel, labelsOf, listLabels, type LabelRow } from '../db/labels.js';
+import { findMilestone, listMilestones, milestonesOf } from '../db/milestones.js';
+import { findPull, findPullById, type PullRow } from '../db/pulls.js';
+import { findRepoById, readableRepoIdsWithIssues, type RepoRow } from '../db/repos.js';
+import { findUserById, findUserByName, type UserRow } from '../db/users.js';
+import { listComments } from '../db/comments.js';
+import { RepoReader, type GitEntry } from '../git/read.js';
+import { repoPath } from '../git/store.js';
+import type { Actor } from '../auth/policy.js';
+import { notFound } from '../errors.js';
+import {
+  presentContentHistory,
+  presentIssue,
+  presentIssueComment,
+  presentLabel,
+  presentMilestone,
+  presentReaction,
+} from '../presenters/issue.js';
+import type { ContentHistory, Issue, IssueTemplate, Label, Milestone, Reaction } from '../../contract/issues.js';
+import type { IssueComment } from '../../contract/pulls.js';
+import type { ReadContext } from './context.js';
+import { pullMarkdown, UserCache } from './pull-request.js';
+
+export type { IssueRow, IssueCommentRow, UserRow };
+
+/** An `/issues/{index}` of a repository: an issue, or a pull request (one numbering for both). */
+export type ConversationOf = { kind: 'issue'; number: number; issue: IssueRow } | { kind: 'pull'; number: number; pull: PullRow };
+
+/** The issue or pull request a repository numbers `index`, or a 404. */
+export function findConversation(ctx: ReadContext, repo: RepoRow, index: number): ConversationOf {
+  const issue = findIssue(ctx.db, repo.id, index);
+  if (issue) return { kind: 'issue', number: index, issue };
+  const pull = findPull(ctx.db, repo.id, index);
+  if (pull) return { kind: 'pull', number: index, pull };
+  throw notFound(`The issue #${index}`);
+}
+
+/** The issue a repository numbers `index` (a pull request's number is a 404 here), or a 404. */
+export function findIssueOnly(ctx: ReadContext, repo: RepoRow, index: number): IssueRow {
+  const issue = findIssue(ctx.db, repo.id, index);
+  if (!issue) throw notFound(`The issue #${index}`);
+  return issue;
+}
+
+/** An account by login name (list filters), or undefined. */
+export function accountNamed(ctx: ReadContext, name: string): UserRow | undefined {
+  return findUserByName(ctx.db, name);
+}
+
+function rowOf(conversation: ConversationOf): ConversationRow {
+  if (conversation.kind === 'issue') return { kind: 'issue', ...conversation.issue };
+  const pull = conversation.pull;
+  return { ...pull, kind: 'pull', repo_id: pull.base_repo_id, is_locked: 0, pin_order: 0 };
+}
+
+/** Issues and pull requests as Gitea's Issue, their labels, assignees and milestones read once per repository. */
+export function presentConversations(ctx: ReadContext, rows: ConversationRow[]): Issue[] {
+  const users = new UserCache(ctx);
+  const comments = countConversationComments(ctx.db, rows);
+  const byRepo = new Map<number, { repo: RepoRow; labels: Map<number, LabelRow[]>; assignees: Map<number, number[]>; milestones: ReturnType<typeof milestonesOf> }>();
+  for (const repoId of new Set(rows.map((r) => r.repo_id))) {
+    const repo = findRepoById(ctx.db, repoId) as RepoRow;
+    const numbers = rows.filter((r) => r.repo_id === repoId).map((r) => r.number);
+    byRepo.set(repoId, { repo, labels: labelsOf(ctx.db, repoId, numbers), assignees: assigneesOf(ctx.db, repoId, numbers), milestones: milestonesOf(ctx.db, repoId, numbers) });
+  }
+  return rows.map((row) => {
+    const found = byRepo.get(row.repo_id);
+    if (!found) throw notFound('The repository');
+    const { repo } = found;
+    const milestone = found.milestones.get(row.number);
+    const pull = row.kind === 'pull' ? (findPullById(ctx.db, row.id) ?? null) : null;
+    const issue = row.kind === 'issue' ? findIssue(ctx.db, repo.id, row.number) : undefined;
+    return presentIssue(ctx.config.baseUrl, row, {
+      repo,
+      poster: users.must(row.poster_id),
+      bodyHtml: pullMarkdown(repo, repo.default_branch, row.body),
+      labels: (found.labels.get(row.number) ?? []).map((l) => presentLabelOf(ctx, l, repo)),
+      milestone: milestone ? presentMilestone(milestone) : null,
+      assignees: (found.assignees.get(row.number) ?? []).map((id) => users.get(id)).filter((u) => u !== null),
+      comments: comments.get(`${row.kind}:${row.id}`) ?? 0,
+      dueDate: issue?.due_date ?? null,
+      pull,
+    });
+  });
+}
+
+/** One issue or pull request as Gitea's Issue. */
+export function presentConversation(ctx: ReadContext, conversation: ConversationOf): Issue {
+  return presentConversations(ctx, [rowOf(conversation)])[0];
+}
+
+/** A label shown from a repository: an organisation's label keeps the organisation's url. */
+function presentLabelOf(ctx: ReadContext, label: LabelRow, repo: RepoRow): Label {
+  return presentLabel(ctx.config.baseUrl, label, label.org_id !== null ? { org: repo.owner_name } : { repo });
+}
+
+export type IssueListFilter = Omit<ConversationFilter, 'repoIds'>;
+
+/** A page of a repository's issues and pull requests. */
+export function issuePage(ctx: ReadContext, repo: RepoRow, filter: IssueListFilter): { items: Issue[]; total: number } {
+  const { rows, total } = listConversations(ctx.db, { ...filter, repoIds: [repo.id] });
+  return { items: presentConversations(ctx, rows), total };
+}
+
+/** A page of the issues and pull requests of every repository the actor may read (private ones only to their readers). */
+export function issueSearchPage(ctx: ReadContext, actor: Actor, filter: IssueListFilter & { owner?: string }): { items: Issue[]; total: number } {
+  let repoIds = readableRepoIdsWithIssues(ctx.db, ctx.policy.listingViewer(actor));
+  if (filter.owner !== undefined) {
+    const owner = findUserByName(ctx.db, filter.owner);
+    repoIds = owner ? repoIds.filter((id) => findRepoById(ctx.db, id)?.owner_id === owner.id) : [];
+  }
+  const { rows, total } = listConversations(ctx.db, { ...filter, repoIds });
+  return { items: presentConversations(ctx, rows), total };
+}
+
+/** The comments of an issue or pull request, oldest first, as Gitea's Comment. */
+export function conversationComments(ctx: ReadContext, repo: RepoRow, conversation: ConversationOf): IssueComment[] {
+  const rows: IssueCommentRow[] = conversation.kind === 'issue' ? listIssueComments(ctx.db, conversation.issue.id) : listComments(ctx.db, conversation.pull.id);
+  return presentConversationComments(ctx, repo, conversation, rows);
+}
+
+/** Comments of an issue or pull request as Gitea's Comment. */
+export function presentConversationComments(ctx: ReadContext, repo: RepoRow, subject: { kind: 'issue' | 'pull'; number: number }, rows: IssueCommentRow[]): IssueComment[] {
+  const users = new UserCache(ctx);
+  return rows.map((c) => presentIssueComment(ctx.config.baseUrl, repo, subject, c, users.must(c.poster_id), pullMarkdown(repo, repo.default_branch, c.body)));
+}
+
+/** A repository's own labels, by name. */
+export function repositoryLabels(ctx: ReadContext, repo: RepoRow, paging: { limit: number; offset: number }): { items: Label[]; total: number } {
+  const { rows, total } = listLabels(ctx.db, { repoId: repo.id }, paging.limit, paging.offset);
+  return { items: rows.map((l) => presentLabelOf(ctx, l, repo)), total };
+}
+
+/** An organisation's labels, by name. */
+export function organisationLabels(ctx: ReadContext, org: UserRow, paging: { limit: number; offset: number }): { items: Label[]; total: number } {
+  const { rows, total } = listLabels(ctx.db, { orgId: org.id }, paging.limit, paging.offset);
+  return { items: rows.map((l) => presentLabel(ctx.config.baseUrl, l, { org: org.username })), total };
+}
+
+/** One label of a repository or organisation, or a 404. */
+export function oneLabel(ctx: ReadContext, owner: { repo: RepoRow } | { org: UserRow }, id: number): Label {
+  const label = findLabel(ctx.db, 'repo' in owner ? { repoId: owner.repo.id } : { orgId: owner.org.id }, id);
+  if (!label) throw notFound('The label');
+  return 'repo' in owner ? presentLabelOf(ctx, label, owner.repo) : presentLabel(ctx.config.baseUrl, label, { org: owner.org.username });
+}
+
+/** The labels of an issue or pull request. */
+export function conversationLabels(ctx: ReadContext, repo: RepoRow, number: number): Label[] {
+  return (labelsOf(ctx.db, repo.id, [number]).get(number) ?? []).map((l) => presentLabelOf(ctx, l, repo));
+}
+
+/** A repository's milestones. */
+export function milestonePage(ctx: ReadContext, repo: RepoRow, state: 'open' | 'closed' | 'all', paging: { limit: number; offset: number }): { items: Milestone[]; total: number } {
+  const { rows, total } = listMilestones(ctx.db, repo.id, state, paging.limit, paging.offset);
+  return { items: rows.map(presentMilestone), total };
+}
+
+/** One milestone, or a 404. */
+export function oneMilestone(ctx: ReadContext, repo: RepoRow, id: number): Milestone {
+  const milestone = findMilestone(ctx.db, repo.id, id);
+  if (!milestone) throw notFound('The milestone');
+  return presentMilestone(milestone);
+}
+
+/** The reactions to an issue's or pull request's text (commentId null) or to a comment. */
+export function reactionsOf(ctx: ReadContext, repo: RepoRow, number: number, commentId: number | null): Reaction[] {
+  const users = new UserCache(ctx);
+  return listReactions(ctx.db, { repoId: repo.id, number }, commentId).map((r) => presentReaction(r, users.must(r.user_id)));
+}
+
+/** The earlier versions of an issue's or pull request's text, or of one of its comments, newest first. */
+export function contentHistoryOf(ctx: ReadContext, repo: RepoRow, number: number, commentId: number | null): ContentHistory[] {
+  const users = new UserCache(ctx);
+  return listContentHistory(ctx.db, { repoId: repo.id, number }, commentId).map((h) => presentContentHistory(h, users.get(h.editor_id)));
+}
+
+/** The account of an id, for the views that present one. */
+export function accountById(ctx: ReadContext, id: number): UserRow | undefined {
+  return findUserById(ctx.db, id);
+}
+
+const TEMPLATE_FOLDERS = ['.gitea/ISSUE_TEMPLATE', '.gitea/issue_template', '.github/ISSUE_TEMPLATE', '.github/issue_template'];
+
+/** The front matter and text of a Markdown issue template (`---` name, about, title, labels `---`). */
+export function parseIssueTemplate(source: string, fileName: string): IssueTemplate | null {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
+  if (!match) return null;
+  const fields = new Map<string, string>();
+  for (const line of match[1].split(/\r?\n/)) {
+    const field = /^([A-Za-z_]+)\s*:\s*(.*)$/.exec(line);
+    if (field) fields.set(field[1].toLowerCase(), field[2].trim());
+  }
+  const unquote = (value: string) => value.replace(/^(["'])(.*)\1$/, '$2');
+  const name = unquote(fields.get('name') ?? '');
+  if (!name) return null;
+  const rawLabels = fields.get('labels') ?? '';
+  const labels = rawLabels.startsWith('[') ? rawLabels.slice(1, -1).split(',') : rawLabels.split(',');
+  return {
+    name,
+    title: unquote(fields.get('title') ?? ''),
+    about: unquote(fields.get('about') ?? ''),
+    labels: labels.map((l) => unquote(l.trim())).filter(Boolean),
+    ref: unquote(fields.get('ref') ?? ''),
+    content: match[2],
+    file_name: fileName,
+  };
+}
+
+/** The issue templates of the default branch, from `.gitea/ISSUE_TEMPLATE/*.md` or else `.github/ISSUE_TEMPLATE/*.md`. */
+export async function issueTemplates(ctx: ReadContext, repo: RepoRow): Promise<IssueTemplate[]> {
+  if (repo.is_empty) return [];
+  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name));
+  const head = await reader.resolve(repo.default_branch);
+  if (!head) return [];
+  for (const folder of TEMPLATE_FOLDERS) {
+    const entry = await reader.entryAt(head.oid, folder);
+    if (!entry || entry.type !== 'tree') continue;
+    const files = (await reader.listFolder(entry)).filter((f: GitEntry) => f.type === 'blob' && /\.(md|markdown)$/i.test(f.name));
+    const templates: IssueTemplate[] = [];
+    for (const file of files) {
+      const parsed = parseIssueTemplate(Buffer.from(await reader.blob(file.oid)).toString('utf8'), file.name);
+      if (parsed) templates.push(parsed);
+    }
+    if (templates.length > 0) return templates;
+  }
+  return [];
+}
+
+/** A comment of an issue or pull request of this repository, with that issue's or pull request's number; a 404 otherwise. */
+export function commentOf(ctx: ReadContext, repo: RepoRow, id: number): { number: number; comment: IssueCommentRow } {
+  const subject = commentSubject(ctx.db, id);
+  if (!subject || subject.repoId !== repo.id) throw notFound('The comment');
+  return { number: subject.number, comment: subject.comment };
+}
