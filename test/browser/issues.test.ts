@@ -88,6 +88,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
       { name: 'documentation', color: '#fef2c0', description: 'Explications à compléter' },
     ])
       expect((await call(server, maintainer, 'POST', `/repos/${maintainer}/${name}/labels`, label)).status).toBe(201);
+    expect((await call(server, maintainer, 'POST', `/repos/${maintainer}/${name}/milestones`, { title: 'Version 2026' })).status).toBe(201);
   });
 
   afterAll(async () => {
@@ -142,8 +143,16 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: 'documentation' }).check();
     await m.page.getByRole('button', { name: 'Appliquer les étiquettes' }).click();
     await expect
-      .poll(() => m.page.locator('fab-issue-sidebar section').first().locator('li fab-issue-label').allTextContents())
+      .poll(() => m.page.locator('fab-issue-sidebar section').first().locator(':scope > ul fab-issue-label').allTextContents())
       .toEqual(['bogue', 'documentation']);
+    await m.page.locator('li.fab-event[data-type="label"]', { hasText: 'documentation' }).getByText(`${maintainer} a ajouté l’étiquette`).waitFor();
+    await m.page.getByRole('combobox', { name: 'Jalon' }).selectOption({ label: 'Version 2026' });
+    await m.page.getByRole('button', { name: 'Appliquer le jalon' }).click();
+    await m.page.getByText(`${maintainer} a ajouté ceci au jalon Version 2026`).waitFor();
+    await m.page.getByText('Choisir les personnes').click();
+    await m.page.getByLabel('Assigner aussi').fill(`@${maintainer}`);
+    await m.page.getByRole('button', { name: 'Assigner', exact: true }).click();
+    await m.page.getByText(`${maintainer} s’est assigné ce ticket`).waitFor();
 
     // a second issue, without labels, so that the filters have something to leave out
     expect((await call(server, maintainer, 'POST', `/repos/${maintainer}/${name}/issues`, { title: 'Ajouter les parkings relais à la carte', body: 'Les parcs relais manquent.' })).status).toBe(201);

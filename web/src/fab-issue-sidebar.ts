@@ -6,7 +6,6 @@ import { LocaleController, t, type MessageKey } from './i18n/index.js';
 import { ApiError } from './api/client.js';
 import {
   editIssue,
-  listAssignees,
   listLabels,
   listMilestones,
   replaceIssueLabels,
@@ -62,6 +61,7 @@ export class FabIssueSidebar extends LightDomElement {
       display: grid;
       gap: 0.375rem;
     }
+    fab-issue-sidebar input:not([type='checkbox']),
     fab-issue-sidebar select {
       width: 100%;
       padding: 0.375rem;
@@ -90,12 +90,8 @@ export class FabIssueSidebar extends LightDomElement {
   private _choices = new Task(this, {
     task: async ([owner, repo, writer], { signal }) => {
       if (!writer) return null;
-      const [labels, milestones, assignees] = await Promise.all([
-        listLabels(owner, repo, signal),
-        listMilestones(owner, repo, signal),
-        listAssignees(owner, repo, signal).catch(() => []),
-      ]);
-      return { labels, milestones, assignees };
+      const [labels, milestones] = await Promise.all([listLabels(owner, repo, signal), listMilestones(owner, repo, signal)]);
+      return { labels, milestones };
     },
     args: () => [this.owner, this.repo, this.writer] as const,
   });
@@ -154,21 +150,26 @@ export class FabIssueSidebar extends LightDomElement {
               ${issue.assignees.map((user) => html`<li><a href=${`/${encodeURIComponent(user.login)}`}>${user.login}</a></li>`)}
             </ul>`
           : none('issue.noAssignees')}
-        ${this.writer && choices && choices.assignees.length > 0
+        ${this.writer
           ? html`<details>
               <summary>${t('issue.editAssignees')}</summary>
               <form @submit=${this._saveAssignees}>
-                <fieldset>
-                  <legend class="visually-hidden">${t('issue.assignees')}</legend>
-                  <ul>
-                    ${choices.assignees.map(
-                      (user) => html`<li>
-                        <input type="checkbox" id=${`fab-side-assignee-${user.id}`} name="assignees" value=${user.login} .checked=${issue.assignees.some((a) => a.login === user.login)} />
-                        <label for=${`fab-side-assignee-${user.id}`}>${user.login}</label>
-                      </li>`,
-                    )}
-                  </ul>
-                </fieldset>
+                ${issue.assignees.length > 0
+                  ? html`<fieldset>
+                      <legend class="visually-hidden">${t('issue.assignees')}</legend>
+                      <ul>
+                        ${issue.assignees.map(
+                          (user) => html`<li>
+                            <input type="checkbox" id=${`fab-side-assignee-${user.id}`} name="assignees" value=${user.login} checked />
+                            <label for=${`fab-side-assignee-${user.id}`}>${user.login}</label>
+                          </li>`,
+                        )}
+                      </ul>
+                    </fieldset>`
+                  : nothing}
+                <label for="fab-side-assignee-add">${t('issue.addAssignees')}</label>
+                <span class="fab-hint" id="fab-side-assignee-hint">${t('issue.addAssigneesHint')}</span>
+                <input id="fab-side-assignee-add" name="add" autocomplete="off" aria-describedby="fab-side-assignee-hint" />
                 <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('issue.applyAssignees')}</button>
               </form>
             </details>`
@@ -224,7 +225,13 @@ export class FabIssueSidebar extends LightDomElement {
 
   private _saveAssignees = (event: SubmitEvent) => {
     event.preventDefault();
-    const logins = new FormData(event.target as HTMLFormElement).getAll('assignees').map(String);
+    const data = new FormData(event.target as HTMLFormElement);
+    // Kept ones stay checked; new ones are typed, and the server refuses anyone without write access.
+    const added = String(data.get('add') ?? '')
+      .split(/[\s,]+/)
+      .map((login) => login.replace(/^@/, ''))
+      .filter((login) => login !== '');
+    const logins = [...new Set([...data.getAll('assignees').map(String), ...added])];
     const issue = this.issue;
     if (issue) void this._change(() => editIssue(this.owner, this.repo, issue.number, { assignees: logins }));
   };

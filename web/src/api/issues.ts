@@ -14,7 +14,6 @@ import type {
   Reaction,
   ReactionContent,
 } from '../../../contract/issues.js';
-import type { UserSummary } from '../../../contract/users.js';
 
 export type { ContentHistory, Issue, IssueTemplate, Label, Milestone, Reaction, ReactionContent } from '../../../contract/issues.js';
 
@@ -143,11 +142,6 @@ export function listContentHistory(owner: string, repo: string, target: HistoryT
 /** `GET /repos/{o}/{r}/issue_templates`. */
 export function listIssueTemplates(owner: string, repo: string, signal?: AbortSignal): Promise<IssueTemplate[]> {
   return request<IssueTemplate[]>(`${repoApi(owner, repo)}/issue_templates`, { signal });
-}
-
-/** `GET /repos/{o}/{r}/assignees`: who may be assigned (those with write access). */
-export function listAssignees(owner: string, repo: string, signal?: AbortSignal): Promise<UserSummary[]> {
-  return request<UserSummary[]>(`${repoApi(owner, repo)}/assignees`, { signal });
 }
 
 /** `GET /repos/{o}/{r}/labels`: every label of the repository (and of its organisation). */

@@ -8,7 +8,9 @@ import { getRepository, type Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import { addIssueComment } from '../api/pulls.js';
 import { editComment, editIssue, getIssue, listContentHistory, type Issue } from '../api/issues.js';
+import { RepoLinks } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
+import { router } from '../routes.js';
 import { SessionController, signInHref } from '../session.js';
 import { renderTask } from '../task-status.js';
 import type { FabIssueEditor } from '../fab-issue-editor.js';
@@ -166,6 +168,8 @@ export class FabIssuePage extends LightDomElement {
         listTimeline(owner, repo, number, signal),
         listContentHistory(owner, repo, { kind: 'issue', number }, signal).catch(() => []),
       ]);
+      // One numbering for both, as in Gitea: a pull request's number opens its own page.
+      if (issue.pull_request) router.navigate(`${new RepoLinks(owner, repo).home}/pulls/${number}`, { replace: true });
       return { repository, issue, timeline, bodyEdited: history.length > 0 };
     },
     args: () => [this.owner, this.repo, this.number] as const,
