@@ -130,7 +130,8 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await n.page.getByLabel('Ajouter un commentaire').fill(`@${citizen} chez nous aussi : quel navigateur utilisez-vous ?`);
     await n.page.getByRole('button', { name: 'Commenter' }).click();
     await n.page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
-    await n.page.locator('.fab-description').getByRole('button', { name: "J'approuve : 0" }).click();
+    await n.page.locator('.fab-description').getByText('Réagir').click();
+    await n.page.locator('.fab-description').getByRole('button', { name: "J'approuve", exact: true }).click();
     await n.page.locator('.fab-description').getByRole('button', { name: "J'approuve : 1", pressed: true }).waitFor();
 
     // a writer labels the issue from the sidebar
@@ -193,6 +194,46 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
       expect(p.errors).toEqual([]);
       await p.close();
     }
+  });
+
+  it('a writer creates, edits and deletes a label, and plans a milestone whose progress counts the closed issue', async () => {
+    const home = `${server.url}/${maintainer}/${name}`;
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, server.url, maintainer);
+
+    // test — labels
+    await page.goto(`${home}/labels`);
+    await heading(page, 'Étiquettes');
+    await page.getByRole('button', { name: 'Nouvelle étiquette' }).click();
+    await page.getByLabel('Nom', { exact: true }).fill('type/amélioration');
+    await page.getByLabel('Description').fill('Une fonction à ajouter');
+    await page.getByLabel('Exclusive dans sa portée').check();
+    expect(await checkA11y(page)).toEqual([]);
+    await page.getByRole('button', { name: "Créer l'étiquette" }).click();
+    await page.locator('ul.fab-labels fab-issue-label', { hasText: 'amélioration' }).waitFor();
+    expect(await page.locator('ul.fab-labels fab-issue-label .fab-label-scope', { hasText: 'type' }).count()).toBe(1);
+    await page.getByRole('button', { name: "Modifier l'étiquette documentation" }).click();
+    await page.getByRole('form', { name: "Modifier l'étiquette documentation" }).getByLabel('Description').fill('Guides et explications');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.locator('ul.fab-labels li', { hasText: 'Guides et explications' }).waitFor();
+    await page.getByRole('button', { name: "Supprimer l'étiquette type/amélioration" }).click();
+    await page.getByRole('button', { name: 'Confirmer la suppression de type/amélioration' }).click();
+    await expect.poll(() => page.locator('ul.fab-labels fab-issue-label').allTextContents()).toEqual(['bogue', 'documentation']);
+    expect(await checkA11y(page)).toEqual([]);
+
+    // milestones: the one the issue was put in shows it closed, 100 %
+    await page.goto(`${home}/milestones`);
+    await heading(page, 'Jalons');
+    await page.locator('li', { hasText: 'Version 2026' }).getByText('100 % terminé (0 ouvert(s), 1 fermé(s))').waitFor();
+    await page.getByRole('button', { name: 'Nouveau jalon' }).click();
+    await page.getByLabel('Titre').fill('Version 2027');
+    await page.getByLabel('Échéance').fill('2027-06-30');
+    await page.getByRole('button', { name: 'Créer le jalon' }).click();
+    await page.getByRole('heading', { name: 'Version 2027' }).waitFor();
+    expect(await page.locator('li', { hasText: 'Version 2027' }).locator('progress').getAttribute('value')).toBe('0');
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
   });
 
   it('an anonymous visitor reads the issue and its conversation, with no comment box but a way to sign in', async () => {

@@ -37,6 +37,9 @@ export class FabIssueEditor extends LightDomElement {
       border: 2px solid var(--fab-border);
       border-radius: var(--fab-radius);
     }
+    fab-issue-editor textarea[hidden] {
+      display: none;
+    }
     fab-issue-editor .fab-preview {
       min-height: 4rem;
       margin-top: 0.25rem;

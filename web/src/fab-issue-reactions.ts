@@ -35,19 +35,37 @@ const NAMES: Record<ReactionContent, MessageKey> = {
 };
 
 /**
- * The reactions under an issue's text or a comment: each one's count, and for signed-in viewers a
- * toggle button per reaction (pressed when it is theirs). Visitors see the counts only.
+ * The reactions under an issue's text or a comment: those given, with their counts (toggle buttons,
+ * pressed when the viewer's, for signed-in viewers), and a "React" menu naming each reaction in
+ * words as well (an emoji alone may not render, and says little to a screen reader). Visitors see
+ * the counts only.
  */
 @customElement('fab-issue-reactions')
 export class FabIssueReactions extends LightDomElement {
   static override styles = css`
+    fab-issue-reactions .fab-reactions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.375rem 0.75rem;
+      align-items: start;
+      margin-top: 0.5rem;
+    }
+    fab-issue-reactions summary {
+      min-height: 2rem;
+      padding: 0.25rem 0;
+      color: var(--fab-accent);
+      cursor: pointer;
+    }
     fab-issue-reactions ul {
       display: flex;
       flex-wrap: wrap;
       gap: 0.375rem;
-      margin: 0.5rem 0 0;
+      margin: 0;
       padding: 0;
       list-style: none;
+    }
+    fab-issue-reactions details ul {
+      margin-top: 0.25rem;
     }
     fab-issue-reactions button,
     fab-issue-reactions .fab-reaction {
@@ -95,19 +113,38 @@ export class FabIssueReactions extends LightDomElement {
     const entries = REACTIONS.map((content) => {
       const of = reactions.filter((r) => r.content === content);
       return { content, count: of.length, mine: of.some((r) => r.user.login === login) };
-    }).filter((entry) => interactive || entry.count > 0);
-    if (entries.length === 0) return nothing;
-    return html`<ul aria-label=${t('reactions.label')}>
-        ${entries.map(({ content, count, mine }) => {
-          const label = t('reactions.count', { name: t(NAMES[content]), count });
-          const face = html`<span aria-hidden="true">${EMOJI[content]}</span>${count > 0 ? html`<span aria-hidden="true">${count}</span>` : nothing}`;
-          return html`<li>
-            ${interactive
-              ? html`<button type="button" aria-pressed=${mine ? 'true' : 'false'} aria-label=${label} @click=${() => this._toggle(content, !mine)}>${face}</button>`
-              : html`<span class="fab-reaction" role="img" aria-label=${label}>${face}</span>`}
-          </li>`;
-        })}
-      </ul>
+    });
+    const given = entries.filter((entry) => entry.count > 0);
+    if (given.length === 0 && !interactive) return nothing;
+    return html`<div class="fab-reactions">
+        ${given.length > 0
+          ? html`<ul aria-label=${t('reactions.label')}>
+              ${given.map(({ content, count, mine }) => {
+                const label = t('reactions.count', { name: t(NAMES[content]), count });
+                const face = html`<span aria-hidden="true">${EMOJI[content]} ${count}</span>`;
+                return html`<li>
+                  ${interactive
+                    ? html`<button type="button" aria-pressed=${mine ? 'true' : 'false'} aria-label=${label} title=${label} @click=${() => this._toggle(content, !mine)}>${face}</button>`
+                    : html`<span class="fab-reaction" role="img" aria-label=${label} title=${label}>${face}</span>`}
+                </li>`;
+              })}
+            </ul>`
+          : nothing}
+        ${interactive
+          ? html`<details>
+              <summary>${t('reactions.add')}</summary>
+              <ul>
+                ${entries.map(
+                  ({ content, mine }) => html`<li>
+                    <button type="button" aria-pressed=${mine ? 'true' : 'false'} @click=${() => this._toggle(content, !mine)}>
+                      <span aria-hidden="true">${EMOJI[content]}</span>${t(NAMES[content])}
+                    </button>
+                  </li>`,
+                )}
+              </ul>
+            </details>`
+          : nothing}
+      </div>
       <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, {}) : nothing}</div>`;
   }
 

@@ -760,6 +760,7 @@ export const en: Messages = {
   'issueEditor.previewLabel': "Preview of the text",
   'issueEditor.empty': "Nothing to preview.",
   'reactions.label': "Reactions",
+  'reactions.add': "React",
   'reactions.count': "{name}: {count}",
   'reactions.plusOne': "Thumbs up",
   'reactions.minusOne': "Thumbs down",

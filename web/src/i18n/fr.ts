@@ -758,6 +758,7 @@ export const fr = {
   'issueEditor.previewLabel': "Aperçu du texte",
   'issueEditor.empty': "Rien à prévisualiser.",
   'reactions.label': "Réactions",
+  'reactions.add': "Réagir",
   'reactions.count': "{name} : {count}",
   'reactions.plusOne': "J'approuve",
   'reactions.minusOne': "Je désapprouve",

@@ -65,6 +65,11 @@ export class FabIssueNewPage extends LightDomElement {
       fab-issue-new-page .fab-form {
         max-width: 48rem;
       }
+      fab-issue-new-page fieldset li {
+        display: flex;
+        gap: 0.375rem;
+        align-items: center;
+      }
       fab-issue-new-page fieldset ul {
         display: flex;
         flex-wrap: wrap;

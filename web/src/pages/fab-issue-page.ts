@@ -331,7 +331,7 @@ export class FabIssuePage extends LightDomElement {
   private _renderCommentBox(issue: Issue, can: Abilities) {
     if (!can.signedIn) return html`<p><a href=${signInHref(location.pathname)}>${t('issue.signInToComment')}</a></p>`;
     if (!can.comment) return html`<p>${t(issue.is_locked ? 'issue.lockedNoComment' : 'issue.readOnly')}</p>`;
-    return html`<form class="fab-form" @submit=${this._comment}>
+    return html`<form class="fab-form fab-inline-form" @submit=${this._comment}>
       <fab-issue-editor .owner=${this.owner} .repo=${this.repo} fieldId="fab-issue-comment" .label=${t('issue.addComment')} required></fab-issue-editor>
       <div role="alert" class="fab-alert">${this._commentError ? apiErrorText(this._commentError, {}) : nothing}</div>
       <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('issue.comment')}</button>

@@ -105,6 +105,11 @@ export class FabIssuesPage extends LightDomElement {
       fab-issues-page form.fab-issue-filters fieldset {
         grid-column: 1 / -1;
       }
+      fab-issues-page form.fab-issue-filters fieldset li {
+        display: flex;
+        gap: 0.375rem;
+        align-items: center;
+      }
       fab-issues-page form.fab-issue-filters fieldset ul {
         display: flex;
         flex-wrap: wrap;
