@@ -121,6 +121,13 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await heading(c.page, `${title} #1`);
     await c.page.locator('.fab-description').getByText('La carte reste').waitFor();
     expect(await c.page.locator('.fab-state').textContent()).toBe('Ouvert');
+    // the citizen corrects the description: the earlier version stays readable behind "modifié"
+    await c.page.getByRole('button', { name: 'Modifier la description' }).click();
+    await c.page.getByLabel('Texte').fill('## Ce qui se passe\n\nLa carte reste blanche sur mobile et sur tablette.\n');
+    await c.page.getByRole('button', { name: 'Enregistrer' }).click();
+    await c.page.locator('.fab-description').getByText('sur tablette').waitFor();
+    await c.page.locator('.fab-description').getByText('modifié').click();
+    await c.page.getByRole('list', { name: 'Versions précédentes' }).getByText('La carte reste **blanche** sur mobile.').waitFor();
 
     // a neighbour replies and mentions the citizen
     const n = await openPage(browser());
@@ -190,6 +197,17 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await expect.poll(() => listed(m.page)).toEqual([1]);
     expect(await m.page.locator('fab-repo-header').getByRole('link', { name: 'Tickets (1)' }).getAttribute('aria-current')).toBe('page');
 
+    // a writer locks the conversation: the neighbour may read it but no longer comment
+    await m.page.goto(`${home}/issues/1`);
+    await heading(m.page, `${title} #1`);
+    await m.page.getByRole('button', { name: 'Verrouiller la conversation' }).click();
+    await m.page.getByRole('button', { name: 'Déverrouiller la conversation' }).waitFor();
+    expect(await m.page.getByLabel('Ajouter un commentaire').count()).toBe(1);
+    await n.page.reload();
+    await heading(n.page, `${title} #1`);
+    await n.page.getByText('La conversation est verrouillée').waitFor();
+    expect(await n.page.locator('textarea').count()).toBe(0);
+
     for (const p of [c, n, m]) {
       expect(p.errors).toEqual([]);
       await p.close();
@@ -245,6 +263,8 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await heading(page, `${title} #1`);
     await page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
     expect(await page.locator('textarea').count()).toBe(0);
+    await page.locator('.fab-description').getByText('modifié').click();
+    await page.getByRole('list', { name: 'Versions précédentes' }).getByText('sur mobile.').waitFor();
     expect(await page.getByRole('button', { name: 'Fermer le ticket' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /J'approuve/ }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Connectez-vous pour commenter' }).getAttribute('href')).toBe(
