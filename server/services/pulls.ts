@@ -22,6 +22,7 @@ import { mergeBase } from '../git/merge.js';
 import { cleanIdentity, messageProblem } from '../lib/identity.js';
 import { isValidRefName } from '../lib/names.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
+import { noteReferences } from './references.js';
 import type { MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
 import { moveRefs, pusherActor } from './ref-gate.js';
@@ -153,6 +154,7 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
     throw err;
   }
   ctx.checker.schedule(pull.id);
+  noteReferences(ctx, input.actor, { repo: base, kind: 'pull', number: pull.number }, `${title}\n${input.body}`);
   return pull;
 }
 

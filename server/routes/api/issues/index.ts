@@ -131,20 +131,23 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  for (const [method, locked] of [['PUT', true], ['DELETE', false]] as const) {
-    fastify.route({
-      method,
-      url: '/repos/:owner/:repo/issues/:index/lock',
-      config: { scope: 'write:issue' },
-      schema: { tags, params: IssueParams, body: method === 'PUT' ? Type.Optional(LockOption) : undefined, response: { 204: Empty, ...errors } },
-      handler: async (request, reply) => {
-        const params = request.params as typeof IssueParams.static;
-        const body = (request.body ?? {}) as typeof LockOption.static;
-        setLocked(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, params.index), locked, body.lock_reason);
-        return reply.status(204).send(null);
-      },
-    });
-  }
+  fastify.put(
+    '/repos/:owner/:repo/issues/:index/lock',
+    { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, body: Type.Optional(LockOption), response: { 204: Empty, ...errors } } },
+    async (request, reply) => {
+      setLocked(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), true, request.body?.lock_reason);
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.delete(
+    '/repos/:owner/:repo/issues/:index/lock',
+    { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Empty, ...errors } } },
+    async (request, reply) => {
+      setLocked(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), false);
+      return reply.status(204).send(null);
+    },
+  );
 
   fastify.post(
     '/repos/:owner/:repo/issues/:index/pin',
