@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
-import { pushHistory } from '../helpers/git.js';
+import { commitFiles, git, pushHistory, repoUrl, tempDir } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
@@ -252,6 +252,48 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     expect(await checkA11y(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();
+  });
+
+  it('a commit pushed to the default branch with "Corrige #2" closes that issue, whose timeline links the commit', async () => {
+    // setup
+    const work = tempDir();
+    await git(['clone', '-q', repoUrl(server.url, maintainer, name, { user: maintainer, secret: PASSWORD }), work]);
+    const sha = (await commitFiles(work, { 'parcs-relais.txt': 'Parc relais Vaise\n' }, 'Ajoute les parcs relais\n\nCorrige #2')).trim();
+    await git(['push', '-q', 'origin', 'main'], { cwd: work });
+    const { page, errors, close } = await openPage(browser());
+
+    // test
+    await page.goto(`${server.url}/${maintainer}/${name}/issues/2`);
+    await heading(page, 'Ajouter les parkings relais à la carte #2');
+    expect(await page.locator('.fab-state').textContent()).toBe('Fermé');
+    const event = page.locator('li.fab-event[data-type="close"]');
+    await event.getByText(`${maintainer} a fermé avec le commit`).waitFor();
+    expect(await event.getByRole('link', { name: sha.slice(0, 10) }).getAttribute('href')).toBe(`/${maintainer}/${name}/commit/${sha}`);
+    expect(errors).toEqual([]);
+    await close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("renders a preview as Gitea's POST /markdown does, with links into a readable context only", async () => {
+    // setup
+    const { db, config } = server.app.forge;
+    const owner = await buildUser(db);
+    await buildRepo(db, config.reposDir, owner, { name: 'secret', isPrivate: true });
+    const preview = (body: unknown) =>
+      fetch(`${server.url}/api/v1/markdown`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    // test
+    const readable = await preview({ Text: 'Voir [le guide](docs/guide.md) et <script>alert(1)</script>', Mode: 'gfm', Context: `${maintainer}/${name}` });
+    expect(readable.status).toBe(200);
+    expect(readable.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await readable.text();
+    expect(html).toContain(`href="/${maintainer}/${name}/src/branch/main/docs/guide.md"`);
+    expect(html).not.toContain('<script');
+    const hidden = await (await preview({ Text: '[le guide](docs/guide.md)', Context: `${owner.username}/secret` })).text();
+    expect(hidden).toContain('href="docs/guide.md"');
+    const refused = await preview({ Mode: 'gfm' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/Text/);
   });
 
   it('an anonymous visitor reads the issue and its conversation, with no comment box but a way to sign in', async () => {
