@@ -319,6 +319,20 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     expect(await page.getByRole('link', { name: 'Connectez-vous pour ouvrir un ticket' }).getAttribute('href')).toBe(
       `/user/login?redirect_to=${encodeURIComponent(`/${maintainer}/${name}/issues/new`)}`,
     );
+    expect(await page.locator('fab-repo-header').getByRole('link', { name: 'Tickets (0)' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('shows no Issues tab once a writer turns the tracker off', async () => {
+    // setup
+    expect((await call(server, maintainer, 'PATCH', `/repos/${maintainer}/${name}`, { has_issues: false })).status).toBe(200);
+    const { page, errors, close } = await openPage(browser());
+
+    // test
+    await page.goto(`${server.url}/${maintainer}/${name}/branches`);
+    await page.locator('fab-repo-header').getByRole('link', { name: 'Demandes de fusion' }).waitFor();
+    await expect.poll(() => page.locator('fab-repo-header li').allTextContents()).toEqual(['Code', 'Branches', 'Étiquettes', 'Demandes de fusion']);
     expect(errors).toEqual([]);
     await close();
   });
