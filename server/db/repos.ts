@@ -214,6 +214,14 @@ export interface RepoListFilter {
   ownerId?: number;
   /** Only repositories this user owns or was granted (GET /user/repos). */
   accessibleTo?: number;
+  /** Only repositories this user owns, personally or in an organisation whose owners team they are in (GitLab's `owned`). */
+  ownedBy?: number;
+  archived?: boolean;
+  /** Only repositories anyone may read: not private, of a public owner. */
+  publicOnly?: boolean;
+  /** Keyset bounds on the id (GitLab's `id_before`/`id_after`), each end excluded. */
+  idBefore?: number;
+  idAfter?: number;
   q?: string;
   isPrivate?: boolean;
   sort?: 'alpha' | 'created' | 'updated' | 'size' | 'id';
@@ -231,12 +239,24 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   if (filter.accessibleTo !== undefined) {
     where.push(GRANTED.replaceAll('@viewerId', '@accessibleTo').replace('@viewerAdmin = 1 OR ', ''));
   }
+  if (filter.ownedBy !== undefined) {
+    where.push(`(r.owner_id = @ownedBy OR EXISTS (SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id
+      WHERE t.org_id = r.owner_id AND m.user_id = @ownedBy AND t.permission = 'owner'))`);
+  }
+  if (filter.archived !== undefined) where.push('r.is_archived = @archived');
+  if (filter.publicOnly) where.push("r.is_private = 0 AND u.visibility = 'public'");
+  if (filter.idBefore !== undefined) where.push('r.id < @idBefore');
+  if (filter.idAfter !== undefined) where.push('r.id > @idAfter');
   if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
   if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
   const params = {
     ...viewerParams(filter.viewer),
     ownerId: filter.ownerId ?? null,
     accessibleTo: filter.accessibleTo ?? null,
+    ownedBy: filter.ownedBy ?? null,
+    archived: filter.archived === undefined ? null : filter.archived ? 1 : 0,
+    idBefore: filter.idBefore ?? null,
+    idAfter: filter.idAfter ?? null,
     q: filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
     isPrivate: filter.isPrivate === undefined ? null : filter.isPrivate ? 1 : 0,
   };

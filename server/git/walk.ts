@@ -15,10 +15,22 @@ export const WALK_LIMIT = 20_000;
 
 const ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_LITERAL_PATHSPECS: '1' };
 
-/** Commits reachable from `head` that changed `path` ('' for all), newest first, as `git log` lists them. */
-export async function revList(gitdir: string, head: string, path: string): Promise<string[]> {
+/** A commit-date window, in seconds since 1970, each end included (`git log --since/--until`). */
+export interface CommitDates {
+  since?: number;
+  until?: number;
+}
+
+/**
+ * Commits reachable from `head` that changed `path` ('' for all), newest first, as `git log` lists
+ * them; with `dates`, only those whose committer date falls in the window.
+ */
+export async function revList(gitdir: string, head: string, path: string, dates: CommitDates = {}): Promise<string[]> {
   if (!/^[0-9a-f]{40}$/.test(head)) throw new Error('revList: expected a full commit id');
   const args = ['rev-list', `--max-count=${WALK_LIMIT}`, head];
+  // Git's raw `@<seconds> <zone>` form: a number from the caller, never a string git would guess at.
+  if (dates.since !== undefined) args.push(`--since=@${Math.ceil(dates.since)} +0000`);
+  if (dates.until !== undefined) args.push(`--until=@${Math.floor(dates.until)} +0000`);
   if (path !== '') args.push('--', path);
   const { stdout } = await git(args, { cwd: gitdir, env: ENV });
   return stdout.split('\n').filter((line) => line !== '');

@@ -1,7 +1,11 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 
-/** Generates the OpenAPI document from every route's schema, served at /api/v1/openapi.json. */
+/**
+ * Generates the OpenAPI document from every route's schema, served at /api/v1/openapi.json. Each
+ * operation says the token scope it needs (`x-token-scope`, the route's `config.scope`, see
+ * plugins/scopes.ts) and, unless that is `none`, the credentials that carry it.
+ */
 export default fp(
   async (fastify) => {
     await fastify.register(swagger, {
@@ -17,6 +21,11 @@ export default fp(
             BasicAuth: { type: 'http', scheme: 'basic' },
           },
         },
+      },
+      transform: ({ schema, url, route }) => {
+        const scope = route.config?.scope ?? 'none';
+        const security: Array<Record<string, string[]>> = scope === 'none' ? [] : [{ Token: [] }, { BasicAuth: [] }];
+        return { schema: { ...schema, security, 'x-token-scope': scope }, url };
       },
     });
     fastify.get('/api/v1/openapi.json', { config: { scope: 'none' }, schema: { hide: true } }, async () => fastify.swagger());

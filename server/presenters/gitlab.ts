@@ -55,7 +55,7 @@ export const SimpleProject = Type.Object(simpleFields);
 /** GitLab's project, the fields Fabrique has (the national catalogue's harvester reads these). */
 export const Project = Type.Object({
   ...simpleFields,
-  visibility: Type.Literal('public'),
+  visibility: Type.Union([Type.Literal('public'), Type.Literal('internal'), Type.Literal('private')]),
   archived: Type.Boolean(),
   empty_repo: Type.Boolean(),
   open_issues_count: Type.Integer(),
@@ -120,11 +120,20 @@ export function presentSimpleProject(repo: RepoRow, extras: ProjectExtras, baseU
   };
 }
 
-/** A public project as GitLab shows it to an anonymous visitor; its parent when it is a public fork. */
+/**
+ * GitLab's visibility of a project: `public` when anyone may read it, `internal` when signed-in
+ * users may (a public repository of a limited owner), `private` otherwise.
+ */
+function visibility(repo: RepoRow): Project['visibility'] {
+  if (repo.is_private || repo.owner_visibility === 'private') return 'private';
+  return repo.owner_visibility === 'limited' ? 'internal' : 'public';
+}
+
+/** A project as GitLab shows it (a private one only to `membership`/`owned`); its parent when it is a public fork. */
 export function presentProject(repo: RepoRow, extras: ProjectExtras, baseUrl: string, parent: { repo: RepoRow; extras: ProjectExtras } | null): Project {
   return {
     ...presentSimpleProject(repo, extras, baseUrl),
-    visibility: 'public',
+    visibility: visibility(repo),
     archived: repo.is_archived === 1,
     empty_repo: repo.is_empty === 1,
     open_issues_count: 0,

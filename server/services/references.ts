@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import { findRepo, findRepoById, type RepoRow } from '../db/repos.js';
 import { findIssue, updateIssueRow, type IssueRow } from '../db/issues.js';
-import { findPull } from '../db/pulls.js';
+import { findPull, type PullRow } from '../db/pulls.js';
 import { insertConversationEvent, type TimelineType } from '../db/timeline.js';
 import { git } from '../git/exec.js';
 import { ZERO_OID } from '../git/write.js';
@@ -67,13 +67,13 @@ export function parseReferences(text: string, here: { owner: string; repo: strin
 export type ReferenceSource = { repo: RepoRow; kind: 'issue' | 'pull'; number: number } | { repo: RepoRow; kind: 'commit'; sha: string };
 
 /** The issue or pull request a reference names, if it exists and the actor may read it (nothing is said of the others). */
-function resolveTarget(ctx: ReferenceContext, actor: Actor, ref: IssueReference): { repo: RepoRow; issue?: IssueRow; pullId?: number } | null {
+function resolveTarget(ctx: ReferenceContext, actor: Actor, ref: IssueReference): { repo: RepoRow; issue?: IssueRow; pull?: PullRow } | null {
   const repo = findRepo(ctx.db, ref.owner, ref.repo);
   if (!repo || !ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) return null;
   const issue = findIssue(ctx.db, repo.id, ref.number);
   if (issue) return { repo, issue };
   const pull = findPull(ctx.db, repo.id, ref.number);
-  return pull ? { repo, pullId: pull.id } : null;
+  return pull ? { repo, pull } : null;
 }
 
 /**
@@ -89,10 +89,12 @@ export function noteReferences(ctx: ReferenceContext, actor: Actor, source: Refe
     const target = resolveTarget(ctx, actor, ref);
     if (!target) continue;
     if (source.kind !== 'commit' && target.repo.id === source.repo.id && ref.number === source.number) continue;
+    // A merge or squash commit names the pull request it merges: that is its merge, not a reference.
+    if (source.kind === 'commit' && target.pull?.merge_commit_sha === source.sha) continue;
     insertConversationEvent(ctx.db, {
       repoId: target.repo.id,
       issueId: target.issue?.id ?? null,
-      pullId: target.pullId ?? null,
+      pullId: target.pull?.id ?? null,
       type,
       actorId,
       ref_repo_id: source.repo.id,

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ForgeError } from '../errors.js';
 import { ANONYMOUS, type Actor } from '../auth/policy.js';
-import { findRepo, findRepoById, type RepoRow } from '../db/repos.js';
+import { findRepo, findRepoById, listRepos, type RepoRow } from '../db/repos.js';
 import { findUserById, findUserByName, type UserRow } from '../db/users.js';
 import { listVisibleOrgs } from '../db/orgs.js';
 import { listPublicProjects, ownerReposWithFacts, publicForkCounts, topicsByRepo, type ProjectFilter } from '../db/catalogue.js';
 import { repoPath } from '../git/store.js';
 import { RepoReader, fileSizes, isBinary, type GitEntry, type ResolvedRef } from '../git/read.js';
+import { revList, type CommitDates } from '../git/walk.js';
 import { diffCommits } from '../git/diff.js';
 import { archiveStream, type ArchiveFormat } from '../git/archive.js';
 import { objectsSizeKb } from '../git/size.js';
@@ -38,7 +39,8 @@ import type { ReadContext } from './context.js';
 /*
  * The GitLab v4 subset is the national public-code catalogue's harvester's view: whoever asks, a
  * project, a user or a group is shown as an anonymous visitor may see it, so a private project is
- * a 404 here (counts included) even to its owner. Only `GET /user` reads for the asking actor.
+ * a 404 here (counts included) even to its owner. Only `GET /user` and `GET /projects` with
+ * `membership`/`owned` read for the asking actor.
  */
 
 /** A page of a GitLab list, and how many there are in all (X-Total). */
@@ -102,11 +104,44 @@ export async function presentSimpleProjects(ctx: ReadContext, repos: RepoRow[]):
   return repos.map((repo) => presentSimpleProject(repo, known.get(repo.id) as ProjectExtras, ctx.config.baseUrl));
 }
 
-/** One page of the public projects, filtered and ordered as GitLab's `GET /projects` asks. */
-export function projectRows(ctx: ReadContext, filter: Omit<ProjectFilter, 'limit' | 'offset'>, paging: GitlabPaging): GitlabPage<RepoRow> {
-  const { rows, total } = listPublicProjects(ctx.db, { ...filter, limit: paging.perPage, offset: (paging.page - 1) * paging.perPage });
-  return { items: rows, total };
+/** What GitLab's `GET /projects` filters on. */
+export type ProjectsFilter = Omit<ProjectFilter, 'limit' | 'offset'> & {
+  /** The asker's own projects only: those it is a member of (`membership`), or those it owns (`owned`). */
+  mine?: 'membership' | 'owned';
+  /** `visibility=public`: only what anyone may read (all that the public listing holds anyway). */
+  publicOnly?: boolean;
+};
+
+const LIST_SORT = { id: 'id', created_at: 'created', updated_at: 'updated', last_activity_at: 'updated' } as const;
+
+/**
+ * One page of the projects GitLab's `GET /projects` lists: the public ones; with `mine`, the actor's
+ * own, private ones included only where the actor may read them (a token needs a repository scope),
+ * and none for an anonymous visitor, as GitLab answers `membership`/`owned` without a user.
+ */
+export function projectRows(ctx: ReadContext, actor: Actor, filter: ProjectsFilter, paging: GitlabPaging): GitlabPage<RepoRow> {
+  const { mine, publicOnly, ...rest } = filter;
+  const window = { limit: paging.perPage, offset: (paging.page - 1) * paging.perPage };
+  if (!mine) return pageOf(listPublicProjects(ctx.db, { ...rest, ...window }));
+  const viewer = ctx.policy.listingViewer(actor);
+  if (viewer.userId === null) return { items: [], total: 0 };
+  return pageOf(
+    listRepos(ctx.db, {
+      viewer,
+      ...(mine === 'owned' ? { ownedBy: viewer.userId } : { accessibleTo: viewer.userId }),
+      q: rest.search,
+      archived: rest.archived,
+      publicOnly,
+      idBefore: rest.idBefore,
+      idAfter: rest.idAfter,
+      sort: LIST_SORT[rest.orderBy],
+      order: rest.sort,
+      ...window,
+    }),
+  );
 }
+
+const pageOf = ({ rows, total }: { rows: RepoRow[]; total: number }): GitlabPage<RepoRow> => ({ items: rows, total });
 
 /** GitLab's `license_url` and `license` of a project (`license=true`). */
 export async function projectLicense(ctx: ReadContext, repo: RepoRow, webUrl: string): Promise<{ license_url: string | null; license: GitlabLicense | null }> {
@@ -247,11 +282,20 @@ export async function projectBranch(ctx: ReadContext, repo: RepoRow, name: strin
   return presentBranch(ctx, repo, reader, webUrl, branch);
 }
 
-/** One page of a ref's history (of a path, when given), newest first. */
-export async function projectCommits(ctx: ReadContext, repo: RepoRow, query: { ref_name?: string; path?: string }, paging: GitlabPaging): Promise<GitlabPage<GitlabCommit>> {
+/** One page of a ref's history (of a path, when given; committed within `dates`, when given), newest first. */
+export async function projectCommits(
+  ctx: ReadContext,
+  repo: RepoRow,
+  query: { ref_name?: string; path?: string },
+  dates: CommitDates,
+  paging: GitlabPaging,
+): Promise<GitlabPage<GitlabCommit>> {
   const { reader, webUrl } = open(ctx, repo);
   const ref = await resolve(reader, repo, query.ref_name, 'Commit');
-  const oids = await reader.history(ref.oid, (query.path ?? '').replace(/^\/+|\/+$/g, ''));
+  const path = (query.path ?? '').replace(/^\/+|\/+$/g, '');
+  // A dated walk is not memoised: each window would be one more cache entry for one request.
+  const dated = dates.since !== undefined || dates.until !== undefined;
+  const oids = dated ? await revList(reader.gitdir, ref.oid, path, dates) : await reader.history(ref.oid, path);
   const items = await Promise.all(slice(oids, paging).map(async (oid) => presentGitlabCommit(await reader.commit(oid), webUrl)));
   return { items, total: oids.length };
 }
@@ -292,14 +336,24 @@ export async function projectFile(ctx: ReadContext, repo: RepoRow, path: string,
   };
 }
 
-/** An archive of a ref (the default branch when absent), streamed by git. */
-export async function projectArchive(ctx: ReadContext, repo: RepoRow, sha: string | undefined, format: ArchiveFormat): Promise<{ filename: string; stream: Readable }> {
+/**
+ * An archive of a ref (the default branch when absent), streamed by git; with `path`, only that
+ * subtree (GitLab's `404 Path Not Found` when the ref has no such path).
+ */
+export async function projectArchive(
+  ctx: ReadContext,
+  repo: RepoRow,
+  query: { sha?: string; path?: string },
+  format: ArchiveFormat,
+): Promise<{ filename: string; stream: Readable }> {
   const { reader } = open(ctx, repo);
-  const ref = await resolve(reader, repo, sha, 'Commit');
+  const ref = await resolve(reader, repo, query.sha, 'Commit');
+  const entry = await reader.entryAt(ref.oid, query.path ?? '');
+  if (!entry) throw gitlabNotFound('Path');
   const label = ref.kind === 'commit' ? '' : `-${ref.name.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
-  // GitLab names the archive and its top folder `<project>-<ref>-<sha>`.
-  const name = `${repo.name}${label}-${ref.oid}`;
-  return { filename: `${name}.${format}`, stream: archiveStream(reader.gitdir, ref.oid, format, name) };
+  // GitLab names the archive and its top folder `<project>-<ref>-<sha>`, then `-<path>` with `/` as `-`.
+  const name = `${repo.name}${label}-${ref.oid}${entry.path === '' ? '' : `-${entry.path.replace(/[^A-Za-z0-9._-]+/g, '-')}`}`;
+  return { filename: `${name}.${format}`, stream: archiveStream(reader.gitdir, ref.oid, format, name, entry.path) };
 }
 
 const isPublicUser = (user: UserRow | undefined): user is UserRow => user !== undefined && user.type === 'user' && user.visibility === 'public';

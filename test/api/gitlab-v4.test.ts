@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { touchRepo, type RepoRow } from '../../server/db/repos.js';
 import type { UserRow } from '../../server/db/users.js';
 import { repoPath } from '../../server/git/store.js';
@@ -94,6 +95,32 @@ describe("GitLab v4 conventions", () => {
     const response = await get('/projects?per_page=1000');
     expect(response.status).toBe(200);
     expect(response.headers.get('x-per-page')).toBe('100');
+  });
+
+  it('pages projects by keyset on id, both ways, with only a next Link, and answers 405 for keyset on another order', async () => {
+    const { db } = server.app.forge;
+    const more = [await buildRepo(db, server.config.reposDir, owner), await buildRepo(db, server.config.reposDir, owner)];
+    const ascending = [tools.id, ...more.map((r) => r.id)];
+    const walk = async (sort: 'asc' | 'desc') => {
+      const seen: number[] = [];
+      let next: string | undefined = `${server.url}/api/v4/projects?pagination=keyset&order_by=id&sort=${sort}&per_page=2&simple=true`;
+      while (next) {
+        const response: Response = await fetch(next);
+        expect(response.status).toBe(200);
+        // Keyset paging counts nothing: no X-Total, no page numbers.
+        expect(response.headers.get('x-total')).toBeNull();
+        seen.push(...((await response.json()) as { id: number }[]).map((p) => p.id));
+        next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+        if (next) expect(new URL(next).searchParams.get(sort === 'asc' ? 'id_after' : 'id_before')).toBe(String(seen[seen.length - 1]));
+      }
+      return seen;
+    };
+    expect(await walk('asc')).toEqual(ascending);
+    expect(await walk('desc')).toEqual([...ascending].reverse());
+    const refused = await get('/projects?pagination=keyset&order_by=created_at');
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get('content-type')).toBe('application/json');
+    expect(await refused.json()).toEqual({ message: 'Keyset pagination is not yet available for this type of request' });
   });
 
   it("gives GitLab's paging headers and Link on every list", async () => {
@@ -234,5 +261,96 @@ describe('GitLab v4 read endpoints', () => {
     }
     const listed = (await json('/projects?per_page=100', { 'private-token': ownerToken })) as { id: number }[];
     expect(listed.map((p) => p.id)).not.toContain(hidden.id);
+  });
+});
+
+describe('GitLab v4 parameters once ignored (issue #12)', () => {
+  /** The file names a .tar.gz holds, read by the real tar. */
+  const tarNames = (bytes: ArrayBuffer) => execFileSync('tar', ['-tz'], { input: Buffer.from(bytes), encoding: 'utf8' }).split('\n').filter((n) => n !== '');
+  const commitIds = async (query: string) => ((await json(`${toolsPath()}/repository/commits?${query}`)) as { id: string }[]).map((c) => c.id);
+
+  it('limits commits to a committer-date window with since and until (ISO 8601, each end included)', async () => {
+    // The fixture commits on main at 10:00, 11:00 and 12:00 UTC on 2024-01-15 (written +01:00).
+    expect(await commitIds('since=2024-01-15T11:00:00Z')).toEqual([ids[2], ids[1]]);
+    expect(await commitIds('until=2024-01-15T11:00:00Z')).toEqual([ids[1], ids[0]]);
+    expect(await commitIds('since=2024-01-15T11:30:00%2B01:00&until=2024-01-15T11:59:59Z')).toEqual([ids[1]]);
+    expect(await commitIds('since=2024-01-15T11:00:00.000Z&until=2024-01-15T11:00:00Z&ref_name=feature&path=src/main.ts')).toEqual([ids[1]]);
+    expect(await commitIds('since=2024-01-15')).toEqual([ids[2], ids[1], ids[0]]);
+    expect(await commitIds('until=2024-01-14')).toEqual([]);
+    const paged = await get(`${toolsPath()}/repository/commits?since=2024-01-15T11:00:00Z&per_page=1`);
+    expect(paged.headers.get('x-total')).toBe('2');
+  });
+
+  it('refuses a since or until that is not an ISO 8601 date with a 422 naming it', async () => {
+    for (const [query, name] of [['since=yesterday', 'since'], ['until=2024-02-30', 'until'], ['since=2024-01-15T25:00:00Z', 'since']]) {
+      const response = await get(`${toolsPath()}/repository/commits?${query}`);
+      expect(response.status, query).toBe(422);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(((await response.json()) as { message: string }).message).toBe(`${name} is invalid: expected an ISO 8601 date such as 2024-01-31T12:00:00Z`);
+    }
+  });
+
+  it('archives only the subtree a path names, under its full path, named as GitLab names it', async () => {
+    const response = await get(`${toolsPath()}/repository/archive.tar.gz?sha=v1.0&path=src`);
+    expect(response.status).toBe(200);
+    const name = `tools-v1.0-${ids[2]}-src`;
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${name}.tar.gz"`);
+    expect(tarNames(await response.arrayBuffer()).filter((n) => !n.endsWith('/')).sort()).toEqual([`${name}/src/main.ts`, `${name}/src/style.css`]);
+    const file = await get(`${toolsPath()}/repository/archive?sha=${ids[0]}&path=/README.md`);
+    expect(tarNames(await file.arrayBuffer()).filter((n) => !n.endsWith('/'))).toEqual([`tools-${ids[0]}-README.md/README.md`]);
+    const whole = await get(`${toolsPath()}/repository/archive?sha=v1.0&path=`);
+    expect(tarNames(await whole.arrayBuffer())).toContain(`tools-v1.0-${ids[2]}/README.md`);
+    for (const path of ['nope', '../hidden', 'README.md/x']) {
+      const missing = await get(`${toolsPath()}/repository/archive.zip?path=${encodeURIComponent(path)}`);
+      expect(missing.status, path).toBe(404);
+      expect(await missing.json()).toEqual({ message: '404 Path Not Found' });
+    }
+  });
+
+  it("lists a token's own projects with membership and owned, its private ones only with a repository scope, and none anonymously", async () => {
+    const { db } = server.app.forge;
+    const stranger = await buildUser(db);
+    const guest = await buildUser(db);
+    const vault = await buildRepo(db, server.config.reposDir, stranger, { name: 'vault', isPrivate: true });
+    const plaza = await buildRepo(db, server.config.reposDir, stranger, { name: 'plaza' });
+    const granted = await fetch(`${server.url}/api/v1/repos/${stranger.username}/vault/collaborators/${guest.username}`, {
+      method: 'PUT',
+      headers: { authorization: `token ${buildToken(db, stranger, ['write:repository'])}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ permission: 'read' }),
+    });
+    expect(granted.status).toBe(204);
+    const listed = async (query: string, token?: string) => {
+      const response = await get(`/projects?${query}&per_page=100&order_by=id&sort=asc`, token ? { 'private-token': token } : {});
+      expect(response.status, query).toBe(200);
+      const projects = (await response.json()) as { id: number; visibility: string }[];
+      expect(response.headers.get('x-total'), query).toBe(String(projects.length));
+      return projects;
+    };
+    const idsOf = (projects: { id: number }[]) => projects.map((p) => p.id);
+
+    // As GitLab: without a user, membership and owned list nothing (not the public projects).
+    expect(await listed('membership=true')).toEqual([]);
+    expect(await listed('owned=true')).toEqual([]);
+
+    // The owner of the organisation is a member of, and owns, its projects, the private one included.
+    const mine = await listed('membership=true', ownerToken);
+    expect(idsOf(mine)).toEqual(expect.arrayContaining([tools.id, hidden.id]));
+    expect(idsOf(mine)).not.toContain(vault.id);
+    expect(idsOf(mine)).not.toContain(plaza.id);
+    expect(mine.find((p) => p.id === hidden.id)?.visibility).toBe('private');
+    expect(mine.find((p) => p.id === tools.id)?.visibility).toBe('public');
+    expect(idsOf(await listed('owned=true', ownerToken))).toEqual(idsOf(mine));
+    expect(idsOf(await listed('membership=true&visibility=public', ownerToken))).not.toContain(hidden.id);
+
+    // A collaborator is a member, not an owner; without a repository scope its token sees no private project.
+    expect(idsOf(await listed('membership=true', buildToken(db, guest, ['read:repository'])))).toEqual([vault.id]);
+    expect(await listed('owned=true', buildToken(db, guest, ['read:repository']))).toEqual([]);
+    expect(await listed('membership=1', buildToken(db, guest, ['read:user']))).toEqual([]);
+    expect(idsOf(await listed('owned=true', buildToken(db, stranger, ['read:user'])))).toEqual([plaza.id]);
+    expect(idsOf(await listed('owned=true', buildToken(db, stranger, ['read:repository'])))).toEqual([vault.id, plaza.id]);
+
+    // The public listing and the project itself stay the anonymous visitor's view.
+    expect(idsOf(await listed('membership=false', buildToken(db, guest, ['read:repository'])))).not.toContain(vault.id);
+    expect((await get(`/projects/${vault.id}`, { 'private-token': buildToken(db, guest, ['read:repository']) })).status).toBe(404);
   });
 });

@@ -70,6 +70,23 @@ describe('the running server', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toContain('/api/v1/setup');
   });
+
+  it('lists every API endpoint of both forges with the token scope it needs', async () => {
+    const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { 'x-token-scope'?: string; security?: unknown[] }>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ id: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    const unscoped = operations.filter(({ operation }) => typeof operation['x-token-scope'] !== 'string').map(({ id }) => id);
+    expect(unscoped).toEqual([]);
+    const scopeOf = (id: string) => operations.find((entry) => entry.id === id)?.operation;
+    expect(scopeOf('POST /api/v1/user/repos')).toMatchObject({ 'x-token-scope': 'write:repository', security: [{ Token: [] }, { BasicAuth: [] }] });
+    expect(scopeOf('DELETE /api/v1/repos/{owner}/{repo}')?.['x-token-scope']).toBe('write:repository');
+    expect(scopeOf('GET /api/v1/user')?.['x-token-scope']).toBe('read:user');
+    expect(scopeOf('GET /api/v4/projects')?.['x-token-scope']).toMatch(/^(none|read:repository)$/);
+    expect(scopeOf('POST /api/v1/setup')).toMatchObject({ 'x-token-scope': 'none', security: [] });
+  });
 });
 
 describe('first start', () => {

@@ -9,7 +9,7 @@ import { allRefs, commitFiles, git, repoUrl, runGit, tempDir } from '../helpers/
 import { makeWorld, type PullWorld } from '../pulls/setup.js';
 import { api, as } from '../helpers/http.js';
 
-const READ_ONLY = ['read:repository', 'read:user', 'read:organization', 'read:admin'] as const;
+const READ_ONLY = ['read:repository', 'read:user', 'read:organization', 'read:admin', 'read:issue'] as const;
 
 /**
  * Non-GET routes that may declare something other than a write scope, and why: none of them takes
@@ -218,10 +218,11 @@ describe('the reported attacks', () => {
     const { db } = w.server.app.forge;
     const comments = () => db.prepare('SELECT (SELECT count(*) FROM issue_comments) + (SELECT count(*) FROM review_comments)').pluck().get();
     const before = comments();
-    const reader = buildToken(db, w.contributor, ['read:repository']);
+    const reader = buildToken(db, w.contributor, ['read:repository', 'read:issue']);
     const comment = await api(w.server.url, 'POST', `${repo()}/issues/${pull}/comments`, { auth: as(reader), body: { body: 'Spam' } });
     expect(comment.status).toBe(403);
-    expect(comment.body.message).toBe('This token lacks the write:repository scope.');
+    // Conversation comments are Gitea's issue scope, for pull requests as for issues.
+    expect(comment.body.message).toBe('This token lacks the write:issue scope.');
     const line = await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/comments`, { auth: as(reader), body: { path: 'NEW.md', body: 'Spam', new_position: 1 } });
     expect(line.status).toBe(403);
     expect(comments()).toBe(before);

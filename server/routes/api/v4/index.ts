@@ -38,8 +38,8 @@ import {
   publicUser,
   usersNamed,
 } from '../../../views/gitlab.js';
-import { ForgeError } from '../../../errors.js';
-import { Flag, Paging, gitlabConventions, paginate, pagingOf } from './conventions.js';
+import { ForgeError, notAllowed } from '../../../errors.js';
+import { Flag, IsoDate, Paging, gitlabConventions, isoSeconds, paginate, paginateKeyset, pagingOf } from './conventions.js';
 
 const tags = ['gitlab'];
 const Message = Type.Object({ message: Type.String() });
@@ -57,10 +57,14 @@ const ProjectsQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 255 })),
   id_before: Type.Optional(Type.Integer()),
   id_after: Type.Optional(Type.Integer()),
-  // Filters a harvester may send for anonymous listings: every project listed here is public anyway.
+  // The asker's own projects (owned wins, as GitLab), private ones only where its token may read them.
+  membership: Flag,
+  owned: Flag,
+  // A harvester's filter: every project of the public listing is public anyway; with membership or owned it filters.
   visibility: Type.Optional(Type.Literal('public')),
   statistics: Flag,
   with_custom_attributes: Flag,
+  pagination: Type.Optional(Type.Union([Type.Literal('offset'), Type.Literal('keyset')])),
 });
 type ProjectsQuery = Static<typeof ProjectsQuery>;
 
@@ -72,7 +76,8 @@ const ARCHIVE_TYPES = { zip: 'application/zip', 'tar.gz': 'application/gzip' } a
 
 /**
  * A read-only GitLab v4 subset for the national public-code catalogue's harvester and GitLab
- * clients: public projects of public owners, as an anonymous visitor sees them (views/gitlab.ts),
+ * clients: public projects of public owners, as an anonymous visitor sees them (views/gitlab.ts;
+ * only `membership`/`owned` list the asker's own),
  * so a private project is a 404 here as everywhere. GitLab's conventions (content type, booleans,
  * paging) are applied once, by conventions.ts.
  */
@@ -85,13 +90,29 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: anyone, schema: { tags, querystring: ProjectsQuery, response: { 200: Type.Array(Type.Union([WithStatistics, SimpleProject])) } } },
     async (request, reply) => {
       const q: ProjectsQuery = request.query;
-      const paging = pagingOf(q);
+      const orderBy = q.order_by ?? 'created_at';
+      const sort = q.sort ?? 'desc';
+      const keyset = q.pagination === 'keyset';
+      // As GitLab: keyset paging of projects walks the id only, and ignores `page`.
+      if (keyset && orderBy !== 'id') throw notAllowed('Keyset pagination is not yet available for this type of request');
+      const paging = keyset ? { ...pagingOf(q), page: 1 } : pagingOf(q);
       const { items, total } = projectRows(
         ctx,
-        { search: q.search, archived: q.archived, idBefore: q.id_before, idAfter: q.id_after, orderBy: (q.order_by ?? 'created_at') as 'id', sort: q.sort ?? 'desc' },
+        request.actor,
+        {
+          search: q.search,
+          archived: q.archived,
+          idBefore: q.id_before,
+          idAfter: q.id_after,
+          orderBy: orderBy as 'id',
+          sort,
+          mine: q.owned ? 'owned' : q.membership ? 'membership' : undefined,
+          publicOnly: q.visibility === 'public',
+        },
         paging,
       );
-      paginate(request, reply, total, paging);
+      if (!keyset) paginate(request, reply, total, paging);
+      else paginateKeyset(request, reply, total > items.length ? { lastId: items[items.length - 1].id, sort } : null);
       if (q.simple) return presentSimpleProjects(ctx, items);
       const projects = await presentProjects(ctx, items);
       if (!q.statistics) return projects;
@@ -177,13 +198,14 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags,
         params: IdParams,
-        querystring: Type.Object({ ...Paging, ref_name: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })) }),
+        querystring: Type.Object({ ...Paging, ref_name: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })), since: IsoDate, until: IsoDate }),
         response: { 200: Type.Array(GitlabCommit), 404: Message },
       },
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await projectCommits(ctx, findProject(ctx, request.params.id), request.query, paging);
+      const dates = { since: isoSeconds(request.query.since, 'since'), until: isoSeconds(request.query.until, 'until') };
+      const { items, total } = await projectCommits(ctx, findProject(ctx, request.params.id), request.query, dates, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -223,9 +245,9 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const [suffix, format] of [['', 'tar.gz'], ['.tar.gz', 'tar.gz'], ['.zip', 'zip']] as const) {
     fastify.get(
       `/projects/:id/repository/archive${suffix}`,
-      { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object({ sha: Ref }) } },
+      { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object({ sha: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })) }) } },
       async (request, reply) => {
-        const archive = await projectArchive(ctx, findProject(ctx, request.params.id), request.query.sha, format);
+        const archive = await projectArchive(ctx, findProject(ctx, request.params.id), request.query, format);
         return reply.type(ARCHIVE_TYPES[format]).header('content-disposition', `attachment; filename="${archive.filename}"`).send(archive.stream);
       },
     );
