@@ -34,6 +34,7 @@ import browseRoutes, { rawPageRoutes } from './routes/api/browse/index.js';
 import catalogueRoutes from './routes/api/catalogue/index.js';
 import topicRoutes from './routes/api/topics/index.js';
 import versionRoutes from './routes/api/version/index.js';
+import markdownRoutes from './routes/api/markdown/index.js';
 import gitlabRoutes from './routes/api/v4/index.js';
 import migrateRoutes from './routes/api/migrate/index.js';
 import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
@@ -127,6 +128,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(catalogueRoutes, { prefix: '/api/v1' });
   await fastify.register(topicRoutes, { prefix: '/api/v1' });
   await fastify.register(versionRoutes, { prefix: '/api/v1' });
+  await fastify.register(markdownRoutes, { prefix: '/api/v1' });
   await fastify.register(gitlabRoutes, { prefix: '/api/v4' });
   await fastify.register(migrateRoutes, { prefix: '/api/v1' });
   await fastify.register(mirrorSyncRoutes, { prefix: '/api/v1' });

@@ -54,16 +54,16 @@ function sanitizer(): DOMPurify {
   return purifier;
 }
 
-/** Points the relative links and images of a sanitised document into the repository; marks outside links nofollow. */
-function rewriteLinks(body: Element, base: LinkBase): void {
+/** Points the relative links and images of a sanitised document into the repository (left as written without one); marks outside links nofollow. */
+function rewriteLinks(body: Element, base: LinkBase | null): void {
   for (const link of body.querySelectorAll('a[href]')) {
     const href = link.getAttribute('href') as string;
-    const rewritten = repoUrl(href, base, false);
+    const rewritten = base && repoUrl(href, base, false);
     if (rewritten) link.setAttribute('href', rewritten);
     else if (/^https?:/i.test(href)) link.setAttribute('rel', 'nofollow noopener noreferrer');
   }
   for (const image of body.querySelectorAll('img[src]')) {
-    const rewritten = repoUrl(image.getAttribute('src') as string, base, true);
+    const rewritten = base && repoUrl(image.getAttribute('src') as string, base, true);
     if (rewritten) image.setAttribute('src', rewritten);
   }
 }
@@ -75,8 +75,8 @@ const marked = new Marked({ gfm: true, breaks: false });
  * handler or `javascript:` URL survives; relative links point to the repository's pages and
  * relative images to its raw files. Cached by the blob id and the link base.
  */
-export function renderMarkdown(source: string, blobId: string, base: LinkBase): string {
-  const key = `md:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}`;
+export function renderMarkdown(source: string, blobId: string, base: LinkBase | null): string {
+  const key = base ? `md:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}` : `md:${blobId}`;
   const hit = cache.get(key);
   if (typeof hit === 'string') return hit;
   const html = marked.parse(source, { async: false });

@@ -19,9 +19,19 @@ interface PullJson {
   head: { ref: string };
 }
 
+interface IssueJson {
+  number: number;
+  title: string;
+  state: string;
+  body: string;
+  user: { login: string };
+  pull_request: unknown;
+}
+
 /**
  * Renovate (platform=gitea), as a forge's users run it, against a real Fabrique: one repository with
- * an outdated npm dependency; no workaround of any kind in its configuration.
+ * an outdated npm dependency and its issue tracker on, Renovate's Dependency Dashboard on; no
+ * workaround of any kind in its configuration.
  */
 describe('Renovate', () => {
   let server: TestServer;
@@ -75,7 +85,7 @@ describe('Renovate', () => {
         repositories: [`${owner}/${name}`],
         onboarding: false,
         requireConfig: 'optional',
-        dependencyDashboard: false,
+        dependencyDashboard: true,
         enabledManagers: ['npm'],
         prHourlyLimit: 0,
         prConcurrentLimit: 0,
@@ -134,7 +144,14 @@ describe('Renovate', () => {
     return (await response.json()) as PullJson[];
   }
 
-  it('opens its pull request unaided, finds it again without a duplicate, and is quiet once it is merged', async () => {
+  /** The repository's issues (not pull requests), open and closed, as Renovate lists them. */
+  async function issues(): Promise<IssueJson[]> {
+    const response = await api(`/api/v1/repos/${owner}/${name}/issues?state=all&type=issues`, { headers: { authorization: `token ${token}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as IssueJson[];
+  }
+
+  it('opens its pull request and its Dependency Dashboard unaided, finds both again without a duplicate, and is quiet once it is merged', async () => {
     // test: the first run pushes its branch and opens the pull request.
     const first = await runRenovate(1);
     expect(first.code, `Renovate failed; its log is in ${logDir}`).toBe(0);
@@ -143,11 +160,17 @@ describe('Renovate', () => {
     expect(opened[0].head.ref).toBe('renovate/ms-2.x');
     const branch = await api(`/api/v1/repos/${owner}/${name}/branches/renovate%2Fms-2.x`);
     expect(branch.status).toBe(200);
+    // Its Dependency Dashboard: one open issue, by the account Renovate runs as, listing the update.
+    const [dashboard, ...others] = await issues();
+    expect(others).toEqual([]);
+    expect(dashboard).toMatchObject({ title: 'Dependency Dashboard', state: 'open', user: { login: owner }, pull_request: null });
+    expect(dashboard.body).toContain('Update dependency ms to v2.1.3');
 
     // A second run finds that pull request and opens no other.
     const second = await runRenovate(2);
     expect(second.code, `Renovate failed; its log is in ${logDir}`).toBe(0);
     expect((await pulls('all')).map((p) => p.number)).toEqual(opened.map((p) => p.number));
+    expect((await issues()).map((i) => [i.number, i.title, i.state])).toEqual([[dashboard.number, 'Dependency Dashboard', 'open']]);
 
     // Merged, the update is done: a third run opens nothing.
     const merge = await api(`/api/v1/repos/${owner}/${name}/pulls/${opened[0].number}/merge`, {
@@ -160,5 +183,10 @@ describe('Renovate', () => {
     expect(third.code, `Renovate failed; its log is in ${logDir}`).toBe(0);
     const after = await pulls('all');
     expect(after.map((p) => [p.number, p.state])).toEqual([[opened[0].number, 'closed']]);
+    // The same dashboard, rewritten: the update it listed is done.
+    const [updated, ...extra] = await issues();
+    expect(extra).toEqual([]);
+    expect(updated).toMatchObject({ number: dashboard.number, title: 'Dependency Dashboard', state: 'open' });
+    expect(updated.body).not.toContain('Update dependency ms to v2.1.3');
   });
 });

@@ -1,12 +1,13 @@
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
-import type { RefKind } from './api/browse.js';
+import { getRepository, type RefKind } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 import './fab-follow-button.js';
 
-export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'pulls' | 'settings';
+export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'issues' | 'pulls' | 'settings';
 
 /** The repository's name and its tabs (code, history, branches, tags, pull requests), above every repository page. */
 @customElement('fab-repo-header')
@@ -52,14 +53,22 @@ export class FabRepoHeader extends LightDomElement {
 
   private _locale = new LocaleController(this);
 
+  // The Issues tab needs has_issues and the open count; a repository the visitor may not read shows no such tab.
+  private _repository = new Task(this, {
+    task: ([owner, repo], { signal }) => getRepository(owner, repo, signal).catch(() => null),
+    args: () => [this.owner, this.repo] as const,
+  });
+
   override render() {
     const links = new RepoLinks(this.owner, this.repo);
     const code = this.ref ? links.src(this.kind, this.ref) : links.home;
+    const repository = this._repository.value;
     const tabs: [RepoTab, string, string][] = [
       ['code', code, t('repo.code')],
       ...(this.ref ? ([['commits', links.commits(this.kind, this.ref), t('repo.commits')]] as [RepoTab, string, string][]) : []),
       ['branches', links.branches, t('repo.branches')],
       ['tags', links.tags, t('repo.tags')],
+      ...(repository?.has_issues ? ([['issues', `${links.home}/issues`, t('repo.issues', { count: repository.open_issues_count })]] as [RepoTab, string, string][]) : []),
       ['pulls', `${links.home}/pulls`, t('repo.pulls')],
       ...(this.admin ? ([['settings', `${links.home}/settings`, t('repoSettings.title')]] as [RepoTab, string, string][]) : []),
     ];

@@ -179,6 +179,26 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
   pull: pullView('conversation'),
   pullCommits: pullView('commits'),
   pullFiles: pullView('files'),
+  issues: {
+    load: () => import('./pages/fab-issues-page.js'),
+    render: (m) => html`<fab-issues-page .owner=${m.params.owner} .repo=${m.params.repo} .query=${m.url.search}></fab-issues-page>`,
+  },
+  newIssue: {
+    load: () => import('./pages/fab-issue-new-page.js'),
+    render: (m) => html`<fab-issue-new-page .owner=${m.params.owner} .repo=${m.params.repo} .template=${m.url.searchParams.get('template') ?? ''}></fab-issue-new-page>`,
+  },
+  issue: {
+    load: () => import('./pages/fab-issue-page.js'),
+    render: (m) => html`<fab-issue-page .owner=${m.params.owner} .repo=${m.params.repo} .number=${Number(m.params.number)}></fab-issue-page>`,
+  },
+  labels: {
+    load: () => import('./pages/fab-labels-page.js'),
+    render: (m) => html`<fab-labels-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-labels-page>`,
+  },
+  milestones: {
+    load: () => import('./pages/fab-milestones-page.js'),
+    render: (m) => html`<fab-milestones-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-milestones-page>`,
+  },
   editFile: editView('edit'),
   newFile: editView('new'),
   repoSettings: {

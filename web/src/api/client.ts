@@ -19,6 +19,10 @@ export interface RequestOptions {
   /** Sent as JSON. */
   body?: unknown;
   signal?: AbortSignal;
+  /** The answer is text, not JSON (e.g. Gitea's `POST /markdown`, which answers HTML). */
+  text?: boolean;
+  /** Receives the answer's headers, e.g. Gitea's `X-Total-Count` on a list. */
+  onHeaders?: (headers: Headers) => void;
 }
 
 interface ErrorBody {
@@ -52,7 +56,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw new ApiError(NETWORK_ERROR, err instanceof Error ? err.message : String(err));
   }
   const text = await response.text();
-  const data: unknown = text === '' ? null : parseJson(text);
+  const data: unknown = options.text && response.ok ? text : text === '' ? null : parseJson(text);
   if (!response.ok) {
     const body = (typeof data === 'object' && data !== null ? data : {}) as ErrorBody;
     throw new ApiError(
@@ -61,6 +65,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       typeof body.field === 'string' ? body.field : null,
     );
   }
+  options.onHeaders?.(response.headers);
   return data as T;
 }
 

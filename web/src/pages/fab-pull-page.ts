@@ -40,6 +40,7 @@ import '../fab-review-thread.js';
 import '../fab-review-form.js';
 import '../fab-merge-box.js';
 import '../fab-follow-button.js';
+import '../fab-issue-event.js';
 
 export type PullTab = 'conversation' | 'commits' | 'files';
 
@@ -112,16 +113,6 @@ export class FabPullPage extends LightDomElement {
       }
       fab-pull-page .fab-state[data-state='closed'] {
         background: var(--fab-danger);
-      }
-      fab-pull-page .fab-event p {
-        margin: 0;
-        color: var(--fab-muted, #555);
-      }
-      fab-pull-page .fab-event-commits {
-        list-style: none;
-        margin: 0.25rem 0 0;
-        padding-left: 1rem;
-        overflow-wrap: anywhere;
       }
       fab-pull-page .fab-state[data-state='merged'] {
         background: #5a2d82;
@@ -355,7 +346,10 @@ export class FabPullPage extends LightDomElement {
           at: thread[0].created_at,
           view: html`<li>${this._renderThread(data, thread)}</li>`,
         })),
-      ...events.map((e) => ({ at: e.created_at, view: this._renderEvent(e) })),
+      ...events.map((e) => ({
+        at: e.created_at,
+        view: html`<li class="fab-event" data-type=${e.type} id=${`event-${e.id}`}><fab-issue-event .owner=${this.owner} .repo=${this.repo} .event=${e}></fab-issue-event></li>`,
+      })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     return html`
       <section class="fab-description" aria-labelledby="fab-pull-description">
@@ -386,43 +380,6 @@ export class FabPullPage extends LightDomElement {
           </form>`
         : html`<p><a href=${`/user/login?redirect_to=${encodeURIComponent(location.pathname)}`}>${t('pulls.signInToComment')}</a></p>`}
     `;
-  }
-
-  /** One event of the timeline: a line saying who did what, with a push's commits listed. */
-  private _renderEvent(e: TimelineComment) {
-    const user = e.user?.login ?? t('timeline.someone');
-    const short = (sha: string) => sha.slice(0, 10);
-    const links = new RepoLinks(this.owner, this.repo);
-    const when = html` · <fab-relative-time .datetime=${e.created_at}></fab-relative-time>`;
-    const line = (text: string) => html`<li class="fab-event" data-type=${e.type} id=${`event-${e.id}`}><p>${text}${when}</p></li>`;
-    switch (e.type) {
-      case 'pull_push':
-        if (e.is_force_push) return line(t('timeline.forcePushed', { user, from: short(e.commits[0]?.sha ?? ''), to: short(e.commits[1]?.sha ?? '') }));
-        return html`<li class="fab-event" data-type="pull_push" id=${`event-${e.id}`}>
-          <p>${t('timeline.pushed', { user, count: e.commits.length })}${when}</p>
-          <ul class="fab-event-commits">
-            ${e.commits.map((c) => html`<li><a href=${`${links.home}/commit/${c.sha}`}><code>${short(c.sha)}</code></a> ${c.subject}</li>`)}
-          </ul>
-        </li>`;
-      case 'merge_pull':
-        return line(t('timeline.merged', { user, base: e.new_ref, sha: short(e.ref_commit_sha) }));
-      case 'delete_branch':
-        return line(t('timeline.branchDeleted', { user, branch: e.old_ref }));
-      case 'change_title':
-        return line(t('timeline.titleChanged', { user, from: e.old_title, to: e.new_title }));
-      case 'close':
-        return line(t('timeline.closed', { user }));
-      case 'reopen':
-        return line(t('timeline.reopened', { user }));
-      case 'review_request':
-        return line(t('timeline.reviewRequested', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
-      case 'dismiss_review':
-        return line(t('timeline.reviewDismissed', { user, reason: e.body }));
-      case 'pull_ref':
-        return line(t('timeline.referenced', { user, number: e.ref_issue_number }));
-      default:
-        return nothing;
-    }
   }
 
   /** Close or reopen, for the author and those with write access, until it is merged. */
