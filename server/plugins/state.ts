@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { dropRepoCache } from '../git/cache.js';
+import { GitCache } from '../git/cache.js';
 import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
@@ -10,7 +10,7 @@ const MERGEABILITY_DELAY_MS = 150;
 
 /**
  * The state this app instance owns, so that two instances in one process never share it: the
- * event bus, the job lock and the mergeability checker built on it. On close: planned checks are
+ * event bus, the job lock, the mergeability checker built on it and the git object cache. On close: planned checks are
  * cancelled and running ones awaited, then the job lock waits for every background job (those of
  * route plugins closed before it), then the bus drops its subscribers.
  */
@@ -19,6 +19,7 @@ export default fp(
     const { db, config } = fastify.forge;
     const events = new InProcessEventBus((err, name) => fastify.log.error({ err, event: name }, 'an event subscriber failed'));
     const jobs = new InProcessJobLock();
+    const gitCache = new GitCache();
     const mergeability = new MergeabilityChecker({
       db,
       reposDir: config.reposDir,
@@ -29,7 +30,8 @@ export default fp(
     fastify.decorate('events', events);
     fastify.decorate('jobs', jobs);
     fastify.decorate('mergeability', mergeability);
-    events.subscribe('repo-cache-drop', ({ repoPath }) => dropRepoCache(repoPath));
+    fastify.decorate('gitCache', gitCache);
+    events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath));
     // onClose hooks run in reverse order of registration: the route plugins' own workers stop first.
     fastify.addHook('onClose', async () => {
       await mergeability.close();

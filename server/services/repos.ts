@@ -8,11 +8,11 @@ import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
 import { branchExists, setHeadBranch } from '../git/setup.js';
 import { writeInitialCommit, type InitialFile } from '../git/write.js';
-import { dropRepoCache } from '../git/cache.js';
 import { isSafeRefName } from '../git/read.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
+import type { EventBus } from './events.js';
 import { GitCommandError } from '../git/exec.js';
 import { conflict, ForgeError, invalid, notFound } from '../errors.js';
 import { FRENCH_LICENCES } from '../../contract/licences.js';
@@ -164,7 +164,7 @@ export interface RepoUpdate extends RepoChanges {
  * branch must exist unless the repository is empty, and HEAD follows it. Disk moves happen inside the
  * transaction, so a failed move rolls the row back.
  */
-export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, update: RepoUpdate, context: AuditContext): Promise<RepoRow> {
+export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, update: RepoUpdate, context: AuditContext, events: EventBus): Promise<RepoRow> {
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   if (update.description !== undefined && update.description.length > 2048) {
     throw invalid('The description must be at most 2048 characters long.', { field: 'description' });
@@ -220,7 +220,7 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
       }
     })();
     // What was read through the old path must not be served for another repository created there.
-    if (newPath !== path) dropRepoCache(path);
+    if (newPath !== path) await events.publish('repo-cache-drop', { repoPath: path });
   } catch (err) {
     // The row is rolled back; HEAD goes back to the branch the row still names.
     if (branch !== undefined) await setHeadBranch(path, repo.default_branch).catch(() => undefined);
@@ -230,7 +230,7 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
 }
 
 /** Deletes a repository: the row goes and the directory is moved aside in one transaction, then removed. */
-export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, context: AuditContext): void {
+export async function deleteRepository(db: Db, reposDir: string, repo: RepoRow, context: AuditContext, events: EventBus): Promise<void> {
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   const trash = pathUnder(reposDir, '.trash', `${randomUUID()}.git`);
   mkdirSync(pathUnder(reposDir, '.trash'), { recursive: true });
@@ -239,7 +239,7 @@ export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, contex
     recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
     if (existsSync(path)) renameSync(path, trash);
   })();
-  dropRepoCache(path);
+  await events.publish('repo-cache-drop', { repoPath: path });
   discardRepo(trash);
 }
 

@@ -68,6 +68,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           defaultBranch: body.default_branch,
         },
         audit(request),
+        fastify.events,
       );
       return presentRepos(ctx, request.actor, [updated])[0];
     },
@@ -77,7 +78,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      deleteRepository(db, config.reposDir, request.repository, audit(request));
+      await deleteRepository(db, config.reposDir, request.repository, audit(request), fastify.events);
       return reply.status(204).send(null);
     },
   );
