@@ -12,5 +12,9 @@ export default defineConfig({
     // Server tests spawn git and Chromium: two workers match the two cores of CI.
     pool: 'forks',
     maxWorkers: 2,
+    // A worker imports the server once for all its files rather than once per file: the server keeps
+    // no module state (test/architecture/instances.test.ts) and no test changes process.env, so
+    // nothing leaks between files; fixture repositories and Chromium are shared per worker too.
+    isolate: false,
   },
 });

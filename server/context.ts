@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { GitCache } from './git/cache.js';
 import type { EventBus } from './services/events.js';
 import type { JobLock } from './services/jobs.js';
 import type { MergeabilityChecker } from './services/mergeability.js';
@@ -23,5 +24,7 @@ declare module 'fastify' {
     jobs: JobLock;
     /** This instance's one mergeability checker, shared by every plugin that moves refs. */
     mergeability: MergeabilityChecker;
+    /** This instance's git object cache; `repo-cache-drop` on the bus drops a repository from it. */
+    gitCache: GitCache;
   }
 }

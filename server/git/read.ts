@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
-import { cachedBlob, memoise, repoCache, type RepoCache } from './cache.js';
+import { memoise, type GitCache, type RepoCache } from './cache.js';
 import { lastChanges, revList } from './walk.js';
 import { git as runGit, GitCommandError } from './exec.js';
 
@@ -133,8 +133,11 @@ const isNotFound = (err: unknown) => {
 export class RepoReader {
   private readonly cache: RepoCache;
 
-  constructor(readonly gitdir: string) {
-    this.cache = repoCache(gitdir);
+  constructor(
+    readonly gitdir: string,
+    private readonly objects: GitCache,
+  ) {
+    this.cache = objects.repo(gitdir);
   }
 
   private get base() {
@@ -285,7 +288,7 @@ export class RepoReader {
 
   /** A blob's bytes. */
   blob(oid: string): Promise<Uint8Array> {
-    return cachedBlob(this.gitdir, oid, async () => (await git.readBlob({ ...this.base, oid })).blob);
+    return this.objects.blob(this.gitdir, oid, async () => (await git.readBlob({ ...this.base, oid })).blob);
   }
 
   /**

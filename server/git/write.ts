@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import isogit from 'isomorphic-git';
-import { dropRepoCache, repoCache } from './cache.js';
+import type { GitCache } from './cache.js';
 import { git, gitCommand, GitCommandError } from './exec.js';
 import { pathParts } from './read.js';
 import { ForgeError } from '../errors.js';
@@ -66,8 +66,6 @@ export async function updateRefs(gitdir: string, updates: Array<{ ref: string; n
       throw new RefMovedError(updates[0].ref);
     }
     throw err;
-  } finally {
-    dropRepoCache(gitdir);
   }
 }
 
@@ -166,8 +164,7 @@ interface TreeEntry {
 }
 
 /** Writes `changes` into the tree `treeOid` (null: empty) and returns the new tree id; only touched subtrees are rewritten. */
-async function rewriteTree(gitdir: string, treeOid: string | null, changes: Array<{ parts: string[]; content: Uint8Array | null }>): Promise<string | null> {
-  const cache = repoCache(gitdir).iso;
+async function rewriteTree(gitdir: string, cache: object, treeOid: string | null, changes: Array<{ parts: string[]; content: Uint8Array | null }>): Promise<string | null> {
   const entries: TreeEntry[] = treeOid ? (await isogit.readTree({ fs, gitdir, oid: treeOid, cache })).tree : [];
   const byName = new Map(entries.map((e) => [e.path, e]));
   const nested = new Map<string, Array<{ parts: string[]; content: Uint8Array | null }>>();
@@ -189,7 +186,7 @@ async function rewriteTree(gitdir: string, treeOid: string | null, changes: Arra
   for (const [name, subChanges] of nested) {
     const existing = byName.get(name);
     if (existing && existing.type !== 'tree') throw new ForgeError('invalid', `"${name}" is a file, not a folder.`);
-    const sub = await rewriteTree(gitdir, existing?.oid ?? null, subChanges);
+    const sub = await rewriteTree(gitdir, cache, existing?.oid ?? null, subChanges);
     if (sub === null) byName.delete(name);
     else byName.set(name, { mode: '040000', path: name, oid: sub, type: 'tree' });
   }
@@ -203,6 +200,8 @@ async function rewriteTree(gitdir: string, treeOid: string | null, changes: Arra
  */
 export async function writeCommit(options: {
   gitdir: string;
+  /** The instance's object cache: the parent's commit and trees are read through it. */
+  objects: GitCache;
   parent: string | null;
   changes: FileChange[];
   message: string;
@@ -217,9 +216,9 @@ export async function writeCommit(options: {
     if (!parts || parts.length === 0 || parts.some((p) => p === '.git')) throw new ForgeError('invalid', `"${c.path}" is not a valid file path.`, { field: 'path' });
     return { parts, content: c.content };
   });
-  const cache = repoCache(gitdir).iso;
+  const cache = options.objects.repo(gitdir).iso;
   const baseTree = parent ? (await isogit.readCommit({ fs, gitdir, oid: parent, cache })).commit.tree : null;
-  const tree = (await rewriteTree(gitdir, baseTree, parsed)) ?? (await isogit.writeTree({ fs, gitdir, tree: [] }));
+  const tree = (await rewriteTree(gitdir, cache, baseTree, parsed)) ?? (await isogit.writeTree({ fs, gitdir, tree: [] }));
   const person = (s: Signature) => ({ name: s.name, email: s.email, timestamp: s.timestamp ?? Math.floor(Date.now() / 1000), timezoneOffset: 0 });
   return isogit.writeCommit({
     fs,

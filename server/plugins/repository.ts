@@ -45,7 +45,7 @@ function namesRepository(url: string): boolean {
  */
 export default fp(
   async (fastify) => {
-    const ctx: ReadContext = { db: fastify.forge.db, config: fastify.forge.config, policy: fastify.policy };
+    const ctx: ReadContext = { db: fastify.forge.db, config: fastify.forge.config, policy: fastify.policy, gitCache: fastify.gitCache };
     fastify.decorate('reads', ctx);
     fastify.decorateRequest('repository', null as never);
     fastify.decorateRequest('pullRequest', null as never);

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { dropRepoCache } from '../git/cache.js';
+import { GitCache } from '../git/cache.js';
 import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
@@ -13,7 +13,7 @@ const MERGEABILITY_DELAY_MS = 150;
 
 /**
  * The state this app instance owns, so that two instances in one process never share it: the
- * event bus, the job lock and the mergeability checker built on it. On close: planned checks are
+ * event bus, the job lock, the mergeability checker built on it and the git object cache. On close: planned checks are
  * cancelled and running ones awaited, then the job lock waits for every background job (those of
  * route plugins closed before it), then the bus drops its subscribers.
  */
@@ -22,6 +22,7 @@ export default fp(
     const { db, config } = fastify.forge;
     const events = new InProcessEventBus((err, name) => fastify.log.error({ err, event: name }, 'an event subscriber failed'));
     const jobs = new InProcessJobLock();
+    const gitCache = new GitCache();
     const mergeability = new MergeabilityChecker({
       db,
       reposDir: config.reposDir,
@@ -32,7 +33,8 @@ export default fp(
     fastify.decorate('events', events);
     fastify.decorate('jobs', jobs);
     fastify.decorate('mergeability', mergeability);
-    events.subscribe('repo-cache-drop', ({ repoPath }) => dropRepoCache(repoPath));
+    fastify.decorate('gitCache', gitCache);
+    events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath));
     // Closing keywords and references of commits pushed to a default branch and of merged pull
     // requests. The policy is read when an event comes: the auth plugin decorates it after this one.
     const references = (): ReferenceContext => ({ db, policy: fastify.policy, events, baseUrl: config.baseUrl });

@@ -13,6 +13,7 @@ import {
   type FactsRow,
   type NewFacts,
 } from '../db/catalogue.js';
+import type { GitCache } from '../git/cache.js';
 import { RepoReader, isBinary } from '../git/read.js';
 import { repoPath } from '../git/store.js';
 import { invalid } from '../errors.js';
@@ -105,8 +106,8 @@ async function headCommit(reader: RepoReader, repo: RepoRow): Promise<string | n
  * What the forge knows of a repository's default branch (publiccode.yml, licence), recomputed
  * when the branch has moved since they were last read, whatever moved it (push, web edit, merge, import).
  */
-export async function repoFacts(db: Db, reposDir: string, repo: RepoRow): Promise<FactsRow> {
-  const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name));
+export async function repoFacts(db: Db, reposDir: string, gitCache: GitCache, repo: RepoRow): Promise<FactsRow> {
+  const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name), gitCache);
   const commit = await headCommit(reader, repo);
   const known = findFacts(db, repo.id);
   if (known && known.commit_id === (commit ?? '')) return known;
@@ -115,20 +116,20 @@ export async function repoFacts(db: Db, reposDir: string, repo: RepoRow): Promis
 }
 
 /** Brings the facts of every public repository up to date (the catalogue lists from them); one ref read per repository when nothing moved. */
-export async function refreshPublicFacts(db: Db, reposDir: string): Promise<void> {
+export async function refreshPublicFacts(db: Db, reposDir: string, gitCache: GitCache): Promise<void> {
   for (const repo of publicReposWithFactsCommit(db)) {
-    const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name));
+    const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name), gitCache);
     const commit = (await headCommit(reader, repo).catch(() => null)) ?? '';
     if (repo.facts_commit !== commit) saveFacts(db, await computeFacts(reader, repo.id, commit || null));
   }
 }
 
 /** Recomputes a repository's facts after every push that moved its default branch; returns the function that stops it. */
-export function refreshFactsOnPush(events: EventBus, db: Db, reposDir: string): () => void {
+export function refreshFactsOnPush(events: EventBus, db: Db, reposDir: string, gitCache: GitCache): () => void {
   return events.subscribe('pushed', async ({ repo, repoPath: path, updates }) => {
     if (path !== repoPath(reposDir, repo.owner_name, repo.name)) return;
     if (!updates.some((u) => u.ref === `refs/heads/${repo.default_branch}`)) return;
-    await repoFacts(db, reposDir, repo);
+    await repoFacts(db, reposDir, gitCache, repo);
   });
 }
 
@@ -185,10 +186,11 @@ export interface CatalogueEntry {
 export async function catalogue(
   db: Db,
   reposDir: string,
+  gitCache: GitCache,
   filter: CatalogueFilter,
   language: string | undefined,
 ): Promise<{ entries: CatalogueEntry[]; total: number }> {
-  await refreshPublicFacts(db, reposDir);
+  await refreshPublicFacts(db, reposDir, gitCache);
   const { rows, total } = listCatalogue(db, filter);
   const topics = topicsByRepo(db, rows.map((r) => r.id));
   const entries = rows.map((row) => ({

@@ -33,7 +33,7 @@ export interface ConversationEvent {
 export interface ForgeEvents {
   /** Refs moved: a push, or the forge itself (merge, web edit, fork or mirror sync). */
   pushed: PushedEvent;
-  /** A repository's packs were rewritten (maintenance): every process drops what it cached of it. */
+  /** A repository's packs were rewritten (push, mirror sync, maintenance) or it moved: every process drops what it cached of it. */
   'repo-cache-drop': RepoCacheDropEvent;
   /** An issue or pull request was opened, commented, assigned, closed... */
   conversation: ConversationEvent;

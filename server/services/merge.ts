@@ -4,6 +4,7 @@ import { latestVerdicts } from '../db/reviews.js';
 import { findUserById, type UserRow } from '../db/users.js';
 import { commitsToReplay, mergeBase, mergeTree, rebaseCommits } from '../git/merge.js';
 import { commitTree, isAncestor, readRef, RefMovedError, ZERO_OID } from '../git/write.js';
+import type { GitCache } from '../git/cache.js';
 import { RepoReader } from '../git/read.js';
 import { protectionFor } from './branch-protections.js';
 import { recordRefUpdates } from './push.js';
@@ -109,8 +110,8 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
 }
 
 /** The commit messages of the pull request's commits, as a squash commit lists them. */
-async function commitList(gitdir: string, baseSha: string, headSha: string): Promise<string> {
-  const reader = new RepoReader(gitdir);
+async function commitList(objects: GitCache, gitdir: string, baseSha: string, headSha: string): Promise<string> {
+  const reader = new RepoReader(gitdir, objects);
   const oids = await reader.commitsBetween(baseSha, headSha);
   const lines: string[] = [];
   for (const oid of oids.reverse()) lines.push(`* ${(await reader.commit(oid)).message.split('\n')[0]}`);
@@ -175,7 +176,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
         newSha = await commitTree(gitdir, merged.tree, [baseSha, headSha], body ? `${subject}\n\n${body}` : subject, signature);
       } else {
         const subject = title || `${pull.title} (#${pull.number})`;
-        const details = body || (await commitList(gitdir, baseSha, headSha));
+        const details = body || (await commitList(ctx.gitCache, gitdir, baseSha, headSha));
         // The contributor stays the author of a squashed change; the merger commits it.
         const poster = findUserById(ctx.db, pull.poster_id);
         const author = poster ? commitSignature(poster, ctx.baseUrl) : signature;

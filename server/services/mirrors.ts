@@ -3,7 +3,6 @@ import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
 import { dueMirrorIds, findRepoSource, recordMirrorSync } from '../db/mirrors.js';
 import type { RefUpdate } from '../db/ref-updates.js';
-import { dropRepoCache } from '../git/cache.js';
 import { git } from '../git/exec.js';
 import { fetchAll, remoteHeadBranch, type RemoteLimits } from '../git/remote.js';
 import { setHeadBranch } from '../git/setup.js';
@@ -120,7 +119,7 @@ export class MirrorService {
       const updates = changes(before, after);
       await this.followHead(repo, path, head, after);
       recordMirrorSync(db, repoId, { at: started.toISOString(), error: '', nextAt, succeeded: true });
-      dropRepoCache(path);
+      await this.options.events.publish('repo-cache-drop', { repoPath: path });
       if (updates.length > 0) {
         // A sync has no pusher: the refs moved on the owner's behalf.
         const owner = { id: repo.owner_id, username: repo.owner_name };

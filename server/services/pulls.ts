@@ -16,6 +16,7 @@ import {
   type PullRow,
 } from '../db/pulls.js';
 import { ANONYMOUS, type Actor, type Policy } from '../auth/policy.js';
+import type { GitCache } from '../git/cache.js';
 import { repoPath } from '../git/store.js';
 import { fetchObjects, hasCommit, isAncestor, readRef, ZERO_OID, type Signature } from '../git/write.js';
 import { mergeBase } from '../git/merge.js';
@@ -41,6 +42,8 @@ export interface PullContext {
   onListenerError: (err: unknown) => void;
   /** The instance's bus: refs the services move are published there. */
   events: EventBus;
+  /** The instance's git object cache, which every reader and in-process commit goes through. */
+  gitCache: GitCache;
 }
 
 /**

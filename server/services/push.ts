@@ -4,7 +4,6 @@ import { join, resolve, sep } from 'node:path';
 import type { Db } from '../db/index.js';
 import { findRepoById, touchRepo, type RepoRow } from '../db/repos.js';
 import { deletePushIntent, insertPushIntent, insertRefUpdates, type RefUpdate } from '../db/ref-updates.js';
-import { dropRepoCache } from '../git/cache.js';
 import { git } from '../git/exec.js';
 import { objectsSizeKb } from '../git/size.js';
 import type { EventBus } from './events.js';
@@ -192,7 +191,6 @@ export async function recordAccepted(
     deletePushIntent(db, push.token);
     return [];
   }
-  dropRepoCache(repoPath);
   const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
   const state = await readDiskState(repo, repoPath, refs, created);
   db.transaction(() => {
@@ -219,6 +217,8 @@ export async function recordPush(
   }
   const updates = await recordAccepted(db, repo, session.repoPath, { token: session.token, actorId: session.pusher.id, accepted: session.accepted });
   if (updates.length === 0) return null;
+  // receive-pack may have repacked (gc --auto): what was cached of the old packs goes.
+  await session.events.publish('repo-cache-drop', { repoPath: session.repoPath }, onListenerError);
   const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
   await session.events.publish('pushed', event, onListenerError);
   return event;
@@ -236,7 +236,7 @@ export async function recordRefUpdates(
   updates: RefUpdate[],
   events: EventBus,
 ): Promise<void> {
-  dropRepoCache(repoPath);
+  await events.publish('repo-cache-drop', { repoPath });
   const size = await objectsSizeKb(repoPath);
   db.transaction(() => {
     insertRefUpdates(db, repo.id, pusher.id, updates);

@@ -6,6 +6,7 @@ import { findRepoById, listAllRepos, touchRepo, type RepoRow } from '../db/repos
 import { deletePushIntent, listPushIntents } from '../db/ref-updates.js';
 import { findPullById, listOpenPulls } from '../db/pulls.js';
 import type { Policy } from '../auth/policy.js';
+import type { GitCache } from '../git/cache.js';
 import { repoPath } from '../git/store.js';
 import { readRef } from '../git/write.js';
 import { currentRefs, readDiskState, recordAccepted } from './push.js';
@@ -30,6 +31,8 @@ export interface RecoveryOptions {
   /** The instance's mergeability checker and event bus: pull requests corrected here are published as any other. */
   checker: MergeabilityChecker;
   events: EventBus;
+  /** The instance's git object cache, which the pull requests and catalogue facts are read through. */
+  gitCache: GitCache;
   /**
    * When this server started (ms since the epoch): temporaries and lock files older than that
    * were left by a previous run, since no git of this server runs before recovery ends.
@@ -166,6 +169,7 @@ async function reconcilePulls(options: RecoveryOptions, report: RecoveryReport):
     baseUrl: options.baseUrl,
     onListenerError,
     events: options.events,
+    gitCache: options.gitCache,
   };
   for (const pull of listOpenPulls(db)) {
     try {
@@ -231,7 +235,7 @@ export async function recover(options: RecoveryOptions): Promise<RecoveryReport>
   report.foldersWithoutRow = folders.filter((folder) => !expected.has(join(reposDir, folder)));
 
   await reconcilePulls(options, report);
-  await refreshPublicFacts(db, reposDir).catch((err: unknown) => log.error({ err }, 'recovery: the catalogue facts could not be refreshed'));
+  await refreshPublicFacts(db, reposDir, options.gitCache).catch((err: unknown) => log.error({ err }, 'recovery: the catalogue facts could not be refreshed'));
 
   for (const name of report.rowsWithoutFolder) log.warn({ repo: name }, 'recovery: this repository has a row but no folder on disk');
   for (const folder of report.foldersWithoutRow) log.warn({ folder }, 'recovery: this repository folder has no row in the database; left in place');

@@ -8,8 +8,8 @@ import type { UserRow } from '../db/users.js';
 import { discardRepo, initTempRepo, placeRepo, repoPath } from '../git/store.js';
 import { branchExists, setHeadBranch } from '../git/setup.js';
 import { readRef, RefMovedError, writeInitialCommit, ZERO_OID, type InitialFile } from '../git/write.js';
-import { dropRepoCache } from '../git/cache.js';
 import { isSafeRefName, RepoReader } from '../git/read.js';
+import type { GitCache } from '../git/cache.js';
 import { nameProblem, pathUnder } from '../lib/names.js';
 import type { Actor } from '../auth/policy.js';
 import { recordAudit } from './audit.js';
@@ -167,7 +167,7 @@ export interface RepoUpdate extends RepoChanges {
  * branch must exist unless the repository is empty, and HEAD follows it. Disk moves happen inside the
  * transaction, so a failed move rolls the row back.
  */
-export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, update: RepoUpdate, context: AuditContext): Promise<RepoRow> {
+export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, update: RepoUpdate, context: AuditContext, events: EventBus): Promise<RepoRow> {
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   if (update.description !== undefined && update.description.length > 2048) {
     throw invalid('The description must be at most 2048 characters long.', { field: 'description' });
@@ -223,7 +223,7 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
       }
     })();
     // What was read through the old path must not be served for another repository created there.
-    if (newPath !== path) dropRepoCache(path);
+    if (newPath !== path) await events.publish('repo-cache-drop', { repoPath: path });
   } catch (err) {
     // The row is rolled back; HEAD goes back to the branch the row still names.
     if (branch !== undefined) await setHeadBranch(path, repo.default_branch).catch(() => undefined);
@@ -233,7 +233,7 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
 }
 
 /** Deletes a repository: the row goes and the directory is moved aside in one transaction, then removed. */
-export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, context: AuditContext): void {
+export async function deleteRepository(db: Db, reposDir: string, repo: RepoRow, context: AuditContext, events: EventBus): Promise<void> {
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   const trash = pathUnder(reposDir, '.trash', `${randomUUID()}.git`);
   mkdirSync(pathUnder(reposDir, '.trash'), { recursive: true });
@@ -242,7 +242,7 @@ export function deleteRepository(db: Db, reposDir: string, repo: RepoRow, contex
     recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
     if (existsSync(path)) renameSync(path, trash);
   })();
-  dropRepoCache(path);
+  await events.publish('repo-cache-drop', { repoPath: path });
   discardRepo(trash);
 }
 
@@ -294,10 +294,11 @@ export async function createRepoFromOption(db: Db, reposDir: string, author: Use
   return repo;
 }
 
-/** What creating a branch needs from the forge: the store, the folders and the bus pushes are told on. */
+/** What creating a branch needs from the forge: the store, the folders, the object cache and the bus pushes are told on. */
 export interface BranchContext {
   db: Db;
   reposDir: string;
+  gitCache: GitCache;
   events: EventBus;
 }
 
@@ -320,7 +321,7 @@ export async function createBranch(ctx: BranchContext, repo: RepoRow, actor: Act
   if (problem) throw invalid(`The new branch: ${problem}.`, { field: 'new_branch_name' });
   if (repo.is_empty) throw new ForgeError('not_found', 'The repository is empty: there is no commit to start a branch from.');
   const gitdir = repoPath(ctx.reposDir, repo.owner_name, repo.name);
-  const reader = new RepoReader(gitdir);
+  const reader = new RepoReader(gitdir, ctx.gitCache);
   let start: string | null;
   if (input.fromRef !== undefined) {
     start = (await reader.resolve(input.fromRef))?.oid ?? null;

@@ -46,9 +46,9 @@ export interface LineCommentInput {
 }
 
 /** Where a pull request's head and merge base are now, with a reader of the base repository. */
-export async function pullCommits(ctx: Pick<PullContext, 'reposDir'>, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
+export async function pullCommits(ctx: Pick<PullContext, 'reposDir' | 'gitCache'>, base: RepoRow, pull: PullRow): Promise<{ reader: RepoReader; head: string; mergeBase: string | null }> {
   const gitdir = gitdirOf(ctx.reposDir, base);
-  const reader = new RepoReader(gitdir);
+  const reader = new RepoReader(gitdir, ctx.gitCache);
   const head = pull.merged ? pull.head_sha : ((await readRef(gitdir, pullHeadRef(pull))) ?? pull.head_sha);
   let mergeBase = pull.merge_base;
   if (!pull.merged || !mergeBase) {
@@ -274,7 +274,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
   const tip = await readRef(gitdir, ref);
   if (!tip) throw conflict(`The branch "${pull.head_branch}" no longer exists.`);
   if (tip !== pull.head_sha) throw conflict('The branch has new commits the pull request has not caught up with yet; try again.');
-  const reader = new RepoReader(gitdir);
+  const reader = new RepoReader(gitdir, ctx.gitCache);
   const entry = await reader.entryAt(tip, comment.path);
   if (!entry || entry.type !== 'blob') throw conflict(`The file "${comment.path}" no longer exists.`);
   const text = new TextDecoder().decode(await reader.blob(entry.oid));
@@ -291,6 +291,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
   const signature = commitSignature(user, ctx.baseUrl);
   const sha = await writeCommit({
     gitdir,
+    objects: ctx.gitCache,
     parent: tip,
     changes: [{ path: comment.path, content }],
     message: commitMessages(language).applySuggestion(comment.path),

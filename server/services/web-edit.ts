@@ -62,7 +62,7 @@ async function commitOneFile(
   const ref = `refs/heads/${branch}`;
   // Before any object is written: a refused write stores nothing.
   await checkRefWrite({ db: ctx.db, repo, gitdir, actor, kind: 'push', ref });
-  const reader = new RepoReader(gitdir);
+  const reader = new RepoReader(gitdir, ctx.gitCache);
   const existing = parent ? await reader.entryAt(parent, file.path) : null;
   if (existing && existing.type !== 'blob') throw invalid(`"${file.path}" is a folder.`, { field: 'path' });
   if (mode === 'create' && existing) throw invalid(`The file "${file.path}" already exists on "${branch}".`, { field: 'path' });
@@ -76,7 +76,7 @@ async function commitOneFile(
   const committer = { ...own, ...typed(file.committer) };
   const messages = commitMessages(file.language);
   const message = file.message?.trim() || (mode === 'create' ? messages.addFile(file.path) : messages.updateFile(file.path));
-  const sha = await writeCommit({ gitdir, parent, changes: [{ path: file.path, content: file.content }], message, author, committer });
+  const sha = await writeCommit({ gitdir, objects: ctx.gitCache, parent, changes: [{ path: file.path, content: file.content }], message, author, committer });
   try {
     await moveRefs({ db: ctx.db, repo, gitdir, actor, kind: 'push', updates: [{ ref, oldId, newId: sha }] });
   } catch (err) {

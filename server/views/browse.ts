@@ -96,7 +96,7 @@ export interface Page<T> {
 
 /** The reader and the URLs of one repository. */
 function open(ctx: ReadContext, repo: RepoRow) {
-  return { reader: new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name)), urls: new RepoUrls(ctx.config.baseUrl, repo) };
+  return { reader: new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache), urls: new RepoUrls(ctx.config.baseUrl, repo) };
 }
 
 async function resolveOr404(reader: RepoReader, ref: string): Promise<ResolvedRef> {

@@ -34,7 +34,7 @@ export async function repositoryPubliccode(
   repo: RepoRow,
   language: string,
 ): Promise<PubliccodeView | Omit<PubliccodeView, 'problems'>> {
-  const view = publiccodeView(await repoFacts(ctx.db, ctx.config.reposDir, repo), language);
+  const view = publiccodeView(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo), language);
   const resource = { type: 'repo', repo } as const;
   const maintainer = ctx.policy.can(actor, 'repo:write', resource) || ctx.policy.can(actor, 'repo:admin', resource);
   return maintainer ? view : { present: view.present, valid: view.valid, sheet: view.sheet };
@@ -42,7 +42,7 @@ export async function repositoryPubliccode(
 
 /** A repository's licence, detected and declared. */
 export async function repositoryLicence(ctx: ReadContext, repo: RepoRow): Promise<LicenceReport> {
-  return licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, repo));
+  return licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo));
 }
 
 /**
@@ -63,7 +63,7 @@ export async function ownerLicenceReport(
   if (!owner || !allowed) throw notFound('The owner');
   const report = [];
   for (const repo of ownerReposWithFacts(ctx.db, owner.id)) {
-    const licence = licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, repo));
+    const licence = licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo));
     if (!licence.approved_in_france || licence.mismatch) report.push({ full_name: `${repo.owner_name}/${repo.name}`, private: repo.is_private === 1, licence });
   }
   return report;
@@ -92,12 +92,12 @@ const filterOf = ({ q, organisation, status, license, category }: CatalogueSearc
 export async function cataloguePage(ctx: ReadContext, search: CatalogueSearch, language: string) {
   const page = search.page ?? 1;
   const limit = search.limit ?? 30;
-  const { entries, total } = await catalogue(ctx.db, ctx.config.reposDir, { ...filterOf(search), limit, offset: (page - 1) * limit }, language);
+  const { entries, total } = await catalogue(ctx.db, ctx.config.reposDir, ctx.gitCache, { ...filterOf(search), limit, offset: (page - 1) * limit }, language);
   return { total, page, limit, data: entries.map((entry) => presentEntry(ctx, entry)) };
 }
 
 /** The whole catalogue (at most 10,000 software) as CSV. */
 export async function catalogueCsvFile(ctx: ReadContext, search: CatalogueSearch, language: string): Promise<string> {
-  const { entries } = await catalogue(ctx.db, ctx.config.reposDir, { ...filterOf(search), limit: CSV_LIMIT, offset: 0 }, language);
+  const { entries } = await catalogue(ctx.db, ctx.config.reposDir, ctx.gitCache, { ...filterOf(search), limit: CSV_LIMIT, offset: 0 }, language);
   return catalogueCsv(entries, ctx.config.baseUrl);
 }

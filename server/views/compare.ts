@@ -89,9 +89,9 @@ export async function crossRepositoryComparison(ctx: ReadContext, actor: Actor, 
   const headRepo = headRepository(ctx, actor, base, parsed.head);
   const baseDir = repoPath(ctx.config.reposDir, base.owner_name, base.name);
   const headDir = repoPath(ctx.config.reposDir, headRepo.owner_name, headRepo.name);
-  const headReader = new RepoReader(headDir);
+  const headReader = new RepoReader(headDir, ctx.gitCache);
   const [baseRef, headRef] = await Promise.all([
-    resolveOr404(new RepoReader(baseDir), base, parsed.base),
+    resolveOr404(new RepoReader(baseDir, ctx.gitCache), base, parsed.base),
     resolveOr404(headReader, headRepo, parsed.head.ref),
   ]);
   const history = await crossHistory({ baseDir, baseOid: baseRef.oid, headDir, headOid: headRef.oid, limit: COMPARE_COMMITS });

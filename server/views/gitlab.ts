@@ -82,7 +82,7 @@ async function extras(ctx: ReadContext, repos: RepoRow[]): Promise<Map<number, P
   const forks = publicForkCounts(ctx.db, ids);
   const result = new Map<number, ProjectExtras>();
   for (const repo of repos) {
-    const facts = await repoFacts(ctx.db, ctx.config.reposDir, repo);
+    const facts = await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo);
     result.set(repo.id, { topics: topics.get(repo.id) ?? [], forksCount: forks.get(repo.id) ?? 0, readme: facts.readme_file });
   }
   return result;
@@ -145,7 +145,7 @@ const pageOf = ({ rows, total }: { rows: RepoRow[]; total: number }): GitlabPage
 
 /** GitLab's `license_url` and `license` of a project (`license=true`). */
 export async function projectLicense(ctx: ReadContext, repo: RepoRow, webUrl: string): Promise<{ license_url: string | null; license: GitlabLicense | null }> {
-  const facts = await repoFacts(ctx.db, ctx.config.reposDir, repo);
+  const facts = await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo);
   const id = facts.declared_licence ?? facts.detected_licence;
   const info = id ? licenceInfo(id) : null;
   const license: GitlabLicense | null = id
@@ -163,7 +163,7 @@ export async function projectLicense(ctx: ReadContext, repo: RepoRow, webUrl: st
 }
 
 function open(ctx: ReadContext, repo: RepoRow) {
-  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name));
+  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
   return { reader, webUrl: `${ctx.config.baseUrl}/${repo.owner_name}/${repo.name}` };
 }
 

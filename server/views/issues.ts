@@ -223,7 +223,7 @@ export function parseIssueTemplate(source: string, fileName: string): IssueTempl
 /** The issue templates of the default branch, from `.gitea/ISSUE_TEMPLATE/*.md` or else `.github/ISSUE_TEMPLATE/*.md`. */
 export async function issueTemplates(ctx: ReadContext, repo: RepoRow): Promise<IssueTemplate[]> {
   if (repo.is_empty) return [];
-  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name));
+  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
   const head = await reader.resolve(repo.default_branch);
   if (!head) return [];
   for (const folder of TEMPLATE_FOLDERS) {

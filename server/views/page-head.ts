@@ -96,7 +96,7 @@ async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, pa
     case 'commits':
       return `${text.history} · ${full}`;
     case 'commit': {
-      const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name));
+      const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
       const ref = await reader.resolve(params.sha).catch(() => null);
       const commit = ref ? await reader.findCommit(ref.oid) : null;
       return commit ? `${commit.message.split('\n', 1)[0]} · ${full}@${commit.oid.slice(0, 10)}` : `${text.commit} · ${full}`;

@@ -26,7 +26,7 @@ export function findPullRequest(ctx: ReadContext, base: RepoRow, index: number):
 
 /** Where a pull request's head and merge base are now, with a reader of the base repository. */
 export function pullRequestCommits(ctx: ReadContext, base: RepoRow, pull: PullRow): ReturnType<typeof pullCommits> {
-  return pullCommits({ reposDir: ctx.config.reposDir }, base, pull);
+  return pullCommits({ reposDir: ctx.config.reposDir, gitCache: ctx.gitCache }, base, pull);
 }
 
 /** The signed-in account id of an actor, or null: what "mine" means for pending reviews and viewed marks. */

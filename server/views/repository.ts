@@ -136,7 +136,7 @@ export async function repositoryRefs(ctx: ReadContext, repo: RepoRow, filter = '
  */
 export async function repositoryTree(ctx: ReadContext, repo: RepoRow, sha: string, options: { recursive: boolean; page: number; perPage: number }): Promise<GitTreeResponse> {
   const gitdir = gitdirOf(ctx, repo);
-  const reader = new RepoReader(gitdir);
+  const reader = new RepoReader(gitdir, ctx.gitCache);
   let id = repo.is_empty ? null : ((await reader.resolve(sha))?.oid ?? null);
   // A tree's own id: only when a ref reaches it, as for every object the forge serves.
   if (!id && !repo.is_empty && /^[0-9a-f]{40}$/.test(sha) && (await unreachableObjects(gitdir, [sha])).length === 0) id = sha;

@@ -85,7 +85,23 @@ describe('two app instances in one process', () => {
     expect(gitSync(b.path, ['rev-parse', 'refs/pull/1/head'])).toBe(before);
   });
 
+  it('each owns its git object cache: a push drops the repository from its own cache only, through its own bus', async () => {
+    // setup
+    const cachedA = a.server.app.gitCache.repo(a.path);
+    const cachedB = b.server.app.gitCache.repo(b.path);
+    expect(a.server.app.gitCache).not.toBe(b.server.app.gitCache);
+    expect(a.server.app.gitCache.repo(a.path)).toBe(cachedA);
+    // test
+    await pushFeature(a, 'cache.txt');
+    expect(a.server.app.gitCache.repo(a.path)).not.toBe(cachedA);
+    expect(b.server.app.gitCache.repo(b.path)).toBe(cachedB);
+    await b.server.app.events.publish('repo-cache-drop', { repoPath: b.path });
+    expect(b.server.app.gitCache.repo(b.path)).not.toBe(cachedB);
+  });
+
   it('closing one leaves the other working: pushes, its listeners, its mergeability checks', async () => {
+    // setup
+    const deliveredToA = a.pushed.length;
     // test
     await a.server.close();
     const id = await pushFeature(b, 'b.txt');
@@ -98,7 +114,7 @@ describe('two app instances in one process', () => {
     expect(clone.code).toBe(0);
     // The closed instance's bus delivers nothing any more.
     await a.server.app.events.publish('pushed', b.pushed[0]);
-    expect(a.pushed).toHaveLength(1);
+    expect(a.pushed).toHaveLength(deliveredToA);
   });
 });
 
@@ -115,8 +131,6 @@ const ALLOWED: Record<string, string> = {
   'server/services/licences.ts:index': 'parsed SPDX texts, computed once and never changed',
   'server/services/render.ts:purifier': 'DOMPurify without hooks or settings, made once and never changed',
   'server/services/render.ts:cache': 'rendered output keyed by object ids: never stale, only bounded',
-  'server/git/cache.ts:caches': "the process's memory budget for git objects, keyed by absolute path and object ids",
-  'server/git/cache.ts:blobs': "the process's memory budget for blobs, keyed by absolute path and object ids",
 };
 
 /** Top-level `let`/`var`, and top-level containers that can change (`new Map/Set/WeakMap/WeakSet/Lru`), as `name`s. */

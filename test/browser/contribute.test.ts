@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, sharedBrowser } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -51,7 +51,7 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
   beforeAll(async () => {
     // setup: the Métropole's repository; another municipality's fork, one commit ahead on its main branch
     mkdirSync(SHOTS, { recursive: true });
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(), sharedBrowser()]);
     const { db, config } = server.app.forge;
     const owner = await buildUser(db);
     maintainer = owner.username;
@@ -72,7 +72,6 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, launchBrowser, openPage } from '../helpers/browser.js';
+import { checkA11y, openPage, sharedBrowser } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser, PASSWORD } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -53,7 +53,7 @@ describe('reading a pull request diff and merging it in the browser', { timeout:
 
   beforeAll(async () => {
     // setup
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(), sharedBrowser()]);
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     owner = user.username;
@@ -73,7 +73,6 @@ describe('reading a pull request diff and merging it in the browser', { timeout:
   });
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
   });
 

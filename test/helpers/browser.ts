@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { PASSWORD } from './factories.js';
 
 const require = createRequire(import.meta.url);
@@ -47,17 +47,35 @@ export async function openPage(browser: Browser, options: { locale?: string } = 
   return { context, page, errors, close: () => context.close() };
 }
 
+/** This worker's Chromium, launched on first use; a browser that went away is launched again. */
+let workerBrowser: Promise<Browser> | null = null;
+
 /**
- * Launches Chromium once for the test file (beforeAll) and closes it after (afterAll); each test
- * opens its own context with openPage. The returned getter throws when read outside a test.
+ * The Chromium of this test worker, shared by its test files (vitest runs them one after the other
+ * in one process, `isolate: false`): a launch costs seconds on a loaded machine. Tests isolate
+ * themselves with a fresh context each (openPage), which they close. Playwright kills the browser
+ * when the worker exits.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  if (workerBrowser === null) {
+    const launched = launchBrowser();
+    workerBrowser = launched;
+    const forget = () => {
+      if (workerBrowser === launched) workerBrowser = null;
+    };
+    launched.then((browser) => browser.on('disconnected', forget), forget);
+  }
+  return workerBrowser;
+}
+
+/**
+ * The worker's shared Chromium for the test file (see sharedBrowser), got before its tests run;
+ * each test opens its own context with openPage. The returned getter throws when read outside a test.
  */
 export function useBrowser(): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
+    browser = await sharedBrowser();
   });
   return () => {
     if (!browser) throw new Error('Chromium is not started: read the browser inside a test or hook');

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -141,31 +142,73 @@ export interface FixtureCommit {
 /** 2024-01-15T10:00:00+01:00: fixture commits are one hour apart from there. */
 const BASE_TIME = 1_705_309_200;
 
+/** The environment fixture histories are written with: no machine configuration, fixed authors. */
+const fixtureEnv = (time: number): NodeJS.ProcessEnv => ({
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Ada Lovelace',
+  GIT_AUTHOR_EMAIL: 'ada@example.org',
+  GIT_COMMITTER_NAME: 'Ada Lovelace',
+  GIT_COMMITTER_EMAIL: 'ada@example.org',
+  GIT_AUTHOR_DATE: `${time} +0100`,
+  GIT_COMMITTER_DATE: `${time} +0100`,
+});
+
+/**
+ * Histories already written in this worker, as bare template repositories, by a hash of what
+ * was asked: the same history is pushed from its template with one git process instead of
+ * being committed again (several per commit). Ids are the same either way, dates being fixed.
+ */
+const templates = new Map<string, { path: string; ids: string[] }>();
+let templatesRoot: string | null = null;
+
+function historyKey(commits: FixtureCommit[], defaultBranch: string): string {
+  const hash = createHash('sha256').update(defaultBranch);
+  for (const commit of commits) {
+    hash.update(JSON.stringify([commit.message, commit.branch ?? null, commit.renames ?? null, commit.tag ?? null]));
+    for (const [path, content] of Object.entries(commit.files ?? {})) {
+      hash.update(`\0${path}\0${content === null ? 'delete' : Buffer.byteLength(content)}\0`);
+      if (content !== null) hash.update(content);
+    }
+  }
+  return hash.digest('hex');
+}
+
 /**
  * Writes a history into a bare repository with the git CLI: commits in a temporary working clone
  * with fixed authors and dates (so object ids are stable), then `git push` to the bare path
- * (branches and tags). Returns the commit ids in order.
+ * (branches and tags). Returns the commit ids in order. A history already written in this worker
+ * is pushed from its template (see `templates`).
  */
 export function pushHistory(barePath: string, commits: FixtureCommit[], options: { defaultBranch?: string } = {}): string[] {
-  const work = mkdtempSync(join(tmpdir(), 'fabrique-fixture-'));
   const defaultBranch = options.defaultBranch ?? 'main';
+  const key = historyKey(commits, defaultBranch);
+  let template = templates.get(key);
+  if (!template) {
+    if (templatesRoot === null) {
+      const root = mkdtempSync(join(tmpdir(), 'fabrique-histories-'));
+      process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+      templatesRoot = root;
+    }
+    const path = join(templatesRoot, `${templates.size}.git`);
+    execFileSync('git', ['init', '--quiet', '--bare', path], { env: fixtureEnv(BASE_TIME) });
+    template = { path, ids: writeHistory(path, commits, defaultBranch) };
+    templates.set(key, template);
+  }
+  execFileSync('git', ['push', '--quiet', barePath, 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*'], { cwd: template.path, env: fixtureEnv(BASE_TIME) });
+  return [...template.ids];
+}
+
+/** Commits `commits` in a temporary working clone and pushes its branches and tags to `barePath`. */
+function writeHistory(barePath: string, commits: FixtureCommit[], defaultBranch: string): string[] {
+  const work = mkdtempSync(join(tmpdir(), 'fabrique-fixture-'));
   let time = BASE_TIME;
   const run = (args: string[], extra: Record<string, string> = {}) =>
     execFileSync('git', args, {
       cwd: work,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_AUTHOR_NAME: 'Ada Lovelace',
-        GIT_AUTHOR_EMAIL: 'ada@example.org',
-        GIT_COMMITTER_NAME: 'Ada Lovelace',
-        GIT_COMMITTER_EMAIL: 'ada@example.org',
-        GIT_AUTHOR_DATE: `${time} +0100`,
-        GIT_COMMITTER_DATE: `${time} +0100`,
-        ...extra,
-      },
+      env: { ...fixtureEnv(time), ...extra },
     }).trim();
   try {
     run(['init', '--quiet', `--initial-branch=${defaultBranch}`]);

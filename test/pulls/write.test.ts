@@ -18,6 +18,7 @@ describe('in-process writes and forks into organisations', () => {
     const feature = refOf(w.path, 'refs/heads/feature');
     const commit = await writeCommit({
       gitdir: w.path,
+      objects: w.server.app.gitCache,
       parent: main,
       changes: [{ path: 'a/b/c.txt', content: new TextEncoder().encode('c\n') }, { path: 'README.md', content: null }],
       message: 'In-process',

@@ -14,7 +14,7 @@ const tags = ['catalogue'];
 const catalogueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const ctx = fastify.reads;
-  const stop = refreshFactsOnPush(fastify.events, db, config.reposDir);
+  const stop = refreshFactsOnPush(fastify.events, db, config.reposDir, fastify.gitCache);
   fastify.addHook('onClose', async () => stop());
 
   fastify.get(

@@ -11,6 +11,7 @@ export function pullContext(fastify: FastifyInstance): PullContext {
     policy: fastify.policy,
     checker: fastify.mergeability,
     events: fastify.events,
+    gitCache: fastify.gitCache,
     get baseUrl() {
       return config.baseUrl;
     },

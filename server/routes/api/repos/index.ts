@@ -92,6 +92,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           defaultMergeStyle: body.default_merge_style,
         },
         audit(request),
+        fastify.events,
       );
       return presentRepos(ctx, request.actor, [updated])[0];
     },
@@ -101,7 +102,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      deleteRepository(db, config.reposDir, request.repository, audit(request));
+      await deleteRepository(db, config.reposDir, request.repository, audit(request), fastify.events);
       return reply.status(204).send(null);
     },
   );
@@ -164,7 +165,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { new_branch_name: name, old_ref_name: fromRef, old_branch_name: fromBranch } = request.body;
-      await createBranch({ db, reposDir: config.reposDir, events: fastify.events }, request.repository, request.actor, { name, fromRef, fromBranch });
+      await createBranch({ db, reposDir: config.reposDir, gitCache: fastify.gitCache, events: fastify.events }, request.repository, request.actor, { name, fromRef, fromBranch });
       return reply.status(201).send(await repositoryBranch(ctx, request.actor, request.repository, name));
     },
   );
