@@ -22,6 +22,7 @@ const NOT_A_WRITE: Record<string, string> = {
   'POST /api/v1/auth/signout': 'closes the session of the cookie it came with, nothing else',
   'POST /-/internal/git/pre-receive': "git's hook asks with its push's own secret, from this machine",
   'POST /:owner/:repo/git-upload-pack': 'a fetch: git sends its wants as a POST, and it reads only (read:repository)',
+  'POST /api/v1/markdown': "renders the text it is sent and stores nothing (Gitea's misc family, read:misc)",
 };
 
 const methodsOf = (route: RouteOptions) => (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');

@@ -21,7 +21,7 @@ const MarkdownOption = Type.Object({
 const markdownRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/markdown',
-    { config: { scope: 'none' }, schema: { tags: ['miscellaneous'], body: MarkdownOption, response: { 200: Type.String(), 422: Message } } },
+    { config: { scope: 'read:misc' }, schema: { tags: ['miscellaneous'], body: MarkdownOption, response: { 200: Type.String(), 422: Message } } },
     async (request, reply) => {
       const [owner = '', name = ''] = (request.body.Context ?? '').split('/');
       const location = owner && name ? locateRepository(fastify.reads, request.actor, owner, name) : null;
