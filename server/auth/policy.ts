@@ -54,8 +54,11 @@ export type Resource =
   | { type: 'user'; user: UserRow }
   | { type: 'site' };
 
+/** The token scope families the policy checks; `issue` reads a repository only for its issue routes. */
+export type ScopeFamily = 'repository' | 'organization' | 'user' | 'admin' | 'issue';
+
 /** The scope family a token needs for an action's resource; write implies read. */
-function tokenAllows(actor: Actor, family: 'repository' | 'organization' | 'user' | 'admin', level: 'read' | 'write'): boolean {
+function tokenAllows(actor: Actor, family: ScopeFamily, level: 'read' | 'write'): boolean {
   if (actor.kind !== 'user' || actor.scopes === null) return true;
   if (actor.scopes.has('all')) return true;
   if (actor.scopes.has(`write:${family}` as Scope)) return true;
@@ -92,7 +95,8 @@ export class Policy {
     return ACCESS_ORDER[Math.max(ACCESS_ORDER.indexOf(fromGrant), ACCESS_ORDER.indexOf(publicAccess))];
   }
 
-  can(actor: Actor, action: RepoAction | OrgAction | UserAction | SiteAction, resource: Resource): boolean {
+  /** Whether the actor may do the action; `readVia: 'issue'` lets an issue-scoped token read a private repository (its issue routes), as Gitea. */
+  can(actor: Actor, action: RepoAction | OrgAction | UserAction | SiteAction, resource: Resource, readVia: 'repository' | 'issue' = 'repository'): boolean {
     const user = activeUser(actor);
     switch (resource.type) {
       case 'repo': {
@@ -105,6 +109,7 @@ export class Policy {
         if (action === 'repo:write' && resource.repo.is_mirror) return false;
         // Anyone may read a public repository, whatever the token's scopes.
         if (needed === 'read' && !resource.repo.is_private) return true;
+        if (needed === 'read' && readVia === 'issue' && tokenAllows(actor, 'issue', 'read')) return true;
         return tokenAllows(actor, 'repository', needed === 'read' ? 'read' : 'write');
       }
       case 'org': {

@@ -52,7 +52,9 @@ export default fp(
 
     const assign: preHandlerAsyncHookHandler = async function (request, reply) {
       const params = request.params as { owner: string; repo: string; index?: number | string };
-      const location = locateRepository(ctx, request.actor, params.owner, params.repo.replace(/\.git$/, ''));
+      // An issue route takes a token's issue scope as leave to read the repository, as Gitea does.
+      const readVia = /:issue$/.test(request.routeOptions.config.scope ?? '') ? 'issue' : 'repository';
+      const location = locateRepository(ctx, request.actor, params.owner, params.repo.replace(/\.git$/, ''), readVia);
       if (location === null) throw notFound('The repository');
       if ('moved' in location) return redirectMoved(request, reply, location.moved);
       const { repo } = location;

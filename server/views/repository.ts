@@ -35,11 +35,11 @@ export type RepoLocation = { repo: RepoRow } | { moved: RepoRow } | null;
  * read is `null`, exactly like one that does not exist; an old name of a readable repository (a
  * rename or a transfer) is `moved`.
  */
-export function locateRepository(ctx: ReadContext, actor: Actor, owner: string, name: string): RepoLocation {
+export function locateRepository(ctx: ReadContext, actor: Actor, owner: string, name: string, readVia: 'repository' | 'issue' = 'repository'): RepoLocation {
   const repo = findRepo(ctx.db, owner, name);
-  if (repo) return ctx.policy.can(actor, 'repo:read', { type: 'repo', repo }) ? { repo } : null;
+  if (repo) return ctx.policy.can(actor, 'repo:read', { type: 'repo', repo }, readVia) ? { repo } : null;
   const target = findRepoRedirect(ctx.db, owner, name);
-  return target && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: target }) ? { moved: target } : null;
+  return target && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: target }, readVia) ? { moved: target } : null;
 }
 
 /**
