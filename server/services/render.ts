@@ -54,16 +54,23 @@ function sanitizer(): DOMPurify {
   return purifier;
 }
 
-/** Points the relative links and images of a sanitised document into the repository (left as written without one); marks outside links nofollow. */
+/**
+ * Points the relative links and images of a sanitised document into the repository (left as written
+ * without one); marks outside links nofollow. Elements are found by tag name, not by selector: jsdom's
+ * selector engine registers a listener on the shared window for every new document, so selectors on
+ * each rendered document would make every later render slower, without end.
+ */
 function rewriteLinks(body: Element, base: LinkBase | null): void {
-  for (const link of body.querySelectorAll('a[href]')) {
-    const href = link.getAttribute('href') as string;
+  for (const link of body.getElementsByTagName('a')) {
+    const href = link.getAttribute('href');
+    if (href === null) continue;
     const rewritten = base && repoUrl(href, base, false);
     if (rewritten) link.setAttribute('href', rewritten);
     else if (/^https?:/i.test(href)) link.setAttribute('rel', 'nofollow noopener noreferrer');
   }
-  for (const image of body.querySelectorAll('img[src]')) {
-    const rewritten = base && repoUrl(image.getAttribute('src') as string, base, true);
+  for (const image of body.getElementsByTagName('img')) {
+    const src = image.getAttribute('src');
+    const rewritten = src !== null && base && repoUrl(src, base, true);
     if (rewritten) image.setAttribute('src', rewritten);
   }
 }
