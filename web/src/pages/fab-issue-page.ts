@@ -7,7 +7,7 @@ import { ApiError } from '../api/client.js';
 import { getRepository, type Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import { addIssueComment } from '../api/pulls.js';
-import { editComment, editIssue, getIssue, listContentHistory, type Issue } from '../api/issues.js';
+import { deleteIssue, editComment, editIssue, getIssue, listContentHistory, suspendUser, type Issue } from '../api/issues.js';
 import { RepoLinks } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
@@ -41,6 +41,8 @@ interface Abilities {
   manage: boolean;
   /** Commenting: signed in, and the conversation unlocked or the viewer a writer. */
   comment: boolean;
+  /** A site administrator who did not write the issue: may suspend its author (spam control). */
+  suspend: boolean;
 }
 
 /**
@@ -154,6 +156,8 @@ export class FabIssuePage extends LightDomElement {
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
   @state() private _commentError: ApiError | null = null;
+  /** The moderation step waiting for its confirmation, if any. */
+  @state() private _confirming: 'delete' | 'suspend' | null = null;
   /** What the last close, reopen or edit did, announced from outside the part that reloads. */
   @state() private _done: MessageKey | null = null;
 
@@ -198,6 +202,7 @@ export class FabIssuePage extends LightDomElement {
       writer,
       manage: writer || (user !== null && open && user.login === issue.user.login),
       comment: user !== null && open && (!issue.is_locked || writer),
+      suspend: user !== null && user.is_admin && user.login !== issue.user.login,
     };
   }
 
@@ -239,7 +244,7 @@ export class FabIssuePage extends LightDomElement {
       <div class="fab-issue-layout">
         <div>
           ${this._renderDescription(data, can)} ${this._renderTimeline(data, can)} ${this._renderStateButton(issue, can)}
-          ${this._renderCommentBox(issue, can)}
+          ${this._renderCommentBox(issue, can)} ${this._renderModeration(issue, can)}
         </div>
         <fab-issue-sidebar .owner=${this.owner} .repo=${this.repo} .issue=${issue} ?writer=${can.writer}></fab-issue-sidebar>
       </div>
@@ -326,6 +331,55 @@ export class FabIssuePage extends LightDomElement {
         ${t(next === 'closed' ? 'issue.close' : 'issue.reopen')}
       </button>
     </p>`;
+  }
+
+  /** Spam control: writers delete the issue, site administrators suspend its author; each asks to confirm first. */
+  private _renderModeration(issue: Issue, can: Abilities) {
+    if (!can.writer && !can.suspend) return nothing;
+    const cancel = html`<button type="button" class="fab-button fab-secondary" @click=${() => (this._confirming = null)}>${t('issue.cancel')}</button>`;
+    const step = (what: 'delete' | 'suspend', ask: string, confirm: string, run: () => Promise<void>) =>
+      this._confirming === what
+        ? html`<div role="group" class="fab-actions" aria-labelledby=${`fab-issue-${what}-ask`}>
+            <p id=${`fab-issue-${what}-ask`}>${ask}</p>
+            <button type="button" class="fab-button fab-danger" data-confirm ?disabled=${this._busy} @click=${run}>${confirm}</button>
+            ${cancel}
+          </div>`
+        : html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._ask(what)}>
+            ${t(what === 'delete' ? 'issue.deleteIssue' : 'issue.suspendAuthor')}
+          </button>`;
+    return html`<section aria-labelledby="fab-issue-moderation">
+      <h2 id="fab-issue-moderation" class="visually-hidden">${t('issue.moderation')}</h2>
+      <div class="fab-actions">
+        ${can.writer ? step('delete', t('issue.deleteAsk', { number: issue.number }), t('issue.deleteConfirm'), () => this._delete(issue)) : nothing}
+        ${can.suspend
+          ? step('suspend', t('issue.suspendAsk', { user: issue.user.login }), t('issue.suspendConfirm'), () =>
+              this._act(() => suspendUser(issue.user.login), 'issue.authorSuspended').then(() => {
+                if (!this._error) this._confirming = null;
+              }),
+            )
+          : nothing}
+      </div>
+    </section>`;
+  }
+
+  /** Shows a moderation step's confirmation and moves the focus to its button, for keyboard users. */
+  private async _ask(what: 'delete' | 'suspend') {
+    this._confirming = what;
+    await this.updateComplete;
+    this.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
+  }
+
+  private async _delete(issue: Issue) {
+    this._busy = true;
+    this._error = null;
+    try {
+      await deleteIssue(this.owner, this.repo, issue.number);
+      router.navigate(`${new RepoLinks(this.owner, this.repo).home}/issues`);
+    } catch (err) {
+      this._error = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   private _renderCommentBox(issue: Issue, can: Abilities) {
