@@ -7,7 +7,7 @@ import { ApiError } from '../api/client.js';
 import { getRepository, type Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import { addIssueComment } from '../api/pulls.js';
-import { deleteIssue, editComment, editIssue, getIssue, listContentHistory, suspendUser, type Issue } from '../api/issues.js';
+import { deleteIssue, editComment, editIssue, getIssue, listContentHistory, suspendUser, type Issue, type ReactionTarget } from '../api/issues.js';
 import { RepoLinks } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
@@ -267,7 +267,7 @@ export class FabIssuePage extends LightDomElement {
         : issue.body_html
           ? html`<fab-markdown .html=${issue.body_html} .level=${2}></fab-markdown>`
           : html`<p>${t('issue.noDescription')}</p>`}
-      <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'issue', number: issue.number }} ?canReact=${can.comment}></fab-issue-reactions>
+      <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${this._reactionTarget({ kind: 'issue', number: issue.number })} ?canReact=${can.comment}></fab-issue-reactions>
     </section>`;
   }
 
@@ -297,7 +297,7 @@ export class FabIssuePage extends LightDomElement {
                 ${this._editing === entry.id
                   ? this._renderEditForm(`fab-comment-edit-${entry.id}`, entry.body, (body) => editComment(this.owner, this.repo, entry.id, body))
                   : html`<fab-markdown .html=${entry.body_html} .level=${3}></fab-markdown>`}
-                <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'comment', id: entry.id }} ?canReact=${can.comment}></fab-issue-reactions>
+                <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${this._reactionTarget({ kind: 'comment', id: entry.id })} ?canReact=${can.comment}></fab-issue-reactions>
               </li>`
             : html`<li class="fab-event" data-type=${entry.type} id=${`event-${entry.id}`}>
                 <fab-issue-event .owner=${this.owner} .repo=${this.repo} .event=${entry}></fab-issue-event>
@@ -369,17 +369,32 @@ export class FabIssuePage extends LightDomElement {
     this.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
   }
 
+  /** One object per reaction target: a new one at each render would make its reactions load again. */
+  private _reactionTargets = new Map<string, ReactionTarget>();
+
+  private _reactionTarget(target: ReactionTarget): ReactionTarget {
+    const key = target.kind === 'issue' ? `issue:${target.number}` : `comment:${target.id}`;
+    const known = this._reactionTargets.get(key);
+    if (known) return known;
+    this._reactionTargets.set(key, target);
+    return target;
+  }
+
+  /** A deletion under way; not a reactive state, see _delete. */
+  private _deleting = false;
+
   private async _delete(issue: Issue) {
-    this._busy = true;
-    this._error = null;
+    // No render from here on: a render would show the issue that is being deleted.
+    if (this._deleting) return;
+    this._deleting = true;
     try {
       await deleteIssue(this.owner, this.repo, issue.number);
-      router.navigate(`${new RepoLinks(this.owner, this.repo).home}/issues`);
     } catch (err) {
       this._error = asApiError(err);
-    } finally {
-      this._busy = false;
+      this._deleting = false;
+      return;
     }
+    router.navigate(`${new RepoLinks(this.owner, this.repo).home}/issues`);
   }
 
   private _renderCommentBox(issue: Issue, can: Abilities) {
