@@ -143,6 +143,11 @@ export class FabIssuePage extends LightDomElement {
         max-width: none;
         margin-top: 0.5rem;
       }
+      fab-issue-page .fab-moderation {
+        margin-top: 1.5rem;
+        padding-top: 1rem;
+        border-top: 1px solid var(--fab-border);
+      }
     `,
   ];
 
@@ -347,7 +352,7 @@ export class FabIssuePage extends LightDomElement {
         : html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._ask(what)}>
             ${t(what === 'delete' ? 'issue.deleteIssue' : 'issue.suspendAuthor')}
           </button>`;
-    return html`<section aria-labelledby="fab-issue-moderation">
+    return html`<section class="fab-moderation" aria-labelledby="fab-issue-moderation">
       <h2 id="fab-issue-moderation" class="visually-hidden">${t('issue.moderation')}</h2>
       <div class="fab-actions">
         ${can.writer ? step('delete', t('issue.deleteAsk', { number: issue.number }), t('issue.deleteConfirm'), () => this._delete(issue)) : nothing}
