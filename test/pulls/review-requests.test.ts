@@ -66,6 +66,9 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect(withdrawn.status).toBe(204);
     expect((await api(w.server.url, 'GET', `${repo}/pulls/1`)).body.requested_reviewers).toEqual([]);
     expect(requests()).toBe(0);
+    const after = await api(w.server.url, 'GET', `${repo}/issues/1/timeline`);
+    const last = after.body.filter((e: { type: string }) => e.type === 'review_request').at(-1);
+    expect([last.user.login, last.assignee.login, last.body]).toEqual([w.maintainer.username, reviewer.username, '']);
   });
 
   it('refuses a reviewer who cannot read a private repository (422), and hides the private repository from others (404)', async () => {
