@@ -8,6 +8,11 @@ import { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment, 
 
 export { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment };
 import { RepoUrls } from './browse.js';
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Gitea's PullReview of state REQUEST_REVIEW: a request for review, not yet answered. */
+export const RequestedReview = Type.Composite([Type.Omit(PullReview, ['state']), Type.Object({ state: Type.Literal('REQUEST_REVIEW') })]);
+export type RequestedReview = Static<typeof RequestedReview>;
 
 
 
@@ -23,6 +28,7 @@ export interface PullParts {
   reviewComments: number;
   headUnavailableReason: 'head_repo_deleted' | 'head_repo_private' | null;
   mergeState: MergeState;
+  requestedReviewers: UserSummary[];
 }
 
 /** A pull request as Gitea shows it. */
@@ -42,7 +48,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     milestone: null,
     assignee: null,
     assignees: [],
-    requested_reviewers: [],
+    requested_reviewers: parts.requestedReviewers,
     state: pull.state,
     draft: false,
     is_locked: false,
@@ -167,5 +173,27 @@ export function presentReviewComment(
     pull_request_url: html,
     created_at: comment.created_at,
     updated_at: comment.updated_at,
+  };
+}
+
+
+/** A review request as Gitea's PullReview: it has no review of its own yet, so its id is 0. */
+export function presentReviewRequest(baseUrl: string, base: RepoRow, pullNumber: number, request: { user: UserSummary; createdAt: string; headSha: string }): RequestedReview {
+  const html = `${new RepoUrls(baseUrl, base).html}/pulls/${pullNumber}`;
+  return {
+    id: 0,
+    user: request.user,
+    state: 'REQUEST_REVIEW',
+    body: '',
+    body_html: '',
+    commit_id: request.headSha,
+    stale: false,
+    official: false,
+    dismissed: false,
+    comments_count: 0,
+    submitted_at: null,
+    updated_at: request.createdAt,
+    html_url: html,
+    pull_request_url: html,
   };
 }

@@ -18,6 +18,9 @@ import { findPull, findPullById, type PullRow } from '../db/pulls.js';
 import { findRepoById, readableRepoIdsWithIssues, type RepoRow } from '../db/repos.js';
 import { findUserById, findUserByName, type UserRow } from '../db/users.js';
 import { listComments } from '../db/comments.js';
+import { listCollaborators } from '../db/collaborators.js';
+import { listTeamMembers, listTeams, teamRepoIds } from '../db/teams.js';
+import { presentUser, type UserSummary } from '../presenters/user.js';
 import { RepoReader, type GitEntry } from '../git/read.js';
 import { repoPath } from '../git/store.js';
 import type { Actor } from '../auth/policy.js';
@@ -245,4 +248,30 @@ export function commentOf(ctx: ReadContext, repo: RepoRow, id: number): { number
   const subject = commentSubject(ctx.db, id);
   if (!subject || subject.repoId !== repo.id) throw notFound('The comment');
   return { number: subject.number, comment: subject.comment };
+}
+
+/** Beyond this many collaborators, the assignee list stops: a forge's repository has far fewer writers. */
+const MAX_COLLABORATORS = 1000;
+
+/**
+ * Gitea's `/assignees`: the accounts that may be assigned to the repository's issues (the owner,
+ * collaborators and team members with write access), active, sorted by name.
+ */
+export function assignableUsers(ctx: ReadContext, repo: RepoRow): UserSummary[] {
+  const candidates: UserRow[] = listCollaborators(ctx.db, repo.id, MAX_COLLABORATORS, 0).rows;
+  const owner = findUserById(ctx.db, repo.owner_id);
+  if (owner?.type === 'user') candidates.push(owner);
+  if (repo.owner_type === 'org') {
+    for (const team of listTeams(ctx.db, repo.owner_id)) {
+      if (team.permission !== 'read' && teamRepoIds(ctx.db, team).includes(repo.id)) candidates.push(...listTeamMembers(ctx.db, team.id));
+    }
+  }
+  const byId = new Map<number, UserRow>();
+  for (const user of candidates) {
+    if (byId.has(user.id) || user.type !== 'user' || user.prohibit_login !== 0) continue;
+    // The one policy decides, as when assigning: the same accounts are listed and accepted.
+    const access = ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
+    if (access === 'write' || access === 'admin') byId.set(user.id, user);
+  }
+  return [...byId.values()].sort((a, b) => a.lower_name.localeCompare(b.lower_name)).map((user) => presentUser(user, ctx.config.baseUrl));
 }

@@ -4,10 +4,12 @@ import { findRepoById, type RepoRow } from '../db/repos.js';
 import { countComments } from '../db/comments.js';
 import { countPullReviewComments, viewedFiles } from '../db/reviews.js';
 import { findUserById } from '../db/users.js';
+import { listReviewRequests } from '../db/timeline.js';
 import { git } from '../git/exec.js';
 import { diffCommits, type FileDiff } from '../git/diff.js';
 import type { Actor } from '../auth/policy.js';
-import { presentPull, type PullRequest } from '../presenters/pull.js';
+import { presentPull, presentReviewRequest, type PullRequest, type RequestedReview } from '../presenters/pull.js';
+import type { ReviewRequest } from '../services/review-requests.js';
 import { presentUser, type UserSummary } from '../presenters/user.js';
 import { RepoUrls, presentCommit, type Commit } from '../presenters/browse.js';
 import { renderMarkdown } from '../services/render.js';
@@ -80,6 +82,7 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       reviewComments: countPullReviewComments(ctx.db, pull.id),
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
       mergeState: mergeState(ctx, base, pull, pull.head_sha),
+      requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
     });
   });
 }
@@ -158,4 +161,11 @@ export async function viewedPaths(ctx: ReadContext, base: RepoRow, pull: PullRow
     if (((await reader.entryAt(head, path))?.oid ?? '') === blob) viewed.push(path);
   }
   return viewed.sort();
+}
+
+/** Review requests as Gitea answers a request for reviewers: PullReviews of state REQUEST_REVIEW. */
+export function presentReviewRequests(ctx: ReadContext, base: RepoRow, pull: PullRow, requests: ReviewRequest[]): RequestedReview[] {
+  return requests.map((r) =>
+    presentReviewRequest(ctx.config.baseUrl, base, pull.number, { user: presentUser(r.reviewer, ctx.config.baseUrl), createdAt: r.createdAt, headSha: pull.head_sha }),
+  );
 }

@@ -158,7 +158,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await m.page.getByRole('button', { name: 'Appliquer le jalon' }).click();
     await m.page.getByText(`${maintainer} a ajouté ceci au jalon Version 2026`).waitFor();
     await m.page.getByText('Choisir les personnes').click();
-    await m.page.getByLabel('Assigner aussi').fill(`@${maintainer}`);
+    await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: maintainer }).check();
     await m.page.getByRole('button', { name: 'Assigner', exact: true }).click();
     await m.page.getByText(`${maintainer} s’est assigné ce ticket`).waitFor();
 

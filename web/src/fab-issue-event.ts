@@ -66,7 +66,7 @@ export class FabIssueEvent extends LightDomElement {
       case 'reopen':
         return line(t('issueEvent.reopened', { user }));
       case 'review_request':
-        return line(t('timeline.reviewRequested', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
+        return line(t(added ? 'timeline.reviewRequested' : 'timeline.reviewRequestRemoved', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
       case 'dismiss_review':
         return line(t('timeline.reviewDismissed', { user, reason: e.body }));
       case 'pull_ref':

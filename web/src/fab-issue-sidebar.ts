@@ -6,6 +6,7 @@ import { LocaleController, t, type MessageKey } from './i18n/index.js';
 import { ApiError } from './api/client.js';
 import {
   editIssue,
+  listAssignees,
   listLabels,
   listMilestones,
   replaceIssueLabels,
@@ -90,8 +91,8 @@ export class FabIssueSidebar extends LightDomElement {
   private _choices = new Task(this, {
     task: async ([owner, repo, writer], { signal }) => {
       if (!writer) return null;
-      const [labels, milestones] = await Promise.all([listLabels(owner, repo, signal), listMilestones(owner, repo, signal)]);
-      return { labels, milestones };
+      const [labels, milestones, assignees] = await Promise.all([listLabels(owner, repo, signal), listMilestones(owner, repo, signal), listAssignees(owner, repo, signal)]);
+      return { labels, milestones, assignees };
     },
     args: () => [this.owner, this.repo, this.writer] as const,
   });
@@ -150,26 +151,21 @@ export class FabIssueSidebar extends LightDomElement {
               ${issue.assignees.map((user) => html`<li><a href=${`/${encodeURIComponent(user.login)}`}>${user.login}</a></li>`)}
             </ul>`
           : none('issue.noAssignees')}
-        ${this.writer
+        ${this.writer && choices
           ? html`<details>
               <summary>${t('issue.editAssignees')}</summary>
               <form @submit=${this._saveAssignees}>
-                ${issue.assignees.length > 0
-                  ? html`<fieldset>
-                      <legend class="visually-hidden">${t('issue.assignees')}</legend>
-                      <ul>
-                        ${issue.assignees.map(
-                          (user) => html`<li>
-                            <input type="checkbox" id=${`fab-side-assignee-${user.id}`} name="assignees" value=${user.login} checked />
-                            <label for=${`fab-side-assignee-${user.id}`}>${user.login}</label>
-                          </li>`,
-                        )}
-                      </ul>
-                    </fieldset>`
-                  : nothing}
-                <label for="fab-side-assignee-add">${t('issue.addAssignees')}</label>
-                <span class="fab-hint" id="fab-side-assignee-hint">${t('issue.addAssigneesHint')}</span>
-                <input id="fab-side-assignee-add" name="add" autocomplete="off" aria-describedby="fab-side-assignee-hint" />
+                <fieldset>
+                  <legend class="visually-hidden">${t('issue.assignees')}</legend>
+                  <ul>
+                    ${this._assignable(issue, choices.assignees).map(
+                      (user) => html`<li>
+                        <input type="checkbox" id=${`fab-side-assignee-${user.id}`} name="assignees" value=${user.login} .checked=${issue.assignees.some((a) => a.id === user.id)} />
+                        <label for=${`fab-side-assignee-${user.id}`}>${user.login}</label>
+                      </li>`,
+                    )}
+                  </ul>
+                </fieldset>
                 <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('issue.applyAssignees')}</button>
               </form>
             </details>`
@@ -223,15 +219,14 @@ export class FabIssueSidebar extends LightDomElement {
     if (issue) void this._change(() => editIssue(this.owner, this.repo, issue.number, { milestone: id }));
   };
 
+  /** Who may be assigned, and those assigned now even if they lost write access, so that they can be unassigned. */
+  private _assignable(issue: Issue, assignable: Issue['assignees']): Issue['assignees'] {
+    return [...issue.assignees.filter((a) => !assignable.some((u) => u.id === a.id)), ...assignable];
+  }
+
   private _saveAssignees = (event: SubmitEvent) => {
     event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    // Kept ones stay checked; new ones are typed, and the server refuses anyone without write access.
-    const added = String(data.get('add') ?? '')
-      .split(/[\s,]+/)
-      .map((login) => login.replace(/^@/, ''))
-      .filter((login) => login !== '');
-    const logins = [...new Set([...data.getAll('assignees').map(String), ...added])];
+    const logins = new FormData(event.target as HTMLFormElement).getAll('assignees').map(String);
     const issue = this.issue;
     if (issue) void this._change(() => editIssue(this.owner, this.repo, issue.number, { assignees: logins }));
   };

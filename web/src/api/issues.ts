@@ -188,3 +188,18 @@ export async function deleteMilestone(owner: string, repo: string, id: number): 
 export function previewMarkdown(owner: string, repo: string, text: string, signal?: AbortSignal): Promise<string> {
   return request<string>('/api/v1/markdown', { method: 'POST', body: { Text: text, Mode: 'gfm', Context: `${owner}/${repo}` }, text: true, signal });
 }
+
+/** Gitea's `GET /repos/{o}/{r}/assignees`: who may be assigned (write access). */
+export function listAssignees(owner: string, repo: string, signal?: AbortSignal): Promise<Issue['assignees']> {
+  return request<Issue['assignees']>(`${repoApi(owner, repo)}/assignees`, { signal });
+}
+
+/** `DELETE /repos/{o}/{r}/issues/{n}`: writers remove an issue (spam control). */
+export async function deleteIssue(owner: string, repo: string, number: number): Promise<void> {
+  await request<unknown>(issueApi(owner, repo, number), { method: 'DELETE' });
+}
+
+/** Gitea's `PATCH /admin/users/{username}` with `prohibit_login`: a site administrator suspends an account. */
+export async function suspendUser(username: string): Promise<void> {
+  await request<unknown>(`/api/v1/admin/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: { prohibit_login: true } });
+}

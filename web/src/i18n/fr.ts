@@ -750,8 +750,6 @@ export const fr = {
   'issue.noAssignees': "Personne",
   'issue.editAssignees': "Choisir les personnes",
   'issue.applyAssignees': "Assigner",
-  'issue.addAssignees': "Assigner aussi",
-  'issue.addAssigneesHint': "Identifiants séparés par des virgules ; seules les personnes ayant le droit d’écrire peuvent être assignées.",
   'issue.moderation': "Gestion",
   'issue.lock': "Verrouiller la conversation",
   'issue.unlock': "Déverrouiller la conversation",
@@ -831,6 +829,14 @@ export const fr = {
   'milestones.create': "Créer le jalon",
   'milestones.saved': "Jalon {title} enregistré.",
   'milestones.deleted': "Jalon {title} supprimé.",
+  'timeline.reviewRequestRemoved': "{user} a retiré la demande de revue à {reviewer}",
+  'issue.deleteIssue': "Supprimer le ticket",
+  'issue.deleteAsk': "Supprimer définitivement le ticket #{number} ? Son numéro ne sera pas réutilisé.",
+  'issue.deleteConfirm': "Oui, supprimer le ticket",
+  'issue.suspendAuthor': "Suspendre l'auteur",
+  'issue.suspendAsk': "Suspendre le compte {user} ? Il ne pourra plus se connecter.",
+  'issue.suspendConfirm': "Oui, suspendre le compte",
+  'issue.authorSuspended': "Le compte de l'auteur est suspendu.",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

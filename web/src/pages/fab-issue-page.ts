@@ -7,7 +7,7 @@ import { ApiError } from '../api/client.js';
 import { getRepository, type Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import { addIssueComment } from '../api/pulls.js';
-import { editComment, editIssue, getIssue, listContentHistory, type Issue } from '../api/issues.js';
+import { deleteIssue, editComment, editIssue, getIssue, listContentHistory, suspendUser, type Issue, type ReactionTarget } from '../api/issues.js';
 import { RepoLinks } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
@@ -41,6 +41,8 @@ interface Abilities {
   manage: boolean;
   /** Commenting: signed in, and the conversation unlocked or the viewer a writer. */
   comment: boolean;
+  /** A site administrator who did not write the issue: may suspend its author (spam control). */
+  suspend: boolean;
 }
 
 /**
@@ -141,6 +143,11 @@ export class FabIssuePage extends LightDomElement {
         max-width: none;
         margin-top: 0.5rem;
       }
+      fab-issue-page .fab-moderation {
+        margin-top: 1.5rem;
+        padding-top: 1rem;
+        border-top: 1px solid var(--fab-border);
+      }
     `,
   ];
 
@@ -154,6 +161,8 @@ export class FabIssuePage extends LightDomElement {
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
   @state() private _commentError: ApiError | null = null;
+  /** The moderation step waiting for its confirmation, if any. */
+  @state() private _confirming: 'delete' | 'suspend' | null = null;
   /** What the last close, reopen or edit did, announced from outside the part that reloads. */
   @state() private _done: MessageKey | null = null;
 
@@ -198,6 +207,7 @@ export class FabIssuePage extends LightDomElement {
       writer,
       manage: writer || (user !== null && open && user.login === issue.user.login),
       comment: user !== null && open && (!issue.is_locked || writer),
+      suspend: user !== null && user.is_admin && user.login !== issue.user.login,
     };
   }
 
@@ -239,7 +249,7 @@ export class FabIssuePage extends LightDomElement {
       <div class="fab-issue-layout">
         <div>
           ${this._renderDescription(data, can)} ${this._renderTimeline(data, can)} ${this._renderStateButton(issue, can)}
-          ${this._renderCommentBox(issue, can)}
+          ${this._renderCommentBox(issue, can)} ${this._renderModeration(issue, can)}
         </div>
         <fab-issue-sidebar .owner=${this.owner} .repo=${this.repo} .issue=${issue} ?writer=${can.writer}></fab-issue-sidebar>
       </div>
@@ -262,7 +272,7 @@ export class FabIssuePage extends LightDomElement {
         : issue.body_html
           ? html`<fab-markdown .html=${issue.body_html} .level=${2}></fab-markdown>`
           : html`<p>${t('issue.noDescription')}</p>`}
-      <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'issue', number: issue.number }} ?canReact=${can.comment}></fab-issue-reactions>
+      <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${this._reactionTarget({ kind: 'issue', number: issue.number })} ?canReact=${can.comment}></fab-issue-reactions>
     </section>`;
   }
 
@@ -292,7 +302,7 @@ export class FabIssuePage extends LightDomElement {
                 ${this._editing === entry.id
                   ? this._renderEditForm(`fab-comment-edit-${entry.id}`, entry.body, (body) => editComment(this.owner, this.repo, entry.id, body))
                   : html`<fab-markdown .html=${entry.body_html} .level=${3}></fab-markdown>`}
-                <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'comment', id: entry.id }} ?canReact=${can.comment}></fab-issue-reactions>
+                <fab-issue-reactions .owner=${this.owner} .repo=${this.repo} .target=${this._reactionTarget({ kind: 'comment', id: entry.id })} ?canReact=${can.comment}></fab-issue-reactions>
               </li>`
             : html`<li class="fab-event" data-type=${entry.type} id=${`event-${entry.id}`}>
                 <fab-issue-event .owner=${this.owner} .repo=${this.repo} .event=${entry}></fab-issue-event>
@@ -326,6 +336,70 @@ export class FabIssuePage extends LightDomElement {
         ${t(next === 'closed' ? 'issue.close' : 'issue.reopen')}
       </button>
     </p>`;
+  }
+
+  /** Spam control: writers delete the issue, site administrators suspend its author; each asks to confirm first. */
+  private _renderModeration(issue: Issue, can: Abilities) {
+    if (!can.writer && !can.suspend) return nothing;
+    const cancel = html`<button type="button" class="fab-button fab-secondary" @click=${() => (this._confirming = null)}>${t('issue.cancel')}</button>`;
+    const step = (what: 'delete' | 'suspend', ask: string, confirm: string, run: () => Promise<void>) =>
+      this._confirming === what
+        ? html`<div role="group" class="fab-actions" aria-labelledby=${`fab-issue-${what}-ask`}>
+            <p id=${`fab-issue-${what}-ask`}>${ask}</p>
+            <button type="button" class="fab-button fab-danger" data-confirm ?disabled=${this._busy} @click=${run}>${confirm}</button>
+            ${cancel}
+          </div>`
+        : html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._ask(what)}>
+            ${t(what === 'delete' ? 'issue.deleteIssue' : 'issue.suspendAuthor')}
+          </button>`;
+    return html`<section class="fab-moderation" aria-labelledby="fab-issue-moderation">
+      <h2 id="fab-issue-moderation" class="visually-hidden">${t('issue.moderation')}</h2>
+      <div class="fab-actions">
+        ${can.writer ? step('delete', t('issue.deleteAsk', { number: issue.number }), t('issue.deleteConfirm'), () => this._delete(issue)) : nothing}
+        ${can.suspend
+          ? step('suspend', t('issue.suspendAsk', { user: issue.user.login }), t('issue.suspendConfirm'), () =>
+              this._act(() => suspendUser(issue.user.login), 'issue.authorSuspended').then(() => {
+                if (!this._error) this._confirming = null;
+              }),
+            )
+          : nothing}
+      </div>
+    </section>`;
+  }
+
+  /** Shows a moderation step's confirmation and moves the focus to its button, for keyboard users. */
+  private async _ask(what: 'delete' | 'suspend') {
+    this._confirming = what;
+    await this.updateComplete;
+    this.querySelector<HTMLButtonElement>('[data-confirm]')?.focus();
+  }
+
+  /** One object per reaction target: a new one at each render would make its reactions load again. */
+  private _reactionTargets = new Map<string, ReactionTarget>();
+
+  private _reactionTarget(target: ReactionTarget): ReactionTarget {
+    const key = target.kind === 'issue' ? `issue:${target.number}` : `comment:${target.id}`;
+    const known = this._reactionTargets.get(key);
+    if (known) return known;
+    this._reactionTargets.set(key, target);
+    return target;
+  }
+
+  /** A deletion under way; not a reactive state, see _delete. */
+  private _deleting = false;
+
+  private async _delete(issue: Issue) {
+    // No render from here on: a render would show the issue that is being deleted.
+    if (this._deleting) return;
+    this._deleting = true;
+    try {
+      await deleteIssue(this.owner, this.repo, issue.number);
+    } catch (err) {
+      this._error = asApiError(err);
+      this._deleting = false;
+      return;
+    }
+    router.navigate(`${new RepoLinks(this.owner, this.repo).home}/issues`);
   }
 
   private _renderCommentBox(issue: Issue, can: Abilities) {

@@ -35,6 +35,7 @@ import {
 import type { RepoRow } from '../../../views/repository.js';
 import { forbidden, notFound } from '../../../errors.js';
 import { RepoParams } from '../repos/schema.js';
+import assigneeRoutes from './assignees.js';
 import { IdParams, IssueParams, ListIssuesQuery, LockOption, MilestoneListQuery, PagingQuery, errors, issueContext } from './schema.js';
 
 const tags = ['issue'];
@@ -42,6 +43,7 @@ const Empty = Type.Null();
 
 /** Gitea's issue paths: list, search, open, show, edit, delete, lock, pin, reactions, history, templates, milestones. */
 const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  await fastify.register(assigneeRoutes);
   const ctx = issueContext(fastify);
   const reads = fastify.reads;
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { pullsAfterPush } from '../../../services/pulls.js';
 import { pullContext } from './context.js';
 import pullRequestRoutes from './pull-requests.js';
+import reviewRequestRoutes from './review-requests.js';
 import reviewRoutes from './reviews.js';
 import threadRoutes from './threads.js';
 
@@ -17,6 +18,7 @@ const pullRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onClose', async () => off());
   await fastify.register(pullRequestRoutes);
   await fastify.register(reviewRoutes);
+  await fastify.register(reviewRequestRoutes);
   await fastify.register(threadRoutes);
 };
 
