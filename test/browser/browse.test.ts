@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -10,12 +9,6 @@ import { repoPath } from '../../server/git/store.js';
 const README = '# Atlas\n\nLe **cadastre** de la Métropole. Voir [la doc](docs/guide.md).\n';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const MAIN_TS = ['export function surface(a: number, b: number): number {', '  // aire d’une parcelle', '  const result = a * b;', '  return result;', '}', ''].join('\n');
-
-/** Waits until the page's h1 reads `text`, and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent()).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
-}
 
 // Each walk visits several pages and runs axe on each: more than vitest's default 30 s on a busy machine.
 describe('browse pages', { timeout: 90_000 }, () => {
@@ -49,12 +42,12 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/explore`);
-    await heading(page, 'Explorer les dépôts');
+    await waitForHeading(page, 'Explorer les dépôts');
     await page.getByRole('link', { name: `${owner}/${name}` }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: `${owner}/${name}` }).click();
-    await heading(page, `${owner}/${name}`);
+    await waitForHeading(page, `${owner}/${name}`);
     expect(await page.title()).toBe(`${owner}/${name} · Fabrique`);
     await page.locator('fab-markdown strong', { hasText: 'cadastre' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Atlas', exact: true }).evaluate((h) => h.tagName)).toBe('H3');
@@ -66,13 +59,13 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Dossier src' }).click();
-    await heading(page, 'src');
+    await waitForHeading(page, 'src');
     expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}/src/branch/main/src`);
     expect(await page.title()).toBe(`src · ${owner}/${name} · Fabrique`);
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Fichier main.ts' }).click();
-    await heading(page, 'main.ts');
+    await waitForHeading(page, 'main.ts');
     await page.locator('fab-code-view .hljs-keyword').first().waitFor();
     await page.getByRole('link', { name: 'Ligne 3', exact: true }).click();
     expect(new URL(page.url()).hash).toBe('#L3');
@@ -84,12 +77,12 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Historique', exact: true }).last().click();
-    await heading(page, 'Historique de src/main.ts');
+    await waitForHeading(page, 'Historique de src/main.ts');
     expect(await page.locator('fab-commit-list li').count()).toBe(2);
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Corrige la surface' }).click();
-    await heading(page, `Commit ${commits[2].slice(0, 10)}`);
+    await waitForHeading(page, `Commit ${commits[2].slice(0, 10)}`);
     await page.locator('fab-diff-view tr.fab-add', { hasText: 'Math.round' }).waitFor();
     expect(await page.locator('fab-diff-view tr.fab-del', { hasText: 'const result = a * b;' }).count()).toBe(1);
     expect(await page.getByText('Le résultat est arrondi.').isVisible()).toBe(true);
@@ -100,25 +93,25 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await page.locator('fab-diff-view tr.fab-add', { hasText: 'Math.round' }).isVisible()).toBe(false);
 
     await page.getByRole('link', { name: 'Branches', exact: true }).click();
-    await heading(page, 'Branches');
+    await waitForHeading(page, 'Branches');
     await page.getByRole('link', { name: 'essai', exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Comparer avec main' }).getAttribute('href')).toBe(`/${owner}/${name}/compare/main...essai`);
     expect(await page.getByRole('link', { name: 'Archive ZIP de main' }).getAttribute('href')).toBe(`/api/v1/repos/${owner}/${name}/archive/main.zip`);
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Comparer avec main' }).click();
-    await heading(page, 'Comparer main...essai');
+    await waitForHeading(page, 'Comparer main...essai');
     await page.getByRole('link', { name: 'Essai sur une branche' }).waitFor();
     await page.locator('fab-diff-view summary', { hasText: 'notes.txt' }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'Étiquettes' }).click();
-    await heading(page, 'Étiquettes');
+    await waitForHeading(page, 'Étiquettes');
     await page.getByRole('link', { name: 'v1.0', exact: true }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
 
     await page.goto(`${server.url}/${owner}`);
-    await heading(page, owner);
+    await waitForHeading(page, owner);
     await page.getByRole('link', { name: `${owner}/${name}` }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -130,7 +123,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     // test
     const response = await page.goto(`${server.url}/${owner}/${name}/src/tag/v1.0/src/main.ts#L2-L3`);
     expect(response?.status()).toBe(200);
-    await heading(page, 'main.ts');
+    await waitForHeading(page, 'main.ts');
     await expect.poll(() => page.locator('.fab-line.fab-selected').count()).toBe(2);
     expect(await page.locator('#L2').getAttribute('aria-current')).toBe('true');
     expect(await page.title()).toBe(`src/main.ts · ${owner}/${name} · Fabrique`);
@@ -139,7 +132,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await checkA11y(page)).toEqual([]);
 
     await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/guide.md`);
-    await heading(page, 'guide.md');
+    await waitForHeading(page, 'guide.md');
     await page.locator('fab-markdown h2', { hasText: 'Guide' }).waitFor();
     expect(await checkA11y(page)).toEqual([]);
     await page.getByRole('link', { name: 'Source', exact: true }).click();
@@ -147,11 +140,11 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(new URL(page.url()).search).toBe('?display=source');
 
     await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/logo.png`);
-    await heading(page, 'logo.png');
+    await waitForHeading(page, 'logo.png');
     await expect.poll(() => page.getByRole('img', { name: 'logo.png' }).evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     expect(await checkA11y(page)).toEqual([]);
     await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/data.bin`);
-    await heading(page, 'data.bin');
+    await waitForHeading(page, 'data.bin');
     expect(await page.getByText('This is a binary file').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await close();
@@ -160,7 +153,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
   it('is usable with the keyboard alone: switch branch, open a file, move between line numbers', async () => {
     const { page, errors, close } = await openPage(browser());
     await page.goto(`${server.url}/${owner}/${name}`);
-    await heading(page, `${owner}/${name}`);
+    await waitForHeading(page, `${owner}/${name}`);
     // test
     const tabTo = async (matches: () => Promise<boolean>) => {
       for (let i = 0; i < 60; i++) {
@@ -176,13 +169,13 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}`);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await heading(page, name);
+    await waitForHeading(page, name);
     expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}/src/branch/essai`);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
     await tabTo(() => page.evaluate(() => document.activeElement?.textContent?.includes('notes.txt') ?? false));
     await page.keyboard.press('Enter');
-    await heading(page, 'notes.txt');
+    await waitForHeading(page, 'notes.txt');
     await tabTo(() => page.evaluate(() => document.activeElement?.id === 'L1'));
     await page.keyboard.press('Enter');
     expect(new URL(page.url()).hash).toBe('#L1');
@@ -198,7 +191,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/explore`);
-    await heading(page, 'Explorer les dépôts');
+    await waitForHeading(page, 'Explorer les dépôts');
     await page.getByLabel('Rechercher un dépôt').fill('atla');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await expect.poll(() => new URL(page.url()).search).toBe('?q=atla');
@@ -235,7 +228,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${user.username}/gros/commits/branch/main`);
-    await heading(page, 'Historique de main');
+    await waitForHeading(page, 'Historique de main');
     expect(await page.locator('fab-commit-list li').count()).toBe(30);
     await page.getByRole('link', { name: 'Page suivante' }).click();
     await expect.poll(() => page.locator('fab-commit-list li').count()).toBe(2);
@@ -243,7 +236,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await page.getByRole('link', { name: 'Étape 1', exact: true }).isVisible()).toBe(true);
 
     await page.goto(`${server.url}/${user.username}/gros/commit/${ids[31]}`);
-    await heading(page, `Commit ${ids[31].slice(0, 10)}`);
+    await waitForHeading(page, `Commit ${ids[31].slice(0, 10)}`);
     expect(await page.locator('fab-diff-view details').count()).toBe(200);
     expect(await page.getByText('201 fichiers modifiés, 200 ajouts, 0 suppression').isVisible()).toBe(true);
     // The rest loads as the reader scrolls to it (the button stays for keyboards and readers that do not scroll).
@@ -270,16 +263,16 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const base = `${server.url}/${user.username}/carto`;
     // test
     await page.goto(`${base}/src/branch/fonction/carte/src/carte.ts`);
-    await heading(page, 'carte.ts');
+    await waitForHeading(page, 'carte.ts');
     expect(await page.getByLabel('Branche ou étiquette').inputValue()).toBe('branch:fonction/carte');
     expect(await page.getByRole('navigation', { name: 'Chemin du fichier' }).getByRole('link').allTextContents()).toEqual(['carto', 'src', 'carte.ts']);
 
     await page.goto(`${base}/src/branch/fonction/carte`);
-    await heading(page, 'carto');
+    await waitForHeading(page, 'carto');
     await page.getByRole('link', { name: 'Dossier src' }).waitFor();
 
     await page.goto(`${base}/commits/branch/fonction/carte`);
-    await heading(page, 'Historique de fonction/carte');
+    await waitForHeading(page, 'Historique de fonction/carte');
     expect(await page.locator('fab-commit-list li').count()).toBe(2);
     expect(errors).toEqual([]);
     await close();
@@ -292,7 +285,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${user.username}/vide`);
-    await heading(page, `${user.username}/vide`);
+    await waitForHeading(page, `${user.username}/vide`);
     await page.getByRole('heading', { name: 'Ce dépôt est vide' }).waitFor();
     expect(await page.locator('pre.fab-commands').first().textContent()).toContain(`git remote add origin ${server.url}/${user.username}/vide.git`);
     expect(await checkA11y(page)).toEqual([]);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -9,12 +8,6 @@ import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
 
 const TEMPLATE = ['---', 'name: Signaler un problème', 'about: Quelque chose ne marche pas', 'title: "[Problème] "', '---', '## Ce qui se passe', ''].join('\n');
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').first().textContent()).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
-}
 
 // Issue #13's story end to end: the tracker, the notifications and the closing keywords of a merged pull request together.
 describe("a citizen's issue, from the template to its closing by a maintainer's pull request", { timeout: 180_000 }, () => {
@@ -58,25 +51,25 @@ describe("a citizen's issue, from the template to its closing by a maintainer's 
     try {
       // the citizen signs in and opens an issue from the template
       await signInWithForm(page, server.url, citizen.username, { redirectTo: `/${maintainer.username}/${name}/issues/new` });
-      await heading(page, 'Nouveau ticket');
+      await waitForHeading(page, 'Nouveau ticket');
       await page.getByRole('link', { name: 'Utiliser le modèle Signaler un problème' }).click();
       await expect.poll(() => page.getByLabel('Titre').inputValue()).toBe('[Problème] ');
       await page.getByLabel('Titre').fill('[Problème] Les horaires du dimanche manquent');
       await page.getByLabel('Description').fill('## Ce qui se passe\n\nLa déchèterie de Vaulx-en-Velin ouvre le dimanche, le site ne le dit pas.\n');
       await page.getByRole('button', { name: 'Ouvrir le ticket' }).click();
       await page.waitForURL(`${home}/issues/1`);
-      await heading(page, /Les horaires du dimanche manquent #1/);
+      await waitForHeading(page, /Les horaires du dimanche manquent #1/);
       expect(await page.locator('.fab-state').textContent()).toBe('Ouvert');
 
       // the maintainer replies and mentions the citizen: the header tells them, the inbox links the issue
       expect((await api('POST', '/issues/1/comments', { body: `Merci @${citizen.username}, nous corrigeons.` })).status).toBe(201);
       await page.reload();
-      await heading(page, /Les horaires du dimanche manquent #1/);
+      await waitForHeading(page, /Les horaires du dimanche manquent #1/);
       const badge = page.getByRole('link', { name: 'Notifications 1 non lue' });
       await expect.poll(() => badge.count()).toBe(1);
       await badge.click();
       await page.waitForURL(`${server.url}/notifications`);
-      await heading(page, 'Notifications');
+      await waitForHeading(page, 'Notifications');
       const entry = page.getByRole('link', { name: '[Problème] Les horaires du dimanche manquent' });
       expect(await entry.getAttribute('href')).toBe(`/${maintainer.username}/${name}/issues/1`);
 
@@ -90,7 +83,7 @@ describe("a citizen's issue, from the template to its closing by a maintainer's 
       // the citizen sees the issue closed, and by which pull request
       await entry.click();
       await page.waitForURL(`${home}/issues/1`);
-      await heading(page, /Les horaires du dimanche manquent #1/);
+      await waitForHeading(page, /Les horaires du dimanche manquent #1/);
       await expect.poll(() => page.locator('.fab-state').textContent()).toBe('Fermé');
       const closing = page.getByText(`${maintainer.username} a fermé avec la demande de fusion`);
       await expect.poll(() => closing.count()).toBe(1);

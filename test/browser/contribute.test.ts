@@ -1,34 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, sharedBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, sharedBrowser, waitForHeading, lookAt } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const WIDTHS = [1280, 390] as const;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
-}
-
-/** At each width: no horizontal scroll of the page, no axe violation, and a screenshot kept in docs/screenshots/. */
-async function lookAt(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${name} at ${width} px` }).toBeLessThanOrEqual(0);
-    expect(await checkA11y(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** An API call as a user, with the shared test password. */
 async function call(server: TestServer, login: string, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -86,14 +68,14 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
     await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await page.waitForURL((url) => url.pathname !== '/user/login');
     await page.goto(`${server.url}/${contributor}/${name}`);
-    await heading(page, new RegExp(name));
+    await waitForHeading(page, new RegExp(name));
     await page.getByRole('heading', { name: 'Contribuer' }).waitFor();
     await lookAt(page, 'contribute-fork-home');
 
     // "Contribuer" → compare with upstream: the fork's commit, read against the parent's main
     await page.getByRole('link', { name: `Comparer avec ${upstream}` }).click();
     await page.waitForURL(`${server.url}/${upstream}/compare/main...${contributor}:main`);
-    await heading(page, `Comparer main...${contributor}:main`);
+    await waitForHeading(page, `Comparer main...${contributor}:main`);
     await page.getByText(`Branche lue dans ${contributor}/${name}`).waitFor();
     await page.locator('fab-commit-list').getByText('Ajoute les horaires du mardi').waitFor();
     await page.locator('fab-diff-view tr.fab-add', { hasText: 'mardi' }).waitFor();
@@ -101,14 +83,14 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
 
     // → open the pull request: on the parent, its title the commit's subject
     await page.getByRole('link', { name: 'Nouvelle demande de fusion' }).click();
-    await heading(page, 'Nouvelle demande de fusion');
+    await waitForHeading(page, 'Nouvelle demande de fusion');
     expect(new URL(page.url()).pathname).toBe(`/${upstream}/pulls/new`);
     await expect.poll(() => page.getByLabel('Dépôt de destination').inputValue()).toBe(upstream);
     await expect.poll(() => page.getByLabel('Titre').inputValue()).toBe('Ajoute les horaires du mardi');
     expect(await checkA11y(page)).toEqual([]);
     await page.getByRole('button', { name: 'Créer la demande de fusion' }).click();
     await page.waitForURL(`${server.url}/${upstream}/pulls/1`);
-    await heading(page, 'Ajoute les horaires du mardi #1');
+    await waitForHeading(page, 'Ajoute les horaires du mardi #1');
     expect(await page.locator('.fab-state').textContent()).toBe('Ouverte');
 
     // the contributor pushes again, the maintainer approves and merges (through the API, as a second person)
@@ -126,7 +108,7 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
       .toBe(200);
 
     await page.reload();
-    await heading(page, 'Ajoute les horaires du mardi #1');
+    await waitForHeading(page, 'Ajoute les horaires du mardi #1');
     const timeline = page.locator('.fab-timeline');
     await timeline.getByText(`${contributor} a ajouté 1 commit(s)`).waitFor();
     await timeline.getByText('Ajoute le mercredi').waitFor();

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').first().textContent()).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
-}
 
 // Spam control from the issue page (issue #13): writers delete an issue, site administrators suspend its author.
 describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
@@ -52,7 +45,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
     try {
       // test
       await signInWithForm(page, server.url, spammer.username, { redirectTo: `/${maintainer.username}/${name}/issues/1` });
-      await heading(page, 'Achetez des montres #1');
+      await waitForHeading(page, 'Achetez des montres #1');
       await page.getByRole('button', { name: 'Commenter' }).waitFor();
       expect(await page.getByRole('button', { name: 'Supprimer le ticket' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: "Suspendre l'auteur" }).count()).toBe(0);
@@ -69,7 +62,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
     try {
       // test
       await signInWithForm(page, server.url, admin.username, { redirectTo: `/${maintainer.username}/${name}/issues/1` });
-      await heading(page, 'Achetez des montres #1');
+      await waitForHeading(page, 'Achetez des montres #1');
       await page.getByRole('button', { name: "Suspendre l'auteur" }).focus();
       await page.keyboard.press('Enter');
       await page.getByText(`Suspendre le compte ${spammer.username} ? Il ne pourra plus se connecter.`).waitFor();
@@ -92,7 +85,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
     try {
       // test
       await signInWithForm(page, server.url, maintainer.username, { redirectTo: `/${maintainer.username}/${name}/issues/2` });
-      await heading(page, 'Encore des montres #2');
+      await waitForHeading(page, 'Encore des montres #2');
       expect(await page.getByRole('button', { name: "Suspendre l'auteur" }).count()).toBe(0);
       await page.getByRole('button', { name: 'Supprimer le ticket' }).click();
       await page.getByText('Supprimer définitivement le ticket #2 ? Son numéro ne sera pas réutilisé.').waitFor();
@@ -101,7 +94,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name: 'Supprimer le ticket' }).click();
       await page.getByRole('button', { name: 'Oui, supprimer le ticket' }).click();
       await page.waitForURL(`${server.url}/${maintainer.username}/${name}/issues`);
-      await heading(page, 'Tickets');
+      await waitForHeading(page, 'Tickets');
       expect(issueCount()).toBe(1);
       const gone = await fetch(`${server.url}/api/v1/repos/${maintainer.username}/${name}/issues/2`);
       expect(gone.status).toBe(404);

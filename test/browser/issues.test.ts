@@ -3,14 +3,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, signInWithForm, useBrowser, waitForHeading, lookAt } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
 import { commitFiles, git, pushHistory, repoUrl, tempDir } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const WIDTHS = [1280, 390] as const;
 
 const TEMPLATE = [
   '---',
@@ -24,23 +23,6 @@ const TEMPLATE = [
   '## Ce qui était attendu',
   '',
 ].join('\n');
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 10_000 }).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
-}
-
-/** At each width: no horizontal scroll of the page, no axe violation, and a screenshot kept in docs/screenshots/. */
-async function lookAt(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${name} at ${width} px` }).toBeLessThanOrEqual(0);
-    expect(await checkA11y(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** An API call as a user, with the shared test password. */
 async function call(server: TestServer, login: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -102,9 +84,9 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     const c = await openPage(browser());
     await signInWithForm(c.page, server.url, citizen);
     await c.page.goto(`${home}/issues`);
-    await heading(c.page, 'Tickets');
+    await waitForHeading(c.page, 'Tickets');
     await c.page.getByRole('link', { name: 'Nouveau ticket' }).click();
-    await heading(c.page, 'Nouveau ticket');
+    await waitForHeading(c.page, 'Nouveau ticket');
     await c.page.getByRole('heading', { name: 'Signaler un bogue' }).waitFor();
     await c.page.getByRole('link', { name: 'Utiliser le modèle Signaler un bogue' }).click();
     await expect.poll(() => c.page.getByLabel('Titre').inputValue()).toBe('[Bogue] ');
@@ -118,7 +100,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     await c.page.getByRole('button', { name: 'Aperçu' }).click();
     await c.page.getByRole('button', { name: 'Ouvrir le ticket' }).click();
     await c.page.waitForURL(`${home}/issues/1`);
-    await heading(c.page, `${title} #1`);
+    await waitForHeading(c.page, `${title} #1`);
     await c.page.locator('.fab-description').getByText('La carte reste').waitFor();
     expect(await c.page.locator('.fab-state').textContent()).toBe('Ouvert');
     // the citizen corrects the description: the earlier version stays readable behind "modifié"
@@ -133,7 +115,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     const n = await openPage(browser());
     await signInWithForm(n.page, server.url, neighbour);
     await n.page.goto(`${home}/issues/1`);
-    await heading(n.page, `${title} #1`);
+    await waitForHeading(n.page, `${title} #1`);
     await n.page.getByLabel('Ajouter un commentaire').fill(`@${citizen} chez nous aussi : quel navigateur utilisez-vous ?`);
     await n.page.getByRole('button', { name: 'Commenter' }).click();
     await n.page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
@@ -145,7 +127,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     const m = await openPage(browser());
     await signInWithForm(m.page, server.url, maintainer);
     await m.page.goto(`${home}/issues/1`);
-    await heading(m.page, `${title} #1`);
+    await waitForHeading(m.page, `${title} #1`);
     await m.page.getByText('Choisir les étiquettes').click();
     await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: 'bogue' }).check();
     await m.page.locator('fab-issue-sidebar').getByRole('checkbox', { name: 'documentation' }).check();
@@ -167,7 +149,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // the list filters by label and by text, in the address
     await m.page.goto(`${home}/issues`);
-    await heading(m.page, 'Tickets');
+    await waitForHeading(m.page, 'Tickets');
     await expect.poll(() => listed(m.page)).toEqual([2, 1]);
     expect(await m.page.getByRole('link', { name: '2 ouvert(s)' }).getAttribute('aria-current')).toBe('page');
     await m.page.getByRole('search').getByRole('checkbox', { name: 'bogue' }).check();
@@ -184,13 +166,13 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // the writer closes the issue: its timeline says so, the list shows it under "closed"
     await m.page.goto(`${home}/issues/1`);
-    await heading(m.page, `${title} #1`);
+    await waitForHeading(m.page, `${title} #1`);
     await m.page.getByRole('button', { name: 'Fermer le ticket' }).click();
     await expect.poll(() => m.page.locator('.fab-state').textContent()).toBe('Fermé');
     await m.page.locator('li.fab-event[data-type="close"]').getByText(`${maintainer} a fermé`).waitFor();
     await lookAt(m.page, 'issues-issue');
     await m.page.goto(`${home}/issues`);
-    await heading(m.page, 'Tickets');
+    await waitForHeading(m.page, 'Tickets');
     await expect.poll(() => listed(m.page)).toEqual([2]);
     await m.page.getByRole('link', { name: '1 fermé(s)' }).click();
     await m.page.waitForURL(`${home}/issues?state=closed`);
@@ -199,12 +181,12 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // a writer locks the conversation: the neighbour may read it but no longer comment
     await m.page.goto(`${home}/issues/1`);
-    await heading(m.page, `${title} #1`);
+    await waitForHeading(m.page, `${title} #1`);
     await m.page.getByRole('button', { name: 'Verrouiller la conversation' }).click();
     await m.page.getByRole('button', { name: 'Déverrouiller la conversation' }).waitFor();
     expect(await m.page.getByLabel('Ajouter un commentaire').count()).toBe(1);
     await n.page.reload();
-    await heading(n.page, `${title} #1`);
+    await waitForHeading(n.page, `${title} #1`);
     await n.page.getByText('La conversation est verrouillée').waitFor();
     expect(await n.page.locator('textarea').count()).toBe(0);
 
@@ -221,7 +203,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // test — labels
     await page.goto(`${home}/labels`);
-    await heading(page, 'Étiquettes');
+    await waitForHeading(page, 'Étiquettes');
     await page.getByRole('button', { name: 'Nouvelle étiquette' }).click();
     await page.getByLabel('Nom', { exact: true }).fill('type/amélioration');
     await page.getByLabel('Description').fill('Une fonction à ajouter');
@@ -241,7 +223,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // milestones: the one the issue was put in shows it closed, 100 %
     await page.goto(`${home}/milestones`);
-    await heading(page, 'Jalons');
+    await waitForHeading(page, 'Jalons');
     await page.locator('li', { hasText: 'Version 2026' }).getByText('100 % terminé (0 ouvert(s), 1 fermé(s))').waitFor();
     await page.getByRole('button', { name: 'Nouveau jalon' }).click();
     await page.getByLabel('Titre').fill('Version 2027');
@@ -264,7 +246,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // test
     await page.goto(`${server.url}/${maintainer}/${name}/issues/2`);
-    await heading(page, 'Ajouter les parkings relais à la carte #2');
+    await waitForHeading(page, 'Ajouter les parkings relais à la carte #2');
     expect(await page.locator('.fab-state').textContent()).toBe('Fermé');
     const event = page.locator('li.fab-event[data-type="close"]');
     await event.getByText(`${maintainer} a fermé avec le commit`).waitFor();
@@ -302,7 +284,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
 
     // test
     await page.goto(`${home}/issues/1`);
-    await heading(page, `${title} #1`);
+    await waitForHeading(page, `${title} #1`);
     await page.locator('li.fab-comment', { hasText: 'quel navigateur' }).waitFor();
     expect(await page.locator('textarea').count()).toBe(0);
     await page.locator('.fab-description').getByText('modifié').click();
@@ -315,7 +297,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     expect(await checkA11y(page)).toEqual([]);
 
     await page.goto(`${home}/issues/new`);
-    await heading(page, 'Nouveau ticket');
+    await waitForHeading(page, 'Nouveau ticket');
     expect(await page.getByRole('link', { name: 'Connectez-vous pour ouvrir un ticket' }).getAttribute('href')).toBe(
       `/user/login?redirect_to=${encodeURIComponent(`/${maintainer}/${name}/issues/new`)}`,
     );

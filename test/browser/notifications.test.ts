@@ -1,33 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { openPage, signInWithForm, useBrowser, waitForHeading, lookAt } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 import type { UserRow } from '../../server/db/users.js';
-
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const WIDTHS = [1280, 390] as const;
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
-}
-
-/** At each width: no horizontal scroll, no axe violation, and a screenshot kept in docs/screenshots/. */
-async function lookAt(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${name} at ${width} px` }).toBeLessThanOrEqual(0);
-    expect(await checkA11y(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 describe('the notification inbox in the browser: the badge, the list, marking read, watch and subscribe', { timeout: 120_000 }, () => {
   let server: TestServer;
@@ -85,7 +63,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       await expect.poll(() => badge.locator('.fab-unread').textContent()).toBe('2');
       await badge.click();
       await page.waitForURL(`${server.url}/notifications`);
-      await heading(page, 'Notifications');
+      await waitForHeading(page, 'Notifications');
       const list = page.locator('ol.fab-notifications > li');
       await expect.poll(() => list.count()).toBe(2);
       const first = page.getByRole('link', { name: 'Bancs place Bellecour' });
@@ -98,7 +76,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       await expect.poll(() => list.count()).toBe(1);
       await expect.poll(() => page.getByRole('link', { name: 'Notifications 1 non lue' }).count()).toBe(1);
       await page.getByRole('link', { name: 'Lues', exact: true }).click();
-      await heading(page, 'Notifications');
+      await waitForHeading(page, 'Notifications');
       await expect.poll(() => page.locator('ol.fab-notifications > li').textContent()).toContain('Bancs place Bellecour');
 
       // all marked read: the badge goes, the unread tab is empty
@@ -119,7 +97,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
     try {
       // setup
       await signInWithForm(page, server.url, citizen.username, { redirectTo: `/${maintainer.username}/voirie/pulls/1` });
-      await heading(page, /Pistes cyclables/);
+      await waitForHeading(page, /Pistes cyclables/);
       // test: the citizen opened it, so follows it; unsubscribing stops the news
       await page.getByRole('button', { name: 'Se désabonner' }).click();
       await expect.poll(() => page.getByRole('button', { name: 'S’abonner' }).count()).toBe(1);
@@ -140,7 +118,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
     const visitor = await openPage(browser(), { locale: 'en-GB' });
     try {
       await visitor.page.goto(`${server.url}/notifications`);
-      await heading(visitor.page, 'Notifications');
+      await waitForHeading(visitor.page, 'Notifications');
       await expect.poll(() => visitor.page.getByRole('link', { name: 'Sign in to see your notifications.' }).count()).toBe(1);
       expect(visitor.errors).toEqual([]);
     } finally {
@@ -152,7 +130,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       // The language the server reads first: the cookie the language switch sets.
       await context.addCookies([{ name: 'lang', value: 'en', url: server.url }]);
       await page.goto(`${server.url}/notifications?tab=read`);
-      await heading(page, 'Notifications');
+      await waitForHeading(page, 'Notifications');
       await expect.poll(() => page.locator('ol.fab-notifications > li').count()).toBe(2);
       expect(await page.locator('ol.fab-notifications').textContent()).toContain('You were mentioned');
       expect(errors).toEqual([]);

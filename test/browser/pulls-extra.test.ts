@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory, type FixtureCommit } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -19,12 +19,6 @@ const HISTORY: FixtureCommit[] = [
   { message: 'Calendrier du vote', files: { 'calendrier.txt': 'vote : mars\n' } },
   { message: 'Date des résultats', files: { 'calendrier.txt': 'vote : mars\nrésultats : avril\n' } },
 ];
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
-}
 
 describe('fork into an organisation, sync the fork, close and reopen, threads and suggestions in the browser', { timeout: 180_000 }, () => {
   let server: TestServer;
@@ -85,14 +79,14 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
 
     // test — fork into the organisation, under another name
     await c.goto(`${server.url}/${maintainer}/${name}`);
-    await heading(c, `${maintainer}/${name}`);
+    await waitForHeading(c, `${maintainer}/${name}`);
     await c.getByRole('button', { name: 'Bifurquer' }).click();
     await c.getByLabel('Propriétaire de la bifurcation').selectOption(org);
     await c.getByLabel('Nom de la bifurcation').fill(forkName);
     expect(await checkA11y(c)).toEqual([]);
     await c.getByRole('button', { name: 'Créer la bifurcation' }).click();
     await c.waitForURL(`${server.url}/${org}/${forkName}`);
-    await heading(c, `${org}/${forkName}`);
+    await waitForHeading(c, `${org}/${forkName}`);
     await c.getByText('Bifurqué depuis').waitFor();
     const fork = await api<{ fork: boolean; parent: { full_name: string } }>(contributorToken, 'GET', `/repos/${org}/${forkName}`);
     expect(fork.json.fork).toBe(true);
@@ -131,7 +125,7 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
 
     // the author closes it on the Conversation tab, then reopens it
     await c.goto(pullUrl);
-    await heading(c, `Hausse des budgets #${opened.json.number}`);
+    await waitForHeading(c, `Hausse des budgets #${opened.json.number}`);
     await c.locator('fab-merge-box').waitFor();
     await c.getByRole('button', { name: 'Fermer la demande de fusion' }).click();
     await expect.poll(() => c.locator('.fab-state').textContent()).toBe('Fermée');
@@ -159,7 +153,7 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     // the author answers the first thread and resolves it in the Files changed tab
     const headBefore = await branchTip(org, forkName, 'hausse');
     await c.goto(`${pullUrl}/files`);
-    await heading(c, `Hausse des budgets #${opened.json.number}`);
+    await waitForHeading(c, `Hausse des budgets #${opened.json.number}`);
     const thread = c.locator('fab-review-thread', { hasText: 'Pourquoi 250 000 €' });
     await thread.waitFor();
     expect(await checkA11y(c)).toEqual([]);
@@ -190,7 +184,7 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     pushHistory(parentPath, HISTORY);
     const forkMain = await branchTip(org, forkName, 'main');
     await c.goto(`${server.url}/${org}/${forkName}`);
-    await heading(c, `${org}/${forkName}`);
+    await waitForHeading(c, `${org}/${forkName}`);
     await sync.click();
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('ne peut pas être synchronisée');
     expect(await branchTip(org, forkName, 'main')).toBe(forkMain);

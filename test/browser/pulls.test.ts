@@ -6,19 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildUser, PASSWORD } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
 const RATES = ['# Taux de la taxe de séjour', 'hôtel 1 étoile : 0,80 €', 'hôtel 2 étoiles : 0,90 €', 'hôtel 3 étoiles : 1,00 €', 'hôtel 4 étoiles : 1,50 €', 'palace : 4,00 €', ''].join('\n');
-
-/** Waits until the page's h1 reads `text` and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count(), { timeout: 10_000 }).toBe(0);
-}
 
 /** The answer to a review being submitted. */
 const submitted = (page: Page) => page.waitForResponse((r) => /\/pulls\/1\/reviews/.test(r.url()) && r.request().method() === 'POST');
@@ -80,9 +74,9 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     await v.waitForURL((url) => url.pathname !== '/user/sign_up');
 
     await v.goto(`${home}/src/branch/main/taux.txt`);
-    await heading(v, 'taux.txt');
+    await waitForHeading(v, 'taux.txt');
     await v.getByRole('link', { name: 'Modifier taux.txt' }).click();
-    await heading(v, 'Modifier taux.txt');
+    await waitForHeading(v, 'Modifier taux.txt');
     await expect.poll(() => v.getByLabel('Contenu du fichier').inputValue()).toBe(RATES);
     expect(await v.locator('h1').count()).toBe(1);
     expect(await checkA11y(v)).toEqual([]);
@@ -90,28 +84,28 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     await v.getByLabel('Message du commit').fill('Actualise les taux 2025');
     await v.getByRole('button', { name: 'Proposer la modification' }).click();
     await v.waitForURL(`${home}/pulls/1`, { timeout: 15_000 });
-    await heading(v, 'Actualise les taux 2025 #1');
+    await waitForHeading(v, 'Actualise les taux 2025 #1');
     expect(await v.getByText(`${contributor}:`).first().textContent()).toContain(`${contributor}:`);
 
     // the maintainer signs in and reviews the files
     await signInWithForm(m, server.url, maintainer);
 
     await m.goto(`${home}/pulls`);
-    await heading(m, 'Demandes de fusion');
+    await waitForHeading(m, 'Demandes de fusion');
     await m.getByRole('link', { name: 'Actualise les taux 2025' }).click();
-    await heading(m, 'Actualise les taux 2025 #1');
+    await waitForHeading(m, 'Actualise les taux 2025 #1');
     expect(await checkA11y(m)).toEqual([]);
     await m.goto(`${home}/pulls?state=open`);
     await m.getByRole('link', { name: 'Actualise les taux 2025' }).waitFor();
     expect(await checkA11y(m)).toEqual([]);
 
     await m.goto(`${home}/pulls/1/commits`);
-    await heading(m, 'Actualise les taux 2025 #1');
+    await waitForHeading(m, 'Actualise les taux 2025 #1');
     await m.locator('fab-commit-list').getByText('Actualise les taux 2025').waitFor();
     expect(await checkA11y(m)).toEqual([]);
 
     await m.getByRole('link', { name: 'Fichiers modifiés' }).click();
-    await heading(m, 'Actualise les taux 2025 #1');
+    await waitForHeading(m, 'Actualise les taux 2025 #1');
     await m.locator('fab-diff-view tr.fab-add', { hasText: '0,95 €' }).waitFor();
     expect(await checkA11y(m)).toEqual([]);
     await m.getByRole('button', { name: 'Commenter la ligne 3 de taux.txt (nouveau fichier)' }).click();
@@ -151,7 +145,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
     await expect
       .poll(async () => {
         await m.goto(`${home}/pulls/1`);
-        await heading(m, 'Actualise les taux 2025 #1');
+        await waitForHeading(m, 'Actualise les taux 2025 #1');
         return m.locator('fab-review-thread').getByText('Obsolète').count();
       }, { timeout: 20_000 })
       .toBe(1);

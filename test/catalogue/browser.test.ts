@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openPage, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { catalogueFixture, type CatalogueFixture } from './fixtures.js';
-
-/** Waits until the page's h1 reads `text`, and the page has stopped loading its data. */
-async function heading(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('h1').textContent()).toMatch(text);
-  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
-}
 
 describe('software sheet and catalogue pages', () => {
   let server: TestServer;
@@ -28,7 +21,7 @@ describe('software sheet and catalogue pages', () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${f.org.username}/carto`);
-    await heading(page, `${f.org.username}/carto`);
+    await waitForHeading(page, `${f.org.username}/carto`);
     const sheet = page.locator('fab-software-sheet');
     await expect.poll(() => sheet.locator('h2').first().textContent()).toBe('Fiche logiciel : Carto');
     // The sheet is in a shadow root: locators pierce it, textContent on the host does not.
@@ -54,7 +47,7 @@ describe('software sheet and catalogue pages', () => {
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/catalogue`);
-    await heading(page, 'Catalogue des logiciels publics');
+    await waitForHeading(page, 'Catalogue des logiciels publics');
     const names = () => page.locator('ul.fab-software h3 a').allTextContents();
     await expect.poll(names).toEqual(expect.arrayContaining(['Agenda', 'Carto']));
     expect(await names()).not.toContain('Secret');

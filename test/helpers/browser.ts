@@ -1,7 +1,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { beforeAll } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { PASSWORD } from './factories.js';
 
 const require = createRequire(import.meta.url);
@@ -139,4 +140,25 @@ export async function checkA11y(page: Page): Promise<A11yViolation[]> {
       targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
     }));
   }, A11Y_TAGS);
+}
+
+/** Waits until the page's first h1 reads `text` and the page has stopped loading its data. */
+export async function waitForHeading(page: Page, text: string | RegExp): Promise<void> {
+  await expect.poll(() => page.locator('h1').first().textContent()).toMatch(text);
+  await expect.poll(() => page.locator('[role="status"].fab-status').count()).toBe(0);
+}
+
+/** Where the screenshots the documentation shows are kept. */
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+/** At 1280 and 390 px: no horizontal scroll of the page, no axe violation, and a screenshot kept in docs/screenshots/. */
+export async function lookAt(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), { message: `${name} at ${width} px` }).toBeLessThanOrEqual(0);
+    expect(await checkA11y(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
