@@ -30,6 +30,7 @@ import type { CreateIssueOption, EditIssueOption } from '../../contract/issues.j
 import type { ConversationEvent, EventBus } from './events.js';
 import { applyIssueLabels } from './labels.js';
 import { noteReferences } from './references.js';
+import { addedMentions } from './notifications.js';
 
 /** What the issue use cases need. */
 export interface IssueContext {
@@ -207,7 +208,7 @@ export async function editIssue(ctx: IssueContext, actor: Actor, repo: RepoRow, 
     return now;
   })();
   if (option.body !== undefined && option.body !== issue.body) {
-    await ctx.events.publish('conversation', conversationEvent(updated, 'edited', user.id, { text: updated.body }));
+    await ctx.events.publish('conversation', conversationEvent(updated, 'edited', user.id, { text: addedMentions(issue.body, updated.body) }));
   }
   if (option.state !== undefined && option.state !== issue.state) {
     await ctx.events.publish('conversation', conversationEvent(updated, option.state === 'open' ? 'reopened' : 'closed', user.id));

@@ -44,6 +44,18 @@ export function mentionedNames(text: string): string[] {
   return [...names];
 }
 
+/**
+ * The mentions an edit adds, as text for an 'edited' event: `@name` for each name the new text
+ * mentions and the old one did not, so that an edit tells only the people it newly mentions.
+ */
+export function addedMentions(before: string, after: string): string {
+  const known = new Set(mentionedNames(before));
+  return mentionedNames(after)
+    .filter((name) => !known.has(name))
+    .map((name) => `@${name}`)
+    .join(' ');
+}
+
 /** The account acting for itself, whatever token it used: what it may read as a person. */
 const asPerson = (user: UserRow): Actor => ({ kind: 'user', user, via: 'session', scopes: null });
 
@@ -76,8 +88,11 @@ export function notifyConversation(ctx: NotificationContext, event: Conversation
         if (known === undefined || REASON_RANK[reason] > REASON_RANK[known]) reasons.set(id, reason);
       }
     };
-    add(watcherIds(db, event.repoId), 'subscribed');
-    add(subscriberIds(db, event.repoId, event.index, true), event.action === 'commented' ? 'comment' : 'subscribed');
+    // An edit is news only to the people it newly mentions (its text holds just those), as in Gitea.
+    if (event.action !== 'edited') {
+      add(watcherIds(db, event.repoId), 'subscribed');
+      add(subscriberIds(db, event.repoId, event.index, true), event.action === 'commented' ? 'comment' : 'subscribed');
+    }
     if (event.action === 'assigned') add(targets, 'assigned');
     if (event.action === 'review_requested') add(targets, 'review_requested');
     add(mentioned, 'mention');

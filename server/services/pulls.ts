@@ -28,7 +28,7 @@ import type { MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
 import { moveRefs, pusherActor } from './ref-gate.js';
 import { noteHeadBranchDeleted, notePullEvent, notePullPush } from './timeline.js';
-import { publishPullConversation } from './notifications.js';
+import { addedMentions, publishPullConversation } from './notifications.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 /** What the pull request services need from the running forge. */
@@ -190,6 +190,7 @@ export async function editPullRequest(
   })();
   if (changes.state === 'open') ctx.checker.schedule(pull.id);
   const updated = findPullById(ctx.db, pull.id) as PullRow;
+  if (changes.body !== undefined && changes.body !== pull.body) await publishPullConversation(ctx.events, updated, 'edited', user.id, { text: addedMentions(pull.body, updated.body) });
   if (changes.state !== undefined && changes.state !== pull.state) await publishPullConversation(ctx.events, updated, changes.state === 'open' ? 'reopened' : 'closed', user.id);
   return updated;
 }

@@ -42,6 +42,7 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     tokens.reader = buildToken(w.server.app.forge.db, reader, ['all']);
     gitSync(w.path, ['branch', 'two', 'feature']);
     gitSync(w.path, ['branch', 'three', 'feature']);
+    gitSync(w.path, ['branch', 'four', 'feature']);
   });
   afterAll(() => w.server.close());
 
@@ -291,5 +292,21 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     expect((await call('GET', '/notifications?all=true&since=2999-01-01T00:00:00Z', w.tokens.maintainer)).body).toEqual([]);
     expect((await call('GET', '/notifications?all=true&before=2001-01-01T00:00:00Z', w.tokens.maintainer)).body).toEqual([]);
     expect((await call('GET', '/notifications?status-types=bogus', w.tokens.maintainer)).status).toBe(422);
+  });
+
+  it('tells only the people an edit newly mentions: not the subscribers, not those mentioned before', async () => {
+    // setup: the contributor opens a pull request that mentions nobody; everyone's inbox is read
+    const n = await openPull('four', 'Add ten', 'A first description.');
+    for (const token of [tokens.reader, w.tokens.contributor, w.tokens.maintainer]) expect((await call('PUT', '/notifications', token)).status).toBe(205);
+    const edit = (body: string) => call('PATCH', `/repos/${o}/site/pulls/${n}`, w.tokens.contributor, { body });
+    // test: an edit that adds a mention tells that person, and only them
+    expect((await edit(`A first description. @${reader.username}, can you check the figures?`)).status).toBe(201);
+    expect((await inbox(tokens.reader)).map((t) => [t.subject.title, t.reason])).toEqual([['Add ten', 'mention']]);
+    expect(await unread(w.tokens.maintainer)).toBe(0);
+    // an edit that keeps the mention and changes other words is news to nobody
+    expect((await call('PUT', '/notifications', tokens.reader)).status).toBe(205);
+    expect((await edit(`A better description. @${reader.username}, can you check the figures?`)).status).toBe(201);
+    expect(await unread(tokens.reader)).toBe(0);
+    expect(await unread(w.tokens.maintainer)).toBe(0);
   });
 });
