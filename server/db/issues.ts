@@ -22,22 +22,11 @@ export interface IssueRow {
   updated_at: string;
 }
 
-/** An issue or a pull request as the shared list has it (the `conversations` view). */
-export interface ConversationRow {
-  kind: 'issue' | 'pull';
-  id: number;
-  repo_id: number;
-  number: number;
-  poster_id: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  is_locked: 0 | 1;
-  pin_order: number;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-}
+/** An issue or a pull request as the shared list has it (the `conversations` view): the fields both have. */
+export type ConversationRow = { kind: 'issue' | 'pull' } & Pick<
+  IssueRow,
+  'id' | 'repo_id' | 'number' | 'poster_id' | 'title' | 'body' | 'state' | 'is_locked' | 'pin_order' | 'created_at' | 'updated_at' | 'closed_at'
+>;
 
 /** What an issue or a pull request is named by everywhere it is shared: its repository and number. */
 export interface IssueKey {
