@@ -27,6 +27,31 @@ export interface ConversationEvent {
 }
 
 /**
+ * A commit status was posted (CI). `status` is the status as the API answers it (Gitea's
+ * CommitStatus), so that a webhook carries the very shape a client reads back.
+ */
+export interface CommitStatusEvent {
+  repoId: number;
+  actorId: number;
+  sha: string;
+  /** The context's state after this post, and the combined state of the commit after it. */
+  state: 'pending' | 'success' | 'error' | 'failure' | 'warning';
+  combinedState: 'pending' | 'success' | 'error' | 'failure' | 'warning';
+  status: Record<string, unknown>;
+}
+
+/**
+ * A release was published, updated or deleted. `release` is the release as the API answers it
+ * (Gitea's Release), for the webhook's payload.
+ */
+export interface ReleaseEvent {
+  repoId: number;
+  actorId: number;
+  action: 'published' | 'updated' | 'deleted';
+  release: Record<string, unknown>;
+}
+
+/**
  * The forge's events and what each carries. Payloads are plain data (JSON), so that a bus across
  * processes (PostgreSQL LISTEN/NOTIFY) can carry them as they are.
  */
@@ -37,6 +62,10 @@ export interface ForgeEvents {
   'repo-cache-drop': RepoCacheDropEvent;
   /** An issue or pull request was opened, commented, assigned, closed... */
   conversation: ConversationEvent;
+  /** A commit status was posted. */
+  status: CommitStatusEvent;
+  /** A release was published, updated or deleted. */
+  release: ReleaseEvent;
 }
 
 export type ForgeEventName = keyof ForgeEvents;
