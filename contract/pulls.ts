@@ -3,6 +3,7 @@ import { Repository } from './repositories.js';
 import { UserSummary } from './users.js';
 import { Nullable } from './nullable.js';
 import { Diff } from './browse.js';
+import { PullChecks } from './statuses.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([
@@ -49,6 +50,8 @@ export const MergeState = Type.Object({
   protection: Nullable(Type.String()),
   /** Reviewers whose latest verdict approves (dismissed reviews left out). */
   approved_by: Type.Array(Type.String()),
+  /** The head's commit statuses, the required ones, and a "merge when checks succeed" request. */
+  checks: PullChecks,
 });
 export type MergeState = Static<typeof MergeState>;
 

@@ -17,6 +17,8 @@ import { commitMessages } from './commit-messages.js';
 import { notePullEvent } from './timeline.js';
 import type { MergeReason, MergeState } from '../../contract/pulls.js';
 import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
+import { deleteAutoMerge, findAutoMerge } from '../db/statuses.js';
+import { combinedState, commitStatuses, unmetChecks, unmetChecksText } from './statuses.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -70,7 +72,17 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
   const login = (userId: number) => findUserById(ctx.db, userId)?.username ?? '';
   const approvedBy = verdicts.filter((v) => v.state === 'APPROVED').map((v) => login(v.reviewer_id));
   const rule = protectionFor(ctx.db, base.id, pull.base_branch);
-  const state = { protection: rule?.ruleName ?? null, approved_by: approvedBy };
+  const statuses = commitStatuses(ctx.db, base.id, headSha);
+  const required = rule?.enable_status_check ? rule.status_check_contexts : [];
+  const unmet = unmetChecks(statuses, required);
+  const autoMerge = findAutoMerge(ctx.db, pull.id);
+  const checks = {
+    state: combinedState(statuses.map((s) => s.state)),
+    required,
+    required_passed: unmet.length === 0,
+    auto_merge: autoMerge ? { doer: login(autoMerge.doer_id), merge_style: autoMerge.merge_style, created_at: autoMerge.created_at } : null,
+  };
+  const state = { protection: rule?.ruleName ?? null, approved_by: approvedBy, checks };
   if (pull.merged || pull.state !== 'open') {
     return { status: 'blocked', blockers: [reason('closed', 'The pull request is closed.')], advice, ...state };
   }
@@ -100,10 +112,10 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
   } else if (approvedBy.length === 0) {
     advice.push(reason('approvals', 'Nobody has approved these changes yet.'));
   }
-  if (rule?.enable_status_check && rule.status_check_contexts.length > 0) {
-    // No status has been reported to this forge yet: the required checks are still pending.
-    const contexts = rule.status_check_contexts;
-    blockers.push(reason('status_checks', `The required status checks have not succeeded: ${contexts.join(', ')}.`, contexts));
+  if (unmet.length > 0) {
+    // Named: the failing contexts, or the pattern that nothing reported matches yet.
+    const names = unmet.flatMap((check) => (check.failing.length > 0 ? check.failing.map((s) => s.context) : [check.pattern]));
+    blockers.push(reason('status_checks', unmetChecksText(unmet), names));
   }
   const status = blockers.length > 0 ? 'blocked' : advice.length > 0 ? 'advice' : 'allowed';
   return { status, blockers, advice, ...state };
@@ -199,6 +211,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
   ctx.db.transaction(() => {
     markMerged(ctx.db, pull.id, merger.id, newSha, found);
     notePullEvent(ctx.db, pull, 'merge_pull', merger.id, { commit_sha: newSha, new_ref: pull.base_branch });
+    deleteAutoMerge(ctx.db, pull.id);
   })();
   const pusher = { id: merger.id, username: merger.username };
   await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);

@@ -4,6 +4,7 @@ import { Commit } from '../../../presenters/browse.js';
 import { PullRequest, PullRequestList } from '../../../presenters/pull.js';
 import { createPullRequest, editPullRequest } from '../../../services/pulls.js';
 import { mergePullRequest } from '../../../services/merge.js';
+import { cancelAutoMerge, mergeWhenChecksSucceed } from '../../../services/auto-merge.js';
 import { languageOf } from '../../../lib/shell.js';
 import { presentPulls, pullRequestCommitList, pullRequestDiffText, pullRequestFiles, pullRequestPage } from '../../../views/pull-request.js';
 import { notFound } from '../../../errors.js';
@@ -94,18 +95,35 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/repos/:owner/:repo/pulls/:index/merge',
-    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), ...errors } } },
+    {
+      config: { scope: 'write:repository', repoAction: 'repo:write' },
+      schema: { tags, params: PullParams, body: MergePullOption, response: { 200: Type.Null(), 201: Type.Null(), ...errors } },
+    },
     async (request, reply) => {
       const body = request.body;
-      await mergePullRequest(ctx, request.repository, request.pullRequest, request.actor, {
+      const options = {
         style: body.Do,
         title: body.MergeTitleField,
         message: body.MergeMessageField,
         deleteBranch: body.delete_branch_after_merge,
         headCommitId: body.head_commit_id,
         language: languageOf(request.headers),
-      });
+      };
+      // Gitea answers 201 when the merge is scheduled for when the checks succeed, 200 when merged now.
+      if (body.merge_when_checks_succeed && (await mergeWhenChecksSucceed(ctx, request.repository, request.pullRequest, request.actor, options))) {
+        return reply.status(201).send(null);
+      }
+      if (!body.merge_when_checks_succeed) await mergePullRequest(ctx, request.repository, request.pullRequest, request.actor, options);
       return reply.status(200).send(null);
+    },
+  );
+
+  fastify.delete(
+    '/repos/:owner/:repo/pulls/:index/merge',
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      cancelAutoMerge(ctx, request.repository, request.pullRequest, request.actor);
+      return reply.status(204).send(null);
     },
   );
 };

@@ -38,6 +38,8 @@ export const MergePullOption = Type.Object({
   delete_branch_after_merge: Type.Optional(Type.Boolean()),
   head_commit_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{40}$' })),
   force_merge: Type.Optional(Type.Boolean()),
+  /** Merge by itself once the head's checks succeed (merged now when they already have). */
+  merge_when_checks_succeed: Type.Optional(Type.Boolean()),
 });
 
 export const LineCommentOption = Type.Object({
