@@ -1,10 +1,10 @@
 import { autoMergesForHead, deleteAutoMerge, findAutoMerge, insertAutoMerge } from '../db/statuses.js';
-import { findPullById, openPullsFromHead, type PullRow } from '../db/pulls.js';
+import { findPull, findPullById, openPullsFromHead, type PullRow } from '../db/pulls.js';
 import { findRepoById, type RepoRow } from '../db/repos.js';
 import { findUserById } from '../db/users.js';
 import type { Actor } from '../auth/policy.js';
 import { conflict, forbidden, notAllowed, notFound } from '../errors.js';
-import type { CommitStatusEvent } from './events.js';
+import type { CommitStatusEvent, ConversationEvent } from './events.js';
 import type { JobLock } from './jobs.js';
 import { mergePullRequest, mergeState, type MergeOptions } from './merge.js';
 import type { PushedEvent } from './push.js';
@@ -111,6 +111,13 @@ export function scheduleAutoMergeAttempt(ctx: AutoMergeContext, pullId: number):
 /** After a status was posted: pull requests of that repository whose head it is and that wait for their checks. */
 export function autoMergeAfterStatus(ctx: AutoMergeContext, event: CommitStatusEvent): void {
   for (const request of autoMergesForHead(ctx.db, event.repoId, event.sha)) scheduleAutoMergeAttempt(ctx, request.pull_id);
+}
+
+/** After a review (or any comment) on a pull request that waits: an approval may be what it lacked. */
+export function autoMergeAfterConversation(ctx: AutoMergeContext, event: ConversationEvent): void {
+  if (event.kind !== 'pull' || event.action !== 'commented') return;
+  const pull = findPull(ctx.db, event.repoId, event.index);
+  if (pull && findAutoMerge(ctx.db, pull.id)) scheduleAutoMergeAttempt(ctx, pull.id);
 }
 
 /** After a push: a request whose pull request's head branch moved is dropped (the new commits were not checked). */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { postCommitStatus } from '../../../services/statuses.js';
-import { autoMergeAfterPush, autoMergeAfterStatus } from '../../../services/auto-merge.js';
+import { autoMergeAfterConversation, autoMergeAfterPush, autoMergeAfterStatus } from '../../../services/auto-merge.js';
 import { combinedStatus, commitStates, commitStatusPage } from '../../../views/statuses.js';
 import { errors, RepoParams } from '../repos/schema.js';
 import { pullContext } from '../pulls/context.js';
@@ -12,8 +12,8 @@ const tags = ['repository'];
 /**
  * Commit statuses, Gitea's paths: CI posts a state per context on a commit; lists and the combined
  * state read them back. The statuses and pushes also drive "merge when checks succeed": the
- * listeners registered here merge a pull request whose head turned green, and drop the request
- * when its head moves.
+ * listeners registered here merge a pull request whose head turned green (or that was just
+ * approved), and drop the request when its head moves.
  */
 const statusRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
@@ -22,9 +22,12 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const autoMerge = { ...pulls, jobs: fastify.jobs };
   const offStatus = fastify.events.subscribe('status', (event) => autoMergeAfterStatus(autoMerge, event));
   const offPush = fastify.events.subscribe('pushed', (event) => autoMergeAfterPush(autoMerge, event));
+  // Reviews are published as conversation comments: an approval may be what a waiting merge lacked.
+  const offReview = fastify.events.subscribe('conversation', (event) => autoMergeAfterConversation(autoMerge, event));
   fastify.addHook('onClose', async () => {
     offStatus();
     offPush();
+    offReview();
   });
 
   fastify.post(
