@@ -1,10 +1,12 @@
 import { css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { Commit } from './api/browse.js';
 import { RepoLinks, shortSha, summaryOf } from './browse-links.js';
 import './fab-relative-time.js';
+import './fab-commit-status.js';
+import { getCommitStates, type CommitStates } from './api/statuses.js';
 
 /** Commits as a history lists them: message, author, age, id, and a link to the files at that commit. */
 @customElement('fab-commit-list')
@@ -48,7 +50,22 @@ export class FabCommitList extends LightDomElement {
   @property() repo = '';
   @property({ attribute: false }) commits: readonly Commit[] = [];
 
+  /** The combined state of each listed commit that has statuses, read once the commits are known. */
+  @state() private _states: CommitStates = {};
+
   private _locale = new LocaleController(this);
+
+  override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (!changed.has('commits') && !changed.has('owner') && !changed.has('repo')) return;
+    const shas = this.commits.map((c) => c.sha);
+    // A history without statuses shows no icon: a failed read loses nothing else.
+    getCommitStates(this.owner, this.repo, shas).then(
+      (states) => {
+        if (this.commits.map((c) => c.sha).join() === shas.join()) this._states = states;
+      },
+      () => undefined,
+    );
+  }
 
   override render() {
     const links = new RepoLinks(this.owner, this.repo);
@@ -64,6 +81,7 @@ export class FabCommitList extends LightDomElement {
               </p>
             </div>
             <div class="fab-ids">
+              <fab-commit-status .state=${this._states[commit.sha]?.state ?? null}></fab-commit-status>
               <a href=${links.commit(commit.sha)}>${shortSha(commit.sha)}</a>
               <a href=${links.src('commit', commit.sha)} aria-label=${t('commits.browse', { sha: shortSha(commit.sha) })}>&lt;/&gt;</a>
             </div>

@@ -1,5 +1,6 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
 import { MERGE_STYLES, mergePull, type MergeReason, type MergeStyle, type PullRequest } from './api/pulls.js';
@@ -7,6 +8,8 @@ import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';
 import { RepoLinks, shortSha } from './browse-links.js';
 import './fab-relative-time.js';
+import './fab-commit-status.js';
+import { cancelAutoMerge, getCombinedStatus, type CombinedStatus } from './api/statuses.js';
 import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
 import type { Repository } from '../../contract/repositories.js';
 
@@ -78,6 +81,24 @@ export class FabMergeBox extends LightDomElement {
         flex-wrap: wrap;
         gap: 0.5rem;
       }
+      fab-merge-box h3 {
+        margin: 0.5rem 0 0.25rem;
+        font-size: 1rem;
+      }
+      fab-merge-box .fab-checks {
+        padding: 0;
+        list-style: none;
+      }
+      fab-merge-box .fab-checks li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.5rem;
+        align-items: baseline;
+        padding: 0.25rem 0;
+      }
+      fab-merge-box .fab-checks .fab-check-description {
+        color: var(--fab-muted);
+      }
     `,
   ];
 
@@ -94,14 +115,43 @@ export class FabMergeBox extends LightDomElement {
 
   private _locale = new LocaleController(this);
 
+  /** The head's statuses, read again whenever the head changes. */
+  private _checks = new Task(this, {
+    task: ([owner, repo, sha], { signal }): Promise<CombinedStatus | null> => (sha ? getCombinedStatus(owner, repo, sha, signal) : Promise.resolve(null)),
+    args: () => [this.owner, this.repo, this.pull?.head.sha ?? ''] as const,
+  });
+
   override render() {
     const pull = this.pull;
     // A closed pull request cannot be merged: the page says it is closed, and offers to reopen it.
     if (!pull || (pull.state === 'closed' && !pull.merged)) return nothing;
     return html`<section aria-labelledby="fab-merge-heading">
       <h2 id="fab-merge-heading">${t('merge.heading')}</h2>
+      ${this._checks.render({ complete: (combined) => this._renderChecks(combined) })}
       ${pull.merged ? this._renderMerged(pull) : this._renderOpen(pull)}
     </section>`;
+  }
+
+  /** Each context's latest state, description, link (http(s) only) and time, under the combined state. */
+  private _renderChecks(combined: CombinedStatus | null) {
+    if (!combined || combined.state === '') return nothing;
+    const safe = (url: string) => /^https?:\/\//i.test(url);
+    return html`<div class="fab-checks-box">
+      <h3><fab-commit-status .state=${combined.state}></fab-commit-status> ${t('status.heading')}</h3>
+      <ul class="fab-checks">
+        ${combined.statuses.map(
+          (status) => html`<li data-context=${status.context}>
+            <fab-commit-status .state=${status.state}></fab-commit-status>
+            <strong>${status.context}</strong>
+            ${status.description ? html`<span class="fab-check-description">${status.description}</span>` : nothing}
+            <fab-relative-time .datetime=${status.updated_at}></fab-relative-time>
+            ${safe(status.target_url)
+              ? html`<a href=${status.target_url} rel="noopener nofollow" aria-label=${t('status.details', { context: status.context })}>${t('status.detailsLink')}</a>`
+              : nothing}
+          </li>`,
+        )}
+      </ul>
+    </div>`;
   }
 
   private _renderMerged(pull: PullRequest) {
@@ -138,6 +188,14 @@ export class FabMergeBox extends LightDomElement {
             </ul>
           </div>`
         : nothing}
+      ${state.checks.auto_merge
+        ? html`<div class="fab-advice" id="fab-auto-merge" role="status">
+            <p>${t('merge.autoMergeBy', { user: state.checks.auto_merge.doer })}</p>
+            ${this.canMerge
+              ? html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${this._cancelAutoMerge}>${t('merge.autoMergeCancel')}</button>`
+              : nothing}
+          </div>`
+        : nothing}
       ${this.canMerge ? this._renderForm(pull) : html`<p>${t('merge.onlyMaintainers')}</p>`}
     `;
   }
@@ -157,7 +215,7 @@ export class FabMergeBox extends LightDomElement {
       case 'approvals':
         return reason.required > 0 ? t('merge.approvalsRequired', { required: reason.required, count: reason.count }) : t('merge.noApproval');
       case 'status_checks':
-        return t('merge.statusChecks', { contexts: reason.names.join(', ') });
+        return t('merge.statusChecksUnmet', { contexts: reason.names.join(', ') });
       case 'closed':
         return t('merge.closed');
     }
@@ -192,8 +250,54 @@ export class FabMergeBox extends LightDomElement {
         : html`<button type="submit" class="fab-button" ?disabled=${this._busy || blocked} aria-describedby=${described ?? nothing}>
               ${t('merge.submit')}
             </button>
-            ${blocked ? html`<p class="fab-hint">${t('merge.blockedHint')}</p>` : nothing}`}
+            ${blocked ? html`<p class="fab-hint">${t('merge.blockedHint')}</p>` : nothing}
+            ${this._mayScheduleAutoMerge(pull)
+              ? html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${this._mergeWhenChecksSucceed}>
+                  ${t('merge.whenChecksSucceed')}
+                </button>`
+              : nothing}`}
     </form>`;
+  }
+
+  /** Checks still pending or required, none scheduled yet, and nothing that no check can lift (conflicts, an empty pull request). */
+  private _mayScheduleAutoMerge(pull: PullRequest): boolean {
+    const { checks, blockers } = pull.merge_state;
+    if (checks.auto_merge || blockers.some((b) => b.code === 'conflict' || b.code === 'empty' || b.code === 'closed')) return false;
+    return !checks.required_passed || checks.state === 'pending';
+  }
+
+  private _mergeWhenChecksSucceed = async () => {
+    const pull = this.pull;
+    const form = this.querySelector('form');
+    if (!pull || !form) return;
+    await this._send(async () => {
+      const data = new FormData(form);
+      await mergePull(this.owner, this.repo, pull.number, {
+        style: data.get('style') as MergeStyle,
+        deleteBranch: data.get('delete') === 'on',
+        headCommitId: pull.head.sha,
+        whenChecksSucceed: true,
+      });
+    });
+  };
+
+  private _cancelAutoMerge = async () => {
+    const pull = this.pull;
+    if (pull) await this._send(() => cancelAutoMerge(this.owner, this.repo, pull.number));
+  };
+
+  /** Runs a change, shows its error, and tells the page to read the pull request again. */
+  private async _send(change: () => Promise<void>): Promise<void> {
+    this._busy = true;
+    this._error = null;
+    try {
+      await change();
+      this.dispatchEvent(new CustomEvent('fab-pull-changed', { bubbles: true, composed: true }));
+    } catch (err) {
+      this._error = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   private _merge = async (event: SubmitEvent) => {

@@ -61,6 +61,8 @@ export interface MergeOptions {
   deleteBranch: boolean;
   /** The head the merger saw: the server refuses the merge if it moved since. */
   headCommitId: string;
+  /** Gitea's merge_when_checks_succeed: merged by the server once the head's checks are green. */
+  whenChecksSucceed?: boolean;
 }
 
 /** `POST /repos/{owner}/{repo}/pulls/{n}/merge`. */
@@ -73,6 +75,7 @@ export async function mergePull(owner: string, repo: string, number: number, opt
       MergeMessageField: options.message || undefined,
       delete_branch_after_merge: options.deleteBranch,
       head_commit_id: options.headCommitId,
+      merge_when_checks_succeed: options.whenChecksSucceed || undefined,
     },
   });
 }

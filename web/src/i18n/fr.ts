@@ -837,6 +837,20 @@ export const fr = {
   'issue.suspendAsk': "Suspendre le compte {user} ? Il ne pourra plus se connecter.",
   'issue.suspendConfirm': "Oui, suspendre le compte",
   'issue.authorSuspended': "Le compte de l'auteur est suspendu.",
+  'status.success': 'Vérifications réussies',
+  'status.pending': 'Vérifications en cours',
+  'status.warning': 'Vérifications avec avertissement',
+  'status.failure': 'Vérifications échouées',
+  'status.error': 'Vérifications en erreur',
+  'status.heading': 'Vérifications',
+  'status.combined': 'État des vérifications : {state}',
+  'status.details': 'Détails de {context}',
+  'merge.statusChecksUnmet': 'Vérifications requises non réussies : {contexts}.',
+  'merge.whenChecksSucceed': 'Fusionner quand les vérifications réussissent',
+  'merge.autoMergeBy': 'Fusion automatique activée par {user} : la demande sera fusionnée dès que les vérifications réussiront.',
+  'merge.autoMergeCancel': 'Annuler la fusion automatique',
+  'merge.autoMergeScheduled': 'Fusion automatique activée.',
+  'status.detailsLink': 'Détails',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

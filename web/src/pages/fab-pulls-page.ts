@@ -10,6 +10,7 @@ import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-relative-time.js';
 import '../fab-pager.js';
+import '../fab-commit-status.js';
 
 const PAGE_SIZE = 30;
 const FILTERS: [PullState, MessageKey][] = [
@@ -105,6 +106,7 @@ export class FabPullsPage extends LightDomElement {
         ${pulls.map(
           (pull) => html`<li>
             <a class="fab-pull-title" href=${`${home}/pulls/${pull.number}`}>${pull.title}</a>
+            <fab-commit-status .state=${pull.merge_state.checks.state}></fab-commit-status>
             <p class="fab-pull-info">
               ${t(pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed')} ·
               ${t('pulls.openedBy', { number: pull.number, user: pull.user.login })}

@@ -8,6 +8,8 @@ import { RepoLinks, summaryOf } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-relative-time.js';
+import '../fab-commit-status.js';
+import { getCommitStates } from '../api/statuses.js';
 
 /** Styles shared by the branches and tags lists. */
 export const refListStyles = (tagName: string) => {
@@ -69,7 +71,8 @@ export class FabRepoBranchesPage extends LightDomElement {
   private _branches = new Task(this, {
     task: async ([owner, repo], { signal }) => {
       const [repository, branches] = await Promise.all([getRepository(owner, repo, signal), listBranches(owner, repo, signal)]);
-      return { defaultBranch: repository.default_branch, branches };
+      const states = await getCommitStates(owner, repo, branches.map((b) => b.commit.id), signal);
+      return { defaultBranch: repository.default_branch, branches, states };
     },
     args: () => [this.owner, this.repo] as const,
   });
@@ -79,7 +82,7 @@ export class FabRepoBranchesPage extends LightDomElement {
     return html`
       <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="branches"></fab-repo-header>
       <h1>${t('repo.branches')}</h1>
-      ${renderTask(this._branches, ({ defaultBranch, branches }) =>
+      ${renderTask(this._branches, ({ defaultBranch, branches, states }) =>
         branches.length === 0
           ? html`<p>${t('branches.empty')}</p>`
           : html`<ul class="fab-refs">
@@ -92,6 +95,7 @@ export class FabRepoBranchesPage extends LightDomElement {
                         : ''}
                     </p>
                     <p class="fab-ref-commit">
+                      <fab-commit-status .state=${states[branch.commit.id]?.state ?? null}></fab-commit-status>
                       <a href=${links.commit(branch.commit.id)}>${summaryOf(branch.commit.message)}</a> —
                       ${branch.commit.author.name}, <fab-relative-time .datetime=${branch.commit.timestamp}></fab-relative-time>
                     </p>

@@ -8,6 +8,8 @@ import { RepoLinks, fullDate, shortSha, summaryOf } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-diff-view.js';
+import '../fab-commit-status.js';
+import { getCommitStates, type CommitStates } from '../api/statuses.js';
 
 /** `/{owner}/{repo}/commit/{sha}`: message, author, parents and the diff against the first parent. */
 @customElement('fab-repo-commit-page')
@@ -59,6 +61,12 @@ export class FabRepoCommitPage extends LightDomElement {
     args: () => [this.owner, this.repo, this.sha] as const,
   });
 
+  /** The commit's combined check state, once its full id is known. */
+  private _states = new Task(this, {
+    task: ([owner, repo, sha], { signal }): Promise<CommitStates> => (sha ? getCommitStates(owner, repo, [sha], signal) : Promise.resolve({})),
+    args: () => [this.owner, this.repo, this._commit.value?.commit.sha ?? ''] as const,
+  });
+
   override render() {
     return html`
       <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="commits" kind="commit" .ref=${this.sha}></fab-repo-header>
@@ -90,6 +98,10 @@ export class FabRepoCommitPage extends LightDomElement {
         </dd>
         <dt>${t('commit.sha')}</dt>
         <dd class="fab-sha">${commit.sha}</dd>
+        ${this._states.value?.[commit.sha]
+          ? html`<dt>${t('status.heading')}</dt>
+              <dd><fab-commit-status .state=${this._states.value[commit.sha].state}></fab-commit-status> ${t(`status.${this._states.value[commit.sha].state}`)}</dd>`
+          : ''}
       </dl>
       <p><a href=${links.src('commit', commit.sha)}>${t('commit.browse')}</a></p>
       <h2>${t('commit.changes')}</h2>
