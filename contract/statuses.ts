@@ -19,10 +19,10 @@ export const CreateStatusOption = Type.Object({
 });
 export type CreateStatusOption = Static<typeof CreateStatusOption>;
 
-/** Gitea's CommitStatus. */
+/** Gitea's CommitStatus: its state is named `status` there (Renovate reads that name). */
 export const CommitStatus = Type.Object({
   id: Type.Integer(),
-  state: CommitStatusStateSchema,
+  status: CommitStatusStateSchema,
   target_url: Type.String(),
   description: Type.String(),
   url: Type.String(),

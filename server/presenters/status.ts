@@ -10,7 +10,7 @@ export { CombinedStatus, CommitStatus, CommitStates };
 export function presentStatus(urls: RepoUrls, row: CommitStatusRow, creator: UserSummary | null): CommitStatus {
   return {
     id: row.id,
-    state: row.state,
+    status: row.state,
     target_url: row.target_url,
     description: row.description,
     url: `${urls.api}/statuses/${row.sha}`,

@@ -71,7 +71,7 @@ export function deleteLabel(db: Db, owner: LabelOwner, id: number): void {
 }
 
 /** The usable labels a list of ids or names names; an unknown one is a 422 naming it. */
-function resolveLabels(db: Db, repo: RepoRow, wanted: Array<number | string>): LabelRow[] {
+export function resolveLabels(db: Db, repo: RepoRow, wanted: Array<number | string>): LabelRow[] {
   const usable = usableLabels(db, repo.id);
   return wanted.map((w) => {
     const found = usable.find((l) => (typeof w === 'number' ? l.id === w : l.name === w || String(l.id) === w));

@@ -56,10 +56,10 @@ describe('commit statuses (Gitea API)', () => {
     const post = (sha: string, body: Record<string, string>) => api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${sha}`, { auth, body });
     const first = await post(feature, { state: 'pending', context: 'ci/test', description: 'Running', target_url: 'https://ci.example.org/1' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ state: 'pending', context: 'ci/test', description: 'Running', target_url: 'https://ci.example.org/1' });
+    expect(first.body).toMatchObject({ status: 'pending', context: 'ci/test', description: 'Running', target_url: 'https://ci.example.org/1' });
     expect(first.body.creator.login).toBe(owner());
     expect(first.body.url).toContain(`/statuses/${feature}`);
-    expect(events.at(-1)).toMatchObject({ sha: feature, state: 'pending', combinedState: 'pending', status: { id: first.body.id, context: 'ci/test' } });
+    expect(events.at(-1)).toMatchObject({ sha: feature, state: 'pending', combinedState: 'pending', status: { id: first.body.id, context: 'ci/test', status: 'pending' } });
 
     expect((await post(feature, { state: 'success', context: 'ci/lint' })).status).toBe(201);
     let combined = await api(w.server.url, 'GET', `/repos/${owner()}/site/commits/feature/status`);
@@ -70,7 +70,7 @@ describe('commit statuses (Gitea API)', () => {
     expect((await post(feature, { state: 'success', context: 'ci/test' })).status).toBe(201);
     combined = await api(w.server.url, 'GET', `/repos/${owner()}/site/commits/${feature}/status`);
     expect(combined.body.state).toBe('success');
-    expect(combined.body.statuses.map((s: { context: string; state: string }) => `${s.context}:${s.state}`).sort()).toEqual(['ci/lint:success', 'ci/test:success']);
+    expect(combined.body.statuses.map((s: { context: string; status: string }) => `${s.context}:${s.status}`).sort()).toEqual(['ci/lint:success', 'ci/test:success']);
     expect(events.at(-1)?.combinedState).toBe('success');
 
     expect((await post(feature, { state: 'failure', context: 'ci/lint' })).status).toBe(201);
@@ -82,11 +82,11 @@ describe('commit statuses (Gitea API)', () => {
     const all = await api(w.server.url, 'GET', `/repos/${owner()}/site/statuses/${feature}`);
     expect(all.status).toBe(200);
     expect(all.headers.get('x-total-count')).toBe('5');
-    expect(all.body.map((s: { state: string }) => s.state)).toEqual(['error', 'failure', 'success', 'success', 'pending']);
+    expect(all.body.map((s: { status: string }) => s.status)).toEqual(['error', 'failure', 'success', 'success', 'pending']);
     const failures = await api(w.server.url, 'GET', `/repos/${owner()}/site/commits/feature/statuses?state=failure`);
     expect(failures.body).toHaveLength(1);
     const oldest = await api(w.server.url, 'GET', `/repos/${owner()}/site/commits/feature/statuses?sort=oldest&limit=2&page=1`);
-    expect(oldest.body.map((s: { state: string }) => s.state)).toEqual(['pending', 'success']);
+    expect(oldest.body.map((s: { status: string }) => s.status)).toEqual(['pending', 'success']);
     expect(oldest.headers.get('link')).toContain('rel="next"');
 
     // A branch, a tag or a commit id; an unknown one is a 404; a commit without statuses combines to ''.

@@ -141,7 +141,7 @@ export class FabMergeBox extends LightDomElement {
       <ul class="fab-checks">
         ${combined.statuses.map(
           (status) => html`<li data-context=${status.context}>
-            <fab-commit-status .state=${status.state}></fab-commit-status>
+            <fab-commit-status .state=${status.status}></fab-commit-status>
             <strong>${status.context}</strong>
             ${status.description ? html`<span class="fab-check-description">${status.description}</span>` : nothing}
             <fab-relative-time .datetime=${status.updated_at}></fab-relative-time>

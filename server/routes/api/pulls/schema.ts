@@ -20,6 +20,8 @@ export const CreatePullOption = Type.Object({
   base: Type.String({ minLength: 1, maxLength: 255 }),
   title: Type.String({ minLength: 1, maxLength: 255 }),
   body: Type.Optional(Type.String({ maxLength: 65535 })),
+  /** Label ids, set when the poster may write (Renovate labels its pull requests so). */
+  labels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
 });
 export type CreatePullOption = Static<typeof CreatePullOption>;
 
