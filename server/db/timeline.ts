@@ -20,7 +20,9 @@ export type TimelineType =
   | 'lock'
   | 'unlock'
   | 'pin'
-  | 'unpin';
+  | 'unpin'
+  | 'pull_scheduled_merge'
+  | 'pull_cancel_scheduled_merge';
 
 /** One event of a conversation's timeline. */
 export interface TimelineRow {

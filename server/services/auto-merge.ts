@@ -10,6 +10,7 @@ import { mergePullRequest, mergeState, type MergeOptions } from './merge.js';
 import type { PushedEvent } from './push.js';
 import type { PullContext } from './pulls.js';
 import { ZERO_OID } from '../git/write.js';
+import { notePullEvent } from './timeline.js';
 import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
 
 /** The pull request services' context and the instance's job lock, which keeps one merge attempt per pull request at a time. */
@@ -45,17 +46,28 @@ export async function mergeWhenChecksSucceed(ctx: PullContext, base: RepoRow, pu
     await mergePullRequest(ctx, base, pull, actor, options);
     return false;
   }
-  const stored = insertAutoMerge(ctx.db, {
-    pullId: pull.id,
-    doerId: doer.id,
-    style: options.style,
-    title: options.title ?? '',
-    message: options.message ?? '',
-    deleteBranch: options.deleteBranch === true,
-    headSha: pull.head_sha,
-  });
+  const stored = ctx.db.transaction(() => {
+    const inserted = insertAutoMerge(ctx.db, {
+      pullId: pull.id,
+      doerId: doer.id,
+      style: options.style,
+      title: options.title ?? '',
+      message: options.message ?? '',
+      deleteBranch: options.deleteBranch === true,
+      headSha: pull.head_sha,
+    });
+    if (inserted) notePullEvent(ctx.db, pull, 'pull_scheduled_merge', doer.id);
+    return inserted;
+  })();
   if (!stored) throw conflict('This pull request is already set to merge when its checks succeed.');
   return true;
+}
+
+/** Drops a pull request's request and notes on its timeline who cancelled it (a person, or the pusher of new commits). */
+function dropAutoMerge(ctx: PullContext, pull: PullRow, actorId: number): void {
+  ctx.db.transaction(() => {
+    if (deleteAutoMerge(ctx.db, pull.id)) notePullEvent(ctx.db, pull, 'pull_cancel_scheduled_merge', actorId);
+  })();
 }
 
 /** Gitea's CancelScheduledAutoMerge: the user who asked, or a repository administrator, drops the request. */
@@ -66,7 +78,7 @@ export function cancelAutoMerge(ctx: PullContext, base: RepoRow, pull: PullRow, 
   if (request.doer_id !== user.id && ctx.policy.repoAccess(actor, base) !== 'admin') {
     throw forbidden('Only the person who set the automatic merge, or an administrator of the repository, may cancel it.');
   }
-  deleteAutoMerge(ctx.db, pull.id);
+  dropAutoMerge(ctx, pull, user.id);
 }
 
 /**
@@ -126,7 +138,7 @@ export function autoMergeAfterPush(ctx: AutoMergeContext, event: PushedEvent): v
     if (!update.ref.startsWith('refs/heads/') || update.newId === ZERO_OID) continue;
     for (const pull of openPullsFromHead(ctx.db, event.repo.id, update.ref.slice('refs/heads/'.length))) {
       const request = findAutoMerge(ctx.db, pull.id);
-      if (request && request.head_sha !== update.newId) deleteAutoMerge(ctx.db, pull.id);
+      if (request && request.head_sha !== update.newId) dropAutoMerge(ctx, pull, event.pusher.id);
     }
   }
 }

@@ -7,6 +7,13 @@ const mergeWhenGreen = (w: StatusWorld, number: number, token = w.tokens.maintai
     auth: as(token),
     body: { Do: 'squash', merge_when_checks_succeed: true, MergeTitleField: 'Automatic squash' },
   });
+/** The auto-merge events of a pull request's timeline, as `type:login`. */
+async function autoMergeEvents(w: StatusWorld, number: number): Promise<string[]> {
+  const { body } = await api(w.server.url, 'GET', `/repos/${w.maintainer.username}/site/issues/${number}/timeline`);
+  return (body as Array<{ type: string; user: { login: string } | null }>)
+    .filter((e) => e.type.endsWith('scheduled_merge'))
+    .map((e) => `${e.type}:${e.user?.login ?? ''}`);
+}
 const cancel = (w: StatusWorld, number: number, token = w.tokens.maintainer) =>
   api(w.server.url, 'DELETE', `/repos/${w.maintainer.username}/site/pulls/${number}/merge`, { auth: as(token) });
 
@@ -50,6 +57,8 @@ describe('merge when checks succeed', () => {
     // test
     const newHead = await pushCommit(w, 'two', 'two-more.txt');
     expect((await getPull(w, pull.number)).merge_state.checks.auto_merge).toBeNull();
+    const who = w.maintainer.username;
+    expect(await autoMergeEvents(w, pull.number)).toEqual([`pull_scheduled_merge:${who}`, `pull_cancel_scheduled_merge:${who}`]);
     await postStatus(w, pull.sha, 'success');
     await postStatus(w, newHead, 'success');
     await autoMergeSettled(w, pull.number);
@@ -64,6 +73,8 @@ describe('merge when checks succeed', () => {
     expect((await cancel(w, pull.number, w.tokens.contributor)).status).toBe(403);
     const cancelled = await cancel(w, pull.number);
     expect(cancelled.status).toBe(204);
+    const who = w.maintainer.username;
+    expect(await autoMergeEvents(w, pull.number)).toEqual([`pull_scheduled_merge:${who}`, `pull_cancel_scheduled_merge:${who}`]);
     expect((await cancel(w, pull.number)).status).toBe(404);
     await postStatus(w, pull.sha, 'success');
     await autoMergeSettled(w, pull.number);

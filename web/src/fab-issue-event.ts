@@ -67,6 +67,10 @@ export class FabIssueEvent extends LightDomElement {
         return line(t('issueEvent.reopened', { user }));
       case 'review_request':
         return line(t(added ? 'timeline.reviewRequested' : 'timeline.reviewRequestRemoved', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
+      case 'pull_scheduled_merge':
+        return line(t('timeline.autoMergeScheduled', { user }));
+      case 'pull_cancel_scheduled_merge':
+        return line(t('timeline.autoMergeCancelled', { user }));
       case 'dismiss_review':
         return line(t('timeline.reviewDismissed', { user, reason: e.body }));
       case 'pull_ref':

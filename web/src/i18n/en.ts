@@ -853,4 +853,6 @@ export const en: Messages = {
   'merge.autoMergeCancel': 'Cancel auto-merge',
   'merge.autoMergeScheduled': 'Auto-merge enabled.',
   'status.detailsLink': 'Details',
+  'timeline.autoMergeScheduled': '{user} set this to merge when the checks succeed',
+  'timeline.autoMergeCancelled': '{user} cancelled the automatic merge',
 };

@@ -851,6 +851,8 @@ export const fr = {
   'merge.autoMergeCancel': 'Annuler la fusion automatique',
   'merge.autoMergeScheduled': 'Fusion automatique activée.',
   'status.detailsLink': 'Détails',
+  'timeline.autoMergeScheduled': '{user} a activé la fusion automatique quand les vérifications réussiront',
+  'timeline.autoMergeCancelled': '{user} a annulé la fusion automatique',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
