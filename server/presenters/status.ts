@@ -3,6 +3,7 @@ import type { RepoUrls } from './browse.js';
 import { CombinedStatus, CommitStatus, CommitStates, type CommitStatusState } from '../../contract/statuses.js';
 import type { Repository } from '../../contract/repositories.js';
 import type { UserSummary } from '../../contract/users.js';
+import { Type, type Static } from '@sinclair/typebox';
 
 export { CombinedStatus, CommitStatus, CommitStates };
 
@@ -37,5 +38,45 @@ export function presentCombinedStatus(
     repository,
     commit_url: `${urls.api}/commits/${sha}`,
     url: `${urls.api}/commits/${sha}/status`,
+  };
+}
+
+/** GitLab v4's CommitStatus, read-only: what a GitLab client (or a harvester) reads of a commit's checks. */
+export const GitlabCommitStatus = Type.Object({
+  id: Type.Integer(),
+  sha: Type.String(),
+  ref: Type.Null(),
+  status: Type.String(),
+  name: Type.String(),
+  target_url: Type.Union([Type.String(), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  started_at: Type.Null(),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  allow_failure: Type.Boolean(),
+  coverage: Type.Null(),
+  author: Type.Union([Type.Object({ id: Type.Integer(), username: Type.String(), web_url: Type.String() }), Type.Null()]),
+});
+export type GitlabCommitStatus = Static<typeof GitlabCommitStatus>;
+
+/** GitLab's names for Gitea's states: error and failure are `failed`, a warning a failure allowed to fail. */
+const GITLAB_STATES: Record<CommitStatusState, string> = { pending: 'pending', success: 'success', error: 'failed', failure: 'failed', warning: 'failed' };
+
+/** A posted status as GitLab v4 shows it. */
+export function presentGitlabStatus(row: CommitStatusRow, author: UserSummary | null): GitlabCommitStatus {
+  return {
+    id: row.id,
+    sha: row.sha,
+    ref: null,
+    status: GITLAB_STATES[row.state],
+    name: row.context,
+    target_url: row.target_url || null,
+    description: row.description || null,
+    created_at: row.created_at,
+    started_at: null,
+    finished_at: row.state === 'pending' ? null : row.updated_at,
+    allow_failure: row.state === 'warning',
+    coverage: null,
+    author: author ? { id: author.id, username: author.login, web_url: author.html_url } : null,
   };
 }

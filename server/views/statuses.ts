@@ -5,11 +5,12 @@ import { repoPath } from '../git/store.js';
 import type { Actor } from '../auth/policy.js';
 import { notFound } from '../errors.js';
 import { RepoUrls } from '../presenters/browse.js';
-import { presentCombinedStatus, presentStatus, type CombinedStatus, type CommitStates, type CommitStatus } from '../presenters/status.js';
+import { presentCombinedStatus, presentGitlabStatus, presentStatus, type CombinedStatus, type CommitStates, type CommitStatus, type GitlabCommitStatus } from '../presenters/status.js';
 import { combinedState } from '../services/statuses.js';
 import type { ReadContext } from './context.js';
 import { UserCache } from './pull-request.js';
 import { presentRepos } from './repository.js';
+import { gitlabNotFound, type GitlabPage, type GitlabPaging } from './gitlab.js';
 
 /** The commit a branch, a tag or a commit id names in the repository; 404 when none. */
 async function resolveCommit(ctx: ReadContext, repo: RepoRow, ref: string): Promise<string> {
@@ -64,4 +65,15 @@ export function commitStates(ctx: ReadContext, repo: RepoRow, shas: string[]): C
   const states: CommitStates = {};
   for (const [sha, list] of bySha) states[sha] = { state: combinedState(list) as CommitStatusState, total_count: list.length };
   return states;
+}
+
+/** GitLab v4's statuses of a commit (by id, branch or tag): the latest of each name, newest first, paged. */
+export async function gitlabCommitStatuses(ctx: ReadContext, repo: RepoRow, ref: string, paging: GitlabPaging): Promise<GitlabPage<GitlabCommitStatus>> {
+  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
+  const resolved = await reader.resolve(ref);
+  if (!resolved) throw gitlabNotFound('Commit');
+  const rows = latestStatuses(ctx.db, repo.id, [resolved.oid]).sort((a, b) => b.id - a.id);
+  const users = new UserCache(ctx);
+  const page = rows.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
+  return { items: page.map((row) => presentGitlabStatus(row, users.get(row.creator_id))), total: rows.length };
 }

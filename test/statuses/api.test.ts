@@ -94,6 +94,13 @@ describe('commit statuses (Gitea API)', () => {
     const bare = await api(w.server.url, 'GET', `/repos/${owner()}/site/commits/main/status`);
     expect(bare.body).toMatchObject({ state: '', total_count: 0, statuses: [] });
 
+    // GitLab v4, read-only: the latest status of each name, in GitLab's words.
+    const gitlab = await fetch(`${w.server.url}/api/v4/projects/${owner()}%2Fsite/repository/commits/feature/statuses`);
+    expect(gitlab.status).toBe(200);
+    const gitlabStatuses = (await gitlab.json()) as Array<{ name: string; status: string; sha: string; author: { username: string } }>;
+    expect(gitlabStatuses.map((s) => `${s.name}:${s.status}`)).toEqual(['deploy:failed', 'ci/lint:failed', 'ci/test:success']);
+    expect(gitlabStatuses[0]).toMatchObject({ sha: feature, author: { username: owner() } });
+
     const states = await api(w.server.url, 'GET', `/repos/${owner()}/site/commit_states?shas=${feature},${main}`);
     expect(states.status).toBe(200);
     expect(states.body).toEqual({ [feature]: { state: 'error', total_count: 3 } });
@@ -114,6 +121,7 @@ describe('commit statuses (Gitea API)', () => {
       expect((await api(w.server.url, 'GET', `/repos/${owner()}/secret/commit_states?shas=${sha}`, { auth })).status).toBe(404);
       expect((await api(w.server.url, 'POST', `/repos/${owner()}/secret/statuses/${sha}`, { auth: auth ?? as(w.tokens.outsider), body: { state: 'failure' } })).status).toBe(404);
     }
+    expect((await fetch(`${w.server.url}/api/v4/projects/${owner()}%2Fsecret/repository/commits/${sha}/statuses`)).status).toBe(404);
     expect((await api(w.server.url, 'GET', `/repos/${owner()}/secret/commits/${sha}/status`, { auth: as(w.tokens.maintainer) })).body.state).toBe('success');
   });
 });

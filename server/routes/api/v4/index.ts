@@ -40,6 +40,8 @@ import {
 } from '../../../views/gitlab.js';
 import { ForgeError, notAllowed } from '../../../errors.js';
 import { Flag, IsoDate, Paging, gitlabConventions, isoSeconds, paginate, paginateKeyset, pagingOf } from './conventions.js';
+import { gitlabCommitStatuses } from '../../../views/statuses.js';
+import { GitlabCommitStatus } from '../../../presenters/status.js';
 
 const tags = ['gitlab'];
 const Message = Type.Object({ message: Type.String() });
@@ -215,6 +217,20 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/projects/:id/repository/commits/:sha',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), sha: Type.String({ maxLength: 255 }) }), response: { 200: GitlabCommitDetail, 404: Message } } },
     async (request) => projectCommit(ctx, findProject(ctx, request.params.id), request.params.sha),
+  );
+
+  fastify.get(
+    '/projects/:id/repository/commits/:sha/statuses',
+    {
+      config: anyone,
+      schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), sha: Type.String({ maxLength: 255 }) }), querystring: Type.Object(Paging), response: { 200: Type.Array(GitlabCommitStatus), 404: Message } },
+    },
+    async (request, reply) => {
+      const paging = pagingOf(request.query);
+      const { items, total } = await gitlabCommitStatuses(ctx, findProject(ctx, request.params.id), request.params.sha, paging);
+      paginate(request, reply, total, paging);
+      return items;
+    },
   );
 
   fastify.get(
