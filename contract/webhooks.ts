@@ -1,31 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './nullable.js';
 
-/**
- * The event types a hook may choose, in Gitea's names. `issues` and `pull_request` also stand for
- * their whole family (as Gitea's API reads them): every issue or pull request sub-event.
- */
-export const WEBHOOK_EVENTS = [
-  'push',
-  'create',
-  'delete',
-  'fork',
-  'repository',
-  'release',
-  'status',
-  'issues',
-  'issue_assign',
-  'issue_comment',
-  'pull_request',
-  'pull_request_assign',
-  'pull_request_review_request',
-  'pull_request_sync',
-  'pull_request_comment',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import { WEBHOOK_TYPES } from './webhook-events.js';
 
-/** Hook types: Gitea's own payloads, or a short text for a Slack-compatible or Matrix chat. */
-export const WEBHOOK_TYPES = ['gitea', 'slack', 'matrix'] as const;
+export { WEBHOOK_EVENTS, WEBHOOK_TYPES, type WebhookEvent } from './webhook-events.js';
 
 const HookType = Type.Union(WEBHOOK_TYPES.map((t) => Type.Literal(t)));
 const ContentType = Type.Union([Type.Literal('json'), Type.Literal('form')]);
