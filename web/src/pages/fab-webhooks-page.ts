@@ -86,6 +86,15 @@ export class FabWebhooksPage extends LightDomElement {
         overflow-wrap: anywhere;
         font-size: 0.8125rem;
       }
+      fab-webhooks-page .fab-choice {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      fab-webhooks-page .fab-form .fab-choice input {
+        width: auto;
+        margin: 0;
+      }
       fab-webhooks-page .fab-table-scroll {
         overflow-x: auto;
       }
@@ -201,7 +210,7 @@ export class FabWebhooksPage extends LightDomElement {
       <fieldset>
         <legend>${t('webhooks.events')}</legend>
         ${(['push_only', 'everything', 'chosen'] as const).map(
-          (value) => html`<div>
+          (value) => html`<div class="fab-choice">
             <input type="radio" id=${field(`mode-${value}`)} name="mode" value=${value} ?checked=${mode === value} @change=${() => (this._modes = { ...this._modes, [id]: value })} />
             <label for=${field(`mode-${value}`)}>${t(`webhooks.mode.${value}`)}</label>
           </div>`,
@@ -209,7 +218,7 @@ export class FabWebhooksPage extends LightDomElement {
         ${mode === 'chosen'
           ? html`<div class="fab-events">
               ${WEBHOOK_EVENTS.map(
-                (event) => html`<div>
+                (event) => html`<div class="fab-choice">
                   <input type="checkbox" id=${field(`event-${event}`)} name="events" value=${event} ?checked=${hook?.events.includes(event) ?? false} />
                   <label for=${field(`event-${event}`)}>${t(`webhooks.event.${event}`)}</label>
                 </div>`,
@@ -222,7 +231,7 @@ export class FabWebhooksPage extends LightDomElement {
         <span class="fab-hint" id=${field('branch-hint')}>${t('webhooks.branchFilterHint')}</span>
         <input id=${field('branch')} name="branch_filter" type="text" autocomplete="off" .value=${hook?.branch_filter ?? ''} aria-describedby=${field('branch-hint')} />
       </div>
-      <div>
+      <div class="fab-choice">
         <input type="checkbox" id=${field('active')} name="active" ?checked=${hook?.active ?? true} />
         <label for=${field('active')}>${t('webhooks.activeLabel')}</label>
       </div>
@@ -240,15 +249,13 @@ export class FabWebhooksPage extends LightDomElement {
         complete: (deliveries) =>
           deliveries.length === 0
             ? html`<p>${t('webhooks.noDeliveries')}</p>`
-            : html`<div class="fab-table-scroll"><table>
+            : html`<div class="fab-table-scroll" tabindex="0" role="region" aria-label=${t('webhooks.recentDeliveries')}><table>
                 <caption class="visually-hidden">${t('webhooks.recentDeliveries')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">${t('webhooks.col.event')}</th>
                     <th scope="col">${t('webhooks.col.status')}</th>
                     <th scope="col">${t('webhooks.col.response')}</th>
-                    <th scope="col">${t('webhooks.col.time')}</th>
-                    <th scope="col">${t('repoSettings.actions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -267,22 +274,23 @@ export class FabWebhooksPage extends LightDomElement {
           <summary>${t('webhooks.details')}</summary>
           <p><code>${delivery.uuid}</code></p>
           <h5>${t('webhooks.request')}</h5>
-          <pre>${headerLines(delivery.request.headers)}</pre>
-          <pre>${delivery.request.body}</pre>
+          <pre tabindex="0">${headerLines(delivery.request.headers)}</pre>
+          <pre tabindex="0">${delivery.request.body}</pre>
           <h5>${t('webhooks.response')}</h5>
           ${delivery.error ? html`<p>${delivery.error}</p>` : nothing}
-          <pre>${headerLines(delivery.response.headers)}</pre>
-          <pre>${delivery.response.body}</pre>
+          <pre tabindex="0">${headerLines(delivery.response.headers)}</pre>
+          <pre tabindex="0">${delivery.response.body}</pre>
         </details>
       </th>
-      <td>${t(STATUS_KEYS[delivery.status])} (${t('webhooks.attempts', { count: delivery.attempts })})</td>
-      <td>${delivery.response.status ?? '—'}</td>
-      <td>${delivery.delivered_at ? html`<fab-relative-time .datetime=${delivery.delivered_at}></fab-relative-time>` : '—'}</td>
       <td>
+        ${t(STATUS_KEYS[delivery.status])} (${t('webhooks.attempts', { count: delivery.attempts })})
+        ${delivery.delivered_at ? html`<br /><fab-relative-time .datetime=${delivery.delivered_at}></fab-relative-time>` : nothing}
+        <br />
         <button class="fab-button fab-secondary" type="button" aria-label=${t('webhooks.redeliverNamed', { id: delivery.uuid })} @click=${() => this._redeliver(hook, delivery)}>
           ${t('webhooks.redeliver')}
         </button>
       </td>
+      <td>${delivery.response.status ?? '—'}</td>
     </tr>`;
   }
 
