@@ -31,7 +31,7 @@ import { presentPull, type PullRequest } from '../presenters/pull.js';
 import { parseHookEvents, type HookEvents } from '../presenters/webhook.js';
 import { WEBHOOK_EVENTS, type CreateHookOption, type EditHookOption, type WebhookEvent } from '../../contract/webhooks.js';
 import { recordAudit } from './audit.js';
-import type { CommitStatusEvent, ConversationEvent, EventBus, ReleaseEvent } from './events.js';
+import type { CommitStatusEvent, ConversationEvent, EventBus, ForkEvent, ReleaseEvent, RepositoryEvent } from './events.js';
 import { sealSecret } from './import.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
 import { gitdirOf } from './pulls.js';
@@ -407,12 +407,28 @@ function afterRelease(ctx: WebhookContext, event: ReleaseEvent): void {
   enqueue(ctx, repo, 'release', { action: event.action, release: event.release, repository: repositoryJson(ctx, repo), sender });
 }
 
+/** Gitea's RepositoryPayload: a deleted repository's own hooks went with it, so its organisation's and the site's hear of it. */
+function afterRepository(ctx: WebhookContext, event: RepositoryEvent): void {
+  const sender = userJson(ctx, event.actorId === null ? undefined : findUserById(ctx.db, event.actorId));
+  const owner = findUserById(ctx.db, event.repo.owner_id);
+  const organization = owner && owner.type === 'org' ? userJson(ctx, owner) : null;
+  enqueue(ctx, event.repo, 'repository', { action: event.action, repository: repositoryJson(ctx, event.repo), organization, sender });
+}
+
+/** Gitea's ForkPayload, to the parent's hooks: `forkee` is the parent, `repo` the new fork. */
+function afterFork(ctx: WebhookContext, event: ForkEvent): void {
+  const sender = userJson(ctx, event.actorId === null ? undefined : findUserById(ctx.db, event.actorId));
+  enqueue(ctx, event.parent, 'fork', { forkee: repositoryJson(ctx, event.parent), repo: repositoryJson(ctx, event.fork), sender });
+}
+
 /** Turns the bus's events into delivery rows, written before the publisher goes on (durable: the worker sends them, even after a restart). */
 export function followEventsForWebhooks(events: EventBus, ctx: WebhookContext): void {
   events.subscribe('pushed', (event) => afterPush(ctx, event));
   events.subscribe('conversation', (event) => afterConversation(ctx, event));
   events.subscribe('status', (event) => afterStatus(ctx, event));
   events.subscribe('release', (event) => afterRelease(ctx, event));
+  events.subscribe('repository', (event) => afterRepository(ctx, event));
+  events.subscribe('fork', (event) => afterFork(ctx, event));
 }
 
 /**

@@ -246,6 +246,41 @@ describe('webhook deliveries', () => {
   }, 60_000);
 });
 
+describe('repository and fork events', () => {
+  it("tell an organisation's hooks of its repositories created and deleted, and a repository's hooks of its forks", async () => {
+    // setup
+    const server = await startServer({ env: TEST_ENV });
+    const receiver = new Receiver();
+    await receiver.start();
+    try {
+      const { db } = server.app.forge;
+      const owner = await buildUser(db);
+      const forker = await buildUser(db);
+      const org = `ville${process.pid}`;
+      expect((await api(server.url, 'POST', '/orgs', { auth: as(owner), body: { username: org } })).status).toBe(201);
+      const orgHook = await api(server.url, 'POST', `/orgs/${org}/hooks`, { auth: as(owner), body: { type: 'gitea', active: true, config: { url: `${receiver.url}?org` }, events: ['repository'] } });
+      expect(orgHook.status).toBe(201);
+      // test: created, through the API
+      expect((await api(server.url, 'POST', `/orgs/${org}/repos`, { auth: as(owner), body: { name: 'parc', auto_init: true } })).status).toBe(201);
+      const created = await receiver.waitFor(event('repository'), 'repository created');
+      expect(JSON.parse(created.body)).toMatchObject({ action: 'created', repository: { full_name: `${org}/parc` }, organization: { login: org }, sender: { login: owner.username } });
+      // test: forked: the parent's hook hears of it
+      const repoHook = await api(server.url, 'POST', `/repos/${org}/parc/hooks`, { auth: as(owner), body: { type: 'gitea', active: true, config: { url: `${receiver.url}?repo` }, events: ['fork'] } });
+      expect(repoHook.status).toBe(201);
+      expect((await api(server.url, 'POST', `/repos/${org}/parc/forks`, { auth: as(forker), body: {} })).status).toBe(202);
+      const forked = await receiver.waitFor(event('fork'), 'fork');
+      expect(JSON.parse(forked.body)).toMatchObject({ forkee: { full_name: `${org}/parc` }, repo: { full_name: `${forker.username}/parc`, fork: true }, sender: { login: forker.username } });
+      // test: deleted: the repository's own hooks went with it, the organisation's hears of it
+      expect((await api(server.url, 'DELETE', `/repos/${org}/parc`, { auth: as(owner) })).status).toBe(204);
+      const deleted = await receiver.waitFor((r) => event('repository')(r) && JSON.parse(r.body).action === 'deleted', 'repository deleted');
+      expect(JSON.parse(deleted.body).repository.full_name).toBe(`${org}/parc`);
+    } finally {
+      await receiver.stop();
+      await server.close();
+    }
+  }, 60_000);
+});
+
 async function waitUntilAsync<T>(read: () => Promise<T | null>): Promise<T> {
   for (let i = 0; i < 600; i++) {
     const value = await read();
