@@ -242,7 +242,12 @@ export function releaseClaims(db: Db, ids: number[]): void {
   for (const id of ids) release.run(id);
 }
 
-/** The earliest time a pending delivery is due, if any. */
-export function nextDueTime(db: Db): string | null {
-  return (db.prepare("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as string | null) ?? null;
+/** The earliest time a pending delivery that no worker holds is due, if any. */
+export function nextDueTime(db: Db, now: string): string | null {
+  return (
+    (db
+      .prepare("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)")
+      .pluck()
+      .get(now) as string | null) ?? null
+  );
 }

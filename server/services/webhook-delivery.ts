@@ -237,7 +237,8 @@ export class WebhookWorker {
         this.inFlight.set(row.id, attempt);
       }
     }
-    const next = nextDueTime(db);
+    // Rows being sent are left out: the end of their attempt wakes the worker (no busy loop meanwhile).
+    const next = nextDueTime(db, new Date().toISOString());
     const wait = next === null ? POLL_MS : Math.max(0, Math.min(POLL_MS, Date.parse(next) - Date.now()));
     // Busy: the end of an attempt wakes the worker.
     if (this.inFlight.size < CONCURRENCY) this.plan(wait);
@@ -248,16 +249,23 @@ export class WebhookWorker {
     const hook = findWebhookById(db, row.hook_id);
     if (!hook) return;
     const attemptedAt = new Date();
-    const secret = hook.secret === '' ? '' : openSecret(this.options.secret, hook.secret);
-    const { body, headers } = request(hook, row, secret, this.options.userAgent);
-    const started = Date.now();
+    let secret = '';
     let answer: Answer | null = null;
     let error = '';
     let permanent = false;
-    if (hook.active === 0 && row.is_test === 0) {
+    try {
+      secret = hook.secret === '' ? '' : openSecret(this.options.secret, hook.secret);
+    } catch {
+      error = "The webhook's secret cannot be read (FORGE_SECRET changed?): set the secret again.";
+      permanent = true;
+    }
+    const { body, headers } = request(hook, row, secret, this.options.userAgent);
+    const started = Date.now();
+    // An unreadable secret sends nothing: never an unsigned body in place of a signed one.
+    if (!permanent && hook.active === 0 && row.is_test === 0) {
       error = 'The webhook is turned off.';
       permanent = true;
-    } else {
+    } else if (!permanent) {
       try {
         const url = new URL(hook.url);
         const target = await resolveTarget(url, this.options.allowedHosts);
