@@ -21,6 +21,12 @@ export interface Config {
   trustProxy: boolean | string[];
   /** How many issues an account younger than a day may open per hour (spam control on a public forge). */
   newAccountIssuesPerHour: number;
+  /** Webhooks: hosts, addresses and CIDR ranges deliveries may reach although private ('private': all of them). */
+  webhookAllowedHosts: string[];
+  /** Webhooks: the waits before each retry of a failed delivery, in milliseconds (its length is the number of retries). */
+  webhookRetryDelaysMs: number[];
+  /** Webhooks: how long a hook's deliveries may all fail before the forge turns it off, in milliseconds. */
+  webhookDisableAfterMs: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -75,6 +81,32 @@ function trustProxy(env: Env): boolean | string[] {
     );
   }
   return entries;
+}
+
+/**
+ * FORGE_WEBHOOK_ALLOWED_HOSTS: host names, IP addresses, CIDR ranges, or the word `private`, that
+ * webhook deliveries may reach although they are not public (a municipality's CI on its network).
+ */
+function webhookAllowedHosts(env: Env): string[] {
+  const raw = (env.FORGE_WEBHOOK_ALLOWED_HOSTS ?? '').trim();
+  if (raw === '') return [];
+  const entries = raw.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== '');
+  const wrong = entries.find((entry) => entry !== 'private' && !ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry) && !/^[a-z0-9.-]+$/.test(entry));
+  if (wrong !== undefined) {
+    throw new ConfigError('FORGE_WEBHOOK_ALLOWED_HOSTS', `"${wrong}" is not a host name, an IP address, a CIDR range or the word private`);
+  }
+  return entries;
+}
+
+/** FORGE_WEBHOOK_RETRY_DELAYS: seconds (decimals allowed) before each retry, e.g. 10,60,600,3600,21600. */
+function retryDelays(env: Env): number[] {
+  const raw = (env.FORGE_WEBHOOK_RETRY_DELAYS ?? '').trim();
+  if (raw === '') return [10_000, 60_000, 600_000, 3_600_000];
+  return raw.split(',').map((entry) => {
+    const trimmed = entry.trim();
+    if (!/^\d+(\.\d+)?$/.test(trimmed)) throw new ConfigError('FORGE_WEBHOOK_RETRY_DELAYS', `"${trimmed}" is not a number of seconds (expected e.g. 10,60,600,3600)`);
+    return Math.round(Number(trimmed) * 1000);
+  });
 }
 
 /** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
@@ -160,5 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
     trustProxy: trustProxy(env),
     newAccountIssuesPerHour: integer(env, 'FORGE_NEW_ACCOUNT_ISSUES_PER_HOUR', 5, 0, 100_000),
+    webhookAllowedHosts: webhookAllowedHosts(env),
+    webhookRetryDelaysMs: retryDelays(env),
+    webhookDisableAfterMs: integer(env, 'FORGE_WEBHOOK_DISABLE_AFTER', 3 * 24 * 3600, 1, 365 * 24 * 3600) * 1000,
   };
 }

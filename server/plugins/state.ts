@@ -6,7 +6,16 @@ import { MergeabilityChecker } from '../services/mergeability.js';
 import { issuesAfterMerge, issuesAfterPush, type ReferenceContext } from '../services/references.js';
 import { followConversations } from '../services/notifications.js';
 import { Policy } from '../auth/policy.js';
+import { followEventsForWebhooks } from '../services/webhooks.js';
+import { WebhookWorker } from '../services/webhook-delivery.js';
 import '../context.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This instance's webhook delivery worker: sends the delivery rows, resumes pending ones at start. */
+    webhooks: WebhookWorker;
+  }
+}
 
 /** After a push, how long the checker waits for more pushes before checking pull requests. */
 const MERGEABILITY_DELAY_MS = 150;
@@ -42,8 +51,21 @@ export default fp(
     events.subscribe('conversation', (event) => issuesAfterMerge(references(), event));
     // The policy is stateless over the database: the auth plugin's instance and this one answer alike.
     followConversations(events, { db, policy: new Policy(db) });
+    const webhooks = new WebhookWorker({
+      db,
+      secret: config.secret,
+      allowedHosts: config.webhookAllowedHosts,
+      retryDelaysMs: config.webhookRetryDelaysMs,
+      disableAfterMs: config.webhookDisableAfterMs,
+      userAgent: 'Fabrique-Hookshot',
+      log: fastify.log,
+    });
+    fastify.decorate('webhooks', webhooks);
+    followEventsForWebhooks(events, { db, config, wake: () => webhooks.wake() });
+    fastify.addHook('onReady', async () => webhooks.start());
     // onClose hooks run in reverse order of registration: the route plugins' own workers stop first.
     fastify.addHook('onClose', async () => {
+      await webhooks.close();
       await mergeability.close();
       await jobs.close();
       await events.close();

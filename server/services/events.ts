@@ -1,4 +1,5 @@
 import type { PushedEvent } from './push.js';
+import type { RepoRow } from '../db/repos.js';
 
 /** What a dropped repository cache names: the repository whose packs were rewritten. */
 export interface RepoCacheDropEvent {
@@ -51,6 +52,20 @@ export interface ReleaseEvent {
   release: Record<string, unknown>;
 }
 
+/** A repository was created or deleted: its row as it was (a deleted one is gone from the database), for the webhooks. */
+export interface RepositoryEvent {
+  repo: RepoRow;
+  action: 'created' | 'deleted';
+  actorId: number | null;
+}
+
+/** A repository was forked: the parent's hooks hear of it. */
+export interface ForkEvent {
+  parent: RepoRow;
+  fork: RepoRow;
+  actorId: number | null;
+}
+
 /**
  * The forge's events and what each carries. Payloads are plain data (JSON), so that a bus across
  * processes (PostgreSQL LISTEN/NOTIFY) can carry them as they are.
@@ -66,6 +81,10 @@ export interface ForgeEvents {
   status: CommitStatusEvent;
   /** A release was published, updated or deleted. */
   release: ReleaseEvent;
+  /** A repository was created or deleted. */
+  repository: RepositoryEvent;
+  /** A repository was forked. */
+  fork: ForkEvent;
 }
 
 export type ForgeEventName = keyof ForgeEvents;

@@ -15,14 +15,14 @@ import { conflict, invalid, notFound } from '../errors.js';
  * in place with its row in one step by createRepository. A parent that not everyone may read (a
  * private repository, or one of a private or limited organisation) gives a private fork.
  */
-export async function forkRepository(db: Db, reposDir: string, input: { parent: RepoRow; owner: UserRow; name?: string }): Promise<RepoRow> {
+export async function forkRepository(db: Db, reposDir: string, input: { parent: RepoRow; owner: UserRow; name?: string; events?: EventBus; actorId?: number }): Promise<RepoRow> {
   const { parent, owner } = input;
   const name = input.name || parent.name;
   if (owner.id === parent.owner_id && name.toLowerCase() === parent.lower_name) {
     throw conflict(`${owner.username}/${name} is the repository itself; choose another name.`, { field: 'name' });
   }
   const parentPath = repoPath(reposDir, parent.owner_name, parent.name);
-  return createRepository(db, reposDir, {
+  const fork = await createRepository(db, reposDir, {
     owner,
     name,
     description: parent.description,
@@ -35,6 +35,8 @@ export async function forkRepository(db: Db, reposDir: string, input: { parent: 
       return (await readRef(tmpPath, `refs/heads/${parent.default_branch}`)) !== null;
     },
   });
+  await input.events?.publish('fork', { parent, fork, actorId: input.actorId ?? owner.id });
+  return fork;
 }
 
 /** The repository a fork was made from, or a 404 when the repository is not a fork. */

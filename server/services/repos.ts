@@ -243,6 +243,7 @@ export async function deleteRepository(db: Db, reposDir: string, repo: RepoRow, 
     if (existsSync(path)) renameSync(path, trash);
   })();
   await events.publish('repo-cache-drop', { repoPath: path });
+  await events.publish('repository', { repo, action: 'deleted', actorId: context.actor.kind === 'user' ? context.actor.user.id : null });
   discardRepo(trash);
 }
 
@@ -275,7 +276,7 @@ export function removeCollaborator(db: Db, repo: RepoRow, user: UserRow, context
  * Creates a repository from Gitea's CreateRepoOption under `owner` (an account or an organisation the
  * caller may create under, checked by the route), with `author` signing the first commit of auto_init.
  */
-export async function createRepoFromOption(db: Db, reposDir: string, author: UserRow, owner: UserRow, option: CreateRepoOption, context: AuditContext): Promise<RepoRow> {
+export async function createRepoFromOption(db: Db, reposDir: string, author: UserRow, owner: UserRow, option: CreateRepoOption, context: AuditContext, events?: EventBus): Promise<RepoRow> {
   if (option.auto_init !== true && (option.license || option.readme)) {
     throw invalid('A licence or a README is written only with auto_init: true.', { field: option.license ? 'license' : 'readme' });
   }
@@ -291,6 +292,7 @@ export async function createRepoFromOption(db: Db, reposDir: string, author: Use
     prepare,
   });
   recordAudit(db, { actor: context.actor, ip: context.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
+  await events?.publish('repository', { repo, action: 'created', actorId: author.id });
   return repo;
 }
 

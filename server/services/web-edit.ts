@@ -119,7 +119,7 @@ async function forkFor(ctx: PullContext, repo: RepoRow, user: UserRow): Promise<
   const existing = listForks(ctx.db, repo.id).find((f) => f.owner_id === user.id);
   if (existing) return existing;
   const taken = findRepo(ctx.db, user.username, repo.name) !== undefined;
-  return forkRepository(ctx.db, ctx.reposDir, { parent: repo, owner: user, name: taken ? `${repo.name}-${repo.owner_name}` : repo.name });
+  return forkRepository(ctx.db, ctx.reposDir, { parent: repo, owner: user, name: taken ? `${repo.name}-${repo.owner_name}` : repo.name, events: ctx.events });
 }
 
 export interface ProposedChange {

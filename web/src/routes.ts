@@ -205,6 +205,10 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-repo-settings-page.js'),
     render: (m) => html`<fab-repo-settings-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-settings-page>`,
   },
+  repoWebhooks: {
+    load: () => import('./pages/fab-webhooks-page.js'),
+    render: (m) => html`<fab-webhooks-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-webhooks-page>`,
+  },
   repo: {
     title: (m) => `${m.params.owner}/${m.params.repo}`,
     load: () => import('./pages/fab-repo-home-page.js'),

@@ -82,6 +82,7 @@ export class FabRepoSettingsPage extends LightDomElement {
       <h1>${t('repoSettings.heading', { repo: `${this.owner}/${this.repo}` })}</h1>
       <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, { 403: 'repoSettings.forbidden' }) : nothing}</div>
       <div role="status">${this._saved ? html`<p class="fab-success">${this._saved}</p>` : nothing}</div>
+      <nav aria-label=${t('repoSettings.title')}><a href=${`/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}/settings/hooks`}>${t('repoSettings.webhooksLink')}</a></nav>
       ${this._repository.render({
         pending: () => html`<p role="status">${t('org.loading')}</p>`,
         error: (err) => html`<div class="fab-alert">${apiErrorText(asApiError(err), { 404: 'repoSettings.notFound' })}</div>`,

@@ -44,7 +44,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const user = fastify.policy.signedIn(request.actor);
       const parent = request.repository;
       const owner = forkOwner(reads, request.actor, user, request.body?.organization || undefined);
-      const fork = await forkRepository(db, config.reposDir, { parent, owner, name: request.body?.name || undefined });
+      const fork = await forkRepository(db, config.reposDir, { parent, owner, name: request.body?.name || undefined, events: fastify.events, actorId: user.id });
       recordAudit(db, {
         actor: request.actor,
         ip: request.ip,

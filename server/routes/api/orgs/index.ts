@@ -120,7 +120,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const author = fastify.policy.signedIn(request.actor);
       const org = requireOrg(request, request.params.org, 'org:create-repo');
-      const repo = await createRepoFromOption(db, config.reposDir, author, org, request.body, audit(request));
+      const repo = await createRepoFromOption(db, config.reposDir, author, org, request.body, audit(request), fastify.events);
       return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
     },
   );

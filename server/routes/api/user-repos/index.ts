@@ -23,7 +23,7 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user })) {
         throw forbidden('This token lacks the write:repository scope.');
       }
-      const repo = await createRepoFromOption(db, config.reposDir, user, user, request.body, { actor: request.actor, ip: request.ip });
+      const repo = await createRepoFromOption(db, config.reposDir, user, user, request.body, { actor: request.actor, ip: request.ip }, fastify.events);
       return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
     },
   );
