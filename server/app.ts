@@ -46,6 +46,7 @@ import issueRoutes from './routes/api/issues/index.js';
 import labelRoutes from './routes/api/labels/index.js';
 import notificationRoutes from './routes/api/notifications/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
+import releaseRoutes from './routes/api/releases/index.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -140,6 +141,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(labelRoutes, { prefix: '/api/v1' });
   await fastify.register(notificationRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
+  await fastify.register(releaseRoutes);
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

@@ -21,6 +21,8 @@ export interface Config {
   trustProxy: boolean | string[];
   /** How many issues an account younger than a day may open per hour (spam control on a public forge). */
   newAccountIssuesPerHour: number;
+  /** The largest file a release may carry (FORGE_MAX_ATTACHMENT_BYTES); uploads are streamed to disk, so memory does not grow with it. */
+  maxAttachmentBytes: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -160,5 +162,6 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
     trustProxy: trustProxy(env),
     newAccountIssuesPerHour: integer(env, 'FORGE_NEW_ACCOUNT_ISSUES_PER_HOUR', 5, 0, 100_000),
+    maxAttachmentBytes: integer(env, 'FORGE_MAX_ATTACHMENT_BYTES', 128 * 1024 ** 2, 1, Number.MAX_SAFE_INTEGER),
   };
 }
