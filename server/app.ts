@@ -47,6 +47,7 @@ import labelRoutes from './routes/api/labels/index.js';
 import notificationRoutes from './routes/api/notifications/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import releaseRoutes from './routes/api/releases/index.js';
+import feedRoutes from './routes/web/feeds.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -142,6 +143,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(notificationRoutes, { prefix: '/api/v1' });
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(releaseRoutes);
+  await fastify.register(feedRoutes);
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

@@ -31,7 +31,6 @@ export function releaseContext(fastify: FastifyInstance): ReleaseContext {
  * or control characters, and the exact name in RFC 5987's `filename*`.
  */
 export function attachmentDisposition(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
