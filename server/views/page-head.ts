@@ -119,6 +119,10 @@ async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, pa
       return `${text.tags} · ${full}`;
     case 'compare':
       return `${text.compare} ${params.spec} · ${full}`;
+    case 'releases':
+      return `${text.releases} · ${full}`;
+    case 'release':
+      return `${params.tag} · ${text.releases} · ${full}`;
     case 'pull':
     case 'pullCommits':
     case 'pullFiles': {
