@@ -47,8 +47,8 @@ describe('the one ref gate', () => {
       'services/merge.ts', // merge, deleting the merged head branch
       'services/mirrors.ts', // mirror sync, its own rule
       'services/pulls.ts', // refs/pull/<n>/head
-      'services/releases.ts', // the tag of a new release
       'services/push.ts', // git push, in the pre-receive step
+      'services/releases.ts', // the tag of a new release
       'services/repos.ts', // POST /branches
       'services/reviews.ts', // apply suggestion
       'services/web-edit.ts', // web edit and propose
