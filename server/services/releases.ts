@@ -279,9 +279,18 @@ export async function addAttachment(
   actor: Actor,
   input: { releaseId: number; name: string; stream: Readable; limit: number; tooLarge: () => boolean },
 ): Promise<AttachmentRow> {
-  const uploader = requireWriter(ctx, repo, actor);
-  const release = releaseForAssets(ctx, repo, input.releaseId);
-  const name = attachmentName(input.name);
+  let uploader: { id: number };
+  let release: ReleaseRow;
+  let name: string;
+  try {
+    uploader = requireWriter(ctx, repo, actor);
+    release = releaseForAssets(ctx, repo, input.releaseId);
+    name = attachmentName(input.name);
+  } catch (err) {
+    // Refused before reading: let the rest of the upload flow past, so the client gets the answer.
+    input.stream.resume();
+    throw err;
+  }
   const uuid = randomUUID();
   mkdirSync(uploadsDir(ctx.dataDir), { recursive: true });
   const temp = join(uploadsDir(ctx.dataDir), uuid);

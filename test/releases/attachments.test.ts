@@ -146,6 +146,10 @@ describe('release attachments', () => {
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     const slash = await api(server.url, 'PATCH', `${world.path}/releases/${world.id}/assets/1`, { auth: as(world.token), body: { name: '../../etc/passwd' } });
     expect(slash.status).toBe(422);
+    const rows = server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get();
+    const dots = await curl(['-H', `Authorization: token ${world.token}`, '-F', 'attachment=@-;filename=..', '-w', '\n%{http_code}', `${server.url}/api/v1${world.path}/releases/${world.id}/assets`]);
+    expect(dots.stdout.split('\n').pop()).toBe('422');
+    expect(server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get()).toBe(rows);
   });
 
   it('answers 404 for the files of a private repository to anyone who may not read it', async () => {
