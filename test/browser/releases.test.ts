@@ -103,6 +103,16 @@ describe('releases in the browser', { timeout: 240_000 }, () => {
       await expect.poll(() => box.locator('h2').textContent()).toBe('Dernière version');
       expect(await box.getByRole('link', { name: 'Version 2.0 <b>grasse</b>' }).getAttribute('href')).toBe(`/${maintainer}/${name}/releases/tag/v2.0`);
       await lookAt(page, 'releases-home');
+
+      // Editing: the form lists the release's files, and removes one.
+      await page.goto(`${server.url}/${maintainer}/${name}/releases/tag/v2.0`);
+      await page.getByRole('link', { name: 'Modifier la version' }).click();
+      await waitForHeading(page, 'Modifier la version');
+      expect(await page.getByLabel('Étiquette', { exact: true }).getAttribute('readonly')).not.toBeNull();
+      await lookAt(page, 'releases-edit');
+      await page.getByRole('button', { name: 'Retirer cartes-2.0.csv' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Retirer cartes-2.0.csv' }).count()).toBe(0);
+      expect((await api(server.url, 'GET', `${base}/releases/latest`)).body.assets).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await close();

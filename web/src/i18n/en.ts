@@ -867,8 +867,7 @@ export const en: Messages = {
   'releases.uploading': 'Uploading {name}: {percent}%',
   'releases.delete': 'Delete release',
   'releases.confirmDelete': 'Yes, delete release {title} (the tag stays)',
-  'releases.editNamed': 'Edit release {title}',
   'releases.removeFile': 'Remove {name}',
+  'releases.kind': 'Release status',
   'releases.all': 'All releases',
-  'releases.saved': 'Release {title} saved.',
 };

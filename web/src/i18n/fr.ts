@@ -865,10 +865,9 @@ export const fr = {
   'releases.uploading': 'Envoi de {name} : {percent} %',
   'releases.delete': 'Supprimer la version',
   'releases.confirmDelete': "Oui, supprimer la version {title} (l'étiquette reste)",
-  'releases.editNamed': 'Modifier la version {title}',
   'releases.removeFile': 'Retirer {name}',
+  'releases.kind': 'Statut de la version',
   'releases.all': 'Toutes les versions',
-  'releases.saved': 'Version {title} enregistrée.',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -5,7 +5,7 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { getRepository, listBranches, listTags } from '../api/browse.js';
-import { createRelease, editRelease, generateNotes, getReleaseByTag, releaseUrl, uploadAttachment, type Release } from '../api/releases.js';
+import { createRelease, deleteAttachment, editRelease, generateNotes, getReleaseByTag, releaseUrl, uploadAttachment, type Release } from '../api/releases.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';
@@ -30,6 +30,20 @@ export class FabReleaseFormPage extends LightDomElement {
       }
       fab-release-form-page progress {
         width: 100%;
+      }
+      fab-release-form-page .fab-release-files {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      fab-release-form-page .fab-release-files li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: center;
+        justify-content: space-between;
+        padding: 0.25rem 0;
+        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -109,10 +123,22 @@ export class FabReleaseFormPage extends LightDomElement {
         </p>
       </div>
       <fieldset>
-        <legend>${t('releases.title')}</legend>
+        <legend>${t('releases.kind')}</legend>
         <label><input type="checkbox" name="draft" ?checked=${release?.draft ?? false} /> ${t('releases.draftField')}</label>
         <label><input type="checkbox" name="prerelease" ?checked=${release?.prerelease ?? false} /> ${t('releases.prereleaseField')}</label>
       </fieldset>
+      ${release && release.assets.length > 0
+        ? html`<ul class="fab-release-files" aria-label=${t('releases.assets')}>
+            ${release.assets.map(
+              (asset) => html`<li>
+                ${asset.name}
+                <button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._removeFile(release.id, asset.id)}>
+                  ${t('releases.removeFile', { name: asset.name })}
+                </button>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}
       <div>
         <label for="fab-release-files">${t('releases.filesField')}</label>
         <input id="fab-release-files" name="files" type="file" multiple />
@@ -127,6 +153,19 @@ export class FabReleaseFormPage extends LightDomElement {
       <div role="status" class="visually-hidden">${this._status}</div>
       <p><button type="submit" class="fab-button" ?disabled=${this._busy}>${t(release ? 'releases.save' : 'releases.publish')}</button></p>
     </form>`;
+  }
+
+  private async _removeFile(releaseId: number, id: number) {
+    this._busy = true;
+    this._error = null;
+    try {
+      await deleteAttachment(this.owner, this.repo, releaseId, id);
+      void this._data.run();
+    } catch (err) {
+      this._error = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   private async _generate(event: Event) {
