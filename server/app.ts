@@ -48,6 +48,8 @@ import notificationRoutes from './routes/api/notifications/index.js';
 import contentsWriteRoutes from './routes/api/contents-write/index.js';
 import statusRoutes from './routes/api/statuses/index.js';
 import webhookRoutes from './routes/api/hooks/index.js';
+import releaseRoutes from './routes/api/releases/index.js';
+import feedRoutes from './routes/web/feeds.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -144,6 +146,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(contentsWriteRoutes, { prefix: '/api/v1' });
   await fastify.register(statusRoutes, { prefix: '/api/v1' });
   await fastify.register(webhookRoutes, { prefix: '/api/v1' });
+  await fastify.register(releaseRoutes);
+  await fastify.register(feedRoutes);
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

@@ -27,6 +27,8 @@ export interface Config {
   webhookRetryDelaysMs: number[];
   /** Webhooks: how long a hook's deliveries may all fail before the forge turns it off, in milliseconds. */
   webhookDisableAfterMs: number;
+  /** The largest file a release may carry (FORGE_MAX_ATTACHMENT_BYTES); uploads are streamed to disk, so memory does not grow with it. */
+  maxAttachmentBytes: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -195,5 +197,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowedHosts: webhookAllowedHosts(env),
     webhookRetryDelaysMs: retryDelays(env),
     webhookDisableAfterMs: integer(env, 'FORGE_WEBHOOK_DISABLE_AFTER', 3 * 24 * 3600, 1, 365 * 24 * 3600) * 1000,
+    maxAttachmentBytes: integer(env, 'FORGE_MAX_ATTACHMENT_BYTES', 128 * 1024 ** 2, 1, Number.MAX_SAFE_INTEGER),
   };
 }

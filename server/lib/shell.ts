@@ -4,6 +4,8 @@ import { isLanguage, type Language } from '../../contract/languages.js';
 export interface PageHead {
   title: string;
   description: string;
+  /** Atom feeds of the page (`<link rel="alternate">`), for feed readers to discover. */
+  feeds?: Array<{ title: string; href: string }>;
 }
 
 const escapeHtml = (text: string) =>
@@ -37,5 +39,10 @@ export function renderShell(template: string, lang: Language, head: PageHead): s
     .replace(/<title>[^<]*<\/title>/, () => `<title>${title}</title>`)
     .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
     .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
-    .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`);
+    .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
+    .replace(/<\/head>/, () => `${feedLinks(head.feeds ?? [])}</head>`);
+}
+
+function feedLinks(feeds: NonNullable<PageHead['feeds']>): string {
+  return feeds.map((f) => `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(f.title)}" href="${escapeHtml(f.href)}">\n`).join('');
 }

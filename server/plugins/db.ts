@@ -29,7 +29,7 @@ export default fp<Options>(
     // Before the first request, once every plugin is loaded: what a crash of the previous run left.
     const startedAt = Date.now() - process.uptime() * 1000;
     fastify.addHook('onReady', async () => {
-      await recover({ db, reposDir: config.reposDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt, checker: fastify.mergeability, events: fastify.events, gitCache: fastify.gitCache });
+      await recover({ db, reposDir: config.reposDir, dataDir: config.dataDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt, checker: fastify.mergeability, events: fastify.events, gitCache: fastify.gitCache });
     });
     fastify.addHook('onListen', async () => {
       if (fastify.forge.setupToken && countAccounts(db) === 0) {

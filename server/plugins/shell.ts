@@ -36,6 +36,7 @@ export default fp(
       const page: PageHead = {
         title: head?.title ? `${head.title} · ${SITE}` : SITE,
         description: head?.description ?? DEFAULT_DESCRIPTION[lang],
+        feeds: head?.feeds,
       };
       return this.headers(HTML_HEADERS).type('text/html; charset=utf-8').send(renderShell(template, lang, page));
     });

@@ -14,6 +14,7 @@ import { followHead, gitdirOf, type PullContext } from './pulls.js';
 import { checkPull, type MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
 import { refreshPublicFacts } from './catalogue.js';
+import { sweepAttachments } from './releases.js';
 
 /** Where recovery writes what it found: pino's signature, so that the server's logger fits. */
 export interface RecoveryLog {
@@ -38,6 +39,8 @@ export interface RecoveryOptions {
    * were left by a previous run, since no git of this server runs before recovery ends.
    */
   startedAt: number;
+  /** The data folder, where release attachments and their interrupted uploads are. */
+  dataDir?: string;
 }
 
 /** What a start-up recovery did, for the log and the tests. */
@@ -217,6 +220,11 @@ export async function recover(options: RecoveryOptions): Promise<RecoveryReport>
   for (const folder of folders) await sweepRepository(join(reposDir, folder), options, report);
 
   await settlePushes(options, report);
+  // Uploads a crash cut short, and files of a release deleted just before it.
+  if (options.dataDir) {
+    const swept = sweepAttachments(db, options.dataDir);
+    if (swept > 0) log.warn({ files: swept }, 'recovery: release attachment files without a row were removed');
+  }
 
   const expected = new Set<string>();
   for (const repo of listAllRepos(db)) {

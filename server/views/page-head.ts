@@ -38,6 +38,7 @@ const TEXT = {
     tags: 'Étiquettes',
     compare: 'Comparer',
     pull: 'Demande de fusion',
+    releases: 'Versions',
   },
   en: {
     repo: (name: string) => `Source code of ${name}, published on Fabrique.`,
@@ -48,6 +49,7 @@ const TEXT = {
     tags: 'Tags',
     compare: 'Compare',
     pull: 'Pull request',
+    releases: 'Releases',
   },
 } as const;
 
@@ -84,7 +86,17 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
   if ('moved' in location) return { found: false, moved: { repo: location.moved, pattern: route.pattern } };
   const { repo } = location;
   const full = `${repo.owner_name}/${repo.name}`;
-  return { found: true, head: { title: await repoPageTitle(ctx, repo, route.name, params, text), description: repo.description || text.repo(full) } };
+  const title = await repoPageTitle(ctx, repo, route.name, params, text);
+  return { found: true, head: { title, description: repo.description || text.repo(full), feeds: repoFeeds(repo, route.name, params, text) } };
+}
+
+/** The feeds a repository's pages announce: its releases, and the commits of the branch a page shows. */
+function repoFeeds(repo: RepoRow, page: PageName, params: RouteParams, text: (typeof TEXT)[Language]): Array<{ title: string; href: string }> {
+  const base = `/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}`;
+  const feeds = [{ title: `${text.releases} · ${repo.owner_name}/${repo.name}`, href: `${base}/releases.atom` }];
+  const branch = page === 'repo' ? repo.default_branch : (page === 'tree' || page === 'commits') && params.kind === 'branch' ? params.ref : null;
+  if (branch && !repo.is_empty) feeds.push({ title: `${text.history} ${branch} · ${repo.owner_name}/${repo.name}`, href: `${base}/atom/branch/${branch.split('/').map(encodeURIComponent).join('/')}` });
+  return feeds;
 }
 
 /** The title of a repository's page: what the page shows first (a path, a commit's subject, a pull request's title), then the repository. */
@@ -107,6 +119,10 @@ async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, pa
       return `${text.tags} · ${full}`;
     case 'compare':
       return `${text.compare} ${params.spec} · ${full}`;
+    case 'releases':
+      return `${text.releases} · ${full}`;
+    case 'release':
+      return `${params.tag} · ${text.releases} · ${full}`;
     case 'pull':
     case 'pullCommits':
     case 'pullFiles': {

@@ -48,6 +48,7 @@ describe('the one ref gate', () => {
       'services/mirrors.ts', // mirror sync, its own rule
       'services/pulls.ts', // refs/pull/<n>/head
       'services/push.ts', // git push, in the pre-receive step
+      'services/releases.ts', // the tag of a new release
       'services/repos.ts', // POST /branches
       'services/reviews.ts', // apply suggestion
       'services/web-edit.ts', // web edit and propose

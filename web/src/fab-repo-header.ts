@@ -7,7 +7,7 @@ import { getRepository, type RefKind } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 import './fab-follow-button.js';
 
-export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'issues' | 'pulls' | 'settings';
+export type RepoTab = 'code' | 'commits' | 'branches' | 'tags' | 'releases' | 'issues' | 'pulls' | 'settings';
 
 /** The repository's name and its tabs (code, history, branches, tags, pull requests), above every repository page. */
 @customElement('fab-repo-header')
@@ -68,6 +68,7 @@ export class FabRepoHeader extends LightDomElement {
       ...(this.ref ? ([['commits', links.commits(this.kind, this.ref), t('repo.commits')]] as [RepoTab, string, string][]) : []),
       ['branches', links.branches, t('repo.branches')],
       ['tags', links.tags, t('repo.tags')],
+      ['releases', `${links.home}/releases`, t('releases.title')],
       ...(repository?.has_issues ? ([['issues', `${links.home}/issues`, t('repo.issues', { count: repository.open_issues_count })]] as [RepoTab, string, string][]) : []),
       ['pulls', `${links.home}/pulls`, t('repo.pulls')],
       ...(this.admin ? ([['settings', `${links.home}/settings`, t('repoSettings.title')]] as [RepoTab, string, string][]) : []),

@@ -199,6 +199,23 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-milestones-page.js'),
     render: (m) => html`<fab-milestones-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-milestones-page>`,
   },
+  releases: {
+    load: () => import('./pages/fab-releases-page.js'),
+    render: (m) => html`<fab-releases-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-releases-page>`,
+  },
+  newRelease: {
+    load: () => import('./pages/fab-release-form-page.js'),
+    render: (m) => html`<fab-release-form-page .owner=${m.params.owner} .repo=${m.params.repo} .tag=${m.url.searchParams.get('tag') ?? ''}></fab-release-form-page>`,
+  },
+  editRelease: {
+    load: () => import('./pages/fab-release-form-page.js'),
+    render: (m) => html`<fab-release-form-page .owner=${m.params.owner} .repo=${m.params.repo} .editing=${m.params.tag}></fab-release-form-page>`,
+  },
+  release: {
+    title: (m) => repoTitle(m, m.params.tag),
+    load: () => import('./pages/fab-release-page.js'),
+    render: (m) => html`<fab-release-page .owner=${m.params.owner} .repo=${m.params.repo} .tag=${m.params.tag}></fab-release-page>`,
+  },
   editFile: editView('edit'),
   newFile: editView('new'),
   repoSettings: {

@@ -37,6 +37,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for a change sent without `request` (an upload that reports its progress). */
+export function csrfTokenValue(): string | null {
+  return csrfToken;
+}
+
 /** Calls the forge's API at `path` (e.g. `/api/v1/setup`) and returns its JSON; throws an ApiError on any failure. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -6,6 +6,7 @@ import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { archiveUrl, encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
+import { latestRelease, releaseUrl, type Release } from '../api/releases.js';
 import type { Repository } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';
 import { formStyles } from '../forms.js';
@@ -27,6 +28,7 @@ interface Home {
   repository: Repository;
   tree: Tree | null;
   readme: Readme | null;
+  latest: Release | null;
 }
 
 /** `/{owner}/{repo}`: description, clone URL, branch switcher, the root's files and the README. */
@@ -108,16 +110,17 @@ export class FabRepoHomePage extends LightDomElement {
   private _home = new Task(this, {
     task: async ([owner, repo], { signal }): Promise<Home> => {
       const repository = await getRepositoryWithParent(owner, repo, signal);
-      if (repository.empty) return { repository, tree: null, readme: null };
+      if (repository.empty) return { repository, tree: null, readme: null, latest: null };
       const branch = repository.default_branch;
-      const [tree, readme] = await Promise.all([
+      const [tree, readme, latest] = await Promise.all([
         getTree(owner, repo, branch, '', signal),
         getReadme(owner, repo, branch, signal).catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) return null;
           throw error;
         }),
+        latestRelease(owner, repo, signal),
       ]);
-      return { repository, tree, readme };
+      return { repository, tree, readme, latest };
     },
     args: () => [this.owner, this.repo] as const,
   });
@@ -151,7 +154,7 @@ export class FabRepoHomePage extends LightDomElement {
     </section>`;
   }
 
-  private _renderHome({ repository, tree, readme }: Home) {
+  private _renderHome({ repository, tree, readme, latest }: Home) {
     const links = new RepoLinks(this.owner, this.repo);
     const branch = repository.default_branch;
     const description = html`${repository.description ? html`<p class="fab-description">${repository.description}</p>` : ''}<fab-fork-button
@@ -194,6 +197,13 @@ export class FabRepoHomePage extends LightDomElement {
                 : ''}
             </dl>
           </section>
+          ${latest
+            ? html`<section class="fab-latest-release">
+                <h2>${t('releases.latest')}</h2>
+                <p><a href=${releaseUrl(this.owner, this.repo, latest.tag_name)}>${latest.name}</a> (${latest.tag_name})</p>
+                <p><a href=${`${links.home}/releases`}>${t('releases.all')}</a></p>
+              </section>`
+            : ''}
           <section>
             <h2>${t('repo.download')}</h2>
             <ul>
