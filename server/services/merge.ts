@@ -17,6 +17,7 @@ import { commitMessages } from './commit-messages.js';
 import { notePullEvent } from './timeline.js';
 import type { MergeReason, MergeState } from '../../contract/pulls.js';
 import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
+import { isDraftTitle } from '../../contract/drafts.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -74,6 +75,7 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
   if (pull.merged || pull.state !== 'open') {
     return { status: 'blocked', blockers: [reason('closed', 'The pull request is closed.')], advice, ...state };
   }
+  if (isDraftTitle(pull.title)) blockers.push(reason('draft', 'The pull request is a draft (work in progress): mark it as ready before merging.'));
   if (pull.mergeable_state === 'conflict') {
     const files = JSON.parse(pull.conflicted_files) as string[];
     blockers.push(reason('conflict', `The pull request has conflicts with "${pull.base_branch}".`, files));

@@ -7,6 +7,7 @@ import { mergePullRequest } from '../../../services/merge.js';
 import { languageOf } from '../../../lib/shell.js';
 import { presentPulls, pullRequestCommitList, pullRequestDiffText, pullRequestFiles, pullRequestPage } from '../../../views/pull-request.js';
 import { notFound } from '../../../errors.js';
+import { draftTitle } from '../../../../contract/drafts.js';
 import { FileDiff } from '../browse/schema.js';
 import { RepoParams } from '../repos/schema.js';
 import { pullContext } from './context.js';
@@ -41,8 +42,8 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const poster = fastify.policy.signedIn(request.actor);
       const base = request.repository;
-      const { head, base: baseBranch, title, body } = request.body;
-      const pull = await createPullRequest(ctx, { base, poster, actor: request.actor, head, baseBranch, title, body: body ?? '' });
+      const { head, base: baseBranch, title, body, draft } = request.body;
+      const pull = await createPullRequest(ctx, { base, poster, actor: request.actor, head, baseBranch, title: draft ? draftTitle(title) : title, body: body ?? '' });
       return reply.status(201).send(presentPulls(reads, request.actor, base, [pull])[0]);
     },
   );
