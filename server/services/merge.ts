@@ -195,6 +195,8 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
       ctx.checker.schedule(pull.id);
       throw conflict(`The branch "${pull.base_branch}" moved while merging; its mergeability is being checked again. Try again.`);
     }
+    // A branch rule refusing the merge (a protected file) is Gitea's 405, as for the rules checked above.
+    if (err instanceof ForgeError && err.kind === 'forbidden') throw notAllowed(err.message);
     throw err;
   }
   const found = await mergeBase(gitdir, baseSha, headSha);
