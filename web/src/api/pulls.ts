@@ -32,7 +32,7 @@ export function createPull(owner: string, repo: string, input: NewPull): Promise
 }
 
 /** `PATCH /repos/{owner}/{repo}/pulls/{n}`: title, body, or closing and reopening. */
-export function editPull(owner: string, repo: string, number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<PullRequest> {
+export function editPull(owner: string, repo: string, number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed'; draft?: boolean }): Promise<PullRequest> {
   return request<PullRequest>(`${pullsApi(owner, repo)}/${number}`, { method: 'PATCH', body: changes });
 }
 
@@ -133,6 +133,12 @@ export function createReview(
 /** `POST /repos/{owner}/{repo}/pulls/{n}/reviews/{id}`: submits a pending review with a verdict. */
 export function submitReview(owner: string, repo: string, number: number, reviewId: number, input: { event: ReviewEvent; body: string }): Promise<PullReview> {
   return request<PullReview>(`${pullsApi(owner, repo)}/${number}/reviews/${reviewId}`, { method: 'POST', body: input });
+}
+
+/** `POST /repos/{owner}/{repo}/pulls/{n}/reviews/{id}/dismissals` (with a reason) or `/undismissals`: a writer sets a verdict aside, or counts it again. */
+export function setReviewDismissed(owner: string, repo: string, number: number, reviewId: number, dismissed: boolean, message = ''): Promise<PullReview> {
+  const path = `${pullsApi(owner, repo)}/${number}/reviews/${reviewId}/${dismissed ? 'dismissals' : 'undismissals'}`;
+  return request<PullReview>(path, { method: 'POST', body: dismissed ? { message } : undefined });
 }
 
 /** `DELETE /repos/{owner}/{repo}/pulls/{n}/reviews/{id}`: drops a pending review and its comments. */

@@ -837,6 +837,16 @@ export const fr = {
   'issue.suspendAsk': "Suspendre le compte {user} ? Il ne pourra plus se connecter.",
   'issue.suspendConfirm': "Oui, suspendre le compte",
   'issue.authorSuspended': "Le compte de l'auteur est suspendu.",
+  'merge.draft': "Brouillon : marquez-la comme prête avant de la fusionner.",
+  'pulls.draft': "Brouillon",
+  'pulls.markReady': "Marquer comme prête",
+  'pulls.markedReady': "La demande de fusion est prête à être relue et fusionnée.",
+  'review.dismissed': "Revue rejetée",
+  'review.dismiss': "Rejeter la revue",
+  'review.dismissReason': "Pourquoi rejeter cette revue ?",
+  'review.dismissConfirm': "Rejeter",
+  'review.dismissCancel': "Annuler",
+  'review.undismiss': "Compter de nouveau cette revue",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

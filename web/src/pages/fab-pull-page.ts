@@ -20,6 +20,7 @@ import {
   listReviews,
   listViewedFiles,
   setFileViewed,
+  setReviewDismissed,
   type IssueComment,
   type LineRange,
   type PullRequest,
@@ -116,6 +117,14 @@ export class FabPullPage extends LightDomElement {
       }
       fab-pull-page .fab-state[data-state='merged'] {
         background: #5a2d82;
+      }
+      fab-pull-page .fab-state[data-state='draft'] {
+        color: var(--fab-text);
+        background: var(--fab-surface);
+        border: 1px solid var(--fab-border);
+      }
+      fab-pull-page .fab-dismiss summary {
+        cursor: pointer;
       }
       fab-pull-page .fab-tabs ul {
         display: flex;
@@ -303,6 +312,7 @@ export class FabPullPage extends LightDomElement {
     const label: MessageKey = pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed';
     return html`<p class="fab-pull-meta">
       <span class="fab-state" data-state=${state}>${t(label)}</span>
+      ${pull.draft && pull.state === 'open' && !pull.merged ? html`<span class="fab-state" data-state="draft">${t('pulls.draft')}</span>` : nothing}
       <span>${pull.merged
         ? t('pulls.mergedHeading', { user: pull.merged_by?.login ?? pull.user.login, head: pull.head.label, base: pull.base.ref })
         : t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
@@ -336,7 +346,9 @@ export class FabPullPage extends LightDomElement {
           at: r.submitted_at ?? r.updated_at,
           view: html`<li id=${`pullrequestreview-${r.id}`}>
             <h3>${t(VERDICT_LABELS[r.state], { user: r.user.login })} · <fab-relative-time .datetime=${r.submitted_at ?? r.updated_at}></fab-relative-time></h3>
+            ${r.dismissed ? html`<p class="fab-hint" data-dismissed>${t('review.dismissed')}</p>` : nothing}
             ${r.body_html ? html`<fab-markdown .html=${r.body_html} .level=${3}></fab-markdown>` : nothing}
+            ${this._renderDismiss(data, r)}
             ${threads.filter((thread) => thread[0].pull_request_review_id === r.id).map((thread) => this._renderThread(data, thread))}
           </li>`,
         })),
@@ -366,7 +378,13 @@ export class FabPullPage extends LightDomElement {
       ${pull.head_unavailable_reason && !pull.merged
         ? html`<p class="fab-warning" data-reason=${pull.head_unavailable_reason}>${t(pull.head_unavailable_reason === 'head_repo_deleted' ? 'pulls.headDeleted' : 'pulls.headPrivate')}</p>`
         : nothing}
-      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
+      <fab-merge-box
+        .owner=${this.owner}
+        .repo=${this.repo}
+        .pull=${pull}
+        ?canMerge=${repository.permissions?.push ?? false}
+        ?canMarkReady=${user !== null && (user.login === pull.user.login || (repository.permissions?.push ?? false))}
+      ></fab-merge-box>
       ${this._renderStateButton(data)}
       ${user
         ? html`<form class="fab-form" @submit=${this._comment}>
@@ -380,6 +398,45 @@ export class FabPullPage extends LightDomElement {
           </form>`
         : html`<p><a href=${`/user/login?redirect_to=${encodeURIComponent(location.pathname)}`}>${t('pulls.signInToComment')}</a></p>`}
     `;
+  }
+
+  /** Writers dismiss an approval or a request for changes with a reason (it no longer counts), or count it again. */
+  private _renderDismiss({ pull, repository }: PullData, review: PullReview) {
+    const writer = repository.permissions?.push ?? false;
+    if (!writer || pull.state !== 'open' || pull.merged || (review.state !== 'APPROVED' && review.state !== 'REQUEST_CHANGES')) return nothing;
+    if (review.dismissed) {
+      return html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._dismiss(review, false, '')}>${t('review.undismiss')}</button>`;
+    }
+    const id = `fab-dismiss-${review.id}`;
+    return html`<details class="fab-dismiss">
+      <summary>${t('review.dismiss')}</summary>
+      <form class="fab-form" @submit=${(event: SubmitEvent) => this._submitDismiss(event, review)}>
+        <div>
+          <label for=${id}>${t('review.dismissReason')}</label>
+          <textarea id=${id} name="message" required></textarea>
+        </div>
+        <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('review.dismissConfirm')}</button>
+      </form>
+    </details>`;
+  }
+
+  private _submitDismiss(event: SubmitEvent, review: PullReview) {
+    event.preventDefault();
+    const message = String(new FormData(event.target as HTMLFormElement).get('message') ?? '');
+    void this._dismiss(review, true, message);
+  }
+
+  private async _dismiss(review: PullReview, dismissed: boolean, message: string) {
+    this._busy = true;
+    this._stateError = null;
+    try {
+      await setReviewDismissed(this.owner, this.repo, this.number, review.id, dismissed, message);
+      this._reload();
+    } catch (err) {
+      this._stateError = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   /** Close or reopen, for the author and those with write access, until it is merged. */
