@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { checkA11y, openPage, sharedBrowser, signInWithForm } from '../helpers/browser.js';
+import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
+import { pushHistory } from '../helpers/git.js';
+import { touchRepo } from '../../server/db/repos.js';
+import { repoPath } from '../../server/git/store.js';
+
+const BEFORE: Record<string, string> = {
+  'README.md': '# Voirie\n\nTravaux prévus en 2025.\n',
+  'src/tarifs.ts': 'export const base = 10;\nexport const max = 40;\n',
+};
+const AFTER: Record<string, string> = {
+  'README.md': '# Voirie\n\nTravaux prévus en 2026.\n',
+  'src/tarifs.ts': 'export const base = 12;\nexport const max = 40;\n',
+};
+
+describe('the review page: drafts, dismissed reviews', { timeout: 240_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let owner: string;
+  let reviewer: string;
+  let tokens: { owner: string; reviewer: string; contributor: string };
+  const name = 'voirie';
+
+  async function api<T>(method: string, path: string, body?: unknown, token = tokens.owner): Promise<{ status: number; json: T }> {
+    const response = await fetch(`${server.url}/api/v1/repos/${owner}/${name}${path}`, {
+      method,
+      headers: { authorization: `token ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
+  }
+
+  beforeAll(async () => {
+    // setup: a maintainer's repository, a second writer, a contributor's draft pull request that the writer approved
+    [server, browser] = await Promise.all([startServer(), sharedBrowser()]);
+    const { db, config } = server.app.forge;
+    const user = await buildUser(db);
+    const second = await buildUser(db);
+    const contributor = await buildUser(db);
+    owner = user.username;
+    reviewer = second.username;
+    tokens = { owner: buildToken(db, user), reviewer: buildToken(db, second), contributor: buildToken(db, contributor) };
+    const repo = await buildRepo(db, config.reposDir, user, { name });
+    pushHistory(repoPath(config.reposDir, owner, name), [
+      { message: 'Premier commit', files: BEFORE },
+      { message: 'Tarifs 2026', branch: 'tarifs-2026', files: AFTER },
+    ]);
+    touchRepo(db, repo.id, { isEmpty: false });
+    expect((await api('PUT', `/collaborators/${reviewer}`, { permission: 'write' })).status).toBe(204);
+    const created = await api<{ number: number; draft: boolean }>('POST', '/pulls', { head: 'tarifs-2026', base: 'main', title: 'Tarifs 2026', draft: true }, tokens.contributor);
+    expect(created.json.draft).toBe(true);
+    expect((await api('POST', '/pulls/1/reviews', { event: 'APPROVED', body: 'Bon pour moi' }, tokens.reviewer)).status).toBe(200);
+    for (let i = 0; i < 200 && (await api<{ mergeable_state: string }>('GET', '/pulls/1')).json.mergeable_state === 'checking'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('a draft is badged in the list and on the page, its merge button is disabled with the reason, and "Marquer comme prête" makes it mergeable', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, owner);
+    // test
+    await page.goto(`${server.url}/${owner}/${name}/pulls`);
+    await page.locator('fab-pulls-page li', { hasText: 'WIP: Tarifs 2026' }).getByText('Brouillon', { exact: true }).waitFor();
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1`);
+    const box = page.locator('fab-merge-box');
+    await box.getByText('Brouillon : marquez-la comme prête').waitFor();
+    expect(await page.locator('.fab-pull-meta .fab-state[data-state="draft"]').textContent()).toBe('Brouillon');
+    expect(await box.getByRole('button', { name: 'Fusionner', exact: true }).isDisabled()).toBe(true);
+    expect(await checkA11y(page)).toEqual([]);
+    await box.getByRole('button', { name: 'Marquer comme prête' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).not.toContain('WIP');
+    await expect.poll(() => box.getByRole('button', { name: 'Fusionner', exact: true }).isDisabled()).toBe(false);
+    expect(await page.locator('.fab-pull-meta .fab-state[data-state="draft"]').count()).toBe(0);
+    expect((await api<{ title: string; draft: boolean }>('GET', '/pulls/1')).json).toMatchObject({ title: 'Tarifs 2026', draft: false });
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a writer dismisses an approval with a reason from the conversation: the review says so, the timeline gives the reason, and it counts no more', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, owner);
+    // test
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1`);
+    const review = page.locator('li[id^="pullrequestreview-"]', { hasText: 'Bon pour moi' });
+    await review.waitFor();
+    expect(await page.locator('fab-merge-box').getByText(`Approuvée par ${reviewer}.`).count()).toBe(1);
+    await review.getByText('Rejeter la revue').click();
+    await review.getByLabel('Pourquoi rejeter cette revue ?').fill('Approuvée avant la dernière poussée');
+    expect(await checkA11y(page)).toEqual([]);
+    await review.getByRole('button', { name: 'Rejeter', exact: true }).click();
+    await review.getByText('Revue rejetée').waitFor();
+    await page.locator('li.fab-event[data-type="dismiss_review"]', { hasText: 'Approuvée avant la dernière poussée' }).waitFor();
+    expect(await page.locator('fab-merge-box').getByText(`Approuvée par ${reviewer}.`).count()).toBe(0);
+    const reviews = await api<{ dismissed: boolean; user: { login: string } }[]>('GET', '/pulls/1/reviews');
+    expect(reviews.json.find((r) => r.user.login === reviewer)?.dismissed).toBe(true);
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
