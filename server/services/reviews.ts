@@ -23,6 +23,7 @@ import {
 import type { UserRow } from '../db/users.js';
 import { RepoReader } from '../git/read.js';
 import { diffCommits, type Diff } from '../git/diff.js';
+import { highlightDiff } from './diff-highlight.js';
 import { readRef, RefMovedError, writeCommit } from '../git/write.js';
 import { recordRefUpdates } from './push.js';
 import { checkRefWrite, moveRefs } from './ref-gate.js';
@@ -334,7 +335,7 @@ export async function changesSinceLastReview(
   const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
   const last = lastSubmittedReview(ctx.db, pull.id, user.id);
   const since = last && (await reader.findCommit(last.commit_id)) ? last.commit_id : null;
-  const diff = await diffCommits(reader, since ?? mergeBase, head, limits);
+  const diff = highlightDiff(await diffCommits(reader, since ?? mergeBase, head, limits));
   return { since, head, diff };
 }
 

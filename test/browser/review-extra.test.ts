@@ -10,13 +10,15 @@ import { repoPath } from '../../server/git/store.js';
 const BEFORE: Record<string, string> = {
   'README.md': '# Voirie\n\nTravaux prévus en 2025.\n',
   'src/tarifs.ts': 'export const base = 10;\nexport const max = 40;\n',
+  'src/page.ts': `export const hostile = "<img src=x onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
 };
 const AFTER: Record<string, string> = {
   'README.md': '# Voirie\n\nTravaux prévus en 2026.\n',
   'src/tarifs.ts': 'export const base = 12;\nexport const max = 40;\n',
+  'src/page.ts': `export const hostile = "<img src=y onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
 };
 
-describe('the review page: drafts, dismissed reviews', { timeout: 240_000 }, () => {
+describe('the review page: drafts, dismissed reviews, highlighted diffs', { timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let owner: string;
@@ -101,6 +103,33 @@ describe('the review page: drafts, dismissed reviews', { timeout: 240_000 }, () 
     expect(await page.locator('fab-merge-box').getByText(`Approuvée par ${reviewer}.`).count()).toBe(0);
     const reviews = await api<{ dismissed: boolean; user: { login: string } }[]>('GET', '/pulls/1/reviews');
     expect(reviews.json.find((r) => r.user.login === reviewer)?.dismissed).toBe(true);
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('highlights the diff by language, still marks the changed words, and shows a hostile line as text', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, owner);
+    // test
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1/files`);
+    const added = page.locator('fab-diff-view tr.fab-add', { hasText: 'hostile' });
+    await added.waitFor();
+    // The string is a highlight.js string, with the changed word marked inside it.
+    expect(await added.locator('.hljs-string').textContent()).toBe(`"<img src=y onerror=\\"document.title='pwned'\\">"`);
+    expect(await added.locator('.hljs-string mark').textContent()).toBe('y');
+    expect(await page.locator('fab-diff-view tr.fab-add .hljs-keyword', { hasText: 'export' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('fab-diff-view img').count()).toBe(0);
+    expect(await page.title()).not.toBe('pwned');
+    // The API gives the escaped HTML beside the text.
+    const pull = await api<{ merge_base: string; head: { sha: string } }>('GET', '/pulls/1');
+    const diff = await api<{ diff: { files: { filename: string; hunks: { lines: { type: string; content: string; html?: string }[] }[] }[] } }>(
+      'GET',
+      `/compare/${pull.json.merge_base}...${pull.json.head.sha}`,
+    );
+    const line = diff.json.diff.files.find((f) => f.filename === 'src/page.ts')?.hunks[0].lines.find((l) => l.type === 'add');
+    expect(line?.html).toContain('&lt;img src=y');
+    expect(line?.html).not.toContain('<img');
     expect(await checkA11y(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();

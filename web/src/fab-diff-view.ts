@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { Diff, DiffLine, FileDiff, Hunk } from './api/browse.js';
-import { pairRuns, wordChanges, type WordChange } from './diff-rows.js';
+import { markRange, pairRuns, wordChanges, type WordChange } from './diff-rows.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { tCount } from './browse-links.js';
 import { renderTask } from './task-status.js';
 import { Task } from '@lit/task';
@@ -167,6 +168,34 @@ export class FabDiffView extends LightDomElement {
     fab-diff-view mark {
       color: inherit;
       border-radius: 2px;
+    }
+    /* highlight.js classes, the file view's colours (4.5:1 on the added and removed backgrounds) */
+    fab-diff-view .hljs-keyword,
+    fab-diff-view .hljs-selector-tag,
+    fab-diff-view .hljs-built_in,
+    fab-diff-view .hljs-name {
+      color: #a31515;
+    }
+    fab-diff-view .hljs-string,
+    fab-diff-view .hljs-attr,
+    fab-diff-view .hljs-symbol {
+      color: #0b5a24;
+    }
+    fab-diff-view .hljs-comment,
+    fab-diff-view .hljs-quote {
+      color: #545c66;
+      font-style: italic;
+    }
+    fab-diff-view .hljs-number,
+    fab-diff-view .hljs-literal,
+    fab-diff-view .hljs-type,
+    fab-diff-view .hljs-title {
+      color: #1b4f8a;
+    }
+    fab-diff-view .hljs-meta,
+    fab-diff-view .hljs-variable,
+    fab-diff-view .hljs-attribute {
+      color: #6a2a8c;
     }
     fab-diff-view .fab-add mark,
     fab-diff-view td.fab-add mark {
@@ -441,6 +470,11 @@ export class FabDiffView extends LightDomElement {
   }
 
   private _code(line: DiffLine, change: WordChange | undefined) {
+    // Highlighted HTML comes from the server, escaped by highlight.js (as the file view's lines).
+    if (line.html !== undefined) {
+      if (!change || change.changed === '') return unsafeHTML(line.html);
+      return unsafeHTML(markRange(line.html, change.before.length, change.before.length + change.changed.length));
+    }
     if (!change || change.changed === '') return line.content;
     return html`${change.before}<mark>${change.changed}</mark>${change.after}`;
   }
