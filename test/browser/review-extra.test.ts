@@ -7,12 +7,15 @@ import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
+const LONG = Array.from({ length: 30 }, (_, i) => `export const ligne${i + 1} = ${i + 1};`);
 const BEFORE: Record<string, string> = {
+  'src/long.ts': `${LONG.join('\n')}\n`,
   'README.md': '# Voirie\n\nTravaux prévus en 2025.\n',
   'src/tarifs.ts': 'export const base = 10;\nexport const max = 40;\n',
   'src/page.ts': `export const hostile = "<img src=x onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
 };
 const AFTER: Record<string, string> = {
+  'src/long.ts': `${LONG.map((l, i) => (i === 1 || i === 27 ? l.replace('= ', '= 100 + ') : l)).join('\n')}\n`,
   'README.md': '# Voirie\n\nTravaux prévus en 2026.\n',
   'src/tarifs.ts': 'export const base = 12;\nexport const max = 40;\n',
   'src/page.ts': `export const hostile = "<img src=y onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
@@ -130,6 +133,27 @@ describe('the review page: drafts, dismissed reviews, highlighted diffs', { time
     const line = diff.json.diff.files.find((f) => f.filename === 'src/page.ts')?.hunks[0].lines.find((l) => l.type === 'add');
     expect(line?.html).toContain('&lt;img src=y');
     expect(line?.html).not.toContain('<img');
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('shows the unchanged lines between two hunks from the head, with the keyboard', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, owner);
+    // test
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1/files`);
+    const file = page.locator('details.fab-diff-file', { hasText: 'src/long.ts' });
+    // Hunks at lines 1–5 and 25–30: the 19 lines between them are hidden.
+    const button = file.getByRole('button', { name: 'Afficher 19 lignes' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await file.locator('tr.fab-expanded', { hasText: 'ligne15' }).waitFor();
+    expect(await file.locator('tr.fab-expanded').count()).toBe(19);
+    const row = await file.locator('tr.fab-expanded', { hasText: 'ligne15' }).locator('td.fab-num').allTextContents();
+    expect(row).toEqual(['15', '15']);
+    // Highlighted as the file view highlights it.
+    expect(await file.locator('tr.fab-expanded .hljs-keyword', { hasText: 'export' }).count()).toBe(19);
     expect(await checkA11y(page)).toEqual([]);
     expect(errors).toEqual([]);
     await close();

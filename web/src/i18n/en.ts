@@ -849,4 +849,8 @@ export const en: Messages = {
   'review.dismissConfirm': "Dismiss",
   'review.dismissCancel': "Cancel",
   'review.undismiss': "Count this review again",
+  'diff.expandLines.one': "Show {count} line",
+  'diff.expandLines.other': "Show {count} lines",
+  'diff.expandRest': "Show the rest of the file",
+  'diff.expandFailed': "The file's lines could not be loaded.",
 };

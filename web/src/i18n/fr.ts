@@ -847,6 +847,10 @@ export const fr = {
   'review.dismissConfirm': "Rejeter",
   'review.dismissCancel': "Annuler",
   'review.undismiss': "Compter de nouveau cette revue",
+  'diff.expandLines.one': "Afficher {count} ligne",
+  'diff.expandLines.other': "Afficher {count} lignes",
+  'diff.expandRest': "Afficher la suite du fichier",
+  'diff.expandFailed': "Les lignes du fichier n’ont pas pu être chargées.",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -6,6 +6,7 @@ import { LocaleController, t, type MessageKey } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import type { DiffLine, FileDiff } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
+import { getBlob } from '../api/browse.js';
 import type { Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import {
@@ -502,6 +503,8 @@ export class FabPullPage extends LightDomElement {
       this._sinceReview
         ? getChangesSinceReview(this.owner, this.repo, this.number, offset, signal).then((r) => r.diff)
         : getPullDiff(this.owner, this.repo, data.pull, offset, signal);
+    // The context between hunks is read from the head, which the base repository keeps.
+    const expand = async (file: FileDiff) => (await getBlob(this.owner, this.repo, data.pull.head.sha, file.filename)).lines ?? [];
     return html`
       <h2 class="visually-hidden">${t('pulls.tabFiles')}</h2>
       <div class="fab-files-toolbar">
@@ -514,7 +517,7 @@ export class FabPullPage extends LightDomElement {
           : nothing}
       </div>
       ${renderTask(this._diff, (diff) =>
-        diff ? html`<fab-diff-view .diff=${diff} .loadFrom=${load} .decorations=${decorations}></fab-diff-view>` : '',
+        diff ? html`<fab-diff-view .diff=${diff} .loadFrom=${load} .decorations=${decorations} .expandFrom=${expand}></fab-diff-view>` : '',
       )}
       ${user && data.pull.state === 'open' && !data.pull.merged
         ? html`<fab-review-form
