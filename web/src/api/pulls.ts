@@ -1,5 +1,6 @@
 import { request } from './client.js';
 import { compare, type Commit, type Diff } from './browse.js';
+import type { Issue } from '../../../contract/issues.js';
 import type { ChangesSinceReview, IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
 
 export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
@@ -7,6 +8,11 @@ export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullRe
 const pullsApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
 
 export type PullState = 'open' | 'closed' | 'all';
+
+/** `GET /repos/issues/search?type=pulls&review_requested=true`: open pull requests whose review is asked of the signed-in user, newest first. */
+export function listReviewRequested(signal?: AbortSignal): Promise<Issue[]> {
+  return request<Issue[]>('/api/v1/repos/issues/search?type=pulls&state=open&review_requested=true&sort=newest&limit=20', { signal });
+}
 
 /** `GET /repos/{owner}/{repo}/pulls?state=`: newest first. */
 export function listPulls(owner: string, repo: string, state: PullState, page: number, signal?: AbortSignal): Promise<PullRequest[]> {

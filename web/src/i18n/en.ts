@@ -853,4 +853,7 @@ export const en: Messages = {
   'diff.expandLines.other': "Show {count} lines",
   'diff.expandRest': "Show the rest of the file",
   'diff.expandFailed': "The file's lines could not be loaded.",
+  'toReview.heading': "To review",
+  'toReview.none': "Nobody has asked for your review.",
+  'toReview.by': "{repo} · #{number} by {user}",
 };

@@ -851,6 +851,9 @@ export const fr = {
   'diff.expandLines.other': "Afficher {count} lignes",
   'diff.expandRest': "Afficher la suite du fichier",
   'diff.expandFailed': "Les lignes du fichier n’ont pas pu être chargées.",
+  'toReview.heading': "À relire",
+  'toReview.none': "Aucune relecture ne vous est demandée.",
+  'toReview.by': "{repo} · #{number} par {user}",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
