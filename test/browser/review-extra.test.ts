@@ -1,31 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, sharedBrowser, signInWithForm } from '../helpers/browser.js';
+import { checkA11y, openPage, SCREENSHOTS, sharedBrowser, signInWithForm } from '../helpers/browser.js';
+import { join } from 'node:path';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
 import { repoPath } from '../../server/git/store.js';
 
 const LONG = Array.from({ length: 30 }, (_, i) => `export const ligne${i + 1} = ${i + 1};`);
+/** A line far wider than a phone, and than a side of the split view at 1280 px. */
+const WIDE = `export const zones = [${Array.from({ length: 40 }, (_, i) => `'zone-${i}'`).join(', ')}];`;
 const BEFORE: Record<string, string> = {
   'src/long.ts': `${LONG.join('\n')}\n`,
   'README.md': '# Voirie\n\nTravaux prévus en 2025.\n',
-  'src/tarifs.ts': 'export const base = 10;\nexport const max = 40;\n',
+  'src/tarifs.ts': `${WIDE}\nexport const base = 10;\nexport const max = 40;\n`,
   'src/page.ts': `export const hostile = "<img src=x onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
 };
 const AFTER: Record<string, string> = {
   'src/long.ts': `${LONG.map((l, i) => (i === 1 || i === 27 ? l.replace('= ', '= 100 + ') : l)).join('\n')}\n`,
   'README.md': '# Voirie\n\nTravaux prévus en 2026.\n',
-  'src/tarifs.ts': 'export const base = 12;\nexport const max = 40;\n',
+  'src/tarifs.ts': `${WIDE}\nexport const base = 12;\nexport const max = 40;\n`,
   'src/page.ts': `export const hostile = "<img src=y onerror=\\"document.title='pwned'\\">";\nexport const size = 1;\n`,
 };
 
-describe('the review page: drafts, dismissed reviews, highlighted diffs', { timeout: 240_000 }, () => {
+describe('the review page: drafts, dismissed reviews, highlighted and expandable diffs, the to-review list, shortcuts, no overflow', { timeout: 240_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let owner: string;
   let reviewer: string;
+  let contributorName: string;
   let tokens: { owner: string; reviewer: string; contributor: string };
   const name = 'voirie';
 
@@ -47,6 +51,7 @@ describe('the review page: drafts, dismissed reviews, highlighted diffs', { time
     const second = await buildUser(db);
     const contributor = await buildUser(db);
     owner = user.username;
+    contributorName = contributor.username;
     reviewer = second.username;
     tokens = { owner: buildToken(db, user), reviewer: buildToken(db, second), contributor: buildToken(db, contributor) };
     const repo = await buildRepo(db, config.reposDir, user, { name });
@@ -158,4 +163,88 @@ describe('the review page: drafts, dismissed reviews, highlighted diffs', { time
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('lists on the home page the pull requests whose review is asked of the signed-in user, with repository and author', async () => {
+    expect((await api('POST', '/pulls/1/requested_reviewers', { reviewers: [reviewer] })).status).toBe(201);
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, reviewer);
+    // test
+    await page.goto(`${server.url}/`);
+    const queue = page.locator('fab-review-queue');
+    await queue.getByRole('heading', { name: 'À relire' }).waitFor();
+    const item = queue.locator('li', { hasText: 'Tarifs 2026' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain(`${owner}/${name} · #1 par ${contributorName}`);
+    expect(await item.getByRole('link').getAttribute('href')).toBe(`/${owner}/${name}/pulls/1`);
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('moves through the files tab with j, k, n and v, shows the keys with ?, and leaves typing alone', async () => {
+    expect((await api('POST', '/pulls/1/comments', { path: 'src/tarifs.ts', body: 'Pourquoi 12 ?', new_position: 2 })).status).toBe(201);
+    const { page, errors, close } = await openPage(browser);
+    await signInWithForm(page, server.url, owner);
+    // test
+    await page.goto(`${server.url}/${owner}/${name}/pulls/1/files`);
+    await page.locator('fab-diff-view details.fab-diff-file').first().waitFor();
+    const files = await page.locator('fab-diff-view details.fab-diff-file summary .fab-file').allTextContents();
+    const focusedFile = () => page.evaluate(() => document.activeElement?.closest('details')?.querySelector('summary .fab-file')?.textContent ?? null);
+    await page.keyboard.press('?');
+    await page.getByRole('heading', { name: 'Raccourcis clavier' }).waitFor();
+    expect(await page.locator('.fab-shortcuts').textContent()).toContain('Fichier suivant');
+    expect(await checkA11y(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.fab-shortcuts').count()).toBe(0);
+    await page.keyboard.press('j');
+    expect(await focusedFile()).toBe(files[0]);
+    await page.keyboard.press('j');
+    expect(await focusedFile()).toBe(files[1]);
+    await page.keyboard.press('k');
+    expect(await focusedFile()).toBe(files[0]);
+    await page.keyboard.press('v');
+    await expect.poll(async () => (await api<string[]>('GET', '/pulls/1/viewed')).json).toContain(files[0]);
+    // The page reloads its data after the mark: the viewed file comes back folded.
+    const first = page.locator('fab-diff-view details.fab-diff-file', { hasText: files[0] });
+    await expect.poll(() => first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await page.keyboard.press('n');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('FAB-REVIEW-THREAD');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Pourquoi 12 ?');
+    // Typing in a field is typing: j stays in the text.
+    const field = page.locator('fab-review-form textarea').first();
+    await field.fill('');
+    await field.focus();
+    await page.keyboard.type('jkv');
+    expect(await field.inputValue()).toBe('jkv');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  for (const layout of ['unified', 'split'] as const) {
+    it(`the files tab in the ${layout} view does not widen the page at 1280 or 390 px: long lines scroll in their file's box`, async () => {
+      const { page, errors, close } = await openPage(browser);
+      await signInWithForm(page, server.url, owner);
+      // test
+      await page.goto(`${server.url}/${owner}/${name}/pulls/1/files`);
+      await page.getByRole('button', { name: layout === 'split' ? 'Côte à côte' : 'Unifié' }).click();
+      await page.locator('fab-diff-view details.fab-diff-file', { hasText: 'src/tarifs.ts' }).locator(`table.fab-${layout}`).waitFor();
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        const sizes = await page.evaluate(() => {
+          const wrap = [...document.querySelectorAll<HTMLElement>('fab-diff-view .fab-table-wrap')].find((w) => w.textContent?.includes('zone-39'));
+          return {
+            page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            box: wrap ? wrap.scrollWidth - wrap.clientWidth : -1,
+          };
+        });
+        expect(sizes.page).toBe(0);
+        expect(sizes.box).toBeGreaterThan(0);
+        expect(await checkA11y(page)).toEqual([]);
+        await page.screenshot({ path: join(SCREENSHOTS, `review-files-${layout}-${width}.png`), fullPage: true });
+      }
+      expect(errors).toEqual([]);
+      await close();
+    });
+  }
 });

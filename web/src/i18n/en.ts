@@ -856,4 +856,12 @@ export const en: Messages = {
   'toReview.heading': "To review",
   'toReview.none': "Nobody has asked for your review.",
   'toReview.by': "{repo} · #{number} by {user}",
+  'shortcuts.heading': "Keyboard shortcuts",
+  'shortcuts.open': "Keyboard shortcuts (?)",
+  'shortcuts.close': "Close",
+  'shortcuts.next': "Next file",
+  'shortcuts.previous': "Previous file",
+  'shortcuts.comment': "Next comment",
+  'shortcuts.viewed': "Mark the file as viewed",
+  'shortcuts.help': "Show these shortcuts",
 };

@@ -854,6 +854,14 @@ export const fr = {
   'toReview.heading': "À relire",
   'toReview.none': "Aucune relecture ne vous est demandée.",
   'toReview.by': "{repo} · #{number} par {user}",
+  'shortcuts.heading': "Raccourcis clavier",
+  'shortcuts.open': "Raccourcis clavier (?)",
+  'shortcuts.close': "Fermer",
+  'shortcuts.next': "Fichier suivant",
+  'shortcuts.previous': "Fichier précédent",
+  'shortcuts.comment': "Commentaire suivant",
+  'shortcuts.viewed': "Marquer le fichier comme vu",
+  'shortcuts.help': "Afficher ces raccourcis",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -127,6 +127,29 @@ export class FabPullPage extends LightDomElement {
       fab-pull-page .fab-dismiss summary {
         cursor: pointer;
       }
+      fab-pull-page .fab-shortcuts {
+        margin-bottom: 1rem;
+        padding: 0.75rem 1rem;
+        border: 1px solid var(--fab-border);
+        border-radius: var(--fab-radius);
+      }
+      fab-pull-page .fab-shortcuts h3 {
+        margin: 0 0 0.5rem;
+        font-size: 1rem;
+      }
+      fab-pull-page .fab-shortcuts dl div {
+        display: flex;
+        gap: 0.75rem;
+      }
+      fab-pull-page .fab-shortcuts dd {
+        margin: 0;
+      }
+      fab-pull-page kbd {
+        padding: 0 0.375rem;
+        font-family: var(--fab-mono);
+        border: 1px solid var(--fab-border);
+        border-radius: 3px;
+      }
       fab-pull-page .fab-tabs ul {
         display: flex;
         flex-wrap: wrap;
@@ -219,6 +242,10 @@ export class FabPullPage extends LightDomElement {
   @state() private _stateError: ApiError | null = null;
   /** What the last close or reopen did, announced from outside the part that reloads. */
   @state() private _stateChange: MessageKey | null = null;
+  @state() private _showShortcuts = false;
+  /** Where j/k and n are on the files tab: the file and the comment thread last moved to. */
+  private _fileIndex = -1;
+  private _threadIndex = -1;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -290,13 +317,83 @@ export class FabPullPage extends LightDomElement {
     this.addEventListener('fab-review-changed', this._onReviewChanged);
     this.addEventListener('fab-pull-changed', this._reload);
     this.addEventListener('fab-review-cancel', this._clearSelection);
+    document.addEventListener('keydown', this._onShortcut);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('keydown', this._onShortcut);
     this.removeEventListener('fab-review-changed', this._onReviewChanged);
     this.removeEventListener('fab-pull-changed', this._reload);
     this.removeEventListener('fab-review-cancel', this._clearSelection);
+  }
+
+  /** The files tab's keys, as on the big forges: never while typing, nor with a modifier held. */
+  private _onShortcut = (event: KeyboardEvent) => {
+    if (this.tab !== 'files' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    if (event.key === 'Escape' && this._showShortcuts) {
+      this._showShortcuts = false;
+      return;
+    }
+    const files = [...this.querySelectorAll<HTMLDetailsElement>('fab-diff-view details.fab-diff-file')];
+    const move = (to: number) => {
+      this._fileIndex = Math.max(0, Math.min(files.length - 1, to));
+      const summary = files[this._fileIndex]?.querySelector('summary');
+      summary?.focus();
+      summary?.scrollIntoView({ block: 'start' });
+    };
+    switch (event.key) {
+      case 'j':
+        move(this._fileIndex + 1);
+        break;
+      case 'k':
+        move(this._fileIndex - 1);
+        break;
+      case 'n': {
+        const threads = [...this.querySelectorAll<HTMLElement>('fab-diff-view fab-review-thread')];
+        if (threads.length === 0) return;
+        this._threadIndex = (this._threadIndex + 1) % threads.length;
+        const thread = threads[this._threadIndex];
+        // A comment in a folded (viewed) file is shown: the reader asked to go to it.
+        const file = thread.closest('details');
+        if (file) file.open = true;
+        thread.tabIndex = -1;
+        thread.focus();
+        thread.scrollIntoView({ block: 'center' });
+        break;
+      }
+      case 'v': {
+        // The viewed box sits just before its file, outside the part that folds.
+        const box = files[this._fileIndex]?.previousElementSibling?.querySelector<HTMLInputElement>('input[type="checkbox"]');
+        box?.click();
+        break;
+      }
+      case '?':
+        this._showShortcuts = !this._showShortcuts;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  private _renderShortcuts() {
+    const keys: [string, MessageKey][] = [
+      ['j', 'shortcuts.next'],
+      ['k', 'shortcuts.previous'],
+      ['n', 'shortcuts.comment'],
+      ['v', 'shortcuts.viewed'],
+      ['?', 'shortcuts.help'],
+    ];
+    return html`<section class="fab-shortcuts" aria-labelledby="fab-shortcuts-heading">
+      <h3 id="fab-shortcuts-heading">${t('shortcuts.heading')}</h3>
+      <dl>
+        ${keys.map(([key, label]) => html`<div><dt><kbd>${key}</kbd></dt><dd>${t(label)}</dd></div>`)}
+      </dl>
+      <button type="button" class="fab-button fab-secondary" @click=${() => (this._showShortcuts = false)}>${t('shortcuts.close')}</button>
+    </section>`;
   }
 
   private _onReviewChanged = () => {
@@ -509,6 +606,9 @@ export class FabPullPage extends LightDomElement {
       <h2 class="visually-hidden">${t('pulls.tabFiles')}</h2>
       <div class="fab-files-toolbar">
         ${user ? html`<p>${t('review.selectHint')}</p>` : nothing}
+        <button type="button" class="fab-button fab-secondary" aria-expanded=${this._showShortcuts ? 'true' : 'false'} @click=${() => (this._showShortcuts = !this._showShortcuts)}>
+          ${t('shortcuts.open')}
+        </button>
         ${lastReview
           ? html`<div>
               <input type="checkbox" id="fab-since-review" .checked=${this._sinceReview} @change=${this._toggleSince} />
@@ -516,6 +616,7 @@ export class FabPullPage extends LightDomElement {
             </div>`
           : nothing}
       </div>
+      ${this._showShortcuts ? this._renderShortcuts() : nothing}
       ${renderTask(this._diff, (diff) =>
         diff ? html`<fab-diff-view .diff=${diff} .loadFrom=${load} .decorations=${decorations} .expandFrom=${expand}></fab-diff-view>` : '',
       )}
