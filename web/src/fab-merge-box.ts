@@ -166,7 +166,8 @@ export class FabMergeBox extends LightDomElement {
         return html`${t('merge.draft')}
           ${this.canMarkReady
             ? html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${this._markReady}>${t('pulls.markReady')}</button>`
-            : nothing}`;
+            : nothing}
+          ${!this.canMerge && this._error ? html`<span role="alert">${apiErrorText(this._error, {})}</span>` : nothing}`;
     }
   }
 

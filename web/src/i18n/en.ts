@@ -864,4 +864,5 @@ export const en: Messages = {
   'shortcuts.comment': "Next comment",
   'shortcuts.viewed': "Mark the file as viewed",
   'shortcuts.help': "Show these shortcuts",
+  'timeline.reviewOfDismissed': "{user} dismissed {reviewer}'s review: {reason}",
 };

@@ -862,6 +862,7 @@ export const fr = {
   'shortcuts.comment': "Commentaire suivant",
   'shortcuts.viewed': "Marquer le fichier comme vu",
   'shortcuts.help': "Afficher ces raccourcis",
+  'timeline.reviewOfDismissed': "{user} a écarté la revue de {reviewer} : {reason}",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
