@@ -81,6 +81,8 @@ export const DiffLine = Type.Object({
   old: Nullable(Type.Integer()),
   new: Nullable(Type.Integer()),
   content: Type.String(),
+  /** Fabrique: the line highlighted by highlight.js (escaped HTML), when the file's language is known. */
+  html: Type.Optional(Type.String()),
 });
 export type DiffLine = Static<typeof DiffLine>;
 

@@ -20,7 +20,7 @@ export const ReviewState = Type.Union([Type.Literal('APPROVED'), Type.Literal('R
 export type ReviewState = Static<typeof ReviewState>;
 
 /** Why a pull request cannot be merged now, or what a merger should know first. */
-export const MERGE_REASON_CODES = ['closed', 'conflict', 'empty', 'changes_requested', 'approvals', 'status_checks'] as const;
+export const MERGE_REASON_CODES = ['closed', 'draft', 'conflict', 'empty', 'changes_requested', 'approvals', 'status_checks'] as const;
 export type MergeReasonCode = (typeof MERGE_REASON_CODES)[number];
 // An enum schema with its static type given (Type.Unsafe): a union of literals here makes the pull routes' inferred types too deep for tsc.
 const MergeReasonCode = Type.Unsafe<MergeReasonCode>(Type.String({ enum: [...MERGE_REASON_CODES] }));

@@ -280,6 +280,8 @@ export interface ConversationFilter {
   posterId?: number;
   assigneeId?: number;
   mentionedId?: number;
+  /** Pull requests whose review is asked of this user and not given since the request. */
+  reviewRequestedId?: number;
   since?: string;
   before?: string;
   sort: 'newest' | 'oldest' | 'recentupdate' | 'leastupdate' | 'mostcomment';
@@ -328,6 +330,10 @@ export function listConversations(db: Db, filter: ConversationFilter): { rows: C
   if (filter.mentionedId !== undefined) {
     where.push('EXISTS (SELECT 1 FROM issue_mentions mt WHERE mt.repo_id = c.repo_id AND mt.number = c.number AND mt.user_id = @mentionedId)');
   }
+  if (filter.reviewRequestedId !== undefined) {
+    where.push(`c.kind = 'pull' AND EXISTS (SELECT 1 FROM review_requests rr WHERE rr.pull_id = c.id AND rr.user_id = @reviewRequestedId
+                 AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.pull_id = c.id AND rv.reviewer_id = rr.user_id AND rv.state != 'PENDING' AND rv.submitted_at >= rr.created_at))`);
+  }
   if (filter.since !== undefined) where.push('c.updated_at >= @since');
   if (filter.before !== undefined) where.push('c.updated_at <= @before');
   const params: Record<string, unknown> = {
@@ -339,6 +345,7 @@ export function listConversations(db: Db, filter: ConversationFilter): { rows: C
     posterId: filter.posterId ?? null,
     assigneeId: filter.assigneeId ?? null,
     mentionedId: filter.mentionedId ?? null,
+    reviewRequestedId: filter.reviewRequestedId ?? null,
     since: filter.since ?? null,
     before: filter.before ?? null,
   };

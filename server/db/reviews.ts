@@ -75,16 +75,24 @@ export function submitReviewRow(db: Db, id: number, state: Exclude<ReviewState, 
     .get(state, body, commitId, id) as ReviewRow;
 }
 
-/** Each reviewer's latest submitted verdict (APPROVED or REQUEST_CHANGES; comments do not change it), not dismissed. */
+/**
+ * Each reviewer's latest submitted verdict (APPROVED or REQUEST_CHANGES; comments do not change it),
+ * unless it was dismissed: then that reviewer has none (an earlier verdict does not come back).
+ */
 export function latestVerdicts(db: Db, pullId: number): ReviewRow[] {
   return db
     .prepare(
       `SELECT r.* FROM reviews r
         WHERE r.pull_id = ? AND r.dismissed = 0 AND r.state IN ('APPROVED', 'REQUEST_CHANGES')
           AND r.id = (SELECT max(id) FROM reviews x WHERE x.pull_id = r.pull_id AND x.reviewer_id = r.reviewer_id
-                        AND x.dismissed = 0 AND x.state IN ('APPROVED', 'REQUEST_CHANGES'))`,
+                        AND x.state IN ('APPROVED', 'REQUEST_CHANGES'))`,
     )
     .all(pullId) as ReviewRow[];
+}
+
+/** Marks a submitted review dismissed (1) or counted again (0). */
+export function setReviewDismissed(db: Db, id: number, dismissed: boolean): ReviewRow {
+  return db.prepare(`UPDATE reviews SET dismissed = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(dismissed ? 1 : 0, id) as ReviewRow;
 }
 
 /** The user's latest submitted review of a pull request. */

@@ -18,6 +18,8 @@ export interface DiffLine {
   old: number | null;
   new: number | null;
   content: string;
+  /** The line as highlighted, escaped HTML; added by the render service where the file's language is known. */
+  html?: string;
 }
 
 export interface Hunk {

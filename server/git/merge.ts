@@ -49,6 +49,12 @@ export async function diffStat(gitdir: string, from: string, to: string): Promis
   return { additions, deletions, changedFiles };
 }
 
+/** The paths that differ between two commits, old and new names of a rename alike (`env`: e.g. a push's quarantined objects). */
+export async function changedPaths(gitdir: string, from: string, to: string, env?: Record<string, string>): Promise<string[]> {
+  const { stdout } = await git(['diff', '--name-only', '-z', '--no-renames', from, to], { cwd: gitdir, env });
+  return stdout.split('\0').filter(Boolean);
+}
+
 /** All merge bases of two commits (`git merge-base --all`), empty when the histories never meet. */
 export async function mergeBase(gitdir: string, a: string, b: string): Promise<string | null> {
   try {

@@ -7,6 +7,7 @@ import type { IssueComment } from '../../contract/pulls.js';
 import type { ContentHistory, Issue, Label, Milestone, Reaction } from '../../contract/issues.js';
 import type { UserSummary } from '../../contract/users.js';
 import { RepoUrls } from './browse.js';
+import { isDraftTitle } from '../../contract/drafts.js';
 
 /** A label as Gitea shows it; its url names the repository's or the organisation's label. */
 export function presentLabel(baseUrl: string, label: LabelRow, owner: { repo: Pick<RepoRow, 'owner_name' | 'name'> } | { org: string }): Label {
@@ -81,7 +82,7 @@ export function presentIssue(baseUrl: string, row: ConversationRow, parts: Issue
     closed_at: row.closed_at,
     due_date: parts.dueDate,
     pull_request: parts.pull
-      ? { merged: parts.pull.merged === 1, merged_at: parts.pull.merged_at, draft: false, html_url: html }
+      ? { merged: parts.pull.merged === 1, merged_at: parts.pull.merged_at, draft: isDraftTitle(row.title), html_url: html }
       : null,
     repository: { id: parts.repo.id, name: parts.repo.name, owner: parts.repo.owner_name, full_name: `${parts.repo.owner_name}/${parts.repo.name}` },
     pin_order: row.pin_order,

@@ -8,6 +8,7 @@ import { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment, 
 
 export { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment };
 import { RepoUrls } from './browse.js';
+import { isDraftTitle } from '../../contract/drafts.js';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Gitea's PullReview of state REQUEST_REVIEW: a request for review, not yet answered. */
@@ -50,7 +51,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     assignees: [],
     requested_reviewers: parts.requestedReviewers,
     state: pull.state,
-    draft: false,
+    draft: isDraftTitle(pull.title),
     is_locked: false,
     comments: parts.comments,
     review_comments: parts.reviewComments,

@@ -19,6 +19,7 @@ import type { MergeReason, MergeState } from '../../contract/pulls.js';
 import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
 import { deleteAutoMerge, findAutoMerge } from '../db/statuses.js';
 import { combinedState, commitStatuses, unmetChecks, unmetChecksText } from './statuses.js';
+import { isDraftTitle } from '../../contract/drafts.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -86,6 +87,7 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
   if (pull.merged || pull.state !== 'open') {
     return { status: 'blocked', blockers: [reason('closed', 'The pull request is closed.')], advice, ...state };
   }
+  if (isDraftTitle(pull.title)) blockers.push(reason('draft', 'The pull request is a draft (work in progress): mark it as ready before merging.'));
   if (pull.mergeable_state === 'conflict') {
     const files = JSON.parse(pull.conflicted_files) as string[];
     blockers.push(reason('conflict', `The pull request has conflicts with "${pull.base_branch}".`, files));
@@ -205,6 +207,8 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
       ctx.checker.schedule(pull.id);
       throw conflict(`The branch "${pull.base_branch}" moved while merging; its mergeability is being checked again. Try again.`);
     }
+    // A branch rule refusing the merge (a protected file) is Gitea's 405, as for the rules checked above.
+    if (err instanceof ForgeError && err.kind === 'forbidden') throw notAllowed(err.message);
     throw err;
   }
   const found = await mergeBase(gitdir, baseSha, headSha);

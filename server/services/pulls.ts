@@ -30,6 +30,7 @@ import { moveRefs, pusherActor } from './ref-gate.js';
 import { noteHeadBranchDeleted, notePullEvent, notePullPush } from './timeline.js';
 import { addedMentions, publishPullConversation } from './notifications.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
+import { draftTitle, readyTitle } from '../../contract/drafts.js';
 
 /** What the pull request services need from the running forge. */
 export interface PullContext {
@@ -163,14 +164,17 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   return pull;
 }
 
-/** Changes a pull request's title, body or state (the poster or someone with write access). */
+/** Changes a pull request's title, body, state or draft mark (the poster or someone with write access). */
 export async function editPullRequest(
   ctx: PullContext,
   base: RepoRow,
   pull: PullRow,
   actor: Actor,
-  changes: { title?: string; body?: string; state?: 'open' | 'closed' },
+  edit: { title?: string; body?: string; state?: 'open' | 'closed'; draft?: boolean },
 ): Promise<PullRow> {
+  // A draft is a title prefix, as in Gitea: marking one ready (or a draft) is a title change.
+  const { draft, ...rest } = edit;
+  const changes = draft === undefined ? rest : { ...rest, title: (draft ? draftTitle : readyTitle)(rest.title ?? pull.title) };
   const user = ctx.policy.signedIn(actor);
   const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');

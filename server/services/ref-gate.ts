@@ -3,6 +3,8 @@ import type { RepoRow } from '../db/repos.js';
 import type { RefUpdate } from '../db/ref-updates.js';
 import { findUserById } from '../db/users.js';
 import { isAncestor, newCommitProblem, updateRefs, ZERO_OID } from '../git/write.js';
+import { changedPaths } from '../git/merge.js';
+import picomatch from 'picomatch';
 import { Policy, type Actor } from '../auth/policy.js';
 import { protectionFor, pushListed } from './branch-protections.js';
 import { ForgeError } from '../errors.js';
@@ -99,6 +101,21 @@ async function branchRefusal(req: Omit<RefMoveRequest, 'updates'>, ref: string, 
   return null;
 }
 
+/**
+ * A branch rule's protected file patterns (Gitea's `protected_file_patterns`: globs separated by
+ * `;`, without case): a push or a merge that changes a matching file is refused, naming the first.
+ * A new branch changes no file; a deleted one is refused by branchRefusal.
+ */
+async function protectedFileRefusal(req: RefMoveRequest, u: RefUpdate): Promise<string | null> {
+  if (req.kind === 'pull-head' || !u.ref.startsWith('refs/heads/') || u.oldId === ZERO_OID || u.newId === ZERO_OID) return null;
+  const branch = u.ref.slice('refs/heads/'.length);
+  const patterns = (protectionFor(req.db, req.repo.id, branch)?.protected_file_patterns ?? '').split(';').map((p) => p.trim()).filter(Boolean);
+  if (patterns.length === 0) return null;
+  const matches = picomatch(patterns, { nocase: true, dot: true });
+  const file = (await changedPaths(req.gitdir, u.oldId, u.newId, req.quarantineEnv)).find((path) => matches(path));
+  return file === undefined ? null : `the branch "${branch}" is protected from changing the file "${file}".`;
+}
+
 /** Every reason to refuse one ref move. */
 async function updateRefusals(req: RefMoveRequest, u: RefUpdate): Promise<RefRefusal[]> {
   if (!OBJECT_ID.test(u.oldId) || !OBJECT_ID.test(u.newId) || !u.ref.startsWith('refs/')) return [{ ref: u.ref, reason: 'malformed update.', kind: 'invalid' }];
@@ -106,7 +123,7 @@ async function updateRefusals(req: RefMoveRequest, u: RefUpdate): Promise<RefRef
     if (!PULL_HEAD.test(u.ref)) return [{ ref: u.ref, reason: 'only refs/pull/<n>/head follows a pull request.', kind: 'invalid' }];
   } else {
     const rewrites = async () => u.oldId !== ZERO_OID && !(await isAncestor(req.gitdir, u.oldId, u.newId, req.quarantineEnv));
-    const reason = await branchRefusal(req, u.ref, u.newId === ZERO_OID, rewrites);
+    const reason = (await branchRefusal(req, u.ref, u.newId === ZERO_OID, rewrites)) ?? (await protectedFileRefusal(req, u));
     if (reason) return [{ ref: u.ref, reason, kind: 'forbidden' }];
   }
   if (u.newId !== ZERO_OID && !req.quarantineEnv) {
@@ -119,7 +136,7 @@ async function updateRefusals(req: RefMoveRequest, u: RefUpdate): Promise<RefRef
 /**
  * The one ref gate's check: why these ref moves are refused (empty: they may go ahead). Applies,
  * in order, archive and mirror state, the mover's permission, the branch rules of the kind of
- * move, and the validity of every commit the move would make reachable.
+ * move (protected files included), and the validity of every commit the move would make reachable.
  */
 export async function refMoveRefusals(req: RefMoveRequest): Promise<RefRefusal[]> {
   const whole = repositoryRefusal(req.db, req.repo, req.actor, req.kind);

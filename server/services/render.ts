@@ -3,6 +3,7 @@ import createDOMPurify, { type DOMPurify } from 'dompurify';
 import { Marked } from 'marked';
 import hljs from 'highlight.js';
 import { posix } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Lru } from '../lib/lru.js';
 
 /** Where relative links and images of a rendered document point: the repository at one ref. */
@@ -144,6 +145,20 @@ function splitLines(html: string): string[] {
   line += html.slice(last);
   lines.push(line);
   return lines;
+}
+
+/**
+ * Lines of code in a known highlight.js language (a diff hunk's side) as lines of highlighted HTML;
+ * cached by a hash of the text, as a diff is shown again and again while it is reviewed.
+ */
+export function highlightBlock(lines: string[], language: string): string[] {
+  const text = lines.join('\n');
+  const key = `hb:${language}:${createHash('sha1').update(text).digest('hex')}`;
+  const hit = cache.get(key);
+  if (Array.isArray(hit)) return hit;
+  const html = splitLines(hljs.highlight(text, { language, ignoreIllegals: true }).value);
+  if (text.length <= CACHE_ENTRY_MAX) cache.set(key, html);
+  return html;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   lastSubmittedReview,
   listReviewComments,
   markSuggestionApplied,
+  setReviewDismissed,
   setThreadResolved,
   setViewed,
   submitReviewRow,
@@ -22,6 +23,7 @@ import {
 import type { UserRow } from '../db/users.js';
 import { RepoReader } from '../git/read.js';
 import { diffCommits, type Diff } from '../git/diff.js';
+import { highlightDiff } from './diff-highlight.js';
 import { readRef, RefMovedError, writeCommit } from '../git/write.js';
 import { recordRefUpdates } from './push.js';
 import { checkRefWrite, moveRefs } from './ref-gate.js';
@@ -333,7 +335,7 @@ export async function changesSinceLastReview(
   const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
   const last = lastSubmittedReview(ctx.db, pull.id, user.id);
   const since = last && (await reader.findCommit(last.commit_id)) ? last.commit_id : null;
-  const diff = await diffCommits(reader, since ?? mergeBase, head, limits);
+  const diff = highlightDiff(await diffCommits(reader, since ?? mergeBase, head, limits));
   return { since, head, diff };
 }
 
@@ -343,4 +345,26 @@ export function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Acto
   const review = findReview(ctx.db, pull.id, reviewId);
   if (!review || review.reviewer_id !== user.id || review.state !== 'PENDING') throw notFound('A pending review of yours');
   deleteReview(ctx.db, review.id);
+}
+
+/**
+ * Dismisses a submitted approval or change request with a reason, or counts it again (Gitea's
+ * dismissals and undismissals): for people who may write to the base, on an open pull request. A
+ * dismissed review no longer counts for approvals nor blocks; the timeline says who dismissed it and why.
+ */
+export function setDismissed(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, reviewId: number, change: { dismissed: boolean; message: string }): ReviewRow {
+  const user = ctx.policy.signedIn(actor);
+  if (!ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base })) throw forbidden('Only people who may write to the repository can dismiss a review.');
+  const review = findReview(ctx.db, pull.id, reviewId);
+  if (!review || review.state === 'PENDING') throw notFound('The review');
+  if (!isVerdict(review.state)) throw invalid('Only an approval or a request for changes can be dismissed; this review is a comment.', { field: 'id' });
+  if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed: its reviews can no longer be dismissed.');
+  const message = change.message.trim();
+  if (change.dismissed && !message) throw invalid('Say why the review is dismissed.', { field: 'message' });
+  if (review.dismissed === (change.dismissed ? 1 : 0)) return review;
+  return ctx.db.transaction(() => {
+    const row = setReviewDismissed(ctx.db, review.id, change.dismissed);
+    if (change.dismissed) notePullEvent(ctx.db, pull, 'dismiss_review', user.id, { review_id: review.id, body: message, target_user_id: review.reviewer_id });
+    return row;
+  })();
 }

@@ -6,6 +6,7 @@ import type { Actor } from '../auth/policy.js';
 import { repoPath } from '../git/store.js';
 import { RepoReader, isBinary, type GitCommit, type GitEntry, type ResolvedRef } from '../git/read.js';
 import { diffCommits, type Diff } from '../git/diff.js';
+import { highlightDiff } from '../services/diff-highlight.js';
 import { archiveStream, type ArchiveFormat } from '../git/archive.js';
 import { highlightLines, renderMarkdown, type LinkBase } from '../services/render.js';
 import {
@@ -381,7 +382,7 @@ export async function commitDiff(ctx: ReadContext, repo: RepoRow, sha: string, p
   const { reader, urls } = open(ctx, repo);
   const ref = await resolveOr404(reader, sha);
   const commit = await reader.commit(ref.oid);
-  const diff = await diffCommits(reader, commit.parents[0] ?? null, commit.oid, { offset: page.offset, maxFiles: page.limit });
+  const diff = highlightDiff(await diffCommits(reader, commit.parents[0] ?? null, commit.oid, { offset: page.offset, maxFiles: page.limit }));
   return { commit: presentCommit(urls, commit), diff };
 }
 
@@ -399,7 +400,7 @@ export async function comparison(
   const mergeBase = await reader.mergeBase(base.oid, head.oid);
   const oids = await reader.commitsBetween(base.oid, head.oid);
   const shown = oids.slice(0, COMPARE_COMMITS).reverse();
-  const diff = await diffCommits(reader, mergeBase, head.oid, { offset: page.offset, maxFiles: page.limit });
+  const diff = highlightDiff(await diffCommits(reader, mergeBase, head.oid, { offset: page.offset, maxFiles: page.limit }));
   return {
     base: presentRef(base),
     head: presentRef(head),

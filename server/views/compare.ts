@@ -6,6 +6,7 @@ import { networkReposOf } from '../db/pulls.js';
 import { repoPath } from '../git/store.js';
 import { RepoReader, isSafeRefName, type ResolvedRef } from '../git/read.js';
 import { diffCommits, type Diff, type DiffLimits } from '../git/diff.js';
+import { highlightDiff } from '../services/diff-highlight.js';
 import { crossHistory } from '../git/network.js';
 import { RepoUrls, presentCommit, type Commit } from '../presenters/browse.js';
 import type { CompareHeadRepository } from '../../contract/compare.js';
@@ -104,6 +105,6 @@ export async function crossRepositoryComparison(ctx: ReadContext, actor: Actor, 
     merge_base: history.mergeBase,
     total_commits: history.total,
     commits: await Promise.all(shown.map(async (oid) => presentCommit(urls, await headReader.commit(oid)))),
-    diff: await diffCommits(headReader, history.mergeBase, headRef.oid, limits),
+    diff: highlightDiff(await diffCommits(headReader, history.mergeBase, headRef.oid, limits)),
   };
 }

@@ -66,3 +66,35 @@ export function wordChanges(hunk: Hunk): Map<DiffLine, WordChange> {
   }
   return changes;
 }
+
+/**
+ * Wraps the characters `start`..`end` of a line's text in `<mark>` inside its highlighted HTML:
+ * offsets count characters of the text (an entity such as `&lt;` is one), and the mark is closed
+ * before each tag inside the range and opened again after it, so that the elements stay nested.
+ * The HTML is the server's (escaped by highlight.js); nothing of the text is copied into a tag.
+ */
+export function markRange(html: string, start: number, end: number): string {
+  if (end <= start) return html;
+  let out = '';
+  let offset = 0;
+  let marking = false;
+  const token = /<[^>]*>|&[^;\s]*;|[^<&]/g;
+  for (let match = token.exec(html); match; match = token.exec(html)) {
+    const text = match[0];
+    if (text.startsWith('<')) {
+      out += marking ? `</mark>${text}<mark>` : text;
+      continue;
+    }
+    if (offset === start) {
+      out += '<mark>';
+      marking = true;
+    }
+    out += text;
+    offset++;
+    if (offset === end && marking) {
+      out += '</mark>';
+      marking = false;
+    }
+  }
+  return marking ? `${out}</mark>` : out;
+}

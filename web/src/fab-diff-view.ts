@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
 import type { Diff, DiffLine, FileDiff, Hunk } from './api/browse.js';
-import { pairRuns, wordChanges, type WordChange } from './diff-rows.js';
+import { markRange, pairRuns, wordChanges, type WordChange } from './diff-rows.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { tCount } from './browse-links.js';
 import { renderTask } from './task-status.js';
 import { Task } from '@lit/task';
@@ -21,6 +22,23 @@ function storedLayout(): DiffLayout {
     // Storage may be refused (private browsing, a policy): the unified view is the default.
     return 'unified';
   }
+}
+
+/**
+ * The new-side lines between hunk `index - 1` and hunk `index` (after the last hunk when `index` is
+ * their count, up to `length` lines once the file is loaded, else null), and how far the old side's
+ * numbers are behind the new side's there.
+ */
+function gapOf(hunks: readonly Hunk[], index: number, length: number | null): { from: number; to: number; shift: number } | null {
+  // An empty side's start is the line before it (git's `+n,0`).
+  const firstNew = (h: Hunk) => (h.newLines === 0 ? h.newStart + 1 : h.newStart);
+  const firstOld = (h: Hunk) => (h.oldLines === 0 ? h.oldStart + 1 : h.oldStart);
+  const prev = hunks[index - 1];
+  const from = prev ? firstNew(prev) + prev.newLines : 1;
+  const next = hunks[index];
+  if (next) return { from, to: firstNew(next) - 1, shift: firstNew(next) - firstOld(next) };
+  if (length === null || !prev) return null;
+  return { from, to: length, shift: firstNew(prev) + prev.newLines - (firstOld(prev) + prev.oldLines) };
 }
 
 /** From this many files on, a list of the files sits beside the diff. */
@@ -168,6 +186,34 @@ export class FabDiffView extends LightDomElement {
       color: inherit;
       border-radius: 2px;
     }
+    /* highlight.js classes, the file view's colours (4.5:1 on the added and removed backgrounds) */
+    fab-diff-view .hljs-keyword,
+    fab-diff-view .hljs-selector-tag,
+    fab-diff-view .hljs-built_in,
+    fab-diff-view .hljs-name {
+      color: #a31515;
+    }
+    fab-diff-view .hljs-string,
+    fab-diff-view .hljs-attr,
+    fab-diff-view .hljs-symbol {
+      color: #0b5a24;
+    }
+    fab-diff-view .hljs-comment,
+    fab-diff-view .hljs-quote {
+      color: #545c66;
+      font-style: italic;
+    }
+    fab-diff-view .hljs-number,
+    fab-diff-view .hljs-literal,
+    fab-diff-view .hljs-type,
+    fab-diff-view .hljs-title {
+      color: #1b4f8a;
+    }
+    fab-diff-view .hljs-meta,
+    fab-diff-view .hljs-variable,
+    fab-diff-view .hljs-attribute {
+      color: #6a2a8c;
+    }
     fab-diff-view .fab-add mark,
     fab-diff-view td.fab-add mark {
       background: rgb(26 127 55 / 0.3);
@@ -202,6 +248,15 @@ export class FabDiffView extends LightDomElement {
       color: var(--fab-muted);
       background: #eef3f9;
     }
+    fab-diff-view tr.fab-expand td {
+      background: #eef3f9;
+    }
+    fab-diff-view button.fab-expand-button {
+      padding: 0 0.5rem;
+      color: var(--fab-accent);
+      background: none;
+      text-decoration: underline;
+    }
     fab-diff-view .fab-note {
       margin: 0;
       padding: 0.5rem 0.75rem;
@@ -232,6 +287,14 @@ export class FabDiffView extends LightDomElement {
   @property({ attribute: false }) loadFrom: ((offset: number, signal: AbortSignal) => Promise<Diff>) | null = null;
   /** Given by a page that adds to the diff; each new object re-renders it. */
   @property({ attribute: false }) decorations: DiffDecorations | null = null;
+  /** Loads a file's new version as highlighted lines, for the context between hunks; none: no expansion. */
+  @property({ attribute: false }) expandFrom: ((file: FileDiff) => Promise<readonly string[]>) | null = null;
+
+  /** The new versions loaded for expansion, by file name. */
+  @state() private _fileLines = new Map<string, readonly string[]>();
+  /** The gaps shown: `file name` + `:` + the index of the hunk below (the hunk count for the end of the file). */
+  @state() private _openGaps = new Set<string>();
+  @state() private _expandError: string | null = null;
 
   @state() private _files: FileDiff[] = [];
   @state() private _next: number | null = null;
@@ -320,6 +383,7 @@ export class FabDiffView extends LightDomElement {
               </p>`
             : ''}
           ${this._more.status === 1 || this._more.status === 3 ? renderTask(this._more, () => '') : ''}
+          <p role="alert" class="fab-alert">${this._expandError ?? ''}</p>
         </div>
       </div>
     `;
@@ -386,9 +450,9 @@ export class FabDiffView extends LightDomElement {
         </tr>
       </thead>
       <tbody>
-        ${file.hunks.map((hunk) => {
+        ${file.hunks.map((hunk, index) => {
           const words = wordChanges(hunk);
-          return html`<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
+          return html`${this._renderGap(file, index, 'unified')}<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
             ${hunk.lines.map(
               (line) => html`<tr class=${`fab-${line.type}${this.decorations?.selected(file, line) ? ' fab-selected' : ''}`}>
                   <td class="fab-num">${this._lineNumber(file, line, 'LEFT')}</td>
@@ -398,6 +462,7 @@ export class FabDiffView extends LightDomElement {
                 </tr>${this._rowsAfter(file, line, 4)}`,
             )}`;
         })}
+        ${this._renderGap(file, file.hunks.length, 'unified')}
       </tbody>
     </table>`;
   }
@@ -414,9 +479,9 @@ export class FabDiffView extends LightDomElement {
         </tr>
       </thead>
       <tbody>
-        ${file.hunks.map((hunk: Hunk) => {
+        ${file.hunks.map((hunk: Hunk, index) => {
           const words = wordChanges(hunk);
-          return html`<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
+          return html`${this._renderGap(file, index, 'split')}<tr class="fab-hunk"><td colspan="4">${hunk.header}</td></tr>
             ${pairRuns(hunk).map(({ left, right }) => {
               const selected = [left, right].some((line) => line && this.decorations?.selected(file, line));
               return html`<tr class=${selected ? 'fab-selected' : ''}>
@@ -424,8 +489,48 @@ export class FabDiffView extends LightDomElement {
                 </tr>${left && left !== right ? this._rowsAfter(file, left, 4) : ''}${right ? this._rowsAfter(file, right, 4) : ''}`;
             })}`;
         })}
+        ${this._renderGap(file, file.hunks.length, 'split')}
       </tbody>
     </table>`;
+  }
+
+  /**
+   * The unchanged lines above hunk `index` (below the last hunk when `index` is the hunk count): a
+   * button saying how many until they are shown, then the lines, read from the file's new version.
+   */
+  private _renderGap(file: FileDiff, index: number, layout: DiffLayout) {
+    if (!this.expandFrom || file.status === 'deleted' || file.hunks.length === 0) return '';
+    const key = `${file.filename}:${index}`;
+    const loaded = this._fileLines.get(file.filename);
+    const gap = gapOf(file.hunks, index, loaded?.length ?? null);
+    if (gap && gap.to < gap.from) return '';
+    if (!this._openGaps.has(key) || !loaded || !gap) {
+      const label = gap ? tCount('diff.expandLines', gap.to - gap.from + 1) : t('diff.expandRest');
+      return html`<tr class="fab-expand"><td colspan="4"><button type="button" class="fab-expand-button" @click=${() => this._expand(file, key)}>${label}</button></td></tr>`;
+    }
+    const rows = [];
+    for (let n = gap.from; n <= gap.to; n++) {
+      const code = unsafeHTML(loaded[n - 1] ?? '');
+      const old = n - gap.shift;
+      rows.push(
+        layout === 'unified'
+          ? html`<tr class="fab-ctx fab-expanded"><td class="fab-num">${old}</td><td class="fab-num">${n}</td><td class="fab-sign"></td><td class="fab-code">${code}</td></tr>`
+          : html`<tr class="fab-expanded"><td class="fab-num">${old}</td><td class="fab-code"> ${code}</td><td class="fab-num">${n}</td><td class="fab-code"> ${code}</td></tr>`,
+      );
+    }
+    return rows;
+  }
+
+  private async _expand(file: FileDiff, key: string) {
+    const expandFrom = this.expandFrom;
+    if (!expandFrom) return;
+    this._expandError = null;
+    try {
+      if (!this._fileLines.has(file.filename)) this._fileLines = new Map(this._fileLines).set(file.filename, await expandFrom(file));
+      this._openGaps = new Set(this._openGaps).add(key);
+    } catch {
+      this._expandError = t('diff.expandFailed');
+    }
   }
 
   private _splitSide(file: FileDiff, line: DiffLine | null, side: 'LEFT' | 'RIGHT', words: Map<DiffLine, WordChange>) {
@@ -441,6 +546,11 @@ export class FabDiffView extends LightDomElement {
   }
 
   private _code(line: DiffLine, change: WordChange | undefined) {
+    // Highlighted HTML comes from the server, escaped by highlight.js (as the file view's lines).
+    if (line.html !== undefined) {
+      if (!change || change.changed === '') return unsafeHTML(line.html);
+      return unsafeHTML(markRange(line.html, change.before.length, change.before.length + change.changed.length));
+    }
     if (!change || change.changed === '') return line.content;
     return html`${change.before}<mark>${change.changed}</mark>${change.after}`;
   }

@@ -72,7 +72,12 @@ export class FabIssueEvent extends LightDomElement {
       case 'pull_cancel_scheduled_merge':
         return line(t('timeline.autoMergeCancelled', { user }));
       case 'dismiss_review':
-        return line(t('timeline.reviewDismissed', { user, reason: e.body }));
+        // The reviewer's account may be gone: then only who dismissed is named.
+        return line(
+          e.assignee
+            ? t('timeline.reviewOfDismissed', { user, reviewer: e.assignee.login, reason: e.body })
+            : t('timeline.reviewDismissed', { user, reason: e.body }),
+        );
       case 'pull_ref':
         return line(html`${t('issueEvent.referencedByPull', { user })} ${conversation('pulls', e.ref_issue_number)}`);
       case 'issue_ref':

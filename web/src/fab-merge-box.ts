@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
-import { MERGE_STYLES, mergePull, type MergeReason, type MergeStyle, type PullRequest } from './api/pulls.js';
+import { MERGE_STYLES, editPull, mergePull, type MergeReason, type MergeStyle, type PullRequest } from './api/pulls.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';
 import { RepoLinks, shortSha } from './browse-links.js';
@@ -107,6 +107,8 @@ export class FabMergeBox extends LightDomElement {
   @property({ attribute: false }) pull: PullRequest | null = null;
   /** The viewer may push to the base branch. */
   @property({ type: Boolean }) canMerge = false;
+  /** The viewer may mark a draft ready (its author, or a writer). */
+  @property({ type: Boolean }) canMarkReady = false;
 
   @state() private _busy = false;
   /** The writer asked to merge past the advice: the form now asks for the confirmation. */
@@ -218,8 +220,30 @@ export class FabMergeBox extends LightDomElement {
         return t('merge.statusChecksUnmet', { contexts: reason.names.join(', ') });
       case 'closed':
         return t('merge.closed');
+      case 'draft':
+        return html`${t('merge.draft')}
+          ${this.canMarkReady
+            ? html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${this._markReady}>${t('pulls.markReady')}</button>`
+            : nothing}
+          ${!this.canMerge && this._error ? html`<span role="alert">${apiErrorText(this._error, {})}</span>` : nothing}`;
     }
   }
+
+  /** Drops the draft prefix of the title; the page reloads the pull request and its merge state. */
+  private _markReady = async () => {
+    const pull = this.pull;
+    if (!pull) return;
+    this._busy = true;
+    this._error = null;
+    try {
+      await editPull(this.owner, this.repo, pull.number, { draft: false });
+      this.dispatchEvent(new CustomEvent('fab-pull-changed', { bubbles: true, composed: true }));
+    } catch (err) {
+      this._error = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
+  };
 
   private _renderForm(pull: PullRequest) {
     const state = pull.merge_state;

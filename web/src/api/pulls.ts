@@ -1,5 +1,6 @@
 import { request } from './client.js';
 import { compare, type Commit, type Diff } from './browse.js';
+import type { Issue } from '../../../contract/issues.js';
 import type { ChangesSinceReview, IssueComment, PullRequest, PullReview, ReviewComment, ReviewState } from '../../../contract/pulls.js';
 
 export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullReview, ReviewComment } from '../../../contract/pulls.js';
@@ -7,6 +8,11 @@ export type { ChangesSinceReview, IssueComment, MergeReason, PullRequest, PullRe
 const pullsApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
 
 export type PullState = 'open' | 'closed' | 'all';
+
+/** `GET /repos/issues/search?type=pulls&review_requested=true`: open pull requests whose review is asked of the signed-in user, newest first. */
+export function listReviewRequested(signal?: AbortSignal): Promise<Issue[]> {
+  return request<Issue[]>('/api/v1/repos/issues/search?type=pulls&state=open&review_requested=true&sort=newest&limit=20', { signal });
+}
 
 /** `GET /repos/{owner}/{repo}/pulls?state=`: newest first. */
 export function listPulls(owner: string, repo: string, state: PullState, page: number, signal?: AbortSignal): Promise<PullRequest[]> {
@@ -32,7 +38,7 @@ export function createPull(owner: string, repo: string, input: NewPull): Promise
 }
 
 /** `PATCH /repos/{owner}/{repo}/pulls/{n}`: title, body, or closing and reopening. */
-export function editPull(owner: string, repo: string, number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<PullRequest> {
+export function editPull(owner: string, repo: string, number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed'; draft?: boolean }): Promise<PullRequest> {
   return request<PullRequest>(`${pullsApi(owner, repo)}/${number}`, { method: 'PATCH', body: changes });
 }
 
@@ -136,6 +142,12 @@ export function createReview(
 /** `POST /repos/{owner}/{repo}/pulls/{n}/reviews/{id}`: submits a pending review with a verdict. */
 export function submitReview(owner: string, repo: string, number: number, reviewId: number, input: { event: ReviewEvent; body: string }): Promise<PullReview> {
   return request<PullReview>(`${pullsApi(owner, repo)}/${number}/reviews/${reviewId}`, { method: 'POST', body: input });
+}
+
+/** `POST /repos/{owner}/{repo}/pulls/{n}/reviews/{id}/dismissals` (with a reason) or `/undismissals`: a writer sets a verdict aside, or counts it again. */
+export function setReviewDismissed(owner: string, repo: string, number: number, reviewId: number, dismissed: boolean, message = ''): Promise<PullReview> {
+  const path = `${pullsApi(owner, repo)}/${number}/reviews/${reviewId}/${dismissed ? 'dismissals' : 'undismissals'}`;
+  return request<PullReview>(path, { method: 'POST', body: dismissed ? { message } : undefined });
 }
 
 /** `DELETE /repos/{owner}/{repo}/pulls/{n}/reviews/{id}`: drops a pending review and its comments. */

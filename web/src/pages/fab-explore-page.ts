@@ -8,6 +8,8 @@ import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';
 import '../fab-repo-list.js';
 import '../fab-pager.js';
+import '../fab-review-queue.js';
+import { SessionController } from '../session.js';
 
 const PAGE_SIZE = 20;
 const ORG_LIMIT = 20;
@@ -85,6 +87,7 @@ export class FabExplorePage extends LightDomElement {
   @property({ type: Number }) page = 1;
 
   private _locale = new LocaleController(this);
+  private _session = new SessionController(this);
 
   private _results = new Task(this, {
     task: ([q, sort, page], { signal }) => searchRepositories({ q, sort, page, limit: PAGE_SIZE }, signal),
@@ -110,6 +113,7 @@ export class FabExplorePage extends LightDomElement {
   override render() {
     return html`
       <h1>${t('explore.heading')}</h1>
+      ${this._session.user ? html`<fab-review-queue></fab-review-queue>` : ''}
       <form role="search" @submit=${this._onSubmit}>
         <div>
           <label for="fab-explore-q">${t('explore.search')}</label>

@@ -6,6 +6,7 @@ import { LocaleController, t, type MessageKey } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
 import type { DiffLine, FileDiff } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
+import { getBlob } from '../api/browse.js';
 import type { Repository } from '../api/browse.js';
 import { listTimeline, type TimelineComment } from '../api/timeline.js';
 import {
@@ -20,6 +21,7 @@ import {
   listReviews,
   listViewedFiles,
   setFileViewed,
+  setReviewDismissed,
   type IssueComment,
   type LineRange,
   type PullRequest,
@@ -117,6 +119,37 @@ export class FabPullPage extends LightDomElement {
       fab-pull-page .fab-state[data-state='merged'] {
         background: #5a2d82;
       }
+      fab-pull-page .fab-state[data-state='draft'] {
+        color: var(--fab-text);
+        background: var(--fab-surface);
+        border: 1px solid var(--fab-border);
+      }
+      fab-pull-page .fab-dismiss summary {
+        cursor: pointer;
+      }
+      fab-pull-page .fab-shortcuts {
+        margin-bottom: 1rem;
+        padding: 0.75rem 1rem;
+        border: 1px solid var(--fab-border);
+        border-radius: var(--fab-radius);
+      }
+      fab-pull-page .fab-shortcuts h3 {
+        margin: 0 0 0.5rem;
+        font-size: 1rem;
+      }
+      fab-pull-page .fab-shortcuts dl div {
+        display: flex;
+        gap: 0.75rem;
+      }
+      fab-pull-page .fab-shortcuts dd {
+        margin: 0;
+      }
+      fab-pull-page kbd {
+        padding: 0 0.375rem;
+        font-family: var(--fab-mono);
+        border: 1px solid var(--fab-border);
+        border-radius: 3px;
+      }
       fab-pull-page .fab-tabs ul {
         display: flex;
         flex-wrap: wrap;
@@ -209,6 +242,10 @@ export class FabPullPage extends LightDomElement {
   @state() private _stateError: ApiError | null = null;
   /** What the last close or reopen did, announced from outside the part that reloads. */
   @state() private _stateChange: MessageKey | null = null;
+  @state() private _showShortcuts = false;
+  /** Where j/k and n are on the files tab: the file and the comment thread last moved to. */
+  private _fileIndex = -1;
+  private _threadIndex = -1;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -280,13 +317,83 @@ export class FabPullPage extends LightDomElement {
     this.addEventListener('fab-review-changed', this._onReviewChanged);
     this.addEventListener('fab-pull-changed', this._reload);
     this.addEventListener('fab-review-cancel', this._clearSelection);
+    document.addEventListener('keydown', this._onShortcut);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('keydown', this._onShortcut);
     this.removeEventListener('fab-review-changed', this._onReviewChanged);
     this.removeEventListener('fab-pull-changed', this._reload);
     this.removeEventListener('fab-review-cancel', this._clearSelection);
+  }
+
+  /** The files tab's keys, as on the big forges: never while typing, nor with a modifier held. */
+  private _onShortcut = (event: KeyboardEvent) => {
+    if (this.tab !== 'files' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    if (event.key === 'Escape' && this._showShortcuts) {
+      this._showShortcuts = false;
+      return;
+    }
+    const files = [...this.querySelectorAll<HTMLDetailsElement>('fab-diff-view details.fab-diff-file')];
+    const move = (to: number) => {
+      this._fileIndex = Math.max(0, Math.min(files.length - 1, to));
+      const summary = files[this._fileIndex]?.querySelector('summary');
+      summary?.focus();
+      summary?.scrollIntoView({ block: 'start' });
+    };
+    switch (event.key) {
+      case 'j':
+        move(this._fileIndex + 1);
+        break;
+      case 'k':
+        move(this._fileIndex - 1);
+        break;
+      case 'n': {
+        const threads = [...this.querySelectorAll<HTMLElement>('fab-diff-view fab-review-thread')];
+        if (threads.length === 0) return;
+        this._threadIndex = (this._threadIndex + 1) % threads.length;
+        const thread = threads[this._threadIndex];
+        // A comment in a folded (viewed) file is shown: the reader asked to go to it.
+        const file = thread.closest('details');
+        if (file) file.open = true;
+        thread.tabIndex = -1;
+        thread.focus();
+        thread.scrollIntoView({ block: 'center' });
+        break;
+      }
+      case 'v': {
+        // The viewed box sits just before its file, outside the part that folds.
+        const box = files[this._fileIndex]?.previousElementSibling?.querySelector<HTMLInputElement>('input[type="checkbox"]');
+        box?.click();
+        break;
+      }
+      case '?':
+        this._showShortcuts = !this._showShortcuts;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  private _renderShortcuts() {
+    const keys: [string, MessageKey][] = [
+      ['j', 'shortcuts.next'],
+      ['k', 'shortcuts.previous'],
+      ['n', 'shortcuts.comment'],
+      ['v', 'shortcuts.viewed'],
+      ['?', 'shortcuts.help'],
+    ];
+    return html`<section class="fab-shortcuts" aria-labelledby="fab-shortcuts-heading">
+      <h3 id="fab-shortcuts-heading">${t('shortcuts.heading')}</h3>
+      <dl>
+        ${keys.map(([key, label]) => html`<div><dt><kbd>${key}</kbd></dt><dd>${t(label)}</dd></div>`)}
+      </dl>
+      <button type="button" class="fab-button fab-secondary" @click=${() => (this._showShortcuts = false)}>${t('shortcuts.close')}</button>
+    </section>`;
   }
 
   private _onReviewChanged = () => {
@@ -303,6 +410,7 @@ export class FabPullPage extends LightDomElement {
     const label: MessageKey = pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed';
     return html`<p class="fab-pull-meta">
       <span class="fab-state" data-state=${state}>${t(label)}</span>
+      ${pull.draft && pull.state === 'open' && !pull.merged ? html`<span class="fab-state" data-state="draft">${t('pulls.draft')}</span>` : nothing}
       <span>${pull.merged
         ? t('pulls.mergedHeading', { user: pull.merged_by?.login ?? pull.user.login, head: pull.head.label, base: pull.base.ref })
         : t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
@@ -336,7 +444,9 @@ export class FabPullPage extends LightDomElement {
           at: r.submitted_at ?? r.updated_at,
           view: html`<li id=${`pullrequestreview-${r.id}`}>
             <h3>${t(VERDICT_LABELS[r.state], { user: r.user.login })} · <fab-relative-time .datetime=${r.submitted_at ?? r.updated_at}></fab-relative-time></h3>
+            ${r.dismissed ? html`<p class="fab-hint" data-dismissed>${t('review.dismissed')}</p>` : nothing}
             ${r.body_html ? html`<fab-markdown .html=${r.body_html} .level=${3}></fab-markdown>` : nothing}
+            ${this._renderDismiss(data, r)}
             ${threads.filter((thread) => thread[0].pull_request_review_id === r.id).map((thread) => this._renderThread(data, thread))}
           </li>`,
         })),
@@ -366,7 +476,13 @@ export class FabPullPage extends LightDomElement {
       ${pull.head_unavailable_reason && !pull.merged
         ? html`<p class="fab-warning" data-reason=${pull.head_unavailable_reason}>${t(pull.head_unavailable_reason === 'head_repo_deleted' ? 'pulls.headDeleted' : 'pulls.headPrivate')}</p>`
         : nothing}
-      <fab-merge-box .owner=${this.owner} .repo=${this.repo} .pull=${pull} ?canMerge=${repository.permissions?.push ?? false}></fab-merge-box>
+      <fab-merge-box
+        .owner=${this.owner}
+        .repo=${this.repo}
+        .pull=${pull}
+        ?canMerge=${repository.permissions?.push ?? false}
+        ?canMarkReady=${user !== null && (user.login === pull.user.login || (repository.permissions?.push ?? false))}
+      ></fab-merge-box>
       ${this._renderStateButton(data)}
       ${user
         ? html`<form class="fab-form" @submit=${this._comment}>
@@ -380,6 +496,45 @@ export class FabPullPage extends LightDomElement {
           </form>`
         : html`<p><a href=${`/user/login?redirect_to=${encodeURIComponent(location.pathname)}`}>${t('pulls.signInToComment')}</a></p>`}
     `;
+  }
+
+  /** Writers dismiss an approval or a request for changes with a reason (it no longer counts), or count it again. */
+  private _renderDismiss({ pull, repository }: PullData, review: PullReview) {
+    const writer = repository.permissions?.push ?? false;
+    if (!writer || pull.state !== 'open' || pull.merged || (review.state !== 'APPROVED' && review.state !== 'REQUEST_CHANGES')) return nothing;
+    if (review.dismissed) {
+      return html`<button type="button" class="fab-button fab-secondary" ?disabled=${this._busy} @click=${() => this._dismiss(review, false, '')}>${t('review.undismiss')}</button>`;
+    }
+    const id = `fab-dismiss-${review.id}`;
+    return html`<details class="fab-dismiss">
+      <summary>${t('review.dismiss')}</summary>
+      <form class="fab-form" @submit=${(event: SubmitEvent) => this._submitDismiss(event, review)}>
+        <div>
+          <label for=${id}>${t('review.dismissReason')}</label>
+          <textarea id=${id} name="message" required></textarea>
+        </div>
+        <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('review.dismissConfirm')}</button>
+      </form>
+    </details>`;
+  }
+
+  private _submitDismiss(event: SubmitEvent, review: PullReview) {
+    event.preventDefault();
+    const message = String(new FormData(event.target as HTMLFormElement).get('message') ?? '');
+    void this._dismiss(review, true, message);
+  }
+
+  private async _dismiss(review: PullReview, dismissed: boolean, message: string) {
+    this._busy = true;
+    this._stateError = null;
+    try {
+      await setReviewDismissed(this.owner, this.repo, this.number, review.id, dismissed, message);
+      this._reload();
+    } catch (err) {
+      this._stateError = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
   }
 
   /** Close or reopen, for the author and those with write access, until it is merged. */
@@ -445,10 +600,15 @@ export class FabPullPage extends LightDomElement {
       this._sinceReview
         ? getChangesSinceReview(this.owner, this.repo, this.number, offset, signal).then((r) => r.diff)
         : getPullDiff(this.owner, this.repo, data.pull, offset, signal);
+    // The context between hunks is read from the head, which the base repository keeps.
+    const expand = async (file: FileDiff) => (await getBlob(this.owner, this.repo, data.pull.head.sha, file.filename)).lines ?? [];
     return html`
       <h2 class="visually-hidden">${t('pulls.tabFiles')}</h2>
       <div class="fab-files-toolbar">
         ${user ? html`<p>${t('review.selectHint')}</p>` : nothing}
+        <button type="button" class="fab-button fab-secondary" aria-expanded=${this._showShortcuts ? 'true' : 'false'} @click=${() => (this._showShortcuts = !this._showShortcuts)}>
+          ${t('shortcuts.open')}
+        </button>
         ${lastReview
           ? html`<div>
               <input type="checkbox" id="fab-since-review" .checked=${this._sinceReview} @change=${this._toggleSince} />
@@ -456,8 +616,9 @@ export class FabPullPage extends LightDomElement {
             </div>`
           : nothing}
       </div>
+      ${this._showShortcuts ? this._renderShortcuts() : nothing}
       ${renderTask(this._diff, (diff) =>
-        diff ? html`<fab-diff-view .diff=${diff} .loadFrom=${load} .decorations=${decorations}></fab-diff-view>` : '',
+        diff ? html`<fab-diff-view .diff=${diff} .loadFrom=${load} .decorations=${decorations} .expandFrom=${expand}></fab-diff-view>` : '',
       )}
       ${user && data.pull.state === 'open' && !data.pull.merged
         ? html`<fab-review-form

@@ -58,6 +58,13 @@ export class FabPullsPage extends LightDomElement {
     fab-pulls-page .fab-pull-title {
       font-weight: 600;
     }
+    fab-pulls-page .fab-draft {
+      margin-left: 0.5rem;
+      padding: 0 0.5rem;
+      font-size: 0.875rem;
+      border: 1px solid var(--fab-border);
+      border-radius: 1rem;
+    }
     fab-pulls-page .fab-pull-info {
       margin: 0.125rem 0 0;
       color: var(--fab-muted);
@@ -107,6 +114,7 @@ export class FabPullsPage extends LightDomElement {
           (pull) => html`<li>
             <a class="fab-pull-title" href=${`${home}/pulls/${pull.number}`}>${pull.title}</a>
             <fab-commit-status .state=${pull.merge_state.checks.state}></fab-commit-status>
+            ${pull.draft && pull.state === 'open' ? html`<span class="fab-draft">${t('pulls.draft')}</span>` : ''}
             <p class="fab-pull-info">
               ${t(pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed')} ·
               ${t('pulls.openedBy', { number: pull.number, user: pull.user.login })}

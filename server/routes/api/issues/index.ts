@@ -92,7 +92,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:issue' }, schema: { tags, querystring: ListIssuesQuery, response: { 200: IssueList, ...errors } } },
     async (request, reply) => {
       const query: ListQuery = request.query;
-      const { items, total } = issueSearchPage(reads, request.actor, { ...filterOf(query), owner: query.owner });
+      const reviewRequestedId = query.review_requested ? fastify.policy.signedIn(request.actor).id : undefined;
+      const { items, total } = issueSearchPage(reads, request.actor, { ...filterOf(query), owner: query.owner, reviewRequestedId });
       reply.header('x-total-count', String(total));
       return items;
     },

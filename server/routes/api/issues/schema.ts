@@ -27,6 +27,8 @@ export const ListIssuesQuery = Type.Object({
   sort: Type.Optional(
     Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('recentupdate'), Type.Literal('leastupdate'), Type.Literal('mostcomment')]),
   ),
+  /** `/repos/issues/search` only (Gitea): pull requests whose review is asked of the signed-in user and not given yet. */
+  review_requested: Type.Optional(Type.Boolean()),
   /** `/repos/issues/search` only: the repositories of this owner. */
   owner: Type.Optional(Type.String()),
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),

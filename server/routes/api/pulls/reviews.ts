@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { PullReview, ReviewComment } from '../../../presenters/pull.js';
-import { createReview, deletePendingReview, submitReview } from '../../../services/reviews.js';
+import { createReview, deletePendingReview, setDismissed, submitReview } from '../../../services/reviews.js';
 import { presentReviewAtHead, presentReviews, pullReviews, reviewComments, visibleReview } from '../../../views/reviews.js';
 import { pullContext } from './context.js';
-import { CreateReviewOption, PullParams, ReviewParams, SubmitReviewOption, errors } from './schema.js';
+import { CreateReviewOption, DismissReviewOption, PullParams, ReviewParams, SubmitReviewOption, errors } from './schema.js';
 
 const tags = ['pull request'];
 
-/** Gitea's reviews of a pull request: list, start or submit at once, show, submit a pending one, delete it, its comments. */
+/** Gitea's reviews of a pull request: list, start or submit at once, show, submit a pending one, delete it, its comments, dismiss one. */
 const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = pullContext(fastify);
   const reads = fastify.reads;
@@ -66,6 +66,26 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index/reviews/:id/comments',
     { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
     async (request) => reviewComments(reads, request.actor, request.repository, request.pullRequest, request.params.id),
+  );
+
+  fastify.post(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id/dismissals',
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: ReviewParams, body: DismissReviewOption, response: { 200: PullReview, ...errors } } },
+    async (request) => {
+      const { repository: base, pullRequest: pull } = request;
+      const review = setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: true, message: request.body.message });
+      return presentReviewAtHead(reads, base, pull, review);
+    },
+  );
+
+  fastify.post(
+    '/repos/:owner/:repo/pulls/:index/reviews/:id/undismissals',
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
+    async (request) => {
+      const { repository: base, pullRequest: pull } = request;
+      const review = setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: false, message: '' });
+      return presentReviewAtHead(reads, base, pull, review);
+    },
   );
 };
 

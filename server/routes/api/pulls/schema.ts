@@ -22,14 +22,17 @@ export const CreatePullOption = Type.Object({
   body: Type.Optional(Type.String({ maxLength: 65535 })),
   /** Label ids, set when the poster may write (Renovate labels its pull requests so). */
   labels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
+  /** Fabrique: open it as a draft (its title gets Gitea's "WIP:" prefix). */
+  draft: Type.Optional(Type.Boolean()),
 });
 export type CreatePullOption = Static<typeof CreatePullOption>;
 
-/** Gitea's EditPullRequestOption (title, body, state). */
+/** Gitea's EditPullRequestOption (title, body, state), and Fabrique's `draft` (false: mark as ready, which removes the title's prefix). */
 export const EditPullOption = Type.Object({
   title: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   body: Type.Optional(Type.String({ maxLength: 65535 })),
   state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  draft: Type.Optional(Type.Boolean()),
 });
 
 /** Gitea's MergePullRequestOption. */
@@ -67,6 +70,9 @@ export const SubmitReviewOption = Type.Object({
   event: Type.Union([Type.Literal('APPROVED'), Type.Literal('REQUEST_CHANGES'), Type.Literal('COMMENT')]),
   body: Type.Optional(Type.String({ maxLength: 65535 })),
 });
+
+/** Gitea's DismissPullReviewOptions: the reason is required here, so that the timeline can say it. */
+export const DismissReviewOption = Type.Object({ message: Type.String({ maxLength: 65535 }) });
 
 export const ReplyOption = Type.Object({ body: Type.String({ minLength: 1, maxLength: 65535 }) });
 export const ViewedOption = Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }) });
