@@ -22,6 +22,8 @@ export interface TestServerOptions extends Partial<Omit<AppOptions, 'config'>> {
   listen?: boolean;
   /** Sees every route as it is registered (added before the app): the route table for tests that walk it. */
   onRoute?: (route: RouteOptions) => void;
+  /** The port to listen on (default: an ephemeral one): a restart on the same data keeps its URLs. */
+  port?: number;
 }
 
 /** Builds the whole app on a fresh temporary data and repos directory and, by default, listens on 127.0.0.1. */
@@ -40,7 +42,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
   await server.register(app, { config, migrationsDir: options.migrationsDir, webDir: options.webDir });
   let url = '';
   if (options.listen !== false) {
-    await server.listen({ port: 0, host: '127.0.0.1' });
+    await server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     const address = server.server.address();
     if (address === null || typeof address === 'string') throw new Error('no TCP address');
     url = `http://127.0.0.1:${address.port}`;
