@@ -201,16 +201,28 @@ interface PayloadCommit {
   modified: string[];
 }
 
-/** The commits a push brought (newest first, 20 at most, as Gitea's payload), read with git log. */
+/** The commits a push brought (newest first, 20 at most, as Gitea's payload) with the files each added, removed or modified, read with git log. */
 async function pushedCommits(ctx: WebhookContext, repo: RepoRow, gitdir: string, before: string, after: string): Promise<PayloadCommit[]> {
   const range = before === ZERO_ID || before === after ? ['-n', '1', after] : ['-n', '20', `${before}..${after}`];
-  const { stdout } = await git(['log', '--format=%H%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1e', ...range, '--'], { cwd: gitdir });
+  // Each commit: \x1e, its fields split by \x1f, \x1d, then git's name-status lines (renames as a removal and an addition, as Gitea).
+  const { stdout } = await git(
+    ['-c', 'core.quotePath=false', 'log', '--no-renames', '--name-status', '--format=%x1e%H%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1d', ...range, '--'],
+    { cwd: gitdir },
+  );
   return stdout
     .split('\x1e')
-    .map((record) => record.replace(/^\n/, ''))
     .filter((record) => record !== '')
     .map((record) => {
-      const [id = '', authorName = '', authorEmail = '', committerName = '', committerEmail = '', date = '', message = ''] = record.split('\x1f');
+      const [header = '', changes = ''] = record.split('\x1d');
+      const [id = '', authorName = '', authorEmail = '', committerName = '', committerEmail = '', date = '', message = ''] = header.split('\x1f');
+      const files = { A: [] as string[], D: [] as string[], M: [] as string[] };
+      for (const line of changes.split('\n')) {
+        const [status = '', path] = line.split('\t');
+        if (path === undefined) continue;
+        // T (type change) is a modification to a receiver; A, D and M are what they say.
+        const kind = status === 'A' || status === 'D' ? status : 'M';
+        files[kind].push(path);
+      }
       return {
         id,
         message,
@@ -219,9 +231,9 @@ async function pushedCommits(ctx: WebhookContext, repo: RepoRow, gitdir: string,
         committer: { name: committerName, email: committerEmail, username: '' },
         verification: null,
         timestamp: date,
-        added: [],
-        removed: [],
-        modified: [],
+        added: files.A,
+        removed: files.D,
+        modified: files.M,
       };
     });
 }

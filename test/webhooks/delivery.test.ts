@@ -120,12 +120,20 @@ describe('webhook deliveries', () => {
     expect(payload.head_commit.message).toContain('commit 2');
     // A second push lists the commits it brought.
     await commitFiles(work, { 'b.txt': 'b\n' }, 'third');
-    await commitFiles(work, { 'c.txt': 'c\n' }, 'fourth');
+    await commitFiles(work, { 'c.txt': 'c\n', 'b.txt': 'b, changed\n' }, 'fourth');
+    await git(['rm', '-q', 'c.txt'], { cwd: work });
+    await git(['commit', '-q', '-m', 'fifth'], { cwd: work });
     await git(['push', repoUrl(server.url, owner.username, repo.name, { user: owner.username, secret: token }), 'main'], { cwd: work });
-    const second = await receiver.waitFor((r) => event('push')(r) && r.body.includes('"fourth') && r.body.includes(repo.name), 'the second push');
+    const second = await receiver.waitFor((r) => event('push')(r) && r.body.includes('"fifth') && r.body.includes(repo.name), 'the second push');
     const secondPayload = JSON.parse(second.body);
     expect(secondPayload.before).toBe(head);
-    expect(secondPayload.commits.map((c: { message: string }) => c.message.trim())).toEqual(['fourth', 'third']);
+    expect(secondPayload.commits.map((c: { message: string }) => c.message.trim())).toEqual(['fifth', 'fourth', 'third']);
+    // Each commit names the files it added, removed and modified (what CI path filters read).
+    expect(secondPayload.commits.map((c: { added: string[]; removed: string[]; modified: string[] }) => [c.added, c.removed, c.modified])).toEqual([
+      [[], ['c.txt'], []],
+      [['c.txt'], [], ['b.txt']],
+      [['b.txt'], [], []],
+    ]);
     expect(secondPayload.compare_url).toContain(`/compare/${head}...`);
     // What was sent and received is kept, newest first.
     const hooks = await api(server.url, 'GET', `/repos/${owner.username}/${repo.name}/hooks`, { auth: as(token) });
