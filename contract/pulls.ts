@@ -4,6 +4,7 @@ import { UserSummary } from './users.js';
 import { Nullable } from './nullable.js';
 import { Diff } from './browse.js';
 import { PullChecks } from './statuses.js';
+import { Label, Milestone } from './issues.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([
@@ -73,9 +74,9 @@ export const PullRequest = Type.Object({
   title: Type.String(),
   body: Type.String(),
   body_html: Type.String(),
-  labels: Type.Array(Type.Unknown()),
-  milestone: Type.Null(),
-  assignee: Type.Null(),
+  labels: Type.Array(Label),
+  milestone: Nullable(Milestone),
+  assignee: Nullable(UserSummary),
   assignees: Type.Array(UserSummary),
   requested_reviewers: Type.Array(UserSummary),
   state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),

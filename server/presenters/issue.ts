@@ -10,6 +10,11 @@ import { RepoUrls } from './browse.js';
 import { isDraftTitle } from '../../contract/drafts.js';
 
 /** A label as Gitea shows it; its url names the repository's or the organisation's label. */
+/** A label as shown from a repository: an organisation's label keeps the organisation's url. */
+export function presentLabelIn(baseUrl: string, label: LabelRow, repo: Pick<RepoRow, 'owner_name' | 'name'>): Label {
+  return presentLabel(baseUrl, label, label.org_id !== null ? { org: repo.owner_name } : { repo });
+}
+
 export function presentLabel(baseUrl: string, label: LabelRow, owner: { repo: Pick<RepoRow, 'owner_name' | 'name'> } | { org: string }): Label {
   const url = 'repo' in owner ? `${new RepoUrls(baseUrl, owner.repo).api}/labels/${label.id}` : `${baseUrl}/api/v1/orgs/${encodeURIComponent(owner.org)}/labels/${label.id}`;
   return {

@@ -9,6 +9,7 @@ import { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment, 
 export { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment };
 import { RepoUrls } from './browse.js';
 import { isDraftTitle } from '../../contract/drafts.js';
+import type { Label, Milestone } from '../../contract/issues.js';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Gitea's PullReview of state REQUEST_REVIEW: a request for review, not yet answered. */
@@ -30,6 +31,10 @@ export interface PullParts {
   headUnavailableReason: 'head_repo_deleted' | 'head_repo_private' | null;
   mergeState: MergeState;
   requestedReviewers: UserSummary[];
+  /** Its labels, milestone and assignees, shared with issues (one numbering). */
+  labels: Label[];
+  milestone: Milestone | null;
+  assignees: UserSummary[];
 }
 
 /** A pull request as Gitea shows it. */
@@ -45,10 +50,10 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     title: pull.title,
     body: pull.body,
     body_html: parts.bodyHtml,
-    labels: [],
-    milestone: null,
-    assignee: null,
-    assignees: [],
+    labels: parts.labels,
+    milestone: parts.milestone,
+    assignee: parts.assignees[0] ?? null,
+    assignees: parts.assignees,
     requested_reviewers: parts.requestedReviewers,
     state: pull.state,
     draft: isDraftTitle(pull.title),

@@ -275,6 +275,9 @@ function pullJson(ctx: WebhookContext, pull: PullRow, base: RepoRow): PullReques
     headUnavailableReason: null,
     mergeState: { status: 'allowed', blockers: [], advice: [], protection: null, approved_by: [], checks: { state: null, required: [], required_passed: true, auto_merge: null } },
     requestedReviewers: [],
+    labels: [],
+    milestone: null,
+    assignees: [],
   });
 }
 

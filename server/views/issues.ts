@@ -30,6 +30,7 @@ import {
   presentIssue,
   presentIssueComment,
   presentLabel,
+  presentLabelIn,
   presentMilestone,
   presentReaction,
 } from '../presenters/issue.js';
@@ -108,7 +109,7 @@ export function presentConversation(ctx: ReadContext, conversation: Conversation
 
 /** A label shown from a repository: an organisation's label keeps the organisation's url. */
 function presentLabelOf(ctx: ReadContext, label: LabelRow, repo: RepoRow): Label {
-  return presentLabel(ctx.config.baseUrl, label, label.org_id !== null ? { org: repo.owner_name } : { repo });
+  return presentLabelIn(ctx.config.baseUrl, label, repo);
 }
 
 export type IssueListFilter = Omit<ConversationFilter, 'repoIds'>;

@@ -5,6 +5,10 @@ import { countComments } from '../db/comments.js';
 import { countPullReviewComments, viewedFiles } from '../db/reviews.js';
 import { findUserById } from '../db/users.js';
 import { listReviewRequests } from '../db/timeline.js';
+import { labelsOf } from '../db/labels.js';
+import { assigneesOf } from '../db/issues.js';
+import { milestonesOf } from '../db/milestones.js';
+import { presentLabelIn, presentMilestone } from '../presenters/issue.js';
 import { git } from '../git/exec.js';
 import { diffCommits, type FileDiff } from '../git/diff.js';
 import type { Actor } from '../auth/policy.js';
@@ -66,7 +70,13 @@ export class UserCache {
 export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pulls: PullRow[]): PullRequest[] {
   const users = new UserCache(ctx);
   const [baseJson] = presentRepos(ctx, actor, [base]);
+  // Labels, assignees and milestones are read once for the page, by number (one numbering with issues).
+  const numbers = pulls.map((pull) => pull.number);
+  const labels = labelsOf(ctx.db, base.id, numbers);
+  const assignees = assigneesOf(ctx.db, base.id, numbers);
+  const milestones = milestonesOf(ctx.db, base.id, numbers);
   return pulls.map((pull) => {
+    const milestone = milestones.get(pull.number);
     const head = pull.head_repo_id === null ? null : (findRepoById(ctx.db, pull.head_repo_id) ?? null);
     const readable = head !== null && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: head });
     const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(ctx, actor, [head])[0];
@@ -83,6 +93,9 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
       mergeState: mergeState(ctx, base, pull, pull.head_sha),
       requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
+      labels: (labels.get(pull.number) ?? []).map((label) => presentLabelIn(ctx.config.baseUrl, label, base)),
+      milestone: milestone ? presentMilestone(milestone) : null,
+      assignees: (assignees.get(pull.number) ?? []).flatMap((id) => users.get(id) ?? []),
     });
   });
 }

@@ -169,6 +169,19 @@ describe('issues over the Gitea API', () => {
     expect((await api(w.server.url, 'GET', `${repo}/issues/1`)).status).toBe(200);
     await api(w.server.url, 'PATCH', repo, { auth: as(w.tokens.maintainer), body: { has_issues: true } });
   });
+
+  it('shows the labels of a pull request in its PullRequest JSON, as on the issue (Renovate reads them back)', async () => {
+    // setup
+    const auth = as(w.tokens.maintainer);
+    const label = await api(w.server.url, 'POST', `${repo}/labels`, { auth, body: { name: 'accessibilité', color: '#00aa55' } });
+    expect(label.status).toBe(201);
+    expect((await api(w.server.url, 'POST', `${repo}/issues/1/labels`, { auth, body: { labels: [label.body.id] } })).status).toBe(200);
+    // test
+    const pull = await api(w.server.url, 'GET', `${repo}/pulls/1`);
+    expect(pull.body).toMatchObject({ labels: [{ id: label.body.id, name: 'accessibilité', color: '00aa55' }], milestone: null, assignee: null, assignees: [] });
+    const list = await api(w.server.url, 'GET', `${repo}/pulls?state=all`);
+    expect(list.body.find((p: { number: number }) => p.number === 1).labels.map((l: { name: string }) => l.name)).toEqual(['accessibilité']);
+  });
 });
 
 describe('a new account\'s issues', () => {
@@ -200,4 +213,5 @@ describe('a new account\'s issues', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('This token lacks the write:issue scope.');
   });
+
 });
