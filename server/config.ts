@@ -21,6 +21,8 @@ export interface Config {
   trustProxy: boolean | string[];
   /** How many issues an account younger than a day may open per hour (spam control on a public forge). */
   newAccountIssuesPerHour: number;
+  /** log2 of scrypt's N for new password hashes: 14 (the default) in production, lower only to make tests cheap. */
+  passwordHashCost: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -160,5 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivate: boolean(env, 'FORGE_IMPORT_ALLOW_PRIVATE', false),
     trustProxy: trustProxy(env),
     newAccountIssuesPerHour: integer(env, 'FORGE_NEW_ACCOUNT_ISSUES_PER_HOUR', 5, 0, 100_000),
+    // Below 2^10 scrypt no longer slows a password guess down in any useful way.
+    passwordHashCost: integer(env, 'FORGE_PASSWORD_HASH_COST', 14, 10, 17),
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import app, { serverOptions, type AppOptions } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { TEST_PASSWORD_HASH_COST } from './factories.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -33,6 +34,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     FORGE_DATA_DIR: join(root, 'data'),
     FORGE_REPOS_DIR: join(root, 'repos'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    FORGE_PASSWORD_HASH_COST: String(TEST_PASSWORD_HASH_COST),
     ...options.env,
   });
   const server = Fastify(serverOptions(config));
