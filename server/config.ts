@@ -23,6 +23,8 @@ export interface Config {
   newAccountIssuesPerHour: number;
   /** log2 of scrypt's N for new password hashes: 14 (the default) in production, lower only to make tests cheap. */
   passwordHashCost: number;
+  /** How long the mergeability checker waits after a push for more pushes before checking pull requests. */
+  mergeabilityDelayMs: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -164,5 +166,6 @@ export function loadConfig(env: Env = process.env): Config {
     newAccountIssuesPerHour: integer(env, 'FORGE_NEW_ACCOUNT_ISSUES_PER_HOUR', 5, 0, 100_000),
     // Below 2^10 scrypt no longer slows a password guess down in any useful way.
     passwordHashCost: integer(env, 'FORGE_PASSWORD_HASH_COST', 14, 10, 17),
+    mergeabilityDelayMs: integer(env, 'FORGE_MERGEABILITY_DELAY_MS', 150, 0, 60_000),
   };
 }

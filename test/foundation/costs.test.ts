@@ -13,18 +13,26 @@ const dirs = () => {
   return { FORGE_DATA_DIR: join(root, 'data'), FORGE_REPOS_DIR: join(root, 'repos') };
 };
 
-describe('FORGE_PASSWORD_HASH_COST', () => {
+describe('the costs tests lower: FORGE_PASSWORD_HASH_COST and FORGE_MERGEABILITY_DELAY_MS', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({ env: { FORGE_PASSWORD_HASH_COST: '11' } });
   });
   afterAll(() => server.close());
 
-  it('is 14 (scrypt N = 16384) unless set, and refuses a cost below 10 or above 17, naming the variable', () => {
+  it('FORGE_PASSWORD_HASH_COST is 14 (scrypt N = 16384) unless set, and refuses a cost below 10 or above 17, naming the variable', () => {
     expect(loadConfig(dirs()).passwordHashCost).toBe(14);
     for (const value of ['9', '18', 'cheap']) {
       expect(() => loadConfig({ ...dirs(), FORGE_PASSWORD_HASH_COST: value })).toThrow(ConfigError);
       expect(() => loadConfig({ ...dirs(), FORGE_PASSWORD_HASH_COST: value })).toThrow(/FORGE_PASSWORD_HASH_COST/);
+    }
+  });
+
+  it('FORGE_MERGEABILITY_DELAY_MS is 150 unless set, and refuses a negative or an hour-long delay', () => {
+    expect(loadConfig(dirs()).mergeabilityDelayMs).toBe(150);
+    expect(loadConfig({ ...dirs(), FORGE_MERGEABILITY_DELAY_MS: '0' }).mergeabilityDelayMs).toBe(0);
+    for (const value of ['-1', '3600000']) {
+      expect(() => loadConfig({ ...dirs(), FORGE_MERGEABILITY_DELAY_MS: value })).toThrow(/FORGE_MERGEABILITY_DELAY_MS/);
     }
   });
 
