@@ -9,9 +9,10 @@ export default defineConfig({
     // expect.poll waits for what a page or a background job shows: a loaded two-core machine needs more than the default second.
     expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
-    // Server tests spawn git and Chromium: two workers match the two cores of CI.
+    // Three workers on the two cores of CI: a test waits on git, Chromium and sockets for about a
+    // quarter of its time (a 2-worker run used 1.5 cores on average), which a third worker fills.
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
     // A worker imports the server once for all its files rather than once per file: the server keeps
     // no module state (test/architecture/instances.test.ts) and no test changes process.env, so
     // nothing leaks between files; fixture repositories and Chromium are shared per worker too.

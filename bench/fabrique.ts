@@ -83,7 +83,7 @@ export async function startFabrique(options: { directMaintenance?: boolean } = {
   const server = await startServer();
   try {
     const { username, email, password } = BENCH_USER;
-    await createUser(server.app.forge.db, { username, email, password, isAdmin: true });
+    await createUser(server.app.forge.db, { username, email, password, isAdmin: true }, server.config.passwordHashCost);
     const auth = basic(username, password);
     const created = (await api(`${server.url}/api/v1/users/${username}/tokens`, auth, {
       name: 'bench',

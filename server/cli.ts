@@ -34,7 +34,7 @@ async function userCreate(args: string[]): Promise<void> {
   const db = openDb(join(config.dataDir, 'fabrique.db'));
   try {
     migrate(db, fileURLToPath(new URL('../migrations', import.meta.url)));
-    const user = await createUser(db, { username: values.username, email: values.email, password, isAdmin: values.admin });
+    const user = await createUser(db, { username: values.username, email: values.email, password, isAdmin: values.admin }, config.passwordHashCost);
     console.log(`Created ${user.is_admin ? 'administrator' : 'user'} "${user.username}" (id ${user.id}).`);
   } finally {
     db.close();

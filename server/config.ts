@@ -29,6 +29,10 @@ export interface Config {
   webhookDisableAfterMs: number;
   /** The largest file a release may carry (FORGE_MAX_ATTACHMENT_BYTES); uploads are streamed to disk, so memory does not grow with it. */
   maxAttachmentBytes: number;
+  /** log2 of scrypt's N for new password hashes: 14 (the default) in production, lower only to make tests cheap. */
+  passwordHashCost: number;
+  /** How long the mergeability checker waits after a push for more pushes before checking pull requests. */
+  mergeabilityDelayMs: number;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -198,5 +202,8 @@ export function loadConfig(env: Env = process.env): Config {
     webhookRetryDelaysMs: retryDelays(env),
     webhookDisableAfterMs: integer(env, 'FORGE_WEBHOOK_DISABLE_AFTER', 3 * 24 * 3600, 1, 365 * 24 * 3600) * 1000,
     maxAttachmentBytes: integer(env, 'FORGE_MAX_ATTACHMENT_BYTES', 128 * 1024 ** 2, 1, Number.MAX_SAFE_INTEGER),
+    // Below 2^10 scrypt no longer slows a password guess down in any useful way.
+    passwordHashCost: integer(env, 'FORGE_PASSWORD_HASH_COST', 14, 10, 17),
+    mergeabilityDelayMs: integer(env, 'FORGE_MERGEABILITY_DELAY_MS', 150, 0, 60_000),
   };
 }

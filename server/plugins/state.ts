@@ -17,9 +17,6 @@ declare module 'fastify' {
   }
 }
 
-/** After a push, how long the checker waits for more pushes before checking pull requests. */
-const MERGEABILITY_DELAY_MS = 150;
-
 /**
  * The state this app instance owns, so that two instances in one process never share it: the
  * event bus, the job lock, the mergeability checker built on it and the git object cache. On close: planned checks are
@@ -36,7 +33,7 @@ export default fp(
       db,
       reposDir: config.reposDir,
       jobs,
-      delayMs: MERGEABILITY_DELAY_MS,
+      delayMs: config.mergeabilityDelayMs,
       onError: (err) => fastify.log.error({ err }, 'a mergeability check failed'),
     });
     fastify.decorate('events', events);

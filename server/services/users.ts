@@ -14,8 +14,8 @@ export interface CreateUserInput {
 
 const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
-/** Validates and creates an account with a hashed password; used by sign-up, the admin API, setup and the CLI. */
-export async function createUser(db: Db, input: CreateUserInput): Promise<UserRow> {
+/** Validates and creates an account with a password hashed at `passwordHashCost`; used by sign-up, the admin API, setup and the CLI. */
+export async function createUser(db: Db, input: CreateUserInput, passwordHashCost: number): Promise<UserRow> {
   const nameIssue = ownerNameProblem(input.username);
   if (nameIssue) throw invalid(`The username ${nameIssue}.`, { field: 'username' });
   if (!EMAIL.test(input.email) || input.email.length > 254) throw invalid('The email address is not valid.', { field: 'email' });
@@ -23,7 +23,7 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<UserRo
   if (passwordIssue) throw invalid(`The password ${passwordIssue}.`, { field: 'password' });
   if (findUserByName(db, input.username)) throw conflict(`The name "${input.username}" is already taken.`, { field: 'username' });
   if (findUserByEmail(db, input.email)) throw conflict('An account already uses this email address.', { field: 'email' });
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, passwordHashCost);
   try {
     return insertUser(db, { ...input, passwordHash });
   } catch (err) {

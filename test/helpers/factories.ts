@@ -12,10 +12,16 @@ const unique = (prefix: string) => `${prefix}${process.pid}x${++counter}`;
 
 export const PASSWORD = 'correct horse battery';
 
+/**
+ * scrypt at N = 2^10 rather than production's 2^14 (FORGE_PASSWORD_HASH_COST, set by startServer):
+ * 3 ms a hash instead of 60, paid for every account a test creates and every password sign-in.
+ */
+export const TEST_PASSWORD_HASH_COST = 10;
+
 /** Creates an account with the shared test password. */
 export async function buildUser(db: Db, overrides: { username?: string; isAdmin?: boolean } = {}): Promise<UserRow> {
   const username = overrides.username ?? unique('user');
-  return createUser(db, { username, email: `${username}@example.org`, password: PASSWORD, isAdmin: overrides.isAdmin });
+  return createUser(db, { username, email: `${username}@example.org`, password: PASSWORD, isAdmin: overrides.isAdmin }, TEST_PASSWORD_HASH_COST);
 }
 
 /** Creates an empty bare repository and its row. */

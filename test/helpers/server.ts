@@ -1,9 +1,12 @@
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import { SerializerSelector, type Serializer, type SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import app, { serverOptions, type AppOptions } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { TEST_PASSWORD_HASH_COST } from './factories.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -26,6 +29,37 @@ export interface TestServerOptions extends Partial<Omit<AppOptions, 'config'>> {
   port?: number;
 }
 
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/** Response serializers already compiled by this worker, by schema object (the routes' schemas are module constants). */
+const serializers = new WeakMap<object, Map<string, Serializer>>();
+const compileSerializer = SerializerSelector();
+
+/** fast-json-stringify, compiled once per response schema for every server of the worker rather than once per server. */
+const buildSerializer: SerializerFactory = (externalSchemas, serializerOptions) => {
+  const compile = compileSerializer(externalSchemas, serializerOptions);
+  // Shared schemas ($ref targets) would change what a schema compiles to: none are added today.
+  if (Object.keys(externalSchemas ?? {}).length > 0) return compile;
+  const optionsKey = JSON.stringify(serializerOptions ?? {});
+  return (route) => {
+    if (typeof route.schema !== 'object' || route.schema === null) return compile(route);
+    let byOptions = serializers.get(route.schema);
+    if (!byOptions) serializers.set(route.schema, (byOptions = new Map()));
+    let serializer = byOptions.get(optionsKey);
+    if (!serializer) byOptions.set(optionsKey, (serializer = compile(route)));
+    return serializer;
+  };
+};
+
+/**
+ * Fastify compiles every route's request validators (Ajv) and response serializers
+ * (fast-json-stringify) when an app is built: most of the CPU of a test server's start. The
+ * servers of one worker share the compilers: Fastify's own Ajv pool, kept for the worker, reuses
+ * Ajv's cache of compiled schemas, and serializers are kept by schema. Same compilers and options
+ * as production, compiled once.
+ */
+const compilersFactory: CompilersFactory = { buildValidator: AjvCompiler(), buildSerializer };
+
 /** Builds the whole app on a fresh temporary data and repos directory and, by default, listens on 127.0.0.1. */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'fabrique-test-'));
@@ -35,9 +69,12 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     FORGE_DATA_DIR: join(root, 'data'),
     FORGE_REPOS_DIR: join(root, 'repos'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    FORGE_PASSWORD_HASH_COST: String(TEST_PASSWORD_HASH_COST),
+    // Tests push once and wait for the check: the 150 ms that gathers a burst of pushes is paid for nothing.
+    FORGE_MERGEABILITY_DELAY_MS: '10',
     ...options.env,
   });
-  const server = Fastify(serverOptions(config));
+  const server = Fastify({ ...serverOptions(config), schemaController: { compilersFactory } });
   if (options.onRoute) server.addHook('onRoute', options.onRoute);
   await server.register(app, { config, migrationsDir: options.migrationsDir, webDir: options.webDir });
   let url = '';

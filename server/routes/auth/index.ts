@@ -90,7 +90,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       if (!config.allowSignup) throw forbidden('Sign-up is closed on this forge. Ask an administrator for an account.');
       const { username, email, password, full_name: fullName } = request.body;
-      const user = await createUser(db, { username, email, password, fullName });
+      const user = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
       recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, ip: request.ip, data: { method: 'password' } });
       const signedIn = recordSignIn(db, user, request.ip, 'password');
       fastify.sessions.open(request, reply, signedIn);

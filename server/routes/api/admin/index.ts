@@ -26,7 +26,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:admin' }, schema: { tags: ['admin'], body: CreateUserBody, response: { 201: User, ...errors } } },
     async (request, reply) => {
       const { username, email, password, full_name: fullName } = request.body;
-      const user = await createUser(db, { username, email, password, fullName });
+      const user = await createUser(db, { username, email, password, fullName }, fastify.forge.config.passwordHashCost);
       recordAudit(db, { actor: request.actor, action: 'user.create', target: `user:${user.username}`, ip: request.ip });
       return reply.status(201).send(presentUser(user, request.actor));
     },

@@ -35,7 +35,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       fastify.forge.setupToken = null;
       let user;
       try {
-        user = await createUser(db, { ...request.body, isAdmin: true });
+        user = await createUser(db, { ...request.body, isAdmin: true }, fastify.forge.config.passwordHashCost);
       } catch (err) {
         fastify.forge.setupToken = expected;
         throw err;
