@@ -226,8 +226,9 @@ describe('pages API', () => {
     expect(renamed.deletions).toBe(1);
     expect(renamed.hunks[0].header).toBe('@@ -1,6 +1,6 @@');
     expect(renamed.hunks[0].lines.filter((l: { type: string }) => l.type !== 'ctx')).toEqual([
-      { type: 'del', old: 3, new: null, content: 'Guide line 3' },
-      { type: 'add', old: null, new: 3, content: 'Manual line 3' },
+      // A text file of no known language is highlighted as itself: the escaped text.
+      { type: 'del', old: 3, new: null, content: 'Guide line 3', html: 'Guide line 3' },
+      { type: 'add', old: null, new: 3, content: 'Manual line 3', html: 'Manual line 3' },
     ]);
     expect(files[1]).toMatchObject({ binary: true, hunks: [] });
     expect(body.diff).toMatchObject({ total_files: 2, truncated: false, next_offset: null });

@@ -16,14 +16,14 @@ export function getReleaseByTag(owner: string, repo: string, tag: string, signal
   return request<Release>(`${repoApi(owner, repo)}/releases/tags/${encodeURIComponent(tag)}`, { signal });
 }
 
-/** `GET /repos/{o}/{r}/releases/latest`, or null when the repository has none. */
+/**
+ * The latest release (the newest published one that is not a pre-release), or null when there is
+ * none: read from the filtered list, since `/releases/latest` answers 404 then and the browser
+ * reports every 404 as an error.
+ */
 export async function latestRelease(owner: string, repo: string, signal?: AbortSignal): Promise<Release | null> {
-  try {
-    return await request<Release>(`${repoApi(owner, repo)}/releases/latest`, { signal });
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
-    throw err;
-  }
+  const [latest] = await request<Release[]>(`${repoApi(owner, repo)}/releases?draft=false&pre-release=false&limit=1`, { signal });
+  return latest ?? null;
 }
 
 /** `POST /repos/{o}/{r}/releases`. */
