@@ -40,6 +40,9 @@ describe('commit statuses in the web app', { timeout: 180_000 }, () => {
 
     const mergeButton = page.getByRole('button', { name: 'Fusionner', exact: true });
     expect(await mergeButton.isDisabled()).toBe(true);
+    // It looks disabled too: not the accent colour of a button that acts.
+    const look = (name: string) => page.getByRole('button', { name, exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect(await look('Fusionner')).not.toBe(await look('Commenter'));
     expect(await page.locator('#fab-merge-blockers li[data-code="status_checks"]').textContent()).toContain('Vérifications requises non réussies : ci/test.');
     await lookAt(page, 'pull-checks');
 

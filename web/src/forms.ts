@@ -66,8 +66,13 @@ export const formStyles = css`
     color: var(--fab-on-accent);
     background: var(--fab-accent-dark);
   }
-  .fab-button[disabled] {
-    cursor: progress;
+  /* A disabled button must look it (a blocked merge once looked clickable): greyed, no hover. */
+  .fab-button[disabled],
+  .fab-button[disabled]:hover {
+    color: var(--fab-muted);
+    background: var(--fab-surface);
+    border-color: var(--fab-border);
+    cursor: not-allowed;
   }
   .fab-button.fab-secondary {
     color: var(--fab-accent);
