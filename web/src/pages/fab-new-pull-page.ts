@@ -53,6 +53,10 @@ export class FabNewPullPage extends LightDomElement {
       fab-new-pull-page h2 {
         font-size: 1.25rem;
       }
+      fab-new-pull-page .fab-form .fab-check label {
+        display: inline;
+        margin-inline-start: 0.375rem;
+      }
     `,
   ];
 
