@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { UserRow } from '../db/users.js';
-import { findRepo, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
+import { maintainerEditableHeads } from '../db/pulls.js';
+import { findRepo, findRepoById, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
 import { memberMayCreateOrgRepo } from '../db/teams.js';
 import { forbidden, notFound, unauthorized } from '../errors.js';
 
@@ -42,8 +43,12 @@ export const ANONYMOUS: Actor = { kind: 'anonymous' };
 export type Access = 'none' | 'read' | 'write' | 'admin';
 const ACCESS_ORDER: Access[] = ['none', 'read', 'write', 'admin'];
 
-/** `repo:sync` is writing a mirror's refs from its source: the one write a mirror accepts. */
-export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin' | 'repo:sync';
+/**
+ * `repo:sync` is writing a mirror's refs from its source: the one write a mirror accepts. `repo:push`
+ * is starting a git push: write access, or a base maintainer's push to a fork's pull request head
+ * that allows it (the ref gate then takes that branch only).
+ */
+export type RepoAction = 'repo:read' | 'repo:write' | 'repo:admin' | 'repo:sync' | 'repo:push';
 export type OrgAction = 'org:read' | 'org:member' | 'org:create-repo' | 'org:admin';
 export type UserAction = 'user:read' | 'user:write' | 'user:create-repo';
 export type SiteAction = 'site:admin' | 'site:create-org';
@@ -100,6 +105,11 @@ export class Policy {
     const user = activeUser(actor);
     switch (resource.type) {
       case 'repo': {
+        if (action === 'repo:push') {
+          if (this.can(actor, 'repo:write', resource)) return true;
+          const { repo } = resource;
+          return !repo.is_archived && !repo.is_mirror && tokenAllows(actor, 'repository', 'write') && this.maintainerEditBranches(actor, repo).length > 0;
+        }
         const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:admin' ? 'admin' : 'write';
         const access = this.repoAccess(actor, resource.repo);
         if (ACCESS_ORDER.indexOf(access) < ACCESS_ORDER.indexOf(needed)) return false;
@@ -146,6 +156,21 @@ export class Policy {
     }
   }
 
+  /**
+   * Gitea's CanMaintainerWriteToBranch: the head branches of `fork` (as `refs/heads/<name>`) that
+   * the actor may push to without write access to it, because an open pull request from that
+   * branch allows edits from maintainers and the actor may write to its base repository.
+   */
+  maintainerEditBranches(actor: Actor, fork: RepoRow): string[] {
+    if (!activeUser(actor)) return [];
+    return maintainerEditableHeads(this.db, fork.id)
+      .filter((head) => {
+        const base = findRepoById(this.db, head.base_repo_id);
+        return base !== undefined && this.can(actor, 'repo:write', { type: 'repo', repo: base });
+      })
+      .map((head) => `refs/heads/${head.head_branch}`);
+  }
+
   /** What an actor may do with a repository once token scopes and archiving apply, as Gitea's `permissions`. */
   repoPermissions(actor: Actor, repo: RepoRow): { admin: boolean; push: boolean; pull: boolean } {
     const resource = { type: 'repo', repo } as const;
@@ -184,8 +209,8 @@ export class Policy {
   requireRepoAction(actor: Actor, repo: RepoRow, action: RepoAction): void {
     if (action === 'repo:read' || this.can(actor, action, { type: 'repo', repo })) return;
     if (actor.kind === 'anonymous') throw unauthorized();
-    if (action === 'repo:write' && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
-    if (action === 'repo:write' && repo.is_mirror) {
+    if ((action === 'repo:write' || action === 'repo:push') && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
+    if ((action === 'repo:write' || action === 'repo:push') && repo.is_mirror) {
       throw forbidden(`${repo.owner_name}/${repo.name} is a mirror of ${repo.original_url ?? 'another repository'}: it is read-only; push to the source instead.`);
     }
     throw forbidden(`You need ${action === 'repo:admin' ? 'admin' : 'write'} access to ${repo.owner_name}/${repo.name}.`);

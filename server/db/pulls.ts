@@ -28,6 +28,8 @@ export interface PullRow {
   merged_at: string | null;
   merged_by_id: number | null;
   merge_commit_sha: string | null;
+  /** The author lets the base repository's writers push to the head branch (a fork's). */
+  allow_maintainer_edit: 0 | 1;
   closed_at: string | null;
   created_at: string;
   updated_at: string;
@@ -44,6 +46,7 @@ export interface NewPull {
   headRepoId: number;
   headBranch: string;
   headSha: string;
+  allowMaintainerEdit?: boolean;
 }
 
 /** Ids of an account's repositories in the fork network of `base` (itself, its parent, its forks, its siblings), oldest first. */
@@ -73,15 +76,15 @@ export function nextIssueNumber(db: Db, repoId: number): number {
 }
 
 /** Inserts a pull request with the repository's next number, shared with its issues. */
-export function insertPull(db: Db, pull: NewPull): PullRow {
+export function insertPull(db: Db, { allowMaintainerEdit, ...pull }: NewPull): PullRow {
   return db.transaction(() =>
     db
       .prepare(
-        `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha)
-         VALUES (@baseRepoId, @number, @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha)
+        `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha, allow_maintainer_edit)
+         VALUES (@baseRepoId, @number, @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha, @allow)
          RETURNING *`,
       )
-      .get({ ...pull, number: nextIssueNumber(db, pull.baseRepoId) }) as PullRow,
+      .get({ ...pull, allow: allowMaintainerEdit ? 1 : 0, number: nextIssueNumber(db, pull.baseRepoId) }) as PullRow,
   )();
 }
 
@@ -126,6 +129,18 @@ export function openPullsFromHead(db: Db, headRepoId: number, headBranch: string
   return db
     .prepare("SELECT * FROM pull_requests WHERE state = 'open' AND head_repo_id = ? AND head_branch = ?")
     .all(headRepoId, headBranch) as PullRow[];
+}
+
+/** The base repository and head branch of each open pull request from this repository that lets maintainers push. */
+export function maintainerEditableHeads(db: Db, headRepoId: number): Array<{ base_repo_id: number; head_branch: string }> {
+  return db
+    .prepare("SELECT base_repo_id, head_branch FROM pull_requests WHERE state = 'open' AND allow_maintainer_edit = 1 AND head_repo_id = ? AND base_repo_id <> head_repo_id")
+    .all(headRepoId) as Array<{ base_repo_id: number; head_branch: string }>;
+}
+
+/** Sets whether the base repository's writers may push to the pull request's head branch. */
+export function setAllowMaintainerEdit(db: Db, id: number, allow: boolean): void {
+  db.prepare(`UPDATE pull_requests SET allow_maintainer_edit = ?, updated_at = ${NOW} WHERE id = ?`).run(allow ? 1 : 0, id);
 }
 
 /** Open pull requests into this branch of this repository. */

@@ -73,7 +73,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     merged_at: pull.merged_at,
     merge_commit_sha: pull.merge_commit_sha,
     merged_by: parts.mergedBy,
-    allow_maintainer_edit: false,
+    allow_maintainer_edit: pull.allow_maintainer_edit === 1,
     base: {
       label: pull.base_branch,
       ref: pull.base_branch,

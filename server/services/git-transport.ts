@@ -155,7 +155,8 @@ export class GitTransport {
     const session = this.pushes.open(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
     // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
     notePushIntent(this.db, session, commands);
-    const checks = commands === null || needsChecks(this.db, repo, commands);
+    // A maintainer's edit of a fork (no write access) is always checked: the gate limits its refs.
+    const checks = commands === null || !this.policy.can(actor, 'repo:write', { type: 'repo', repo }) || needsChecks(this.db, repo, commands);
     const held = pushCapabilities(head).some((c) => c === 'side-band-64k' || c === 'side-band') ? new HeldTail() : undefined;
     return this.serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks, held });
   }

@@ -10,6 +10,7 @@ import {
   setPullChecking,
   setPullHead,
   updatePullRow,
+  setAllowMaintainerEdit,
   findPullById,
   markMerged,
   networkReposOf,
@@ -115,6 +116,16 @@ export interface NewPullRequest {
   baseBranch: string;
   title: string;
   body: string;
+  /** The author lets the base repository's writers push to the head branch. */
+  allowMaintainerEdit?: boolean;
+}
+
+/** Only the author, who may write to the head repository, lets maintainers push to the head branch (as Gitea). */
+function requireMayAllowMaintainerEdit(ctx: PullContext, actor: Actor, posterId: number, headRepo: RepoRow | undefined): void {
+  const user = ctx.policy.signedIn(actor);
+  if (user.id !== posterId || !headRepo || !ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo })) {
+    throw forbidden("Only the author of the pull request, who may write to its head repository, may let maintainers edit its branch.");
+  }
 }
 
 /**
@@ -139,6 +150,7 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
     // Opening it would publish the private fork's commits to everyone who reads the base.
     throw invalid(`${head.repo.owner_name}/${head.repo.name} is read by fewer people than ${base.owner_name}/${base.name}: its branches cannot be proposed there.`, { field: 'head' });
   }
+  if (input.allowMaintainerEdit) requireMayAllowMaintainerEdit(ctx, input.actor, input.poster.id, head.repo);
   const headSha = await importHead(ctx, base, head.repo, head.branch);
   const existing = findOpenPull(ctx.db, base.id, input.baseBranch, head.repo.id, head.branch);
   if (existing) throw conflict(`A pull request from this branch is already open: #${existing.number}.`, { number: existing.number });
@@ -151,6 +163,7 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
     headRepoId: head.repo.id,
     headBranch: head.branch,
     headSha,
+    allowMaintainerEdit: input.allowMaintainerEdit,
   });
   try {
     await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: input.actor, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: ZERO_OID, newId: headSha }] });
@@ -170,10 +183,10 @@ export async function editPullRequest(
   base: RepoRow,
   pull: PullRow,
   actor: Actor,
-  edit: { title?: string; body?: string; state?: 'open' | 'closed'; draft?: boolean },
+  edit: { title?: string; body?: string; state?: 'open' | 'closed'; draft?: boolean; allow_maintainer_edit?: boolean },
 ): Promise<PullRow> {
   // A draft is a title prefix, as in Gitea: marking one ready (or a draft) is a title change.
-  const { draft, ...rest } = edit;
+  const { draft, allow_maintainer_edit: allowEdit, ...rest } = edit;
   const changes = draft === undefined ? rest : { ...rest, title: (draft ? draftTitle : readyTitle)(rest.title ?? pull.title) };
   const user = ctx.policy.signedIn(actor);
   const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
@@ -182,6 +195,7 @@ export async function editPullRequest(
   const titleProblem = changes.title === undefined ? null : messageProblem(changes.title, 'The title');
   if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   if (changes.state !== undefined && pull.merged) throw conflict('A merged pull request cannot be reopened or closed.');
+  if (allowEdit !== undefined) requireMayAllowMaintainerEdit(ctx, actor, pull.poster_id, pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id));
   if (changes.state === 'open' && pull.state === 'closed') {
     const other = pull.head_repo_id === null ? undefined : findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
     if (other) throw conflict(`Another pull request from this branch is open: #${other.number}.`);
@@ -189,6 +203,7 @@ export async function editPullRequest(
   const title = changes.title?.trim();
   ctx.db.transaction(() => {
     updatePullRow(ctx.db, pull.id, { title, body: changes.body, state: changes.state });
+    if (allowEdit !== undefined) setAllowMaintainerEdit(ctx.db, pull.id, allowEdit);
     if (title !== undefined && title !== pull.title) notePullEvent(ctx.db, pull, 'change_title', user.id, { old_title: pull.title, new_title: title });
     if (changes.state !== undefined && changes.state !== pull.state) notePullEvent(ctx.db, pull, changes.state === 'open' ? 'reopen' : 'close', user.id);
   })();

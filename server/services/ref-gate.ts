@@ -58,16 +58,37 @@ export function pusherActor(db: Db, pusher: { id: number }): Actor {
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 const PULL_HEAD = /^refs\/pull\/[1-9][0-9]*\/head$/;
 
+/**
+ * Which refs the mover may write: every one (write access), or only the head branches of the
+ * open pull requests from this fork that allow edits by the base repository's maintainers.
+ */
+type WriteScope = 'all' | ReadonlySet<string>;
+
+/** The mover's write scope in this repository for this kind of move. */
+function writeScope(db: Db, repo: RepoRow, actor: Actor, kind: RefMoveKind): WriteScope {
+  const policy = new Policy(db);
+  if (kind === 'pull-head' || policy.can(actor, 'repo:write', { type: 'repo', repo })) return 'all';
+  // Only a push: a merge or the forge's own writes need write access itself.
+  return new Set(kind === 'push' ? policy.maintainerEditBranches(actor, repo) : []);
+}
+
 /** The repository-wide rules: archive and mirror state, then the mover's permission. */
-function repositoryRefusal(db: Db, repo: RepoRow, actor: Actor, kind: RefMoveKind): RefRefusal | null {
+function repositoryRefusal(repo: RepoRow, kind: RefMoveKind, scope: WriteScope): RefRefusal | null {
   // The forge's own pull request refs follow branches that already passed the gate.
   if (kind === 'pull-head') return null;
   const name = `${repo.owner_name}/${repo.name}`;
   if (repo.is_archived) return { ref: null, reason: `${name} is archived: it is read-only.`, kind: 'forbidden' };
   if (repo.is_mirror) return { ref: null, reason: `${name} is a mirror: its branches change only when it syncs from its source.`, kind: 'forbidden' };
-  if (!new Policy(db).can(actor, 'repo:write', { type: 'repo', repo })) {
-    return { ref: null, reason: `you may not write to ${name}.`, kind: 'forbidden' };
-  }
+  if (scope !== 'all' && scope.size === 0) return { ref: null, reason: `you may not write to ${name}.`, kind: 'forbidden' };
+  return null;
+}
+
+/** A maintainer's push to a fork: only to the head branch of a pull request that allows it, never deleting it. */
+function maintainerRefusal(scope: WriteScope, ref: string, deleting: boolean): string | null {
+  if (scope === 'all') return null;
+  const branches = [...scope].map((r) => r.slice('refs/heads/'.length)).join('", "');
+  if (!scope.has(ref)) return `you may push only to the head branch of a pull request that allows edits from maintainers ("${branches}").`;
+  if (deleting) return 'a pull request\'s head branch cannot be deleted by a maintainer of its base.';
   return null;
 }
 
@@ -117,11 +138,13 @@ async function protectedFileRefusal(req: RefMoveRequest, u: RefUpdate): Promise<
 }
 
 /** Every reason to refuse one ref move. */
-async function updateRefusals(req: RefMoveRequest, u: RefUpdate): Promise<RefRefusal[]> {
+async function updateRefusals(req: RefMoveRequest, u: RefUpdate, scope: WriteScope): Promise<RefRefusal[]> {
   if (!OBJECT_ID.test(u.oldId) || !OBJECT_ID.test(u.newId) || !u.ref.startsWith('refs/')) return [{ ref: u.ref, reason: 'malformed update.', kind: 'invalid' }];
   if (req.kind === 'pull-head') {
     if (!PULL_HEAD.test(u.ref)) return [{ ref: u.ref, reason: 'only refs/pull/<n>/head follows a pull request.', kind: 'invalid' }];
   } else {
+    const limited = maintainerRefusal(scope, u.ref, u.newId === ZERO_OID);
+    if (limited) return [{ ref: u.ref, reason: limited, kind: 'forbidden' }];
     const rewrites = async () => u.oldId !== ZERO_OID && !(await isAncestor(req.gitdir, u.oldId, u.newId, req.quarantineEnv));
     const reason = (await branchRefusal(req, u.ref, u.newId === ZERO_OID, rewrites)) ?? (await protectedFileRefusal(req, u));
     if (reason) return [{ ref: u.ref, reason, kind: 'forbidden' }];
@@ -135,14 +158,16 @@ async function updateRefusals(req: RefMoveRequest, u: RefUpdate): Promise<RefRef
 
 /**
  * The one ref gate's check: why these ref moves are refused (empty: they may go ahead). Applies,
- * in order, archive and mirror state, the mover's permission, the branch rules of the kind of
+ * in order, archive and mirror state, the mover's permission (a maintainer's edit of a fork: its
+ * pull request's head branch only), the branch rules of the kind of
  * move (protected files included), and the validity of every commit the move would make reachable.
  */
 export async function refMoveRefusals(req: RefMoveRequest): Promise<RefRefusal[]> {
-  const whole = repositoryRefusal(req.db, req.repo, req.actor, req.kind);
+  const scope = writeScope(req.db, req.repo, req.actor, req.kind);
+  const whole = repositoryRefusal(req.repo, req.kind, scope);
   if (whole) return [whole];
   const refusals: RefRefusal[] = [];
-  for (const u of req.updates) refusals.push(...(await updateRefusals(req, u)));
+  for (const u of req.updates) refusals.push(...(await updateRefusals(req, u, scope)));
   return refusals;
 }
 
@@ -165,8 +190,9 @@ export function pushNeedsCheck(db: Db, repo: RepoRow, commands: RefUpdate[]): bo
  * in-process write refuse before it stores any object. moveRefs checks the real move again.
  */
 export async function checkRefWrite(req: Omit<RefMoveRequest, 'updates' | 'quarantineEnv'> & { ref: string }): Promise<void> {
-  const whole = repositoryRefusal(req.db, req.repo, req.actor, req.kind);
-  const reason = whole ? whole.reason : await branchRefusal(req, req.ref, false, async () => false);
+  const scope = writeScope(req.db, req.repo, req.actor, req.kind);
+  const whole = repositoryRefusal(req.repo, req.kind, scope);
+  const reason = whole ? whole.reason : (maintainerRefusal(scope, req.ref, false) ?? (await branchRefusal(req, req.ref, false, async () => false)));
   if (reason) throw refusalError([{ ref: req.ref, reason, kind: 'forbidden' }]);
 }
 

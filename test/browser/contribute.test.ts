@@ -87,9 +87,13 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
     expect(new URL(page.url()).pathname).toBe(`/${upstream}/pulls/new`);
     await expect.poll(() => page.getByLabel('Dépôt de destination').inputValue()).toBe(upstream);
     await expect.poll(() => page.getByLabel('Titre').inputValue()).toBe('Ajoute les horaires du mardi');
+    // the head is in a fork: its author may let the parent's maintainers push to it
+    await page.getByLabel('Autoriser les modifications par les mainteneurs').check();
+    await lookAt(page, 'contribute-new-pull');
     expect(await checkA11y(page)).toEqual([]);
     await page.getByRole('button', { name: 'Créer la demande de fusion' }).click();
     await page.waitForURL(`${server.url}/${upstream}/pulls/1`);
+    expect((await call(server, contributor, 'GET', `/repos/${upstream}/pulls/1`, undefined)).body.allow_maintainer_edit).toBe(true);
     await waitForHeading(page, 'Ajoute les horaires du mardi #1');
     expect(await page.locator('.fab-state').textContent()).toBe('Ouverte');
 

@@ -71,8 +71,8 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const service = request.query.service;
       if (!isGitService(service)) throw new ForgeError('forbidden', 'Only git smart HTTP is served here (service=git-upload-pack or git-receive-pack).');
-      // Read access was checked when the repository was loaded; a push's advertisement needs write.
-      if (service === 'git-receive-pack') fastify.policy.requireRepoAction(request.actor, request.repository, 'repo:write');
+      // Read access was checked when the repository was loaded; a push's advertisement needs write (or a maintainer's edit).
+      if (service === 'git-receive-pack') fastify.policy.requireRepoAction(request.actor, request.repository, 'repo:push');
       return transport.advertise(request, reply, request.repository, service);
     },
   );
@@ -81,7 +81,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const push = service === 'git-receive-pack';
     fastify.post(
       `/:owner/:repo/${service}`,
-      { config: { scope: push ? 'write:repository' : 'read:repository', repoAction: push ? 'repo:write' : 'repo:read' }, schema: { hide: true, params: RepoParams } },
+      { config: { scope: push ? 'write:repository' : 'read:repository', repoAction: push ? 'repo:push' : 'repo:read' }, schema: { hide: true, params: RepoParams } },
       async (request, reply) => transport.exchange(request, reply, request.repository, service),
     );
   }

@@ -30,6 +30,8 @@ export interface NewPull {
   base: string;
   title: string;
   body: string;
+  /** Lets the base repository's writers push to a fork's head branch. */
+  allow_maintainer_edit?: boolean;
 }
 
 /** `POST /repos/{owner}/{repo}/pulls`. */

@@ -981,4 +981,6 @@ export const en: Messages = {
   'shortcuts.viewed': "Mark the file as viewed",
   'shortcuts.help': "Show these shortcuts",
   'timeline.reviewOfDismissed': "{user} dismissed {reviewer}'s review: {reason}",
+  'newPull.allowMaintainerEdit': 'Allow edits from maintainers',
+  'newPull.allowMaintainerEditHint': 'People who may write to the base repository may push to this branch while the pull request is open.',
 };

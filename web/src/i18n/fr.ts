@@ -979,6 +979,8 @@ export const fr = {
   'shortcuts.viewed': "Marquer le fichier comme vu",
   'shortcuts.help': "Afficher ces raccourcis",
   'timeline.reviewOfDismissed': "{user} a écarté la revue de {reviewer} : {reason}",
+  'newPull.allowMaintainerEdit': 'Autoriser les modifications par les mainteneurs',
+  'newPull.allowMaintainerEditHint': 'Les personnes qui peuvent écrire dans le dépôt de destination pourront pousser sur cette branche, tant que la demande de fusion reste ouverte.',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -53,6 +53,10 @@ export class FabNewPullPage extends LightDomElement {
       fab-new-pull-page h2 {
         font-size: 1.25rem;
       }
+      fab-new-pull-page .fab-form .fab-check label {
+        display: inline;
+        margin-inline-start: 0.375rem;
+      }
     `,
   ];
 
@@ -186,6 +190,13 @@ export class FabNewPullPage extends LightDomElement {
           <span class="fab-hint" id="fab-new-pull-body-hint">${t('review.markdownHint')}</span>
           <textarea id="fab-new-pull-body" name="body" aria-describedby="fab-new-pull-body-hint"></textarea>
         </div>
+        ${colon < 0
+          ? nothing
+          : html`<div class="fab-check">
+              <input type="checkbox" id="fab-new-pull-maintainer-edit" name="allow_maintainer_edit" aria-describedby="fab-new-pull-maintainer-edit-hint" />
+              <label for="fab-new-pull-maintainer-edit">${t('newPull.allowMaintainerEdit')}</label>
+              <span class="fab-hint" id="fab-new-pull-maintainer-edit-hint">${t('newPull.allowMaintainerEditHint')}</span>
+            </div>`}
         <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, {}) : nothing}</div>
         <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('newPull.create')}</button>
       </form>
@@ -222,6 +233,8 @@ export class FabNewPullPage extends LightDomElement {
         head: this.head,
         title: String(data.get('title') ?? ''),
         body: String(data.get('body') ?? ''),
+        // Only a fork's head shows the box: the base's writers already write to its own branches.
+        ...(data.has('allow_maintainer_edit') ? { allow_maintainer_edit: true } : {}),
       });
       router.navigate(`${new RepoLinks(this.owner, this.repo).home}/pulls/${pull.number}`);
     } catch (err) {

@@ -44,12 +44,12 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const poster = fastify.policy.signedIn(request.actor);
       const base = request.repository;
-      const { head, base: baseBranch, title, body, labels, draft } = request.body;
+      const { head, base: baseBranch, title, body, labels, draft, allow_maintainer_edit: allowMaintainerEdit } = request.body;
       // Gitea sets the labels asked for on creation only for those who may label (write access); an unknown one refuses it all.
       const access = fastify.policy.repoAccess(request.actor, base);
       const mayLabel = labels !== undefined && labels.length > 0 && (access === 'write' || access === 'admin');
       if (mayLabel) resolveLabels(ctx.db, base, labels);
-      const pull = await createPullRequest(ctx, { base, poster, actor: request.actor, head, baseBranch, title: draft ? draftTitle(title) : title, body: body ?? '' });
+      const pull = await createPullRequest(ctx, { base, poster, actor: request.actor, head, baseBranch, title: draft ? draftTitle(title) : title, body: body ?? '', allowMaintainerEdit });
       if (mayLabel) {
         applyIssueLabels(ctx.db, base, { kind: 'pull', id: pull.id, repo_id: base.id, number: pull.number }, poster.id, labels, 'add');
       }

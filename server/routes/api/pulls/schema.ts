@@ -24,6 +24,8 @@ export const CreatePullOption = Type.Object({
   labels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100 })),
   /** Fabrique: open it as a draft (its title gets Gitea's "WIP:" prefix). */
   draft: Type.Optional(Type.Boolean()),
+  /** Gitea's: the base repository's writers may push to the head branch (the author alone sets it). */
+  allow_maintainer_edit: Type.Optional(Type.Boolean()),
 });
 export type CreatePullOption = Static<typeof CreatePullOption>;
 
@@ -33,6 +35,7 @@ export const EditPullOption = Type.Object({
   body: Type.Optional(Type.String({ maxLength: 65535 })),
   state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
   draft: Type.Optional(Type.Boolean()),
+  allow_maintainer_edit: Type.Optional(Type.Boolean()),
 });
 
 /** Gitea's MergePullRequestOption. */
