@@ -150,7 +150,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect(pull.body.requested_teams.map((t: { name: string; organization: { username: string } }) => [t.name, t.organization.username])).toEqual([['relecteurs', 'atelier']]);
     expect(pull.body.requested_reviewers).toEqual([]);
     const events = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
-    expect(events.map((e: { body: string; assignee: unknown }) => [e.body, e.assignee])).toEqual([['1', null]]);
+    expect(events.map((e: { body: string; assignee: unknown; assignee_team: { name: string } }) => [e.body, e.assignee, e.assignee_team.name])).toEqual([['1', null, 'relecteurs']]);
     for (const member of [alice, bruno]) {
       const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(buildToken(db, member, ['all'])) });
       expect(inbox.status).toBe(200);
@@ -163,6 +163,6 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect((await api(w.server.url, 'GET', `${orgRepo}/pulls/1`)).body.requested_teams).toEqual([]);
     expect(teamRequests()).toBe(0);
     const after = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
-    expect(after.map((e: { body: string }) => e.body)).toEqual(['1', '']);
+    expect(after.map((e: { body: string; assignee_team: { name: string } }) => [e.body, e.assignee_team.name])).toEqual([['1', 'relecteurs'], ['', 'relecteurs']]);
   });
 });

@@ -981,4 +981,6 @@ export const en: Messages = {
   'shortcuts.viewed': "Mark the file as viewed",
   'shortcuts.help': "Show these shortcuts",
   'timeline.reviewOfDismissed': "{user} dismissed {reviewer}'s review: {reason}",
+  'pulls.reviewersRequested': "Review requested from: {names}",
+  'pulls.teamReviewer': "team {team}",
 };

@@ -979,6 +979,8 @@ export const fr = {
   'shortcuts.viewed': "Marquer le fichier comme vu",
   'shortcuts.help': "Afficher ces raccourcis",
   'timeline.reviewOfDismissed': "{user} a écarté la revue de {reviewer} : {reason}",
+  'pulls.reviewersRequested': "Revue demandée à : {names}",
+  'pulls.teamReviewer': "l’équipe {team}",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
