@@ -5,6 +5,7 @@ import { Nullable } from './nullable.js';
 import { Diff } from './browse.js';
 import { PullChecks } from './statuses.js';
 import { Label, Milestone } from './issues.js';
+import { Team } from './organisations.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([
@@ -79,6 +80,7 @@ export const PullRequest = Type.Object({
   assignee: Nullable(UserSummary),
   assignees: Type.Array(UserSummary),
   requested_reviewers: Type.Array(UserSummary),
+  requested_teams: Type.Array(Team),
   state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   draft: Type.Boolean(),
   is_locked: Type.Boolean(),

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { UserSummary } from './users.js';
+import { Team } from './organisations.js';
 
 /** A commit a push event lists: its id and subject (Fabrique's addition, so that the page needs no second call). */
 export const TimelineCommit = Type.Object({ sha: Type.String(), subject: Type.String() });
@@ -32,6 +33,8 @@ export const TimelineComment = Type.Object({
   /** Fabrique: a review event's verdict (APPROVED, REQUEST_CHANGES, COMMENT). */
   review_state: Type.String(),
   assignee: Type.Union([UserSummary, Type.Null()]),
+  /** Gitea's: a review_request event's team, when a team was asked. */
+  assignee_team: Type.Union([Team, Type.Null()]),
   /** Fabrique: a pull_push's commits, oldest first; for a force push, the old and the new head. */
   commits: Type.Array(TimelineCommit),
   is_force_push: Type.Boolean(),

@@ -40,6 +40,8 @@ export interface TimelineRow {
   commit_sha: string;
   review_id: number | null;
   target_user_id: number | null;
+  /** A review_request event's team, when a team was asked instead of a person. */
+  target_team_id: number | null;
   ref_pull_id: number | null;
   /** A reference's source (or what closed an issue): its repository and number (null for a commit). */
   ref_repo_id: number | null;
@@ -51,7 +53,7 @@ export interface TimelineRow {
 
 /** What an event says besides its subject, type and actor; absent fields stay empty. */
 export type TimelineFields = Partial<
-  Pick<TimelineRow, 'body' | 'old_title' | 'new_title' | 'old_ref' | 'new_ref' | 'commit_sha' | 'review_id' | 'target_user_id' | 'ref_pull_id' | 'ref_repo_id' | 'ref_number' | 'label_id' | 'milestone_id'>
+  Pick<TimelineRow, 'body' | 'old_title' | 'new_title' | 'old_ref' | 'new_ref' | 'commit_sha' | 'review_id' | 'target_user_id' | 'target_team_id' | 'ref_pull_id' | 'ref_repo_id' | 'ref_number' | 'label_id' | 'milestone_id'>
 >;
 
 /** Appends an event to a pull request's timeline. */
@@ -71,9 +73,9 @@ export function insertConversationEvent(
   return db
     .prepare(
       `INSERT ${ignoreDuplicate ? 'OR IGNORE ' : ''}INTO timeline_events (repo_id, pull_id, issue_id, type, actor_id, body, old_title, new_title, old_ref, new_ref,
-         commit_sha, review_id, target_user_id, ref_pull_id, ref_repo_id, ref_number, label_id, milestone_id)
+         commit_sha, review_id, target_user_id, target_team_id, ref_pull_id, ref_repo_id, ref_number, label_id, milestone_id)
        VALUES (@repoId, @pullId, @issueId, @type, @actorId, @body, @old_title, @new_title, @old_ref, @new_ref,
-         @commit_sha, @review_id, @target_user_id, @ref_pull_id, @ref_repo_id, @ref_number, @label_id, @milestone_id)
+         @commit_sha, @review_id, @target_user_id, @target_team_id, @ref_pull_id, @ref_repo_id, @ref_number, @label_id, @milestone_id)
        RETURNING *`,
     )
     .get({
@@ -85,6 +87,7 @@ export function insertConversationEvent(
       commit_sha: '',
       review_id: null,
       target_user_id: null,
+      target_team_id: null,
       ref_pull_id: null,
       ref_repo_id: null,
       ref_number: null,
@@ -147,4 +150,19 @@ export function deleteReviewRequest(db: Db, pullId: number, userId: number): boo
 /** The users asked to review a pull request, in the order they were asked. */
 export function listReviewRequests(db: Db, pullId: number): Array<{ user_id: number; created_at: string }> {
   return db.prepare('SELECT user_id, created_at FROM review_requests WHERE pull_id = ? ORDER BY rowid').all(pullId) as Array<{ user_id: number; created_at: string }>;
+}
+
+/** A team asked to review a pull request (asking again keeps the first request). */
+export function insertTeamReviewRequest(db: Db, pullId: number, teamId: number, requestedBy: number): boolean {
+  return db.prepare('INSERT OR IGNORE INTO team_review_requests (pull_id, team_id, requested_by) VALUES (?, ?, ?)').run(pullId, teamId, requestedBy).changes > 0;
+}
+
+/** Withdraws a team's review request. */
+export function deleteTeamReviewRequest(db: Db, pullId: number, teamId: number): boolean {
+  return db.prepare('DELETE FROM team_review_requests WHERE pull_id = ? AND team_id = ?').run(pullId, teamId).changes > 0;
+}
+
+/** The teams asked to review a pull request, in the order they were asked. */
+export function listTeamReviewRequests(db: Db, pullId: number): number[] {
+  return db.prepare('SELECT team_id FROM team_review_requests WHERE pull_id = ? ORDER BY rowid').pluck().all(pullId) as number[];
 }

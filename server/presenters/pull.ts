@@ -10,6 +10,7 @@ export { IssueComment, PullRequest, PullRequestList, PullReview, ReviewComment }
 import { RepoUrls } from './browse.js';
 import { isDraftTitle } from '../../contract/drafts.js';
 import type { Label, Milestone } from '../../contract/issues.js';
+import type { Team } from '../../contract/organisations.js';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Gitea's PullReview of state REQUEST_REVIEW: a request for review, not yet answered. */
@@ -31,6 +32,8 @@ export interface PullParts {
   headUnavailableReason: 'head_repo_deleted' | 'head_repo_private' | null;
   mergeState: MergeState;
   requestedReviewers: UserSummary[];
+  /** The teams asked to review it (none where a payload does not list them). */
+  requestedTeams?: Team[];
   /** Its labels, milestone and assignees, shared with issues (one numbering). */
   labels: Label[];
   milestone: Milestone | null;
@@ -55,6 +58,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     assignee: parts.assignees[0] ?? null,
     assignees: parts.assignees,
     requested_reviewers: parts.requestedReviewers,
+    requested_teams: parts.requestedTeams ?? [],
     state: pull.state,
     draft: isDraftTitle(pull.title),
     is_locked: false,

@@ -4,7 +4,9 @@ import { findRepoById, type RepoRow } from '../db/repos.js';
 import { countComments } from '../db/comments.js';
 import { countPullReviewComments, viewedFiles } from '../db/reviews.js';
 import { findUserById } from '../db/users.js';
-import { listReviewRequests } from '../db/timeline.js';
+import { listReviewRequests, listTeamReviewRequests } from '../db/timeline.js';
+import { findTeamById } from '../db/teams.js';
+import { presentTeam } from '../presenters/team.js';
 import { labelsOf } from '../db/labels.js';
 import { assigneesOf } from '../db/issues.js';
 import { milestonesOf } from '../db/milestones.js';
@@ -93,6 +95,10 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
       mergeState: mergeState(ctx, base, pull, pull.head_sha),
       requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
+      requestedTeams: listTeamReviewRequests(ctx.db, pull.id).flatMap((id) => {
+        const team = findTeamById(ctx.db, id);
+        return team ? [presentTeam(team, findUserById(ctx.db, team.org_id) ?? null)] : [];
+      }),
       labels: (labels.get(pull.number) ?? []).map((label) => presentLabelIn(ctx.config.baseUrl, label, base)),
       milestone: milestone ? presentMilestone(milestone) : null,
       assignees: (assignees.get(pull.number) ?? []).flatMap((id) => users.get(id) ?? []),

@@ -7,6 +7,8 @@ import { findUserById } from '../db/users.js';
 import { git } from '../git/exec.js';
 import { repoPath } from '../git/store.js';
 import { presentUser } from '../presenters/user.js';
+import { findTeamById } from '../db/teams.js';
+import { presentTeam } from '../presenters/team.js';
 import type { TimelineComment, TimelineCommit } from '../../contract/timeline.js';
 import type { UserSummary } from '../../contract/users.js';
 import type { ReadContext } from './context.js';
@@ -40,6 +42,11 @@ export async function conversationTimeline(ctx: ReadContext, actor: Actor, base:
     }
     return users.get(id) ?? null;
   };
+  /** A review request's team (of the repository's organisation), or null when it was deleted. */
+  const team = (id: number | null): TimelineComment['assignee_team'] => {
+    const row = id === null ? undefined : findTeamById(db, id);
+    return row ? presentTeam(row, findUserById(db, row.org_id) ?? null) : null;
+  };
   const pullUrl = `${config.baseUrl}/${base.owner_name}/${base.name}/${conversation.kind === 'pull' ? 'pulls' : 'issues'}/${number}`;
   const apiUrl = `${config.baseUrl}/api/v1/repos/${base.owner_name}/${base.name}`;
   const blank = {
@@ -54,6 +61,7 @@ export async function conversationTimeline(ctx: ReadContext, actor: Actor, base:
     review_id: 0,
     review_state: '',
     assignee: null,
+    assignee_team: null,
     commits: [] as TimelineCommit[],
     is_force_push: false,
     ref_issue_number: 0,
@@ -109,6 +117,7 @@ export async function conversationTimeline(ctx: ReadContext, actor: Actor, base:
         review_id: e.review_id ?? 0,
         review_state: e.review_state ?? '',
         assignee: user(e.target_user_id),
+        assignee_team: team(e.target_team_id),
         commits: push.commit_ids.map((sha) => ({ sha, subject: subjects.get(sha) ?? '' })),
         is_force_push: push.is_force_push,
         ref_issue_number: e.ref_pull_number ?? e.ref_number ?? 0,

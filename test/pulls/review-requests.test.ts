@@ -93,4 +93,76 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(reviewerToken) });
     expect(inbox.body.some((t: { subject: { title: string } }) => t.subject.title === 'Secret change')).toBe(false);
   });
+
+  it("asks an organisation's team to review: listed in requested_teams, on the timeline, its members notified; refuses other teams, user repositories, outsiders and hides private ones", async () => {
+    // setup: an organisation's repository with a pull request, a team reaching it with two members, and a team of another organisation
+    const { db, config } = w.server.app.forge;
+    const owner = as(w.tokens.maintainer);
+    expect((await api(w.server.url, 'POST', '/orgs', { auth: owner, body: { username: 'atelier' } })).status).toBe(201);
+    expect((await api(w.server.url, 'POST', '/orgs', { auth: owner, body: { username: 'ailleurs' } })).status).toBe(201);
+    const org = db.prepare("SELECT * FROM users WHERE lower_name = 'atelier'").get() as UserRow;
+    await buildRepo(db, config.reposDir, org, { name: 'outils' });
+    await buildRepo(db, config.reposDir, org, { name: 'coffre', isPrivate: true });
+    for (const name of ['outils', 'coffre']) {
+      pushHistory(repoPath(config.reposDir, 'atelier', name), [
+        { message: 'First', files: { 'README.md': '# Outils\n' } },
+        { message: 'Change', branch: 'change', files: { 'README.md': '# Outils 2\n' } },
+      ]);
+    }
+    db.prepare("UPDATE repositories SET is_empty = 0 WHERE owner_id = ?").run(org.id);
+    const orgRepo = '/repos/atelier/outils';
+    expect((await api(w.server.url, 'POST', `${orgRepo}/pulls`, { auth: owner, body: { head: 'change', base: 'main', title: 'Outils neufs' } })).status).toBe(201);
+    expect((await api(w.server.url, 'POST', '/repos/atelier/coffre/pulls', { auth: owner, body: { head: 'change', base: 'main', title: 'Coffre' } })).status).toBe(201);
+    const [alice, bruno] = await Promise.all([buildUser(db), buildUser(db)]);
+    const team = async (org: string, name: string, members: UserRow[], repos: string[]) => {
+      const made = await api(w.server.url, 'POST', `/orgs/${org}/teams`, { auth: owner, body: { name, units_map: { 'repo.code': 'read', 'repo.pulls': 'read' } } });
+      expect(made.status).toBe(201);
+      for (const m of members) expect((await api(w.server.url, 'PUT', `/teams/${made.body.id}/members/${m.username}`, { auth: owner })).status).toBe(204);
+      for (const r of repos) expect((await api(w.server.url, 'PUT', `/teams/${made.body.id}/repos/${org}/${r}`, { auth: owner })).status).toBe(204);
+    };
+    await team('atelier', 'relecteurs', [alice, bruno], ['outils']);
+    await team('atelier', 'sans-acces', [alice], []);
+    await team('ailleurs', 'etrangers', [bruno], []);
+    const teamRequests = () => db.prepare('SELECT count(*) FROM team_review_requests').pluck().get() as number;
+    const askOrg = (token: string, body: unknown, method = 'POST', path = orgRepo) => api(w.server.url, method, `${path}/pulls/1/requested_reviewers`, { auth: as(token), body });
+
+    // test: refusals store nothing
+    const foreign = await askOrg(w.tokens.maintainer, { team_reviewers: ['etrangers'] });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.message).toMatch(/atelier has no team named etrangers/);
+    const noAccess = await askOrg(w.tokens.maintainer, { team_reviewers: ['sans-acces'] });
+    expect(noAccess.status).toBe(422);
+    expect(noAccess.body.message).toMatch(/no access to atelier\/outils/);
+    const userRepo = await askOrg(w.tokens.maintainer, { team_reviewers: ['relecteurs'] }, 'POST', repo);
+    expect(userRepo.status).toBe(422);
+    expect(userRepo.body.message).toMatch(/organisation/);
+    const outsider = await askOrg(w.tokens.outsider, { team_reviewers: ['relecteurs'] });
+    expect(outsider.status).toBe(403);
+    const hidden = await askOrg(w.tokens.outsider, { team_reviewers: ['relecteurs'] }, 'POST', '/repos/atelier/coffre');
+    expect(hidden.status).toBe(404);
+    expect(teamRequests()).toBe(0);
+
+    // test: the request is listed, noted and notified to each member
+    const asked = await askOrg(w.tokens.maintainer, { team_reviewers: ['Relecteurs'] });
+    expect(asked.status).toBe(201);
+    expect((await askOrg(w.tokens.maintainer, { team_reviewers: ['relecteurs'] })).status).toBe(201);
+    const pull = await api(w.server.url, 'GET', `${orgRepo}/pulls/1`);
+    expect(pull.body.requested_teams.map((t: { name: string; organization: { username: string } }) => [t.name, t.organization.username])).toEqual([['relecteurs', 'atelier']]);
+    expect(pull.body.requested_reviewers).toEqual([]);
+    const events = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
+    expect(events.map((e: { body: string; assignee: unknown; assignee_team: { name: string } }) => [e.body, e.assignee, e.assignee_team.name])).toEqual([['1', null, 'relecteurs']]);
+    for (const member of [alice, bruno]) {
+      const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(buildToken(db, member, ['all'])) });
+      expect(inbox.status).toBe(200);
+      expect(inbox.body.map((t: { reason: string; subject: { title: string } }) => [t.reason, t.subject.title])).toEqual([['review_requested', 'Outils neufs']]);
+    }
+
+    // test: withdrawal
+    const withdrawn = await askOrg(w.tokens.maintainer, { team_reviewers: ['relecteurs'] }, 'DELETE');
+    expect(withdrawn.status).toBe(204);
+    expect((await api(w.server.url, 'GET', `${orgRepo}/pulls/1`)).body.requested_teams).toEqual([]);
+    expect(teamRequests()).toBe(0);
+    const after = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
+    expect(after.map((e: { body: string; assignee_team: { name: string } }) => [e.body, e.assignee_team.name])).toEqual([['1', 'relecteurs'], ['', 'relecteurs']]);
+  });
 });

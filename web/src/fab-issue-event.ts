@@ -66,7 +66,7 @@ export class FabIssueEvent extends LightDomElement {
       case 'reopen':
         return line(t('issueEvent.reopened', { user }));
       case 'review_request':
-        return line(t(added ? 'timeline.reviewRequested' : 'timeline.reviewRequestRemoved', { user, reviewer: e.assignee?.login ?? t('timeline.someone') }));
+        return line(t(added ? 'timeline.reviewRequested' : 'timeline.reviewRequestRemoved', { user, reviewer: e.assignee?.login ?? (e.assignee_team ? t('pulls.teamReviewer', { team: e.assignee_team.name }) : t('timeline.someone')) }));
       case 'pull_scheduled_merge':
         return line(t('timeline.autoMergeScheduled', { user }));
       case 'pull_cancel_scheduled_merge':

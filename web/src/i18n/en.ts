@@ -983,4 +983,6 @@ export const en: Messages = {
   'timeline.reviewOfDismissed': "{user} dismissed {reviewer}'s review: {reason}",
   'newPull.allowMaintainerEdit': 'Allow edits from maintainers',
   'newPull.allowMaintainerEditHint': 'People who may write to the base repository may push to this branch while the pull request is open.',
+  'pulls.reviewersRequested': "Review requested from: {names}",
+  'pulls.teamReviewer': "team {team}",
 };

@@ -981,6 +981,8 @@ export const fr = {
   'timeline.reviewOfDismissed': "{user} a écarté la revue de {reviewer} : {reason}",
   'newPull.allowMaintainerEdit': 'Autoriser les modifications par les mainteneurs',
   'newPull.allowMaintainerEditHint': 'Les personnes qui peuvent écrire dans le dépôt de destination pourront pousser sur cette branche, tant que la demande de fusion reste ouverte.',
+  'pulls.reviewersRequested': "Revue demandée à : {names}",
+  'pulls.teamReviewer': "l’équipe {team}",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -408,6 +408,7 @@ export class FabPullPage extends LightDomElement {
   private _renderMeta(pull: PullRequest) {
     const state = pull.merged ? 'merged' : pull.state;
     const label: MessageKey = pull.merged ? 'pulls.stateMerged' : pull.state === 'open' ? 'pulls.stateOpen' : 'pulls.stateClosed';
+    const reviewers = [...pull.requested_reviewers.map((u) => u.login), ...pull.requested_teams.map((team) => t('pulls.teamReviewer', { team: team.name }))];
     return html`<p class="fab-pull-meta">
       <span class="fab-state" data-state=${state}>${t(label)}</span>
       ${pull.draft && pull.state === 'open' && !pull.merged ? html`<span class="fab-state" data-state="draft">${t('pulls.draft')}</span>` : nothing}
@@ -415,7 +416,8 @@ export class FabPullPage extends LightDomElement {
         ? t('pulls.mergedHeading', { user: pull.merged_by?.login ?? pull.user.login, head: pull.head.label, base: pull.base.ref })
         : t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
       <span><fab-relative-time .datetime=${pull.created_at}></fab-relative-time></span>
-    </p>`;
+    </p>
+    ${reviewers.length > 0 ? html`<p class="fab-pull-reviewers">${t('pulls.reviewersRequested', { names: reviewers.join(', ') })}</p>` : nothing}`;
   }
 
   private _renderCommits() {
