@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { rmSync } from 'node:fs';
@@ -92,9 +93,9 @@ class FakeCi {
     await git(['clone', '-q', hook.repository.clone_url, dir]);
     await git(['fetch', '-q', 'origin', `refs/pull/${hook.number}/head`], { cwd: dir });
     await git(['checkout', '-q', sha], { cwd: dir });
-    // The project's test command: the file says whether the build passes.
-    const verdict = (await git(['show', `${sha}:RESULT`], { cwd: dir })).trim();
-    await this.status(repo, sha, verdict === 'pass' ? 'success' : 'failure', verdict === 'pass' ? 'All tests passed' : 'Tests failed');
+    // The project's own test command, run in the checkout: its exit code is the verdict.
+    const passed = await new Promise<boolean>((resolve) => execFile('sh', ['test.sh'], { cwd: dir }, (err) => resolve(err === null)));
+    await this.status(repo, sha, passed ? 'success' : 'failure', passed ? 'All tests passed' : 'Tests failed');
   }
 
   async idle(): Promise<void> {
@@ -161,7 +162,7 @@ describe('a CI server working with Fabrique', { timeout: 90_000 }, () => {
     hookUrl = await ci.listen();
     work = tempDir('fabrique-ci-work-');
     await git(['init', '-q', '--initial-branch=main', work]);
-    await commitFiles(work, { 'README.md': '# City app\n', RESULT: 'pass\n' }, 'First');
+    await commitFiles(work, { 'README.md': '# City app\n', RESULT: 'pass\n', 'test.sh': 'grep -qx pass RESULT\n' }, 'First');
     await git(['remote', 'add', 'origin', repoUrl(server.url, owner, name, { user: owner, secret: PASSWORD })], { cwd: work });
     await git(['push', '-q', 'origin', 'main'], { cwd: work });
     await git(['fetch', '-q', 'origin'], { cwd: work });
