@@ -59,34 +59,6 @@ export class FabCodeView extends LightDomElement {
       padding-right: 1rem;
       white-space: pre;
     }
-    /* highlight.js classes, in colours that keep 4.5:1 on white and on the selection's yellow */
-    fab-code-view .hljs-keyword,
-    fab-code-view .hljs-selector-tag,
-    fab-code-view .hljs-built_in,
-    fab-code-view .hljs-name {
-      color: #a31515;
-    }
-    fab-code-view .hljs-string,
-    fab-code-view .hljs-attr,
-    fab-code-view .hljs-symbol {
-      color: #0b5a24;
-    }
-    fab-code-view .hljs-comment,
-    fab-code-view .hljs-quote {
-      color: #545c66;
-      font-style: italic;
-    }
-    fab-code-view .hljs-number,
-    fab-code-view .hljs-literal,
-    fab-code-view .hljs-type,
-    fab-code-view .hljs-title {
-      color: #1b4f8a;
-    }
-    fab-code-view .hljs-meta,
-    fab-code-view .hljs-variable,
-    fab-code-view .hljs-attribute {
-      color: #6a2a8c;
-    }
   `;
 
   /** Server-highlighted and escaped HTML, one string per line. */

@@ -186,34 +186,6 @@ export class FabDiffView extends LightDomElement {
       color: inherit;
       border-radius: 2px;
     }
-    /* highlight.js classes, the file view's colours (4.5:1 on the added and removed backgrounds) */
-    fab-diff-view .hljs-keyword,
-    fab-diff-view .hljs-selector-tag,
-    fab-diff-view .hljs-built_in,
-    fab-diff-view .hljs-name {
-      color: #a31515;
-    }
-    fab-diff-view .hljs-string,
-    fab-diff-view .hljs-attr,
-    fab-diff-view .hljs-symbol {
-      color: #0b5a24;
-    }
-    fab-diff-view .hljs-comment,
-    fab-diff-view .hljs-quote {
-      color: #545c66;
-      font-style: italic;
-    }
-    fab-diff-view .hljs-number,
-    fab-diff-view .hljs-literal,
-    fab-diff-view .hljs-type,
-    fab-diff-view .hljs-title {
-      color: #1b4f8a;
-    }
-    fab-diff-view .hljs-meta,
-    fab-diff-view .hljs-variable,
-    fab-diff-view .hljs-attribute {
-      color: #6a2a8c;
-    }
     fab-diff-view .fab-add mark,
     fab-diff-view td.fab-add mark {
       background: rgb(26 127 55 / 0.3);
