@@ -50,6 +50,7 @@ import statusRoutes from './routes/api/statuses/index.js';
 import webhookRoutes from './routes/api/hooks/index.js';
 import releaseRoutes from './routes/api/releases/index.js';
 import feedRoutes from './routes/web/feeds.js';
+import imageProxyRoutes from './routes/web/image-proxy.js';
 import seoRoutes from './routes/web/seo.js';
 import webRoutes from './routes/web/index.js';
 
@@ -148,6 +149,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(webhookRoutes, { prefix: '/api/v1' });
   await fastify.register(releaseRoutes);
   await fastify.register(feedRoutes);
+  await fastify.register(imageProxyRoutes);
   await fastify.register(rawPageRoutes);
   await fastify.register(seoRoutes);
   await fastify.register(webRoutes);

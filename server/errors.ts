@@ -14,6 +14,8 @@ export const ERROR_KINDS = {
   conflict: 409,
   payload_too_large: 413,
   too_many_requests: 429,
+  // Another site the forge fetched from (the image proxy) failed or answered with something unusable.
+  bad_gateway: 502,
   unavailable: 503,
 } as const;
 
@@ -38,4 +40,5 @@ export const badRequest = (message: string) => new ForgeError('bad_request', mes
 export const conflict = (message: string, data: Record<string, unknown> = {}) => new ForgeError('conflict', message, data);
 export const notAllowed = (message: string, data: Record<string, unknown> = {}) => new ForgeError('not_allowed', message, data);
 export const forbidden = (message = 'You may not do this.') => new ForgeError('forbidden', message);
+export const badGateway = (message: string) => new ForgeError('bad_gateway', message);
 export const unauthorized = (message = 'Authentication is required.') => new ForgeError('unauthorized', message);

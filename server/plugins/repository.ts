@@ -4,6 +4,7 @@ import type { RepoAction } from '../auth/policy.js';
 import { notFound } from '../errors.js';
 import { locateRepository, type RepoRow } from '../views/repository.js';
 import { findPullRequest, type PullRow } from '../views/pull-request.js';
+import { imageLinks } from '../lib/image-links.js';
 import type { ReadContext } from '../views/context.js';
 
 /**
@@ -45,7 +46,7 @@ function namesRepository(url: string): boolean {
  */
 export default fp(
   async (fastify) => {
-    const ctx: ReadContext = { db: fastify.forge.db, config: fastify.forge.config, policy: fastify.policy, gitCache: fastify.gitCache };
+    const ctx: ReadContext = { db: fastify.forge.db, config: fastify.forge.config, policy: fastify.policy, gitCache: fastify.gitCache, images: imageLinks(fastify.forge.config.secret) };
     fastify.decorate('reads', ctx);
     fastify.decorateRequest('repository', null as never);
     fastify.decorateRequest('pullRequest', null as never);

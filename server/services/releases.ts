@@ -37,6 +37,7 @@ import { recordRefUpdates } from './push.js';
 import { renderMarkdown } from './render.js';
 import type { EventBus } from './events.js';
 import { conflict, ForgeError, forbidden, invalid, notFound, unauthorized } from '../errors.js';
+import type { ImageLinks } from '../lib/image-links.js';
 import type { CreateReleaseOption, EditReleaseOption, GeneratedNotes, Release } from '../../contract/releases.js';
 
 /** What the release use cases need from the forge. */
@@ -49,6 +50,8 @@ export interface ReleaseContext {
   gitCache: GitCache;
   events: EventBus;
   baseUrl: string;
+  /** Signs the image proxy's links in the rendered notes. */
+  images: ImageLinks;
 }
 
 const attachmentsDir = (dataDir: string) => join(dataDir, 'attachments');
@@ -62,14 +65,14 @@ export function attachmentFile(dataDir: string, uuid: string): string {
 }
 
 /** The notes as HTML, rendered and sanitised, relative links resolved against the release's tag. */
-function notesHtml(repo: RepoRow, row: ReleaseRow): string {
+function notesHtml(images: ImageLinks, repo: RepoRow, row: ReleaseRow): string {
   if (!row.note) return '';
   const id = createHash('sha1').update(row.note).digest('hex');
-  return renderMarkdown(row.note, `release:${id}`, { owner: repo.owner_name, repo: repo.name, kind: 'tag', ref: row.tag_name, dir: '' });
+  return renderMarkdown(row.note, `release:${id}`, { owner: repo.owner_name, repo: repo.name, kind: 'tag', ref: row.tag_name, dir: '' }, images);
 }
 
 /** Releases as the API answers them (Gitea's Release), their authors and assets looked up once. */
-export function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl'>, repo: RepoRow, rows: ReleaseRow[]): Release[] {
+export function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl' | 'images'>, repo: RepoRow, rows: ReleaseRow[]): Release[] {
   const assets = attachmentsOf(ctx.db, rows.map((r) => r.id));
   const users = new Map(rows.map((r) => [r.publisher_id, r.publisher_id === null ? undefined : findUserById(ctx.db, r.publisher_id)]));
   return rows.map((row) =>
@@ -77,7 +80,7 @@ export function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl'>, repo
       row,
       repo,
       baseUrl: ctx.baseUrl,
-      bodyHtml: notesHtml(repo, row),
+      bodyHtml: notesHtml(ctx.images, repo, row),
       author: users.get(row.publisher_id) ?? null,
       assets: assets.filter((a) => a.release_id === row.id),
     }),

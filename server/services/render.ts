@@ -5,6 +5,7 @@ import hljs from 'highlight.js';
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Lru } from '../lib/lru.js';
+import type { ImageLinks } from '../lib/image-links.js';
 
 /** Where relative links and images of a rendered document point: the repository at one ref. */
 export interface LinkBase {
@@ -57,11 +58,12 @@ function sanitizer(): DOMPurify {
 
 /**
  * Points the relative links and images of a sanitised document into the repository (left as written
- * without one); marks outside links nofollow. Elements are found by tag name, not by selector: jsdom's
+ * without one); marks outside links nofollow; sends images of other sites through the forge's image
+ * proxy, so that reading a page tells no other site who reads it. Elements are found by tag name, not by selector: jsdom's
  * selector engine registers a listener on the shared window for every new document, so selectors on
  * each rendered document would make every later render slower, without end.
  */
-function rewriteLinks(body: Element, base: LinkBase | null): void {
+function rewriteLinks(body: Element, base: LinkBase | null, images: ImageLinks): void {
   for (const link of body.getElementsByTagName('a')) {
     const href = link.getAttribute('href');
     if (href === null) continue;
@@ -71,8 +73,22 @@ function rewriteLinks(body: Element, base: LinkBase | null): void {
   }
   for (const image of body.getElementsByTagName('img')) {
     const src = image.getAttribute('src');
-    const rewritten = src !== null && base && repoUrl(src, base, true);
+    const rewritten = src !== null && ((base && repoUrl(src, base, true)) || images.proxied(src));
     if (rewritten) image.setAttribute('src', rewritten);
+  }
+  // Responsive images (<img srcset>, <picture><source srcset>, as READMEs use for a dark-mode logo)
+  // name their candidates again: each goes the same way as a src.
+  for (const tag of ['img', 'source']) {
+    for (const element of body.getElementsByTagName(tag)) {
+      const srcset = element.getAttribute('srcset');
+      if (srcset === null) continue;
+      const candidates = srcset.split(/,\s+/).map((candidate) => {
+        const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
+        const rewritten = (base && repoUrl(url, base, true)) || images.proxied(url) || url;
+        return [rewritten, ...descriptor].join(' ');
+      });
+      element.setAttribute('srcset', candidates.join(', '));
+    }
   }
 }
 
@@ -81,10 +97,11 @@ const marked = new Marked({ gfm: true, breaks: false });
 /**
  * Markdown rendered with marked, then sanitised with DOMPurify: no script, style, form, event
  * handler or `javascript:` URL survives; relative links point to the repository's pages and
- * relative images to its raw files. Cached by the blob id and the link base.
+ * relative images to its raw files, other sites' images to the image proxy. Cached by the blob id,
+ * the link base and the proxy's key.
  */
-export function renderMarkdown(source: string, blobId: string, base: LinkBase | null): string {
-  const key = base ? `md:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}` : `md:${blobId}`;
+export function renderMarkdown(source: string, blobId: string, base: LinkBase | null, images: ImageLinks): string {
+  const key = base ? `md:${images.id}:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}` : `md:${images.id}:${blobId}`;
   const hit = cache.get(key);
   if (typeof hit === 'string') return hit;
   const html = marked.parse(source, { async: false });
@@ -93,7 +110,7 @@ export function renderMarkdown(source: string, blobId: string, base: LinkBase | 
     FORBID_ATTR: ['style'],
     RETURN_DOM: true,
   }) as Element; // RETURN_DOM gives the <body> holding the document, typed as a plain Node
-  rewriteLinks(body, base);
+  rewriteLinks(body, base, images);
   const clean = body.innerHTML;
   if (clean.length <= CACHE_ENTRY_MAX) cache.set(key, clean);
   return clean;

@@ -28,6 +28,7 @@ import {
   type Tag,
   type Tree,
 } from '../presenters/browse.js';
+import type { ImageLinks } from '../lib/image-links.js';
 import type { ReadContext } from './context.js';
 
 /** Files above this size are neither highlighted nor rendered. */
@@ -140,11 +141,11 @@ async function lastCommitOfPath(reader: RepoReader, ref: ResolvedRef, path: stri
 }
 
 /** A text file as highlighted lines, and as sanitised HTML when it is Markdown. */
-function renderText(repo: RepoRow, ref: ResolvedRef, entry: GitEntry, bytes: Uint8Array) {
+function renderText(images: ImageLinks, repo: RepoRow, ref: ResolvedRef, entry: GitEntry, bytes: Uint8Array) {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   const { language, lines } = highlightLines(text, entry.oid, entry.name);
   const base: LinkBase = { owner: repo.owner_name, repo: repo.name, kind: ref.kind, ref: ref.name, dir: dirOf(entry.path) };
-  const markdown = isMarkdown(entry.name) ? renderMarkdown(text, entry.oid, base) : null;
+  const markdown = isMarkdown(entry.name) ? renderMarkdown(text, entry.oid, base, images) : null;
   return { language, lines, markdown };
 }
 
@@ -342,7 +343,7 @@ export async function fileView(ctx: ReadContext, repo: RepoRow, rest: string): P
   const [bytes, last] = await Promise.all([reader.blob(entry.oid), lastCommitOfPath(reader, ref, path)]);
   const binary = isBinary(bytes);
   const tooLarge = bytes.length > RENDER_LIMIT;
-  const rendered = binary || tooLarge ? { language: null, lines: null, markdown: null } : renderText(repo, ref, entry, bytes);
+  const rendered = binary || tooLarge ? { language: null, lines: null, markdown: null } : renderText(ctx.images, repo, ref, entry, bytes);
   return {
     ref: presentRef(ref),
     path,
@@ -367,7 +368,7 @@ export async function readmeView(ctx: ReadContext, repo: RepoRow, refName: strin
   const readme = root.filter((e) => e.type === 'blob' && rank(e) >= 0).sort((a, b) => rank(a) - rank(b))[0];
   if (!readme) throw notFound('The README');
   const bytes = await reader.blob(readme.oid);
-  const rendered = isBinary(bytes) || bytes.length > RENDER_LIMIT ? { markdown: null, lines: null } : renderText(repo, ref, readme, bytes);
+  const rendered = isBinary(bytes) || bytes.length > RENDER_LIMIT ? { markdown: null, lines: null } : renderText(ctx.images, repo, ref, readme, bytes);
   return { ref: presentRef(ref), path: readme.path, name: readme.name, sha: readme.oid, markdown: rendered.markdown, lines: rendered.lines };
 }
 

@@ -10,7 +10,7 @@ export type { CommentRow };
 /** A pull request's conversation comments as Gitea's Comment. */
 export function presentComments(ctx: ReadContext, base: RepoRow, pull: PullRow, comments: CommentRow[]): IssueComment[] {
   const users = new UserCache(ctx);
-  return comments.map((c) => presentComment(ctx.config.baseUrl, base, pull.number, c, users.must(c.poster_id), pullMarkdown(base, pull.base_branch, c.body)));
+  return comments.map((c) => presentComment(ctx.config.baseUrl, base, pull.number, c, users.must(c.poster_id), pullMarkdown(ctx.images, base, pull.base_branch, c.body)));
 }
 
 /** The whole conversation of a pull request, oldest first. */

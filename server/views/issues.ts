@@ -91,7 +91,7 @@ export function presentConversations(ctx: ReadContext, rows: ConversationRow[]):
     return presentIssue(ctx.config.baseUrl, row, {
       repo,
       poster: users.must(row.poster_id),
-      bodyHtml: pullMarkdown(repo, repo.default_branch, row.body),
+      bodyHtml: pullMarkdown(ctx.images, repo, repo.default_branch, row.body),
       labels: (found.labels.get(row.number) ?? []).map((l) => presentLabelOf(ctx, l, repo)),
       milestone: milestone ? presentMilestone(milestone) : null,
       assignees: (found.assignees.get(row.number) ?? []).map((id) => users.get(id)).filter((u) => u !== null),
@@ -140,7 +140,7 @@ export function conversationComments(ctx: ReadContext, repo: RepoRow, conversati
 /** Comments of an issue or pull request as Gitea's Comment. */
 export function presentConversationComments(ctx: ReadContext, repo: RepoRow, subject: { kind: 'issue' | 'pull'; number: number }, rows: IssueCommentRow[]): IssueComment[] {
   const users = new UserCache(ctx);
-  return rows.map((c) => presentIssueComment(ctx.config.baseUrl, repo, subject, c, users.must(c.poster_id), pullMarkdown(repo, repo.default_branch, c.body)));
+  return rows.map((c) => presentIssueComment(ctx.config.baseUrl, repo, subject, c, users.must(c.poster_id), pullMarkdown(ctx.images, repo, repo.default_branch, c.body)));
 }
 
 /** A repository's own labels, by name. */

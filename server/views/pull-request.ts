@@ -23,6 +23,7 @@ import { gitdirOf, headUnavailableReason } from '../services/pulls.js';
 import { pullCommits } from '../services/reviews.js';
 import { mergeState } from '../services/merge.js';
 import type { ReadContext } from './context.js';
+import type { ImageLinks } from '../lib/image-links.js';
 import { presentRepos } from './repository.js';
 
 export type { PullRow };
@@ -43,10 +44,10 @@ export function viewerId(actor: Actor): number | null {
 }
 
 /** Markdown of a pull request, a review or a comment, rendered and sanitised, cached by the text's hash. */
-export function pullMarkdown(base: RepoRow, branch: string, text: string): string {
+export function pullMarkdown(images: ImageLinks, base: RepoRow, branch: string, text: string): string {
   if (!text) return '';
   const id = createHash('sha1').update(text).digest('hex');
-  return renderMarkdown(text, `text:${id}`, { owner: base.owner_name, repo: base.name, kind: 'branch', ref: branch, dir: '' });
+  return renderMarkdown(text, `text:${id}`, { owner: base.owner_name, repo: base.name, kind: 'branch', ref: branch, dir: '' }, images);
 }
 
 /** Accounts as Gitea's User, looked up once per response. */
@@ -89,7 +90,7 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       headJson,
       poster: users.must(pull.poster_id),
       mergedBy: users.get(pull.merged_by_id),
-      bodyHtml: pullMarkdown(base, pull.base_branch, pull.body),
+      bodyHtml: pullMarkdown(ctx.images, base, pull.base_branch, pull.body),
       comments: countComments(ctx.db, pull.id),
       reviewComments: countPullReviewComments(ctx.db, pull.id),
       headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),

@@ -15,7 +15,7 @@ import type { Attachment, Release } from '../../contract/releases.js';
 
 export type { AttachmentRow };
 
-const answer = (ctx: ReadContext) => ({ db: ctx.db, baseUrl: ctx.config.baseUrl });
+const answer = (ctx: ReadContext) => ({ db: ctx.db, baseUrl: ctx.config.baseUrl, images: ctx.images });
 
 /** Gitea's release list filters. */
 export interface ReleaseListQuery {

@@ -17,7 +17,7 @@ export function presentReviews(ctx: ReadContext, base: RepoRow, pull: PullRow, h
   return reviews.map((review) =>
     presentReview(ctx.config.baseUrl, base, pull.number, review, {
       user: users.must(review.reviewer_id),
-      bodyHtml: pullMarkdown(base, pull.base_branch, review.body),
+      bodyHtml: pullMarkdown(ctx.images, base, pull.base_branch, review.body),
       headSha,
       official: reviewerMayWrite(ctx, review.reviewer_id, base),
       commentsCount: listReviewComments(ctx.db, review.id).length,
@@ -34,7 +34,7 @@ export async function presentReviewComments(ctx: ReadContext, base: RepoRow, pul
       presentReviewComment(ctx.config.baseUrl, base, pull.number, c, {
         user: users.must(c.poster_id),
         resolver: users.get(c.resolved_by_id),
-        bodyHtml: pullMarkdown(base, pull.base_branch, c.body),
+        bodyHtml: pullMarkdown(ctx.images, base, pull.base_branch, c.body),
         outdated: await isOutdated(commits.reader, commits, c),
         suggestion: suggestionOf(c.body),
       }),

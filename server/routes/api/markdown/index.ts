@@ -29,7 +29,7 @@ const markdownRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const text = request.body.Text;
       const id = createHash('sha1').update(text).digest('hex');
       const base = repo ? { owner: repo.owner_name, repo: repo.name, kind: 'branch' as const, ref: repo.default_branch, dir: '' } : null;
-      return reply.type('text/html; charset=utf-8').send(text ? renderMarkdown(text, `text:${id}`, base) : '');
+      return reply.type('text/html; charset=utf-8').send(text ? renderMarkdown(text, `text:${id}`, base, fastify.reads.images) : '');
     },
   );
 };

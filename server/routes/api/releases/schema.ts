@@ -23,7 +23,7 @@ export const UploadQuery = Type.Object({ name: Type.Optional(Type.String({ minLe
 /** The release use cases' context for this forge. */
 export function releaseContext(fastify: FastifyInstance): ReleaseContext {
   const { db, config } = fastify.forge;
-  return { db, policy: fastify.policy, reposDir: config.reposDir, dataDir: config.dataDir, gitCache: fastify.gitCache, events: fastify.events, baseUrl: config.baseUrl };
+  return { db, policy: fastify.policy, reposDir: config.reposDir, dataDir: config.dataDir, gitCache: fastify.gitCache, events: fastify.events, baseUrl: config.baseUrl, images: fastify.reads.images };
 }
 
 /**

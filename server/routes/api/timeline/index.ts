@@ -21,7 +21,7 @@ const timelineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const conversation = findConversation(fastify.reads, base, request.params.index);
       if (conversation.kind === 'issue') requireTracker(base);
       const branch = conversation.kind === 'pull' ? conversation.pull.base_branch : base.default_branch;
-      return conversationTimeline(fastify.reads, request.actor, base, conversation, (text) => pullMarkdown(base, branch, text));
+      return conversationTimeline(fastify.reads, request.actor, base, conversation, (text) => pullMarkdown(fastify.reads.images, base, branch, text));
     },
   );
 };
