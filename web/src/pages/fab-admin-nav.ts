@@ -48,6 +48,7 @@ export const adminStyles = css`
     border-bottom: 1px solid var(--fab-border);
     overflow-wrap: anywhere;
   }
+  .fab-admin-list h2,
   .fab-admin-list h3 {
     margin: 0 0 0.25rem;
     font-size: 1.125rem;
