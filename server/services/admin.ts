@@ -137,6 +137,7 @@ export class SiteCron {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly started = new Date();
+  private closed = false;
 
   constructor(private readonly options: SiteCronOptions) {
     const { db, config, workers, mirrors } = options;
@@ -148,6 +149,8 @@ export class SiteCron {
         run: async () => {
           const failed: string[] = [];
           for (const repo of listAllRepos(db)) {
+            // Closing: the rest waits for the next run.
+            if (this.closed) break;
             await runMaintenanceNow(workers, repoPath(config.reposDir, repo.owner_name, repo.name)).catch(() => failed.push(`${repo.owner_name}/${repo.name}`));
           }
           if (failed.length > 0) throw new Error(`Maintenance failed for ${failed.join(', ')}.`);
@@ -232,6 +235,7 @@ export class SiteCron {
 
   /** Stops the timers and waits for the runs under way. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     await Promise.allSettled([...this.inFlight]);
   }

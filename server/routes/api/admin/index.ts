@@ -57,23 +57,26 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     delayMs: MAINTENANCE_DELAY_MS,
     onError: (path, err) => fastify.log.error({ err, repoPath: path }, 'repository maintenance failed'),
   });
+  // Not started: the mirror-sync plugin's scheduler runs due mirrors every minute; this one runs them on demand.
+  const mirrors = new MirrorService({
+    db,
+    config,
+    ...workers,
+    onSynced: (path) => maintenance.schedule(path),
+    onError: (err, repoId) => fastify.log.warn({ err, repoId }, 'a mirror sync failed'),
+  });
   const cron = new SiteCron({
     db,
     config,
     workers,
-    // Not started: the mirror-sync plugin's scheduler runs due mirrors every minute; this one runs them on demand.
-    mirrors: new MirrorService({
-      db,
-      config,
-      ...workers,
-      onSynced: (path) => maintenance.schedule(path),
-      onError: (err, repoId) => fastify.log.warn({ err, repoId }, 'a mirror sync failed'),
-    }),
+    mirrors,
     deliveryRetentionMs: DELIVERY_RETENTION_MS,
     onError: (name, err) => fastify.log.error({ err, task: name }, 'a cron task failed'),
   });
   fastify.addHook('onReady', async () => cron.start());
   fastify.addHook('onClose', async () => {
+    // Interrupts the fetches of a mirror run under way, so that the cron's wait below is short.
+    await mirrors.close();
     await cron.close();
     await maintenance.close();
   });
