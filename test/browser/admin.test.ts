@@ -17,7 +17,8 @@ describe('the admin area in Chromium', () => {
     const { db } = server.app.forge;
     admin = await buildUser(db, { username: 'dsi-admin', isAdmin: true });
     resident = await buildUser(db, { username: 'noa-habitant' });
-    await buildUser(db, { username: 'claude-agent' });
+    const departing = await buildUser(db, { username: 'claude-agent' });
+    await buildRepo(db, server.config.reposDir, departing, { name: 'carnet-de-route' });
     await buildRepo(db, server.config.reposDir, resident, { name: 'budget-participatif' });
     const work = tempDir('fabrique-admin-browser-');
     await git(['init', '-q', '--initial-branch=main', work]);
@@ -31,7 +32,7 @@ describe('the admin area in Chromium', () => {
     await server?.close();
   });
 
-  it('lets an administrator search and suspend an account, run maintenance, filter the audit trail and read the system page', async () => {
+  it('lets an administrator search and suspend an account, delete one after transferring its repository, run maintenance, filter the audit trail and read the system page', async () => {
     const { page, errors, close } = await openPage(browser());
     const { db } = server.app.forge;
     await signInWithForm(page, server.url, admin.username, { landing: '/' });
@@ -57,6 +58,17 @@ describe('the admin area in Chromium', () => {
     await page.getByText('suspendu', { exact: true }).waitFor();
     expect(db.prepare('SELECT prohibit_login FROM users WHERE id = ?').pluck().get(resident.id)).toBe(1);
     await lookAt(page, 'admin-users');
+
+    // test: delete a departing account after transferring its repository to the organisation
+    await page.getByLabel('Rechercher un compte (nom, nom complet, adresse)').fill('claude');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('button', { name: 'Supprimer… claude-agent' }).click();
+    await page.getByLabel('Les transférer, puis supprimer le compte').check();
+    await page.getByLabel('Transférer à (compte ou organisation)').fill('metropole-de-lyon');
+    await page.getByRole('button', { name: 'Supprimer claude-agent' }).click();
+    await page.getByText('Le compte claude-agent est supprimé.').waitFor();
+    expect(db.prepare("SELECT count(*) FROM users WHERE username = 'claude-agent'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT u.username FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.name = 'carnet-de-route'").pluck().get()).toBe('metropole-de-lyon');
 
     // test: run maintenance on the repository
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Dépôts' }).click();
