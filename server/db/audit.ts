@@ -24,10 +24,35 @@ export function insertAuditEvent(
     .get(event) as AuditRow;
 }
 
-/** Newest first, with an optional action filter. */
-export function listAuditEvents(db: Db, options: { limit: number; offset: number; action?: string }): { rows: AuditRow[]; total: number } {
-  const where = options.action ? 'WHERE action = @action' : '';
-  const params = { limit: options.limit, offset: options.offset, action: options.action ?? null };
+/** What the audit trail can be filtered on: exact action, actor name, a repository's target, a date range (ISO, inclusive). */
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  /** `owner/name`: the events whose target is that repository. */
+  repo?: string;
+  since?: string;
+  until?: string;
+}
+
+/** Newest first, with optional filters. */
+export function listAuditEvents(db: Db, options: { limit: number; offset: number } & AuditFilter): { rows: AuditRow[]; total: number } {
+  const clauses = [
+    options.action ? 'action = @action' : '',
+    options.actor ? 'lower(actor_name) = lower(@actor)' : '',
+    options.repo ? 'lower(target) = lower(@target)' : '',
+    options.since ? 'created_at >= @since' : '',
+    options.until ? 'created_at <= @until' : '',
+  ].filter(Boolean);
+  const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+  const params = {
+    limit: options.limit,
+    offset: options.offset,
+    action: options.action ?? null,
+    actor: options.actor ?? null,
+    target: options.repo ? `repo:${options.repo}` : null,
+    since: options.since ?? null,
+    until: options.until ?? null,
+  };
   const rows = db
     .prepare(`SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
     .all(params) as AuditRow[];

@@ -389,3 +389,46 @@ export function listRepoTeams(db: Db, repo: RepoRow): TeamRow[] {
     )
     .all({ orgId: repo.owner_id, repoId: repo.id }) as TeamRow[];
 }
+
+/** The repositories an account or organisation owns, by name. */
+export function listReposOwnedBy(db: Db, ownerId: number): RepoRow[] {
+  return db.prepare(`${SELECT} WHERE r.owner_id = ? ORDER BY r.lower_name`).all(ownerId) as RepoRow[];
+}
+
+/** A repository as the administrators list it: with its last push and its mirror's last error. */
+export interface AdminRepoRow extends RepoRow {
+  last_push_at: string | null;
+  mirror_error: string | null;
+}
+
+/** Every repository, private ones too, by full name (`q` searches owner and name), with the total before paging. */
+export function listReposForAdmin(db: Db, options: { q: string; limit: number; offset: number }): { rows: AdminRepoRow[]; total: number } {
+  const where = "(@q = '' OR (u.lower_name || '/' || r.lower_name) LIKE @pattern ESCAPE '\\')";
+  const params = { q: options.q, pattern: likePattern(options.q) };
+  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${where}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(
+      `SELECT x.*, (SELECT max(created_at) FROM ref_updates WHERE repo_id = x.id) AS last_push_at,
+         (SELECT last_error FROM repository_sources WHERE repo_id = x.id) AS mirror_error
+       FROM (${SELECT} WHERE ${where} ORDER BY u.lower_name, r.lower_name LIMIT @limit OFFSET @offset) x`,
+    )
+    .all({ ...params, limit: options.limit, offset: options.offset }) as AdminRepoRow[];
+  return { rows, total };
+}
+
+/**
+ * Gives a repository to another owner and leaves a redirect from its old full name. The new owner
+ * stops being a collaborator (an owner is not one); the old organisation's teams lose it.
+ */
+export function transferRepoRow(db: Db, repo: RepoRow, newOwner: { id: number; username: string }): void {
+  const newOwnerLower = newOwner.username.toLowerCase();
+  db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(newOwnerLower, repo.lower_name);
+  db.prepare("UPDATE repositories SET owner_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(newOwner.id, repo.id);
+  db.prepare('INSERT OR REPLACE INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(
+    repo.owner_name.toLowerCase(),
+    repo.lower_name,
+    repo.id,
+  );
+  db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repo.id, newOwner.id);
+  db.prepare('DELETE FROM team_repositories WHERE repo_id = ?').run(repo.id);
+}

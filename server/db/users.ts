@@ -81,3 +81,41 @@ export function setProhibitLogin(db: Db, id: number, prohibited: boolean): void 
 export function setAdmin(db: Db, id: number, admin: boolean): void {
   db.prepare(`UPDATE users SET is_admin = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(admin ? 1 : 0, id);
 }
+
+/** One page of accounts (not organisations) for the administrators, by name: `q` searches names, full names and emails, `loginName` is exact. */
+export function searchAccounts(db: Db, options: { q: string; loginName?: string; limit: number; offset: number }): { rows: UserRow[]; total: number } {
+  const where = `type = 'user' AND (@login IS NULL OR lower_name = lower(@login))
+    AND (@q = '' OR lower_name LIKE @pattern ESCAPE '\\' OR lower(full_name) LIKE @pattern ESCAPE '\\' OR lower(coalesce(email, '')) LIKE @pattern ESCAPE '\\')`;
+  const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const params = { login: options.loginName ?? null, q: options.q, pattern };
+  const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
+  const rows = db
+    .prepare(`SELECT * FROM users WHERE ${where} ORDER BY lower_name LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: options.limit, offset: options.offset }) as UserRow[];
+  return { rows, total };
+}
+
+/** Changes an account's full name and email; absent fields keep their value. */
+export function updateAccountProfile(db: Db, id: number, changes: { fullName?: string; email?: string }): void {
+  db.prepare(
+    `UPDATE users SET full_name = coalesce(@fullName, full_name), email = coalesce(@email, email),
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`,
+  ).run({ id, fullName: changes.fullName ?? null, email: changes.email ?? null });
+}
+
+/** How many issues, pull requests, comments and reviews an account wrote: they keep their author, so they block a deletion. */
+export function countAuthoredContent(db: Db, userId: number): number {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM issues WHERE poster_id = @id) + (SELECT count(*) FROM pull_requests WHERE poster_id = @id)
+        + (SELECT count(*) FROM issue_comments WHERE poster_id = @id) + (SELECT count(*) FROM reviews WHERE reviewer_id = @id)
+        + (SELECT count(*) FROM review_comments WHERE poster_id = @id)`,
+    )
+    .pluck()
+    .get({ id: userId }) as number;
+}
+
+/** Deletes an account row; sessions, tokens, memberships and collaborations go with it (ON DELETE CASCADE). */
+export function deleteAccountRow(db: Db, id: number): void {
+  db.prepare("DELETE FROM users WHERE id = ? AND type = 'user'").run(id);
+}

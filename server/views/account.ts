@@ -1,6 +1,6 @@
 import { countAccounts, findUserById, findUserByName, type UserRow } from '../db/users.js';
 import { listTokens, type TokenRow } from '../db/tokens.js';
-import { listAuditEvents, type AuditRow } from '../db/audit.js';
+import { listAuditEvents, type AuditFilter, type AuditRow } from '../db/audit.js';
 import { pingDb } from '../db/index.js';
 import type { Actor } from '../auth/policy.js';
 import type { ReadContext } from './context.js';
@@ -45,7 +45,7 @@ export function hasAccounts(ctx: ReadContext): boolean {
 }
 
 /** One page of the audit trail, newest first, and its total for X-Total-Count. */
-export function auditPage(ctx: ReadContext, options: { limit: number; offset: number; action?: string }): { rows: AuditRow[]; total: number } {
+export function auditPage(ctx: ReadContext, options: { limit: number; offset: number } & AuditFilter): { rows: AuditRow[]; total: number } {
   return listAuditEvents(ctx.db, options);
 }
 

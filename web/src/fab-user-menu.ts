@@ -89,6 +89,7 @@ export class FabUserMenu extends LightDomElement {
               <li><a href="/repo/create">${t('account.newRepo')}</a></li>
               <li><a href="/org/create">${t('account.newOrg')}</a></li>
               <li><a href="/repo/migrate">${t('account.migrate')}</a></li>
+              ${user.is_admin ? html`<li><a href="/-/admin">${t('account.admin')}</a></li>` : nothing}
               <li><button type="button" @click=${this._signOut}>${t('account.signOut')}</button></li>`
           : html`<li><a href="/user/login">${t('account.signIn')}</a></li>
               <li><a href="/user/sign_up">${t('account.signUp')}</a></li>`}

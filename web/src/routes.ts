@@ -105,6 +105,26 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-new-org-page.js'),
     render: () => html`<fab-new-org-page></fab-new-org-page>`,
   },
+  adminSystem: {
+    load: () => import('./pages/fab-admin-system-page.js'),
+    render: () => html`<fab-admin-system-page></fab-admin-system-page>`,
+  },
+  adminUsers: {
+    load: () => import('./pages/fab-admin-users-page.js'),
+    render: (m) => html`<fab-admin-users-page .query=${m.url.searchParams.get('q') ?? ''} .page=${pageOf(m.url)}></fab-admin-users-page>`,
+  },
+  adminOrgs: {
+    load: () => import('./pages/fab-admin-orgs-page.js'),
+    render: (m) => html`<fab-admin-orgs-page .query=${m.url.searchParams.get('q') ?? ''} .page=${pageOf(m.url)}></fab-admin-orgs-page>`,
+  },
+  adminRepos: {
+    load: () => import('./pages/fab-admin-repos-page.js'),
+    render: (m) => html`<fab-admin-repos-page .query=${m.url.searchParams.get('q') ?? ''} .page=${pageOf(m.url)}></fab-admin-repos-page>`,
+  },
+  adminAudit: {
+    load: () => import('./pages/fab-admin-audit-page.js'),
+    render: (m) => html`<fab-admin-audit-page .search=${m.url.search} .page=${pageOf(m.url)}></fab-admin-audit-page>`,
+  },
   org: {
     title: (m) => m.params.org,
     load: () => import('./pages/fab-org-page.js'),
