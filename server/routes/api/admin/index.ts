@@ -28,7 +28,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { username, email, password, full_name: fullName } = request.body;
       const user = await createUser(db, { username, email, password, fullName }, fastify.forge.config.passwordHashCost);
       recordAudit(db, { actor: request.actor, action: 'user.create', target: `user:${user.username}`, ip: request.ip });
-      return reply.status(201).send(presentUser(user, request.actor));
+      return reply.status(201).send(presentUser(user, request.actor, fastify.forge.config.baseUrl));
     },
   );
 
@@ -43,7 +43,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (self && (suspend === true || admin === false)) throw invalid('You cannot suspend yourself or remove your own administrator flag.');
       if (admin !== undefined) user = setSiteAdmin(db, { actor: request.actor, ip: request.ip }, user, admin);
       if (suspend !== undefined) user = setSuspended(db, { actor: request.actor, ip: request.ip }, user, suspend);
-      return presentUser(user, request.actor);
+      return presentUser(user, request.actor, fastify.forge.config.baseUrl);
     },
   );
 
