@@ -5,6 +5,7 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { confirmEmail } from '../api/account.js';
 import { formStyles } from '../forms.js';
+import { loadSession } from '../session.js';
 
 /** `/user/confirm_email?token=`: follows the confirmation link mailed to a new address. */
 @customElement('fab-confirm-email-page')
@@ -16,7 +17,11 @@ export class FabConfirmEmailPage extends LightDomElement {
   private _locale = new LocaleController(this);
 
   private _confirmed = new Task(this, {
-    task: ([token], { signal }) => confirmEmail(token, signal),
+    task: async ([token], { signal }) => {
+      // Opened while signed in (the usual case), the change must carry the session's CSRF token.
+      await loadSession();
+      return confirmEmail(token, signal);
+    },
     args: () => [this.token] as const,
   });
 

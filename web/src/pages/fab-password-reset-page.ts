@@ -7,6 +7,7 @@ import type { ApiError } from '../api/client.js';
 import { getProviders } from '../api/auth.js';
 import { checkResetToken, completePasswordReset, requestPasswordReset } from '../api/account.js';
 import { apiErrorText, asApiError, formStyles, textField } from '../forms.js';
+import { loadSession } from '../session.js';
 
 const ERROR_ID = 'reset-error';
 
@@ -33,7 +34,12 @@ export class FabPasswordResetPage extends LightDomElement {
   });
 
   private _account = new Task(this, {
-    task: ([token], { signal }) => (token ? checkResetToken(token, signal) : Promise.resolve(null)),
+    task: async ([token], { signal }) => {
+      if (!token) return null;
+      // A signed-in browser's change must carry its CSRF token, which the session's answer brings.
+      await loadSession();
+      return checkResetToken(token, signal);
+    },
     args: () => [this.token] as const,
   });
 

@@ -133,9 +133,7 @@ export class FabUserSettingsPage extends LightDomElement {
       </form>
 
       <h2>${t('settings.avatar')}</h2>
-      <div class="fab-alert" role="alert" id=${AVATAR_ERROR_ID}>
-        ${this._avatarError ? apiErrorText(this._avatarError, { 413: 'settings.avatarTooLarge', 422: 'settings.avatarWrongType' }) : nothing}
-      </div>
+      <div class="fab-alert" role="alert" id=${AVATAR_ERROR_ID}>${this._avatarError ? apiErrorText(this._avatarError, { 413: 'settings.avatarTooLarge', 422: 'settings.avatarWrongType' }) : nothing}</div>
       <div class="fab-avatar-row">
         <img src=${settings.avatar_url} alt=${t('settings.avatarAlt')} width="96" height="96" />
         <form class="fab-form" @submit=${this._upload}>
