@@ -37,6 +37,8 @@ export const Providers = Type.Object({
   password: Type.Boolean(),
   signup: Type.Boolean(),
   oidc: Type.Union([Type.Object({ name: Type.String(), url: Type.String() }), Type.Null()]),
+  /** Whether the forge sends mail: without it, a forgotten password is reset by an administrator. */
+  mail: Type.Boolean(),
 });
 export type Providers = Static<typeof Providers>;
 

@@ -16,10 +16,13 @@ import csrfPlugin from './plugins/csrf.js';
 import auditPlugin from './plugins/audit.js';
 import repositoryPlugin from './plugins/repository.js';
 import jsonBodyPlugin from './plugins/json-body.js';
+import mailerPlugin from './plugins/mailer.js';
 import giteaPaging from './routes/api/paging.js';
 import userRoutes from './routes/api/user/index.js';
 import usersRoutes from './routes/api/users/index.js';
 import adminRoutes from './routes/api/admin/index.js';
+import siteRoutes from './routes/api/admin/site.js';
+import avatarRoutes from './routes/web/avatars.js';
 import authRoutes from './routes/auth/index.js';
 import oidcRoutes from './routes/auth/oidc.js';
 import healthRoutes from './routes/api/health/index.js';
@@ -113,6 +116,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(auditPlugin);
   await fastify.register(repositoryPlugin);
   await fastify.register(jsonBodyPlugin);
+  await fastify.register(mailerPlugin);
   await fastify.register(giteaPaging);
 
   // routes
@@ -121,6 +125,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(userRoutes, { prefix: '/api/v1' });
   await fastify.register(usersRoutes, { prefix: '/api/v1' });
   await fastify.register(adminRoutes, { prefix: '/api/v1' });
+  await fastify.register(siteRoutes, { prefix: '/api/v1' });
+  await fastify.register(avatarRoutes);
   await fastify.register(authRoutes);
   await fastify.register(oidcRoutes);
   await fastify.register(branchProtectionRoutes, { prefix: '/api/v1' });

@@ -33,6 +33,12 @@ export interface Config {
   passwordHashCost: number;
   /** How long the mergeability checker waits after a push for more pushes before checking pull requests. */
   mergeabilityDelayMs: number;
+  /** FORGE_SMTP_URL: the mail server (smtp://user:pass@host:port or smtps://…); null when the forge sends no mail. */
+  smtpUrl: string | null;
+  /** FORGE_MAIL_FROM: the sender of the forge's mails. */
+  mailFrom: string;
+  /** FORGE_SITE_NAME: the instance's name in titles, the header and mails. */
+  siteName: string;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -160,6 +166,29 @@ function baseUrlOf(env: Env, host: string, port: number): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** FORGE_SMTP_URL: an smtp:// or smtps:// URL, checked at start so that a typo is not found at the first reset. */
+function smtpUrl(env: Env): string | null {
+  const raw = (env.FORGE_SMTP_URL ?? '').trim();
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('FORGE_SMTP_URL', 'is not a URL (expected e.g. smtp://user:password@mail.example.org:587 or smtps://…)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('FORGE_SMTP_URL', `must start with smtp:// or smtps://, got "${url.protocol}"`);
+  if (url.hostname === '') throw new ConfigError('FORGE_SMTP_URL', 'names no host');
+  return raw;
+}
+
+/** FORGE_MAIL_FROM: an address, or `Name <address>`; by default the site's name at noreply@ the base URL's host. */
+function mailFrom(env: Env, siteName: string, baseUrl: string): string {
+  const raw = (env.FORGE_MAIL_FROM ?? '').trim();
+  if (raw === '') return `"${siteName.replace(/["\\\r\n]/g, '')}" <noreply@${new URL(baseUrl).hostname.replace(/^\[|\]$/g, '')}>`;
+  if (/[\r\n]/.test(raw) || !/@/.test(raw)) throw new ConfigError('FORGE_MAIL_FROM', `"${raw}" is not an e-mail address (expected e.g. Fabrique <forge@example.org>)`);
+  return raw;
+}
+
 /** Reads and checks the configuration; creates the data and repositories directories. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -183,6 +212,8 @@ export function loadConfig(env: Env = process.env): Config {
       name: env.FORGE_OIDC_NAME || 'OpenID Connect',
     };
   }
+  const siteName = (env.FORGE_SITE_NAME ?? '').trim() || 'Fabrique';
+  if (siteName.length > 100) throw new ConfigError('FORGE_SITE_NAME', 'must be at most 100 characters long');
   return {
     port,
     host,
@@ -205,5 +236,8 @@ export function loadConfig(env: Env = process.env): Config {
     // Below 2^10 scrypt no longer slows a password guess down in any useful way.
     passwordHashCost: integer(env, 'FORGE_PASSWORD_HASH_COST', 14, 10, 17),
     mergeabilityDelayMs: integer(env, 'FORGE_MERGEABILITY_DELAY_MS', 150, 0, 60_000),
+    smtpUrl: smtpUrl(env),
+    mailFrom: mailFrom(env, siteName, baseUrlOf(env, host, port)),
+    siteName,
   };
 }

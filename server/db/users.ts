@@ -18,6 +18,12 @@ export interface UserRow {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** The uploaded avatar's file in data/avatars, '' for the generated identicon. */
+  avatar: string;
+  /** 0 while a confirmation link sent to the address has not been followed. */
+  email_confirmed: 0 | 1;
+  /** The language the account signed up in ('fr', 'en'), '' when unknown: its mails use it. */
+  language: string;
 }
 
 export interface NewUser {
@@ -118,4 +124,50 @@ export function countAuthoredContent(db: Db, userId: number): number {
 /** Deletes an account row; sessions, tokens, memberships and collaborations go with it (ON DELETE CASCADE). */
 export function deleteAccountRow(db: Db, id: number): void {
   db.prepare("DELETE FROM users WHERE id = ? AND type = 'user'").run(id);
+}
+
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+/** The profile fields an account edits itself (Gitea's user settings). */
+export interface ProfileChange {
+  fullName?: string;
+  description?: string;
+  website?: string;
+  location?: string;
+}
+
+/** Writes the given profile fields; the others keep their value. */
+export function updateProfile(db: Db, id: number, change: ProfileChange): UserRow {
+  return db
+    .prepare(
+      `UPDATE users SET full_name = coalesce(@fullName, full_name), description = coalesce(@description, description),
+         website = coalesce(@website, website), location = coalesce(@location, location), updated_at = ${NOW}
+       WHERE id = @id RETURNING *`,
+    )
+    .get({ id, fullName: change.fullName ?? null, description: change.description ?? null, website: change.website ?? null, location: change.location ?? null }) as UserRow;
+}
+
+/** Changes the address and whether it is confirmed; the unique index makes a taken address throw SQLITE_CONSTRAINT_UNIQUE. */
+export function setEmail(db: Db, id: number, email: string, confirmed: boolean): UserRow {
+  return db.prepare(`UPDATE users SET email = ?, email_confirmed = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(email, confirmed ? 1 : 0, id) as UserRow;
+}
+
+/** Marks the address confirmed, only if it is still the one the link was sent to; false when it changed since. */
+export function confirmEmail(db: Db, id: number, email: string): boolean {
+  return db.prepare(`UPDATE users SET email_confirmed = 1, updated_at = ${NOW} WHERE id = ? AND lower(email) = lower(?)`).run(id, email).changes === 1;
+}
+
+/** Replaces the password hash. */
+export function setPasswordHash(db: Db, id: number, passwordHash: string): void {
+  db.prepare(`UPDATE users SET password_hash = ?, updated_at = ${NOW} WHERE id = ?`).run(passwordHash, id);
+}
+
+/** Sets the avatar's file name ('' for the generated identicon). */
+export function setAvatar(db: Db, id: number, file: string): UserRow {
+  return db.prepare(`UPDATE users SET avatar = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(file, id) as UserRow;
+}
+
+/** Remembers the language an account uses, for its mails. */
+export function setLanguage(db: Db, id: number, language: string): void {
+  db.prepare('UPDATE users SET language = ? WHERE id = ?').run(language, id);
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { languageOf, renderShell, type PageHead } from '../lib/shell.js';
 
-const SITE = 'Fabrique';
 const DEFAULT_DESCRIPTION: Record<'fr' | 'en', string> = {
   fr: 'Fabrique, la forge de code source de la Métropole de Lyon : lire, cloner, réutiliser et améliorer son logiciel public.',
   en: "Fabrique, the Métropole de Lyon's source code forge: read, clone, reuse and improve its public software.",
@@ -34,7 +33,8 @@ export default fp(
       }
       const lang = languageOf(request.headers);
       const page: PageHead = {
-        title: head?.title ? `${head.title} · ${SITE}` : SITE,
+        // FORGE_SITE_NAME; renderShell escapes it with the rest of the head.
+        title: head?.title ? `${head.title} · ${fastify.forge.config.siteName}` : fastify.forge.config.siteName,
         description: head?.description ?? DEFAULT_DESCRIPTION[lang],
         feeds: head?.feeds,
       };

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
 import { gitDate, type GitCommit } from '../git/read.js';
+import { avatarUrl } from '../lib/avatars.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -154,7 +155,7 @@ export function presentGitlabUser(user: UserRow, baseUrl: string): Static<typeof
     name: user.full_name || user.username,
     state: user.prohibit_login ? 'blocked' : 'active',
     locked: user.prohibit_login === 1,
-    avatar_url: null,
+    avatar_url: avatarUrl(baseUrl, user),
     web_url: `${baseUrl}/${user.username}`,
   };
 }
@@ -190,7 +191,7 @@ export function presentGroup(org: UserRow, baseUrl: string): Static<typeof Gitla
     full_name: org.full_name || org.username,
     full_path: org.username,
     parent_id: null,
-    avatar_url: null,
+    avatar_url: avatarUrl(baseUrl, org),
     created_at: org.created_at,
   };
 }
@@ -287,7 +288,7 @@ export const GitlabUser = Type.Object({
   name: Type.String(),
   state: Type.String(),
   locked: Type.Boolean(),
-  avatar_url: Type.Null(),
+  avatar_url: Type.String(),
   web_url: Type.String(),
 });
 
@@ -323,7 +324,7 @@ export const GitlabGroup = Type.Object({
   full_name: Type.String(),
   full_path: Type.String(),
   parent_id: Type.Null(),
-  avatar_url: Type.Null(),
+  avatar_url: Type.String(),
   created_at: Type.String(),
 });
 

@@ -1,5 +1,6 @@
 import type { UserRow } from '../db/users.js';
 import { UserSummary } from '../../contract/users.js';
+import { avatarUrl } from '../lib/avatars.js';
 
 export { UserSummary };
 
@@ -15,7 +16,7 @@ export function presentUser(user: UserRow, baseUrl: string, options: { showEmail
     username: user.username,
     full_name: user.full_name,
     email: options.showEmail ? (user.email ?? '') : '',
-    avatar_url: '',
+    avatar_url: avatarUrl(baseUrl, user),
     html_url: `${baseUrl}/${user.username}`,
     language: '',
     is_admin: user.is_admin === 1,

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import { findUserByEmail, findUserByName, insertUser, type UserRow } from '../db/users.js';
+import { findUserByEmail, findUserByName, insertUser, setLanguage, type UserRow } from '../db/users.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { ownerNameProblem } from '../lib/names.js';
 import { conflict, invalid } from '../errors.js';
@@ -12,7 +12,8 @@ export interface CreateUserInput {
   isAdmin?: boolean;
 }
 
-const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+/** What the forge accepts as an e-mail address. */
+export const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 /** Validates and creates an account with a password hashed at `passwordHashCost`; used by sign-up, the admin API, setup and the CLI. */
 export async function createUser(db: Db, input: CreateUserInput, passwordHashCost: number): Promise<UserRow> {
@@ -31,4 +32,10 @@ export async function createUser(db: Db, input: CreateUserInput, passwordHashCos
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('The username or email is already taken.');
     throw err;
   }
+}
+
+/** Remembers the language an account uses (the one its mails are written in). */
+export function setAccountLanguage(db: Db, user: UserRow, language: 'fr' | 'en'): UserRow {
+  setLanguage(db, user.id, language);
+  return { ...user, language };
 }

@@ -30,12 +30,12 @@ export function findOrganisation(ctx: ReadContext, name: string): UserRow | unde
 export function organisationPage(ctx: ReadContext, actor: Actor, paging: Paging, q: string): { items: Organization[]; total: number } {
   const limit = paging.limit ?? 30;
   const { rows, total } = listVisibleOrgs(ctx.db, ctx.policy.listingViewer(actor), limit, offsetOf(paging, limit), q);
-  return { items: rows.map(presentOrganization), total };
+  return { items: rows.map((org) => presentOrganization(org, ctx.config.baseUrl)), total };
 }
 
 /** The organisations an account belongs to. */
 export function organisationsOf(ctx: ReadContext, user: UserRow): Organization[] {
-  return listOrgsOfUser(ctx.db, user.id).map(presentOrganization);
+  return listOrgsOfUser(ctx.db, user.id).map((org) => presentOrganization(org, ctx.config.baseUrl));
 }
 
 /** One page of an organisation's members, and their total. */
@@ -52,7 +52,7 @@ export function isOrganisationMember(ctx: ReadContext, org: UserRow, user: UserR
 
 /** An organisation's teams. */
 export function organisationTeams(ctx: ReadContext, org: UserRow): Team[] {
-  return listTeams(ctx.db, org.id).map((team) => presentTeam(team, org));
+  return listTeams(ctx.db, org.id).map((team) => presentTeam(team, org, ctx.config.baseUrl));
 }
 
 /** A team and the organisation it belongs to, or `undefined` (callers check what the actor may do). */

@@ -30,8 +30,8 @@ const pages = new PatternMatcher(PAGES);
 
 const TEXT = {
   fr: {
-    repo: (name: string) => `Code source de ${name}, publié sur Fabrique.`,
-    owner: (name: string) => `Les dépôts de ${name} sur Fabrique.`,
+    repo: (name: string, site: string) => `Code source de ${name}, publié sur ${site}.`,
+    owner: (name: string, site: string) => `Les dépôts de ${name} sur ${site}.`,
     history: 'Historique',
     commit: 'Commit',
     branches: 'Branches',
@@ -41,8 +41,8 @@ const TEXT = {
     releases: 'Versions',
   },
   en: {
-    repo: (name: string) => `Source code of ${name}, published on Fabrique.`,
-    owner: (name: string) => `${name}'s repositories on Fabrique.`,
+    repo: (name: string, site: string) => `Source code of ${name}, published on ${site}.`,
+    owner: (name: string, site: string) => `${name}'s repositories on ${site}.`,
     history: 'History',
     commit: 'Commit',
     branches: 'Branches',
@@ -77,7 +77,7 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
     if (!owner || !visible) return { found: false };
     return {
       found: true,
-      head: { title: owner.full_name ? `${owner.full_name} (${owner.username})` : owner.username, description: owner.description || text.owner(owner.username) },
+      head: { title: owner.full_name ? `${owner.full_name} (${owner.username})` : owner.username, description: owner.description || text.owner(owner.username, ctx.config.siteName) },
     };
   }
 
@@ -87,7 +87,7 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
   const { repo } = location;
   const full = `${repo.owner_name}/${repo.name}`;
   const title = await repoPageTitle(ctx, repo, route.name, params, text);
-  return { found: true, head: { title, description: repo.description || text.repo(full), feeds: repoFeeds(repo, route.name, params, text) } };
+  return { found: true, head: { title, description: repo.description || text.repo(full, ctx.config.siteName), feeds: repoFeeds(repo, route.name, params, text) } };
 }
 
 /** The feeds a repository's pages announce: its releases, and the commits of the branch a page shows. */

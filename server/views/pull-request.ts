@@ -98,7 +98,7 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
       requestedTeams: listTeamReviewRequests(ctx.db, pull.id).flatMap((id) => {
         const team = findTeamById(ctx.db, id);
-        return team ? [presentTeam(team, findUserById(ctx.db, team.org_id) ?? null)] : [];
+        return team ? [presentTeam(team, findUserById(ctx.db, team.org_id) ?? null, ctx.config.baseUrl)] : [];
       }),
       labels: (labels.get(pull.number) ?? []).map((label) => presentLabelIn(ctx.config.baseUrl, label, base)),
       milestone: milestone ? presentMilestone(milestone) : null,

@@ -170,7 +170,7 @@ export function topicPage(ctx: ReadContext, actor: Actor, q: string, paging: { p
 export function repositoryTeams(ctx: ReadContext, repo: RepoRow): Team[] {
   if (repo.owner_type !== 'org') throw notAllowed('The repository is not owned by an organisation: it has no teams.');
   const org = findUserById(ctx.db, repo.owner_id) as UserRow;
-  return listRepoTeams(ctx.db, repo).map((team) => presentTeam(team, org));
+  return listRepoTeams(ctx.db, repo).map((team) => presentTeam(team, org, ctx.config.baseUrl));
 }
 
 /** One team that reaches the repository, by name; a team that does not, or does not exist, is a 404. */

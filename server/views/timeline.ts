@@ -45,7 +45,7 @@ export async function conversationTimeline(ctx: ReadContext, actor: Actor, base:
   /** A review request's team (of the repository's organisation), or null when it was deleted. */
   const team = (id: number | null): TimelineComment['assignee_team'] => {
     const row = id === null ? undefined : findTeamById(db, id);
-    return row ? presentTeam(row, findUserById(db, row.org_id) ?? null) : null;
+    return row ? presentTeam(row, findUserById(db, row.org_id) ?? null, config.baseUrl) : null;
   };
   const pullUrl = `${config.baseUrl}/${base.owner_name}/${base.name}/${conversation.kind === 'pull' ? 'pulls' : 'issues'}/${number}`;
   const apiUrl = `${config.baseUrl}/api/v1/repos/${base.owner_name}/${base.name}`;

@@ -78,7 +78,7 @@ describe('sign-up closed', () => {
       expect(res.body.message).toMatch(/closed/);
       expect(count(closed.app.forge.db, 'users')).toBe(0);
       const providers = await call(closed.url, '/api/v1/auth/providers');
-      expect(providers.body).toEqual({ password: true, signup: false, oidc: null });
+      expect(providers.body).toEqual({ password: true, signup: false, oidc: null, mail: false });
     } finally {
       await closed.close();
     }

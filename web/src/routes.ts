@@ -5,6 +5,7 @@ import type { RefKind } from './api/browse.js';
 import { PAGES, type Page } from '../../contract/routes.js';
 import './pages/fab-explore-page.js';
 import './pages/fab-not-found-page.js';
+import './fab-site-intro.js';
 
 /** A page of the app: its entry in the contract's page table, its name in `<title>`, and what `<main>` shows. */
 export type AppRoute = Page & {
@@ -34,7 +35,7 @@ const repoTitle = (match: RouteMatch<AppRoute>, name: string) => `${name} · ${m
 
 function renderExplore(match: RouteMatch<AppRoute>): TemplateResult {
   const sort = match.url.searchParams.get('sort') === 'alpha' ? 'alpha' : 'updated';
-  return html`<fab-explore-page .query=${match.url.searchParams.get('q') ?? ''} .sort=${sort} .page=${pageOf(match.url)}></fab-explore-page>`;
+  return html`${match.route.name === 'home' ? html`<fab-site-intro></fab-site-intro>` : ''}<fab-explore-page .query=${match.url.searchParams.get('q') ?? ''} .sort=${sort} .page=${pageOf(match.url)}></fab-explore-page>`;
 }
 
 const pullView = (tab: 'conversation' | 'commits' | 'files'): PageView => ({
@@ -124,6 +125,26 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
   adminAudit: {
     load: () => import('./pages/fab-admin-audit-page.js'),
     render: (m) => html`<fab-admin-audit-page .search=${m.url.search} .page=${pageOf(m.url)}></fab-admin-audit-page>`,
+  },
+  forgotPassword: {
+    load: () => import('./pages/fab-password-reset-page.js'),
+    render: () => html`<fab-password-reset-page></fab-password-reset-page>`,
+  },
+  resetPassword: {
+    load: () => import('./pages/fab-password-reset-page.js'),
+    render: (m) => html`<fab-password-reset-page .token=${m.url.searchParams.get('token') ?? ''}></fab-password-reset-page>`,
+  },
+  confirmEmail: {
+    load: () => import('./pages/fab-confirm-email-page.js'),
+    render: (m) => html`<fab-confirm-email-page .token=${m.url.searchParams.get('token') ?? ''}></fab-confirm-email-page>`,
+  },
+  userSettings: {
+    load: () => import('./pages/fab-user-settings-page.js'),
+    render: () => html`<fab-user-settings-page></fab-user-settings-page>`,
+  },
+  adminSite: {
+    load: () => import('./pages/fab-admin-site-page.js'),
+    render: () => html`<fab-admin-site-page></fab-admin-site-page>`,
   },
   org: {
     title: (m) => m.params.org,

@@ -7,10 +7,15 @@ import { createUser } from '../../services/users.js';
 import { recordAudit } from '../../services/audit.js';
 import { recordFailedSignIn, recordSignIn, type SignInFailure } from '../../services/auth.js';
 import { ForgeError, forbidden, unauthorized } from '../../errors.js';
+import { startEmailConfirmation } from '../../services/email-confirm.js';
+import { setAccountLanguage } from '../../services/users.js';
+import { languageOf } from '../../lib/shell.js';
 import { Message, presentUser } from '../api/users/schema.js';
 import { Providers, SessionInfo, SignInBody, SignInResult, SignUpBody } from './schema.js';
 import { sameOriginPath } from './redirect.js';
 import { OIDC_LOGIN_PATH } from './oidc.js';
+import { sameSiteJson } from './same-site.js';
+import accountMailRoutes from './account-mail.js';
 
 const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Message, 422: Message, 429: Message };
 
@@ -21,24 +26,10 @@ const errors = { 400: Message, 401: Message, 403: Message, 409: Message, 415: Me
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
 
-  /**
-   * Login CSRF: a page elsewhere must not sign the browser into another account. A cross-site form
-   * cannot send JSON without a CORS preflight, and browsers name the page's origin.
-   */
-  function sameSiteJson(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    // The base URL is read per request: tests learn the port only after listening.
-    if (origin !== undefined && origin !== new URL(fastify.forge.config.baseUrl).origin) {
-      throw forbidden('This request comes from another site.');
-    }
-    if (request.headers['sec-fetch-site'] === 'cross-site') throw forbidden('This request comes from another site.');
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      throw new ForgeError('bad_request', 'Send the form as application/json.');
-    }
-  }
+  const sameSite = async (request: FastifyRequest) => sameSiteJson(request, fastify.forge.config.baseUrl);
 
   const sessionInfo = (request: FastifyRequest) => ({
-    user: request.session ? presentUser(request.session.user, request.actor) : null,
+    user: request.session ? presentUser(request.session.user, request.actor, fastify.forge.config.baseUrl) : null,
     csrf_token: request.session?.row.csrf_token ?? null,
   });
 
@@ -50,11 +41,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     password: true,
     signup: config.allowSignup,
     oidc: config.oidc ? { name: config.oidc.name, url: OIDC_LOGIN_PATH } : null,
+    mail: fastify.mailer.enabled,
   }));
 
   fastify.post(
     '/api/v1/auth/signin',
-    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: sameSite },
     async (request, reply) => {
       const login = request.body.username;
       const attempt = fastify.signInThrottle.reservePassword(login, request.ip);
@@ -86,11 +78,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post(
     '/api/v1/auth/signup',
-    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignUpBody, response: { 201: SessionInfo, ...errors } }, preValidation: async (request) => sameSiteJson(request) },
+    { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignUpBody, response: { 201: SessionInfo, ...errors } }, preValidation: sameSite },
     async (request, reply) => {
       if (!config.allowSignup) throw forbidden('Sign-up is closed on this forge. Ask an administrator for an account.');
       const { username, email, password, full_name: fullName } = request.body;
-      const user = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
+      const created = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
+      // The mails the account will get (confirmation, reset) are written in the language it signed up in.
+      const user = startEmailConfirmation({ db, config, mailer: fastify.mailer }, setAccountLanguage(db, created, languageOf(request.headers)));
       recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, ip: request.ip, data: { method: 'password' } });
       const signedIn = recordSignIn(db, user, request.ip, 'password');
       fastify.sessions.open(request, reply, signedIn);
@@ -98,6 +92,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       return reply.status(201).send(sessionInfo(request));
     },
   );
+
+  await fastify.register(accountMailRoutes);
 
   fastify.post(
     '/api/v1/auth/signout',

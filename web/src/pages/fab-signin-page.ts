@@ -65,6 +65,7 @@ export class FabSigninPage extends LightDomElement {
         ${textField({ id: 'signin-password', name: 'password', label: 'signin.password', type: 'password', autocomplete: 'current-password', invalid, errorId: ERROR_ID })}
         <button class="fab-button" type="submit" ?disabled=${this._submitting}>${this._submitting ? t('signin.submitting') : t('signin.submit')}</button>
       </form>
+      <p><a href="/user/forgot_password">${t('signin.forgot')}</a></p>
       ${this._providers.render({
         complete: (providers) => html`
           ${providers.oidc

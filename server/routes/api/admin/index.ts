@@ -100,7 +100,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { page, limit, q, login_name: loginName } = request.query;
       const { rows, total } = adminUserPage(ctx, { q: q?.trim() ?? '', loginName: loginName || undefined, limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
-      return rows.map((user) => presentUser(user, request.actor));
+      return rows.map((user) => presentUser(user, request.actor, config.baseUrl));
     },
   );
 
@@ -111,7 +111,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { username, email, password, full_name: fullName } = request.body;
       const user = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
       recordAudit(db, { actor: request.actor, action: 'user.create', target: `user:${user.username}`, ip: request.ip });
-      return reply.status(201).send(presentUser(user, request.actor));
+      return reply.status(201).send(presentUser(user, request.actor, fastify.forge.config.baseUrl));
     },
   );
 
@@ -126,7 +126,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       user = editAccountProfile(db, caller(request), user, { fullName, email });
       if (admin !== undefined) user = setSiteAdmin(db, caller(request), user, admin);
       if (suspend !== undefined) user = setSuspended(db, caller(request), user, suspend);
-      return presentUser(user, request.actor);
+      return presentUser(user, request.actor, config.baseUrl);
     },
   );
 
@@ -146,7 +146,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { page, limit, q } = request.query;
       const { rows, total } = adminOrgPage(ctx, { q: q?.trim() ?? '', limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
-      return rows.map(presentOrganization);
+      return rows.map((org) => presentOrganization(org, config.baseUrl));
     },
   );
 

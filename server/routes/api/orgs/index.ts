@@ -38,7 +38,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       { username: body.username, fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility },
       audit(request),
     );
-    return reply.status(201).send(presentOrganization(org));
+    return reply.status(201).send(presentOrganization(org, config.baseUrl));
   });
 
   // `q` is Fabrique's addition to Gitea's list: the explore page searches organisations by name and description.
@@ -56,7 +56,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const org = requireOrg(request, request.params.org, 'org:admin');
       const body = request.body;
       const changes = { fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility };
-      return presentOrganization(editOrg(db, org, changes, audit(request)));
+      return presentOrganization(editOrg(db, org, changes, audit(request)), config.baseUrl);
     },
   );
 
@@ -66,7 +66,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   });
 
   fastify.get('/orgs/:org', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
-    presentOrganization(requireOrg(request, request.params.org, 'org:read')),
+    presentOrganization(requireOrg(request, request.params.org, 'org:read'), config.baseUrl),
   );
 
   fastify.get(
@@ -149,7 +149,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
         audit(request),
       );
-      return reply.status(201).send(presentTeam(team, org));
+      return reply.status(201).send(presentTeam(team, org, config.baseUrl));
     },
   );
 };

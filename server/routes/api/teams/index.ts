@@ -47,7 +47,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/teams/:id', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Team, ...errors } } }, async (request) => {
     const { team, org } = requireTeam(request, request.params.id, 'org:member');
-    return presentTeam(team, org);
+    return presentTeam(team, org, fastify.forge.config.baseUrl);
   });
 
   fastify.patch('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, body: EditTeamOption, response: { 200: Team, ...errors } } }, async (request) => {
@@ -66,7 +66,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       audit(request),
     );
-    return presentTeam(updated, org);
+    return presentTeam(updated, org, fastify.forge.config.baseUrl);
   });
 
   fastify.delete('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {

@@ -40,7 +40,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const user = visibleUser(ctx, request.actor, request.params.username);
       if (!user) throw notFound('The user');
-      return presentUser(user, request.actor);
+      return presentUser(user, request.actor, fastify.forge.config.baseUrl);
     },
   );
 

@@ -3,6 +3,7 @@ import type { UserRow } from '../../../views/account.js';
 import type { Actor } from '../../../auth/policy.js';
 import { User } from '../../../../contract/users.js';
 import { AccessToken, CreateAccessTokenBody } from '../../../../contract/tokens.js';
+import { avatarUrl } from '../../../lib/avatars.js';
 
 export { AccessToken, CreateAccessTokenBody, User };
 
@@ -10,7 +11,7 @@ export { AccessToken, CreateAccessTokenBody, User };
 const NEVER = '0001-01-01T00:00:00Z';
 
 /** Shapes an account for the API; the email address is shown only to the account itself and site administrators. */
-export function presentUser(user: UserRow, viewer: Actor): User {
+export function presentUser(user: UserRow, viewer: Actor, baseUrl: string): User {
   const maySeeEmail = viewer.kind === 'user' && (viewer.user.id === user.id || viewer.user.is_admin === 1);
   return {
     id: user.id,
@@ -19,7 +20,7 @@ export function presentUser(user: UserRow, viewer: Actor): User {
     login_name: '',
     full_name: user.full_name,
     email: maySeeEmail ? (user.email ?? '') : '',
-    avatar_url: '',
+    avatar_url: avatarUrl(baseUrl, user),
     is_admin: user.is_admin === 1,
     prohibit_login: user.prohibit_login === 1,
     created: user.created_at,

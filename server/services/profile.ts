@@ -1,0 +1,70 @@
+import type { Db } from '../db/index.js';
+import { findUserByEmail, setAvatar, setEmail, updateProfile, type ProfileChange, type UserRow } from '../db/users.js';
+import { conflict, invalid } from '../errors.js';
+import { recordAudit } from './audit.js';
+import { storeImage } from './images.js';
+import { startEmailConfirmation } from './email-confirm.js';
+import type { AccountMailContext } from './account-tokens.js';
+import { EMAIL } from './users.js';
+import type { Caller } from './auth.js';
+
+/** What an account changes on its settings page (Gitea's `PATCH /user/settings`, plus the address). */
+export interface SettingsChange {
+  full_name?: string;
+  description?: string;
+  website?: string;
+  location?: string;
+  email?: string;
+}
+
+/** A website is an http or https URL, or nothing: any other scheme (javascript:, data:) could run in a visitor's browser. */
+function websiteProblem(website: string): string | null {
+  if (website === '') return null;
+  try {
+    const url = new URL(website);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must start with http:// or https://';
+  } catch {
+    return 'is not a web address (e.g. https://example.org)';
+  }
+}
+
+/**
+ * Saves an account's profile. A new address is checked like a sign-up's and, when the forge sends
+ * mail, starts unconfirmed with a confirmation link sent to it.
+ */
+export function updateSettings(ctx: AccountMailContext, caller: Caller, user: UserRow, change: SettingsChange): UserRow {
+  const website = change.website?.trim();
+  const issue = website === undefined ? null : websiteProblem(website);
+  if (issue) throw invalid(`The website ${issue}.`, { field: 'website' });
+  const profile: ProfileChange = { fullName: change.full_name?.trim(), description: change.description, website, location: change.location?.trim() };
+  const email = change.email?.trim();
+  if (email !== undefined && !(EMAIL.test(email) && email.length <= 254)) throw invalid('The email address is not valid.', { field: 'email' });
+  const changesEmail = email !== undefined && email.toLowerCase() !== (user.email ?? '').toLowerCase();
+  if (changesEmail && findUserByEmail(ctx.db, email)) throw conflict('An account already uses this email address.', { field: 'email' });
+  let saved: UserRow;
+  try {
+    saved = ctx.db.transaction(() => {
+      const updated = updateProfile(ctx.db, user.id, profile);
+      return changesEmail ? setEmail(ctx.db, user.id, email, true) : updated;
+    }).immediate();
+  } catch (err) {
+    // Another writer took the address between the check and the update.
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('An account already uses this email address.', { field: 'email' });
+    throw err;
+  }
+  if (changesEmail) {
+    recordAudit(ctx.db, { actor: caller.actor, action: 'user.email_change', target: `user:${user.username}`, ip: caller.ip });
+    saved = startEmailConfirmation(ctx, saved);
+  }
+  return saved;
+}
+
+/** Stores an uploaded avatar (PNG, JPEG or WebP of at most 1 MB) as the account's or organisation's. */
+export function uploadAvatar(db: Db, dataDir: string, owner: UserRow, base64: string): UserRow {
+  return setAvatar(db, owner.id, storeImage(dataDir, base64));
+}
+
+/** Goes back to the generated identicon. The file stays: another account may have uploaded the same image. */
+export function removeAvatar(db: Db, owner: UserRow): UserRow {
+  return setAvatar(db, owner.id, '');
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { buildRepo, buildUser } from '../helpers/factories.js';
+import { api, as } from '../helpers/http.js';
+import { linkIn, startMailbox, type Mailbox } from '../helpers/mailbox.js';
+import { fillSignIn, lookAt, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
+
+/** The smallest valid PNG: one transparent pixel. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const SITE_NAME = 'Forge <Métropole de Lyon>';
+const INTRO = 'La **Métropole de Lyon** publie ici le code source de ses logiciels, pour que chacun puisse le lire, le réutiliser et l’améliorer.';
+
+describe('profile, settings, password reset and the site introduction in Chromium', () => {
+  let mailbox: Mailbox;
+  let server: TestServer;
+  const browser = useBrowser();
+  let files: string;
+
+  beforeAll(async () => {
+    // setup: a forge that sends mail, with its own name and introduction
+    mailbox = await startMailbox();
+    server = await startServer({ env: { FORGE_SMTP_URL: mailbox.url, FORGE_SITE_NAME: SITE_NAME } });
+    const admin = await buildUser(server.app.forge.db, { username: 'admin-lyon', isAdmin: true });
+    await api(server.url, 'PATCH', '/admin/site', { auth: as(admin), body: { intro: INTRO } });
+    files = mkdtempSync(join(tmpdir(), 'fabrique-avatar-'));
+    writeFileSync(join(files, 'avatar.png'), PNG);
+    writeFileSync(join(files, 'not-an-image.png'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await mailbox?.close();
+  });
+
+  it("shows the site's name in the page head and its Markdown introduction above the home page's list", async () => {
+    // test: the server's head escapes the name
+    const shell = await (await fetch(`${server.url}/`)).text();
+    expect(shell).toContain('<title>Forge &lt;Métropole de Lyon&gt;</title>');
+    const { page, errors, close } = await openPage(browser());
+    await page.goto(`${server.url}/`);
+    const intro = page.getByRole('region', { name: SITE_NAME });
+    await intro.getByText('publie ici le code source').waitFor();
+    expect(await intro.locator('strong').textContent()).toBe('Métropole de Lyon');
+    await lookAt(page, 'home-intro');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('shows a profile with its avatar, and lets its owner edit it and upload an avatar', async () => {
+    // setup: an account with a profile and a public repository
+    const user = await buildUser(server.app.forge.db, { username: 'camille' });
+    await buildRepo(server.app.forge.db, server.config.reposDir, user, { name: 'voirie' });
+    await api(server.url, 'PATCH', '/user/settings', {
+      auth: as(user),
+      body: { full_name: 'Camille Martin', description: 'Développeuse à la Métropole de Lyon', website: 'https://camille.example.org', location: 'Lyon' },
+    });
+    const { page, errors, close } = await openPage(browser());
+
+    // test: the public profile
+    await page.goto(`${server.url}/camille`);
+    await waitForHeading(page, 'Camille Martin');
+    const website = page.getByRole('link', { name: 'https://camille.example.org/' });
+    expect(await website.getAttribute('rel')).toBe('nofollow ugc noopener');
+    expect(await page.locator('.fab-profile img').getAttribute('src')).toBe(`${server.url}/avatars/generated/camille.svg`);
+    await page.getByRole('link', { name: 'voirie' }).first().waitFor();
+    await lookAt(page, 'profile');
+
+    // test: the settings page, a refused file, then an avatar
+    await signInWithForm(page, server.url, 'camille', { redirectTo: '/user/settings', landing: '/user/settings' });
+    await waitForHeading(page, 'Votre profil');
+    await page.getByLabel('Lieu').fill('Villeurbanne');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('Profil enregistré.').waitFor();
+    await page.getByLabel('Nouvelle image').setInputFiles(join(files, 'not-an-image.png'));
+    await page.getByRole('button', { name: 'Envoyer l’image' }).click();
+    await page.getByRole('alert').getByText('PNG, JPEG ou WebP').waitFor();
+    await page.getByLabel('Nouvelle image').setInputFiles(join(files, 'avatar.png'));
+    await page.getByRole('button', { name: 'Envoyer l’image' }).click();
+    await page.getByText('Avatar enregistré.').waitFor();
+    expect(await page.getByAltText('Votre avatar actuel').getAttribute('src')).toMatch(/\/avatars\/[0-9a-f]{64}\.png$/);
+    await lookAt(page, 'user-settings');
+    expect((await api(server.url, 'GET', '/users/camille')).body.location).toBe('Villeurbanne');
+    // the refused upload's 422 is the one console error
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    await close();
+  });
+
+  it('resets a forgotten password through the mailed link, once', async () => {
+    // setup
+    const user = await buildUser(server.app.forge.db, { username: 'dominique' });
+    const { page, errors, close } = await openPage(browser());
+    // test: from the sign-in page
+    await page.goto(`${server.url}/user/login`);
+    await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+    await waitForHeading(page, 'Mot de passe oublié');
+    await lookAt(page, 'forgot-password');
+    await page.getByLabel('Adresse électronique ou nom d’utilisateur').fill(user.email!);
+    await page.getByRole('button', { name: 'Envoyer le lien' }).click();
+    await page.getByText('un lien pour choisir un nouveau mot de passe vient de lui être envoyé').waitFor();
+    const link = linkIn(await mailbox.next(user.email!));
+    await page.goto(link.href);
+    await waitForHeading(page, 'Choisir un nouveau mot de passe');
+    await page.getByText('pour le compte dominique').waitFor();
+    await lookAt(page, 'reset-password');
+    await page.getByLabel('Nouveau mot de passe').fill('une toute nouvelle phrase');
+    await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+    await page.getByText('Votre mot de passe a été changé.').waitFor();
+    // the new password signs in
+    await page.getByRole('link', { name: 'Se connecter', exact: true }).last().click();
+    await fillSignIn(page, 'dominique', 'une toute nouvelle phrase');
+    await page.waitForURL((url) => url.pathname === '/');
+    // the link works once
+    await page.goto(link.href);
+    await page.getByText('Ce lien a expiré ou a déjà servi.').waitFor();
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    await close();
+  });
+
+  it('confirms a new address through the mailed link in a signed-in browser, and offers to resend while unconfirmed', async () => {
+    // setup: an account that changes its address
+    await buildUser(server.app.forge.db, { username: 'sacha' });
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, server.url, 'sacha', { redirectTo: '/user/settings', landing: '/user/settings' });
+    await waitForHeading(page, 'Votre profil');
+    await page.getByLabel('Adresse électronique (jamais affichée publiquement)').fill('sacha.nouveau@example.org');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('non confirmée').waitFor();
+    await page.getByRole('button', { name: 'Renvoyer le lien de confirmation' }).waitFor();
+    await mailbox.next('sacha.nouveau@example.org');
+    await page.getByRole('button', { name: 'Renvoyer le lien de confirmation' }).click();
+    await page.getByText('Un nouveau lien de confirmation a été envoyé.').waitFor();
+    // test: the newest link confirms it
+    const link = linkIn(await mailbox.next('sacha.nouveau@example.org'));
+    await page.goto(link.href);
+    await page.getByText('L’adresse sacha.nouveau@example.org est confirmée.').waitFor();
+    await page.goto(`${server.url}/user/settings`);
+    await waitForHeading(page, 'Votre profil');
+    await page.getByLabel('Nom complet').waitFor();
+    expect(await page.getByText('non confirmée').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("lets an administrator edit the home page's introduction", async () => {
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, server.url, 'admin-lyon', { redirectTo: '/-/admin/site', landing: '/-/admin/site' });
+    await waitForHeading(page, 'Présentation du site');
+    await page.getByLabel('Introduction (Markdown)').fill('## Bienvenue\n\nLa Métropole de Lyon publie ici son code.');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('Introduction enregistrée.').waitFor();
+    await page.getByRole('heading', { name: 'Bienvenue' }).waitFor();
+    await lookAt(page, 'admin-site');
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
