@@ -90,6 +90,9 @@ export class FabCodeView extends LightDomElement {
       border-right: 1px solid var(--fab-border);
       color: var(--fab-muted);
       font-family: var(--fab-font);
+      font-size: 0.8125rem;
+      line-height: inherit;
+      white-space: nowrap;
       overflow: hidden;
     }
     fab-code-view .fab-blame-start {
@@ -118,7 +121,7 @@ export class FabCodeView extends LightDomElement {
     )}
     @media (max-width: 48rem) {
       fab-code-view .fab-blame {
-        width: 7.5rem;
+        width: 9.75rem;
       }
       fab-code-view .fab-blame-summary,
       fab-code-view .fab-blame-author {
