@@ -4,6 +4,8 @@ import { gitDate, isBinary } from '../git/read.js';
 import { notFound } from '../errors.js';
 import { highlightLines } from '../services/render.js';
 import { presentRef, type Blame, type BlameCommit } from '../presenters/browse.js';
+import { presentGitlabCommit, type GitlabCommit } from '../presenters/gitlab.js';
+import { gitlabNotFound } from './gitlab.js';
 import { RENDER_LIMIT, entryOr404, open, splitRefPath } from './browse.js';
 import type { ReadContext } from './context.js';
 
@@ -48,4 +50,23 @@ export async function blameView(ctx: ReadContext, repo: RepoRow, rest: string): 
     ranges: result.ranges.map((r) => ({ sha: r.commit, start: r.start, count: r.count, orig_path: r.origPath, orig_start: r.origStart })),
     commits: [...result.commits.values()].map(presentBlameCommit),
   };
+}
+
+/**
+ * GitLab's blame (`GET /projects/:id/repository/files/:file_path/blame`): consecutive lines of the
+ * file at `ref` (the default branch when absent) grouped by the commit that last changed them.
+ */
+export async function gitlabBlame(ctx: ReadContext, repo: RepoRow, path: string, refName: string | undefined): Promise<Array<{ commit: GitlabCommit; lines: string[] }>> {
+  const { reader, urls } = open(ctx, repo);
+  const ref = await reader.resolve(refName ?? repo.default_branch);
+  if (!ref) throw gitlabNotFound('Commit');
+  const entry = await reader.entryAt(ref.oid, path);
+  if (!entry || entry.type !== 'blob') throw gitlabNotFound('File');
+  const bytes = await reader.blob(entry.oid);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const result = await blame(ctx.gitCache, reader.gitdir, ref.oid, entry.path);
+  return Promise.all(
+    result.ranges.map(async (r) => ({ commit: presentGitlabCommit(await reader.commit(r.commit), urls.html), lines: lines.slice(r.start - 1, r.start - 1 + r.count) })),
+  );
 }

@@ -98,3 +98,28 @@ describe('GET /repos/{owner}/{repo}/blame/{ref}/{path}', () => {
     }
   });
 });
+
+describe("GitLab's GET /projects/:id/repository/files/:file_path/blame", () => {
+  const gitlab = (project: string, rest: string) => fetch(`${server.url}/api/v4/projects/${encodeURIComponent(`${owner.name}/${project}`)}/${rest}`);
+
+  it('groups the lines of the file by the commit that last changed them', async () => {
+    const res = await gitlab('poems', 'repository/files/verse.txt/blame?ref=main');
+    expect(res.status).toBe(200);
+    const blocks = (await res.json()) as Array<{ commit: { id: string; message: string; parent_ids: string[] }; lines: string[] }>;
+    expect(blocks.map((b) => [b.commit.id, b.lines])).toEqual([
+      [commits[0], ['A']],
+      [commits[1], ['B mended']],
+      [commits[0], ['C', 'D']],
+      [commits[2], ['<script>alert(1)</script>']],
+      [commits[3], ['F final']],
+    ]);
+    expect(blocks[1].commit).toMatchObject({ message: 'Mend the second line\n', parent_ids: [commits[0]] });
+  });
+
+  it("answers GitLab's 404 for a missing file and a private project", async () => {
+    const missing = await gitlab('poems', 'repository/files/missing.txt/blame?ref=main');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { message: string }).message).toBe('404 File Not Found');
+    expect((await gitlab('secret', 'repository/files/verse.txt/blame?ref=main')).status).toBe(404);
+  });
+});
