@@ -987,7 +987,6 @@ export const en: Messages = {
   'pulls.teamReviewer': "team {team}",
   'blame.commitLabel': "Commit {sha}: {summary}",
   'blame.title': "Blame of {name}",
-  'blame.heading': "Blame",
   'blame.normalView': "Normal view",
   'blame.notShown': "This file is binary or too large to be annotated.",
   'blame.empty': "This file is empty.",

@@ -985,7 +985,6 @@ export const fr = {
   'pulls.teamReviewer': "l’équipe {team}",
   'blame.commitLabel': "Commit {sha} : {summary}",
   'blame.title': "Annotations de {name}",
-  'blame.heading': "Annotations",
   'blame.normalView': "Vue normale",
   'blame.notShown': "Ce fichier est binaire ou trop volumineux pour être annoté.",
   'blame.empty': "Ce fichier est vide.",
