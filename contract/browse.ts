@@ -212,3 +212,41 @@ export const Tag = Type.Object({
   tarball_url: Type.String(),
 });
 export type Tag = Static<typeof Tag>;
+
+/** A commit named by a blame, summarised for the margin. */
+export const BlameCommit = Type.Object({
+  sha: Type.String(),
+  /** First line of the message. */
+  summary: Type.String(),
+  author_name: Type.String(),
+  author_email: Type.String(),
+  /** The author date, ISO 8601. */
+  date: Type.String(),
+});
+export type BlameCommit = Static<typeof BlameCommit>;
+
+/** Consecutive lines (1-based, in the blamed version) last changed by one commit. */
+export const BlameRange = Type.Object({
+  sha: Type.String(),
+  start: Type.Integer(),
+  count: Type.Integer(),
+  /** The path of the file in that commit: it differs when the file was renamed since. */
+  orig_path: Type.String(),
+  orig_start: Type.Integer(),
+});
+export type BlameRange = Static<typeof BlameRange>;
+
+/** Who last changed each line of a file at a ref: its highlighted lines, ranges in file order and the commits they name. */
+export const Blame = Type.Object({
+  ref: Ref,
+  path: Type.String(),
+  name: Type.String(),
+  /** The blob id of the file at that ref. */
+  sha: Type.String(),
+  language: Nullable(Type.String()),
+  /** Highlighted and escaped HTML, one string per line; null for binary and too large files. */
+  lines: Nullable(Type.Array(Type.String())),
+  ranges: Type.Array(BlameRange),
+  commits: Type.Array(BlameCommit),
+});
+export type Blame = Static<typeof Blame>;

@@ -42,6 +42,20 @@ export type FileCommit = Static<typeof FileCommit>;
 export const FileResponse = Type.Object({ content: Contents, commit: FileCommit, verification: Verification });
 export type FileResponse = Static<typeof FileResponse>;
 
+/** Gitea's FilesResponse: each file as the commit left it (null for a deletion), and the one commit that records them all. */
+export const FilesResponse = Type.Object({ files: Type.Array(Nullable(Contents)), commit: FileCommit, verification: Verification });
+export type FilesResponse = Static<typeof FilesResponse>;
+
+/** One file of Gitea's ChangeFilesOptions: create, update (moved when `from_path` differs) or delete; content in base64. */
+export const ChangeFileOperation = Type.Object({
+  operation: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('delete')]),
+  path: Type.String({ minLength: 1, maxLength: 4096 }),
+  content: Type.Optional(Type.String({ description: 'The file content, base64' })),
+  from_path: Type.Optional(Type.String({ maxLength: 4096 })),
+  sha: Type.Optional(Type.String({ pattern: '^[0-9a-f]{40}$' })),
+});
+export type ChangeFileOperation = Static<typeof ChangeFileOperation>;
+
 /** Fabrique's "propose a change": the pull request opened, and whether a fork was made for it. */
 export const ProposedChange = Type.Object({ pull: PullRequest, forked: Type.Boolean(), branch: Type.String(), repository: Repository, commit: FileCommit });
 export type ProposedChange = Static<typeof ProposedChange>;

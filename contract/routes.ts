@@ -63,6 +63,8 @@ export const PAGES = [
   { name: 'newFile', pattern: '/:owner/:repo/_new/*target', titleKey: 'edit.newTitle' },
   { name: 'repoSettings', pattern: '/:owner/:repo/settings', titleKey: 'repoSettings.title' },
   { name: 'repoWebhooks', pattern: '/:owner/:repo/settings/hooks', titleKey: 'webhooks.title' },
+  { name: 'blame', pattern: '/:owner/:repo/blame/:kind/:ref/*path', titleKey: null },
+  { name: 'upload', pattern: '/:owner/:repo/_upload/*target', titleKey: 'upload.title' },
   { name: 'repo', pattern: '/:owner/:repo', titleKey: null },
   { name: 'owner', pattern: '/:owner', titleKey: null },
 ] as const satisfies readonly PageRoute[];

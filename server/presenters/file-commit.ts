@@ -1,7 +1,7 @@
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry } from '../git/read.js';
 import { RepoUrls, presentContents } from './browse.js';
-import type { FileCommit, FileResponse } from '../../contract/contents.js';
+import type { FileCommit, FileResponse, FilesResponse } from '../../contract/contents.js';
 
 /** A file the forge just committed on the web: the repository, the branch it moved, the commit and the file's entry. */
 export interface CommittedFile {
@@ -12,7 +12,7 @@ export interface CommittedFile {
 }
 
 /** The commit of a web edit as Gitea's FileCommitResponse. */
-export function presentFileCommit(baseUrl: string, written: CommittedFile): FileCommit {
+export function presentFileCommit(baseUrl: string, written: Omit<CommittedFile, 'entry'>): FileCommit {
   const urls = new RepoUrls(baseUrl, written.repo);
   const { commit } = written;
   const person = (p: typeof commit.author) => ({ name: p.name, email: p.email, date: gitDate(p) });
@@ -35,6 +35,17 @@ export function presentFileResponse(baseUrl: string, written: CommittedFile): Fi
   const ref = { oid: written.commit.oid, kind: 'branch' as const, name: written.branch };
   return {
     content: presentContents(urls, ref, written.entry, { size: 0, lastCommit: written.commit.oid }),
+    commit: presentFileCommit(baseUrl, written),
+    verification: { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' },
+  };
+}
+
+/** A commit of several files as Gitea's FilesResponse: each file's contents entry on its branch (null when deleted) and the commit. */
+export function presentFilesResponse(baseUrl: string, written: Omit<CommittedFile, 'entry'> & { entries: Array<GitEntry | null> }): FilesResponse {
+  const urls = new RepoUrls(baseUrl, written.repo);
+  const ref = { oid: written.commit.oid, kind: 'branch' as const, name: written.branch };
+  return {
+    files: written.entries.map((entry) => (entry ? presentContents(urls, ref, entry, { size: 0, lastCommit: written.commit.oid }) : null)),
     commit: presentFileCommit(baseUrl, written),
     verification: { verified: false, reason: 'gpg.error.not_signed_commit', signature: '', payload: '' },
   };

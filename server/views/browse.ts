@@ -32,7 +32,7 @@ import type { ImageLinks } from '../lib/image-links.js';
 import type { ReadContext } from './context.js';
 
 /** Files above this size are neither highlighted nor rendered. */
-const RENDER_LIMIT = 1024 * 1024;
+export const RENDER_LIMIT = 1024 * 1024;
 /** Files above this size are listed by the contents API without their bytes. */
 export const CONTENTS_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 30;
@@ -97,7 +97,7 @@ export interface Page<T> {
 }
 
 /** The reader and the URLs of one repository. */
-function open(ctx: ReadContext, repo: RepoRow) {
+export function open(ctx: ReadContext, repo: RepoRow) {
   return { reader: new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache), urls: new RepoUrls(ctx.config.baseUrl, repo) };
 }
 
@@ -111,7 +111,7 @@ async function resolveOr404(reader: RepoReader, ref: string): Promise<ResolvedRe
  * Splits `ref/path` where the ref may itself hold slashes (`feature/x/src/a.ts`): the shortest
  * prefix that names a branch, tag or commit wins, as Gitea does.
  */
-async function splitRefPath(reader: RepoReader, rest: string): Promise<{ ref: ResolvedRef; path: string }> {
+export async function splitRefPath(reader: RepoReader, rest: string): Promise<{ ref: ResolvedRef; path: string }> {
   const parts = rest.split('/').filter((p) => p !== '');
   for (let i = 1; i <= parts.length; i++) {
     const ref = await reader.resolve(parts.slice(0, i).join('/'));
@@ -120,7 +120,8 @@ async function splitRefPath(reader: RepoReader, rest: string): Promise<{ ref: Re
   throw notFound(`The ref "${parts[0] ?? ''}"`);
 }
 
-async function entryOr404(reader: RepoReader, ref: ResolvedRef, path: string): Promise<GitEntry> {
+/** The entry at `path` of a ref, or a 404 naming the path. */
+export async function entryOr404(reader: RepoReader, ref: ResolvedRef, path: string): Promise<GitEntry> {
   const entry = await reader.entryAt(ref.oid, path);
   if (!entry) throw notFound(`The path "${path}"`);
   return entry;

@@ -21,6 +21,11 @@ export class RepoLinks {
     return `${this.home}/commits/${kind}/${encodePath(ref)}${tail}`;
   }
 
+  /** Who last changed each line of a file at a ref: `/{owner}/{repo}/blame/branch/main/a.ts`. */
+  blame(kind: RefKind, ref: string, path: string): string {
+    return `${this.home}/blame/${kind}/${encodePath(ref)}/${encodePath(path)}`;
+  }
+
   commit(sha: string): string {
     return `${this.home}/commit/${encodeURIComponent(sha)}`;
   }

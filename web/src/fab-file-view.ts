@@ -93,6 +93,9 @@ export class FabFileView extends LightDomElement {
           <li><a href=${raw}>${t('src.raw')}</a></li>
           <li><a href=${raw} download=${blob.name}>${t('src.download')}</a></li>
           <li><a href=${links.commits(blob.ref.kind, blob.ref.name, blob.path)}>${t('src.history')}</a></li>
+          ${blob.lines !== null && !blob.binary
+            ? html`<li><a href=${links.blame(blob.ref.kind, blob.ref.name, blob.path)} aria-label=${t('src.blameLabel', { name: blob.name })}>${t('src.blame')}</a></li>`
+            : ''}
           ${blob.ref.kind === 'branch' && !blob.binary && !blob.too_large
             ? html`<li><a href=${`${links.home}/_edit/${encodePath(blob.ref.name)}/${encodePath(blob.path)}`} aria-label=${t('src.editLabel', { name: blob.name })}>${t('src.edit')}</a></li>`
             : ''}
@@ -109,7 +112,7 @@ export class FabFileView extends LightDomElement {
     if (blob.markdown !== null && this.display === 'rendered')
       return html`<fab-markdown class="fab-file-body" .html=${blob.markdown} .level=${1}></fab-markdown>`;
     if (blob.lines.length === 0) return html`<p class="fab-file-body">${t('src.empty')}</p>`;
-    return html`<fab-code-view .lines=${blob.lines} .name=${blob.name}></fab-code-view>`;
+    return html`<fab-code-view .lines=${blob.lines} .name=${blob.name} .permalink=${new RepoLinks(this.owner, this.repo).src('commit', blob.ref.commit, blob.path)}></fab-code-view>`;
   }
 }
 

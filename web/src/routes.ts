@@ -267,6 +267,16 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-webhooks-page.js'),
     render: (m) => html`<fab-webhooks-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-webhooks-page>`,
   },
+  blame: {
+    title: (m) => repoTitle(m, t('blame.title', { name: m.params.path.split('/').pop() ?? m.params.path })),
+    load: () => import('./pages/fab-blame-page.js'),
+    render: (m) =>
+      html`<fab-blame-page .owner=${m.params.owner} .repo=${m.params.repo} .kind=${m.params.kind as RefKind} .ref=${m.params.ref} .path=${m.params.path}></fab-blame-page>`,
+  },
+  upload: {
+    load: () => import('./pages/fab-upload-page.js'),
+    render: (m) => html`<fab-upload-page .owner=${m.params.owner} .repo=${m.params.repo} .target=${m.params.target}></fab-upload-page>`,
+  },
   repo: {
     title: (m) => `${m.params.owner}/${m.params.repo}`,
     load: () => import('./pages/fab-repo-home-page.js'),

@@ -1,10 +1,10 @@
 import { request } from './client.js';
 import type { Organization } from '../../../contract/organisations.js';
 import type { Repository, RepositorySearchResult } from '../../../contract/repositories.js';
-import type { Branch, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob } from '../../../contract/browse.js';
+import type { Branch, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob, Blame } from '../../../contract/browse.js';
 
 export type { Repository } from '../../../contract/repositories.js';
-export type { Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
+export type { Blame, BlameCommit, BlameRange, Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
@@ -63,6 +63,11 @@ export function getTree(owner: string, repo: string, ref: string, path: string, 
 /** `GET /api/v1/repos/{owner}/{repo}/blob/{ref}/{path}`: a file, highlighted or rendered. */
 export function getBlob(owner: string, repo: string, ref: string, path: string, signal?: AbortSignal): Promise<Blob> {
   return request<Blob>(`${repoApi(owner, repo)}/blob/${refPath(ref, path)}`, { signal });
+}
+
+/** `GET /api/v1/repos/{owner}/{repo}/blame/{ref}/{path}`: who last changed each line of a file, beside its highlighted lines. */
+export function getBlame(owner: string, repo: string, ref: string, path: string, signal?: AbortSignal): Promise<Blame> {
+  return request<Blame>(`${repoApi(owner, repo)}/blame/${refPath(ref, path)}`, { signal });
 }
 
 /** `GET /api/v1/repos/{owner}/{repo}/readme/{ref}`: the README of the root; an ApiError 404 when there is none. */

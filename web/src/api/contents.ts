@@ -1,15 +1,12 @@
 import { request } from './client.js';
 import { encodePath } from './browse.js';
-import type { Contents, FileResponse, ProposedChange } from '../../../contract/contents.js';
+import type { Contents, FileResponse, FilesResponse, ProposedChange } from '../../../contract/contents.js';
 
 const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
 /** UTF-8 text to base64, as Gitea's contents API carries file bodies. */
 export function toBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return bytesToBase64(new TextEncoder().encode(text));
 }
 
 /** Base64 to UTF-8 text; null when the bytes are not valid UTF-8 (a binary file). */
@@ -66,5 +63,34 @@ export function proposeChange(owner: string, repo: string, change: FileChange & 
   return request<ProposedChange>(`${repoApi(owner, repo)}/contents-propose/${encodePath(change.path)}`, {
     method: 'POST',
     body: { ...fileBody(change), title: change.title || undefined, body: change.body || undefined },
+  });
+}
+
+/** Bytes to base64, in slices so that a large file does not overflow the call stack. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** What the upload page sends: new files (path and bytes) committed together. */
+export interface FilesUpload {
+  files: Array<{ path: string; content: Uint8Array }>;
+  message: string;
+  branch: string;
+  /** Commit on this new branch (started from `branch`) instead of `branch` itself. */
+  newBranch?: string;
+}
+
+/** Gitea's ChangeFiles, `POST /repos/{owner}/{repo}/contents`: the files created in one commit. */
+export function uploadFiles(owner: string, repo: string, upload: FilesUpload): Promise<FilesResponse> {
+  return request<FilesResponse>(`${repoApi(owner, repo)}/contents`, {
+    method: 'POST',
+    body: {
+      files: upload.files.map((f) => ({ operation: 'create', path: f.path, content: bytesToBase64(f.content) })),
+      message: upload.message || undefined,
+      branch: upload.branch,
+      new_branch: upload.newBranch || undefined,
+    },
   });
 }

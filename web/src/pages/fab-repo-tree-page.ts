@@ -4,9 +4,10 @@ import { Task, TaskStatus } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { getBlob, getTree, splitRefPath, type Blob, type EntryType, type RefKind, type Tree } from '../api/browse.js';
+import { encodePath, getBlob, getRepository, getTree, splitRefPath, type Blob, type EntryType, type RefKind, type Tree } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
+import { formStyles } from '../forms.js';
 import '../fab-repo-header.js';
 import '../fab-ref-switcher.js';
 import '../fab-file-tree.js';
@@ -50,7 +51,9 @@ async function loadSource(owner: string, repo: string, kind: RefKind, ref: strin
 /** `/{owner}/{repo}/src/{branch|tag|commit}/{ref}/{path}`: a folder's listing or a file. */
 @customElement('fab-repo-tree-page')
 export class FabRepoTreePage extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    formStyles,
+    css`
     fab-repo-tree-page .fab-breadcrumb ol {
       display: flex;
       flex-wrap: wrap;
@@ -66,11 +69,18 @@ export class FabRepoTreePage extends LightDomElement {
     fab-repo-tree-page h1 {
       overflow-wrap: anywhere;
     }
+    fab-repo-tree-page .fab-tree-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      margin: 0 0 0.75rem;
+    }
     fab-repo-tree-page fab-ref-switcher {
       display: block;
       margin-bottom: 1rem;
     }
-  `;
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -87,6 +97,12 @@ export class FabRepoTreePage extends LightDomElement {
       return loadSource(owner, repo, kind as RefKind, ref, path, signal);
     },
     args: () => [this.owner, this.repo, this.kind, this.ref, this.path] as const,
+  });
+
+  /** Whether the viewer may write: "New file" and "Upload files" are offered to writers only. */
+  private _canPush = new Task(this, {
+    task: async ([owner, repo], { signal }) => (await getRepository(owner, repo, signal)).permissions?.push ?? false,
+    args: () => [this.owner, this.repo] as const,
   });
 
   override render() {
@@ -115,7 +131,12 @@ export class FabRepoTreePage extends LightDomElement {
       <fab-ref-switcher .owner=${this.owner} .repo=${this.repo} .kind=${this.kind} .ref=${ref} .path=${path}></fab-ref-switcher>
       ${renderTask(this._source, (source) =>
         source.kind === 'tree'
-          ? html`<fab-file-tree .owner=${this.owner} .repo=${this.repo} .tree=${source.tree}></fab-file-tree>`
+          ? html`${this.kind === 'branch' && this._canPush.value
+                ? html`<p class="fab-tree-actions">
+                    <a class="fab-button fab-secondary" href=${`${links.home}/_new/${encodePath(source.tree.ref.name)}/${encodePath(source.tree.path)}`}>${t('tree.newFile')}</a>
+                    <a class="fab-button fab-secondary" href=${`${links.home}/_upload/${encodePath(source.tree.ref.name)}/${encodePath(source.tree.path)}`}>${t('tree.upload')}</a>
+                  </p>`
+                : ''}<fab-file-tree .owner=${this.owner} .repo=${this.repo} .tree=${source.tree}></fab-file-tree>`
           : html`<fab-file-view .owner=${this.owner} .repo=${this.repo} .blob=${source.blob} .display=${this.display}></fab-file-view>`,
       )}
     `;

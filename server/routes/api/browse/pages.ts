@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Blob, CommitWithDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
+import { Blame, Blob, CommitWithDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
 import { commitDiff, comparison, fileView, folderView, readmeView } from '../../../views/browse.js';
+import { blameView } from '../../../views/blame.js';
 import { crossCompareSpec, crossRepositoryComparison } from '../../../views/compare.js';
 import { Message, OffsetQuery, RepoRestParams, ShaParams } from './schema.js';
 
@@ -21,6 +22,12 @@ const browsePageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/blob/*',
     { config: read, schema: { tags, params: RepoRestParams, response: { 200: Blob, 404: Message } } },
     async (request) => fileView(ctx, request.repository, request.params['*']),
+  );
+
+  fastify.get(
+    '/repos/:owner/:repo/blame/*',
+    { config: read, schema: { tags, params: RepoRestParams, response: { 200: Blame, 404: Message } } },
+    async (request) => blameView(ctx, request.repository, request.params['*']),
   );
 
   fastify.get(

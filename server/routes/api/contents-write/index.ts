@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { presentFileCommit, presentFileResponse } from '../../../presenters/file-commit.js';
-import { FileResponse, ProposedChange } from '../../../../contract/contents.js';
-import { proposeChange, writeFile, type FileWrite } from '../../../services/web-edit.js';
+import { presentFileCommit, presentFileResponse, presentFilesResponse } from '../../../presenters/file-commit.js';
+import { ChangeFileOperation, FileResponse, FilesResponse, ProposedChange } from '../../../../contract/contents.js';
+import { changeFiles, proposeChange, writeFile, type FileWrite, type FilesWrite } from '../../../services/web-edit.js';
 import { presentPulls } from '../../../views/pull-request.js';
 import { presentRepos } from '../../../views/repository.js';
 import { invalid } from '../../../errors.js';
@@ -29,7 +29,52 @@ type FileOptions = Static<typeof FileOptions>;
 
 const ProposeOptions = Type.Composite([FileOptions, Type.Object({ title: Type.Optional(Type.String({ maxLength: 255 })), body: Type.Optional(Type.String({ maxLength: 65535 })) })]);
 
+/** Gitea's ChangeFilesOptions: several files in one commit. */
+const ChangeFilesOptions = Type.Object({
+  files: Type.Array(ChangeFileOperation, { minItems: 1, maxItems: 1000 }),
+  message: Type.Optional(Type.String({ maxLength: 65535 })),
+  branch: Type.Optional(Type.String({ maxLength: 255 })),
+  new_branch: Type.Optional(Type.String({ maxLength: 255 })),
+  author: Type.Optional(Identity),
+  committer: Type.Optional(Identity),
+});
+type ChangeFilesOptions = Static<typeof ChangeFilesOptions>;
+
+/**
+ * What one ChangeFiles request may carry, base64 included: the app's own body limit, said here so
+ * that a change to either is seen. Fastify answers 413 above it, before anything is decoded.
+ */
+const CHANGE_FILES_BODY_LIMIT = 10 * 1024 * 1024;
+
+const RepoParams = Type.Object({ owner: Type.String(), repo: Type.String() });
+
 const PathParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1 }) });
+
+const decode = (content: string | undefined, path: string) => {
+  if (content !== undefined && !/^[A-Za-z0-9+/=\s]*$/.test(content)) throw invalid(`The content of "${path}" must be base64.`, { field: 'content' });
+  return Buffer.from(content ?? '', 'base64');
+};
+
+/** Gitea's ChangeFilesOptions as the web edit service takes them: clean paths, decoded contents, empty strings as absent. */
+function filesWrite(body: ChangeFilesOptions, language: Language): FilesWrite {
+  const clean = (path: string) => path.replace(/^\/+|\/+$/g, '');
+  const person = (p?: { name?: string; email?: string }) => (p ? { ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) } : undefined);
+  return {
+    files: body.files.map((f) => ({
+      operation: f.operation,
+      path: clean(f.path),
+      content: f.operation === 'delete' ? undefined : decode(f.content, f.path),
+      fromPath: f.from_path ? clean(f.from_path) : undefined,
+      sha: f.sha,
+    })),
+    message: body.message,
+    branch: body.branch || undefined,
+    newBranch: body.new_branch || undefined,
+    author: person(body.author),
+    committer: person(body.committer),
+    language,
+  };
+}
 
 /** Gitea's file options as the web edit service takes them: a clean path, the decoded content, empty strings as absent. */
 function fileWrite(path: string, body: FileOptions, language: Language): FileWrite {
@@ -50,8 +95,8 @@ function fileWrite(path: string, body: FileOptions, language: Language): FileWri
 }
 
 /**
- * Edit on the web: Gitea's create (POST) and update (PUT) of one file, a commit written in-process
- * on top of the branch; and Fabrique's "propose a change" for the file page, which commits to a
+ * Edit on the web: Gitea's create (POST) and update (PUT) of one file and its ChangeFiles (POST
+ * /contents: several files in one commit), each a commit written in-process on top of the branch; and Fabrique's "propose a change" for the file page, which commits to a
  * new branch (in the user's fork when they may not write) and opens the pull request.
  */
 const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -65,6 +110,19 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const written = await writeFile(ctx, request.repository, request.actor, fileWrite(request.params['*'], request.body, languageOf(request.headers)), 'create');
       return reply.status(201).send(presentFileResponse(config.baseUrl, written));
+    },
+  );
+
+  fastify.post(
+    '/repos/:owner/:repo/contents',
+    {
+      bodyLimit: CHANGE_FILES_BODY_LIMIT,
+      config: { scope: 'write:repository', repoAction: 'repo:write' },
+      schema: { tags, params: RepoParams, body: ChangeFilesOptions, response: { 201: FilesResponse, ...errors } },
+    },
+    async (request, reply) => {
+      const written = await changeFiles(ctx, request.repository, request.actor, filesWrite(request.body, languageOf(request.headers)));
+      return reply.status(201).send(presentFilesResponse(config.baseUrl, written));
     },
   );
 

@@ -41,6 +41,7 @@ import {
 import { ForgeError, notAllowed } from '../../../errors.js';
 import { Flag, IsoDate, Paging, gitlabConventions, isoSeconds, paginate, paginateKeyset, pagingOf } from './conventions.js';
 import { gitlabCommitStatuses } from '../../../views/statuses.js';
+import { gitlabBlame } from '../../../views/blame.js';
 import { GitlabCommitStatus } from '../../../presenters/status.js';
 
 const tags = ['gitlab'];
@@ -247,6 +248,15 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         .header('x-gitlab-file-path', encodeURI(file.file_path))
         .send(Buffer.from(file.bytes));
     },
+  );
+
+  fastify.get(
+    '/projects/:id/repository/files/:file_path/blame',
+    {
+      config: anyone,
+      schema: { tags, params: FileParams, querystring: Type.Object({ ref: Ref }), response: { 200: Type.Array(Type.Object({ commit: GitlabCommit, lines: Type.Array(Type.String()) })), 404: Message } },
+    },
+    async (request) => gitlabBlame(ctx, findProject(ctx, request.params.id), request.params.file_path, request.query.ref),
   );
 
   fastify.get(
