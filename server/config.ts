@@ -33,6 +33,8 @@ export interface Config {
   passwordHashCost: number;
   /** How long the mergeability checker waits after a push for more pushes before checking pull requests. */
   mergeabilityDelayMs: number;
+  /** FORGE_METRICS_TOKEN: the Bearer token Prometheus sends for /metrics; null: /metrics does not exist (404). */
+  metricsToken: string | null;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -113,6 +115,14 @@ function retryDelays(env: Env): number[] {
     if (!/^\d+(\.\d+)?$/.test(trimmed)) throw new ConfigError('FORGE_WEBHOOK_RETRY_DELAYS', `"${trimmed}" is not a number of seconds (expected e.g. 10,60,600,3600)`);
     return Math.round(Number(trimmed) * 1000);
   });
+}
+
+/** FORGE_METRICS_TOKEN: long enough that it cannot be guessed, as /metrics shows the forge's traffic. */
+function metricsToken(env: Env): string | null {
+  const raw = (env.FORGE_METRICS_TOKEN ?? '').trim();
+  if (raw === '') return null;
+  if (raw.length < 16) throw new ConfigError('FORGE_METRICS_TOKEN', 'must be at least 16 characters long (e.g. openssl rand -hex 32)');
+  return raw;
 }
 
 /** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
@@ -205,5 +215,6 @@ export function loadConfig(env: Env = process.env): Config {
     // Below 2^10 scrypt no longer slows a password guess down in any useful way.
     passwordHashCost: integer(env, 'FORGE_PASSWORD_HASH_COST', 14, 10, 17),
     mergeabilityDelayMs: integer(env, 'FORGE_MERGEABILITY_DELAY_MS', 150, 0, 60_000),
+    metricsToken: metricsToken(env),
   };
 }
