@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -15,6 +15,7 @@ import { commitFiles, git, makeWorkTree, repoUrl, tempDir } from '../helpers/git
 
 const NGINX = '/usr/sbin/nginx';
 const PROXY_CONF = join(PROJECT_ROOT, 'deploy', 'nginx', 'fabrique-proxy.conf');
+const SITE_CONF = join(PROJECT_ROOT, 'deploy', 'nginx', 'fabrique.conf');
 /** The client's own loopback address: neither nginx's (127.0.0.1) nor trusted by the forge. */
 const CLIENT_ADDRESS = '127.0.0.2';
 
@@ -192,5 +193,25 @@ describe('nginx in front of Fabrique (deploy/nginx)', () => {
     // Straight to the forge from an untrusted peer: its X-Forwarded-For is not believed.
     expect(logLinesFor('through=direct').map((entry) => entry.req?.remoteAddress)).toEqual([CLIENT_ADDRESS]);
     expect(forgeLog).not.toContain('203.0.113.9"');
+  });
+
+  it('has a site file nginx accepts once its certificate is in place', () => {
+    // setup: a self-signed certificate where the site file's placeholders point.
+    const site = join(root, 'site');
+    mkdirSync(join(site, 'snippets'), { recursive: true });
+    copyFileSync(PROXY_CONF, join(site, 'snippets', 'fabrique-proxy.conf'));
+    const key = join(site, 'forge.key');
+    const cert = join(site, 'forge.pem');
+    const openssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=forge.example.org', '-days', '1', '-keyout', key, '-out', cert]);
+    expect(openssl.status).toBe(0);
+    const text = readFileSync(SITE_CONF, 'utf8')
+      .replace('/etc/ssl/fabrique/forge.example.org.fullchain.pem', cert)
+      .replace('/etc/ssl/fabrique/forge.example.org.key', key);
+    writeFileSync(join(site, 'fabrique.conf'), text);
+    writeFileSync(join(site, 'nginx.conf'), `pid ${site}/nginx.pid;\nerror_log ${site}/error.log;\nevents {}\nhttp {\n    include fabrique.conf;\n}\n`);
+    // test
+    const check = spawnSync(NGINX, ['-t', '-p', site, '-c', join(site, 'nginx.conf')], { encoding: 'utf8' });
+    expect(check.stderr).toContain('test is successful');
+    expect(check.status).toBe(0);
   });
 });
