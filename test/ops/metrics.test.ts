@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import parsePrometheusTextFormat, { type PrometheusFamily, type PrometheusSample } from 'parse-prometheus-text-format';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
@@ -16,7 +18,8 @@ let work: string;
 
 beforeAll(async () => {
   // setup
-  server = await startServer({ env: { FORGE_METRICS_TOKEN: METRICS_TOKEN } });
+  // Webhooks may call this machine (the test's receiver), and a failed delivery waits 10 minutes for its retry.
+  server = await startServer({ env: { FORGE_METRICS_TOKEN: METRICS_TOKEN, FORGE_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', FORGE_WEBHOOK_RETRY_DELAYS: '600' } });
   const { db } = server.app.forge;
   owner = await buildUser(db);
   token = buildToken(db, owner);
@@ -79,8 +82,9 @@ describe('/metrics', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       expect(await response.json()).toEqual({ message: expect.stringMatching(/metrics token/) });
     }
-    // The right token works right after, many times: no throttle learned from the wrong ones.
+    // The right token works right after, many times, and the sign-in throttle heard of none of them.
     for (let i = 0; i < 3; i++) await scrape();
+    expect(server.app.forge.db.prepare('SELECT count(*) FROM login_attempts').pluck().get()).toBe(0);
   });
 
   it('parses as Prometheus text and carries the process metrics (memory, event-loop lag)', async () => {
@@ -132,12 +136,40 @@ describe('/metrics', () => {
     expect(histogramCount(families.text, 'fabrique_http_request_duration_seconds', 'method="GET",route="/api/v1/repos/:owner/:repo"')).toBe(1);
   });
 
-  it('shows background jobs, webhook queue and database time', async () => {
-    const families = await scrape();
-    // The pushes above scheduled maintenance, which waits 10 s for more pushes: under way or waiting.
-    expect(total(families, 'fabrique_jobs_pending') + total(families, 'fabrique_jobs_total', { kind: 'maintenance' })).toBeGreaterThanOrEqual(1);
-    expect(samples(families, 'fabrique_webhook_deliveries_pending')[0]?.value).toBe('0');
-    expect(total(families, 'fabrique_db_statements_total')).toBeGreaterThan(10);
-    expect(total(families, 'fabrique_db_statement_seconds_total')).toBeGreaterThan(0);
-  });
+  it('counts background job runs and failures, webhook attempts and their queue, and database time', async () => {
+    // setup: a webhook receiver that answers 500, so the delivery waits for its retry.
+    const receiver = createHttpServer((_request, response) => response.writeHead(500).end('down'));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      const hook = await fetch(`${server.url}/api/v1/repos/${owner.username}/${repo.name}/hooks`, {
+        method: 'POST',
+        headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'gitea', config: { url: `http://127.0.0.1:${port}/hook`, content_type: 'json' }, events: ['push'], active: true }),
+      });
+      expect(hook.status).toBe(201);
+      // test
+      await commitFiles(work, { 'CHANGES.md': 'again\n' }, 'changes');
+      await git(['push', repoUrl(server.url, owner.username, repo.name, { user: owner.username, secret: token }), 'main'], { cwd: work });
+      // A job that fails, run on the app's own lock, as a mirror sync that cannot reach its remote would.
+      await expect(server.app.jobs.run('mirror-sync:0', () => Promise.reject(new Error('unreachable remote')))).rejects.toThrow('unreachable remote');
+
+      // The push's maintenance waits 10 s for more pushes, the delivery is sent at once: scrape until both show.
+      let families = await scrape();
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && (total(families, 'fabrique_jobs_total', { kind: 'maintenance', result: 'ok' }) < 1 || total(families, 'fabrique_webhook_deliveries_total', { outcome: 'retry' }) < 1)) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        families = await scrape();
+      }
+      expect(total(families, 'fabrique_jobs_total', { kind: 'maintenance', result: 'ok' })).toBeGreaterThanOrEqual(1);
+      expect(total(families, 'fabrique_jobs_total', { kind: 'mirror-sync', result: 'failed' })).toBe(1);
+      expect(total(families, 'fabrique_webhook_deliveries_total', { outcome: 'retry' })).toBe(1);
+      expect(total(families, 'fabrique_webhook_deliveries_pending')).toBe(1);
+      expect(samples(families, 'fabrique_jobs_pending')).toHaveLength(1);
+      expect(total(families, 'fabrique_db_statements_total')).toBeGreaterThan(10);
+      expect(total(families, 'fabrique_db_statement_seconds_total')).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 90_000);
 });
