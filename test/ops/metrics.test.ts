@@ -136,6 +136,21 @@ describe('/metrics', () => {
     expect(histogramCount(families.text, 'fabrique_http_request_duration_seconds', 'method="GET",route="/api/v1/repos/:owner/:repo"')).toBe(1);
   });
 
+  it('keeps the counts of each app instance apart, two in one process', async () => {
+    const other = await startServer({ env: { FORGE_METRICS_TOKEN: METRICS_TOKEN } });
+    try {
+      const response = await fetch(`${other.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(response.status).toBe(200);
+      const families = parsePrometheusTextFormat(await response.text());
+      // The first server answered clones and repository reads; this one none.
+      expect(samples(families, 'fabrique_git_operations_total')).toEqual([]);
+      expect(samples(families, 'fabrique_http_requests_total', { route: '/api/v1/repos/:owner/:repo' })).toEqual([]);
+      expect(samples(families, 'process_resident_memory_bytes')).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('counts background job runs and failures, webhook attempts and their queue, and database time', async () => {
     // setup: a webhook receiver that answers 500, so the delivery waits for its retry.
     const receiver = createHttpServer((_request, response) => response.writeHead(500).end('down'));
