@@ -2,7 +2,8 @@
 # Fabrique: a self-hosted code forge.
 #   docker build -t fabrique .
 #   docker run -d -p 3000:3000 -v fabrique-data:/var/lib/fabrique/data -v fabrique-repos:/var/lib/fabrique/repos fabrique
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 22 LTS (supported until April 2027); nothing in the code is specific to Node 20 (engines: >=20).
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # Build: all dependencies (better-sqlite3 may compile from source: python3,
@@ -15,7 +16,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The lock file is written by npm 11 (its allowScripts field lets better-sqlite3 and esbuild build);
-# the node:20 image ships npm 10.
+# the node:22 image ships npm 10.
 RUN npm install -g npm@11 --no-audit --no-fund \
  && npm ci --no-audit --no-fund
 COPY . .
@@ -24,7 +25,7 @@ RUN npm run build \
  && npm cache clean --force
 
 # ---------------------------------------------------------------------------
-# Runtime: node, git (>= 2.38 for the wire protocol; bookworm ships 2.39) and
+# Runtime (test/ops/image.test.ts runs its ENV, USER, HEALTHCHECK and CMD outside Docker): node, git (>= 2.38 for the wire protocol; bookworm ships 2.39) and
 # tini as PID 1 (forwards SIGTERM for the graceful close, reaps git children).
 # The server runs through tsx, a runtime dependency kept by the prune above.
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import dbPlugin from './plugins/db.js';
 import statePlugin from './plugins/state.js';
+import metricsPlugin from './plugins/metrics.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import shellPlugin from './plugins/shell.js';
@@ -106,6 +107,8 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   // infrastructure
   await fastify.register(dbPlugin, { config: options.config, migrationsDir, webDir });
   await fastify.register(statePlugin);
+  // Before session and auth: /metrics carries its own token, which is not an account's.
+  await fastify.register(metricsPlugin);
   await fastify.register(errorsPlugin);
   await fastify.register(openapiPlugin);
   await fastify.register(shellPlugin);

@@ -39,6 +39,8 @@ export interface Config {
   mailFrom: string;
   /** FORGE_SITE_NAME: the instance's name in titles, the header and mails. */
   siteName: string;
+  /** FORGE_METRICS_TOKEN: the Bearer token Prometheus sends for /metrics; null: /metrics does not exist (404). */
+  metricsToken: string | null;
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -119,6 +121,14 @@ function retryDelays(env: Env): number[] {
     if (!/^\d+(\.\d+)?$/.test(trimmed)) throw new ConfigError('FORGE_WEBHOOK_RETRY_DELAYS', `"${trimmed}" is not a number of seconds (expected e.g. 10,60,600,3600)`);
     return Math.round(Number(trimmed) * 1000);
   });
+}
+
+/** FORGE_METRICS_TOKEN: long enough that it cannot be guessed, as /metrics shows the forge's traffic. */
+function metricsToken(env: Env): string | null {
+  const raw = (env.FORGE_METRICS_TOKEN ?? '').trim();
+  if (raw === '') return null;
+  if (raw.length < 16) throw new ConfigError('FORGE_METRICS_TOKEN', 'must be at least 16 characters long (e.g. openssl rand -hex 32)');
+  return raw;
 }
 
 /** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
@@ -239,5 +249,6 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env, siteName, baseUrlOf(env, host, port)),
     siteName,
+    metricsToken: metricsToken(env),
   };
 }

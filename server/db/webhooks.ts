@@ -251,3 +251,8 @@ export function nextDueTime(db: Db, now: string): string | null {
       .get(now) as string | null) ?? null
   );
 }
+
+/** How many deliveries wait to be sent or retried (the queue /metrics shows). */
+export function countPendingDeliveries(db: Db): number {
+  return db.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
+}

@@ -74,7 +74,25 @@ export interface GitTransportOptions {
   policy: Policy;
   /** The URL of HOOK_PATH on this server, known once it listens. */
   hookUrl: () => string;
+  /** Told of every clone, fetch and push as git ends (for /metrics). */
+  onExchange?: (exchange: GitExchange) => void;
 }
+
+/** One POST to upload-pack or receive-pack, as /metrics counts it. */
+export interface GitExchange {
+  service: GitService;
+  /** clone: a fetch that has nothing yet (no `have` line); ls-refs: protocol v2's ref listing, not a transfer. */
+  operation: 'clone' | 'fetch' | 'ls-refs' | 'push';
+  /** git exited 0. */
+  ok: boolean;
+  seconds: number;
+  /** The request body as git read it (decompressed), and what git answered. */
+  receivedBytes: number;
+  sentBytes: number;
+}
+
+/** Where a fetch says what it already has: a fetch without any is a clone. */
+const HAVE_LINE = Buffer.from('have ');
 
 interface Run {
   service: GitService;
@@ -87,6 +105,10 @@ interface Run {
   checks?: boolean;
   /** The push's answer, its end held back for the pull request hints (side-band pushes only). */
   held?: HeldTail;
+  /** Protocol v2's command (fetch, ls-refs), read before git starts. */
+  command?: string;
+  /** What the body fed to git held: its size, and whether a fetch named objects it already has. */
+  received?: { bytes: number; haves: boolean };
 }
 
 /**
@@ -104,12 +126,14 @@ export class GitTransport {
   private readonly maintenance: MaintenanceScheduler;
   private readonly hookUrl: () => string;
   private readonly policy: Policy;
+  private readonly onExchange: GitTransportOptions['onExchange'];
 
   constructor(options: GitTransportOptions) {
     this.config = options.config;
     this.db = options.db;
     this.hookUrl = options.hookUrl;
     this.policy = options.policy;
+    this.onExchange = options.onExchange;
     this.hooksDir = installHooks(join(options.config.dataDir, 'git-hooks'));
     this.emptyHooksDir = join(options.config.dataDir, 'git-hooks-none');
     mkdirSync(this.emptyHooksDir, { recursive: true });
@@ -148,7 +172,7 @@ export class GitTransport {
       // v2 upload-pack would serve any object named: one no ref reaches (force-pushed away) is refused as v0 refuses it.
       const [hidden] = parsed.command === 'fetch' ? await unreachableObjects(path, parsed.wants) : [];
       if (hidden) return reply.headers(noCache).type('application/x-git-upload-pack-result').send(pktLine(`ERR upload-pack: not our ref ${hidden}\n`));
-      return this.serve(request, reply, { service, path, advertise: false, body: { source, head } });
+      return this.serve(request, reply, { service, path, advertise: false, body: { source, head }, command: parsed.command });
     }
     if (!push || actor.kind !== 'user') return this.serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
     const { head, parsed: commands } = await this.readHead(source, parsePushCommands, COMMANDS_ALLOWANCE);
@@ -188,6 +212,8 @@ export class GitTransport {
       env.FABRIQUE_HOOK_URL = this.hookUrl();
       env.FABRIQUE_PUSH_TOKEN = run.session.token;
     }
+    const started = performance.now();
+    let sent = 0;
     const child = spawnService({ service: run.service, repoPath: run.path, advertise: run.advertise, protocol, config: settings, env });
     const out = new PassThrough();
     if (run.advertise && !wantsProtocolV2(protocol)) out.write(serviceAnnouncement(run.service));
@@ -201,6 +227,9 @@ export class GitTransport {
       });
     } else child.stdout.pipe(out, { end: false });
 
+    child.stdout.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
@@ -216,6 +245,7 @@ export class GitTransport {
     });
     child.on('close', (code, signal) => {
       if (code !== 0 && signal === null) request.log.warn({ service: run.service, code, stderr }, 'git service failed');
+      if (!run.advertise) this.observe(run, code === 0, (performance.now() - started) / 1000, sent);
       const session = run.session;
       if (!session) {
         out.end();
@@ -246,6 +276,14 @@ export class GitTransport {
 
     const kind = run.advertise ? 'advertisement' : 'result';
     return reply.headers(noCache).type(`application/x-${run.service}-${kind}`).send(out);
+  }
+
+  private observe(run: Run, ok: boolean, seconds: number, sentBytes: number): void {
+    if (!this.onExchange) return;
+    const received = run.received ?? { bytes: 0, haves: false };
+    const operation =
+      run.service === 'git-receive-pack' ? 'push' : run.command === 'ls-refs' ? 'ls-refs' : received.haves ? 'fetch' : 'clone';
+    this.onExchange({ service: run.service, operation, ok, seconds, receivedBytes: received.bytes, sentBytes });
   }
 
   /** The request body as git reads it: gzip-encoded bodies are decompressed as they stream. */
@@ -290,6 +328,18 @@ export class GitTransport {
     const { source, head } = body;
     const limit = run.session ? this.config.maxPushBytes + COMMANDS_ALLOWANCE : null;
     let received = head.length;
+    const stats: NonNullable<Run['received']> = { bytes: received, haves: false };
+    run.received = stats;
+    // A fetch's body is a few pkt-lines: looking for `have ` costs nothing; the tail carried over finds one split across chunks.
+    const fetch = run.service === 'git-upload-pack';
+    let tail = Buffer.alloc(0);
+    const lookForHaves = (chunk: Buffer) => {
+      if (!fetch || stats.haves) return;
+      const window = Buffer.concat([tail, chunk]);
+      stats.haves = window.includes(HAVE_LINE);
+      tail = window.subarray(Math.max(0, window.length - HAVE_LINE.length + 1));
+    };
+    lookForHaves(head);
     let open = true;
     const stop = () => {
       open = false;
@@ -303,6 +353,8 @@ export class GitTransport {
     });
     source.on('data', (chunk: Buffer) => {
       received += chunk.length;
+      stats.bytes = received;
+      lookForHaves(chunk);
       if (limit !== null && received > limit) {
         request.log.warn({ received, limit }, 'push larger than FORGE_MAX_PUSH_BYTES cut off');
         stop();

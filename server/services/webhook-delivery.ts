@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import type { Db } from '../db/index.js';
 import {
   claimDueDeliveries,
+  countPendingDeliveries,
   disableWebhook,
   findWebhookById,
   markWebhookFailing,
@@ -43,6 +44,9 @@ export interface WebhookWorkerOptions {
   userAgent: string;
   log: { warn: (data: object, message: string) => void };
 }
+
+/** How one attempt ended (for /metrics): sent, to be retried, or failed for good. */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed';
 
 /** A delivery that may not be sent at all (a refused address): failed at once, no retry. */
 class Refused extends Error {}
@@ -189,8 +193,19 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<number, Promise<void>>();
   private closed = false;
+  private readonly listeners: Array<(outcome: DeliveryOutcome, seconds: number) => void> = [];
 
   constructor(private readonly options: WebhookWorkerOptions) {}
+
+  /** Calls `listener` after every attempt (for /metrics). */
+  watch(listener: (outcome: DeliveryOutcome, seconds: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Deliveries waiting to be sent or retried, by every process of the forge. */
+  pending(): number {
+    return countPendingDeliveries(this.options.db);
+  }
 
   /** Starts sending: first what a previous run left pending. */
   start(): void {
@@ -295,6 +310,8 @@ export class WebhookWorker {
     });
     if (delivered) markWebhookHealthy(db, hook.id);
     else if (hook.active === 1) this.noteFailure(hook, attemptedAt);
+    const outcome: DeliveryOutcome = delivered ? 'delivered' : retry ? 'retry' : 'failed';
+    for (const listener of this.listeners) listener(outcome, (Date.now() - started) / 1000);
   }
 
   /** A hook failing for longer than allowed is turned off, and its owners told (the audit trail and its settings page). */

@@ -41,6 +41,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     jobs: fastify.jobs,
     log: fastify.log,
     policy: fastify.policy,
+    onExchange: fastify.metrics ? (exchange) => fastify.metrics?.git(exchange) : undefined,
     hookUrl: () => {
       const address = fastify.server.address();
       if (address === null || typeof address === 'string') throw new Error('the server has no TCP address for the git hooks');
