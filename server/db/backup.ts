@@ -6,7 +6,7 @@ export async function backupDatabase(db: Db, file: string): Promise<void> {
 }
 
 /** The application's tables (SQLite's own excluded), by name. */
-export function tableNames(db: Db): string[] {
+function tableNames(db: Db): string[] {
   return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
 }
 
