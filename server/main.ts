@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import closeWithGrace from 'close-with-grace';
 import app, { serverOptions } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { MigrationError } from './db/index.js';
+import { MigrationError, NewerDatabaseError } from './db/index.js';
 
 /** Boots Fabrique: configuration, the app plugin, listen, and a graceful close on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   try {
     await server.listen({ port: config.port, host: config.host });
   } catch (err) {
-    if (err instanceof MigrationError || err instanceof ConfigError) {
+    if (err instanceof MigrationError || err instanceof NewerDatabaseError || err instanceof ConfigError) {
       server.log.fatal(err.message);
       console.error(`Fabrique cannot start: ${err.message}`);
     } else {

@@ -12,6 +12,14 @@ export class MigrationError extends Error {
   }
 }
 
+/** The database was migrated by a newer Fabrique than this one: starting would run old code on a schema it does not know. */
+export class NewerDatabaseError extends Error {
+  constructor(readonly migration: string) {
+    super(`This database was written by a newer Fabrique (migration ${migration}); upgrade Fabrique or restore a backup`);
+    this.name = 'NewerDatabaseError';
+  }
+}
+
 const MIGRATION_FILE = /^(\d{3})-[a-z0-9-]+\.sql$/;
 
 /** Opens the SQLite file with WAL, foreign keys and a busy timeout, shared safely by the server and the CLI. */
@@ -31,6 +39,9 @@ export function migrate(db: Db, dir: string): string[] {
   )`);
   const files = readdirSync(dir).filter((f) => MIGRATION_FILE.test(f)).sort();
   const applied = new Set(db.prepare('SELECT name FROM schema_migrations').pluck().all() as string[]);
+  // Migrations only go forward: a newest applied migration this code lacks means a newer release wrote the file.
+  const newest = [...applied].sort().at(-1);
+  if (newest !== undefined && !files.includes(newest)) throw new NewerDatabaseError(newest);
   const done: string[] = [];
   for (const file of files) {
     if (applied.has(file)) continue;

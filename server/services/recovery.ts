@@ -116,7 +116,7 @@ async function sweepRepository(path: string, options: RecoveryOptions, report: R
 }
 
 /** The repository folders on disk (`<owner>/<name>.git`), relative to the repositories folder. */
-async function repositoryFolders(reposDir: string): Promise<string[]> {
+export async function repositoryFolders(reposDir: string): Promise<string[]> {
   const found: string[] = [];
   for (const owner of await entries(reposDir)) {
     if (!owner.dir || owner.name.startsWith('.')) continue;
