@@ -185,9 +185,11 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
       if (LIVE_DATABASE.test(name) || WRITE_PROBE.test(name) || !(await stat(path)).isFile()) continue;
       await addPath(sink, manifest, `data/${name}`, path);
     }
-    // Interrupted uploads (.tmp) are not part of any release.
-    for (const file of await filesUnder(join(options.dataDir, 'attachments'), (name) => name === '.tmp')) {
-      await addPath(sink, manifest, `data/attachments/${file}`, join(options.dataDir, 'attachments', file));
+    // Release attachments, avatars and the site's logo; interrupted uploads (.tmp…) belong to nothing.
+    for (const folder of ['attachments', 'avatars']) {
+      for (const file of await filesUnder(join(options.dataDir, folder), (name) => name.startsWith('.tmp'))) {
+        await addPath(sink, manifest, `data/${folder}/${file}`, join(options.dataDir, folder, file));
+      }
     }
 
     for (const repo of repos) {
