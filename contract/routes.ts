@@ -53,6 +53,7 @@ export const PAGES = [
   { name: 'newFile', pattern: '/:owner/:repo/_new/*target', titleKey: 'edit.newTitle' },
   { name: 'repoSettings', pattern: '/:owner/:repo/settings', titleKey: 'repoSettings.title' },
   { name: 'repoWebhooks', pattern: '/:owner/:repo/settings/hooks', titleKey: 'webhooks.title' },
+  { name: 'forks', pattern: '/:owner/:repo/forks', titleKey: 'visitor.forksTitle' },
   { name: 'repo', pattern: '/:owner/:repo', titleKey: null },
   { name: 'owner', pattern: '/:owner', titleKey: null },
 ] as const satisfies readonly PageRoute[];
