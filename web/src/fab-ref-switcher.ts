@@ -237,9 +237,7 @@ export class FabRefSwitcher extends LightDomElement {
                 class=${`${this._id}-opt-${i}` === active ? 'fab-active' : ''}
                 aria-selected=${this.kind === this._tab && name === this.ref ? 'true' : 'false'}
                 @click=${() => this._choose(name)}
-              >
-                ${name}
-              </li>`,
+              >${name}</li>`,
             )}
           </ul>
           ${list && names.length === 0 ? html`<p class="fab-ref-note">${t('visitor.refNone')}</p>` : ''}
