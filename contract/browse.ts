@@ -250,3 +250,19 @@ export const Blame = Type.Object({
   commits: Type.Array(BlameCommit),
 });
 export type Blame = Static<typeof Blame>;
+/** One branch of the branches page: Gitea's Branch and how far it is from the default branch. */
+export const BranchOverviewItem = Type.Object({
+  branch: Branch,
+  /** Commits of this branch not on the default branch, and the reverse (`git rev-list --left-right --count`). */
+  ahead: Type.Integer(),
+  behind: Type.Integer(),
+});
+export type BranchOverviewItem = Static<typeof BranchOverviewItem>;
+
+/** Fabrique's branches page: the default branch first, then the others by their last commit, newest first. */
+export const BranchOverview = Type.Object({
+  default_branch: Type.String(),
+  total: Type.Integer(),
+  branches: Type.Array(BranchOverviewItem),
+});
+export type BranchOverview = Static<typeof BranchOverview>;

@@ -65,6 +65,7 @@ export const PAGES = [
   { name: 'repoWebhooks', pattern: '/:owner/:repo/settings/hooks', titleKey: 'webhooks.title' },
   { name: 'blame', pattern: '/:owner/:repo/blame/:kind/:ref/*path', titleKey: null },
   { name: 'upload', pattern: '/:owner/:repo/_upload/*target', titleKey: 'upload.title' },
+  { name: 'forks', pattern: '/:owner/:repo/forks', titleKey: 'visitor.forksTitle' },
   { name: 'repo', pattern: '/:owner/:repo', titleKey: null },
   { name: 'owner', pattern: '/:owner', titleKey: null },
 ] as const satisfies readonly PageRoute[];

@@ -71,9 +71,18 @@ export type CatalogueRow = RepoRow & FactsRow;
 
 const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** The publiccode.yml `url` of a facts row, compared without case or a trailing slash. */
+const URL_OF = (alias: string) => `rtrim(lower(json_extract(${alias}.publiccode_json, '$.url')), '/')`;
+/**
+ * A fork is the same software as its parent unless its publiccode.yml names another `url` (its own
+ * project): only then is it a catalogue entry of its own.
+ */
+const FORK_WITH_ITS_OWN_URL = `(r.fork_id IS NULL OR ${URL_OF('f')} IS NOT
+  (SELECT ${URL_OF('pf')} FROM repository_facts pf WHERE pf.repo_id = r.fork_id))`;
+
 /** Public repositories with a valid publiccode.yml, filtered, by software name, with the total before paging. */
 export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: CatalogueRow[]; total: number } {
-  const where = [PUBLIC, 'f.publiccode_valid = 1'];
+  const where = [PUBLIC, 'f.publiccode_valid = 1', FORK_WITH_ITS_OWN_URL];
   if (filter.q) where.push("(f.search_text LIKE @q ESCAPE '\\' OR r.lower_name LIKE @q ESCAPE '\\')");
   if (filter.organisation) where.push('u.lower_name = @organisation');
   if (filter.status) where.push('f.development_status = @status');

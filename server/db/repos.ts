@@ -235,6 +235,10 @@ export interface RepoListFilter {
   /** `q` names a topic, matched exactly (Gitea's `topic=true`), not a word of the name or description. */
   topicOnly?: boolean;
   isPrivate?: boolean;
+  /** Only forks (true) or only sources (false), as Gitea's `mode=fork|source`. */
+  fork?: boolean;
+  /** Sources before forks, then the sort (the explore page's default). */
+  forksLast?: boolean;
   sort?: 'alpha' | 'created' | 'updated' | 'size' | 'id';
   order?: 'asc' | 'desc';
   limit: number;
@@ -264,6 +268,7 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   if (filter.q && filter.topicOnly) where.push('EXISTS (SELECT 1 FROM repository_topics t WHERE t.repo_id = r.id AND t.topic = @topic)');
   else if (filter.q) where.push("(r.lower_name LIKE @q ESCAPE '\\' OR lower(r.description) LIKE @q ESCAPE '\\')");
   if (filter.isPrivate !== undefined) where.push('r.is_private = @isPrivate');
+  if (filter.fork !== undefined) where.push(filter.fork ? 'r.fork_id IS NOT NULL' : 'r.fork_id IS NULL');
   const params = {
     ...viewerParams(filter.viewer),
     ownerId: filter.ownerId ?? null,
@@ -281,7 +286,7 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
   const column = SORT_COLUMN[filter.sort ?? 'alpha'];
   const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
   const rows = db
-    .prepare(`${SELECT} WHERE ${condition} ORDER BY ${column} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
+    .prepare(`${SELECT} WHERE ${condition} ORDER BY ${filter.forksLast ? 'r.fork_id IS NOT NULL, ' : ''}${column} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: filter.limit, offset: filter.offset }) as RepoRow[];
   return { rows, total };
 }

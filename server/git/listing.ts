@@ -47,3 +47,29 @@ export async function listTree(gitdir: string, treeish: string, recursive: boole
     return [{ mode: match[1], type: match[2] as TreeListingEntry['type'], oid: match[3], size: match[4] === '-' ? null : Number(match[4]), path: match[5] }];
   });
 }
+
+/** A branch with the commit it points to, as `git for-each-ref` lists it. */
+export interface BranchHead {
+  name: string;
+  oid: string;
+}
+
+/** Every branch, the most recently committed first (`git for-each-ref --sort=-committerdate`): one process for any number of branches. */
+export async function branchesByDate(gitdir: string): Promise<BranchHead[]> {
+  const { stdout } = await runGit(['for-each-ref', '--sort=-committerdate', '--format=%(objectname) %(refname)', 'refs/heads/'], { cwd: gitdir });
+  return stdout.split('\n').flatMap((line) => {
+    const match = /^([0-9a-f]{40}) refs\/heads\/(.+)$/.exec(line);
+    return match ? [{ oid: match[1], name: match[2] }] : [];
+  });
+}
+
+/**
+ * How many commits `head` has that `base` lacks (ahead) and the reverse (behind), from one
+ * `git rev-list --left-right --count base...head`, which walks only down to the merge base.
+ */
+export async function aheadBehind(gitdir: string, base: string, head: string): Promise<{ ahead: number; behind: number }> {
+  if (!/^[0-9a-f]{40}$/.test(base) || !/^[0-9a-f]{40}$/.test(head)) throw new Error('aheadBehind: expected full commit ids');
+  const { stdout } = await runGit(['rev-list', '--left-right', '--count', `${base}...${head}`], { cwd: gitdir });
+  const [behind, ahead] = stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}

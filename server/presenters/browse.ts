@@ -1,10 +1,10 @@
 import type { RepoRow } from '../db/repos.js';
 import { gitDate, type GitCommit, type GitEntry, type GitPerson, type RefInfo, type ResolvedRef } from '../git/read.js';
 import type { FileDiff as GitFileDiff } from '../git/diff.js';
-import { Blame, BlameCommit, Blob, Branch, Commit, CommitUser, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree } from '../../contract/browse.js';
+import { Blame, BlameCommit, Blob, Branch, BranchOverview, Commit, CommitUser, CommitWithDiff, Comparison, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree } from '../../contract/browse.js';
 import { Contents } from '../../contract/contents.js';
 
-export { Blame, BlameCommit, Blob, Branch, Commit, CommitUser, CommitWithDiff, Comparison, Contents, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree };
+export { Blame, BlameCommit, Blob, Branch, BranchOverview, Commit, CommitUser, CommitWithDiff, Comparison, Contents, Diff, FileDiff, LastCommit, Readme, Ref, Tag, Tree };
 
 /** The URLs of one repository, from the configured base URL. */
 export class RepoUrls {

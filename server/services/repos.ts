@@ -351,3 +351,23 @@ export async function createBranch(ctx: BranchContext, repo: RepoRow, actor: Act
   await recordRefUpdates(ctx.db, repo, gitdir, pusher, [update], ctx.events);
   return input.name;
 }
+
+/**
+ * Gitea's `DELETE /repos/{owner}/{repo}/branches/{branch}`: removes the branch where it points now,
+ * through the ref gate (which refuses the default branch and protected ones, with the reason),
+ * then records and publishes the deletion as a push would.
+ */
+export async function deleteBranch(ctx: BranchContext, repo: RepoRow, actor: Actor, name: string): Promise<void> {
+  if (actor.kind !== 'user') throw unauthorized();
+  const gitdir = repoPath(ctx.reposDir, repo.owner_name, repo.name);
+  const oldId = isSafeRefName(name) ? await readRef(gitdir, `refs/heads/${name}`) : null;
+  if (!oldId) throw notFound(`The branch "${name}"`);
+  const update = { ref: `refs/heads/${name}`, oldId, newId: ZERO_OID };
+  try {
+    await moveRefs({ db: ctx.db, repo, gitdir, actor, kind: 'push', updates: [update] });
+  } catch (err) {
+    if (err instanceof RefMovedError) throw conflict(`The branch "${name}" moved meanwhile: look at it again before deleting it.`);
+    throw err;
+  }
+  await recordRefUpdates(ctx.db, repo, gitdir, { id: actor.user.id, username: actor.user.username }, [update], ctx.events);
+}

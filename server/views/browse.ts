@@ -8,6 +8,7 @@ import { RepoReader, isBinary, type GitCommit, type GitEntry, type ResolvedRef }
 import { diffCommits, type Diff } from '../git/diff.js';
 import { highlightDiff } from '../services/diff-highlight.js';
 import { archiveStream, type ArchiveFormat } from '../git/archive.js';
+import { aheadBehind, branchesByDate } from '../git/listing.js';
 import { highlightLines, renderMarkdown, type LinkBase } from '../services/render.js';
 import {
   RepoUrls,
@@ -21,6 +22,7 @@ import {
   presentTag,
   type Blob,
   type Branch,
+  type BranchOverview,
   type Commit,
   type Contents,
   type Readme,
@@ -255,14 +257,53 @@ export async function repositoryCommit(ctx: ReadContext, repo: RepoRow, sha: str
 
 const canPush = (ctx: ReadContext, actor: Actor, repo: RepoRow) => ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
 
-/** One page of the branches, each with its head commit and whether the actor may push to it. */
-export async function branchesPage(ctx: ReadContext, actor: Actor, repo: RepoRow, paging: { page?: number; limit?: number }): Promise<Page<Branch>> {
+/** Whether a ref's name holds the searched text (Fabrique's `q` on branch and tag lists), without case. */
+const nameMatches = (q: string | undefined) => (ref: { name: string }) => !q || ref.name.toLowerCase().includes(q.toLowerCase());
+
+/** One page of the branches (those whose name holds `q`), each with its head commit and whether the actor may push to it. */
+export async function branchesPage(ctx: ReadContext, actor: Actor, repo: RepoRow, paging: { page?: number; limit?: number; q?: string }): Promise<Page<Branch>> {
   const { reader, urls } = open(ctx, repo);
-  const branches = await reader.branches();
+  const branches = (await reader.branches()).filter(nameMatches(paging.q));
   const { start, end } = pageBounds(paging);
   const push = canPush(ctx, actor, repo);
   const items = await Promise.all(branches.slice(start, end).map(async (b) => presentBranch(urls, b.name, await reader.commit(b.commit), push)));
   return { items, total: branches.length };
+}
+
+/**
+ * The branches page: the default branch first, then the others by last commit, newest first (one
+ * `for-each-ref`), each with its ahead/behind counts against the default branch. The counts of a
+ * page run together and are remembered in the repository's git cache by the pair of commit ids,
+ * so they stay true until either branch moves.
+ */
+export async function branchOverview(
+  ctx: ReadContext,
+  actor: Actor,
+  repo: RepoRow,
+  paging: { page?: number; limit?: number; q?: string },
+): Promise<BranchOverview> {
+  const { reader, urls } = open(ctx, repo);
+  const gitdir = repoPath(ctx.config.reposDir, repo.owner_name, repo.name);
+  const all = await branchesByDate(gitdir);
+  const base = all.find((b) => b.name === repo.default_branch);
+  const ordered = base ? [base, ...all.filter((b) => b !== base)] : all;
+  const matching = ordered.filter(nameMatches(paging.q));
+  const { start, end } = pageBounds(paging);
+  const push = canPush(ctx, actor, repo);
+  const branches = await Promise.all(
+    matching.slice(start, end).map(async (b) => {
+      const branch = presentBranch(urls, b.name, await reader.commit(b.oid), push);
+      if (!base || b.oid === base.oid) return { branch, ahead: 0, behind: 0 };
+      const key = `ahead-behind:${base.oid}:${b.oid}`;
+      let counts = reader.remembered<{ ahead: number; behind: number }>(key);
+      if (!counts) {
+        counts = await aheadBehind(gitdir, base.oid, b.oid);
+        reader.remember(key, counts);
+      }
+      return { branch, ...counts };
+    }),
+  );
+  return { default_branch: repo.default_branch, total: matching.length, branches };
 }
 
 /** One branch by name. */
@@ -273,10 +314,11 @@ export async function repositoryBranch(ctx: ReadContext, actor: Actor, repo: Rep
   return presentBranch(urls, branch.name, await reader.commit(branch.commit), canPush(ctx, actor, repo));
 }
 
-/** One page of the tags. */
-export async function tagsPage(ctx: ReadContext, repo: RepoRow, paging: { page?: number; limit?: number }): Promise<Page<Tag>> {
+/** One page of the tags (those whose name holds `q`). */
+export async function tagsPage(ctx: ReadContext, repo: RepoRow, paging: { page?: number; limit?: number; q?: string }): Promise<Page<Tag>> {
   const { reader, urls } = open(ctx, repo);
-  const tags = await reader.tags();
+  // Version numbers in their order (v1.10 after v1.9), newest first.
+  const tags = (await reader.tags()).filter(nameMatches(paging.q)).sort((a, b) => b.name.localeCompare(a.name, 'en', { numeric: true }));
   const { start, end } = pageBounds(paging);
   const items = await Promise.all(tags.slice(start, end).map(async (t) => presentTag(urls, t, await reader.commit(t.commit))));
   return { items, total: tags.length };

@@ -51,8 +51,9 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await page.title()).toBe(`${owner}/${name} · Fabrique`);
     await page.locator('fab-markdown strong', { hasText: 'cadastre' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Atlas', exact: true }).evaluate((h) => h.tagName)).toBe('H3');
-    expect(await page.getByLabel('Adresse HTTPS').inputValue()).toBe(`${server.url}/${owner}/${name}.git`);
-    expect(await page.getByLabel('Commande').inputValue()).toBe(`git clone ${server.url}/${owner}/${name}.git`);
+    await page.getByRole('button', { name: 'Cloner' }).click();
+    expect(await page.locator('fab-repo-header [data-clone="url"]').textContent()).toBe(`${server.url}/${owner}/${name}.git`);
+    expect(await page.locator('fab-repo-header [data-clone="cmd"]').textContent()).toBe(`git clone ${server.url}/${owner}/${name}.git`);
     expect(await page.getByRole('link', { name: 'LICENSE' }).count()).toBeGreaterThan(0);
     expect(await page.getByRole('row', { name: /docs/ }).getByRole('link', { name: 'Ajoute le calcul des surfaces' }).isVisible()).toBe(true);
     expect(await page.locator('h1').count()).toBe(1);
@@ -128,7 +129,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(await page.locator('#L2').getAttribute('aria-current')).toBe('true');
     expect(await page.title()).toBe(`src/main.ts · ${owner}/${name} · Fabrique`);
     expect(await page.getByRole('link', { name: 'Line 3', exact: true }).isVisible()).toBe(true);
-    expect(await page.getByLabel('Branch or tag').inputValue()).toBe('tag:v1.0');
+    expect(await page.getByRole('button', { name: 'Branch or tag: v1.0' }).isVisible()).toBe(true);
     expect(await checkA11y(page)).toEqual([]);
 
     await page.goto(`${server.url}/${owner}/${name}/src/branch/main/docs/guide.md`);
@@ -162,12 +163,15 @@ describe('browse pages', { timeout: 90_000 }, () => {
       }
       throw new Error('never reached by Tab');
     };
-    await tabTo(() => page.evaluate(() => document.activeElement?.tagName === 'SELECT'));
-    // Branches by name: essai, main. Moving through the options does not leave the page (WCAG 3.2.2).
+    await tabTo(() => page.evaluate(() => document.activeElement?.classList.contains('fab-ref-button') ?? false));
+    // The menu opens on its search field; branches by name: essai, main. Moving through the options does not leave the page (WCAG 3.2.2).
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('combobox');
+    await expect.poll(() => page.getByRole('option').allTextContents()).toEqual(['essai', 'main']);
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowUp');
-    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement).value)).toBe('branch:essai');
+    expect(await page.evaluate(() => document.getElementById(document.activeElement?.getAttribute('aria-activedescendant') ?? '')?.textContent)).toBe('essai');
     expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}`);
-    await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await waitForHeading(page, name);
     expect(new URL(page.url()).pathname).toBe(`/${owner}/${name}/src/branch/essai`);
@@ -264,7 +268,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
     // test
     await page.goto(`${base}/src/branch/fonction/carte/src/carte.ts`);
     await waitForHeading(page, 'carte.ts');
-    expect(await page.getByLabel('Branche ou étiquette').inputValue()).toBe('branch:fonction/carte');
+    expect(await page.getByRole('button', { name: 'Branche ou étiquette : fonction/carte' }).isVisible()).toBe(true);
     expect(await page.getByRole('navigation', { name: 'Chemin du fichier' }).getByRole('link').allTextContents()).toEqual(['carto', 'src', 'carte.ts']);
 
     await page.goto(`${base}/src/branch/fonction/carte`);

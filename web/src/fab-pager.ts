@@ -17,6 +17,8 @@ export class FabPager extends LightDomElement {
 
   @property({ type: Number }) page = 1;
   @property({ type: Boolean }) hasNext = false;
+  /** How many pages the list has, when the server told (X-Total-Count); 0 when unknown. */
+  @property({ type: Number }) pages = 0;
 
   private _locale = new LocaleController(this);
 
@@ -32,7 +34,7 @@ export class FabPager extends LightDomElement {
     return html`
       <nav aria-label=${t('browse.pagination')}>
         ${this.page > 1 ? html`<a href=${this._href(this.page - 1)} rel="prev">${t('browse.previous')}</a>` : ''}
-        <span aria-current="page">${t('browse.page', { page: this.page })}</span>
+        <span aria-current="page">${this.pages > 0 ? t('visitor.pageOf', { page: this.page, pages: this.pages }) : t('browse.page', { page: this.page })}</span>
         ${this.hasNext ? html`<a href=${this._href(this.page + 1)} rel="next">${t('browse.next')}</a>` : ''}
       </nav>
     `;

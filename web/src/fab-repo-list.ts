@@ -6,7 +6,7 @@ import type { Repository } from './api/browse.js';
 import { RepoLinks } from './browse-links.js';
 import './fab-relative-time.js';
 
-/** A list of repositories: name, description, badges and last update. */
+/** A list of repositories: name, description, badges (private, archived, fork and its parent) and last update. */
 @customElement('fab-repo-list')
 export class FabRepoList extends LightDomElement {
   static override styles = css`
@@ -21,6 +21,7 @@ export class FabRepoList extends LightDomElement {
     }
     fab-repo-list h3 {
       display: inline;
+      overflow-wrap: anywhere;
       margin: 0 0.5rem 0 0;
       font-size: 1.125rem;
     }
@@ -40,6 +41,8 @@ export class FabRepoList extends LightDomElement {
   `;
 
   @property({ attribute: false }) repositories: readonly Repository[] = [];
+  /** Leaves out "forked from": on a project's forks page every entry has the same parent. */
+  @property({ type: Boolean }) hideParent = false;
 
   private _locale = new LocaleController(this);
 
@@ -51,6 +54,10 @@ export class FabRepoList extends LightDomElement {
             <h3><a href=${new RepoLinks(repo.owner.login, repo.name).home}>${repo.owner.login}/${repo.name}</a></h3>
             ${repo.private ? html`<span class="fab-badge">${t('browse.private')}</span>` : ''}
             ${repo.archived ? html`<span class="fab-badge">${t('browse.archived')}</span>` : ''}
+            ${repo.fork ? html`<span class="fab-badge">${t('visitor.forkBadge')}</span>` : ''}
+            ${repo.fork && repo.parent?.full_name && !this.hideParent
+              ? html`<p class="fab-meta">${t('visitor.forkedFrom')} <a href=${`/${repo.parent.full_name}`}>${repo.parent.full_name}</a></p>`
+              : ''}
             ${repo.description ? html`<p>${repo.description}</p>` : ''}
             <p class="fab-meta">${t('browse.updated')} <fab-relative-time .datetime=${repo.updated_at}></fab-relative-time></p>
           </li>`,

@@ -67,6 +67,13 @@ export class FabSoftwareSheet extends LitElement {
     }
     dd {
       margin: 0;
+      overflow-wrap: anywhere;
+    }
+    /* On a phone a label sits above its value: a long label and a URL side by side widened the page. */
+    @media (max-width: 30rem) {
+      dl {
+        grid-template-columns: minmax(0, 1fr);
+      }
     }
     ul {
       margin: 0;

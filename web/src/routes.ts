@@ -35,7 +35,13 @@ const repoTitle = (match: RouteMatch<AppRoute>, name: string) => `${name} · ${m
 
 function renderExplore(match: RouteMatch<AppRoute>): TemplateResult {
   const sort = match.url.searchParams.get('sort') === 'alpha' ? 'alpha' : 'updated';
-  return html`${match.route.name === 'home' ? html`<fab-site-intro></fab-site-intro>` : ''}<fab-explore-page .query=${match.url.searchParams.get('q') ?? ''} .sort=${sort} .page=${pageOf(match.url)}></fab-explore-page>`;
+  const mode = match.url.searchParams.get('mode');
+  return html`${match.route.name === 'home' ? html`<fab-site-intro></fab-site-intro>` : ''}<fab-explore-page
+    .query=${match.url.searchParams.get('q') ?? ''}
+    .sort=${sort}
+    .mode=${mode === 'source' || mode === 'fork' ? mode : 'all'}
+    .page=${pageOf(match.url)}
+  ></fab-explore-page>`;
 }
 
 const pullView = (tab: 'conversation' | 'commits' | 'files'): PageView => ({
@@ -184,11 +190,15 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
   },
   branches: {
     load: () => import('./pages/fab-repo-branches-page.js'),
-    render: (m) => html`<fab-repo-branches-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-branches-page>`,
+    render: (m) => html`<fab-repo-branches-page .owner=${m.params.owner} .repo=${m.params.repo} .page=${pageOf(m.url)}></fab-repo-branches-page>`,
   },
   tags: {
     load: () => import('./pages/fab-repo-tags-page.js'),
-    render: (m) => html`<fab-repo-tags-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-tags-page>`,
+    render: (m) => html`<fab-repo-tags-page .owner=${m.params.owner} .repo=${m.params.repo} .page=${pageOf(m.url)}></fab-repo-tags-page>`,
+  },
+  forks: {
+    load: () => import('./pages/fab-repo-forks-page.js'),
+    render: (m) => html`<fab-repo-forks-page .owner=${m.params.owner} .repo=${m.params.repo} .page=${pageOf(m.url)}></fab-repo-forks-page>`,
   },
   compare: {
     title: (m) => repoTitle(m, m.params.spec),

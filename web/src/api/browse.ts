@@ -1,10 +1,10 @@
 import { request } from './client.js';
 import type { Organization } from '../../../contract/organisations.js';
 import type { Repository, RepositorySearchResult } from '../../../contract/repositories.js';
-import type { Branch, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob, Blame } from '../../../contract/browse.js';
+import type { Branch, BranchOverview, Comparison, Commit, CommitWithDiff, RefKind, Readme, Tag, Tree, Blob, Blame } from '../../../contract/browse.js';
 
 export type { Repository } from '../../../contract/repositories.js';
-export type { Blame, BlameCommit, BlameRange, Blob, Branch, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
+export type { Blame, BlameCommit, BlameRange, Blob, Branch, BranchOverview, BranchOverviewItem, Commit, Comparison, Diff, DiffLine, EntryType, FileDiff, Hunk, Readme, RefKind, Tag, Tree, TreeEntry } from '../../../contract/browse.js';
 
 /** One path segment or a repository path, each segment percent-encoded. */
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
@@ -21,9 +21,13 @@ const query = (params: Record<string, string | number | undefined>) => {
 /** How the explore page sorts: Gitea's `sort` values. */
 export type RepoSort = 'updated' | 'alpha';
 
+/** Which repositories explore lists: all (sources first), sources only, forks only (Gitea's `mode`). */
+export type RepoMode = 'all' | 'source' | 'fork';
+
 export interface RepoSearch {
   q?: string;
   sort?: RepoSort;
+  mode?: RepoMode;
   page?: number;
   limit?: number;
 }
@@ -32,7 +36,16 @@ export interface RepoSearch {
 export async function searchRepositories(search: RepoSearch, signal?: AbortSignal): Promise<Repository[]> {
   const order = search.sort === 'alpha' ? 'asc' : 'desc';
   const result = await request<RepositorySearchResult>(
-    `/api/v1/repos/search${query({ q: search.q, sort: search.sort, order, page: search.page, limit: search.limit })}`,
+    `/api/v1/repos/search${query({
+      q: search.q,
+      sort: search.sort,
+      order,
+      mode: search.mode === 'all' ? undefined : search.mode,
+      // A project before its forks, which often repeat its name and description.
+      forks_last: search.mode === 'all' ? 'true' : undefined,
+      page: search.page,
+      limit: search.limit,
+    })}`,
     { signal },
   );
   return result.data;
@@ -106,14 +119,53 @@ export function compare(owner: string, repo: string, base: string, head: string,
   });
 }
 
-/** `GET /api/v1/repos/{owner}/{repo}/branches`. */
+/** One page of a list and the length of the whole list (Gitea's `X-Total-Count`). */
+export interface Listed<T> {
+  items: T[];
+  total: number;
+}
+
+/** Which page of branches or tags: `q` keeps those whose name holds it (searched by the server over every ref). */
+export interface RefPaging {
+  page?: number;
+  limit?: number;
+  q?: string;
+}
+
+async function listed<T>(path: string, signal?: AbortSignal): Promise<Listed<T>> {
+  let total = 0;
+  const items = await request<T[]>(path, { signal, onHeaders: (headers) => (total = Number(headers.get('x-total-count') ?? 0)) });
+  return { items, total: Math.max(total, items.length) };
+}
+
+/** `GET /api/v1/repos/{owner}/{repo}/branches`: the first 50. */
 export function listBranches(owner: string, repo: string, signal?: AbortSignal): Promise<Branch[]> {
   return request<Branch[]>(`${repoApi(owner, repo)}/branches${query({ limit: 50 })}`, { signal });
 }
 
-/** `GET /api/v1/repos/{owner}/{repo}/tags`. */
+/** `GET /api/v1/repos/{owner}/{repo}/tags`: the first 50. */
 export function listTags(owner: string, repo: string, signal?: AbortSignal): Promise<Tag[]> {
   return request<Tag[]>(`${repoApi(owner, repo)}/tags${query({ limit: 50 })}`, { signal });
+}
+
+/** `GET /api/v1/repos/{owner}/{repo}/branches?page=&limit=&q=`, with the total. */
+export function pageBranches(owner: string, repo: string, paging: RefPaging, signal?: AbortSignal): Promise<Listed<Branch>> {
+  return listed<Branch>(`${repoApi(owner, repo)}/branches${query({ limit: 50, ...paging })}`, signal);
+}
+
+/** `GET /api/v1/repos/{owner}/{repo}/tags?page=&limit=&q=`, with the total. */
+export function pageTags(owner: string, repo: string, paging: RefPaging, signal?: AbortSignal): Promise<Listed<Tag>> {
+  return listed<Tag>(`${repoApi(owner, repo)}/tags${query({ limit: 50, ...paging })}`, signal);
+}
+
+/** `GET /api/v1/repos/{owner}/{repo}/branch-overview`: the branches page, default branch first, with ahead/behind counts. */
+export function getBranchOverview(owner: string, repo: string, paging: RefPaging, signal?: AbortSignal): Promise<BranchOverview> {
+  return request<BranchOverview>(`${repoApi(owner, repo)}/branch-overview${query({ ...paging })}`, { signal });
+}
+
+/** `DELETE /api/v1/repos/{owner}/{repo}/branches/{branch}`: refused with the reason for the default or a protected branch. */
+export function deleteBranch(owner: string, repo: string, branch: string): Promise<void> {
+  return request<void>(`${repoApi(owner, repo)}/branches/${encodePath(branch)}`, { method: 'DELETE' });
 }
 
 /**
@@ -130,7 +182,9 @@ export async function splitRefPath(
 ): Promise<{ ref: string; path: string }> {
   if (kind === 'commit' || path === '') return { ref, path };
   const full = path ? `${ref}/${path}` : ref;
-  const names = kind === 'branch' ? (await listBranches(owner, repo, signal)).map((b) => b.name) : (await listTags(owner, repo, signal)).map((tag) => tag.name);
+  // Only names that prefix the path can match: the server's search on the first segment finds them among every ref.
+  const paging = { q: full.split('/')[0] };
+  const names = kind === 'branch' ? (await pageBranches(owner, repo, paging, signal)).items.map((b) => b.name) : (await pageTags(owner, repo, paging, signal)).items.map((tag) => tag.name);
   const name = names.filter((n) => full === n || full.startsWith(`${n}/`)).sort((a, b) => b.length - a.length)[0];
   return name ? { ref: name, path: full.slice(name.length + 1) } : { ref, path };
 }

@@ -13,6 +13,16 @@ export function listForks(owner: string, repo: string, signal?: AbortSignal): Pr
   return request<Repository[]>(`${repoApi(owner, repo)}/forks?limit=50`, { signal });
 }
 
+/** `GET /repos/{owner}/{repo}/forks?page=`: one page of 50 forks, and how many the visitor may see in all. */
+export async function pageForks(owner: string, repo: string, page: number, signal?: AbortSignal): Promise<{ items: Repository[]; total: number }> {
+  let total = 0;
+  const items = await request<Repository[]>(`${repoApi(owner, repo)}/forks?limit=50&page=${page}`, {
+    signal,
+    onHeaders: (headers) => (total = Number(headers.get('x-total-count') ?? 0)),
+  });
+  return { items, total: Math.max(total, items.length) };
+}
+
 /** `POST /repos/{owner}/{repo}/merge-upstream`: fast-forwards a branch of a fork from its parent; a 409 when it cannot. */
 export function syncFork(owner: string, repo: string, branch: string): Promise<MergeUpstreamResponse> {
   return request<MergeUpstreamResponse>(`${repoApi(owner, repo)}/merge-upstream`, { method: 'POST', body: { branch } });

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
-import { searchOrganisations, searchRepositories, type RepoSort } from '../api/browse.js';
+import { searchOrganisations, searchRepositories, type RepoMode, type RepoSort } from '../api/browse.js';
 import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';
 import '../fab-repo-list.js';
@@ -14,7 +14,7 @@ import { SessionController } from '../session.js';
 const PAGE_SIZE = 20;
 const ORG_LIMIT = 20;
 
-/** `/` and `/explore`: the public repositories of the forge, searchable, sorted, paginated (`?q=&sort=&page=`). */
+/** `/` and `/explore`: the public repositories of the forge, searchable, sorted (sources before forks), filtered by kind, paginated (`?q=&sort=&mode=&page=`). */
 @customElement('fab-explore-page')
 export class FabExplorePage extends LightDomElement {
   static override styles = css`
@@ -84,14 +84,16 @@ export class FabExplorePage extends LightDomElement {
 
   @property() query = '';
   @property() sort: RepoSort = 'updated';
+  /** All repositories with sources first (the default), sources only, or forks only. */
+  @property() mode: RepoMode = 'all';
   @property({ type: Number }) page = 1;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
 
   private _results = new Task(this, {
-    task: ([q, sort, page], { signal }) => searchRepositories({ q, sort, page, limit: PAGE_SIZE }, signal),
-    args: () => [this.query, this.sort, this.page] as const,
+    task: ([q, sort, mode, page], { signal }) => searchRepositories({ q, sort, mode, page, limit: PAGE_SIZE }, signal),
+    args: () => [this.query, this.sort, this.mode, this.page] as const,
   });
 
   private _organisations = new Task(this, {
@@ -106,6 +108,8 @@ export class FabExplorePage extends LightDomElement {
     const q = String(data.get('q') ?? '').trim();
     if (q) params.set('q', q);
     if (data.get('sort') === 'alpha') params.set('sort', 'alpha');
+    const mode = data.get('mode');
+    if (mode === 'source' || mode === 'fork') params.set('mode', mode);
     const search = params.toString();
     router.navigate(`/explore${search ? `?${search}` : ''}`);
   }
@@ -124,6 +128,14 @@ export class FabExplorePage extends LightDomElement {
           <select id="fab-explore-sort" name="sort">
             <option value="updated" ?selected=${this.sort === 'updated'}>${t('explore.sortUpdated')}</option>
             <option value="alpha" ?selected=${this.sort === 'alpha'}>${t('explore.sortAlpha')}</option>
+          </select>
+        </div>
+        <div>
+          <label for="fab-explore-mode">${t('visitor.mode')}</label>
+          <select id="fab-explore-mode" name="mode">
+            <option value="all" ?selected=${this.mode === 'all'}>${t('visitor.modeAll')}</option>
+            <option value="source" ?selected=${this.mode === 'source'}>${t('visitor.modeSource')}</option>
+            <option value="fork" ?selected=${this.mode === 'fork'}>${t('visitor.modeFork')}</option>
           </select>
         </div>
         <button type="submit">${t('explore.searchButton')}</button>

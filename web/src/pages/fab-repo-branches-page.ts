@@ -1,15 +1,20 @@
 import { css, html, unsafeCSS } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
-import { archiveUrl, getRepository, listBranches } from '../api/browse.js';
+import { archiveUrl, deleteBranch, getBranchOverview } from '../api/browse.js';
+import { ApiError } from '../api/client.js';
 import { RepoLinks, summaryOf } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-relative-time.js';
 import '../fab-commit-status.js';
+import '../fab-pager.js';
 import { getCommitStates } from '../api/statuses.js';
+
+/** Branches per page: Gitea's largest page. */
+const PAGE_SIZE = 50;
 
 /** Styles shared by the branches and tags lists. */
 export const refListStyles = (tagName: string) => {
@@ -48,6 +53,39 @@ export const refListStyles = (tagName: string) => {
     align-items: center;
     font-size: 0.875rem;
   }
+  ${tag} .fab-ref-count {
+    margin: 0 0 0.5rem;
+    color: var(--fab-muted);
+  }
+  ${tag} .fab-ahead-behind {
+    display: inline-flex;
+    gap: 0.5rem;
+    font-size: 0.8125rem;
+    color: var(--fab-muted);
+    white-space: nowrap;
+  }
+  ${tag} .fab-ref-actions button {
+    font: inherit;
+    padding: 0.125rem 0.5rem;
+    color: var(--fab-danger, var(--fab-text));
+    background: var(--fab-bg);
+    border: 1px solid currentColor;
+    border-radius: var(--fab-radius);
+    cursor: pointer;
+  }
+  ${tag} dialog {
+    max-width: min(32rem, calc(100vw - 2rem));
+    color: var(--fab-text);
+    background: var(--fab-bg);
+    border: 1px solid var(--fab-border);
+    border-radius: var(--fab-radius);
+  }
+  ${tag} dialog form {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    justify-content: flex-end;
+  }
   ${tag} .fab-badge {
     margin-left: 0.5rem;
     padding: 0 0.4rem;
@@ -58,59 +96,113 @@ export const refListStyles = (tagName: string) => {
 `;
 };
 
-/** `/{owner}/{repo}/branches`: each branch with its last commit, a compare link and archives. */
+/**
+ * `/{owner}/{repo}/branches?page=`: the default branch first, then the others by last commit; each
+ * with its last commit, how far ahead and behind the default branch it is, a "new pull request"
+ * link, archives, and for writers a delete button behind a confirmation.
+ */
 @customElement('fab-repo-branches-page')
 export class FabRepoBranchesPage extends LightDomElement {
   static override styles = refListStyles('fab-repo-branches-page');
 
   @property() owner = '';
   @property() repo = '';
+  @property({ type: Number }) page = 1;
+
+  /** The branch the confirmation dialog is about. */
+  @state() private _deleting = '';
+  @state() private _message = '';
+  @state() private _error = '';
 
   private _locale = new LocaleController(this);
 
   private _branches = new Task(this, {
-    task: async ([owner, repo], { signal }) => {
-      const [repository, branches] = await Promise.all([getRepository(owner, repo, signal), listBranches(owner, repo, signal)]);
-      const states = await getCommitStates(owner, repo, branches.map((b) => b.commit.id), signal);
-      return { defaultBranch: repository.default_branch, branches, states };
+    task: async ([owner, repo, page], { signal }) => {
+      const overview = await getBranchOverview(owner, repo, { page, limit: PAGE_SIZE }, signal);
+      const states = await getCommitStates(owner, repo, overview.branches.map((b) => b.branch.commit.id), signal);
+      return { ...overview, states };
     },
-    args: () => [this.owner, this.repo] as const,
+    args: () => [this.owner, this.repo, this.page] as const,
   });
+
+  private async _askDelete(branch: string) {
+    this._deleting = branch;
+    this._error = '';
+    await this.updateComplete;
+    this.querySelector('dialog')?.showModal();
+  }
+
+  private async _onConfirm(event: SubmitEvent) {
+    event.preventDefault();
+    const dialog = this.querySelector('dialog');
+    const choice = (event.submitter as HTMLButtonElement | null)?.value;
+    const branch = this._deleting;
+    dialog?.close();
+    if (choice !== 'delete') return;
+    try {
+      await deleteBranch(this.owner, this.repo, branch);
+      this._message = t('visitor.deleted', { branch });
+      this._error = '';
+      await this._branches.run();
+    } catch (error) {
+      this._message = '';
+      this._error = error instanceof ApiError ? error.message : String(error);
+    }
+  }
 
   override render() {
     const links = new RepoLinks(this.owner, this.repo);
     return html`
       <fab-repo-header .owner=${this.owner} .repo=${this.repo} tab="branches"></fab-repo-header>
       <h1>${t('repo.branches')}</h1>
-      ${renderTask(this._branches, ({ defaultBranch, branches, states }) =>
-        branches.length === 0
+      <p role="status">${this._message}</p>
+      ${this._error ? html`<p role="alert" class="fab-error">${this._error}</p>` : ''}
+      ${renderTask(this._branches, ({ default_branch: defaultBranch, branches, total, states }) =>
+        total === 0
           ? html`<p>${t('branches.empty')}</p>`
-          : html`<ul class="fab-refs">
-              ${branches.map(
-                (branch) => html`<li>
-                  <div>
-                    <p class="fab-ref-name">
-                      <a href=${links.src('branch', branch.name)}>${branch.name}</a>${branch.name === defaultBranch
-                        ? html`<span class="fab-badge">${t('branches.default')}</span>`
+          : html`<p class="fab-ref-count">${t('visitor.branchCount', { count: total })}</p>
+              <ul class="fab-refs">
+                ${branches.map(({ branch, ahead, behind }) => {
+                  const isDefault = branch.name === defaultBranch;
+                  return html`<li data-branch=${branch.name}>
+                    <div>
+                      <p class="fab-ref-name">
+                        <a href=${links.src('branch', branch.name)}>${branch.name}</a>${isDefault ? html`<span class="fab-badge">${t('branches.default')}</span>` : ''}
+                      </p>
+                      <p class="fab-ref-commit">
+                        <fab-commit-status .state=${states[branch.commit.id]?.state ?? null}></fab-commit-status>
+                        <a href=${links.commit(branch.commit.id)}>${summaryOf(branch.commit.message)}</a> —
+                        ${branch.commit.author.name}, <fab-relative-time .datetime=${branch.commit.timestamp}></fab-relative-time>
+                      </p>
+                    </div>
+                    <div class="fab-ref-actions">
+                      ${isDefault
+                        ? ''
+                        : html`<span class="fab-ahead-behind" title=${t('visitor.aheadBehindLabel', { branch: defaultBranch, ahead, behind })}
+                              ><span>${t('visitor.ahead', { count: ahead })}</span><span>${t('visitor.behind', { count: behind })}</span></span
+                            >
+                            <a href=${`${links.home}/pulls/new?${new URLSearchParams({ base: defaultBranch, head: branch.name })}`}>${t('visitor.newPull')}</a>
+                            <a href=${links.compare(defaultBranch, branch.name)}>${t('branches.compare', { branch: defaultBranch })}</a>`}
+                      <a href=${archiveUrl(this.owner, this.repo, branch.name, 'zip')} download>${t('repo.archiveZip', { ref: branch.name })}</a>
+                      <a href=${archiveUrl(this.owner, this.repo, branch.name, 'tar.gz')} download>${t('repo.archiveTarGz', { ref: branch.name })}</a>
+                      ${branch.user_can_push && !isDefault
+                        ? html`<button type="button" aria-label=${t('visitor.deleteLabel', { branch: branch.name })} @click=${() => this._askDelete(branch.name)}>
+                            ${t('visitor.delete')}
+                          </button>`
                         : ''}
-                    </p>
-                    <p class="fab-ref-commit">
-                      <fab-commit-status .state=${states[branch.commit.id]?.state ?? null}></fab-commit-status>
-                      <a href=${links.commit(branch.commit.id)}>${summaryOf(branch.commit.message)}</a> —
-                      ${branch.commit.author.name}, <fab-relative-time .datetime=${branch.commit.timestamp}></fab-relative-time>
-                    </p>
-                  </div>
-                  <div class="fab-ref-actions">
-                    ${branch.name === defaultBranch
-                      ? ''
-                      : html`<a href=${links.compare(defaultBranch, branch.name)}>${t('branches.compare', { branch: defaultBranch })}</a>`}
-                    <a href=${archiveUrl(this.owner, this.repo, branch.name, 'zip')} download>${t('repo.archiveZip', { ref: branch.name })}</a>
-                    <a href=${archiveUrl(this.owner, this.repo, branch.name, 'tar.gz')} download>${t('repo.archiveTarGz', { ref: branch.name })}</a>
-                  </div>
-                </li>`,
-              )}
-            </ul>`,
+                    </div>
+                  </li>`;
+                })}
+              </ul>
+              <fab-pager .page=${this.page} .hasNext=${this.page * PAGE_SIZE < total} .pages=${Math.ceil(total / PAGE_SIZE)}></fab-pager>`,
       )}
+      <dialog aria-labelledby="fab-delete-branch-text">
+        <p id="fab-delete-branch-text">${t('visitor.deleteConfirm', { branch: this._deleting })}</p>
+        <form method="dialog" @submit=${this._onConfirm}>
+          <button type="submit" value="cancel">${t('visitor.cancel')}</button>
+          <button type="submit" value="delete">${t('visitor.deleteButton')}</button>
+        </form>
+      </dialog>
     `;
   }
 }

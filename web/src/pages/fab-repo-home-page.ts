@@ -4,7 +4,7 @@ import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import { ApiError } from '../api/client.js';
-import { archiveUrl, encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
+import { encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
 import { latestRelease, releaseUrl, type Release } from '../api/releases.js';
 import type { Repository } from '../api/browse.js';
@@ -31,7 +31,7 @@ interface Home {
   latest: Release | null;
 }
 
-/** `/{owner}/{repo}`: description, clone URL, branch switcher, the root's files and the README. */
+/** `/{owner}/{repo}`: description, branch switcher, the root's files and the README; cloning is the header's "Code" button. */
 @customElement('fab-repo-home-page')
 export class FabRepoHomePage extends LightDomElement {
   static override styles = [
@@ -132,7 +132,6 @@ export class FabRepoHomePage extends LightDomElement {
         .repo=${this.repo}
         tab="code"
         .ref=${this._home.value?.tree?.ref.name ?? ''}
-        .admin=${this._home.value?.repository.permissions?.admin ?? false}
       ></fab-repo-header>
       <h1>${this.owner}/${this.repo}</h1>
       ${renderTask(this._home, (home) => this._renderHome(home))}
@@ -181,10 +180,6 @@ export class FabRepoHomePage extends LightDomElement {
         </div>
         <aside aria-label=${t('repo.about')}>
           <section>
-            <h2>${t('repo.clone')}</h2>
-            <fab-clone-box .owner=${this.owner} .repo=${this.repo}></fab-clone-box>
-          </section>
-          <section>
             <h2>${t('repo.about')}</h2>
             <dl>
               <dt>${t('repo.defaultBranch')}</dt>
@@ -204,13 +199,6 @@ export class FabRepoHomePage extends LightDomElement {
                 <p><a href=${`${links.home}/releases`}>${t('releases.all')}</a></p>
               </section>`
             : ''}
-          <section>
-            <h2>${t('repo.download')}</h2>
-            <ul>
-              <li><a href=${archiveUrl(this.owner, this.repo, branch, 'zip')} download>${t('repo.archiveZip', { ref: branch })}</a></li>
-              <li><a href=${archiveUrl(this.owner, this.repo, branch, 'tar.gz')} download>${t('repo.archiveTarGz', { ref: branch })}</a></li>
-            </ul>
-          </section>
         </aside>
       </div>
     `;

@@ -14,7 +14,7 @@ import {
   tagsPage,
 } from '../../../views/browse.js';
 import { paginate, sendRaw } from './reply.js';
-import { CommitsQuery, Message, PageQuery, RefQuery, RepoParams, RepoRestParams, ShaParams } from './schema.js';
+import { CommitsQuery, Message, RefPageQuery, RefQuery, RepoParams, RepoRestParams, ShaParams } from './schema.js';
 
 const read = { scope: 'read:repository' } as const;
 const tags = ['repository'];
@@ -55,7 +55,7 @@ const giteaBrowseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/branches',
-    { config: read, schema: { tags, params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Branch), 404: Message } } },
+    { config: read, schema: { tags, params: RepoParams, querystring: RefPageQuery, response: { 200: Type.Array(Branch), 404: Message } } },
     async (request, reply) => {
       const { items, total } = await branchesPage(ctx, request.actor, request.repository, request.query);
       paginate(request, reply, total, request.query);
@@ -71,7 +71,7 @@ const giteaBrowseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/repos/:owner/:repo/tags',
-    { config: read, schema: { tags, params: RepoParams, querystring: PageQuery, response: { 200: Type.Array(Tag), 404: Message } } },
+    { config: read, schema: { tags, params: RepoParams, querystring: RefPageQuery, response: { 200: Type.Array(Tag), 404: Message } } },
     async (request, reply) => {
       const { items, total } = await tagsPage(ctx, request.repository, request.query);
       paginate(request, reply, total, request.query);

@@ -1,16 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Blame, Blob, CommitWithDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
-import { commitDiff, comparison, fileView, folderView, readmeView } from '../../../views/browse.js';
+import { Blame, Blob, BranchOverview, CommitWithDiff, Comparison, Readme, Tree } from '../../../presenters/browse.js';
+import { branchOverview, commitDiff, comparison, fileView, folderView, readmeView } from '../../../views/browse.js';
 import { blameView } from '../../../views/blame.js';
 import { crossCompareSpec, crossRepositoryComparison } from '../../../views/compare.js';
-import { Message, OffsetQuery, RepoRestParams, ShaParams } from './schema.js';
+import { Message, OffsetQuery, RefPageQuery, RepoParams, RepoRestParams, ShaParams } from './schema.js';
 
 const read = { scope: 'read:repository' } as const;
 const tags = ['browse'];
 
-/** Fabrique's own read endpoints behind the web UI's pages: folder, file, README, a commit's diff, a comparison. */
+/** Fabrique's own read endpoints behind the web UI's pages: folder, file, README, a commit's diff, a comparison, the branches page. */
 const browsePageRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = fastify.reads;
+
+  fastify.get(
+    '/repos/:owner/:repo/branch-overview',
+    { config: read, schema: { tags, params: RepoParams, querystring: RefPageQuery, response: { 200: BranchOverview, 404: Message } } },
+    async (request) => branchOverview(ctx, request.actor, request.repository, request.query),
+  );
 
   fastify.get(
     '/repos/:owner/:repo/tree/*',

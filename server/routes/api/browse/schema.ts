@@ -25,6 +25,13 @@ export const PageQuery = Type.Object({
 });
 export type PageQuery = Static<typeof PageQuery>;
 
+/** A page of branches or tags; `q` (Fabrique's) keeps those whose name holds it, so a menu can search every ref. */
+export const RefPageQuery = Type.Object({
+  ...PageQuery.properties,
+  q: Type.Optional(Type.String({ maxLength: 255 })),
+});
+export type RefPageQuery = Static<typeof RefPageQuery>;
+
 export const CommitsQuery = Type.Object({
   sha: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   path: Type.Optional(Type.String({ maxLength: 4096 })),

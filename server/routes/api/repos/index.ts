@@ -12,7 +12,7 @@ import {
   repositoryTeams,
 } from '../../../views/repository.js';
 import { repositoryBranch } from '../../../views/browse.js';
-import { createBranch, deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
+import { createBranch, deleteBranch, deleteRepository, removeCollaborator, setCollaborator, updateRepository } from '../../../services/repos.js';
 import { Branch } from '../../../presenters/browse.js';
 import { Team } from '../../../presenters/team.js';
 import { Repository } from '../../../presenters/repository.js';
@@ -22,6 +22,7 @@ import gitDataRoutes from './git-data.js';
 import siteRoutes from './site.js';
 import {
   AddCollaboratorOption,
+  BranchParams,
   CollaboratorParams,
   CreateBranchRepoOption,
   EditRepoOption,
@@ -54,10 +55,12 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/search',
     { config: { scope: 'read:repository' }, schema: { tags, querystring: SearchQuery, response: { 200: RepositorySearchResult, 422: errors[422] } } },
     async (request, reply) => {
-      const { q, uid, sort, order, page, limit } = request.query;
+      const { q, uid, sort, order, page, limit, mode } = request.query;
       const isPrivate = request.query.is_private ?? (request.query.private === false ? false : undefined);
       const topicOnly = request.query.topic === true;
-      const { items, total } = repositoryPage(ctx, request.actor, { q, topicOnly, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate }, { page, limit });
+      const fork = mode === undefined ? undefined : mode === 'fork';
+      const filter = { q, topicOnly, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate, fork, forksLast: request.query.forks_last };
+      const { items, total } = repositoryPage(ctx, request.actor, filter, { page, limit });
       reply.header('x-total-count', String(total));
       return { ok: true, data: items };
     },
@@ -167,6 +170,15 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { new_branch_name: name, old_ref_name: fromRef, old_branch_name: fromBranch } = request.body;
       await createBranch({ db, reposDir: config.reposDir, gitCache: fastify.gitCache, events: fastify.events }, request.repository, request.actor, { name, fromRef, fromBranch });
       return reply.status(201).send(await repositoryBranch(ctx, request.actor, request.repository, name));
+    },
+  );
+
+  fastify.delete(
+    '/repos/:owner/:repo/branches/*',
+    { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: BranchParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await deleteBranch({ db, reposDir: config.reposDir, gitCache: fastify.gitCache, events: fastify.events }, request.repository, request.actor, request.params['*']);
+      return reply.status(204).send(null);
     },
   );
 

@@ -9,6 +9,9 @@ export const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 
 export const RepoParams = Type.Object({ owner: Type.String(), repo: Type.String() });
 export type RepoParams = Static<typeof RepoParams>;
 
+/** A branch of a repository; its name may hold slashes (`feature/x`). */
+export const BranchParams = Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String({ minLength: 1, maxLength: 255 }) });
+
 export const RepoTeamParams = Type.Object({ owner: Type.String(), repo: Type.String(), team: Type.String() });
 
 export const CollaboratorParams = Type.Object({ owner: Type.String(), repo: Type.String(), collaborator: Type.String() });
@@ -32,6 +35,10 @@ export const SearchQuery = Type.Object({
   is_private: Type.Optional(Type.Boolean()),
   sort: Type.Optional(Type.Union(['alpha', 'created', 'updated', 'size', 'id'].map((v) => Type.Literal(v)))),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  /** Gitea's `mode`: only sources (not forks) or only forks. */
+  mode: Type.Optional(Type.Union([Type.Literal('source'), Type.Literal('fork')])),
+  /** Fabrique's: sources before forks, each group in the asked sort. */
+  forks_last: Type.Optional(Type.Boolean()),
   page: Paging.properties.page,
   limit: Paging.properties.limit,
 });
