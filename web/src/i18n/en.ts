@@ -163,7 +163,6 @@ export const en: Messages = {
 
   'notFound.title': 'Page not found',
   'notFound.heading': 'Page not found',
-  'notFound.body': 'The address {path} matches no page of Fabrique.',
   'notFound.home': 'Back to the home page',
 
   'explore.search': 'Search repositories',
@@ -985,4 +984,10 @@ export const en: Messages = {
   'newPull.allowMaintainerEditHint': 'People who may write to the base repository may push to this branch while the pull request is open.',
   'pulls.reviewersRequested': "Review requested from: {names}",
   'pulls.teamReviewer': "team {team}",
+  'layout.menu': 'Menu',
+  'account.menu': "{login}'s account",
+  'account.signedInAs': 'Signed in as {login}',
+  'account.profile': 'Your profile',
+  'notFound.explore': 'Explore repositories',
+  'notFound.code': 'Error 404',
 };

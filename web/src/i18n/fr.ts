@@ -161,7 +161,6 @@ export const fr = {
 
   'notFound.title': 'Page introuvable',
   'notFound.heading': 'Page introuvable',
-  'notFound.body': "L'adresse {path} ne correspond à aucune page de Fabrique.",
   'notFound.home': "Revenir à l'accueil",
 
   'explore.search': 'Rechercher un dépôt',
@@ -983,6 +982,12 @@ export const fr = {
   'newPull.allowMaintainerEditHint': 'Les personnes qui peuvent écrire dans le dépôt de destination pourront pousser sur cette branche, tant que la demande de fusion reste ouverte.',
   'pulls.reviewersRequested': "Revue demandée à : {names}",
   'pulls.teamReviewer': "l’équipe {team}",
+  'layout.menu': 'Menu',
+  'account.menu': 'Compte de {login}',
+  'account.signedInAs': 'Connecté en tant que {login}',
+  'account.profile': 'Mon profil',
+  'notFound.explore': 'Explorer les dépôts',
+  'notFound.code': 'Erreur 404',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -172,7 +172,7 @@ export class FabSettingsTokensPage extends LightDomElement {
       <fieldset aria-invalid=${scopesInvalid ? 'true' : 'false'} aria-describedby=${scopesInvalid ? ERROR_ID : nothing}>
         <legend>${t('tokens.scopesLegend')}</legend>
         ${TOKEN_SCOPES.map(
-          (scope) => html`<div>
+          (scope) => html`<div class="fab-check">
             <input type="checkbox" id=${`scope-${scope}`} name="scopes" value=${scope} />
             <label for=${`scope-${scope}`}><code>${scope}</code> : ${t(`tokens.scope.${scope}`)}</label>
           </div>`,
