@@ -83,7 +83,8 @@ describe("the visitor's forge: one design at 1280 and 390 px", { timeout: 600_00
       { name: 'tokens', path: '/user/settings/applications', heading: /.+/, signedIn: true },
       { name: 'new-repo', path: '/repo/create', heading: /.+/, signedIn: true },
     ];
-  });
+    // A shared machine under load: the server's start and the history push take longer than vitest's minute.
+  }, 240_000);
 
   afterAll(async () => {
     await server?.close();
