@@ -13,6 +13,8 @@ export default defineConfig({
     target: 'es2022',
     // Every browser that runs the app supports modulepreload: the polyfill would only add bytes.
     modulePreload: { polyfill: false },
+    // Read by scripts/js-budget.ts, which checks what a file page downloads.
+    manifest: true,
   },
   server: {
     proxy: {

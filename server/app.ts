@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import compress from '@fastify/compress';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -68,6 +69,9 @@ export interface AppOptions {
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The content types worth compressing: text the server writes, never packs, archives or downloads. */
+const COMPRESSIBLE = /^(text\/(html|css|javascript)|application\/(json|javascript|atom\+xml|rss\+xml|xml)|image\/svg\+xml)(;|$)/;
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Fastify's own options for a Fabrique server: pino JSON logs with request ids and secrets redacted. */
@@ -110,6 +114,9 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   // Before session and auth: /metrics carries its own token, which is not an account's.
   await fastify.register(metricsPlugin);
   await fastify.register(errorsPlugin);
+  // Pages, JSON, scripts and styles only: git's packs are already zlib-compressed and streamed, archives
+  // and attachments are compressed or binary; request bodies are left alone (the git routes gunzip their own).
+  await fastify.register(compress, { global: true, globalDecompression: false, encodings: ['br', 'gzip'], customTypes: COMPRESSIBLE });
   await fastify.register(openapiPlugin);
   await fastify.register(shellPlugin);
   await fastify.register(sessionPlugin);

@@ -64,6 +64,10 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
   // A URL no page answers: the app shows its not-found page.
   if (!matched) return { found: false };
   const { route, params } = matched;
+  if (route.name === 'org') {
+    const org = findUserByName(ctx.db, params.org);
+    return { found: !!org && org.type === 'org' && ctx.policy.can(actor, 'org:read', { type: 'org', org }) };
+  }
   if (!('owner' in params)) return { found: true };
   const text = TEXT[lang];
 
@@ -85,9 +89,28 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
   if (location === null) return { found: false };
   if ('moved' in location) return { found: false, moved: { repo: location.moved, pattern: route.pattern } };
   const { repo } = location;
+  // A missing file or commit of a repository the visitor sees: a 404, with the head of what was asked.
+  const found = route.name === 'tree' || route.name === 'commit' ? await existsInRepository(ctx, repo, route.name, params) : true;
   const full = `${repo.owner_name}/${repo.name}`;
   const title = await repoPageTitle(ctx, repo, route.name, params, text);
-  return { found: true, head: { title, description: repo.description || text.repo(full, ctx.config.siteName), feeds: repoFeeds(repo, route.name, params, text) } };
+  return { found, head: { title, description: repo.description || text.repo(full, ctx.config.siteName), feeds: repoFeeds(repo, route.name, params, text) } };
+}
+
+/**
+ * Whether the file or folder (`tree`: `{kind}/{ref}/{path}`, a ref name may hold slashes) or the
+ * commit (`commit`) a page shows exists, so that a mistyped path answers 404 like a missing repository.
+ */
+async function existsInRepository(ctx: ReadContext, repo: RepoRow, page: 'tree' | 'commit', params: RouteParams): Promise<boolean> {
+  const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
+  if (page === 'commit') return (await reader.resolve(params.sha).catch(() => null)) !== null;
+  // An empty repository has no ref yet: its pages still show how to push the first commit.
+  if (repo.is_empty) return true;
+  const parts = [params.ref, ...params.path.split('/')].filter((part) => part !== '');
+  for (let i = 1; i <= parts.length; i++) {
+    const ref = await reader.resolve(parts.slice(0, i).join('/')).catch(() => null);
+    if (ref && ref.kind === params.kind && (await reader.entryAt(ref.oid, parts.slice(i).join('/')))) return true;
+  }
+  return false;
 }
 
 /** The feeds a repository's pages announce: its releases, and the commits of the branch a page shows. */

@@ -46,7 +46,7 @@ describe('web pages of a renamed repository', () => {
   it('gives the generic shell, never the new name, to a visitor who may not read a private repository', async () => {
     for (const token of [undefined, outsiderToken]) {
       const res = await open(`/${owner.username}/secret-ancien/settings`, token);
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(404);
       expect(res.headers.get('location')).toBeNull();
       expect(res.headers.get('x-robots-tag')).toBe('noindex');
       expect(await res.text()).not.toContain('secret-nouveau');
@@ -57,7 +57,7 @@ describe('web pages of a renamed repository', () => {
     const api = await fetch(`${server.url}/api/v1/repos/${owner.username}/inconnu`, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect(api.status).toBe(404);
     const unknown = await open(`/${owner.username}/inconnu`);
-    expect(unknown.status).toBe(200);
+    expect(unknown.status).toBe(404);
     expect(unknown.headers.get('location')).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, fillSignIn, openPage, useBrowser } from '../helpers/browser.js';
+import { accountButton, checkA11y, fillSignIn, openAccountMenu, openPage, useBrowser } from '../helpers/browser.js';
 
 const USERNAME = 'camille';
 const PASSWORD = 'correct horse battery';
@@ -46,13 +46,14 @@ describe('accounts in the web UI', () => {
     await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Créer le compte' }).click();
     await page.waitForURL((url) => url.pathname === '/');
-    await header(page).getByRole('link', { name: USERNAME }).waitFor();
+    await accountButton(page, USERNAME).waitFor();
     expect(await header(page).getByRole('link', { name: 'Se connecter' }).count()).toBe(0);
 
     // test: sign out, the header turns anonymous without a reload
+    await openAccountMenu(page);
     await header(page).getByRole('button', { name: 'Se déconnecter' }).click();
     await header(page).getByRole('link', { name: 'Se connecter' }).waitFor();
-    expect(await header(page).getByRole('link', { name: USERNAME }).count()).toBe(0);
+    expect(await accountButton(page, USERNAME).count()).toBe(0);
     expect((await fetch(`${server.url}/api/v1/auth/session`, { headers: { cookie: await cookieHeader(page) } }).then((r) => r.json())).user).toBeNull();
 
     // test: a wrong password is refused by the API (401) and the alert says so
@@ -70,10 +71,11 @@ describe('accounts in the web UI', () => {
 
     // test: the right password signs in, by email address this time
     await fillSignIn(page, 'camille@example.org');
-    await header(page).getByRole('link', { name: USERNAME }).waitFor();
+    await accountButton(page, USERNAME).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
 
     // test: create a token; its value is shown once
+    await openAccountMenu(page);
     await header(page).getByRole('link', { name: "Jetons d'accès" }).click();
     await page.getByText("Vous n'avez aucun jeton.").waitFor();
     expect(new URL(page.url()).pathname).toBe('/user/settings/applications');
@@ -131,6 +133,7 @@ describe('accounts in the web UI', () => {
     await page.getByRole('heading', { name: "Jetons d'accès personnels" }).waitFor();
 
     // test: signing out from this page leaves it for the sign-in page
+    await openAccountMenu(page);
     await header(page).getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL((url) => url.pathname === '/user/login');
     expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
+import { openAccountMenu, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -66,6 +66,7 @@ describe("a citizen's issue, from the template to its closing by a maintainer's 
       await page.reload();
       await waitForHeading(page, /Les horaires du dimanche manquent #1/);
       const badge = page.getByRole('link', { name: 'Notifications 1 non lue' });
+      await openAccountMenu(page);
       await expect.poll(() => badge.count()).toBe(1);
       await badge.click();
       await page.waitForURL(`${server.url}/notifications`);

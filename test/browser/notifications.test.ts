@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { openPage, signInWithForm, useBrowser, waitForHeading, lookAt } from '../helpers/browser.js';
+import { openAccountMenu, openPage, signInWithForm, useBrowser, waitForHeading, lookAt } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pushHistory } from '../helpers/git.js';
 import { touchRepo } from '../../server/db/repos.js';
@@ -59,6 +59,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       await signInWithForm(page, server.url, citizen.username, { redirectTo: `/${maintainer.username}/voirie` });
       // test: the badge, with its spoken count
       const badge = page.getByRole('link', { name: 'Notifications 2 non lues' });
+      await openAccountMenu(page);
       await expect.poll(() => badge.count()).toBe(1);
       await expect.poll(() => badge.locator('.fab-unread').textContent()).toBe('2');
       await badge.click();
@@ -74,6 +75,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       // one marked read: it leaves the unread tab, the badge says 1
       await page.getByRole('button', { name: 'Marquer comme lue : Bancs place Bellecour' }).click();
       await expect.poll(() => list.count()).toBe(1);
+      await openAccountMenu(page);
       await expect.poll(() => page.getByRole('link', { name: 'Notifications 1 non lue' }).count()).toBe(1);
       await page.getByRole('link', { name: 'Lues', exact: true }).click();
       await waitForHeading(page, 'Notifications');
@@ -84,6 +86,7 @@ describe('the notification inbox in the browser: the badge, the list, marking re
       await expect.poll(() => list.count()).toBe(1);
       await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
       await expect.poll(() => page.getByText('Aucune notification non lue.').count()).toBe(1);
+      await openAccountMenu(page);
       await expect.poll(() => page.getByRole('link', { name: 'Notifications', exact: true }).count()).toBe(1);
       expect((await api(citizenToken, 'GET', '/notifications/new')).json).toEqual({ new: 0 });
       expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openAccountMenu, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
 import { buildToken, buildUser } from '../helpers/factories.js';
 import type { UserRow } from '../../server/db/users.js';
 
@@ -38,6 +38,7 @@ describe('teams, repositories and collaborators in the web UI', () => {
     await signInWithForm(page, server.url, owner.username, { landing: '/' });
 
     // test: the organisation, reached from the account menu
+    await openAccountMenu(page);
     await page.getByRole('link', { name: 'Nouvelle organisation' }).click();
     await page.getByLabel("Nom de l'organisation").fill('ville');
     await page.getByRole('button', { name: "Créer l'organisation" }).click();
@@ -45,6 +46,7 @@ describe('teams, repositories and collaborators in the web UI', () => {
 
     // test: a private and a public repository, from the account menu
     for (const [name, isPrivate] of [['parc', true], ['site', false]] as const) {
+      await openAccountMenu(page);
       await page.getByRole('link', { name: 'Nouveau dépôt' }).click();
       await page.getByLabel('Nom du dépôt').waitFor();
       await page.getByLabel('Propriétaire').selectOption('ville');

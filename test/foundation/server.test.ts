@@ -23,11 +23,11 @@ describe('the running server', () => {
     expect(await response.json()).toEqual({ message: 'Not found.' });
   });
 
-  it('answers deep links that accept HTML with the app shell, in the visitor\'s language', async () => {
+  it('answers deep links that accept HTML with the app shell, in the visitor\'s language (a 404 for a missing repository)', async () => {
     const response = await fetch(`${server.url}/some-owner/some-repo/src/branch/main/README.md`, {
       headers: { accept: 'text/html', 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' },
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -170,4 +170,16 @@ export async function lookAt(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** The header's account button (the avatar) of a signed-in `login`. */
+export function accountButton(page: Page, login: string): Locator {
+  return page.getByRole('banner').getByRole('button', { name: new RegExp(`^(Compte de ${login}|${login}'s account)`) });
+}
+
+/** Opens the header's account menu (profile, notifications, tokens, sign out) unless it is open. */
+export async function openAccountMenu(page: Page): Promise<void> {
+  const button = page.locator('header .fab-avatar-button');
+  await button.waitFor();
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 }

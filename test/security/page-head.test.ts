@@ -67,9 +67,9 @@ afterAll(async () => {
 });
 
 /** A page as a crawler sees it: plain HTTP, no JavaScript. */
-async function head(path: string) {
+async function head(path: string, status = 200) {
   const res = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html', 'accept-language': 'en' } });
-  expect(res.status).toBe(200);
+  expect(res.status).toBe(status);
   const html = await res.text();
   return { html, head: html.slice(0, html.indexOf('</head>')) };
 }
@@ -131,7 +131,8 @@ describe('page heads hold user text as text', () => {
 
   it('escapes a file path and a compare range taken from the address', async () => {
     const path = encodeURIComponent(HOSTILE);
-    const file = await head(`/${owner}/projet/src/branch/main/docs/${path}`);
+    // No such file: a 404 whose head still names, escaped, the path that was asked for.
+    const file = await head(`/${owner}/projet/src/branch/main/docs/${path}`, 404);
     expectSafe(file.html);
     expect(file.head).toContain(`<title>${escapeHtml(`docs/${HOSTILE}`)} · ${owner}/projet · Fabrique</title>`);
     const history = await head(`/${owner}/projet/commits/branch/main/${path}`);

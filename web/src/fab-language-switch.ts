@@ -54,7 +54,8 @@ export class FabLanguageSwitch extends LitElement {
   }
 
   private _choose(lang: Language): void {
-    setLanguage(lang);
+    // A failed load of the catalogue leaves the interface as it was; choosing again retries.
+    setLanguage(lang).catch(() => undefined);
   }
 }
 

@@ -211,7 +211,7 @@ export class FabOrgTeams extends LightDomElement {
         <fieldset>
           <legend>${t('teams.permission')}</legend>
           ${PERMISSIONS.map(
-            (p) => html`<div>
+            (p) => html`<div class="fab-check">
               <input type="radio" id=${`new-team-${p}`} name="permission" value=${p} ?checked=${p === 'read'} />
               <label for=${`new-team-${p}`}>${t(`teams.permission.${p}`)}</label>
             </div>`,
@@ -219,16 +219,16 @@ export class FabOrgTeams extends LightDomElement {
         </fieldset>
         <fieldset>
           <legend>${t('teams.scope')}</legend>
-          <div>
+          <div class="fab-check">
             <input type="radio" id="new-team-chosen" name="scope" value="chosen" checked />
             <label for="new-team-chosen">${t('teams.chosenRepositories')}</label>
           </div>
-          <div>
+          <div class="fab-check">
             <input type="radio" id="new-team-all" name="scope" value="all" />
             <label for="new-team-all">${t('teams.allRepositories')}</label>
           </div>
         </fieldset>
-        <div>
+        <div class="fab-check">
           <input type="checkbox" id="new-team-create" name="can_create_org_repo" />
           <label for="new-team-create">${t('teams.canCreate')}</label>
         </div>

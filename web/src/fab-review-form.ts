@@ -86,7 +86,7 @@ export class FabReviewForm extends LightDomElement {
           <fieldset>
             <legend>${t('review.verdict')}</legend>
             ${verdicts.map(
-              ([event, label, hint], index) => html`<div class="fab-verdict">
+              ([event, label, hint], index) => html`<div class="fab-verdict fab-check">
                 <input
                   type="radio"
                   id=${`fab-review-${event}`}

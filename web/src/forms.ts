@@ -3,15 +3,16 @@ import { ApiError, NETWORK_ERROR } from './api/client.js';
 import { t, type MessageKey } from './i18n/index.js';
 
 /**
- * Forms, alerts and buttons of the light-DOM pages (sign-in, sign-up, token settings). Adopted once
- * into the document by LightDomElement, so the selectors are classes every such page may use.
+ * The layout of forms of the light-DOM pages (sign-in, sign-up, token settings, ...); buttons and
+ * alerts are the shared components of styles.css. Adopted once into the document by
+ * LightDomElement, so the selectors are classes every such page may use.
  */
 export const formStyles = css`
   .fab-form {
     display: grid;
-    gap: 1.25rem;
+    gap: var(--fab-space-5);
     max-width: 36rem;
-    margin-top: 1.5rem;
+    margin-top: var(--fab-space-5);
   }
   .fab-form label,
   .fab-form legend {
@@ -19,90 +20,75 @@ export const formStyles = css`
     font-weight: 600;
   }
   .fab-form fieldset {
+    min-width: 0;
     margin: 0;
-    padding: 0.75rem 1rem;
-    border: 2px solid var(--fab-border);
+    padding: var(--fab-space-3) var(--fab-space-4);
+    border: 1px solid var(--fab-border-subtle);
     border-radius: var(--fab-radius);
   }
   .fab-form fieldset label {
     font-weight: 400;
   }
+  /* A checkbox or radio sits beside its label, whatever the page's markup (the .fab-check pattern). */
+  .fab-form div:has(> input:is([type='checkbox'], [type='radio'])),
+  .fab-form .fab-check {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    gap: 0 var(--fab-space-2);
+  }
+  .fab-form div:has(> input:is([type='checkbox'], [type='radio'])) > label {
+    flex: 1 1 0;
+    min-width: 0;
+  }
+  .fab-form div:has(> input:is([type='checkbox'], [type='radio'])) > .fab-hint {
+    flex-basis: 100%;
+    padding-inline-start: 1.625rem;
+  }
+  .fab-form input:is([type='checkbox'], [type='radio']) {
+    flex: none;
+    width: 1.125rem;
+    height: 1.125rem;
+    margin: 0.1875rem 0 0;
+    accent-color: var(--fab-accent);
+  }
+  .fab-form label > input:is([type='checkbox'], [type='radio']) {
+    margin-inline-end: var(--fab-space-2);
+    vertical-align: -0.1875rem;
+  }
   .fab-hint {
     display: block;
-    margin: 0.125rem 0 0.375rem;
+    margin: var(--fab-space-1) 0 var(--fab-space-2);
     color: var(--fab-muted);
-    font-size: 0.9375rem;
+    font-size: var(--fab-text-sm);
+    font-weight: 400;
   }
-  .fab-form input:not([type='checkbox']),
+  .fab-form input:not([type='checkbox'], [type='radio']),
   .fab-form select,
   .fab-form textarea {
     width: 100%;
-    margin-top: 0.25rem;
-    padding: 0.5rem 0.625rem;
+    margin-top: var(--fab-space-1);
+    padding: 0.4375rem 0.625rem;
     font: inherit;
     color: var(--fab-text);
     background: var(--fab-bg);
-    border: 2px solid var(--fab-border);
+    border: 1px solid var(--fab-border);
     border-radius: var(--fab-radius);
+  }
+  .fab-form input:not([type='checkbox'], [type='radio']):focus-visible,
+  .fab-form select:focus-visible,
+  .fab-form textarea:focus-visible {
+    outline: 2px solid var(--fab-focus);
+    outline-offset: 0;
+    border-color: var(--fab-focus);
   }
   .fab-form input[aria-invalid='true'],
   .fab-form fieldset[aria-invalid='true'] {
     border-color: var(--fab-danger);
   }
-  .fab-button {
+  .fab-form > .fab-button,
+  .fab-form > button {
     justify-self: start;
-    display: inline-block;
-    padding: 0.5rem 1.125rem;
-    font: inherit;
-    font-weight: 600;
-    color: var(--fab-on-accent);
-    text-decoration: none;
-    background: var(--fab-accent);
-    border: 2px solid var(--fab-accent);
-    border-radius: var(--fab-radius);
-    cursor: pointer;
-  }
-  .fab-button:hover {
-    color: var(--fab-on-accent);
-    background: var(--fab-accent-dark);
-  }
-  /* A disabled button must look it (a blocked merge once looked clickable): greyed, no hover. */
-  .fab-button[disabled],
-  .fab-button[disabled]:hover {
-    color: var(--fab-muted);
-    background: var(--fab-surface);
-    border-color: var(--fab-border);
-    cursor: not-allowed;
-  }
-  .fab-button.fab-secondary {
-    color: var(--fab-accent);
-    background: var(--fab-bg);
-  }
-  .fab-button.fab-danger {
-    color: var(--fab-on-accent);
-    background: var(--fab-danger);
-    border-color: var(--fab-danger);
-  }
-  .fab-alert:not(:empty),
-  .fab-success,
-  .fab-warning {
-    padding: 0.75rem 1rem;
-    border-left: 4px solid;
-    border-radius: var(--fab-radius);
-  }
-  .fab-alert:not(:empty),
-  .fab-warning {
-    color: var(--fab-danger);
-    background: var(--fab-danger-bg);
-  }
-  .fab-success {
-    color: var(--fab-success);
-    background: var(--fab-success-bg);
-  }
-  .fab-alert p,
-  .fab-success p,
-  .fab-warning p {
-    margin: 0.25rem 0;
   }
 `;
 

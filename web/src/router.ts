@@ -26,7 +26,33 @@ export interface Navigation<R extends RoutePattern> {
   /** null when no route matches: the app shows its not-found page. */
   readonly match: RouteMatch<R> | null;
   readonly cause: NavigationCause;
+  /** Back or forward: where the page was scrolled when the visitor left it, to restore once it has rendered. */
+  readonly scrollY?: number;
 }
+
+/** What the router keeps in each history entry: a key that names the entry's saved scroll position. */
+interface EntryState {
+  fabKey: string;
+}
+
+const SCROLL_KEY = 'fab-scroll';
+
+/** The scroll positions of this tab's history entries, by entry key; kept in sessionStorage so that a reload keeps them. */
+function savedScrolls(): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(SCROLL_KEY) ?? '{}');
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function entryKey(): string | null {
+  const state: unknown = history.state;
+  return typeof state === 'object' && state !== null && typeof (state as EntryState).fabKey === 'string' ? (state as EntryState).fabKey : null;
+}
+
+const newKey = () => Math.random().toString(36).slice(2, 10);
 
 /** Paths the server answers itself (API, assets, git): a link to them is a real page load. */
 function isServerPath(path: string): boolean {
@@ -39,6 +65,8 @@ export class Router<R extends RoutePattern> {
   private readonly _listeners = new Set<(navigation: Navigation<R>) => void>();
   private _current: Navigation<R>;
   private _started = false;
+  /** The key of the history entry the app shows, whose scroll position is saved when the visitor leaves it. */
+  private _key: string | null = null;
 
   constructor(routes: readonly R[]) {
     this._matcher = new PatternMatcher(routes);
@@ -64,8 +92,11 @@ export class Router<R extends RoutePattern> {
       window.location.assign(url.href);
       return;
     }
-    if (options.replace) history.replaceState(null, '', url.href);
-    else history.pushState(null, '', url.href);
+    this._saveScroll();
+    const state: EntryState = { fabKey: newKey() };
+    if (options.replace) history.replaceState(state, '', url.href);
+    else history.pushState(state, '', url.href);
+    this._key = state.fabKey;
     this._go(url, 'push');
   }
 
@@ -79,12 +110,34 @@ export class Router<R extends RoutePattern> {
   start(): void {
     if (this._started) return;
     this._started = true;
+    // The app renders its pages after their data arrives: the browser's own restoration would scroll
+    // a page that is still empty. The router saves each entry's position and the app restores it.
+    history.scrollRestoration = 'manual';
+    if (entryKey() === null) history.replaceState({ ...(history.state as object | null), fabKey: newKey() } satisfies EntryState, '');
+    this._key = entryKey();
     document.addEventListener('click', this._onClick);
     window.addEventListener('popstate', this._onPopState);
+    window.addEventListener('pagehide', this._saveScroll);
   }
 
-  private _go(url: URL, cause: NavigationCause): void {
-    this._current = { url, match: this.match(url), cause };
+  /** Remembers how far the current entry is scrolled, before the visitor leaves it. */
+  private readonly _saveScroll = () => {
+    const key = this._key;
+    if (key === null) return;
+    const scrolls = savedScrolls();
+    scrolls[key] = Math.round(window.scrollY);
+    // A long session keeps the last 200 entries, enough for any back-button walk.
+    const keys = Object.keys(scrolls);
+    for (const old of keys.slice(0, Math.max(0, keys.length - 200))) delete scrolls[old];
+    try {
+      sessionStorage.setItem(SCROLL_KEY, JSON.stringify(scrolls));
+    } catch {
+      // Storage full or refused: back then goes to the top, as without the router.
+    }
+  };
+
+  private _go(url: URL, cause: NavigationCause, scrollY?: number): void {
+    this._current = { url, match: this.match(url), cause, scrollY };
     for (const listener of this._listeners) listener(this._current);
   }
 
@@ -92,7 +145,10 @@ export class Router<R extends RoutePattern> {
     const url = new URL(window.location.href);
     // A change of #fragment only (the skip link, an anchor in a page) is not a new page.
     if (url.pathname === this._current.url.pathname && url.search === this._current.url.search) return;
-    this._go(url, 'pop');
+    // The page has not moved yet: save where the entry being left was scrolled, then read where the new one was.
+    this._saveScroll();
+    this._key = entryKey();
+    this._go(url, 'pop', this._key === null ? undefined : savedScrolls()[this._key]);
   };
 
   private readonly _onClick = (event: MouseEvent) => {

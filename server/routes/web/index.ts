@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,8 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
     });
   }
 
-  fastify.setNotFoundHandler(async (request, reply) => {
+  /** The app shell for a page URL, or a JSON 404 for what is not a page. */
+  const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     // No Accept, or `*/*` (curl, wget, uptime and link checkers), takes the page as a browser would.
     const accept = request.headers.accept ?? '*/*';
     const wantsHtml = accept.includes('text/html') || accept.includes('*/*');
@@ -39,13 +40,19 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
       const page = await pageHead(fastify.reads, request.actor, request.url.split('?')[0], languageOf(request.headers));
       // A renamed repository's old page address leads to its new one, as Gitea does (and as the API and git do).
       if (page.moved) return reply.redirect(movedUrl(page.moved.pattern, request.url, page.moved.repo), 301);
-      // The shell answers 200 for every page URL (the app shows its own not-found page); a page that
-      // does not exist for this visitor is kept out of search engines instead.
-      if (!page.found) reply.header('x-robots-tag', 'noindex');
+      // A page that does not exist for this visitor (no route, no such owner, repository or file, or
+      // a private one) is a real 404, so that links checkers and search engines see it; the shell
+      // still comes with it and the app shows its one not-found page.
+      if (!page.found) reply.status(404).header('x-robots-tag', 'noindex');
       return reply.sendShell(request, page.head);
     }
     return reply.status(404).send({ message: 'Not found.' });
-  });
+  };
+
+  // A route rather than only the not-found handler: @fastify/compress hooks into routes, and the
+  // shell is most of what a browser downloads first. Every more specific route wins over `/*`.
+  fastify.get('/*', { config: { scope: 'none' } }, answer);
+  fastify.setNotFoundHandler(answer);
 };
 
 export default webRoutes;

@@ -163,7 +163,6 @@ export const en: Messages = {
 
   'notFound.title': 'Page not found',
   'notFound.heading': 'Page not found',
-  'notFound.body': 'The address {path} matches no page of Fabrique.',
   'notFound.home': 'Back to the home page',
 
   'explore.search': 'Search repositories',
@@ -1217,4 +1216,11 @@ export const en: Messages = {
   'visitor.deleted': "The branch {branch} was deleted.",
   'visitor.filterBranches': "Filter branches",
   'visitor.forksTitle': "Forks",
+  'layout.menu': 'Menu',
+  'account.menu': "{login}'s account",
+  'account.signedInAs': 'Signed in as {login}',
+  'account.profile': 'Your profile',
+  'notFound.explore': 'Explore repositories',
+  'notFound.code': 'Error 404',
+  'account.settings': 'Account settings',
 };

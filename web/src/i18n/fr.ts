@@ -161,7 +161,6 @@ export const fr = {
 
   'notFound.title': 'Page introuvable',
   'notFound.heading': 'Page introuvable',
-  'notFound.body': "L'adresse {path} ne correspond à aucune page de Fabrique.",
   'notFound.home': "Revenir à l'accueil",
 
   'explore.search': 'Rechercher un dépôt',
@@ -1215,6 +1214,13 @@ export const fr = {
   'visitor.deleted': "La branche {branch} a été supprimée.",
   'visitor.filterBranches': "Filtrer les branches",
   'visitor.forksTitle': "Forks",
+  'layout.menu': 'Menu',
+  'account.menu': 'Compte de {login}',
+  'account.signedInAs': 'Connecté en tant que {login}',
+  'account.profile': 'Mon profil',
+  'notFound.explore': 'Explorer les dépôts',
+  'notFound.code': 'Erreur 404',
+  'account.settings': 'Paramètres du compte',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

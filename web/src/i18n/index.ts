@@ -1,6 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fr, type MessageKey, type Messages } from './fr.js';
-import { en } from './en.js';
 
 export type { MessageKey } from './fr.js';
 
@@ -8,11 +7,29 @@ import { isLanguage, type Language } from '../../../contract/languages.js';
 
 export { LANGUAGES, type Language } from '../../../contract/languages.js';
 
-const CATALOGUES: Record<Language, Messages> = { fr, en };
+/**
+ * French, the default, is in the main bundle; every other catalogue is its own chunk, loaded only
+ * when chosen (a French visitor downloads no English).
+ */
+const LOADERS: Record<Exclude<Language, 'fr'>, () => Promise<Messages>> = {
+  en: () => import('./en.js').then((module) => module.en),
+};
+const catalogues: Partial<Record<Language, Messages>> = { fr };
 const ONE_YEAR = 60 * 60 * 24 * 365;
+
+/** The catalogue of `lang`, fetched the first time. */
+async function loadCatalogue(lang: Language): Promise<Messages> {
+  const loaded = catalogues[lang];
+  if (loaded) return loaded;
+  const messages = await LOADERS[lang as Exclude<Language, 'fr'>]();
+  catalogues[lang] = messages;
+  return messages;
+}
 
 // The server already chose the language (cookie, then Accept-Language) and wrote it into <html lang>.
 let current: Language = isLanguage(document.documentElement.lang) ? document.documentElement.lang : 'fr';
+// Top-level await: the app's modules wait for the visitor's catalogue, so the first paint is in their language.
+if (current !== 'fr') await loadCatalogue(current).catch(() => (current = 'fr'));
 const listeners = new Set<() => void>();
 
 /** The language the interface is shown in. */
@@ -20,10 +37,11 @@ export function language(): Language {
   return current;
 }
 
-/** Switches the interface language, remembers it in the `lang` cookie the server reads, and re-renders. */
-export function setLanguage(next: Language): void {
+/** Switches the interface language (loading its catalogue), remembers it in the `lang` cookie the server reads, and re-renders. */
+export async function setLanguage(next: Language): Promise<void> {
   document.cookie = `lang=${next}; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax`;
   if (next === current) return;
+  await loadCatalogue(next);
   current = next;
   document.documentElement.lang = next;
   for (const listener of listeners) listener();
@@ -37,7 +55,7 @@ export function onLanguageChange(listener: () => void): () => void {
 
 /** The message `key` in the current language, with `{name}` placeholders replaced from `params`. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const message = CATALOGUES[current][key];
+  const message = (catalogues[current] ?? fr)[key];
   return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

@@ -56,10 +56,10 @@ export class FabNewRepoPage extends LightDomElement {
               </div>
               <fieldset>
                 <legend>${t('newRepo.visibility')}</legend>
-                <div><input type="radio" id="new-repo-public" name="visibility" value="public" checked /> <label for="new-repo-public">${t('newRepo.public')}</label></div>
-                <div><input type="radio" id="new-repo-private" name="visibility" value="private" /> <label for="new-repo-private">${t('newRepo.private')}</label></div>
+                <div class="fab-check"><input type="radio" id="new-repo-public" name="visibility" value="public" checked /> <label for="new-repo-public">${t('newRepo.public')}</label></div>
+                <div class="fab-check"><input type="radio" id="new-repo-private" name="visibility" value="private" /> <label for="new-repo-private">${t('newRepo.private')}</label></div>
               </fieldset>
-              <div>
+              <div class="fab-check">
                 <input type="checkbox" id="new-repo-init" name="auto_init" />
                 <label for="new-repo-init">${t('newRepo.autoInit')}</label>
               </div>

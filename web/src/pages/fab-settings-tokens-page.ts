@@ -18,21 +18,14 @@ export class FabSettingsTokensPage extends LightDomElement {
   static override styles = [
     formStyles,
     css`
-      fab-settings-tokens-page table {
-        width: 100%;
-        margin-top: 0.5rem;
-        border-collapse: collapse;
-      }
       fab-settings-tokens-page caption {
         text-align: left;
         font-weight: 600;
       }
-      fab-settings-tokens-page th,
-      fab-settings-tokens-page td {
-        padding: 0.5rem;
-        text-align: left;
-        vertical-align: top;
-        border-bottom: 1px solid var(--fab-border);
+      /* Six columns do not fit a phone: the table scrolls in its box rather than breaking words letter by letter. */
+      fab-settings-tokens-page .fab-table :is(th, td) {
+        overflow-wrap: normal;
+        white-space: nowrap;
       }
       fab-settings-tokens-page ul.fab-scopes {
         margin: 0;
@@ -124,7 +117,7 @@ export class FabSettingsTokensPage extends LightDomElement {
   private _renderList(tokens: AccessToken[]) {
     if (tokens.length === 0) return html`<p>${t('tokens.empty')}</p>`;
     const date = new Intl.DateTimeFormat(language(), { dateStyle: 'medium' });
-    return html`<table>
+    return html`<div class="fab-table-wrap"><table class="fab-table">
       <caption class="visually-hidden">${t('tokens.listHeading')}</caption>
       <thead>
         <tr>
@@ -152,7 +145,7 @@ export class FabSettingsTokensPage extends LightDomElement {
           </tr>`,
         )}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 
   private _renderConfirm(token: AccessToken) {
@@ -172,7 +165,7 @@ export class FabSettingsTokensPage extends LightDomElement {
       <fieldset aria-invalid=${scopesInvalid ? 'true' : 'false'} aria-describedby=${scopesInvalid ? ERROR_ID : nothing}>
         <legend>${t('tokens.scopesLegend')}</legend>
         ${TOKEN_SCOPES.map(
-          (scope) => html`<div>
+          (scope) => html`<div class="fab-check">
             <input type="checkbox" id=${`scope-${scope}`} name="scopes" value=${scope} />
             <label for=${`scope-${scope}`}><code>${scope}</code> : ${t(`tokens.scope.${scope}`)}</label>
           </div>`,

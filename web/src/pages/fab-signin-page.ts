@@ -53,13 +53,16 @@ export class FabSigninPage extends LightDomElement {
     const redirectError = REDIRECT_ERRORS[this.error];
     const invalid = this._error?.status === 401;
     return html`
-      <div class="fab-alert" role="alert" id=${ERROR_ID}>
-        ${this._error
-          ? apiErrorText(this._error, { 401: 'signin.error.wrong', 403: 'signin.error.suspended', 429: 'signin.error.throttled' })
-          : redirectError
-            ? html`<p>${t(redirectError)}</p>`
-            : nothing}
-      </div>
+      ${
+        // Only with a message: an empty alert region showed as an empty red bar.
+        this._error || redirectError
+          ? html`<div class="fab-alert" role="alert" id=${ERROR_ID}>
+              ${this._error
+                ? apiErrorText(this._error, { 401: 'signin.error.wrong', 403: 'signin.error.suspended', 429: 'signin.error.throttled' })
+                : html`<p>${t(redirectError)}</p>`}
+            </div>`
+          : nothing
+      }
       <form class="fab-form" @submit=${this._submit}>
         ${textField({ id: 'signin-username', name: 'username', label: 'signin.username', type: 'text', autocomplete: 'username', invalid, errorId: ERROR_ID })}
         ${textField({ id: 'signin-password', name: 'password', label: 'signin.password', type: 'password', autocomplete: 'current-password', invalid, errorId: ERROR_ID })}

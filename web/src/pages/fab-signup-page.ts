@@ -57,9 +57,14 @@ export class FabSignupPage extends LightDomElement {
     const field = (name: Field) => this._error?.field === name;
     return html`
       <p>${t('signup.required')}</p>
-      <div class="fab-alert" role="alert" id=${ERROR_ID}>
-        ${this._error ? apiErrorText(this._error, { 403: 'signup.closed', 409: 'signup.error.taken', 429: 'signup.error.throttled' }) : nothing}
-      </div>
+      ${
+        // Only with a message: an empty alert region showed as an empty red bar.
+        this._error
+          ? html`<div class="fab-alert" role="alert" id=${ERROR_ID}>
+              ${apiErrorText(this._error, { 403: 'signup.closed', 409: 'signup.error.taken', 429: 'signup.error.throttled' })}
+            </div>`
+          : nothing
+      }
       <form class="fab-form" @submit=${this._submit}>
         ${textField({ id: 'signup-username', name: 'username', label: 'signup.username', type: 'text', autocomplete: 'username', hint: 'signup.usernameHint', invalid: field('username'), errorId: ERROR_ID })}
         ${textField({ id: 'signup-email', name: 'email', label: 'signup.email', type: 'email', autocomplete: 'email', invalid: field('email'), errorId: ERROR_ID })}
