@@ -6,6 +6,8 @@ export interface PageHead {
   description: string;
   /** Atom feeds of the page (`<link rel="alternate">`), for feed readers to discover. */
   feeds?: Array<{ title: string; href: string }>;
+  /** The instance's name (FORGE_SITE_NAME), for the app's header and titles: `<meta name="application-name">`. */
+  siteName?: string;
 }
 
 const escapeHtml = (text: string) =>
@@ -40,7 +42,11 @@ export function renderShell(template: string, lang: Language, head: PageHead): s
     .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
     .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
     .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
-    .replace(/<\/head>/, () => `${feedLinks(head.feeds ?? [])}</head>`);
+    .replace(/<\/head>/, () => `${siteNameMeta(head.siteName)}${feedLinks(head.feeds ?? [])}</head>`);
+}
+
+function siteNameMeta(name: string | undefined): string {
+  return name ? `<meta name="application-name" content="${escapeHtml(name)}">\n` : '';
 }
 
 function feedLinks(feeds: NonNullable<PageHead['feeds']>): string {

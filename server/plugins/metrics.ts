@@ -167,8 +167,8 @@ export class ForgeMetrics {
 
   private routeOf(request: FastifyRequest, reply: FastifyReply): string {
     const route = request.routeOptions.url;
-    if (route !== undefined) return route;
-    // Pages are answered by the not-found handler (the app shell): named by the page table's pattern.
+    // Pages are answered by the app shell's catch-all route (or the not-found handler): named by the page table's pattern.
+    if (route !== undefined && route !== '/*') return route;
     if (reply.statusCode !== 200 || (request.method !== 'GET' && request.method !== 'HEAD')) return UNMATCHED;
     return this.pages.match(request.url.split('?')[0] ?? '/')?.route.pattern ?? UNMATCHED;
   }

@@ -37,6 +37,7 @@ export default fp(
         title: head?.title ? `${head.title} · ${fastify.forge.config.siteName}` : fastify.forge.config.siteName,
         description: head?.description ?? DEFAULT_DESCRIPTION[lang],
         feeds: head?.feeds,
+        siteName: fastify.forge.config.siteName,
       };
       return this.headers(HTML_HEADERS).type('text/html; charset=utf-8').send(renderShell(template, lang, page));
     });

@@ -27,7 +27,8 @@ const SPENT = 'This reset link has expired or has already been used. Ask for a n
  */
 export function requestPasswordReset(ctx: AccountMailContext, login: string, ip: string): void {
   if (!ctx.mailer.enabled) {
-    throw new ForgeError('unavailable', 'This forge cannot send e-mail: ask an administrator to reset your password.');
+    // A 4xx: the request is understood and refused on this instance (no mail), nothing broke.
+    throw new ForgeError('not_allowed', 'This forge cannot send e-mail: ask an administrator to reset your password.');
   }
   const key = login.trim().toLowerCase();
   const [perLogin, perClient] = reserveLoginAttempts(ctx.db, [`reset:login:${key}`, `reset:client:${ip}`], Date.now(), RESET_LIMITS.windowMs);

@@ -15,6 +15,7 @@ import { checkPull, type MergeabilityChecker } from './mergeability.js';
 import type { EventBus } from './events.js';
 import { refreshPublicFacts } from './catalogue.js';
 import { sweepAttachments } from './releases.js';
+import { imagesDir } from './images.js';
 
 /** Where recovery writes what it found: pino's signature, so that the server's logger fits. */
 export interface RecoveryLog {
@@ -224,6 +225,12 @@ export async function recover(options: RecoveryOptions): Promise<RecoveryReport>
   if (options.dataDir) {
     const swept = sweepAttachments(db, options.dataDir);
     if (swept > 0) log.warn({ files: swept }, 'recovery: release attachment files without a row were removed');
+    // Avatar and logo uploads a crash cut short: images.ts writes `.tmp-*`, then renames it.
+    const images = imagesDir(options.dataDir);
+    for (const name of await readdir(images).catch(() => [] as string[])) {
+      const path = join(images, name);
+      if (name.startsWith('.tmp-') && (await olderThan(path, startedAt))) await remove(path, report);
+    }
   }
 
   const expected = new Set<string>();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { lookAt, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
+import { lookAt, openAccountMenu, openPage, signInWithForm, useBrowser, waitForHeading } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { commitFiles, git, repoUrl, tempDir } from '../helpers/git.js';
 import type { UserRow } from '../../server/db/users.js';
@@ -37,7 +37,8 @@ describe('the admin area in Chromium', () => {
     const { db } = server.app.forge;
     await signInWithForm(page, server.url, admin.username, { landing: '/' });
 
-    // test: the user menu leads administrators to the system page
+    // test: the account menu leads administrators to the system page
+    await openAccountMenu(page);
     await page.getByRole('link', { name: 'Administration', exact: true }).click();
     await waitForHeading(page, 'Système');
     await page.getByRole('heading', { name: 'Tâches de fond' }).waitFor();
@@ -107,6 +108,8 @@ describe('the admin area in Chromium', () => {
     const { page, errors, close } = await openPage(browser());
     const other = await buildUser(server.app.forge.db, { username: 'curieux' });
     await signInWithForm(page, server.url, other.username, { landing: '/' });
+    await openAccountMenu(page);
+    await page.getByRole('link', { name: "Jetons d'accès" }).waitFor();
     expect(await page.getByRole('link', { name: 'Administration', exact: true }).count()).toBe(0);
     for (const path of ['/-/admin', '/-/admin/users', '/-/admin/audit']) {
       await page.goto(`${server.url}${path}`);

@@ -314,7 +314,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     // test
     await page.goto(`${server.url}/${maintainer}/${name}/branches`);
     await page.locator('fab-repo-header').getByRole('link', { name: 'Demandes de fusion' }).waitFor();
-    await expect.poll(() => page.locator('fab-repo-header li').allTextContents()).toEqual(['Code', 'Branches', 'Étiquettes', 'Versions', 'Demandes de fusion']);
+    await expect.poll(() => page.locator('fab-repo-header nav li').allTextContents()).toEqual(['Code', 'Historique', 'Branches', 'Étiquettes', 'Versions', 'Demandes de fusion']);
     expect(errors).toEqual([]);
     await close();
   });

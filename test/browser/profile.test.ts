@@ -43,6 +43,9 @@ describe('profile, settings, password reset and the site introduction in Chromiu
     const intro = page.getByRole('region', { name: SITE_NAME });
     await intro.getByText('publie ici le code source').waitFor();
     expect(await intro.locator('strong').textContent()).toBe('Métropole de Lyon');
+    // The header and the title the app sets carry the instance's name, as text (never markup).
+    expect(await page.getByRole('link', { name: `${SITE_NAME}, accueil` }).textContent()).toBe(SITE_NAME);
+    await expect.poll(() => page.title()).toMatch(/ · Forge <Métropole de Lyon>$/);
     await lookAt(page, 'home-intro');
     expect(errors).toEqual([]);
     await close();

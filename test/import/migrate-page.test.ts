@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { checkA11y, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
+import { checkA11y, openAccountMenu, openPage, signInWithForm, useBrowser } from '../helpers/browser.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { git, makeWorkTree, repoUrl } from '../helpers/git.js';
 import type { UserRow } from '../../server/db/users.js';
@@ -34,6 +34,7 @@ describe('the import page', () => {
     await signInWithForm(page, target.url, user.username, { landing: '/' });
 
     // test: the page, reached from the account menu, passes axe
+    await openAccountMenu(page);
     await page.getByRole('banner').getByRole('link', { name: 'Importer un dépôt' }).click();
     await page.getByLabel('Adresse de clonage').waitFor();
     expect(await page.title()).toBe('Importer un dépôt · Fabrique');

@@ -118,6 +118,7 @@ describe('release attachments', () => {
     expect(byTag.status).toBe(200);
     await byTag.arrayBuffer();
     const byUuid = await fetch(`${server.url}/attachments/${asset.uuid}`);
+    expect(byUuid.status).toBe(200);
     expect(byUuid.headers.get('content-length')).toBe(String((await byUuid.arrayBuffer()).byteLength));
     const read = await api(server.url, 'GET', `${world.path}/releases/${world.id}/assets/${asset.id}`);
     expect(read.body.download_count).toBe(2);

@@ -6,6 +6,9 @@ import { RouteController, type Navigation } from './router.js';
 import { notFoundRoute, router, type AppRoute } from './routes.js';
 import { pageExists } from './api/pages.js';
 import './fab-language-switch.js';
+
+/** The instance's name (FORGE_SITE_NAME), which the server writes into the page; "Fabrique" without it. */
+const siteName = () => document.querySelector<HTMLMetaElement>('meta[name="application-name"]')?.content || t('site.name');
 import './fab-user-menu.js';
 
 /** The layout around every page: skip link, header, `<main>` with the routed page, footer. */
@@ -270,7 +273,7 @@ export class FabApp extends LightDomElement {
           >
             <span class="fab-burger" aria-hidden="true"></span><span class="visually-hidden">${t('layout.menu')}</span>
           </button>
-          <a class="fab-brand" href="/" aria-label=${t('site.home')}><svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg>${t('site.name')}</a>
+          <a class="fab-brand" href="/" aria-label=${t('site.home', { name: siteName() })}><svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg>${siteName()}</a>
           <div class="fab-panel ${this._menuOpen ? 'fab-open' : ''}" id="fab-panel">
             <nav class="fab-nav" aria-label=${t('layout.primaryNav')}>
               <ul>
@@ -302,7 +305,7 @@ export class FabApp extends LightDomElement {
     const navigation = this._route.navigation;
     const match = this._missing === navigation.url.href ? null : navigation.match;
     const title = match ? match.route.title(match) : notFoundRoute.title();
-    document.title = `${title} · ${t('site.name')}`;
+    document.title = `${title} · ${siteName()}`;
     if (navigation.cause !== 'start' && navigation !== this._focused) {
       this._focused = navigation;
       void this._focusPage();

@@ -50,6 +50,9 @@ export class FabCodeView extends LightDomElement {
       border-radius: var(--fab-radius);
     }
     fab-code-view pre {
+      /* The box scrolls as a whole (line numbers and blame margin with the code), not the pre alone. */
+      max-width: none;
+      overflow-x: visible;
       margin: 0;
       padding: 0.5rem 0;
       font-size: 0.875rem;

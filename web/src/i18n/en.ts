@@ -3,7 +3,7 @@ import type { Messages } from './fr.js';
 /** English messages: the type makes a missing or extra key a compile error. */
 export const en: Messages = {
   'site.name': 'Fabrique',
-  'site.home': 'Fabrique, home',
+  'site.home': '{name}, home',
   'layout.skip': 'Skip to content',
   'layout.language': 'Language',
   'layout.accessibility': 'Accessibility: partially compliant',

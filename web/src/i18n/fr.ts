@@ -1,7 +1,7 @@
 /** French messages, the reference catalogue: every other language must provide the same keys. */
 export const fr = {
   'site.name': 'Fabrique',
-  'site.home': 'Fabrique, accueil',
+  'site.home': '{name}, accueil',
   'layout.skip': 'Aller au contenu',
   'layout.language': 'Langue',
   'layout.accessibility': 'Accessibilité : partiellement conforme',

@@ -189,7 +189,8 @@ const downloadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/:owner/:repo/releases/download/*',
-    { config: read, schema: { params: Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String() }), response: { 404: Message } } },
+    // Files are sent as stored, with their length: never recompressed.
+    { compress: false, config: read, schema: { params: Type.Object({ owner: Type.String(), repo: Type.String(), '*': Type.String() }), response: { 404: Message } } },
     async (request, reply) => {
       const rest = request.params['*'];
       const at = rest.lastIndexOf('/');
@@ -200,7 +201,7 @@ const downloadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/attachments/:uuid',
-    { config: read, schema: { params: Type.Object({ uuid: Type.String({ maxLength: 64 }) }), response: { 404: Message } } },
+    { compress: false, config: read, schema: { params: Type.Object({ uuid: Type.String({ maxLength: 64 }) }), response: { 404: Message } } },
     async (request, reply) => send(reply, attachmentByUuid(reads, request.actor, request.params.uuid)),
   );
 };
