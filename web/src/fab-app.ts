@@ -63,7 +63,9 @@ export class FabApp extends LightDomElement {
       display: inline-flex;
       align-items: center;
       gap: var(--fab-space-2);
-      flex: none;
+      /* A long instance name (FORGE_SITE_NAME) gives way to the menus and ends in an ellipsis. */
+      flex: 0 1 auto;
+      min-width: 0;
       color: inherit;
       font-size: var(--fab-text-lg);
       font-weight: 700;
@@ -71,8 +73,14 @@ export class FabApp extends LightDomElement {
       text-decoration: none;
     }
     fab-app .fab-logo {
+      flex: none;
       width: 1.75rem;
       height: 1.75rem;
+    }
+    fab-app .fab-brand-name {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
     }
     fab-app .fab-header a:hover {
       color: inherit;
@@ -273,7 +281,7 @@ export class FabApp extends LightDomElement {
           >
             <span class="fab-burger" aria-hidden="true"></span><span class="visually-hidden">${t('layout.menu')}</span>
           </button>
-          <a class="fab-brand" href="/" aria-label=${t('site.home', { name: siteName() })}><svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg>${siteName()}</a>
+          <a class="fab-brand" href="/" aria-label=${t('site.home', { name: siteName() })}><svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg><span class="fab-brand-name">${siteName()}</span></a>
           <div class="fab-panel ${this._menuOpen ? 'fab-open' : ''}" id="fab-panel">
             <nav class="fab-nav" aria-label=${t('layout.primaryNav')}>
               <ul>
