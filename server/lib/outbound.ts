@@ -116,3 +116,24 @@ export async function resolvePublicHost(address: CloneAddress, allowPrivate: boo
   }
   return addresses;
 }
+
+/** A host an outbound request cannot reach: not found, or without any address. */
+export class UnresolvedHost extends Error {}
+
+/**
+ * Every address of a URL's host, resolved once (an IP address is taken as is), for the caller to
+ * check and then connect to with a fixed lookup, so that a second DNS answer cannot send the
+ * request elsewhere (webhooks, the image proxy).
+ */
+export async function resolveHost(url: URL): Promise<{ hostname: string; addresses: { address: string; family: number }[] }> {
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(hostname)) return { hostname, addresses: [{ address: hostname, family: isIP(hostname) }] };
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = await lookup(hostname, { all: true, verbatim: true });
+  } catch (err) {
+    throw new UnresolvedHost(`the host ${hostname} was not found (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  if (addresses.length === 0) throw new UnresolvedHost(`the host ${hostname} has no address`);
+  return { hostname, addresses };
+}

@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isPrivateAddress } from '../lib/outbound.js';
+import type { LookupFunction } from 'node:net';
+import { isPrivateAddress, resolveHost, UnresolvedHost } from '../lib/outbound.js';
 import { Lru } from '../lib/lru.js';
 import { badGateway, forbidden } from '../errors.js';
 
@@ -78,17 +77,9 @@ export class ImageProxy {
 
   /** Resolves the host once and refuses private addresses, so that the request connects only where it was checked. */
   private async resolve(url: URL): Promise<{ address: string; family: number }> {
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    let addresses: { address: string; family: number }[];
-    if (isIP(hostname)) addresses = [{ address: hostname, family: isIP(hostname) }];
-    else {
-      try {
-        addresses = await lookup(hostname, { all: true, verbatim: true });
-      } catch {
-        throw badGateway(`The image could not be fetched: the host ${hostname} was not found.`);
-      }
-    }
-    if (addresses.length === 0) throw badGateway(`The image could not be fetched: the host ${hostname} has no address.`);
+    const { hostname, addresses } = await resolveHost(url).catch((err: unknown) => {
+      throw err instanceof UnresolvedHost ? badGateway(`The image could not be fetched: ${err.message}.`) : err;
+    });
     if (!this.options.allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
       throw forbidden(`The image proxy does not fetch from private, loopback or link-local addresses (${hostname}).`);
     }

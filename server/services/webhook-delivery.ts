@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { Db } from '../db/index.js';
 import {
@@ -18,7 +17,7 @@ import {
   type DeliveryRow,
   type WebhookRow,
 } from '../db/webhooks.js';
-import { isPrivateAddress } from '../lib/outbound.js';
+import { isPrivateAddress, resolveHost } from '../lib/outbound.js';
 import { recordAudit } from './audit.js';
 import { openSecret } from './import.js';
 
@@ -71,17 +70,7 @@ function allowed(allowedHosts: string[], hostname: string, address: string): boo
  * lookup), so a second DNS answer cannot send it elsewhere.
  */
 async function resolveTarget(url: URL, allowedHosts: string[]): Promise<{ address: string; family: number }> {
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  let addresses: { address: string; family: number }[];
-  if (isIP(hostname)) addresses = [{ address: hostname, family: isIP(hostname) }];
-  else {
-    try {
-      addresses = await lookup(hostname, { all: true, verbatim: true });
-    } catch (err) {
-      throw new Error(`the host ${hostname} was not found (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
-    }
-  }
-  if (addresses.length === 0) throw new Error(`the host ${hostname} has no address`);
+  const { hostname, addresses } = await resolveHost(url);
   const refused = addresses.find((a) => isPrivateAddress(a.address) && !allowed(allowedHosts, hostname, a.address));
   if (refused) {
     throw new Refused(
