@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -204,11 +204,18 @@ describe('the attachment size limit', () => {
     mkdirSync(leftovers, { recursive: true });
     writeFileSync(join(leftovers, '0b7d6a52-0000-4000-8000-000000000001'), 'half');
     writeFileSync(join(server.config.dataDir, 'attachments', '0b7d6a52-0000-4000-8000-000000000002'), 'orphan');
+    // ... and an avatar upload a crash cut short (written as .tmp-*, then renamed)
+    mkdirSync(join(server.config.dataDir, 'avatars'), { recursive: true });
+    const halfAvatar = join(server.config.dataDir, 'avatars', '.tmp-0b7d6a52-0000-4000-8000-000000000003');
+    writeFileSync(halfAvatar, 'half');
+    // Left by the process before this one: recovery only removes what is older than its own start.
+    utimesSync(halfAvatar, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     // test: a server started on the same folders
     const again = await startServer({ env: { FORGE_DATA_DIR: server.config.dataDir, FORGE_REPOS_DIR: server.config.reposDir } });
     try {
       expect(existsSync(leftovers)).toBe(false);
       expect(existsSync(join(server.config.dataDir, 'attachments', '0b7d6a52-0000-4000-8000-000000000002'))).toBe(false);
+      expect(existsSync(halfAvatar)).toBe(false);
     } finally {
       await again.close();
     }
