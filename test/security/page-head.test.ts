@@ -21,8 +21,11 @@ const escapeHtml = (text: string) =>
 /** The same within an organisation full name's 100 characters. */
 const HOSTILE_SHORT = `$& $1 $\` $' "quoted' </title> "><meta http-equiv=refresh content=0;url=//evil>`;
 
-/** The <meta> tags of web/index.html: charset, viewport, description, og:title, og:description, og:type, color-scheme. */
-const TEMPLATE_METAS = 7;
+/**
+ * The <meta> tags of a served page: web/index.html's charset, viewport, description, og:title,
+ * og:description, og:type, color-scheme, and the application-name the server adds (the instance's name).
+ */
+const TEMPLATE_METAS = 8;
 
 let server: TestServer;
 let owner: string;
@@ -88,6 +91,7 @@ function expectSafe(html: string, description?: string): void {
     expect(document.querySelectorAll(selector), selector).toHaveLength(1);
   }
   expect(document.querySelectorAll('meta')).toHaveLength(TEMPLATE_METAS);
+  expect(document.querySelector('meta[name="application-name"]')?.getAttribute('content')).toBe('Fabrique');
   if (description !== undefined) {
     expect(document.querySelector('meta[name="description"]')?.getAttribute('content')).toBe(description);
     expect(document.querySelector('meta[property="og:description"]')?.getAttribute('content')).toBe(description);
