@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { FRENCH_LICENCES } from '../../contract/licences.js';
 
@@ -29,6 +30,20 @@ const CANDIDATES = [
   'BSL-1.0',
 ] as const;
 
+/**
+ * Licences whose official French text is indexed beside the SPDX (English) one: CeCILL's authors
+ * publish the French and English texts with equal value, and most French public code ships the
+ * French one; the EUPL is official in every EU language. The texts (server/data/licences/<id>.fr.txt)
+ * are cecill.info's Licence_CeCILL_V2.1-fr.txt, Licence_CeCILL-B_V1-fr.txt, Licence_CeCILL-C_V1-fr.txt
+ * and the European Commission's French EUPL v1.2, each checked against a second independent copy.
+ */
+export const FRENCH_TEXTS = ['CECILL-2.1', 'CECILL-B', 'CECILL-C', 'EUPL-1.2'] as const;
+
+/** The official French text of a licence of FRENCH_TEXTS, as published. */
+export function frenchLicenceText(id: (typeof FRENCH_TEXTS)[number]): string {
+  return readFileSync(new URL(`../data/licences/${id}.fr.txt`, import.meta.url), 'utf8');
+}
+
 /** Two texts are the same licence from this Dice coefficient of their word pairs on. */
 export const SIMILARITY_THRESHOLD = 0.9;
 
@@ -48,6 +63,10 @@ export function normaliseLicence(text: string): string[] {
     .filter((line) => !/^\s*(copyright\b|\(c\)|©)/i.test(line))
     .join('\n')
     .toLowerCase()
+    // Accents and ligatures folded: French texts are often re-typed without them ("oeuvre", "Licencie").
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/œ/g, 'oe')
     .replace(/<[^>\n]*>/g, ' ')
     .replace(/\blicence\b/g, 'license')
     .replace(/\blicences\b/g, 'licenses')
@@ -92,11 +111,16 @@ interface IndexedLicence {
 /** Parsed SPDX texts, computed once on first use and never changed: module-level, shared by every app instance. */
 let index: IndexedLicence[] | null = null;
 
+function indexed(id: string, text: string): IndexedLicence {
+  const pairs = bigrams(normaliseLicence(text));
+  return { id, pairs, size: size(pairs) };
+}
+
 function licenceIndex(): IndexedLicence[] {
-  index ??= CANDIDATES.filter((id) => spdx[id]).map((id) => {
-    const pairs = bigrams(normaliseLicence(spdx[id].licenseText));
-    return { id, pairs, size: size(pairs) };
-  });
+  index ??= [
+    ...CANDIDATES.filter((id) => spdx[id]).map((id) => indexed(id, spdx[id].licenseText)),
+    ...FRENCH_TEXTS.map((id) => indexed(id, frenchLicenceText(id))),
+  ];
   return index;
 }
 
