@@ -176,6 +176,15 @@ export function isSpdxId(id: string): boolean {
   return id in spdx || /^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$/.test(id);
 }
 
+/** A licence's text to start a LICENSE file from (Gitea's license template): the official French text when asked in French and there is one. */
+export function licenceTemplate(id: string, language: string): { key: string; name: string; url: string; implementation: string; body: string } | null {
+  const entry = spdx[id];
+  if (!entry) return null;
+  const french = language === 'fr' && (FRENCH_TEXTS as readonly string[]).includes(id);
+  const body = french ? frenchLicenceText(id as (typeof FRENCH_TEXTS)[number]) : entry.licenseText;
+  return { key: id, name: entry.name, url: entry.url, implementation: '', body };
+}
+
 /** The full name and reference URL of an SPDX licence, when known. */
 export function licenceInfo(id: string): { name: string; url: string } | null {
   const entry = spdx[id.replace(/\+$/, '')];

@@ -13,6 +13,7 @@ import { Repository } from '../../../presenters/repository.js';
 import type { OrgAction } from '../../../auth/policy.js';
 import { forbidden, notFound } from '../../../errors.js';
 import { requireOrgAccess } from './access.js';
+import orgLicenceRoutes from './licences.js';
 import { CreateRepoOption } from '../../../../contract/repositories.js';
 import { Paging, errors } from '../repos/schema.js';
 import { CreateOrgOption, CreateTeamOption, EditOrgOption, OrgMemberParams, OrgParams, teamPermission } from './schema.js';
@@ -27,6 +28,8 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   const requireOrg = (request: FastifyRequest, name: string, action: OrgAction): UserRow =>
     requireOrgAccess(fastify, request.actor, findOrganisation(ctx, name), action);
+
+  await fastify.register(orgLicenceRoutes);
 
   fastify.post('/orgs', { config: { scope: 'write:organization' }, schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
     const user = fastify.policy.signedIn(request.actor);
