@@ -52,7 +52,8 @@ const pullView = (tab: 'conversation' | 'commits' | 'files'): PageView => ({
 const editView = (mode: 'edit' | 'new'): PageView => ({
   title: (m) => repoTitle(m, mode === 'edit' ? t('edit.title', { name: m.params.target.split('/').pop() ?? '' }) : t('edit.newTitle')),
   load: () => import('./pages/fab-edit-file-page.js'),
-  render: (m) => html`<fab-edit-file-page .owner=${m.params.owner} .repo=${m.params.repo} .mode=${mode} .target=${m.params.target}></fab-edit-file-page>`,
+  render: (m) =>
+    html`<fab-edit-file-page .owner=${m.params.owner} .repo=${m.params.repo} .mode=${mode} .target=${m.params.target} .licence=${m.url.searchParams.get('licence') ?? ''}></fab-edit-file-page>`,
 });
 
 /**
@@ -151,6 +152,11 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
   adminSite: {
     load: () => import('./pages/fab-admin-site-page.js'),
     render: () => html`<fab-admin-site-page></fab-admin-site-page>`,
+  },
+  orgLicences: {
+    title: (m) => `${t('orgLicences.title')} · ${m.params.org}`,
+    load: () => import('./pages/fab-org-licences-page.js'),
+    render: (m) => html`<fab-org-licences-page .org=${m.params.org}></fab-org-licences-page>`,
   },
   org: {
     title: (m) => m.params.org,

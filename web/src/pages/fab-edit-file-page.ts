@@ -7,6 +7,7 @@ import { ApiError } from '../api/client.js';
 import { splitRefPath } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
 import { fromBase64, getFileContents, proposeChange, writeFile } from '../api/contents.js';
+import { getLicenceTemplate } from '../api/licences.js';
 import { RepoLinks } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { router } from '../routes.js';
@@ -20,6 +21,8 @@ interface Editing {
   path: string;
   /** The file's text and blob id; null for a new file. */
   file: { text: string; sha: string } | null;
+  /** A new file's name and text to start from (`?licence=`: a LICENSE file with that licence's text). */
+  prefill?: { name: string; text: string };
 }
 
 /**
@@ -67,6 +70,8 @@ export class FabEditFilePage extends LightDomElement {
   @property() mode: 'edit' | 'new' = 'edit';
   /** `{branch}/{path}` as in the URL: a branch name may hold slashes. */
   @property() target = '';
+  /** For a new file: the SPDX id of a licence whose text the file starts from. */
+  @property() licence = '';
 
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
@@ -76,19 +81,22 @@ export class FabEditFilePage extends LightDomElement {
   private _session = new SessionController(this);
 
   private _editing = new Task(this, {
-    task: async ([owner, repo, mode, target], { signal }): Promise<Editing> => {
+    task: async ([owner, repo, mode, target, licence], { signal }): Promise<Editing> => {
       const slash = target.indexOf('/');
       const first = slash < 0 ? target : target.slice(0, slash);
       const rest = slash < 0 ? '' : target.slice(slash + 1);
       const [repository, split] = await Promise.all([getRepositoryWithParent(owner, repo, signal), splitRefPath(owner, repo, 'branch', first, rest, signal)]);
       const canPush = repository.permissions?.push ?? false;
-      if (mode === 'new') return { canPush, branch: split.ref, path: split.path, file: null };
+      if (mode === 'new') {
+        const prefill = licence ? { name: 'LICENSE', text: (await getLicenceTemplate(licence, signal)).body } : undefined;
+        return { canPush, branch: split.ref, path: split.path, file: null, prefill };
+      }
       const contents = await getFileContents(owner, repo, split.ref, split.path, signal);
       const text = contents.content === null ? null : fromBase64(contents.content);
       if (contents.type !== 'file' || text === null) throw new ApiError(404, 'not a text file');
       return { canPush, branch: split.ref, path: split.path, file: { text, sha: contents.sha } };
     },
-    args: () => [this.owner, this.repo, this.mode, this.target] as const,
+    args: () => [this.owner, this.repo, this.mode, this.target, this.licence] as const,
   });
 
   override render() {
@@ -119,13 +127,13 @@ export class FabEditFilePage extends LightDomElement {
               required
               ?readonly=${editing.file !== null}
               aria-describedby="fab-edit-path-hint"
-              .value=${editing.file ? editing.path : editing.path ? `${editing.path}/` : ''}
+              .value=${editing.file ? editing.path : `${editing.path ? `${editing.path}/` : ''}${editing.prefill?.name ?? ''}`}
             />
           </div>
         </div>
         <div>
           <label for="fab-edit-content">${t('edit.content')}</label>
-          <textarea id="fab-edit-content" name="content" spellcheck="false" .value=${editing.file?.text ?? ''}></textarea>
+          <textarea id="fab-edit-content" name="content" spellcheck="false" .value=${editing.file?.text ?? editing.prefill?.text ?? ''}></textarea>
         </div>
         <div class="fab-commit-fields">
           <div>
