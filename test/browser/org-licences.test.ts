@@ -41,8 +41,10 @@ describe("an organisation's licence page", () => {
     const { page, errors, close } = await openPage(browser());
     await signInWithForm(page, server.url, owner.username);
 
-    // test: the page, in French, at 1280 and 390 px, axe-clean
-    await page.goto(`${server.url}/org/metropole/licences`);
+    // test: the page, reached from the organisation's, in French, at 1280 and 390 px, axe-clean
+    await page.goto(`${server.url}/metropole`);
+    await page.getByRole('link', { name: 'Licences des dépôts (propriétaires)' }).click();
+    await page.waitForURL((url) => url.pathname === '/org/metropole/licences');
     await waitForHeading(page, 'Licences des dépôts de metropole');
     await page.getByText('4 dépôts, dont 3 à corriger.').waitFor();
     const item = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: new RegExp(`^${name}`) }) });

@@ -1242,4 +1242,5 @@ export const en: Messages = {
   'orgLicences.fixPubliccode': "Describe {name}'s licence in publiccode.yml",
   'orgLicences.addLicence': "Add a {licence} LICENSE file to {name}",
   'orgLicences.editLicence': "Edit {name}'s {file}",
+  'orgLicences.link': "Repositories' licences (owners)",
 };

@@ -1240,6 +1240,7 @@ export const fr = {
   'orgLicences.fixPubliccode': "Décrire la licence du dépôt {name} dans publiccode.yml",
   'orgLicences.addLicence': "Ajouter un fichier LICENSE {licence} au dépôt {name}",
   'orgLicences.editLicence': "Modifier le fichier {file} du dépôt {name}",
+  'orgLicences.link': "Licences des dépôts (propriétaires)",
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */

@@ -76,6 +76,7 @@ export class FabOrgPage extends LightDomElement {
           ${members.map((m) => html`<li><a href=${`/${m.login}`}>${m.login}</a>${m.full_name ? ` (${m.full_name})` : ''}</li>`)}
         </ul>
         ${member ? html`<fab-org-teams .org=${organization.username} .repositories=${repositories}></fab-org-teams>` : ''}
+        ${member ? html`<p><a href=${`/org/${encodeURIComponent(organization.username)}/licences`}>${t('orgLicences.link')}</a></p>` : ''}
       `;
       },
     });
