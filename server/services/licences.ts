@@ -108,7 +108,7 @@ interface IndexedLicence {
   size: number;
 }
 
-/** Parsed SPDX texts, computed once on first use and never changed: module-level, shared by every app instance. */
+/** Parsed licence texts (SPDX and the French ones), computed once on first use and never changed: module-level, shared by every app instance. */
 let index: IndexedLicence[] | null = null;
 
 function indexed(id: string, text: string): IndexedLicence {
