@@ -38,6 +38,7 @@ export const PAGES = [
   { name: 'confirmEmail', pattern: '/user/confirm_email', titleKey: 'confirmEmail.title' },
   { name: 'userSettings', pattern: '/user/settings', titleKey: 'settings.title' },
   { name: 'adminSite', pattern: '/-/admin/site', titleKey: 'adminSite.title' },
+  { name: 'accountData', pattern: '/user/settings/account', titleKey: 'privacy.title' },
   { name: 'org', pattern: '/org/:org', titleKey: null },
   { name: 'tree', pattern: '/:owner/:repo/src/:kind/:ref/*path', titleKey: null },
   { name: 'commits', pattern: '/:owner/:repo/commits/:kind/:ref/*path', titleKey: 'commits.heading' },
