@@ -36,6 +36,9 @@ export class FabSettingsAccountPage extends LightDomElement {
         border: 2px solid var(--fab-danger);
         border-radius: var(--fab-radius);
       }
+      fab-settings-account-page .fab-danger-zone > p:first-child {
+        margin-top: 0;
+      }
       fab-settings-account-page .fab-choice-hint {
         display: block;
         margin-left: 1.75rem;
