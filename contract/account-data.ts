@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './nullable.js';
 
+/** The login of the built-in account that keeps what deleted accounts wrote (GitLab's ghost user); pages show it as "deleted user". */
+export const GHOST_LOGIN = 'ghost';
+
 /** The version of the export's shape, so that a reader of an old file knows what it holds. */
 export const ACCOUNT_EXPORT_FORMAT = 'fabrique-account-export/1';
 

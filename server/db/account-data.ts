@@ -1,4 +1,5 @@
 import type { Db } from './index.js';
+import { GHOST_LOGIN } from '../../contract/account-data.js';
 
 /**
  * The queries of an account's data export and deletion (issue #17, RGPD). The export reads
@@ -6,8 +7,8 @@ import type { Db } from './index.js';
  * theirs); the deletion moves or erases it.
  */
 
-/** The built-in account that keeps the authorship of deleted accounts' contributions (GitLab's ghost user). */
-export const GHOST_NAME = 'ghost';
+/** The built-in account that keeps the authorship of deleted accounts' contributions (its name is reserved in lib/names.ts). */
+export const GHOST_NAME = GHOST_LOGIN;
 
 /** Where a contribution lives: the repository's full name and the issue's or pull request's number. */
 interface Located {

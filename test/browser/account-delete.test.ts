@@ -59,8 +59,15 @@ describe('the "Your data" settings page in Chromium', () => {
     expect((await api(server.url, 'GET', '/repos/metropole-dev/voirie/issues/1')).body).toMatchObject({ title: 'Piste cyclable interrompue', user: { login: 'ghost' } });
     // The header no longer shows an account: the browser's session ended with it.
     await page.getByRole('link', { name: 'Se connecter' }).first().waitFor();
+    // The issue stays, its author named "deleted user" in the page's language.
+    await page.goto(`${server.url}/metropole-dev/voirie/issues/1`);
+    await waitForHeading(page, /Piste cyclable interrompue/);
+    await page.getByText('Ouvert par utilisateur supprimé').waitFor();
+    await page.getByRole('heading', { name: 'Description par utilisateur supprimé' }).waitFor();
+    expect(await page.getByText('claire').count()).toBe(0);
     // The refused password's 422 is the one console error.
     expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
     await close();
-  });
+    // Two screenshots with axe at two widths, a download and two sign-in states: long on a loaded machine.
+  }, 120_000);
 });

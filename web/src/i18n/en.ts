@@ -1244,4 +1244,5 @@ export const en: Messages = {
   'privacy.deleted': "The account {user} was deleted.",
   'privacy.home': "Back to the home page",
   'privacy.settingsLink': "Your data and deleting the account",
+  'privacy.deletedUser': 'deleted user',
 };

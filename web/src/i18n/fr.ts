@@ -1242,6 +1242,7 @@ export const fr = {
   'privacy.deleted': "Le compte {user} a été supprimé.",
   'privacy.home': "Retour à l'accueil",
   'privacy.settingsLink': "Vos données et la suppression du compte",
+  'privacy.deletedUser': 'utilisateur supprimé',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
