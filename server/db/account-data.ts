@@ -184,19 +184,27 @@ export function exportSignIns(db: Db, userId: number): { sessions: ExportSession
 export function exportAuditEvents(db: Db, user: { id: number; username: string }): ExportAuditEvent[] {
   return db
     .prepare(
-      `SELECT action, target, data, ip, created_at FROM audit_events
+      // Only the addresses of what the account did: an administrator's or an attacker's are someone else's data.
+      `SELECT action, target, data, CASE WHEN actor_id = @id THEN ip END AS ip, created_at FROM audit_events
         WHERE actor_id = @id OR lower(target) = lower(@target) ORDER BY id`,
     )
     .all({ id: user.id, target: `user:${user.username}` }) as ExportAuditEvent[];
 }
 
-/** The ghost account's id, created the first time an account is deleted (its name is reserved, so nobody else holds it). */
-export function ghostAccountId(db: Db): number {
+/**
+ * The ghost account's id, created the first time an account is deleted (its name is reserved, so
+ * nobody else takes it); null when an account made before the name was reserved holds it.
+ */
+export function ghostAccountId(db: Db): number | null {
   db.prepare(
     `INSERT INTO users (type, username, lower_name, full_name, prohibit_login, description)
      VALUES ('user', @name, @name, 'Deleted user', 1, 'The author of what deleted accounts wrote.') ON CONFLICT (lower_name) DO NOTHING`,
   ).run({ name: GHOST_NAME });
-  return db.prepare('SELECT id FROM users WHERE lower_name = ?').pluck().get(GHOST_NAME) as number;
+  const id = db
+    .prepare("SELECT id FROM users WHERE lower_name = ? AND type = 'user' AND password_hash IS NULL AND email IS NULL AND prohibit_login = 1")
+    .pluck()
+    .get(GHOST_NAME) as number | undefined;
+  return id ?? null;
 }
 
 /** How many accounts (not suspended) are site administrators. */
@@ -250,6 +258,8 @@ export function pseudonymiseAuditTrail(db: Db, user: { id: number; username: str
   const params = { id: user.id, target: `user:${user.username}`, ghost: GHOST_NAME, pseudonym: `user:#${user.id}` };
   db.prepare('UPDATE audit_events SET actor_name = @ghost, ip = NULL WHERE actor_id = @id').run(params);
   db.prepare("UPDATE audit_events SET target = @pseudonym, data = '{}', ip = NULL WHERE lower(target) = lower(@target)").run(params);
+  // Events about something else that name the account in their details (a collaborator added, a review requested).
+  db.prepare("UPDATE audit_events SET data = json_set(data, '$.user', @ghost) WHERE json_valid(data) AND lower(json_extract(data, '$.user')) = lower(@name)").run({ ...params, name: user.username });
   db.prepare("DELETE FROM login_attempts WHERE key = 'account:id:' || @id OR key LIKE '%|id:' || @id").run(params);
 }
 

@@ -84,6 +84,7 @@ async function removeAccount(ctx: AccountDeletionContext, caller: AuditContext, 
   db.transaction(() => {
     refusals(db, user, { ...options, purge: false });
     const ghost = ghostAccountId(db);
+    if (ghost === null) throw conflict(`An account named "${GHOST_NAME}" exists from before the name was reserved: rename it before deleting accounts.`);
     if (options.content === 'remove') eraseContributions(db, user.id);
     reassignContributions(db, user.id, ghost);
     pseudonymiseAuditTrail(db, user);

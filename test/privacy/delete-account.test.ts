@@ -53,7 +53,7 @@ describe('DELETE /api/v1/user: refusals', () => {
     expect((await api(server.url, 'GET', '/user', { auth: as(writer) })).status).toBe(200);
   });
 
-  it('refuses (409, naming them) while the account owns repositories or is the only owner of an organisation, as Gitea', async () => {
+  it('refuses (409, naming them) while the account owns repositories, is the only owner of an organisation or the only administrator', async () => {
     // setup
     const owner = await buildUser(db());
     await buildRepo(db(), server.config.reposDir, owner, { name: 'plans' });
@@ -68,7 +68,12 @@ describe('DELETE /api/v1/user: refusals', () => {
     const orgs = await api(server.url, 'DELETE', '/user', { auth: as(founder), body: { password: PASSWORD } });
     expect(orgs.status).toBe(409);
     expect(orgs.body.message).toBe(`You are the only owner of ${org}: add another owner first.`);
-    expect(usersNamed(owner.username) + usersNamed(founder.username)).toBe(2);
+    // The only administrator would leave the forge without one.
+    const admin = await buildUser(db(), { isAdmin: true });
+    const lastAdmin = await api(server.url, 'DELETE', '/user', { auth: as(admin), body: { password: PASSWORD } });
+    expect(lastAdmin.status).toBe(409);
+    expect(lastAdmin.body.message).toBe('You are the only site administrator: make another account administrator first.');
+    expect(usersNamed(owner.username) + usersNamed(founder.username) + usersNamed(admin.username)).toBe(3);
     expect(existsSync(join(server.config.reposDir, owner.username.toLowerCase(), 'plans.git'))).toBe(true);
   });
 });
@@ -78,6 +83,7 @@ describe('DELETE /api/v1/user: what goes and what stays', () => {
     // setup
     const { citizen, tag, base, own, theirs } = await citizenWithContributions();
     const token = buildToken(db(), citizen, ['read:user']);
+    expect((await api(server.url, 'PUT', `${base}/collaborators/${citizen.username}`, { auth: as(maintainer), body: { permission: 'read' } })).status).toBe(204);
     expect((await api(server.url, 'POST', '/user/avatar', { auth: as(citizen), body: { image: PNG } })).status).toBe(204);
     const avatar = db().prepare('SELECT avatar FROM users WHERE id = ?').pluck().get(citizen.id) as string;
     const avatarFile = join(server.config.dataDir, 'avatars', avatar);

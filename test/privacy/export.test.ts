@@ -47,6 +47,7 @@ describe('GET /api/v1/user/export', () => {
     expect(secret.status).toBe(201);
     expect((await api(server.url, 'PATCH', base, { auth: as(dominique), body: { private: true } })).status).toBe(200);
     expect((await api(server.url, 'GET', `${base}/issues/${issue.body.number}`, { auth: as(camille) })).status).toBe(404);
+    expect((await call(server.url, '/api/v1/auth/signin', { body: { username: camille.username, password: 'a guess' } })).status).toBe(401);
     const browser = await signIn(server.url, camille.username);
     // test
     const res = await call(server.url, '/api/v1/user/export', { cookie: browser.cookie });
@@ -64,7 +65,11 @@ describe('GET /api/v1/user/export', () => {
     expect(data.comments).toEqual([expect.objectContaining({ kind: 'issue', repository: `${dominique.username}/voirie`, number: theirs.body.number, body: 'Je confirme, depuis lundi.' })]);
     expect(data.reactions).toEqual([expect.objectContaining({ repository: `${dominique.username}/voirie`, number: theirs.body.number, content: 'heart', on_comment: false })]);
     expect(data.sessions).toHaveLength(1);
-    expect((data.audit_events as Array<{ action: string }>).map((e) => e.action)).toContain('user.signin');
+    // Her own sign-in keeps its address; the failed attempt on her name was someone else's.
+    expect((data.audit_events as Array<{ action: string; ip: string | null }>).map((e) => [e.action, e.ip])).toEqual([
+      ['user.signin.failed', null],
+      ['user.signin', '127.0.0.1'],
+    ]);
     const text = JSON.stringify(data);
     const sessionValue = browser.cookie.split('=')[1] ?? '';
     for (const secretText of [token, tokenHash, token.slice(-8), camille.password_hash ?? '', PASSWORD, sessionValue, createHash('sha256').update(sessionValue).digest('hex'), browser.csrf]) {
