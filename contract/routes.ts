@@ -39,6 +39,7 @@ export const PAGES = [
   { name: 'userSettings', pattern: '/user/settings', titleKey: 'settings.title' },
   { name: 'adminSite', pattern: '/-/admin/site', titleKey: 'adminSite.title' },
   { name: 'orgLicences', pattern: '/org/:org/licences', titleKey: 'orgLicences.title' },
+  { name: 'accountData', pattern: '/user/settings/account', titleKey: 'privacy.title' },
   { name: 'org', pattern: '/org/:org', titleKey: null },
   { name: 'tree', pattern: '/:owner/:repo/src/:kind/:ref/*path', titleKey: null },
   { name: 'commits', pattern: '/:owner/:repo/commits/:kind/:ref/*path', titleKey: 'commits.heading' },

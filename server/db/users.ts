@@ -109,18 +109,6 @@ export function updateAccountProfile(db: Db, id: number, changes: { fullName?: s
   ).run({ id, fullName: changes.fullName ?? null, email: changes.email ?? null });
 }
 
-/** How many issues, pull requests, comments and reviews an account wrote: they keep their author, so they block a deletion. */
-export function countAuthoredContent(db: Db, userId: number): number {
-  return db
-    .prepare(
-      `SELECT (SELECT count(*) FROM issues WHERE poster_id = @id) + (SELECT count(*) FROM pull_requests WHERE poster_id = @id)
-        + (SELECT count(*) FROM issue_comments WHERE poster_id = @id) + (SELECT count(*) FROM reviews WHERE reviewer_id = @id)
-        + (SELECT count(*) FROM review_comments WHERE poster_id = @id)`,
-    )
-    .pluck()
-    .get({ id: userId }) as number;
-}
-
 /** Deletes an account row; sessions, tokens, memberships and collaborations go with it (ON DELETE CASCADE). */
 export function deleteAccountRow(db: Db, id: number): void {
   db.prepare("DELETE FROM users WHERE id = ? AND type = 'user'").run(id);

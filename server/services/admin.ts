@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { findRepo, listAllRepos, listReposOwnedBy, transferRepoRow, type RepoRow } from '../db/repos.js';
-import { countAuthoredContent, deleteAccountRow, findUserByEmail, findUserById, updateAccountProfile, type UserRow } from '../db/users.js';
-import { deleteFinishedDeliveries, listCronTasks, mirrorSchedule, orgsOwnedOnlyBy, recordCronRun } from '../db/admin.js';
+import { findRepo, listAllRepos, transferRepoRow, type RepoRow } from '../db/repos.js';
+import { findUserByEmail, findUserById, updateAccountProfile, type UserRow } from '../db/users.js';
+import { deleteFinishedDeliveries, listCronTasks, mirrorSchedule, recordCronRun } from '../db/admin.js';
 import { repoPath } from '../git/store.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { recordAudit } from './audit.js';
-import { deleteRepository, type AuditContext } from './repos.js';
+import type { AuditContext } from './repos.js';
 import { runMaintenanceNow, type MaintenanceWorkers } from './maintenance.js';
 import type { MirrorService } from './mirrors.js';
 import type { EventBus } from './events.js';
@@ -30,41 +30,6 @@ export function editAccountProfile(db: Db, context: AuditContext, user: UserRow,
     recordAudit(db, { ...context, action: 'user.edit', target: `user:${user.username}`, data: { full_name: fullName, email } });
   })();
   return findUserById(db, user.id) ?? user;
-}
-
-/**
- * Deletes an account, as Gitea's `DELETE /admin/users/{username}`: refused while it owns
- * repositories (unless `purge`, which deletes them first), while it is the last owner of an
- * organisation, and while issues, pull requests, comments or reviews name it as their author (the
- * history keeps its authors: suspend the account instead). Every refusal is checked before anything goes.
- */
-export async function deleteAccount(
-  db: Db,
-  reposDir: string,
-  context: AuditContext,
-  user: UserRow,
-  options: { purge: boolean },
-  events: EventBus,
-): Promise<void> {
-  if (context.actor.kind === 'user' && context.actor.user.id === user.id) throw invalid('You cannot delete your own account here.');
-  const repos = listReposOwnedBy(db, user.id);
-  if (repos.length > 0 && !options.purge) {
-    const names = repos.map((r) => `${r.owner_name}/${r.name}`).join(', ');
-    throw invalid(`${user.username} still owns repositories: ${names}. Transfer or delete them first, or delete with purge=true.`, {
-      repositories: repos.map((r) => `${r.owner_name}/${r.name}`),
-    });
-  }
-  const orgs = orgsOwnedOnlyBy(db, user.id);
-  if (orgs.length > 0) throw invalid(`${user.username} is the only owner of ${orgs.join(', ')}: add another owner first.`, { organisations: orgs });
-  const authored = countAuthoredContent(db, user.id);
-  if (authored > 0) {
-    throw invalid(`${user.username} wrote ${authored} issues, pull requests, comments or reviews, which keep their author: suspend the account instead.`);
-  }
-  for (const repo of repos) await deleteRepository(db, reposDir, repo, context, events);
-  db.transaction(() => {
-    deleteAccountRow(db, user.id);
-    recordAudit(db, { ...context, action: 'user.delete', target: `user:${user.username}`, data: { purged_repositories: repos.length } });
-  })();
 }
 
 /**

@@ -149,6 +149,10 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
     load: () => import('./pages/fab-user-settings-page.js'),
     render: () => html`<fab-user-settings-page></fab-user-settings-page>`,
   },
+  accountData: {
+    load: () => import('./pages/fab-settings-account-page.js'),
+    render: () => html`<fab-settings-account-page></fab-settings-account-page>`,
+  },
   adminSite: {
     load: () => import('./pages/fab-admin-site-page.js'),
     render: () => html`<fab-admin-site-page></fab-admin-site-page>`,

@@ -23,6 +23,7 @@ import '../fab-issue-history.js';
 import '../fab-issue-label.js';
 import '../fab-issue-reactions.js';
 import '../fab-issue-sidebar.js';
+import { authorName } from '../people.js';
 
 interface IssueData {
   repository: Repository;
@@ -239,7 +240,7 @@ export class FabIssuePage extends LightDomElement {
     return html`
       <div class="fab-issue-meta">
         <span class="fab-state" data-state=${issue.state}>${t(issue.state === 'open' ? 'issue.stateOpen' : 'issue.stateClosed')}</span>
-        <span>${t('issue.openedBy', { user: issue.user.login })} <fab-relative-time .datetime=${issue.created_at}></fab-relative-time></span>
+        <span>${t('issue.openedBy', { user: authorName(issue.user) })} <fab-relative-time .datetime=${issue.created_at}></fab-relative-time></span>
         ${issue.is_locked ? html`<span>${t('issue.locked')}</span>` : nothing}
         ${can.manage && !this._editingTitle
           ? html`<button type="button" class="fab-link-button" @click=${() => (this._editingTitle = true)}>${t('issue.editTitle')}</button>`
@@ -259,7 +260,7 @@ export class FabIssuePage extends LightDomElement {
   private _renderDescription({ issue, bodyEdited }: IssueData, can: Abilities) {
     return html`<section class="fab-description" aria-labelledby="fab-issue-description">
       <div class="fab-comment-head">
-        <h2 id="fab-issue-description">${t('issue.description', { user: issue.user.login })}</h2>
+        <h2 id="fab-issue-description">${t('issue.description', { user: authorName(issue.user) })}</h2>
         <span class="fab-actions">
           ${bodyEdited ? html`<fab-issue-history .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'issue', number: issue.number }}></fab-issue-history>` : nothing}
           ${can.manage && this._editing !== 'body'
@@ -285,7 +286,7 @@ export class FabIssuePage extends LightDomElement {
           entry.type === 'comment'
             ? html`<li class="fab-comment" id=${`issuecomment-${entry.id}`}>
                 <div class="fab-comment-head">
-                  <h3>${entry.user?.login ?? t('timeline.someone')} · <fab-relative-time .datetime=${entry.created_at}></fab-relative-time></h3>
+                  <h3>${entry.user ? authorName(entry.user) : t('timeline.someone')} · <fab-relative-time .datetime=${entry.created_at}></fab-relative-time></h3>
                   <span class="fab-actions">
                     ${entry.updated_at !== entry.created_at
                       ? html`<fab-issue-history .owner=${this.owner} .repo=${this.repo} .target=${{ kind: 'comment', id: entry.id }}></fab-issue-history>`

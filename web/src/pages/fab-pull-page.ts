@@ -43,6 +43,7 @@ import '../fab-review-form.js';
 import '../fab-merge-box.js';
 import '../fab-follow-button.js';
 import '../fab-issue-event.js';
+import { authorName } from '../people.js';
 
 export type PullTab = 'conversation' | 'commits' | 'files';
 
@@ -414,7 +415,7 @@ export class FabPullPage extends LightDomElement {
       ${pull.draft && pull.state === 'open' && !pull.merged ? html`<span class="fab-state" data-state="draft">${t('pulls.draft')}</span>` : nothing}
       <span>${pull.merged
         ? t('pulls.mergedHeading', { user: pull.merged_by?.login ?? pull.user.login, head: pull.head.label, base: pull.base.ref })
-        : t('pulls.wantsToMerge', { user: pull.user.login, head: pull.head.label, base: pull.base.ref })}</span>
+        : t('pulls.wantsToMerge', { user: authorName(pull.user), head: pull.head.label, base: pull.base.ref })}</span>
       <span><fab-relative-time .datetime=${pull.created_at}></fab-relative-time></span>
     </p>
     ${reviewers.length > 0 ? html`<p class="fab-pull-reviewers">${t('pulls.reviewersRequested', { names: reviewers.join(', ') })}</p>` : nothing}`;
@@ -445,7 +446,7 @@ export class FabPullPage extends LightDomElement {
         .map((r) => ({
           at: r.submitted_at ?? r.updated_at,
           view: html`<li id=${`pullrequestreview-${r.id}`}>
-            <h3>${t(VERDICT_LABELS[r.state], { user: r.user.login })} · <fab-relative-time .datetime=${r.submitted_at ?? r.updated_at}></fab-relative-time></h3>
+            <h3>${t(VERDICT_LABELS[r.state], { user: authorName(r.user) })} · <fab-relative-time .datetime=${r.submitted_at ?? r.updated_at}></fab-relative-time></h3>
             ${r.dismissed ? html`<p class="fab-hint" data-dismissed>${t('review.dismissed')}</p>` : nothing}
             ${r.body_html ? html`<fab-markdown .html=${r.body_html} .level=${3}></fab-markdown>` : nothing}
             ${this._renderDismiss(data, r)}
@@ -465,7 +466,7 @@ export class FabPullPage extends LightDomElement {
     ].sort((a, b) => a.at.localeCompare(b.at));
     return html`
       <section class="fab-description" aria-labelledby="fab-pull-description">
-        <h2 id="fab-pull-description">${t('pulls.description', { user: pull.user.login })}</h2>
+        <h2 id="fab-pull-description">${t('pulls.description', { user: authorName(pull.user) })}</h2>
         ${pull.body_html ? html`<fab-markdown .html=${pull.body_html} .level=${2}></fab-markdown>` : html`<p>${t('pulls.noDescription')}</p>`}
       </section>
       ${items.length > 0

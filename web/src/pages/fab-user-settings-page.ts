@@ -83,7 +83,7 @@ export class FabUserSettingsPage extends LightDomElement {
       <h1>${t('settings.heading')}</h1>
       ${user
         ? html`
-            <p><a href="/${user.login}">${t('settings.viewProfile')}</a> · <a href="/user/settings/applications">${t('tokens.heading')}</a></p>
+            <p><a href="/${user.login}">${t('settings.viewProfile')}</a> · <a href="/user/settings/applications">${t('tokens.heading')}</a> · <a href="/user/settings/account">${t('privacy.settingsLink')}</a></p>
             <div role="status">${this._status ? html`<p class="fab-success">${t(this._status)}</p>` : nothing}</div>
             ${this._loaded.render({
               pending: () => html`<p role="status">${t('tokens.loading')}</p>`,

@@ -7,7 +7,8 @@ import { adminOrgPage, adminRepoPage, adminUserPage, systemInfo, unadoptedReposi
 import { createUser } from '../../../services/users.js';
 import { recordAudit } from '../../../services/audit.js';
 import { requireAccount, setSiteAdmin, setSuspended } from '../../../services/auth.js';
-import { deleteAccount, editAccountProfile, maintainRepositoryNow, SiteCron, transferRepository } from '../../../services/admin.js';
+import { editAccountProfile, maintainRepositoryNow, SiteCron, transferRepository } from '../../../services/admin.js';
+import { deleteAccountAsAdmin } from '../../../services/account-data.js';
 import { MaintenanceScheduler } from '../../../services/maintenance.js';
 import { MirrorService } from '../../../services/mirrors.js';
 import { presentOrganization } from '../../../presenters/organization.js';
@@ -134,7 +135,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/admin/users/:username',
     { config: { scope: 'write:admin' }, schema: { tags, params: UsernameParams, querystring: DeleteUserQuery, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await deleteAccount(db, config.reposDir, caller(request), account(request.params.username), { purge: request.query.purge }, fastify.events);
+      const context = { db, reposDir: config.reposDir, dataDir: config.dataDir, events: fastify.events };
+      await deleteAccountAsAdmin(context, caller(request), account(request.params.username), { purge: request.query.purge, content: request.query.content });
       return reply.status(204).send(null);
     },
   );

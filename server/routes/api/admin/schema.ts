@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { AdminRepository, AuditEvent, CronTask, SystemInfo, TransferRepoOption } from '../../../../contract/admin.js';
+import { ContentChoice } from '../../../../contract/account-data.js';
 
 export { AdminRepository, AuditEvent, CronTask, SystemInfo, TransferRepoOption };
 
@@ -21,8 +22,8 @@ export const EditUserBody = Type.Object({
   email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
 });
 
-/** Gitea's `?purge=true`: delete the account's repositories with it. */
-export const DeleteUserQuery = Type.Object({ purge: Type.Boolean({ default: false }) });
+/** Gitea's `?purge=true`: delete the account's repositories with it; Fabrique's `content`: keep what it wrote as the deleted user's, or remove it. */
+export const DeleteUserQuery = Type.Object({ purge: Type.Boolean({ default: false }), content: ContentChoice });
 
 /** Gitea's paging, with `q` searching names (and `login_name`, exact, for users). */
 export const AdminListQuery = Type.Object({

@@ -8,6 +8,7 @@ import { forbidden } from '../../../errors.js';
 import type { UserRow } from '../../../views/account.js';
 import { Message, User, presentUser } from '../users/schema.js';
 import { AvatarBody, Email, UserSettings, UserSettingsBody } from '../../../../contract/accounts.js';
+import accountDataRoutes from './account-data.js';
 
 const errors = { 401: Message, 403: Message, 409: Message, 413: Message, 422: Message };
 
@@ -15,6 +16,7 @@ const errors = { 401: Message, 403: Message, 409: Message, 413: Message, 422: Me
 const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
   const mailContext = () => ({ db, config, mailer: fastify.mailer });
+  await fastify.register(accountDataRoutes);
 
   const settingsOf = (user: UserRow): UserSettings => ({
     full_name: user.full_name,
