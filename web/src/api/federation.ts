@@ -4,7 +4,7 @@ import type { CreateRemotePullOption, RefreshOutcome, RemotePullSummary, Upstrea
 
 export type { RefreshOutcome, RemotePullSummary, Upstream, UpstreamProposal, UpstreamSync };
 
-const repoApi = (owner: string, repo: string) => `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+const repoApi = (owner: string, repo: string) => `/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
 /** `POST /repos/{owner}/{repo}/pulls/remote`: a pull request from a branch on another forge. */
 export function createRemotePull(owner: string, repo: string, input: CreateRemotePullOption): Promise<PullRequest> {

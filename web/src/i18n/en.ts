@@ -1244,6 +1244,6 @@ export const en: Messages = {
   'federation.synced': "The branch {branch} is now at {sha}.",
   'federation.syncedNothing': "The branch {branch} is already up to date.",
   'federation.propose': "Propose upstream",
-  'federation.proposeLabel': "Propose the branch {branch} upstream",
+  'federation.proposeLabel': "Propose upstream: {branch}",
   'federation.upstreamPull': "Pull request #{number} upstream",
 };

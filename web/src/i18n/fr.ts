@@ -1242,7 +1242,7 @@ export const fr = {
   'federation.synced': "La branche {branch} est maintenant à {sha}.",
   'federation.syncedNothing': "La branche {branch} est déjà à jour.",
   'federation.propose': "Proposer à l’origine",
-  'federation.proposeLabel': "Proposer la branche {branch} au dépôt d’origine",
+  'federation.proposeLabel': "Proposer à l’origine : {branch}",
   'federation.upstreamPull': "Demande de fusion n° {number} à l’origine",
 } as const;
 

@@ -54,6 +54,9 @@ export class FabNewPullPage extends LightDomElement {
       fab-new-pull-page h2 {
         font-size: 1.25rem;
       }
+      fab-new-pull-page .fab-remote-pull {
+        margin-top: 1.5rem;
+      }
       fab-new-pull-page .fab-remote-pull summary h2 {
         display: inline;
       }
