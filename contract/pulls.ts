@@ -6,6 +6,7 @@ import { Diff } from './browse.js';
 import { PullChecks } from './statuses.js';
 import { Label, Milestone } from './issues.js';
 import { Team } from './organisations.js';
+import { RemotePullSource } from './federation.js';
 
 /** Whether the head merges cleanly, computed in the background: checking (not known yet), mergeable, conflict, empty (nothing to merge), or merged. */
 export const MergeableState = Type.Union([
@@ -115,6 +116,8 @@ export const PullRequest = Type.Object({
   head_unavailable_reason: Nullable(Type.Union([Type.Literal('head_repo_deleted'), Type.Literal('head_repo_private')])),
   /** Fabrique: what blocks merging and what is advice, as the merge service decides it. */
   merge_state: MergeState,
+  /** Fabrique: for a pull request from another forge, where its head comes from; null otherwise. */
+  remote_source: Nullable(RemotePullSource),
 });
 export type PullRequest = Static<typeof PullRequest>;
 

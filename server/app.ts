@@ -45,6 +45,7 @@ import migrateRoutes from './routes/api/migrate/index.js';
 import mirrorSyncRoutes from './routes/api/mirror-sync/index.js';
 import forkRoutes from './routes/api/forks/index.js';
 import pullRoutes from './routes/api/pulls/index.js';
+import remotePullRoutes from './routes/api/remote-pulls/index.js';
 import issueCommentRoutes from './routes/api/issue-comments/index.js';
 import timelineRoutes from './routes/api/timeline/index.js';
 import issueRoutes from './routes/api/issues/index.js';
@@ -155,6 +156,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(mirrorSyncRoutes, { prefix: '/api/v1' });
   await fastify.register(forkRoutes, { prefix: '/api/v1' });
   await fastify.register(pullRoutes, { prefix: '/api/v1' });
+  await fastify.register(remotePullRoutes, { prefix: '/api/v1' });
   await fastify.register(issueCommentRoutes, { prefix: '/api/v1' });
   await fastify.register(timelineRoutes, { prefix: '/api/v1' });
   await fastify.register(issueRoutes, { prefix: '/api/v1' });

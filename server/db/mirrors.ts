@@ -60,3 +60,11 @@ export function recordMirrorSync(db: Db, repoId: number, outcome: { at: string; 
      WHERE repo_id = @repoId`,
   ).run({ repoId, at: outcome.at, error: outcome.error, nextAt: outcome.nextAt, succeeded: outcome.succeeded ? 1 : 0 });
 }
+
+/** A mirror becomes a writable repository that keeps its source (a working fork): no more scheduled syncs. */
+export function stopMirroring(db: Db, repoId: number): void {
+  db.transaction(() => {
+    db.prepare("UPDATE repositories SET is_mirror = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(repoId);
+    db.prepare('UPDATE repository_sources SET interval_s = 0, next_sync_at = NULL WHERE repo_id = ?').run(repoId);
+  })();
+}

@@ -43,7 +43,8 @@ export interface NewPull {
   title: string;
   body: string;
   baseBranch: string;
-  headRepoId: number;
+  /** Null for a pull request from another forge (its head's source is in remote_pull_sources). */
+  headRepoId: number | null;
   headBranch: string;
   headSha: string;
   allowMaintainerEdit?: boolean;

@@ -201,3 +201,23 @@ export async function fetchAll(gitdir: string, remote: Remote, limits: RemoteLim
     { ...limits, cwd: gitdir, watch: join(gitdir, 'objects') },
   );
 }
+
+/** The commit a branch of the remote points at, or null when the remote has no such branch. */
+export async function remoteBranchTip(remote: Remote, branch: string, limits: RemoteLimits): Promise<string | null> {
+  const ref = `refs/heads/${branch}`;
+  const out = await runRemote(remote, ['ls-remote', remote.url, ref], { ...limits, cwd: tmpdir() });
+  const line = out.split('\n').find((l) => l.endsWith(`\t${ref}`));
+  return line ? line.slice(0, 40) : null;
+}
+
+/**
+ * Fetches one branch tip's objects into a bare repository, moving no ref: the caller moves its own
+ * ref through the ref gate. Fails when the branch moved away from `sha` meanwhile.
+ */
+export async function fetchCommit(gitdir: string, remote: Remote, sha: string, limits: RemoteLimits): Promise<void> {
+  await runRemote(remote, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', remote.url, sha], {
+    ...limits,
+    cwd: gitdir,
+    watch: join(gitdir, 'objects'),
+  });
+}

@@ -12,6 +12,7 @@ import { isDraftTitle } from '../../contract/drafts.js';
 import type { Label, Milestone } from '../../contract/issues.js';
 import type { Team } from '../../contract/organisations.js';
 import { Type, type Static } from '@sinclair/typebox';
+import type { RemotePullSource } from '../../contract/federation.js';
 
 /** Gitea's PullReview of state REQUEST_REVIEW: a request for review, not yet answered. */
 export const RequestedReview = Type.Composite([Type.Omit(PullReview, ['state']), Type.Object({ state: Type.Literal('REQUEST_REVIEW') })]);
@@ -38,13 +39,15 @@ export interface PullParts {
   labels: Label[];
   milestone: Milestone | null;
   assignees: UserSummary[];
+  /** Where the head of a pull request from another forge comes from. */
+  remote?: RemotePullSource | null;
 }
 
 /** A pull request as Gitea shows it. */
 export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): PullRequest {
   const urls = new RepoUrls(baseUrl, parts.base);
   const html = `${urls.html}/pulls/${pull.number}`;
-  const headLabel = parts.head && parts.head.id !== parts.base.id ? `${parts.head.owner_name}:${pull.head_branch}` : pull.head_branch;
+  const headLabel = parts.remote ? parts.remote.label : parts.head && parts.head.id !== parts.base.id ? `${parts.head.owner_name}:${pull.head_branch}` : pull.head_branch;
   return {
     id: pull.id,
     url: html,
@@ -100,6 +103,7 @@ export function presentPull(baseUrl: string, pull: PullRow, parts: PullParts): P
     pin_order: 0,
     head_unavailable_reason: parts.headUnavailableReason,
     merge_state: parts.mergeState,
+    remote_source: parts.remote ?? null,
   };
 }
 

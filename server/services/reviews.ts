@@ -1,3 +1,4 @@
+import { findRemotePullSource } from '../db/remote-pulls.js';
 import { findRepoById, type RepoRow } from '../db/repos.js';
 import { findPullById, type PullRow } from '../db/pulls.js';
 import {
@@ -263,6 +264,8 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
   if (!replacement) throw invalid('The comment has no ```suggestion block.', { field: 'body' });
   if (comment.side !== 'RIGHT') throw invalid('Only a comment on the new side of the diff can suggest a change.');
   if (comment.suggestion_applied_sha) throw conflict('The suggestion was already applied.', { sha: comment.suggestion_applied_sha });
+  // Its head branch is on another forge, which this one cannot push to.
+  if (findRemotePullSource(ctx.db, pull.id)) throw conflict('This pull request comes from another forge: apply the patch there.');
   const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
   if (!headRepo) throw conflict('The head repository no longer exists.');
   if (!ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo }) || (user.id !== pull.poster_id && !ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base }))) {

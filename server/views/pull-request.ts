@@ -25,6 +25,8 @@ import { mergeState } from '../services/merge.js';
 import type { ReadContext } from './context.js';
 import type { ImageLinks } from '../lib/image-links.js';
 import { presentRepos } from './repository.js';
+import { remotePullSourcesOf } from '../db/remote-pulls.js';
+import { presentRemoteSource } from './remote-pulls.js';
 
 export type { PullRow };
 
@@ -78,7 +80,9 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
   const labels = labelsOf(ctx.db, base.id, numbers);
   const assignees = assigneesOf(ctx.db, base.id, numbers);
   const milestones = milestonesOf(ctx.db, base.id, numbers);
+  const remotes = remotePullSourcesOf(ctx.db, pulls.map((pull) => pull.id));
   return pulls.map((pull) => {
+    const remote = remotes.get(pull.id);
     const milestone = milestones.get(pull.number);
     const head = pull.head_repo_id === null ? null : (findRepoById(ctx.db, pull.head_repo_id) ?? null);
     const readable = head !== null && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: head });
@@ -93,7 +97,9 @@ export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pull
       bodyHtml: pullMarkdown(ctx.images, base, pull.base_branch, pull.body),
       comments: countComments(ctx.db, pull.id),
       reviewComments: countPullReviewComments(ctx.db, pull.id),
-      headUnavailableReason: headUnavailableReason(pull, base, head ?? undefined),
+      // A pull request from another forge never had a head repository here: its head follows its source.
+      headUnavailableReason: remote ? null : headUnavailableReason(pull, base, head ?? undefined),
+      remote: remote ? presentRemoteSource(remote) : null,
       mergeState: mergeState(ctx, base, pull, pull.head_sha),
       requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
       requestedTeams: listTeamReviewRequests(ctx.db, pull.id).flatMap((id) => {

@@ -27,6 +27,8 @@ const NOT_A_WRITE: Record<string, string> = {
   'POST /-/internal/git/pre-receive': "git's hook asks with its push's own secret, from this machine",
   'POST /:owner/:repo/git-upload-pack': 'a fetch: git sends its wants as a POST, and it reads only (read:repository)',
   'POST /api/v1/markdown': "renders the text it is sent and stores nothing (Gitea's misc family, read:misc)",
+  'POST /api/v1/repos/:owner/:repo/pulls/:index/refresh': 'refetches a pull request from another forge from the URL it recorded, as a notification does; rate-limited, for any reader',
+  'POST /api/v1/remote-pulls/notify': "another forge's webhook, unauthenticated: A only refetches from the URLs it recorded (docs/security.md)",
 };
 
 const methodsOf = (route: RouteOptions) => (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');

@@ -235,6 +235,8 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
         .repo=${m.params.repo}
         .base=${m.url.searchParams.get('base') ?? ''}
         .head=${m.url.searchParams.get('head') ?? ''}
+        .remoteUrl=${m.url.searchParams.get('remote_url') ?? ''}
+        .remoteBranch=${m.url.searchParams.get('remote_branch') ?? ''}
       ></fab-new-pull-page>`,
   },
   pull: pullView('conversation'),

@@ -7,6 +7,7 @@ import { compare, listBranches, type Comparison } from '../api/browse.js';
 import { getRepositoryWithParent, listForks } from '../api/forks.js';
 import type { Repository } from '../api/browse.js';
 import { createPull } from '../api/pulls.js';
+import { createRemotePull } from '../api/federation.js';
 import type { ApiError } from '../api/client.js';
 import { RepoLinks, tCount } from '../browse-links.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
@@ -53,6 +54,12 @@ export class FabNewPullPage extends LightDomElement {
       fab-new-pull-page h2 {
         font-size: 1.25rem;
       }
+      fab-new-pull-page .fab-remote-pull {
+        margin-top: 1.5rem;
+      }
+      fab-new-pull-page .fab-remote-pull summary h2 {
+        display: inline;
+      }
       fab-new-pull-page .fab-form .fab-check label {
         display: inline;
         margin-inline-start: 0.375rem;
@@ -65,9 +72,13 @@ export class FabNewPullPage extends LightDomElement {
   @property() base = '';
   /** `branch` or `owner:branch`. */
   @property() head = '';
+  /** A branch on another forge (`?remote_url=&remote_branch=`, as that forge's "Propose upstream" links). */
+  @property() remoteUrl = '';
+  @property() remoteBranch = '';
 
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
+  @state() private _remoteError: ApiError | null = null;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -168,8 +179,70 @@ export class FabNewPullPage extends LightDomElement {
         </div>
       </div>
       ${this.head ? renderTask(this._comparison, (comparison) => (comparison ? this._renderComparison(comparison) : '')) : nothing}
+      ${this._renderRemote(choices.baseBranches, base)}
     `;
   }
+
+  /** "From another forge": a branch of a repository elsewhere, fetched by this forge; open when another forge sent the visitor here. */
+  private _renderRemote(baseBranches: string[], base: string) {
+    return html`<details class="fab-remote-pull" ?open=${this.remoteUrl !== ''}>
+      <summary><h2>${t('federation.fromOtherForge')}</h2></summary>
+      <p class="fab-hint">${t('federation.fromOtherForgeHint')}</p>
+      <form class="fab-form" @submit=${this._createRemote}>
+        <div>
+          <label for="fab-remote-url">${t('federation.sourceUrl')}</label>
+          <input id="fab-remote-url" name="source_url" type="url" required .value=${this.remoteUrl} />
+        </div>
+        <div>
+          <label for="fab-remote-branch">${t('federation.sourceBranch')}</label>
+          <input id="fab-remote-branch" name="branch" required .value=${this.remoteBranch} />
+        </div>
+        <div>
+          <label for="fab-remote-base">${t('newPull.base')}</label>
+          <select id="fab-remote-base" name="base">
+            ${baseBranches.map((b) => html`<option value=${b} ?selected=${b === base}>${b}</option>`)}
+          </select>
+        </div>
+        <div>
+          <label for="fab-remote-title">${t('newPull.pullTitle')}</label>
+          <input id="fab-remote-title" name="title" required .value=${this.remoteBranch.replace(/[-_]+/g, ' ')} />
+        </div>
+        <div>
+          <label for="fab-remote-body">${t('newPull.body')}</label>
+          <textarea id="fab-remote-body" name="body"></textarea>
+        </div>
+        <div class="fab-check">
+          <input type="checkbox" id="fab-remote-force" name="allow_force_push" aria-describedby="fab-remote-force-hint" />
+          <label for="fab-remote-force">${t('federation.allowForcePush')}</label>
+          <span class="fab-hint" id="fab-remote-force-hint">${t('federation.allowForcePushHint')}</span>
+        </div>
+        <div role="alert" class="fab-alert">${this._remoteError ? apiErrorText(this._remoteError, {}) : nothing}</div>
+        <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('newPull.create')}</button>
+      </form>
+    </details>`;
+  }
+
+  private _createRemote = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this._busy = true;
+    this._remoteError = null;
+    try {
+      const pull = await createRemotePull(this.owner, this.repo, {
+        source_url: String(data.get('source_url') ?? ''),
+        branch: String(data.get('branch') ?? ''),
+        base: String(data.get('base') ?? ''),
+        title: String(data.get('title') ?? ''),
+        body: String(data.get('body') ?? ''),
+        allow_force_push: data.has('allow_force_push'),
+      });
+      router.navigate(`${new RepoLinks(this.owner, this.repo).home}/pulls/${pull.number}`);
+    } catch (err) {
+      this._remoteError = asApiError(err);
+    } finally {
+      this._busy = false;
+    }
+  };
 
   private _renderComparison(comparison: Comparison) {
     if (comparison.total_commits === 0) return html`<p>${t('compare.same', { base: comparison.base.name, head: comparison.head.name })}</p>`;

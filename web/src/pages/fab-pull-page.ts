@@ -38,6 +38,7 @@ import '../fab-commit-list.js';
 import '../fab-diff-view.js';
 import '../fab-markdown.js';
 import '../fab-relative-time.js';
+import { refreshRemotePull } from '../api/federation.js';
 import '../fab-review-thread.js';
 import '../fab-review-form.js';
 import '../fab-merge-box.js';
@@ -240,6 +241,8 @@ export class FabPullPage extends LightDomElement {
   @state() private _sinceReview = false;
   @state() private _commentError: ApiError | null = null;
   @state() private _busy = false;
+  @state() private _refreshing = false;
+  @state() private _refreshMessage = '';
   @state() private _stateError: ApiError | null = null;
   /** What the last close or reopen did, announced from outside the part that reloads. */
   @state() private _stateChange: MessageKey | null = null;
@@ -418,7 +421,40 @@ export class FabPullPage extends LightDomElement {
         : t('pulls.wantsToMerge', { user: authorName(pull.user), head: pull.head.label, base: pull.base.ref })}</span>
       <span><fab-relative-time .datetime=${pull.created_at}></fab-relative-time></span>
     </p>
-    ${reviewers.length > 0 ? html`<p class="fab-pull-reviewers">${t('pulls.reviewersRequested', { names: reviewers.join(', ') })}</p>` : nothing}`;
+    ${reviewers.length > 0 ? html`<p class="fab-pull-reviewers">${t('pulls.reviewersRequested', { names: reviewers.join(', ') })}</p>` : nothing}
+    ${this._renderRemoteSource(pull)}`;
+  }
+
+  /** A pull request from another forge: a link to its source branch there, its refresh, and why the last one was refused. */
+  private _renderRemoteSource(pull: PullRequest) {
+    const source = pull.remote_source;
+    if (!source) return nothing;
+    const open = pull.state === 'open' && !pull.merged;
+    return html`<div class="fab-remote-source">
+      <p>
+        <a href=${`${source.html_url}/src/branch/${source.branch.split('/').map(encodeURIComponent).join('/')}`}>${t('federation.from', { label: source.label })}</a>
+        ${open
+          ? html`<button type="button" class="fab-button" ?disabled=${this._refreshing} @click=${() => this._refresh(pull)}>${t('federation.refresh')}</button>`
+          : nothing}
+      </p>
+      <p role="status">${this._refreshMessage}</p>
+      ${source.last_error && open ? html`<p class="fab-warning">${t('federation.lastError', { reason: source.last_error })}</p>` : nothing}
+      ${open ? html`<p class="fab-hint"><a href=${pull.patch_url}>${t('federation.patchInstead')}</a></p>` : nothing}
+    </div>`;
+  }
+
+  private async _refresh(pull: PullRequest) {
+    this._refreshing = true;
+    this._refreshMessage = '';
+    try {
+      const outcome = await refreshRemotePull(this.owner, this.repo, pull.number);
+      this._refreshMessage = outcome.moved ? t('federation.refreshed', { sha: outcome.head_sha.slice(0, 10) }) : outcome.refused ? '' : t('federation.unchanged');
+      await this._data.run();
+    } catch (err) {
+      this._refreshMessage = err instanceof Error ? err.message : String(err);
+    } finally {
+      this._refreshing = false;
+    }
   }
 
   private _renderCommits() {
@@ -583,7 +619,7 @@ export class FabPullPage extends LightDomElement {
       .lines=${lines}
       ?canComment=${user !== null}
       ?canResolve=${user !== null && (maintainer || author || (first !== undefined && first.user.login === user.login))}
-      ?canApply=${author && data.pull.state === 'open' && !data.pull.merged}
+      ?canApply=${author && data.pull.state === 'open' && !data.pull.merged && data.pull.remote_source === null}
       ?reviewing=${this._pendingReview(data) !== null}
     ></fab-review-thread>`;
   }

@@ -12,6 +12,7 @@ import '../fab-relative-time.js';
 import '../fab-commit-status.js';
 import '../fab-pager.js';
 import { getCommitStates } from '../api/statuses.js';
+import { getUpstream, listUpstreamPulls, makeWorkingFork, proposeUpstream, syncFromUpstream } from '../api/federation.js';
 
 /** Branches per page: Gitea's largest page. */
 const PAGE_SIZE = 50;
@@ -103,7 +104,24 @@ export const refListStyles = (tagName: string) => {
  */
 @customElement('fab-repo-branches-page')
 export class FabRepoBranchesPage extends LightDomElement {
-  static override styles = refListStyles('fab-repo-branches-page');
+  static override styles = [
+    refListStyles('fab-repo-branches-page'),
+    css`
+      fab-repo-branches-page .fab-upstream {
+        margin-bottom: 1rem;
+        padding: 0.75rem;
+        border: 1px solid var(--fab-border);
+        border-radius: var(--fab-radius);
+      }
+      fab-repo-branches-page .fab-upstream h2 {
+        margin-top: 0;
+        font-size: 1.125rem;
+      }
+      fab-repo-branches-page .fab-ref-actions button.fab-propose {
+        color: var(--fab-accent);
+      }
+    `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -124,6 +142,76 @@ export class FabRepoBranchesPage extends LightDomElement {
     },
     args: () => [this.owner, this.repo, this.page] as const,
   });
+
+  /** Where an imported repository came from, and its branches' open pull requests there (none when not imported). */
+  private _upstream = new Task(this, {
+    task: async ([owner, repo], { signal }) => {
+      const upstream = await getUpstream(owner, repo, signal).catch(() => null);
+      const pulls = upstream ? await listUpstreamPulls(owner, repo, signal).catch(() => []) : [];
+      return { upstream, pulls };
+    },
+    args: () => [this.owner, this.repo] as const,
+  });
+
+  /** Runs an upstream action, telling its outcome (or the refusal) in the status line. */
+  private async _upstreamAction(action: () => Promise<string | null>) {
+    try {
+      const message = await action();
+      this._message = message ?? '';
+      this._error = '';
+      await Promise.all([this._upstream.run(), this._branches.run()]);
+    } catch (error) {
+      this._message = '';
+      this._error = error instanceof ApiError ? error.message : String(error);
+    }
+  }
+
+  private _renderUpstream() {
+    const value = this._upstream.value;
+    if (!value?.upstream) return '';
+    const { upstream } = value;
+    return html`<section class="fab-upstream" aria-labelledby="fab-upstream-title">
+      <h2 id="fab-upstream-title">${t('federation.upstream')}</h2>
+      <p>${t('federation.importedFrom')} <a href=${upstream.html_url}>${upstream.html_url}</a></p>
+      <p>${upstream.mirror ? t('federation.mirrorNote') : t('federation.workingForkNote')}</p>
+      ${upstream.mirror
+        ? html`<button type="button" class="fab-button" @click=${() => this._upstreamAction(async () => (await makeWorkingFork(this.owner, this.repo), null))}>
+            ${t('federation.makeWorkingFork')}
+          </button>`
+        : html`<button
+            type="button"
+            class="fab-button"
+            @click=${() =>
+              this._upstreamAction(async () => {
+                const sync = await syncFromUpstream(this.owner, this.repo);
+                return sync.moved ? t('federation.synced', { branch: sync.branch, sha: sync.sha.slice(0, 10) }) : t('federation.syncedNothing', { branch: sync.branch });
+              })}
+          >
+            ${t('federation.sync')}
+          </button>`}
+    </section>`;
+  }
+
+  /** For a working fork: the branch's open pull request upstream, or a button to propose it there. */
+  private _renderUpstreamBranch(branch: string, canPush: boolean, isDefault: boolean) {
+    const value = this._upstream.value;
+    if (!value?.upstream || value.upstream.mirror) return '';
+    const pull = value.pulls.find((p) => p.branch === branch);
+    if (pull) return html`<a class="fab-upstream-pull" href=${pull.html_url}>${t('federation.upstreamPull', { number: pull.number })}</a>`;
+    if (!canPush || isDefault) return '';
+    return html`<button type="button" class="fab-propose" aria-label=${t('federation.proposeLabel', { branch })} @click=${() => this._propose(branch)}>${t('federation.propose')}</button>`;
+  }
+
+  /** Prepares the upstream (its webhook here) and goes to its new pull request page, prefilled. */
+  private async _propose(branch: string) {
+    try {
+      const proposal = await proposeUpstream(this.owner, this.repo, branch);
+      location.assign(proposal.compare_url);
+    } catch (error) {
+      this._message = '';
+      this._error = error instanceof ApiError ? error.message : String(error);
+    }
+  }
 
   private async _askDelete(branch: string) {
     this._deleting = branch;
@@ -157,6 +245,7 @@ export class FabRepoBranchesPage extends LightDomElement {
       <h1>${t('repo.branches')}</h1>
       <p role="status">${this._message}</p>
       ${this._error ? html`<p role="alert" class="fab-error">${this._error}</p>` : ''}
+      ${this._renderUpstream()}
       ${renderTask(this._branches, ({ default_branch: defaultBranch, branches, total, states }) =>
         total === 0
           ? html`<p>${t('branches.empty')}</p>`
@@ -183,6 +272,7 @@ export class FabRepoBranchesPage extends LightDomElement {
                             >
                             <a href=${`${links.home}/pulls/new?${new URLSearchParams({ base: defaultBranch, head: branch.name })}`}>${t('visitor.newPull')}</a>
                             <a href=${links.compare(defaultBranch, branch.name)}>${t('branches.compare', { branch: defaultBranch })}</a>`}
+                      ${this._renderUpstreamBranch(branch.name, branch.user_can_push, isDefault)}
                       <a href=${archiveUrl(this.owner, this.repo, branch.name, 'zip')} download>${t('repo.archiveZip', { ref: branch.name })}</a>
                       <a href=${archiveUrl(this.owner, this.repo, branch.name, 'tar.gz')} download>${t('repo.archiveTarGz', { ref: branch.name })}</a>
                       ${branch.user_can_push && !isDefault
