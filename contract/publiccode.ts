@@ -150,10 +150,11 @@ export const CATEGORIES: readonly { code: string; fr: string; since?: Publiccode
   { code: 'other', fr: 'Autre', since: '0.5' },
 ];
 
-/** A category's label: the French one in French, else its code's words capitalised ("data-analytics" → "Data analytics"), which reads as English. */
+/** A category's label: the French one in French, else its code's words capitalised ("data-analytics" → "Data analytics"), which reads as English; a code outside the list (a topic) as it is. */
 export function categoryLabel(code: string, language: string): string {
   const category = CATEGORIES.find((c) => c.code === code);
-  if (category && language === 'fr') return category.fr;
+  if (!category) return code;
+  if (language === 'fr') return category.fr;
   const words = code.replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
