@@ -3,11 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { pushFiles } from '../catalogue/fixtures.js';
-import { checkPubliccode } from '../../server/services/publiccode.js';
+import { checkPubliccode, softwareSheet } from '../../server/services/publiccode.js';
 import type { UserRow } from '../../server/db/users.js';
 
 const fixture = (version: string) => readFileSync(new URL(`../fixtures/publiccode/v${version}.yml`, import.meta.url), 'utf8');
 const VERSIONS = ['0.2', '0.3', '0.4', '0.5', '0.7'];
+
+/** The 0.7 fixture with its description in these languages, in this order ("[de] ..." as the short description). */
+function translated(languages: string[]): string {
+  const [head, rest] = fixture('0.7').split('description:\n');
+  const french = rest.slice(0, rest.indexOf('legal:'));
+  const blocks = languages.map((l) => french.replace('  fr:', `  ${l}:`).replace(/shortDescription: .*/, `shortDescription: "[${l}] Carto"`));
+  return `${head}description:\n${blocks.join('')}${rest.slice(rest.indexOf('legal:'))}`;
+}
 
 let server: TestServer;
 let owner: UserRow;
@@ -28,6 +36,11 @@ beforeAll(async () => {
     const repo = await buildRepo(db, server.config.reposDir, owner, { name: `carto-${version.replace('.', '')}` });
     pushFiles(server, repo, { 'publiccode.yml': fixture(version) });
   }
+  // A library described in German and English only, and a web app in German and French (German first in both).
+  const library = await buildRepo(db, server.config.reposDir, owner, { name: 'bibliotheque' });
+  pushFiles(server, library, { 'publiccode.yml': translated(['de', 'en']).replace('softwareType: standalone/web', 'softwareType: library') });
+  const carte = await buildRepo(db, server.config.reposDir, owner, { name: 'carte' });
+  pushFiles(server, carte, { 'publiccode.yml': translated(['de', 'fr']) });
 });
 afterAll(() => server.close());
 
@@ -51,8 +64,33 @@ describe('publiccode.yml versions through the API', () => {
   });
 
   it('lists every accepted version in the catalogue, and not the 0.9 file', async () => {
-    const page = await json(`/api/v1/catalogue?organisation=${owner.username}`);
-    expect(page.data.map((item: { full_name: string }) => item.full_name).sort()).toEqual(VERSIONS.map((v) => `${owner.username}/carto-${v.replace('.', '')}`).sort());
+    const page = await json(`/api/v1/catalogue?organisation=${owner.username}&type=standalone/web`);
+    const names = page.data.map((item: { full_name: string }) => item.full_name);
+    expect(names.filter((n: string) => n.includes('/carto-')).sort()).toEqual(VERSIONS.map((v) => `${owner.username}/carto-${v.replace('.', '')}`).sort());
+  });
+});
+
+describe('the catalogue', () => {
+  const shortOf = async (repo: string, lang: string) => {
+    const page = await json(`/api/v1/catalogue?organisation=${owner.username}&lang=${lang}`);
+    return page.data.find((item: { full_name: string }) => item.full_name === `${owner.username}/${repo}`).sheet.shortDescription;
+  };
+
+  it('filters by software type', async () => {
+    const page = await json(`/api/v1/catalogue?organisation=${owner.username}&type=library`);
+    expect(page.data.map((item: { full_name: string }) => item.full_name)).toEqual([`${owner.username}/bibliotheque`]);
+    const wrong = await fetch(`${server.url}/api/v1/catalogue?type=logiciel`);
+    expect(wrong.status).toBe(422);
+  });
+
+  it("gives the description in the visitor's language, else French, else English, else the first", async () => {
+    expect(await shortOf('carte', 'de')).toBe('[de] Carto');
+    expect(await shortOf('carte', 'en')).toBe('[fr] Carto');
+    expect(await shortOf('bibliotheque', 'fr')).toBe('[en] Carto');
+    expect(await shortOf('bibliotheque', 'de')).toBe('[de] Carto');
+    // Neither French nor English: the first language of the file.
+    const check = checkPubliccode(translated(['de', 'it']));
+    expect(softwareSheet(check.data as Record<string, unknown>, 'es').shortDescription).toBe('[de] Carto');
   });
 });
 

@@ -28,6 +28,11 @@ export class FabCataloguePage extends LightDomElement {
       display: flex;
       flex-direction: column;
       gap: 0.25rem;
+      max-width: 100%;
+    }
+    /* A long category label must not widen a phone page. */
+    fab-catalogue-page select {
+      max-width: 100%;
     }
     fab-catalogue-page input,
     fab-catalogue-page select,

@@ -91,7 +91,7 @@ export class FabPubliccodePage extends LightDomElement {
             <a href=${new URL(written.commit.html_url).pathname}>${written.commit.sha.slice(0, 10)}</a>
           </p>`}
       <h2>publiccode.yml</h2>
-      <pre lang="en"><code>${written.content}</code></pre>
+      <pre lang="en" tabindex="0" aria-label="publiccode.yml"><code>${written.content}</code></pre>
     </div>`;
   }
 
