@@ -41,7 +41,8 @@ beforeAll(async () => {
   pushFiles(server, library, { 'publiccode.yml': translated(['de', 'en']).replace('softwareType: standalone/web', 'softwareType: library') });
   const carte = await buildRepo(db, server.config.reposDir, owner, { name: 'carte' });
   pushFiles(server, carte, { 'publiccode.yml': translated(['de', 'fr']) });
-});
+  // Eight repositories pushed with the real git CLI: slow on a loaded machine.
+}, 180_000);
 afterAll(() => server.close());
 
 describe('publiccode.yml versions through the API', () => {
