@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './nullable.js';
-import { DEVELOPMENT_STATUSES } from './publiccode.js';
+import { DEVELOPMENT_STATUSES, SOFTWARE_TYPES } from './publiccode.js';
 
 /** One problem found in a publiccode.yml, at its line. */
 export const PubliccodeProblem = Type.Object({ line: Type.Integer(), message: Type.String(), severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]) });
@@ -88,6 +88,7 @@ export const CatalogueFilter = Type.Object({
   status: Type.Optional(Type.Union(DEVELOPMENT_STATUSES.map((s) => Type.Literal(s)))),
   license: Type.Optional(Type.String({ maxLength: 100 })),
   category: Type.Optional(Type.String({ maxLength: 100 })),
+  type: Type.Optional(Type.Union(SOFTWARE_TYPES.map((s) => Type.Literal(s)))),
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
 });

@@ -68,6 +68,7 @@ export const PAGES = [
   { name: 'blame', pattern: '/:owner/:repo/blame/:kind/:ref/*path', titleKey: null },
   { name: 'upload', pattern: '/:owner/:repo/_upload/*target', titleKey: 'upload.title' },
   { name: 'forks', pattern: '/:owner/:repo/forks', titleKey: 'visitor.forksTitle' },
+  { name: 'publiccodeEditor', pattern: '/:owner/:repo/settings/publiccode', titleKey: 'publiccode.title' },
   { name: 'repo', pattern: '/:owner/:repo', titleKey: null },
   { name: 'owner', pattern: '/:owner', titleKey: null },
 ] as const satisfies readonly PageRoute[];

@@ -37,6 +37,7 @@ import orgRoutes from './routes/api/orgs/index.js';
 import teamRoutes from './routes/api/teams/index.js';
 import browseRoutes, { rawPageRoutes } from './routes/api/browse/index.js';
 import catalogueRoutes from './routes/api/catalogue/index.js';
+import publiccodeRoutes from './routes/api/publiccode/index.js';
 import topicRoutes from './routes/api/topics/index.js';
 import versionRoutes from './routes/api/version/index.js';
 import markdownRoutes from './routes/api/markdown/index.js';
@@ -148,6 +149,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await fastify.register(teamRoutes, { prefix: '/api/v1' });
   await fastify.register(browseRoutes, { prefix: '/api/v1' });
   await fastify.register(catalogueRoutes, { prefix: '/api/v1' });
+  await fastify.register(publiccodeRoutes, { prefix: '/api/v1' });
   await fastify.register(topicRoutes, { prefix: '/api/v1' });
   await fastify.register(versionRoutes, { prefix: '/api/v1' });
   await fastify.register(markdownRoutes, { prefix: '/api/v1' });

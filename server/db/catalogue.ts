@@ -63,6 +63,8 @@ export interface CatalogueFilter {
   status?: string;
   license?: string;
   category?: string;
+  /** publiccode.yml's softwareType, read from the stored file (no column of its own). */
+  type?: string;
   limit: number;
   offset: number;
 }
@@ -87,6 +89,7 @@ export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: Catalogu
   if (filter.organisation) where.push('u.lower_name = @organisation');
   if (filter.status) where.push('f.development_status = @status');
   if (filter.license) where.push('(lower(f.declared_licence) = @license OR lower(f.detected_licence) = @license)');
+  if (filter.type) where.push("json_extract(f.publiccode_json, '$.softwareType') = @type");
   if (filter.category) {
     where.push(`(EXISTS (SELECT 1 FROM json_each(f.categories_json) c WHERE lower(c.value) = @category)
       OR EXISTS (SELECT 1 FROM repository_topics t WHERE t.repo_id = r.id AND t.topic = @category))`);
@@ -97,6 +100,7 @@ export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: Catalogu
     status: filter.status ?? null,
     license: filter.license?.toLowerCase() ?? null,
     category: filter.category?.toLowerCase() ?? null,
+    type: filter.type ?? null,
   };
   const from = `FROM repositories r JOIN users u ON u.id = r.owner_id JOIN repository_facts f ON f.repo_id = r.id WHERE ${where.join(' AND ')}`;
   const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(params) as number;

@@ -1,6 +1,14 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { spdxExpressionProblem } from './licences.js';
-import { DEVELOPMENT_STATUSES } from '../../contract/publiccode.js';
+import {
+  CATEGORIES,
+  DEVELOPMENT_STATUSES,
+  LATEST_PUBLICCODE_VERSION,
+  MAINTENANCE_TYPES,
+  PUBLICCODE_VERSIONS,
+  SOFTWARE_TYPES,
+  type PubliccodeVersion,
+} from '../../contract/publiccode.js';
 
 /** The file names a publiccode.yml goes by at a repository's root, preferred first. */
 export const PUBLICCODE_FILES = ['publiccode.yml', 'publiccode.yaml'];
@@ -8,18 +16,7 @@ export const PUBLICCODE_FILES = ['publiccode.yml', 'publiccode.yaml'];
 /** publiccode.yml files larger than this are refused rather than parsed. */
 export const PUBLICCODE_LIMIT = 512 * 1024;
 
-export const SOFTWARE_TYPES = [
-  'standalone/mobile',
-  'standalone/iot',
-  'standalone/desktop',
-  'standalone/web',
-  'standalone/backend',
-  'standalone/other',
-  'addon',
-  'library',
-  'configurationFiles',
-] as const;
-export const MAINTENANCE_TYPES = ['internal', 'contract', 'community', 'none'] as const;
+export { SOFTWARE_TYPES, MAINTENANCE_TYPES };
 
 /** One thing wrong with a publiccode.yml, at its line (1-based). Warnings do not make the file invalid. */
 export interface PubliccodeProblem {
@@ -32,7 +29,10 @@ export interface PubliccodeProblem {
 export type PubliccodeData = Record<string, unknown>;
 
 export interface PubliccodeCheck {
+  /** No error, and a version of the standard this forge knows. */
   valid: boolean;
+  /** The version the file was checked against, null when its `publiccodeYmlVersion` is unusable. */
+  version: PubliccodeVersion | null;
   problems: PubliccodeProblem[];
   /** The file's content when it parsed as a YAML mapping, even if some keys are wrong. */
   data: PubliccodeData | null;
@@ -40,7 +40,32 @@ export interface PubliccodeCheck {
 
 type Path = (string | number)[];
 
-/** Checks a publiccode.yml (v0.7 of the standard): YAML syntax, then the required keys and their types, each problem at its line. */
+/** Where a version stands in the list, to compare versions. */
+const rank = (version: PubliccodeVersion) => PUBLICCODE_VERSIONS.findIndex((v) => v.version === version);
+const atLeast = (version: PubliccodeVersion, than: PubliccodeVersion) => rank(version) >= rank(than);
+const ALL_SPELLINGS = PUBLICCODE_VERSIONS.flatMap((v) => v.spellings).join(', ');
+
+/**
+ * What a declared `publiccodeYmlVersion` means: a known version (any spelling the reference
+ * validator accepts, "0" being its name for the latest), a future one (validated as the latest
+ * but not taken as valid), or nothing usable.
+ */
+export function resolveVersion(declared: string): { version: PubliccodeVersion; future: boolean } | null {
+  const known = PUBLICCODE_VERSIONS.find((v) => (v.spellings as readonly string[]).includes(declared));
+  if (known) return { version: known.version, future: false };
+  if (declared === '0') return { version: LATEST_PUBLICCODE_VERSION, future: false };
+  const parts = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(declared);
+  if (!parts) return null;
+  const [major, minor] = LATEST_PUBLICCODE_VERSION.split('.').map(Number);
+  const newer = Number(parts[1]) > major || (Number(parts[1]) === major && Number(parts[2]) > minor);
+  return newer ? { version: LATEST_PUBLICCODE_VERSION, future: true } : null;
+}
+
+/**
+ * Checks a publiccode.yml against the rules of the version it declares (0.2 to 0.7): YAML syntax,
+ * then the keys and their types, each problem at its line. An older version gets a suggestion to
+ * upgrade; an unknown newer one is checked as the latest and flagged, never taken as valid.
+ */
 export function checkPubliccode(source: string): PubliccodeCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -49,15 +74,18 @@ export function checkPubliccode(source: string): PubliccodeCheck {
   for (const error of doc.errors) {
     problems.push({ line: lineAt(error.pos[0]), message: `YAML syntax: ${error.message.split('\n')[0]}`, severity: 'error' });
   }
-  if (doc.errors.length > 0) return { valid: false, problems, data: null };
+  if (doc.errors.length > 0) return { valid: false, version: null, problems, data: null };
   if (!isMap(doc.contents)) {
     problems.push({ line: 1, message: 'The file must be a mapping of keys (publiccodeYmlVersion, name, url, ...).', severity: 'error' });
-    return { valid: false, problems, data: null };
+    return { valid: false, version: null, problems, data: null };
   }
   const data = doc.toJS({ maxAliasCount: 100 }) as PubliccodeData;
-  new Checker(doc, lineAt, problems).run(data);
+  const checker = new Checker(doc, lineAt, problems);
+  const resolved = checker.version(data);
+  checker.run(data, resolved?.version ?? LATEST_PUBLICCODE_VERSION);
   problems.sort((a, b) => a.line - b.line);
-  return { valid: !problems.some((p) => p.severity === 'error'), problems, data };
+  const valid = resolved !== null && !resolved.future && !problems.some((p) => p.severity === 'error');
+  return { valid, version: resolved?.version ?? null, problems, data };
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
@@ -136,22 +164,40 @@ class Checker {
     return value as Record<string, unknown>;
   }
 
-  run(data: PubliccodeData): void {
+  /** Reads `publiccodeYmlVersion`: reports it missing or unknown, suggests the upgrade of an older version, flags a future one. */
+  version(data: PubliccodeData): ReturnType<typeof resolveVersion> {
     this.requireString(data, ['publiccodeYmlVersion']);
-    if (isString(data.publiccodeYmlVersion) && !/^0\.\d+(\.\d+)?$/.test(data.publiccodeYmlVersion)) {
-      this.error(['publiccodeYmlVersion'], `"publiccodeYmlVersion" must be a version of the standard such as "0.4" (found "${data.publiccodeYmlVersion}").`);
+    if (!isString(data.publiccodeYmlVersion)) return null;
+    const declared = data.publiccodeYmlVersion.trim();
+    const resolved = resolveVersion(declared);
+    const path = ['publiccodeYmlVersion'];
+    if (!resolved) {
+      this.error(path, `"publiccodeYmlVersion" must be a version of the standard: one of ${ALL_SPELLINGS} (found "${declared}").`);
+    } else if (resolved.future) {
+      this.warn(path, `Unknown version "${declared}" of the standard, validated as ${LATEST_PUBLICCODE_VERSION} (the latest this forge knows): the file is not taken as valid until the forge knows this version.`);
+    } else if (resolved.version !== LATEST_PUBLICCODE_VERSION) {
+      this.warn(path, `Version ${resolved.version} of the standard is not the latest: consider upgrading to publiccodeYmlVersion: "${LATEST_PUBLICCODE_VERSION}" (see the standard's changelog).`);
     }
+    return resolved;
+  }
+
+  run(data: PubliccodeData, version: PubliccodeVersion): void {
     this.requireString(data, ['name']);
     this.requireString(data, ['url']);
     if (isString(data.url) && !/^(https?:\/\/|git@)\S+$/.test(data.url)) this.error(['url'], '"url" must be the address of the source repository.');
     this.requireStringList(data, ['platforms']);
     this.requireEnum(data, ['developmentStatus'], DEVELOPMENT_STATUSES);
     this.requireEnum(data, ['softwareType'], SOFTWARE_TYPES);
+    // Mandatory until 0.5 made the categories optional, and until 0.4 made the release date optional.
+    if (!atLeast(version, '0.5') && !('categories' in data)) this.error([], `The key "categories" is required in version ${version} of the standard (optional since 0.5).`);
     if ('categories' in data && !isStringList(data.categories)) this.error(['categories'], '"categories" must be a non-empty list of texts.');
+    else if (isStringList(data.categories)) this.categories(data.categories, version);
+    if (!atLeast(version, '0.4') && !('releaseDate' in data)) this.error([], `The key "releaseDate" is required in version ${version} of the standard (optional since 0.4).`);
     if ('releaseDate' in data && !(typeof data.releaseDate === 'string' && DATE.test(data.releaseDate))) {
       this.error(['releaseDate'], '"releaseDate" must be a date written YYYY-MM-DD, in quotes.');
     }
-    this.description(data);
+    this.changes(data, version);
+    this.description(data, version);
     this.legal(data);
     this.maintenance(data);
     this.localisation(data);
@@ -162,7 +208,37 @@ class Checker {
     }
   }
 
-  private description(data: PubliccodeData): void {
+  /** Each category from the official list, and from the list of the file's version. */
+  private categories(categories: string[], version: PubliccodeVersion): void {
+    categories.forEach((code, i) => {
+      const category = CATEGORIES.find((c) => c.code === code);
+      if (!category) this.error(['categories', i], `"${code}" is not a category of the standard's list (e.g. "data-collection", "geographic-information-systems").`);
+      else if (category.since && !atLeast(version, category.since)) {
+        this.warn(['categories', i], `The category "${code}" was added in version ${category.since} of the standard: declare publiccodeYmlVersion "${category.since}" or later.`);
+      }
+    });
+  }
+
+  /** Keys added after the file's version (a suggestion to upgrade), and keys deprecated by it (a suggestion to drop them). */
+  private changes(data: PubliccodeData, version: PubliccodeVersion): void {
+    const added: [string, PubliccodeVersion][] = [['organisation', '0.5'], ['fundedBy', '0.5'], ['supports', '0.7']];
+    for (const [key, since] of added) {
+      if (key in data && !atLeast(version, since)) this.warn([key], `"${key}" was added in version ${since} of the standard: declare publiccodeYmlVersion "${since}" or later.`);
+    }
+    const deprecated: [Path, PubliccodeVersion, string][] = [
+      [['monochromeLogo'], '0.3', 'remove it'],
+      [['inputTypes'], '0.3', 'remove it'],
+      [['outputTypes'], '0.3', 'remove it'],
+      [['legal', 'authorsFile'], '0.4', 'remove it'],
+      [['legal', 'repoOwner'], '0.5', 'use "organisation.name" instead'],
+    ];
+    for (const [path, since, advice] of deprecated) {
+      const parent = path.length === 1 ? data : record(data[path[0] as string]);
+      if (path[path.length - 1] in parent && atLeast(version, since)) this.warn(path, `"${this.name(path)}" is deprecated since version ${since} of the standard: ${advice}.`);
+    }
+  }
+
+  private description(data: PubliccodeData, version: PubliccodeVersion): void {
     const description = this.section(data, ['description'], true);
     if (!description) return;
     const languages = Object.keys(description);
@@ -176,6 +252,9 @@ class Checker {
       const entry = this.section(description, ['description', language], true);
       if (!entry) continue;
       this.requireString(entry, ['description', language, 'shortDescription']);
+      // genericName was mandatory in 0.2, then deprecated by 0.3.
+      if (!atLeast(version, '0.3')) this.requireString(entry, ['description', language, 'genericName']);
+      else if ('genericName' in entry) this.warn(['description', language, 'genericName'], `"description.${language}.genericName" is deprecated since version 0.3 of the standard: remove it.`);
       if (isString(entry.shortDescription) && entry.shortDescription.length > 150) {
         this.error(['description', language, 'shortDescription'], `"description.${language}.shortDescription" must be at most 150 characters.`);
       }
@@ -309,14 +388,16 @@ function person(value: unknown): SheetPerson {
 
 /**
  * The software sheet of a checked file in the wanted language: the description in that language
- * when the file has it, else in the file's first language.
+ * when the file has it, else in French, else in English, else in the file's first language.
  */
 export function softwareSheet(data: PubliccodeData, wanted: string | undefined): SoftwareSheet {
   const descriptions = record(data.description);
   const languages = Object.keys(descriptions);
   const base = wanted?.toLowerCase();
-  const language =
-    languages.find((l) => l.toLowerCase() === base) ?? languages.find((l) => base !== undefined && l.toLowerCase().split('-')[0] === base) ?? languages[0];
+  const inLanguage = (wantedBase: string | undefined) =>
+    wantedBase === undefined ? undefined : (languages.find((l) => l.toLowerCase() === wantedBase) ?? languages.find((l) => l.toLowerCase().split('-')[0] === wantedBase));
+  // The visitor's language, else French (the forge's public), else English, else the file's first.
+  const language = inLanguage(base) ?? inLanguage('fr') ?? inLanguage('en') ?? languages[0];
   const description = record(descriptions[language]);
   const maintenance = record(data.maintenance);
   const localisation = record(data.localisation);

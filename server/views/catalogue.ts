@@ -86,7 +86,7 @@ function presentEntry(ctx: ReadContext, entry: CatalogueEntry) {
   };
 }
 
-const filterOf = ({ q, organisation, status, license, category }: CatalogueSearch) => ({ q, organisation, status, license, category });
+const filterOf = ({ q, organisation, status, license, category, type }: CatalogueSearch) => ({ q, organisation, status, license, category, type });
 
 /** One page of the forge's public software (public repositories with a valid publiccode.yml). */
 export async function cataloguePage(ctx: ReadContext, search: CatalogueSearch, language: string) {

@@ -20,7 +20,7 @@ export function licenceFile(id: string, holder = 'Métropole de Lyon'): string {
 
 /** A valid publiccode.yml in French and English. */
 export function publiccode(overrides: { name?: string; status?: string; license?: string; categories?: string[]; type?: string } = {}): string {
-  return `publiccodeYmlVersion: "0.4"
+  return `publiccodeYmlVersion: "0.7"
 name: ${overrides.name ?? 'Carto'}
 url: https://forge.example/metropole/carto.git
 softwareVersion: "1.2.0"

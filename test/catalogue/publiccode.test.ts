@@ -15,7 +15,7 @@ describe('publiccode.yml', () => {
   it('reports missing keys and wrong values, each at its line', () => {
     // setup
     const source = [
-      'publiccodeYmlVersion: "0.4"', // 1
+      'publiccodeYmlVersion: "0.5"', // 1
       'name: Carto', // 2
       'developmentStatus: finished', // 3
       'softwareType: standalone/web', // 4

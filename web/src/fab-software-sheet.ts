@@ -178,6 +178,10 @@ export class FabSoftwareSheet extends LitElement {
   }
 
   private _renderProblems(publiccode: Publiccode) {
+    // Only writers get `problems`: they may describe a software that has no publiccode.yml yet.
+    if (!publiccode.present && publiccode.problems) {
+      return html`<p><a href=${`/${this.owner}/${this.repo}/settings/publiccode`}>${t('publiccode.describe')}</a></p>`;
+    }
     if (!publiccode.present || (publiccode.valid && !publiccode.problems?.length)) return nothing;
     if (!publiccode.problems) return publiccode.valid ? nothing : html`<p class="fab-warning" role="note">${t('sheet.invalid')}</p>`;
     return html`<section aria-labelledby="sheet-problems-heading">

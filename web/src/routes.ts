@@ -80,6 +80,7 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
         .status=${m.url.searchParams.get('status') ?? ''}
         .license=${m.url.searchParams.get('license') ?? ''}
         .category=${m.url.searchParams.get('category') ?? ''}
+        .type=${m.url.searchParams.get('type') ?? ''}
         .page=${pageOf(m.url)}
       ></fab-catalogue-page>`,
   },
@@ -284,6 +285,10 @@ const views: { [P in Page as P['name']]: ViewOf<P> } = {
   repoSettings: {
     load: () => import('./pages/fab-repo-settings-page.js'),
     render: (m) => html`<fab-repo-settings-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-repo-settings-page>`,
+  },
+  publiccodeEditor: {
+    load: () => import('./pages/fab-publiccode-page.js'),
+    render: (m) => html`<fab-publiccode-page .owner=${m.params.owner} .repo=${m.params.repo}></fab-publiccode-page>`,
   },
   repoWebhooks: {
     load: () => import('./pages/fab-webhooks-page.js'),

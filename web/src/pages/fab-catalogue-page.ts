@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, language, t } from '../i18n/index.js';
+import { CATEGORIES, SOFTWARE_TYPES, categoryLabel } from '../../../contract/publiccode.js';
 import { DEVELOPMENT_STATUSES, catalogueCsvUrl, catalogueQuery, getCatalogue, type CatalogueFilter, type CatalogueItem } from '../api/catalogue.js';
 import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';
@@ -10,9 +11,9 @@ import { standardLabel } from '../fab-software-sheet.js';
 import '../fab-pager.js';
 
 const PAGE_SIZE = 20;
-const FIELDS = ['q', 'organisation', 'status', 'license', 'category'] as const;
+const FIELDS = ['q', 'organisation', 'status', 'license', 'category', 'type'] as const;
 
-/** `/catalogue`: the forge's public software (valid publiccode.yml), filtered by `?q=&organisation=&status=&license=&category=&page=`. */
+/** `/catalogue`: the forge's public software (valid publiccode.yml), filtered by `?q=&organisation=&status=&license=&category=&type=&page=`. */
 @customElement('fab-catalogue-page')
 export class FabCataloguePage extends LightDomElement {
   static override styles = css`
@@ -27,6 +28,11 @@ export class FabCataloguePage extends LightDomElement {
       display: flex;
       flex-direction: column;
       gap: 0.25rem;
+      max-width: 100%;
+    }
+    /* A long category label must not widen a phone page. */
+    fab-catalogue-page select {
+      max-width: 100%;
     }
     fab-catalogue-page input,
     fab-catalogue-page select,
@@ -73,6 +79,7 @@ export class FabCataloguePage extends LightDomElement {
   @property() status = '';
   @property() license = '';
   @property() category = '';
+  @property() type = '';
   @property({ type: Number }) page = 1;
 
   private _locale = new LocaleController(this);
@@ -80,7 +87,8 @@ export class FabCataloguePage extends LightDomElement {
   private get _filter(): CatalogueFilter {
     // A status from the address that is none of the known ones filters nothing, rather than failing the page.
     const status = DEVELOPMENT_STATUSES.find((known) => known === this.status);
-    return { q: this.query, organisation: this.organisation, status, license: this.license, category: this.category };
+    const type = SOFTWARE_TYPES.find((known) => known === this.type);
+    return { q: this.query, organisation: this.organisation, status, license: this.license, category: this.category, type };
   }
 
   private _results = new Task(this, {
@@ -124,7 +132,17 @@ export class FabCataloguePage extends LightDomElement {
         </div>
         <div>
           <label for="fab-catalogue-category">${t('catalogue.category')}</label>
-          <input id="fab-catalogue-category" name="category" .value=${this.category} />
+          <select id="fab-catalogue-category" name="category">
+            <option value="" ?selected=${this.category === ''}>${t('catalogue.any')}</option>
+            ${this._categoryOptions().map(([code, label]) => html`<option value=${code} ?selected=${this.category === code}>${label}</option>`)}
+          </select>
+        </div>
+        <div>
+          <label for="fab-catalogue-type">${t('catalogue.type')}</label>
+          <select id="fab-catalogue-type" name="type">
+            <option value="" ?selected=${this.type === ''}>${t('catalogue.any')}</option>
+            ${SOFTWARE_TYPES.map((s) => html`<option value=${s} ?selected=${this.type === s}>${standardLabel(s)}</option>`)}
+          </select>
         </div>
         <button type="submit">${t('catalogue.apply')}</button>
       </form>
@@ -142,9 +160,16 @@ export class FabCataloguePage extends LightDomElement {
     `;
   }
 
+  /** The official categories by label in the interface language; a category from the address outside the list stays choosable, as a topic. */
+  private _categoryOptions(): [string, string][] {
+    const options: [string, string][] = CATEGORIES.map((c) => [c.code, categoryLabel(c.code, language())]);
+    if (this.category && !CATEGORIES.some((c) => c.code === this.category)) options.push([this.category, this.category]);
+    return options.sort((a, b) => a[1].localeCompare(b[1], language()));
+  }
+
   private _renderItem(item: CatalogueItem) {
     const { sheet, licence } = item;
-    const categories = [...new Set([...sheet.categories, ...item.topics])];
+    const categories = [...new Set([...sheet.categories, ...item.topics])].map((code) => categoryLabel(code, language()));
     return html`<li>
       <h3><a href=${`/${item.full_name}`}>${sheet.name}</a> <span class="fab-meta">${item.full_name}</span></h3>
       <p lang=${sheet.language}>${sheet.shortDescription}</p>
