@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,7 +9,7 @@ import type { UserRow } from '../../server/db/users.js';
 import { hasStoredBlame } from '../../server/git/blame-store.js';
 import { repoPath } from '../../server/git/store.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
-import { git, gitSync, repoUrl, tempDir } from '../helpers/git.js';
+import { clientEnv, git, gitSync, repoUrl, tempDir } from '../helpers/git.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -35,7 +36,8 @@ interface LineOrigin {
 
 /** `git blame --line-porcelain` read line by line, with the fields of each commit it names. */
 function gitBlame(gitdir: string, commit: string, path: string) {
-  const out = gitSync(gitdir, ['blame', '--line-porcelain', commit, '--', path]);
+  // Not gitSync: it trims, and the last line of a file may be blank (a lone tab in the porcelain).
+  const out = execFileSync('git', ['blame', '--line-porcelain', commit, '--', path], { cwd: gitdir, env: clientEnv, encoding: 'utf8' });
   const lines: LineOrigin[] = [];
   const commits = new Map<string, { author: string; mail: string; time: number; summary: string }>();
   let current: Record<string, string> = {};
