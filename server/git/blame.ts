@@ -248,19 +248,19 @@ const MAX_WARM_FILES = 50;
  * After `from` moved to `to` on a branch: for each file the move changed whose blame at `from` is
  * stored, stores (and memoises) its blame at `to`, carried forward through the new commits. A
  * file the move created, deleted or renamed, or a history with a merge, is left for git to blame
- * when someone asks. Returns how many blames were stored.
+ * when someone asks. Returns the paths whose blame was stored.
  */
-export async function carryBlamesForward(objects: GitCache, gitdir: string, from: string, to: string): Promise<number> {
+export async function carryBlamesForward(objects: GitCache, gitdir: string, from: string, to: string): Promise<string[]> {
   const { stdout } = await git(['diff', '--name-only', '-z', '--no-renames', from, to], { cwd: gitdir, env: ENV });
   const paths = stdout.split('\0').filter(Boolean).slice(0, MAX_WARM_FILES);
-  let stored = 0;
+  const stored: string[] = [];
   for (const path of paths) {
     if (!(await hasStoredBlame(gitdir, from, path)) || (await hasStoredBlame(gitdir, to, path))) continue;
     const carried = await incrementalBlame(gitdir, to, path);
     if (!carried) continue;
     await storeBlame(gitdir, to, path, carried);
     objects.repo(gitdir).memo.set(`blame:${to}:${path}`, carried);
-    stored += 1;
+    stored.push(path);
   }
   return stored;
 }
