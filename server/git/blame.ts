@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { memoise, type GitCache } from './cache.js';
 import { git, gitCommand } from './exec.js';
 import { hasStoredBlame, readStoredBlame, storeBlame } from './blame-store.js';
+import { RepoReader } from './read.js';
 
 /** A commit as `git blame --incremental` describes it, the first time one of its ranges is listed. */
 export interface BlameCommit {
@@ -109,22 +110,6 @@ const MAX_CHAIN = 100;
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /**
- * The first-parent chain of `commit` (itself first), up to `max` commits, stopping before the first
- * merge: a merge's blame weighs several parents, so only git blames across it.
- */
-async function linearChain(gitdir: string, commit: string, max: number): Promise<string[]> {
-  const { stdout } = await git(['log', '--first-parent', '--format=%H %P', `-n${max}`, commit], { cwd: gitdir, env: ENV });
-  const chain: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line) continue;
-    const [oid, ...parents] = line.split(' ');
-    chain.push(oid);
-    if (parents.length !== 1) break;
-  }
-  return chain;
-}
-
-/**
  * The commits between `from` (excluded) and `to` that changed `path`, oldest first, each with its
  * hunks; null when one of them created, deleted or renamed the file, or when the output does not
  * read as expected: then git blames. Author fields come through the mailmap, as git blame's do.
@@ -212,12 +197,18 @@ function applySteps(base: Blame, steps: BlameStep[], path: string): Blame | null
  * forward commit by commit; null when there is none within MAX_CHAIN commits or the way there
  * creates, deletes or renames the file.
  */
-async function incrementalBlame(gitdir: string, commit: string, path: string): Promise<Blame | null> {
-  const chain = await linearChain(gitdir, commit, MAX_CHAIN + 1);
-  for (let i = 1; i < chain.length; i++) {
-    const base = await readStoredBlame(gitdir, chain[i], path);
+async function incrementalBlame(objects: GitCache, gitdir: string, commit: string, path: string): Promise<Blame | null> {
+  // Up the first parents, read in-process through the repository's cache (no subprocess), and
+  // never across a merge: a merge's blame weighs several parents, so only git blames across it.
+  const reader = new RepoReader(gitdir, objects);
+  let oid = commit;
+  for (let step = 0; step < MAX_CHAIN; step++) {
+    const { parents } = await reader.commit(oid);
+    if (parents.length !== 1) return null;
+    oid = parents[0];
+    const base = await readStoredBlame(gitdir, oid, path);
     if (!base) continue;
-    const steps = await stepsBetween(gitdir, chain[i], commit, path);
+    const steps = await stepsBetween(gitdir, oid, commit, path);
     return steps && applySteps(base, steps, path);
   }
   return null;
@@ -234,7 +225,7 @@ export function blame(objects: GitCache, gitdir: string, commit: string, path: s
   return memoise(objects.repo(gitdir), `blame:${commit}:${path}`, async () => {
     const stored = await readStoredBlame(gitdir, commit, path);
     if (stored) return stored;
-    const computed = (await incrementalBlame(gitdir, commit, path)) ?? (await runBlame(gitdir, commit, path));
+    const computed = (await incrementalBlame(objects, gitdir, commit, path)) ?? (await runBlame(gitdir, commit, path));
     // A cache that cannot be written (a full disk, a repository deleted meanwhile) costs only speed.
     await storeBlame(gitdir, commit, path, computed).catch(() => undefined);
     return computed;
@@ -256,7 +247,7 @@ export async function carryBlamesForward(objects: GitCache, gitdir: string, from
   const stored: string[] = [];
   for (const path of paths) {
     if (!(await hasStoredBlame(gitdir, from, path)) || (await hasStoredBlame(gitdir, to, path))) continue;
-    const carried = await incrementalBlame(gitdir, to, path);
+    const carried = await incrementalBlame(objects, gitdir, to, path);
     if (!carried) continue;
     await storeBlame(gitdir, to, path, carried);
     objects.repo(gitdir).memo.set(`blame:${to}:${path}`, carried);
