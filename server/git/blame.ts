@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { memoise, type GitCache } from './cache.js';
-import { gitCommand } from './exec.js';
+import { git, gitCommand } from './exec.js';
+import { hasStoredBlame, readStoredBlame, storeBlame } from './blame-store.js';
+import { RepoReader } from './read.js';
 
 /** A commit as `git blame --incremental` describes it, the first time one of its ranges is listed. */
 export interface BlameCommit {
@@ -96,11 +98,160 @@ function runBlame(gitdir: string, commit: string, path: string): Promise<Blame> 
   });
 }
 
+/** One commit of a linear history that changed the file: who made it, and the hunks of its change (`git log -p -U0`). */
+interface BlameStep {
+  commit: BlameCommit;
+  /** [old start, old count, new start, new count] as in `@@ -a,b +c,d @@`. */
+  hunks: Array<[number, number, number, number]>;
+}
+
+/** How far back a blame looks for a stored blame of an ancestor before it runs `git blame` from scratch. */
+const MAX_CHAIN = 100;
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
 /**
- * Who last changed each line of `path` as of `commit` (a full id), from `git blame --incremental`;
- * memoised in the repository's cache by (commit, path), which a push never makes false.
+ * The commits between `from` (excluded) and `to` that changed `path`, oldest first, each with its
+ * hunks; null when one of them created, deleted or renamed the file, or when the output does not
+ * read as expected: then git blames. Author fields come through the mailmap, as git blame's do.
+ */
+async function stepsBetween(gitdir: string, from: string, to: string, path: string): Promise<BlameStep[] | null> {
+  const { stdout } = await git(
+    ['log', '--reverse', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--text', '-p', '-U0', '--date=raw', '--format=%x00%H%x00%P%x00%aN%x00%aE%x00%ad%x00%B%x00', `${from}..${to}`, '--', path],
+    { cwd: gitdir, env: ENV },
+  );
+  const steps: BlameStep[] = [];
+  const records = stdout.split('\0');
+  // [before, oid, parent, name, email, date, message, patch, oid, ...]: seven fields a commit.
+  if ((records.length - 1) % 7 !== 0) return null;
+  for (let i = 1; i < records.length; i += 7) {
+    const [oid, parent, authorName, authorEmail, date, message, patch] = records.slice(i, i + 7);
+    const [time, tz] = date.split(' ');
+    if (!/^[0-9a-f]{40}$/.test(oid) || !/^[0-9a-f]{40}$/.test(parent) || !tz) return null;
+    // git blame's summary: the message's first line (not %s, which joins the first paragraph).
+    const summary = message.replace(/^\n+/, '').split('\n', 1)[0];
+    const hunks: BlameStep['hunks'] = [];
+    for (const line of patch.split('\n')) {
+      if (/^(new|deleted) file mode|^rename |^copy |^Binary files /.test(line)) return null;
+      const match = HUNK.exec(line);
+      if (match) hunks.push([Number(match[1]), Number(match[2] ?? 1), Number(match[3]), Number(match[4] ?? 1)]);
+    }
+    steps.push({ commit: { oid, authorName, authorEmail, authorTime: Number(time), authorTz: tz, summary, previous: { oid: parent, path } }, hunks });
+  }
+  return steps;
+}
+
+/** A blame as one entry per line: the commit, and the line and path it came from there. */
+type LineOrigins = Array<{ commit: string; origLine: number; origPath: string }>;
+
+function originsOf(blame: Blame): LineOrigins {
+  const lines: LineOrigins = [];
+  for (const r of blame.ranges) for (let i = 0; i < r.count; i++) lines[r.start - 1 + i] = { commit: r.commit, origLine: r.origStart + i, origPath: r.origPath };
+  return lines;
+}
+
+/** Lines back into ranges: consecutive lines of one commit that were consecutive there too. */
+function rangesOf(lines: LineOrigins): BlameRange[] {
+  const ranges: BlameRange[] = [];
+  let last: BlameRange | null = null;
+  lines.forEach((line, i) => {
+    if (last && last.commit === line.commit && last.origPath === line.origPath && last.origStart + last.count === line.origLine) last.count += 1;
+    else {
+      last = { commit: line.commit, start: i + 1, count: 1, origStart: line.origLine, origPath: line.origPath };
+      ranges.push(last);
+    }
+  });
+  return ranges;
+}
+
+/**
+ * git blame's own rule, one commit at a time: a line the commit's diff leaves unchanged keeps the
+ * blame it had in the parent, a line the diff adds is the commit's. Null when a hunk does not fit
+ * the file (then git blames).
+ */
+function applySteps(base: Blame, steps: BlameStep[], path: string): Blame | null {
+  let lines = originsOf(base);
+  const commits = new Map(base.commits);
+  for (const step of steps) {
+    const next: LineOrigins = [];
+    let old = 0; // lines of the parent's version consumed, 0-based
+    for (const [oldStart, oldCount, newStart, newCount] of step.hunks) {
+      // With a count of 0, a start names the line before the hunk, not its first line.
+      const before = oldCount === 0 ? oldStart : oldStart - 1;
+      if (before < old || before + oldCount > lines.length) return null;
+      while (old < before) next.push(lines[old++]);
+      if (next.length !== (newCount === 0 ? newStart : newStart - 1)) return null;
+      for (let i = 0; i < newCount; i++) next.push({ commit: step.commit.oid, origLine: next.length + 1, origPath: path });
+      old += oldCount;
+    }
+    while (old < lines.length) next.push(lines[old++]);
+    lines = next;
+    if (step.hunks.length > 0) commits.set(step.commit.oid, step.commit);
+  }
+  const used = new Set(lines.map((l) => l.commit));
+  for (const oid of commits.keys()) if (!used.has(oid)) commits.delete(oid);
+  return { ranges: rangesOf(lines), commits };
+}
+
+/**
+ * The blame from the nearest ancestor on the commit's linear history whose blame is stored, carried
+ * forward commit by commit; null when there is none within MAX_CHAIN commits or the way there
+ * creates, deletes or renames the file.
+ */
+async function incrementalBlame(objects: GitCache, gitdir: string, commit: string, path: string): Promise<Blame | null> {
+  // Up the first parents, read in-process through the repository's cache (no subprocess), and
+  // never across a merge: a merge's blame weighs several parents, so only git blames across it.
+  const reader = new RepoReader(gitdir, objects);
+  let oid = commit;
+  for (let step = 0; step < MAX_CHAIN; step++) {
+    const { parents } = await reader.commit(oid);
+    if (parents.length !== 1) return null;
+    oid = parents[0];
+    const base = await readStoredBlame(gitdir, oid, path);
+    if (!base) continue;
+    const steps = await stepsBetween(gitdir, oid, commit, path);
+    return steps && applySteps(base, steps, path);
+  }
+  return null;
+}
+
+/**
+ * Who last changed each line of `path` as of `commit` (a full id): memoised in the repository's
+ * cache, else stored on disk in the repository (`blame-store.ts`), else carried forward from the
+ * stored blame of an ancestor, else from `git blame --incremental`; what is computed is stored.
+ * A blame at a commit never changes, so neither a push nor a restart makes an entry false.
  */
 export function blame(objects: GitCache, gitdir: string, commit: string, path: string): Promise<Blame> {
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error('blame: expected a full commit id');
-  return memoise(objects.repo(gitdir), `blame:${commit}:${path}`, () => runBlame(gitdir, commit, path));
+  return memoise(objects.repo(gitdir), `blame:${commit}:${path}`, async () => {
+    const stored = await readStoredBlame(gitdir, commit, path);
+    if (stored) return stored;
+    const computed = (await incrementalBlame(objects, gitdir, commit, path)) ?? (await runBlame(gitdir, commit, path));
+    // A cache that cannot be written (a full disk, a repository deleted meanwhile) costs only speed.
+    await storeBlame(gitdir, commit, path, computed).catch(() => undefined);
+    return computed;
+  });
+}
+
+/** Files a push may change whose blame is carried forward at once; beyond, they wait for a visitor. */
+const MAX_WARM_FILES = 50;
+
+/**
+ * After `from` moved to `to` on a branch: for each file the move changed whose blame at `from` is
+ * stored, stores (and memoises) its blame at `to`, carried forward through the new commits. A
+ * file the move created, deleted or renamed, or a history with a merge, is left for git to blame
+ * when someone asks. Returns the paths whose blame was stored.
+ */
+export async function carryBlamesForward(objects: GitCache, gitdir: string, from: string, to: string): Promise<string[]> {
+  const { stdout } = await git(['diff', '--name-only', '-z', '--no-renames', from, to], { cwd: gitdir, env: ENV });
+  const paths = stdout.split('\0').filter(Boolean).slice(0, MAX_WARM_FILES);
+  const stored: string[] = [];
+  for (const path of paths) {
+    if (!(await hasStoredBlame(gitdir, from, path)) || (await hasStoredBlame(gitdir, to, path))) continue;
+    const carried = await incrementalBlame(objects, gitdir, to, path);
+    if (!carried) continue;
+    await storeBlame(gitdir, to, path, carried);
+    objects.repo(gitdir).memo.set(`blame:${to}:${path}`, carried);
+    stored.push(path);
+  }
+  return stored;
 }

@@ -21,7 +21,7 @@ export interface MaintenanceOptions {
 /** git's form of a time: seconds since the epoch after `@`. */
 const gitTime = (date: Date) => `@${Math.floor(date.getTime() / 1000)}`;
 
-/** Repacks a repository with a reachability bitmap and writes its commit-graph; prunes when asked. */
+/** Repacks a repository with a reachability bitmap and writes its commit-graph with changed-path Bloom filters; prunes when asked. */
 export async function maintainRepository(repoPath: string, options: MaintenanceOptions): Promise<void> {
   if (options.pruneBefore) {
     // The reflog still names what was force-pushed away: those entries go first, or they keep it.
@@ -34,6 +34,8 @@ export async function maintainRepository(repoPath: string, options: MaintenanceO
     // -A keeps unreachable objects loose instead of dropping them: a push running right now may need them.
     await backgroundGit(['repack', '-A', '-d', '-q', '--write-bitmap-index'], repoPath);
   }
-  await backgroundGit(['commit-graph', 'write', '--reachable', '--no-progress'], repoPath);
+  // Changed-path Bloom filters let path-limited walks (history of a file, blame, last commits) skip
+  // the commits that did not touch the path without reading their trees.
+  await backgroundGit(['commit-graph', 'write', '--reachable', '--changed-paths', '--no-progress'], repoPath);
 }
 

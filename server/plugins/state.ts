@@ -8,6 +8,7 @@ import { followConversations } from '../services/notifications.js';
 import { Policy } from '../auth/policy.js';
 import { followEventsForWebhooks } from '../services/webhooks.js';
 import { WebhookWorker } from '../services/webhook-delivery.js';
+import { followPushesForBlame } from '../services/blame-warm.js';
 import '../context.js';
 
 declare module 'fastify' {
@@ -41,6 +42,7 @@ export default fp(
     fastify.decorate('mergeability', mergeability);
     fastify.decorate('gitCache', gitCache);
     events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath));
+    followPushesForBlame({ events, jobs, gitCache, onError: (repoPath, err) => fastify.log.warn({ err, repoPath }, 'carrying blames forward failed') });
     // Closing keywords and references of commits pushed to a default branch and of merged pull
     // requests. The policy is read when an event comes: the auth plugin decorates it after this one.
     const references = (): ReferenceContext => ({ db, policy: fastify.policy, events, baseUrl: config.baseUrl });

@@ -20,7 +20,7 @@ export interface LinkBase {
 }
 
 /** Rendered output is cached by object id (plus what else shapes it); entries above this size are not kept. */
-const CACHE_ENTRY_MAX = 256 * 1024;
+export const CACHE_ENTRY_MAX = 256 * 1024;
 /**
  * Shared by every app instance in the process on purpose: an entry is a pure function of its key
  * (object ids and link base), so it is never stale and needs no dropping; only its size is bounded.
