@@ -43,6 +43,8 @@ export interface Config {
   metricsToken: string | null;
   /** FORGE_PACK_CACHE, FORGE_PACK_CACHE_MAX_BYTES, FORGE_PACK_CACHE_TTL: identical full-clone answers served once (null: off). */
   packCache: { maxBytes: number; ttlMs: number } | null;
+  /** FORGE_GIT_CACHE_BYTES, FORGE_GIT_BLOB_CACHE_BYTES: what the in-memory git object cache may hold. */
+  gitCache: { repoBytes: number; blobBytes: number };
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -264,5 +266,9 @@ export function loadConfig(env: Env = process.env): Config {
     siteName,
     metricsToken: metricsToken(env),
     packCache: packCache(env),
+    gitCache: {
+      repoBytes: integer(env, 'FORGE_GIT_CACHE_BYTES', 96 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+      blobBytes: integer(env, 'FORGE_GIT_BLOB_CACHE_BYTES', 16 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+    },
   };
 }

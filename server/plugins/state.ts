@@ -30,7 +30,7 @@ export default fp(
     const { db, config } = fastify.forge;
     const events = new InProcessEventBus((err, name) => fastify.log.error({ err, event: name }, 'an event subscriber failed'));
     const jobs = new InProcessJobLock();
-    const gitCache = new GitCache();
+    const gitCache = new GitCache(config.gitCache);
     const packCache = config.packCache
       ? new PackCache({ dir: join(config.dataDir, 'pack-cache'), ...config.packCache, onError: (err, repoPath) => fastify.log.warn({ err, repoPath }, 'a cached upload-pack failed') })
       : null;
