@@ -9,6 +9,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { buildRepo, buildToken, buildUser } from '../helpers/factories.js';
 import { pktLine } from '../../server/git/smart-http.js';
 import { PackCache } from '../../server/git/pack-cache.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import type { RepoRow } from '../../server/db/repos.js';
 import type { UserRow } from '../../server/db/users.js';
 import { commitFiles, git, makeWorkTree, repoUrl, runGit, tempDir } from '../helpers/git.js';
@@ -257,5 +258,15 @@ describe('PackCache', () => {
     expect(packs.open('a', '/repo', () => { throw new Error('a is cached'); }, Buffer.from('')).source).toBe('hit');
     packs.close();
     expect(existsSync(join(dir, 'cache', own))).toBe(false);
+  });
+
+  it('is configured by FORGE_PACK_CACHE (on or off), with a size bound and a lifetime', () => {
+    const root = tempDir();
+    const dirs = { FORGE_DATA_DIR: join(root, 'data'), FORGE_REPOS_DIR: join(root, 'repos') };
+    expect(loadConfig(dirs).packCache).toEqual({ maxBytes: 2 * 1024 ** 3, ttlMs: 300_000 });
+    expect(loadConfig({ ...dirs, FORGE_PACK_CACHE: 'off' }).packCache).toBeNull();
+    expect(loadConfig({ ...dirs, FORGE_PACK_CACHE: 'on', FORGE_PACK_CACHE_MAX_BYTES: '1000', FORGE_PACK_CACHE_TTL: '10' }).packCache).toEqual({ maxBytes: 1000, ttlMs: 10_000 });
+    expect(() => loadConfig({ ...dirs, FORGE_PACK_CACHE: 'sometimes' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...dirs, FORGE_PACK_CACHE_TTL: 'soon' })).toThrow(/FORGE_PACK_CACHE_TTL/);
   });
 });
