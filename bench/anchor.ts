@@ -25,6 +25,8 @@ export interface AnchorOptions {
 export interface Anchor {
   /** Base URL of the repositories, without trailing slash: clone `${url}/<name>.git`. */
   url: string;
+  /** lighttpd's process id: its CPU time, with its CGI children's, is what the anchor costs. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startAnchor({ projectRoot }: AnchorOptions): Promise<Ancho
     let stopped: Promise<void> | undefined;
     return {
       url: `http://127.0.0.1:${port}`,
+      pid: child.pid!,
       stop() {
         stopped ??= (async () => {
           if (child.exitCode === null && child.signalCode === null) {

@@ -79,8 +79,8 @@ export function findMaintenance(gitDirOf: (name: string) => string, direct: bool
 }
 
 /** Starts the server, creates the bench account and a write token. */
-export async function startFabrique(options: { directMaintenance?: boolean } = {}): Promise<Fabrique> {
-  const server = await startServer();
+export async function startFabrique(options: { directMaintenance?: boolean; env?: Record<string, string> } = {}): Promise<Fabrique> {
+  const server = await startServer({ env: options.env });
   try {
     const { username, email, password } = BENCH_USER;
     await createUser(server.app.forge.db, { username, email, password, isAdmin: true }, server.config.passwordHashCost);

@@ -41,6 +41,10 @@ export interface Config {
   siteName: string;
   /** FORGE_METRICS_TOKEN: the Bearer token Prometheus sends for /metrics; null: /metrics does not exist (404). */
   metricsToken: string | null;
+  /** FORGE_PACK_CACHE, FORGE_PACK_CACHE_MAX_BYTES, FORGE_PACK_CACHE_TTL: identical full-clone answers served once (null: off). */
+  packCache: { maxBytes: number; ttlMs: number } | null;
+  /** FORGE_GIT_CACHE_BYTES, FORGE_GIT_BLOB_CACHE_BYTES: what the in-memory git object cache may hold. */
+  gitCache: { repoBytes: number; blobBytes: number };
 }
 
 /** A configuration problem: the message names the variable, main prints it and exits non-zero. */
@@ -129,6 +133,17 @@ function metricsToken(env: Env): string | null {
   if (raw === '') return null;
   if (raw.length < 16) throw new ConfigError('FORGE_METRICS_TOKEN', 'must be at least 16 characters long (e.g. openssl rand -hex 32)');
   return raw;
+}
+
+/** FORGE_PACK_CACHE: on (default) or off; the bound and the lifetime of its files come with it. */
+function packCache(env: Env): Config['packCache'] {
+  const raw = (env.FORGE_PACK_CACHE ?? '').trim().toLowerCase();
+  if (['off', 'false', 'no', '0'].includes(raw)) return null;
+  if (!['', 'on', 'true', 'yes', '1'].includes(raw)) throw new ConfigError('FORGE_PACK_CACHE', `expected on or off, got "${raw}"`);
+  return {
+    maxBytes: integer(env, 'FORGE_PACK_CACHE_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    ttlMs: integer(env, 'FORGE_PACK_CACHE_TTL', 300, 1, 24 * 3600) * 1000,
+  };
 }
 
 /** Creates the directory if needed and proves it is writable, naming the variable when it is not. */
@@ -250,5 +265,10 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: mailFrom(env, siteName, baseUrlOf(env, host, port)),
     siteName,
     metricsToken: metricsToken(env),
+    packCache: packCache(env),
+    gitCache: {
+      repoBytes: integer(env, 'FORGE_GIT_CACHE_BYTES', 96 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+      blobBytes: integer(env, 'FORGE_GIT_BLOB_CACHE_BYTES', 16 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
+    },
   };
 }

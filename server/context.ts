@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { GitCache } from './git/cache.js';
+import type { PackCache } from './git/pack-cache.js';
 import type { EventBus } from './services/events.js';
 import type { JobLock } from './services/jobs.js';
 import type { MergeabilityChecker } from './services/mergeability.js';
@@ -26,5 +27,7 @@ declare module 'fastify' {
     mergeability: MergeabilityChecker;
     /** This instance's git object cache; `repo-cache-drop` on the bus drops a repository from it. */
     gitCache: GitCache;
+    /** This instance's cache of identical upload-pack answers (clone storms); null when FORGE_PACK_CACHE is off. */
+    packCache: PackCache | null;
   }
 }

@@ -128,3 +128,32 @@ export function parseV2Request(head: Buffer): V2Request | null | undefined {
   }
   return undefined;
 }
+
+/**
+ * Reads a protocol v0/v1 upload-pack request far enough to know whether it names objects the client
+ * has: its wants, a flush, then `have` lines ending with `done` (or a flush, for one more round of
+ * negotiation). Answers at the first `have`; undefined while incomplete; null when malformed.
+ */
+export function parseV0FetchRequest(head: Buffer): { haves: boolean } | null | undefined {
+  let at = 0;
+  let flushes = 0;
+  while (at + 4 <= head.length) {
+    const hex = head.subarray(at, at + 4).toString('latin1');
+    if (!/^[0-9a-f]{4}$/i.test(hex)) return null;
+    const length = Number.parseInt(hex, 16);
+    if (length === 0) {
+      at += 4;
+      flushes += 1;
+      if (flushes === 2) return { haves: false };
+      continue;
+    }
+    if (length < 4) return null;
+    if (at + length > head.length) return undefined;
+    const line = head.subarray(at + 4, at + length).toString('latin1');
+    at += length;
+    // One `have` is enough to know: the rest streams into git as it comes.
+    if (line.startsWith('have ')) return { haves: true };
+    if (line === 'done\n' || line === 'done') return { haves: false };
+  }
+  return undefined;
+}

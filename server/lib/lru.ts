@@ -43,6 +43,16 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
+  /** The total weight of the entries held (0 without a `weigh` function). */
+  get weightNow(): number {
+    return this.weight;
+  }
+
+  /** The values, least recently used first (reading them does not change the order). */
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
   private weigh(value: V): number {
     return this.options.weigh ? this.options.weigh(value) : 0;
   }

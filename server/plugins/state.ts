@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import { GitCache } from '../git/cache.js';
+import { PackCache } from '../git/pack-cache.js';
+import { join } from 'node:path';
 import { InProcessEventBus } from '../services/events.js';
 import { InProcessJobLock } from '../services/jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
@@ -29,7 +31,10 @@ export default fp(
     const { db, config } = fastify.forge;
     const events = new InProcessEventBus((err, name) => fastify.log.error({ err, event: name }, 'an event subscriber failed'));
     const jobs = new InProcessJobLock();
-    const gitCache = new GitCache();
+    const gitCache = new GitCache(config.gitCache);
+    const packCache = config.packCache
+      ? new PackCache({ dir: join(config.dataDir, 'pack-cache'), ...config.packCache, onError: (err, repoPath) => fastify.log.warn({ err, repoPath }, 'a cached upload-pack failed') })
+      : null;
     const mergeability = new MergeabilityChecker({
       db,
       reposDir: config.reposDir,
@@ -41,6 +46,7 @@ export default fp(
     fastify.decorate('jobs', jobs);
     fastify.decorate('mergeability', mergeability);
     fastify.decorate('gitCache', gitCache);
+    fastify.decorate('packCache', packCache);
     events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath));
     followPushesForBlame({ events, jobs, gitCache, onError: (repoPath, err) => fastify.log.warn({ err, repoPath }, 'carrying blames forward failed') });
     // Closing keywords and references of commits pushed to a default branch and of merged pull
@@ -68,6 +74,7 @@ export default fp(
       await mergeability.close();
       await jobs.close();
       await events.close();
+      packCache?.close();
     });
   },
   { name: 'fabrique-state', dependencies: ['fabrique-db'] },

@@ -15,11 +15,13 @@ import {
   serviceAnnouncement,
   spawnService,
   parsePushCommands,
+  parseV0FetchRequest,
   parseV2Request,
   pktLine,
   wantsProtocolV2,
   type GitService,
 } from '../git/smart-http.js';
+import { packCacheKey, refState, type PackCache } from '../git/pack-cache.js';
 import { repoPath } from '../git/store.js';
 import { unreachableObjects } from '../git/read.js';
 import { HeldTail, pushCapabilities } from '../git/sideband.js';
@@ -76,6 +78,8 @@ export interface GitTransportOptions {
   hookUrl: () => string;
   /** Told of every clone, fetch and push as git ends (for /metrics). */
   onExchange?: (exchange: GitExchange) => void;
+  /** The app instance's cache of identical clone answers; null: every fetch runs its own git. */
+  packCache?: PackCache | null;
 }
 
 /** One POST to upload-pack or receive-pack, as /metrics counts it. */
@@ -127,8 +131,10 @@ export class GitTransport {
   private readonly hookUrl: () => string;
   private readonly policy: Policy;
   private readonly onExchange: GitTransportOptions['onExchange'];
+  private readonly packCache: PackCache | null;
 
   constructor(options: GitTransportOptions) {
+    this.packCache = options.packCache ?? null;
     this.config = options.config;
     this.db = options.db;
     this.hookUrl = options.hookUrl;
@@ -172,7 +178,14 @@ export class GitTransport {
       // v2 upload-pack would serve any object named: one no ref reaches (force-pushed away) is refused as v0 refuses it.
       const [hidden] = parsed.command === 'fetch' ? await unreachableObjects(path, parsed.wants) : [];
       if (hidden) return reply.headers(noCache).type('application/x-git-upload-pack-result').send(pktLine(`ERR upload-pack: not our ref ${hidden}\n`));
+      if (parsed.command === 'fetch' && !head.includes(HAVE_LINE)) return this.serveCached(request, reply, source, { service, path, advertise: false, command: 'fetch' }, head);
       return this.serve(request, reply, { service, path, advertise: false, body: { source, head }, command: parsed.command });
+    }
+    if (!push && this.packCache) {
+      // A v0/v1 fetch is read up to its `done` (a few pkt-lines for a clone) to know whether it is a clone.
+      const { head, parsed } = await this.readHead(source, parseV0FetchRequest, FETCH_ALLOWANCE);
+      if (parsed && !parsed.haves) return this.serveCached(request, reply, source, { service, path, advertise: false }, head);
+      return this.serve(request, reply, { service, path, advertise: false, body: { source, head } });
     }
     if (!push || actor.kind !== 'user') return this.serve(request, reply, { service, path, advertise: false, body: { source, head: Buffer.alloc(0) } });
     const { head, parsed: commands } = await this.readHead(source, parsePushCommands, COMMANDS_ALLOWANCE);
@@ -276,6 +289,30 @@ export class GitTransport {
 
     const kind = run.advertise ? 'advertisement' : 'result';
     return reply.headers(noCache).type(`application/x-${run.service}-${kind}`).send(out);
+  }
+
+  /**
+   * Answers a clone (a fetch without `have`) from the pack cache: the key is taken after the access
+   * check (the route loaded the repository for this reader), from the refs as they are now and the whole
+   * request, so that a push gives the next clone a new answer and only identical requests share one.
+   */
+  private async serveCached(request: FastifyRequest, reply: FastifyReply, source: Readable, run: Run, body: Buffer): Promise<FastifyReply> {
+    const cache = this.packCache;
+    if (!cache) return this.serve(request, reply, { ...run, body: { source, head: body } });
+    // The request was read whole: what the client may still send after it is not git's.
+    source.resume();
+    const protocol = gitProtocolFrom(request.headers['git-protocol']);
+    const key = packCacheKey({ repoPath: run.path, protocol, refs: await refState(run.path), body });
+    const started = performance.now();
+    const start = () => spawnService({ service: run.service, repoPath: run.path, advertise: false, protocol, config: [...UPLOAD_PACK_SETTINGS] });
+    const { stream, source: served } = cache.open(key, run.path, start, body);
+    let sent = 0;
+    stream.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+    });
+    stream.on('end', () => this.observe({ ...run, received: { bytes: body.length, haves: false } }, true, (performance.now() - started) / 1000, sent));
+    reply.raw.on('close', () => stream.destroy());
+    return reply.headers(noCache).header('x-fabrique-pack-cache', served).type('application/x-git-upload-pack-result').send(stream);
   }
 
   private observe(run: Run, ok: boolean, seconds: number, sentBytes: number): void {

@@ -141,13 +141,14 @@ describe('clone and fetch', () => {
   it('kills the git process of a client that goes away', async () => {
     const bare = repoPath(server.config.reposDir, owner.username, repo.name);
     const running = async () => (await processes()).filter((line) => line.includes('upload-pack') && line.includes(bare)).length;
-    // Protocol v0: git starts at once (a v2 request is read whole and checked before git starts).
+    // A protocol v0 fetch (it has a `have`): git starts at once (a v2 request, or a v0 clone the pack cache may answer, is read whole first).
     const request = httpRequest(`${server.url}/${owner.username}/${repo.name}.git/git-upload-pack`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-git-upload-pack-request' },
     });
     request.on('error', () => undefined);
-    request.write(pktLine(`want ${(await git(['rev-parse', 'main'], { cwd: bare })).trim()}\n`));
+    const main = (await git(['rev-parse', 'main'], { cwd: bare })).trim();
+    request.write(Buffer.concat([pktLine(`want ${main}\n`), Buffer.from('0000'), pktLine(`have ${main}\n`)]));
     await waitFor(async () => (await running()) === 1);
     request.destroy();
     await waitFor(async () => (await running()) === 0);

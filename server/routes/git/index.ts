@@ -41,6 +41,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     jobs: fastify.jobs,
     log: fastify.log,
     policy: fastify.policy,
+    packCache: fastify.packCache,
     onExchange: fastify.metrics ? (exchange) => fastify.metrics?.git(exchange) : undefined,
     hookUrl: () => {
       const address = fastify.server.address();
