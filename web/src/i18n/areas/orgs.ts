@@ -1,0 +1,43 @@
+import { addMessages } from '../index.js';
+
+/** French messages of organisations and their teams; a page that shows them imports this module, which waits for the visitor's language. */
+export const orgs = {
+  'org.loading': 'Chargement…',
+  'org.notFound': "Cette organisation n'existe pas, ou vous n'y avez pas accès.",
+  'org.repositories': 'Dépôts',
+  'org.noRepositories': 'Aucun dépôt visible.',
+  'org.private': 'Privé',
+  'org.members': 'Membres',
+  'teams.heading': 'Équipes',
+  'teams.taken': 'Une équipe porte déjà ce nom.',
+  'teams.permission': 'Droit sur les dépôts',
+  'teams.permission.read': 'Lecture',
+  'teams.permission.write': 'Écriture',
+  'teams.permission.admin': 'Administration',
+  'teams.permission.owner': 'Propriétaires : administrent l’organisation',
+  'teams.allRepositories': 'Tous les dépôts de l’organisation',
+  'teams.chosenRepositories': 'Les dépôts choisis',
+  'teams.scope': 'Dépôts de l’équipe',
+  'teams.canCreate': 'Peut créer des dépôts dans l’organisation',
+  'teams.members': 'Membres',
+  'teams.noMembers': 'Aucun membre.',
+  'teams.repositories': 'Dépôts',
+  'teams.noRepositories': 'Aucun dépôt.',
+  'teams.remove': 'Retirer',
+  'teams.removeMember': 'Retirer {user} de l’équipe {team}',
+  'teams.removeRepository': 'Retirer {repo} de l’équipe {team}',
+  'teams.addMember': 'Ajouter un membre à l’équipe {team}',
+  'teams.addRepository': 'Ajouter un dépôt à l’équipe {team}',
+  'teams.add': 'Ajouter',
+  'teams.new': 'Nouvelle équipe',
+  'teams.name': 'Nom de l’équipe',
+  'teams.description': 'Description (facultative)',
+  'teams.create': 'Créer l’équipe',
+  'teams.created': 'Équipe {team} créée.',
+  'teams.memberAdded': '{user} fait partie de l’équipe {team}.',
+  'teams.memberRemoved': '{user} ne fait plus partie de l’équipe {team}.',
+  'teams.repositoryAdded': '{repo} est confié à l’équipe {team}.',
+  'teams.repositoryRemoved': '{repo} n’est plus confié à l’équipe {team}.',
+} as const;
+
+await addMessages(orgs, { en: () => import('./orgs.en.js').then((module) => module.orgs) });
