@@ -10,6 +10,7 @@ import { fileAsBase64, getSiteSettings, setSiteLogo, updateSiteSettings, type Si
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
 import { SessionController, signInHref } from '../session.js';
 import { router } from '../routes.js';
+import { showSiteLogo } from '../site-head.js';
 import '../fab-markdown.js';
 
 const PATH = '/-/admin/site';
@@ -116,10 +117,12 @@ export class FabAdminSitePage extends LightDomElement {
     event.preventDefault();
     const file = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('#site-logo')?.files?.[0];
     if (file) await this._run(async () => setSiteLogo(await fileAsBase64(file)), 'adminSite.logoSaved');
+    if (this._status === 'adminSite.logoSaved') showSiteLogo(this._settings?.logo_url ?? null);
   }
 
   private async _removeLogo(): Promise<void> {
     await this._run(() => setSiteLogo(null), 'adminSite.logoRemoved');
+    if (this._status === 'adminSite.logoRemoved') showSiteLogo(null);
   }
 
   private async _run(call: () => Promise<SiteSettings>, success: MessageKey): Promise<void> {
