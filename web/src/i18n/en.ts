@@ -129,4 +129,6 @@ export const en: Messages = {
   'notFound.explore': 'Explore repositories',
   'notFound.code': 'Error 404',
   'account.settings': 'Account settings',
+  'explore.repositories.one': '{count} repository',
+  'explore.repositories.other': '{count} repositories',
 };

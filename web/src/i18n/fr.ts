@@ -130,6 +130,8 @@ export const fr = {
   'notFound.explore': 'Explorer les dépôts',
   'notFound.code': 'Erreur 404',
   'account.settings': 'Paramètres du compte',
+  'explore.repositories.one': '{count} dépôt',
+  'explore.repositories.other': '{count} dépôts',
 } as const;
 
 /** The shape every catalogue must have: exactly the French keys, each a string. */
