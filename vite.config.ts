@@ -15,6 +15,19 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     // Read by scripts/js-budget.ts, which checks what a file page downloads.
     manifest: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Everything the entry loads statically goes in one chunk: every page downloads it anyway, and
+          // one gzip stream compresses it better than the dozen small chunks the default split makes.
+          groups: [
+            { name: 'app', tags: ['$initial'] },
+            // The frame of every repository page (header, branch switcher, links, its messages), for the same reason.
+            { name: 'repo', test: /web\/src\/(fab-repo-header|fab-clone-box|fab-follow-button|fab-ref-switcher|browse-links|task-status|fab-relative-time|forms|i18n\/areas\/browse)\.ts$/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -8,6 +8,8 @@ export interface PageHead {
   feeds?: Array<{ title: string; href: string }>;
   /** The instance's name (FORGE_SITE_NAME), for the app's header and titles: `<meta name="application-name">`. */
   siteName?: string;
+  /** The instance's logo, uploaded by an administrator, for the app's header: `<meta name="fabrique:logo">`. */
+  siteLogo?: string | null;
 }
 
 const escapeHtml = (text: string) =>
@@ -42,11 +44,15 @@ export function renderShell(template: string, lang: Language, head: PageHead): s
     .replace(/(<meta name="description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
     .replace(/(<meta property="og:title" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${title}${close}`)
     .replace(/(<meta property="og:description" content=")[^"]*(")/, (_all, open: string, close: string) => `${open}${description}${close}`)
-    .replace(/<\/head>/, () => `${siteNameMeta(head.siteName)}${feedLinks(head.feeds ?? [])}</head>`);
+    .replace(/<\/head>/, () => `${siteNameMeta(head.siteName)}${siteLogoMeta(head.siteLogo)}${feedLinks(head.feeds ?? [])}</head>`);
 }
 
 function siteNameMeta(name: string | undefined): string {
   return name ? `<meta name="application-name" content="${escapeHtml(name)}">\n` : '';
+}
+
+function siteLogoMeta(url: string | null | undefined): string {
+  return url ? `<meta name="fabrique:logo" content="${escapeHtml(url)}">\n` : '';
 }
 
 function feedLinks(feeds: NonNullable<PageHead['feeds']>): string {

@@ -38,6 +38,7 @@ export default fp(
         description: head?.description ?? DEFAULT_DESCRIPTION[lang],
         feeds: head?.feeds,
         siteName: fastify.forge.config.siteName,
+        siteLogo: head?.siteLogo,
       };
       return this.headers(HTML_HEADERS).type('text/html; charset=utf-8').send(renderShell(template, lang, page));
     });

@@ -21,7 +21,13 @@ export function siteInfo(ctx: ReadContext): SiteInfo {
   const intro = settings.intro ?? '';
   // The forge's one Markdown sanitiser, cached by the text's hash as a blob would be.
   const introHtml = intro === '' ? '' : renderMarkdown(intro, createHash('sha256').update(intro).digest('hex'), null, ctx.images);
-  return { name: ctx.config.siteName, intro, introHtml, logoUrl: settings.logo ? imageUrl(ctx.config.baseUrl, settings.logo) : null };
+  return { name: ctx.config.siteName, intro, introHtml, logoUrl: siteLogoUrl(ctx) };
+}
+
+/** The URL of the instance's logo, or null: for every page's head, without rendering the introduction. */
+export function siteLogoUrl(ctx: ReadContext): string | null {
+  const logo = readSiteSettings(ctx.db).logo;
+  return logo ? imageUrl(ctx.config.baseUrl, logo) : null;
 }
 
 /** The path of a stored avatar or logo, or null when the name is not one or no such file exists. */

@@ -296,4 +296,34 @@ describe('browse pages', { timeout: 90_000 }, () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it("shows a file page in the visitor's language from its first paint: a French visitor downloads no English, an English one gets the page's messages in English", async () => {
+    const file = `${server.url}/${owner}/${name}/src/branch/main/src/main.ts`;
+    const french = await openPage(browser());
+    const scripts: string[] = [];
+    french.page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    // test
+    await french.page.goto(file);
+    await waitForHeading(french.page, 'main.ts');
+    expect(await french.page.getByRole('link', { name: 'Historique' }).first().isVisible()).toBe(true);
+    expect(scripts.length).toBeGreaterThan(1);
+    expect(scripts.filter((path) => /(^|\/|\.)en-[\w-]+\.js$/.test(path))).toEqual([]);
+    expect(french.errors).toEqual([]);
+    await french.close();
+
+    const english = await openPage(browser(), { locale: 'en-GB' });
+    await english.page.goto(file);
+    await waitForHeading(english.page, 'main.ts');
+    // The area's message (browse) and the core's (footer) are both English at the first paint.
+    expect(await english.page.getByRole('link', { name: 'History' }).first().isVisible()).toBe(true);
+    expect(await english.page.getByRole('button', { name: 'Branch or tag: main' }).isVisible()).toBe(true);
+    expect(await english.page.getByRole('link', { name: 'Accessibility: partially compliant' }).isVisible()).toBe(true);
+    await english.page.getByRole('button', { name: 'Français' }).click();
+    await english.page.getByRole('button', { name: 'Branche ou étiquette : main' }).waitFor();
+    expect(await english.page.getByRole('link', { name: 'Historique' }).first().isVisible()).toBe(true);
+    expect(english.errors).toEqual([]);
+    await english.close();
+  });
 });

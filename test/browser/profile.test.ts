@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -11,6 +12,25 @@ import { fillSignIn, lookAt, openPage, signInWithForm, useBrowser, waitForHeadin
 /** The smallest valid PNG: one transparent pixel. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const SITE_NAME = 'Forge <Métropole de Lyon>';
+
+/** A `width`×`height` PNG of one opaque colour: a logo a screenshot shows, and wider than the header's square. */
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+}
 const INTRO = 'La **Métropole de Lyon** publie ici le code source de ses logiciels, pour que chacun puisse le lire, le réutiliser et l’améliorer.';
 
 describe('profile, settings, password reset and the site introduction in Chromium', () => {
@@ -27,6 +47,7 @@ describe('profile, settings, password reset and the site introduction in Chromiu
     await api(server.url, 'PATCH', '/admin/site', { auth: as(admin), body: { intro: INTRO } });
     files = mkdtempSync(join(tmpdir(), 'fabrique-avatar-'));
     writeFileSync(join(files, 'avatar.png'), PNG);
+    writeFileSync(join(files, 'logo.png'), solidPng(96, 48, [0, 92, 169]));
     writeFileSync(join(files, 'not-an-image.png'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   });
   afterAll(async () => {
@@ -155,6 +176,42 @@ describe('profile, settings, password reset and the site introduction in Chromiu
     await page.getByText('Introduction enregistrée.').waitFor();
     await page.getByRole('heading', { name: 'Bienvenue' }).waitFor();
     await lookAt(page, 'admin-site');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("shows the instance's logo beside its name in the header once an administrator uploads it, at 1280 and 390 px", async () => {
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, server.url, 'admin-lyon', { redirectTo: '/-/admin/site', landing: '/-/admin/site' });
+    await waitForHeading(page, 'Présentation du site');
+    const headerLogo = page.getByRole('banner').getByRole('img', { name: SITE_NAME });
+    expect(await headerLogo.count()).toBe(0);
+    // test: the upload changes the header at once
+    await page.getByLabel('Nouveau logo').setInputFiles(join(files, 'logo.png'));
+    await page.getByRole('button', { name: 'Envoyer l’image' }).click();
+    await page.getByText('Logo enregistré.').waitFor();
+    await headerLogo.waitFor();
+
+    // test: every page the server sends names the logo in its head, so the header has it at its first paint
+    const shell = await (await fetch(`${server.url}/explore`)).text();
+    const url = /<meta name="fabrique:logo" content="([^"]+)">/.exec(shell)?.[1];
+    expect(url).toMatch(new RegExp(`^${server.url}/avatars/[0-9a-f]{64}\\.png$`));
+    await page.goto(`${server.url}/explore`);
+    await waitForHeading(page, 'Explorer les dépôts');
+    expect(await headerLogo.getAttribute('src')).toBe(url);
+    await expect.poll(() => headerLogo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(96);
+    // The 96×48 image sits in the mark's 28 px square: the name beside it does not move when it loads.
+    expect(await headerLogo.evaluate((img) => [img.getBoundingClientRect().width, img.getBoundingClientRect().height])).toEqual([28, 28]);
+    expect(await page.getByRole('banner').getByText(SITE_NAME).isVisible()).toBe(true);
+    await lookAt(page, 'header-logo');
+
+    // test: removing it brings Fabrique's mark back
+    await page.goto(`${server.url}/-/admin/site`);
+    await waitForHeading(page, 'Présentation du site');
+    await page.getByRole('button', { name: 'Retirer le logo' }).click();
+    await page.getByText('Logo retiré.').waitFor();
+    expect(await headerLogo.count()).toBe(0);
+    expect(await page.locator('header svg.fab-logo').count()).toBe(1);
     expect(errors).toEqual([]);
     await close();
   });

@@ -60,6 +60,36 @@ describe('New file and Upload files on the folder view', { timeout: 120_000 }, (
     await close();
   });
 
+  it('a writer drops two files on the page: one commit holds both', async () => {
+    const { page, errors, close } = await openPage(browser());
+    await signInWithForm(page, server.url, writer);
+    const before = refOf(gitdir, 'refs/heads/main');
+    await page.goto(`${server.url}/${writer}/deliberations/_upload/main/docs`);
+    await waitForHeading(page, 'Téléverser des fichiers');
+    // test: two files dragged from the desktop, as the browser hands them to the drop zone
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['# Séance de décembre\n'], 'seance-2026-12.md', { type: 'text/markdown' }));
+      transfer.items.add(new File(['poste;montant\néclairage;800\n'], 'budget-2027.csv', { type: 'text/csv' }));
+      return transfer;
+    });
+    const zone = page.locator('fab-upload-page .fab-drop');
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('button', { name: 'Retirer seance-2026-12.md' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Fichiers à enregistrer' }).getByRole('listitem').count()).toBe(2);
+    await page.getByLabel('Message du commit').fill('Séance de décembre');
+    await page.getByRole('button', { name: 'Enregistrer la modification' }).click();
+    await page.waitForURL(`${server.url}/${writer}/deliberations/src/branch/main/docs`);
+    await page.getByRole('link', { name: 'Fichier budget-2027.csv' }).waitFor();
+    const head = refOf(gitdir, 'refs/heads/main');
+    expect(gitSync(gitdir, ['rev-parse', `${head}^`])).toBe(before);
+    expect(gitSync(gitdir, ['diff-tree', '--no-commit-id', '--name-only', '-r', head]).split('\n').sort()).toEqual(['docs/budget-2027.csv', 'docs/seance-2026-12.md']);
+    expect(gitSync(gitdir, ['show', `${head}:docs/budget-2027.csv`])).toBe('poste;montant\néclairage;800');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('a reader sees neither button', async () => {
     const { page, errors, close } = await openPage(browser());
     await signInWithForm(page, server.url, reader);

@@ -85,7 +85,7 @@ export function fileSize(bytes: number): string {
 }
 
 /** Messages that come in a singular (`.one`) and a plural (`.other`) form. */
-type Counted = 'diff.files' | 'diff.additions' | 'diff.deletions' | 'diff.loadRest' | 'src.lines' | 'compare.commits' | 'diff.expandLines';
+type Counted = 'explore.repositories' | 'diff.files' | 'diff.additions' | 'diff.deletions' | 'diff.loadRest' | 'src.lines' | 'compare.commits' | 'diff.expandLines';
 
 /** `count` in the right grammatical number for the interface language (French: 0 and 1 are singular). */
 export function tCount(base: Counted, count: number): string {

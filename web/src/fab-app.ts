@@ -5,6 +5,7 @@ import { LocaleController, t } from './i18n/index.js';
 import { RouteController, type Navigation } from './router.js';
 import { notFoundRoute, router, type AppRoute } from './routes.js';
 import { pageExists } from './api/pages.js';
+import { SITE_LOGO_CHANGED, siteLogo } from './site-head.js';
 import './fab-language-switch.js';
 
 /** The instance's name (FORGE_SITE_NAME), which the server writes into the page; "Fabrique" without it. */
@@ -76,6 +77,8 @@ export class FabApp extends LightDomElement {
       flex: none;
       width: 1.75rem;
       height: 1.75rem;
+      /* An uploaded logo of any shape fits the mark's square without stretching. */
+      object-fit: contain;
     }
     fab-app .fab-brand-name {
       overflow: hidden;
@@ -237,9 +240,12 @@ export class FabApp extends LightDomElement {
   @state() private _missing: string | null = null;
   private _stopRoute: (() => void) | null = null;
 
+  private readonly _logoChanged = () => this.requestUpdate();
+
   override connectedCallback(): void {
     super.connectedCallback();
     router.start();
+    window.addEventListener(SITE_LOGO_CHANGED, this._logoChanged);
     this._stopRoute = router.subscribe((navigation) => {
       this._menuOpen = false;
       void this._checkExists(navigation);
@@ -248,6 +254,7 @@ export class FabApp extends LightDomElement {
   }
 
   override disconnectedCallback(): void {
+    window.removeEventListener(SITE_LOGO_CHANGED, this._logoChanged);
     this._stopRoute?.();
     super.disconnectedCallback();
   }
@@ -281,7 +288,7 @@ export class FabApp extends LightDomElement {
           >
             <span class="fab-burger" aria-hidden="true"></span><span class="visually-hidden">${t('layout.menu')}</span>
           </button>
-          <a class="fab-brand" href="/" aria-label=${t('site.home', { name: siteName() })}><svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg><span class="fab-brand-name">${siteName()}</span></a>
+          <a class="fab-brand" href="/" aria-label=${t('site.home', { name: siteName() })}>${this._renderLogo()}<span class="fab-brand-name">${siteName()}</span></a>
           <div class="fab-panel ${this._menuOpen ? 'fab-open' : ''}" id="fab-panel">
             <nav class="fab-nav" aria-label=${t('layout.primaryNav')}>
               <ul>
@@ -307,6 +314,13 @@ export class FabApp extends LightDomElement {
         </div>
       </footer>
     `;
+  }
+
+  /** The instance's uploaded logo, else Fabrique's mark; in the same box, so the name never moves when the image arrives. */
+  private _renderLogo() {
+    const logo = siteLogo();
+    if (logo) return html`<img class="fab-logo" src=${logo} alt=${siteName()} width="28" height="28" />`;
+    return html`<svg class="fab-logo" viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#ffb74d" /><path d="M9 7h11v3.5h-7v3h6v3.5h-6V22H9z" fill="#16202c" /></svg>`;
   }
 
   protected override updated(): void {

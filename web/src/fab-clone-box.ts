@@ -2,6 +2,7 @@ import { css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import { archiveUrl } from './api/browse.js';
 
 /**

@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import type { CommitStatusState } from './api/statuses.js';
 
 /** Each state's shape (never its colour alone) and its name for assistive technologies. */

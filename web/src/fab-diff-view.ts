@@ -2,6 +2,7 @@ import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/diff.js';
 import type { Diff, DiffLine, FileDiff, Hunk } from './api/browse.js';
 import { markRange, pairRuns, wordChanges, type WordChange } from './diff-rows.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';

@@ -2,9 +2,11 @@ import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import { encodePath, rawUrl, type Blob } from './api/browse.js';
 import { RepoLinks, fileSize, tCount } from './browse-links.js';
 import './fab-code-view.js';
+import { fileBoxStyles } from './file-box.js';
 import './fab-markdown.js';
 import './fab-relative-time.js';
 
@@ -15,40 +17,11 @@ import './fab-relative-time.js';
  */
 @customElement('fab-file-view')
 export class FabFileView extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    fileBoxStyles,
+    css`
     fab-file-view {
       display: block;
-    }
-    fab-file-view .fab-file-bar {
-      display: flex;
-      flex-wrap: wrap;
-      justify-content: space-between;
-      align-items: center;
-      gap: 0.5rem 1rem;
-      padding: 0.5rem 0.75rem;
-      background: var(--fab-surface);
-      border: 1px solid var(--fab-border);
-      border-bottom: 0;
-      border-radius: var(--fab-radius) var(--fab-radius) 0 0;
-    }
-    fab-file-view .fab-file-bar p {
-      margin: 0;
-    }
-    fab-file-view .fab-actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.75rem;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    fab-file-view fab-code-view,
-    fab-file-view .fab-file-body {
-      border-radius: 0 0 var(--fab-radius) var(--fab-radius);
-    }
-    fab-file-view .fab-file-body {
-      padding: 1rem 1.25rem;
-      border: 1px solid var(--fab-border);
     }
     fab-file-view .fab-file-body img {
       max-width: 100%;
@@ -57,7 +30,8 @@ export class FabFileView extends LightDomElement {
       margin: 0 0 0.75rem;
       color: var(--fab-muted);
     }
-  `;
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import { isSubscribed, isWatching, setSubscribed, setWatching } from './api/notifications.js';
 import type { ApiError } from './api/client.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';

@@ -2,6 +2,8 @@ import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/issues.js';
+import './i18n/areas/pulls.js';
 import { previewMarkdown } from './api/issues.js';
 import { apiErrorText, asApiError } from './forms.js';
 import type { ApiError } from './api/client.js';

@@ -2,6 +2,8 @@ import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/issues.js';
+import './i18n/areas/pulls.js';
 import { RepoLinks, shortSha } from './browse-links.js';
 import type { TimelineComment } from './api/timeline.js';
 import './fab-relative-time.js';

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
+import './i18n/areas/issues.js';
 import { ApiError } from './api/client.js';
 import {
   editIssue,

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
+import './i18n/areas/browse.js';
+import './i18n/areas/pulls.js';
 import { MERGE_STYLES, editPull, mergePull, type MergeReason, type MergeStyle, type PullRequest } from './api/pulls.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';

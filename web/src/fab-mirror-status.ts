@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import { getMirrorStatus, syncMirror, type MirrorStatus } from './api/migrate.js';
 import { asApiError } from './forms.js';
 import './fab-relative-time.js';

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/orgs.js';
 import type { ApiError } from './api/client.js';
 import type { Member } from './api/orgs.js';
 import type { Repository } from './api/browse.js';

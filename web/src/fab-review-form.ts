@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t, type MessageKey } from './i18n/index.js';
+import './i18n/areas/pulls.js';
 import { createReview, submitReview, type PullReview, type ReviewEvent } from './api/pulls.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';
 import type { ApiError } from './api/client.js';

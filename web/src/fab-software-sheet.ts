@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LocaleController, language, t, type MessageKey } from './i18n/index.js';
+import './i18n/areas/catalogue.js';
 import { getLicence, getPubliccode, type Licence, type Publiccode, type SheetPerson, type SoftwareSheet } from './api/catalogue.js';
 
 const VALUE_LABELS: Record<string, MessageKey> = {

@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightDomElement } from './light-dom-element.js';
 import { LocaleController, t } from './i18n/index.js';
+import './i18n/areas/browse.js';
 import { syncFork } from './api/forks.js';
 import type { Repository } from './api/browse.js';
 import { apiErrorText, asApiError, formStyles } from './forms.js';

@@ -1,4 +1,4 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { ApiError, NETWORK_ERROR } from './api/client.js';
 import { t, type MessageKey } from './i18n/index.js';
 
@@ -122,6 +122,41 @@ export function textField(options: {
       aria-describedby=${describedBy || nothing}
     />
   </div>`;
+}
+
+/**
+ * A form's submission, shared by the pages that send one call per form: `busy` while the call
+ * runs (the buttons are disabled), then the call's `error`, if any, for the form's alert. The host
+ * re-renders at each change: `private _form = new FormSubmission(this)`.
+ */
+export class FormSubmission implements ReactiveController {
+  busy = false;
+  error: ApiError | null = null;
+
+  constructor(private readonly _host: ReactiveControllerHost) {
+    _host.addController(this);
+  }
+
+  hostConnected(): void {
+    // Nothing to start: the state lives only while a call runs.
+  }
+
+  /** Runs `call` and tells whether it succeeded; a failure is kept in `error`. */
+  async run(call: () => Promise<unknown>): Promise<boolean> {
+    this.error = null;
+    this.busy = true;
+    this._host.requestUpdate();
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      this.error = asApiError(err);
+      return false;
+    } finally {
+      this.busy = false;
+      this._host.requestUpdate();
+    }
+  }
 }
 
 /** Any failure of an API call as an ApiError, so that forms handle one type. */

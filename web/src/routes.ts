@@ -3,9 +3,7 @@ import { Router, type RouteMatch } from './router.js';
 import { t, type MessageKey } from './i18n/index.js';
 import type { RefKind } from './api/browse.js';
 import { PAGES, type Page } from '../../contract/routes.js';
-import './pages/fab-explore-page.js';
 import './pages/fab-not-found-page.js';
-import './fab-site-intro.js';
 
 /** A page of the app: its entry in the contract's page table, its name in `<title>`, and what `<main>` shows. */
 export type AppRoute = Page & {
@@ -32,6 +30,9 @@ type ViewOf<P extends Page> = P['titleKey'] extends null ? PageView & { title(ma
 
 const pageOf = (url: URL) => Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
 const repoTitle = (match: RouteMatch<AppRoute>, name: string) => `${name} · ${match.params.owner}/${match.params.repo}`;
+
+/** The home page and explore share a chunk: the site's introduction and the repository list. */
+const loadExplore = () => Promise.all([import('./pages/fab-explore-page.js'), import('./fab-site-intro.js')]);
 
 function renderExplore(match: RouteMatch<AppRoute>): TemplateResult {
   const sort = match.url.searchParams.get('sort') === 'alpha' ? 'alpha' : 'updated';
@@ -61,8 +62,8 @@ const editView = (mode: 'edit' | 'new'): PageView => ({
  * write `pages/fab-<name>-page.ts`, and add its view here (TypeScript asks for it).
  */
 const views: { [P in Page as P['name']]: ViewOf<P> } = {
-  home: { render: renderExplore },
-  explore: { render: renderExplore },
+  home: { load: loadExplore, render: renderExplore },
+  explore: { load: loadExplore, render: renderExplore },
   setup: {
     load: () => import('./pages/fab-setup-page.js'),
     render: (match) => html`<fab-setup-page .token=${match.url.searchParams.get('token') ?? ''}></fab-setup-page>`,

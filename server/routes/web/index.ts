@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { languageOf } from '../../lib/shell.js';
 import { movedUrl } from '../../plugins/repository.js';
 import { pageHead } from '../../views/page-head.js';
+import { siteLogoUrl } from '../../views/site.js';
 
 /** Paths that belong to the API or to git's smart HTTP: never answered with the app shell. */
 function isMachinePath(url: string): boolean {
@@ -44,7 +45,7 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
       // a private one) is a real 404, so that links checkers and search engines see it; the shell
       // still comes with it and the app shows its one not-found page.
       if (!page.found) reply.status(404).header('x-robots-tag', 'noindex');
-      return reply.sendShell(request, page.head);
+      return reply.sendShell(request, { ...page.head, siteLogo: siteLogoUrl(fastify.reads) });
     }
     return reply.status(404).send({ message: 'Not found.' });
   };

@@ -32,9 +32,10 @@ export interface RepoSearch {
   limit?: number;
 }
 
-/** `GET /api/v1/repos/search`: public repositories (and those the visitor may read). */
-export async function searchRepositories(search: RepoSearch, signal?: AbortSignal): Promise<Repository[]> {
+/** `GET /api/v1/repos/search`: one page of the public repositories (and those the visitor may read), and how many match. */
+export async function searchRepositories(search: RepoSearch, signal?: AbortSignal): Promise<Listed<Repository>> {
   const order = search.sort === 'alpha' ? 'asc' : 'desc';
+  let total = 0;
   const result = await request<RepositorySearchResult>(
     `/api/v1/repos/search${query({
       q: search.q,
@@ -46,9 +47,9 @@ export async function searchRepositories(search: RepoSearch, signal?: AbortSigna
       page: search.page,
       limit: search.limit,
     })}`,
-    { signal },
+    { signal, onHeaders: (headers) => (total = Number(headers.get('x-total-count') ?? 0)) },
   );
-  return result.data;
+  return { items: result.data, total: Math.max(total, result.data.length) };
 }
 
 /** `GET /api/v1/orgs?q=`: the organisations the visitor may see, by name or description (Fabrique's `q`). */

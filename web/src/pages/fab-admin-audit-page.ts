@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { t } from '../i18n/index.js';
+import '../i18n/areas/admin.js';
 import { ADMIN_PAGE_SIZE, listAuditEvents, type AuditEvent, type AuditFilters } from '../api/admin.js';
 import { formStyles } from '../forms.js';
 import { renderTask } from '../task-status.js';

@@ -2,6 +2,7 @@ import { css, html, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, language, t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/admin.js';
 import { SessionController } from '../session.js';
 import './fab-not-found-page.js';
 

@@ -3,11 +3,13 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
-import type { ApiError } from '../api/client.js';
+import '../i18n/areas/account.js';
+import '../i18n/areas/admin.js';
 import { fileAsBase64, getSiteSettings, setSiteLogo, updateSiteSettings, type SiteSettings } from '../api/account.js';
-import { apiErrorText, asApiError, formStyles } from '../forms.js';
+import { FormSubmission, apiErrorText, asApiError, formStyles } from '../forms.js';
 import { SessionController, signInHref } from '../session.js';
 import { router } from '../routes.js';
+import { showSiteLogo } from '../site-head.js';
 import '../fab-markdown.js';
 
 const PATH = '/-/admin/site';
@@ -38,8 +40,7 @@ export class FabAdminSitePage extends LightDomElement {
     `,
   ];
 
-  @state() private _submitting = false;
-  @state() private _error: ApiError | null = null;
+  private _form = new FormSubmission(this);
   @state() private _status: MessageKey | null = null;
   @state() private _settings: SiteSettings | null = null;
 
@@ -63,7 +64,7 @@ export class FabAdminSitePage extends LightDomElement {
     return html`
       <h1>${t('adminSite.heading')}</h1>
       <div role="status">${this._status ? html`<p class="fab-success">${t(this._status)}</p>` : nothing}</div>
-      <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, { 413: 'settings.avatarTooLarge' }) : nothing}</div>
+      <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._form.error ? apiErrorText(this._form.error, { 413: 'settings.avatarTooLarge' }) : nothing}</div>
       ${this._loaded.render({
         pending: () => html`<p role="status">${t('tokens.loading')}</p>`,
         complete: () => (this._settings ? this._renderForms(this._settings) : nothing),
@@ -82,7 +83,7 @@ export class FabAdminSitePage extends LightDomElement {
           <span class="fab-hint" id="site-intro-hint">${t('adminSite.introHint')}</span>
           <textarea id="site-intro" name="intro" rows="8" maxlength="20000" aria-describedby="site-intro-hint" .value=${settings.intro}></textarea>
         </div>
-        <button class="fab-button" type="submit" ?disabled=${this._submitting}>${t('settings.save')}</button>
+        <button class="fab-button" type="submit" ?disabled=${this._form.busy}>${t('settings.save')}</button>
       </form>
       ${settings.intro_html
         ? html`<h3>${t('adminSite.preview')}</h3>
@@ -96,10 +97,10 @@ export class FabAdminSitePage extends LightDomElement {
           <span class="fab-hint" id="site-logo-hint">${t('settings.avatarHint')}</span>
           <input id="site-logo" name="logo" type="file" accept="image/png,image/jpeg,image/webp" required aria-describedby="site-logo-hint" />
         </div>
-        <button class="fab-button" type="submit" ?disabled=${this._submitting}>${t('settings.avatarUpload')}</button>
+        <button class="fab-button" type="submit" ?disabled=${this._form.busy}>${t('settings.avatarUpload')}</button>
       </form>
       ${settings.logo_url
-        ? html`<p><button class="fab-button fab-secondary" type="button" ?disabled=${this._submitting} @click=${this._removeLogo}>${t('adminSite.logoRemove')}</button></p>`
+        ? html`<p><button class="fab-button fab-secondary" type="button" ?disabled=${this._form.busy} @click=${this._removeLogo}>${t('adminSite.logoRemove')}</button></p>`
         : nothing}
     `;
   }
@@ -114,24 +115,17 @@ export class FabAdminSitePage extends LightDomElement {
     event.preventDefault();
     const file = (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('#site-logo')?.files?.[0];
     if (file) await this._run(async () => setSiteLogo(await fileAsBase64(file)), 'adminSite.logoSaved');
+    if (this._status === 'adminSite.logoSaved') showSiteLogo(this._settings?.logo_url ?? null);
   }
 
   private async _removeLogo(): Promise<void> {
     await this._run(() => setSiteLogo(null), 'adminSite.logoRemoved');
+    if (this._status === 'adminSite.logoRemoved') showSiteLogo(null);
   }
 
   private async _run(call: () => Promise<SiteSettings>, success: MessageKey): Promise<void> {
-    this._error = null;
     this._status = null;
-    this._submitting = true;
-    try {
-      this._settings = await call();
-      this._status = success;
-    } catch (err) {
-      this._error = asApiError(err);
-    } finally {
-      this._submitting = false;
-    }
+    if (await this._form.run(async () => (this._settings = await call()))) this._status = success;
   }
 }
 

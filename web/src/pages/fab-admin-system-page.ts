@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/admin.js';
 import type { ApiError } from '../api/client.js';
 import { runCronTask, systemInfo, type CronTask, type SystemInfo } from '../api/admin.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { t } from '../i18n/index.js';
+import '../i18n/areas/admin.js';
 import type { ApiError } from '../api/client.js';
 import {
   ADMIN_PAGE_SIZE,

@@ -3,12 +3,14 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
 import { ApiError } from '../api/client.js';
 import { getBlame, type Blame, type RefKind } from '../api/browse.js';
 import { RepoLinks, tCount } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
 import '../fab-code-view.js';
+import { fileBoxStyles } from '../file-box.js';
 
 /**
  * `/{owner}/{repo}/blame/{kind}/{ref}/{path}`: a file's highlighted lines, each block with the
@@ -17,47 +19,18 @@ import '../fab-code-view.js';
  */
 @customElement('fab-blame-page')
 export class FabBlamePage extends LightDomElement {
-  static override styles = css`
+  static override styles = [
+    fileBoxStyles,
+    css`
     fab-blame-page h1 {
       overflow-wrap: anywhere;
     }
-    fab-blame-page .fab-blame-bar {
-      display: flex;
-      flex-wrap: wrap;
-      justify-content: space-between;
-      align-items: center;
-      gap: 0.5rem 1rem;
-      padding: 0.5rem 0.75rem;
-      background: var(--fab-surface);
-      border: 1px solid var(--fab-border);
-      border-bottom: 0;
-      border-radius: var(--fab-radius) var(--fab-radius) 0 0;
-    }
-    fab-blame-page .fab-blame-bar p,
     fab-blame-page .fab-blame-hint {
-      margin: 0;
-    }
-    fab-blame-page .fab-blame-hint {
-      margin-bottom: 0.75rem;
+      margin: 0 0 0.75rem;
       color: var(--fab-muted);
     }
-    fab-blame-page .fab-actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.75rem;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    fab-blame-page fab-code-view {
-      border-radius: 0 0 var(--fab-radius) var(--fab-radius);
-    }
-    fab-blame-page .fab-file-body {
-      margin: 0;
-      padding: 1rem 1.25rem;
-      border: 1px solid var(--fab-border);
-    }
-  `;
+  `,
+  ];
 
   @property() owner = '';
   @property() repo = '';
@@ -92,7 +65,7 @@ export class FabBlamePage extends LightDomElement {
     const kind = blame.ref.kind;
     return html`
       <p class="fab-blame-hint">${t('blame.hint')}</p>
-      <div class="fab-blame-bar">
+      <div class="fab-file-bar">
         <p>${blame.path}${blame.lines ? html` · ${tCount('src.lines', blame.lines.length)}` : ''}</p>
         <ul class="fab-actions">
           <li><a href=${links.src(kind, blame.ref.name, blame.path)}>${t('blame.normalView')}</a></li>

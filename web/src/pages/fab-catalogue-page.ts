@@ -4,6 +4,7 @@ import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, language, t } from '../i18n/index.js';
 import { CATEGORIES, SOFTWARE_TYPES, categoryLabel } from '../../../contract/publiccode.js';
+import '../i18n/areas/catalogue.js';
 import { DEVELOPMENT_STATUSES, catalogueCsvUrl, catalogueQuery, getCatalogue, type CatalogueFilter, type CatalogueItem } from '../api/catalogue.js';
 import { renderTask } from '../task-status.js';
 import { router } from '../routes.js';

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import { confirmEmail } from '../api/account.js';
 import { formStyles } from '../forms.js';
 import { loadSession } from '../session.js';

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/create.js';
 import { ApiError } from '../api/client.js';
 import { splitRefPath } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
@@ -14,6 +15,7 @@ import { router } from '../routes.js';
 import { SessionController, signInHref } from '../session.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
+import '../fab-commit-fields.js';
 
 interface Editing {
   canPush: boolean;
@@ -54,14 +56,6 @@ export class FabEditFilePage extends LightDomElement {
         min-height: 5rem;
         font-family: inherit;
       }
-      fab-edit-file-page .fab-commit-fields {
-        display: grid;
-        gap: 1rem;
-        max-width: 40rem;
-      }
-      fab-edit-file-page .fab-form fieldset div {
-        margin: 0.25rem 0;
-      }
     `,
   ];
 
@@ -75,7 +69,6 @@ export class FabEditFilePage extends LightDomElement {
 
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
-  @state() private _toNewBranch = false;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -136,42 +129,18 @@ export class FabEditFilePage extends LightDomElement {
           <textarea id="fab-edit-content" name="content" spellcheck="false" .value=${editing.file?.text ?? editing.prefill?.text ?? ''}></textarea>
         </div>
         <div class="fab-commit-fields">
-          <div>
-            <label for="fab-edit-message">${t('edit.message')}</label>
-            <span class="fab-hint" id="fab-edit-message-hint">${t('edit.messageHint', { message: defaultMessage })}</span>
-            <input id="fab-edit-message" name="message" aria-describedby="fab-edit-message-hint" />
-          </div>
-          <div>
-            <label for="fab-edit-description">${t('edit.description')}</label>
-            <textarea id="fab-edit-description" name="description" class="fab-short"></textarea>
-          </div>
-          ${propose ? nothing : this._renderTargetChoice(editing)}
+          <fab-commit-fields
+            id-prefix="fab-edit"
+            .branch=${editing.branch}
+            .defaultMessage=${defaultMessage}
+            description
+            .chooseBranch=${!propose}
+          ></fab-commit-fields>
           <div role="alert" class="fab-alert">${this._error ? apiErrorText(this._error, { 409: 'edit.conflict' }) : nothing}</div>
           <button type="submit" class="fab-button" ?disabled=${this._busy}>${t(propose ? 'edit.propose' : 'edit.commit')}</button>
         </div>
       </form>
     `;
-  }
-
-  private _renderTargetChoice(editing: Editing) {
-    return html`<fieldset>
-      <legend>${t('edit.where')}</legend>
-      <div>
-        <input type="radio" id="fab-edit-direct" name="where" value="direct" ?checked=${!this._toNewBranch} @change=${() => (this._toNewBranch = false)} />
-        <label for="fab-edit-direct">${t('edit.direct', { branch: editing.branch })}</label>
-      </div>
-      <div>
-        <input type="radio" id="fab-edit-branch" name="where" value="branch" ?checked=${this._toNewBranch} @change=${() => (this._toNewBranch = true)} />
-        <label for="fab-edit-branch">${t('edit.newBranch')}</label>
-      </div>
-      ${this._toNewBranch
-        ? html`<div>
-            <label for="fab-edit-branch-name">${t('edit.branchName')}</label>
-            <span class="fab-hint" id="fab-edit-branch-name-hint">${t('edit.branchNameHint')}</span>
-            <input id="fab-edit-branch-name" name="new_branch" aria-describedby="fab-edit-branch-name-hint" />
-          </div>`
-        : nothing}
-    </fieldset>`;
   }
 
   private async _submit(event: SubmitEvent, editing: Editing) {
@@ -192,7 +161,7 @@ export class FabEditFilePage extends LightDomElement {
     this._busy = true;
     this._error = null;
     try {
-      if (editing.canPush && !this._toNewBranch) {
+      if (editing.canPush && data.get('where') !== 'branch') {
         await writeFile(this.owner, this.repo, change);
         router.navigate(links.src('branch', editing.branch, path));
       } else {

@@ -10,6 +10,7 @@ import '../fab-repo-list.js';
 import '../fab-pager.js';
 import '../fab-review-queue.js';
 import { SessionController } from '../session.js';
+import { tCount } from '../browse-links.js';
 
 const PAGE_SIZE = 20;
 const ORG_LIMIT = 20;
@@ -141,11 +142,12 @@ export class FabExplorePage extends LightDomElement {
         <button type="submit">${t('explore.searchButton')}</button>
       </form>
       <h2>${t('explore.results')}</h2>
-      ${renderTask(this._results, (repositories) =>
-        repositories.length === 0 && this.page === 1
+      ${renderTask(this._results, ({ items, total }) =>
+        total === 0
           ? html`<p class="fab-empty">${this.query ? t('explore.noResults', { q: this.query }) : t('explore.empty')}</p>`
-          : html`<fab-repo-list .repositories=${repositories}></fab-repo-list>
-              <fab-pager .page=${this.page} .hasNext=${repositories.length === PAGE_SIZE}></fab-pager>`,
+          : html`<p class="fab-muted fab-total">${tCount('explore.repositories', total)}</p>
+              <fab-repo-list .repositories=${items}></fab-repo-list>
+              <fab-pager .page=${this.page} .hasNext=${this.page * PAGE_SIZE < total} .pages=${Math.ceil(total / PAGE_SIZE)}></fab-pager>`,
       )}
       <h2>${t('explore.organisations')}</h2>
       ${renderTask(this._organisations, (organisations) =>

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/issues.js';
 import {
   countIssues,
   ISSUE_SORTS,

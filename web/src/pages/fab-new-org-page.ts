@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/create.js';
 import type { ApiError } from '../api/client.js';
 import { createOrganization, type Visibility } from '../api/orgs.js';
 import { apiErrorText, asApiError, formStyles, textField } from '../forms.js';

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/create.js';
 import type { ApiError } from '../api/client.js';
 import { createRepository } from '../api/repos.js';
 import { FRENCH_LICENCES } from '../../../contract/licences.js';

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/orgs.js';
 import { getOrgLicences, type LicenceFlag, type OrgLicenceItem } from '../api/licences.js';
 import { apiErrorText, asApiError } from '../forms.js';
 import { FRENCH_LICENCES } from '../../../contract/licences.js';

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/orgs.js';
 import { getOrganization, listMembers, listOrgRepositories } from '../api/orgs.js';
 import { apiErrorText, asApiError } from '../forms.js';
 import { SessionController } from '../session.js';

@@ -3,10 +3,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
-import type { ApiError } from '../api/client.js';
+import '../i18n/areas/account.js';
 import { getProviders } from '../api/auth.js';
 import { checkResetToken, completePasswordReset, requestPasswordReset } from '../api/account.js';
-import { apiErrorText, asApiError, formStyles, textField } from '../forms.js';
+import { FormSubmission, apiErrorText, formStyles, textField } from '../forms.js';
 import { loadSession } from '../session.js';
 
 const ERROR_ID = 'reset-error';
@@ -22,8 +22,7 @@ export class FabPasswordResetPage extends LightDomElement {
   /** `?token=` of the mailed link; '' for the request form. */
   @property() token = '';
 
-  @state() private _submitting = false;
-  @state() private _error: ApiError | null = null;
+  private _form = new FormSubmission(this);
   @state() private _done = false;
 
   private _locale = new LocaleController(this);
@@ -59,10 +58,10 @@ export class FabPasswordResetPage extends LightDomElement {
                   <p><a href="/user/login">${t('reset.backToSignIn')}</a></p>`
               : html`
                   <p>${t('reset.intro')}</p>
-                  <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, { 429: 'reset.throttled' }) : nothing}</div>
+                  <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._form.error ? apiErrorText(this._form.error, { 429: 'reset.throttled' }) : nothing}</div>
                   <form class="fab-form" @submit=${this._request}>
-                    ${textField({ id: 'reset-login', name: 'login', label: 'reset.login', type: 'text', autocomplete: 'username', invalid: this._error !== null, errorId: ERROR_ID })}
-                    <button class="fab-button" type="submit" ?disabled=${this._submitting}>${t('reset.send')}</button>
+                    ${textField({ id: 'reset-login', name: 'login', label: 'reset.login', type: 'text', autocomplete: 'username', invalid: this._form.error !== null, errorId: ERROR_ID })}
+                    <button class="fab-button" type="submit" ?disabled=${this._form.busy}>${t('reset.send')}</button>
                   </form>
                   <p><a href="/user/login">${t('reset.backToSignIn')}</a></p>
                 `,
@@ -82,11 +81,11 @@ export class FabPasswordResetPage extends LightDomElement {
               <p><a href="/user/forgot_password">${t('reset.askAgain')}</a></p>`,
             complete: (account) => html`
               <p>${t('reset.newIntro', { login: account?.login ?? '' })}</p>
-              <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._error ? apiErrorText(this._error, {}) : nothing}</div>
+              <div class="fab-alert" role="alert" id=${ERROR_ID}>${this._form.error ? apiErrorText(this._form.error, {}) : nothing}</div>
               <form class="fab-form" @submit=${this._complete}>
                 <input type="text" name="username" autocomplete="username" .value=${account?.login ?? ''} hidden />
-                ${textField({ id: 'reset-password', name: 'password', label: 'reset.newPassword', hint: 'signup.passwordHint', type: 'password', autocomplete: 'new-password', minlength: 8, invalid: this._error !== null, errorId: ERROR_ID })}
-                <button class="fab-button" type="submit" ?disabled=${this._submitting}>${t('reset.save')}</button>
+                ${textField({ id: 'reset-password', name: 'password', label: 'reset.newPassword', hint: 'signup.passwordHint', type: 'password', autocomplete: 'new-password', minlength: 8, invalid: this._form.error !== null, errorId: ERROR_ID })}
+                <button class="fab-button" type="submit" ?disabled=${this._form.busy}>${t('reset.save')}</button>
               </form>
             `,
           })}
@@ -107,16 +106,7 @@ export class FabPasswordResetPage extends LightDomElement {
   }
 
   private async _run(call: () => Promise<unknown>): Promise<void> {
-    this._error = null;
-    this._submitting = true;
-    try {
-      await call();
-      this._done = true;
-    } catch (err) {
-      this._error = asApiError(err);
-    } finally {
-      this._submitting = false;
-    }
+    if (await this._form.run(call)) this._done = true;
   }
 }
 

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, language, t } from '../i18n/index.js';
+import '../i18n/areas/repoSettings.js';
 import type { ApiError } from '../api/client.js';
 import { getRepository } from '../api/repos.js';
 import { getPubliccode } from '../api/catalogue.js';

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/pulls.js';
 import { listPulls, type PullRequest, type PullState } from '../api/pulls.js';
 import { RepoLinks } from '../browse-links.js';
 import { SessionController } from '../session.js';

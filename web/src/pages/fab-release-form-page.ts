@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/releases.js';
 import { ApiError } from '../api/client.js';
 import { getRepository, listBranches, listTags } from '../api/browse.js';
 import { createRelease, deleteAttachment, editRelease, generateNotes, getReleaseByTag, releaseUrl, uploadAttachment, type Release } from '../api/releases.js';

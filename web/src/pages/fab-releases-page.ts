@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { language, LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/releases.js';
 import { archiveUrl, getRepository } from '../api/browse.js';
 import { downloadUrl, fileSize, listReleases, releaseUrl, type Release } from '../api/releases.js';
 import { RepoLinks } from '../browse-links.js';

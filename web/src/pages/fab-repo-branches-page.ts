@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
+import '../i18n/areas/pulls.js';
 import { archiveUrl, deleteBranch, getBranchOverview } from '../api/browse.js';
 import { ApiError } from '../api/client.js';
 import { RepoLinks, summaryOf } from '../browse-links.js';

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
 import { ApiError } from '../api/client.js';
 import { listCommits, splitRefPath, type RefKind } from '../api/browse.js';
 import { renderTask } from '../task-status.js';

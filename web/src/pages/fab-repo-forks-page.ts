@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
 import { pageForks } from '../api/forks.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';

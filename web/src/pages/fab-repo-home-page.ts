@@ -3,6 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
+import '../i18n/areas/releases.js';
 import { ApiError } from '../api/client.js';
 import { encodePath, getReadme, getTree, type Readme, type Tree } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';

@@ -3,6 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/create.js';
+import '../i18n/areas/orgs.js';
+import '../i18n/areas/repoSettings.js';
 import type { ApiError } from '../api/client.js';
 import {
   deleteRepository,

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/browse.js';
 import { ApiError } from '../api/client.js';
 import { encodePath, getBlob, getRepository, getTree, splitRefPath, type Blob, type EntryType, type RefKind, type Tree } from '../api/browse.js';
 import { RepoLinks } from '../browse-links.js';

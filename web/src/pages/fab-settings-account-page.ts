@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import type { ApiError } from '../api/client.js';
 import { setCsrfToken } from '../api/client.js';
 import { ACCOUNT_EXPORT_URL, deleteOwnAccount, type ContentChoice } from '../api/account-data.js';

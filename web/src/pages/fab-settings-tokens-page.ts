@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, language, t } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import type { ApiError } from '../api/client.js';
 import { TOKEN_SCOPES, createToken, listTokens, revokeToken, type AccessToken } from '../api/tokens.js';
 import { apiErrorText, asApiError, formStyles, textField } from '../forms.js';

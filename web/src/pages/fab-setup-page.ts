@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import { ApiError, NETWORK_ERROR } from '../api/client.js';
 import { createFirstAdministrator, getSetupStatus, type CreatedUser, type SetupBody } from '../api/setup.js';
 

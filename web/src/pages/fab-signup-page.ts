@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import type { ApiError } from '../api/client.js';
 import { getProviders, signUp } from '../api/auth.js';
 import { apiErrorText, asApiError, formStyles, textField } from '../forms.js';

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/create.js';
 import { ApiError } from '../api/client.js';
 import { splitRefPath } from '../api/browse.js';
 import { getRepositoryWithParent } from '../api/forks.js';
@@ -14,6 +15,7 @@ import { router } from '../routes.js';
 import { SessionController, signInHref } from '../session.js';
 import { renderTask } from '../task-status.js';
 import '../fab-repo-header.js';
+import '../fab-commit-fields.js';
 
 /**
  * What one upload may weigh in all: the server takes 10 MB of JSON, and base64 makes bytes a third
@@ -71,14 +73,6 @@ export class FabUploadPage extends LightDomElement {
         flex: 1;
         min-width: 0;
       }
-      fab-upload-page .fab-commit-fields {
-        display: grid;
-        gap: 1rem;
-        max-width: 40rem;
-      }
-      fab-upload-page .fab-form fieldset div {
-        margin: 0.25rem 0;
-      }
       fab-upload-page input[type='file'] {
         max-width: 100%;
       }
@@ -95,7 +89,6 @@ export class FabUploadPage extends LightDomElement {
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
   @state() private _problem = '';
-  @state() private _toNewBranch = false;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -152,28 +145,7 @@ export class FabUploadPage extends LightDomElement {
                   </ul>`
               : nothing}
           </div>
-          <div>
-            <label for="fab-upload-message">${t('edit.message')}</label>
-            <span class="fab-hint" id="fab-upload-message-hint">${t('edit.messageHint', { message: defaultMessage })}</span>
-            <input id="fab-upload-message" name="message" aria-describedby="fab-upload-message-hint" />
-          </div>
-          <fieldset>
-            <legend>${t('edit.where')}</legend>
-            <div>
-              <input type="radio" id="fab-upload-direct" name="where" value="direct" ?checked=${!this._toNewBranch} @change=${() => (this._toNewBranch = false)} />
-              <label for="fab-upload-direct">${t('edit.direct', { branch: uploading.branch })}</label>
-            </div>
-            <div>
-              <input type="radio" id="fab-upload-branch" name="where" value="branch" ?checked=${this._toNewBranch} @change=${() => (this._toNewBranch = true)} />
-              <label for="fab-upload-branch">${t('edit.newBranch')}</label>
-            </div>
-            ${this._toNewBranch
-              ? html`<div>
-                  <label for="fab-upload-branch-name">${t('edit.branchName')}</label>
-                  <input id="fab-upload-branch-name" name="new_branch" required .value=${this._branchName} />
-                </div>`
-              : nothing}
-          </fieldset>
+          <fab-commit-fields id-prefix="fab-upload" .branch=${uploading.branch} .defaultMessage=${defaultMessage} .suggestedBranch=${this._branchName}></fab-commit-fields>
           <div role="alert" class="fab-alert">${this._problem ? html`<p>${this._problem}</p>` : this._error ? apiErrorText(this._error, {}) : nothing}</div>
           <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('edit.commit')}</button>
         </div>
@@ -231,7 +203,7 @@ export class FabUploadPage extends LightDomElement {
     this._problem = '';
     const data = new FormData(event.target as HTMLFormElement);
     const message = String(data.get('message') ?? '').trim();
-    const newBranch = this._toNewBranch ? String(data.get('new_branch') ?? '').trim() : '';
+    const newBranch = data.get('where') === 'branch' ? String(data.get('new_branch') ?? '').trim() : '';
     const paths = this._paths(uploading);
     const links = new RepoLinks(this.owner, this.repo);
     this._busy = true;

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import { listOwnerRepositories } from '../api/browse.js';
 import { getOwnerType } from '../api/orgs.js';
 import { getUser } from '../api/account.js';

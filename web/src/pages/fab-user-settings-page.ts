@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t, type MessageKey } from '../i18n/index.js';
+import '../i18n/areas/account.js';
 import type { ApiError } from '../api/client.js';
 import { fileAsBase64, getSettings, removeAvatar, resendConfirmation, updateSettings, uploadAvatar, type UserSettings } from '../api/account.js';
 import { apiErrorText, asApiError, formStyles } from '../forms.js';
