@@ -129,17 +129,26 @@ function requireMayAllowMaintainerEdit(ctx: PullContext, actor: Actor, posterId:
 }
 
 /**
+ * What any new pull request must pass before anything is fetched or stored: a base that still takes
+ * pull requests and a title git can carry. Returns the title trimmed.
+ */
+export function newPullTitle(base: RepoRow, rawTitle: string): string {
+  if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
+  const title = rawTitle.trim();
+  if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
+  // The title becomes a merge commit's subject, where git refuses a NUL.
+  const titleProblem = messageProblem(title, 'The title');
+  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
+  return title;
+}
+
+/**
  * Opens a pull request: the head commit is copied into the base repository first, then the row
  * takes the next number, then refs/pull/<n>/head is created; if creating the ref fails, the row goes.
  */
 export async function createPullRequest(ctx: PullContext, input: NewPullRequest): Promise<PullRow> {
   const { base } = input;
-  if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
-  const title = input.title.trim();
-  if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
-  // The title becomes a merge commit's subject, where git refuses a NUL.
-  const titleProblem = messageProblem(title, 'The title');
-  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
+  const title = newPullTitle(base, input.title);
   const basePath = gitdirOf(ctx.reposDir, base);
   await branchTip(base, basePath, input.baseBranch);
   const head = resolveHead(ctx, input.actor, base, input.head);

@@ -7,12 +7,11 @@ import { findOpenRemotePull, findRemotePullSource, insertRemotePullSource, openR
 import { ANONYMOUS, type Actor } from '../auth/policy.js';
 import { fetchCommit, remoteBranchTip, RemoteError, type Remote, type RemoteLimits } from '../git/remote.js';
 import { hasCommit, isAncestor, readRef, ZERO_OID } from '../git/write.js';
-import { messageProblem } from '../lib/identity.js';
 import { isValidRefName } from '../lib/names.js';
 import { parseCloneAddress } from '../lib/outbound.js';
-import { conflict, ForgeError, forbidden, invalid, notFound } from '../errors.js';
+import { conflict, ForgeError, invalid, notFound } from '../errors.js';
 import { CONTACT_TIMEOUT_MS, FETCH_TIMEOUT_MS, connectRemote } from './import.js';
-import { gitdirOf, pullHeadRef, type PullContext } from './pulls.js';
+import { gitdirOf, newPullTitle, pullHeadRef, type PullContext } from './pulls.js';
 import { moveRefs } from './ref-gate.js';
 import { notePullPush } from './timeline.js';
 import { publishPullConversation } from './notifications.js';
@@ -93,11 +92,7 @@ export interface NewRemotePullRequest {
  */
 export async function createRemotePullRequest(ctx: PullContext, options: RemoteFetchOptions, input: NewRemotePullRequest): Promise<PullRow> {
   const { base } = input;
-  if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
-  const title = input.title.trim();
-  if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
-  const titleProblem = messageProblem(title, 'The title');
-  if (titleProblem) throw invalid(titleProblem, { field: 'title' });
+  const title = newPullTitle(base, input.title);
   if (!isValidRefName(input.branch)) throw invalid(`"${input.branch}" is not a branch name git accepts.`, { field: 'branch' });
   const basePath = gitdirOf(ctx.reposDir, base);
   const baseTip = isValidRefName(input.baseBranch) ? await readRef(basePath, `refs/heads/${input.baseBranch}`) : null;
