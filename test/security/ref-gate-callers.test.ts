@@ -49,8 +49,10 @@ describe('the one ref gate', () => {
       'services/pulls.ts', // refs/pull/<n>/head
       'services/push.ts', // git push, in the pre-receive step
       'services/releases.ts', // the tag of a new release
+      'services/remote-pulls.ts', // refs/pull/<n>/head of a pull request from another forge
       'services/repos.ts', // POST /branches
       'services/reviews.ts', // apply suggestion
+      'services/upstream.ts', // a working fork's sync from its upstream
       'services/web-edit.ts', // web edit and propose
     ]);
   });

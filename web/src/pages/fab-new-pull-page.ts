@@ -81,6 +81,7 @@ export class FabNewPullPage extends LightDomElement {
   @state() private _busy = false;
   @state() private _error: ApiError | null = null;
   @state() private _remoteError: ApiError | null = null;
+  @state() private _remoteOpen = false;
 
   private _locale = new LocaleController(this);
   private _session = new SessionController(this);
@@ -187,9 +188,17 @@ export class FabNewPullPage extends LightDomElement {
 
   /** "From another forge": a branch of a repository elsewhere, fetched by this forge; open when another forge sent the visitor here. */
   private _renderRemote(baseBranches: string[], base: string) {
-    return html`<details class="fab-remote-pull" ?open=${this.remoteUrl !== ''}>
+    const open = this._remoteOpen || this.remoteUrl !== '';
+    // The form is drawn only once opened: closed, the page holds one form with one "Title" field.
+    return html`<details class="fab-remote-pull" ?open=${open} @toggle=${(event: Event) => (this._remoteOpen = (event.target as HTMLDetailsElement).open)}>
       <summary><h2>${t('federation.fromOtherForge')}</h2></summary>
-      <p class="fab-hint">${t('federation.fromOtherForgeHint')}</p>
+      ${open ? this._renderRemoteForm(baseBranches, base) : nothing}
+    </details>`;
+  }
+
+  /** The fields of a pull request from another forge. */
+  private _renderRemoteForm(baseBranches: string[], base: string) {
+    return html`<p class="fab-hint">${t('federation.fromOtherForgeHint')}</p>
       <form class="fab-form" @submit=${this._createRemote}>
         <div>
           <label for="fab-remote-url">${t('federation.sourceUrl')}</label>
@@ -220,8 +229,7 @@ export class FabNewPullPage extends LightDomElement {
         </div>
         <div role="alert" class="fab-alert">${this._remoteError ? apiErrorText(this._remoteError, {}) : nothing}</div>
         <button type="submit" class="fab-button" ?disabled=${this._busy}>${t('newPull.create')}</button>
-      </form>
-    </details>`;
+      </form>`;
   }
 
   private _createRemote = async (event: SubmitEvent) => {

@@ -5,7 +5,7 @@ import { LightDomElement } from '../light-dom-element.js';
 import { LocaleController, t } from '../i18n/index.js';
 import '../i18n/areas/browse.js';
 import '../i18n/areas/pulls.js';
-import { archiveUrl, deleteBranch, getBranchOverview } from '../api/browse.js';
+import { archiveUrl, deleteBranch, getBranchOverview, getRepository } from '../api/browse.js';
 import { ApiError } from '../api/client.js';
 import { RepoLinks, summaryOf } from '../browse-links.js';
 import { renderTask } from '../task-status.js';
@@ -148,7 +148,9 @@ export class FabRepoBranchesPage extends LightDomElement {
   /** Where an imported repository came from, and its branches' open pull requests there (none when not imported). */
   private _upstream = new Task(this, {
     task: async ([owner, repo], { signal }) => {
-      const upstream = await getUpstream(owner, repo, signal).catch(() => null);
+      // Only an imported repository has an upstream: asking for another's would be a 404 in the console.
+      const repository = await getRepository(owner, repo, signal).catch(() => null);
+      const upstream = repository?.original_url ? await getUpstream(owner, repo, signal).catch(() => null) : null;
       const pulls = upstream ? await listUpstreamPulls(owner, repo, signal).catch(() => []) : [];
       return { upstream, pulls };
     },
