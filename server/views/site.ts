@@ -15,19 +15,21 @@ export interface SiteInfo {
   logoUrl: string | null;
 }
 
+/** The public URL of an uploaded logo file, or null. */
+const logoUrlOf = (ctx: ReadContext, logo: string | null | undefined) => (logo ? imageUrl(ctx.config.baseUrl, logo) : null);
+
 /** The instance's name, introduction and logo. */
 export function siteInfo(ctx: ReadContext): SiteInfo {
   const settings = readSiteSettings(ctx.db);
   const intro = settings.intro ?? '';
   // The forge's one Markdown sanitiser, cached by the text's hash as a blob would be.
   const introHtml = intro === '' ? '' : renderMarkdown(intro, createHash('sha256').update(intro).digest('hex'), null, ctx.images);
-  return { name: ctx.config.siteName, intro, introHtml, logoUrl: siteLogoUrl(ctx) };
+  return { name: ctx.config.siteName, intro, introHtml, logoUrl: logoUrlOf(ctx, settings.logo) };
 }
 
 /** The URL of the instance's logo, or null: for every page's head, without rendering the introduction. */
 export function siteLogoUrl(ctx: ReadContext): string | null {
-  const logo = readSiteSettings(ctx.db).logo;
-  return logo ? imageUrl(ctx.config.baseUrl, logo) : null;
+  return logoUrlOf(ctx, readSiteSettings(ctx.db).logo);
 }
 
 /** The path of a stored avatar or logo, or null when the name is not one or no such file exists. */
