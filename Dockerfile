@@ -7,7 +7,8 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # Build: all dependencies (better-sqlite3 may compile from source: python3,
-# make, g++), the web UI (vite -> dist/web), then drop the devDependencies.
+# make, g++), the web UI (vite -> dist/web), the server compiled ahead of time
+# (tsc -> dist/server, dist/contract), then drop the devDependencies.
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 RUN apt-get update \
@@ -27,7 +28,9 @@ RUN npm run build \
 # ---------------------------------------------------------------------------
 # Runtime (test/ops/image.test.ts runs its ENV, USER, HEALTHCHECK and CMD outside Docker): node, git (>= 2.38 for the wire protocol; bookworm ships 2.39) and
 # tini as PID 1 (forwards SIGTERM for the graceful close, reaps git children).
-# The server runs through tsx, a runtime dependency kept by the prune above.
+# The server runs compiled (dist/server): no TypeScript transform at start (~47 MB less resident at start
+# than through tsx, bench/memory.ts). Its files that are not compiled (migrations, server/data, the hook
+# client) are found from /app, the folder holding package.json.
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
@@ -42,7 +45,12 @@ WORKDIR /app
 # Application files stay owned by root: the fabrique user can read, not modify, them.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/server ./dist/server
+COPY --from=build /app/dist/contract ./dist/contract
+# The sources too: `npm run cli` runs server/cli.ts through tsx, and the server reads server/data and
+# server/git/hook-client.cjs from there.
 COPY --from=build /app/server ./server
+COPY --from=build /app/contract ./contract
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/dist/web ./dist/web
 
@@ -51,7 +59,10 @@ ENV NODE_ENV=production \
     PORT=3000 \
     FORGE_DATA_DIR=/var/lib/fabrique/data \
     FORGE_REPOS_DIR=/var/lib/fabrique/repos \
-    HOME=/var/lib/fabrique
+    HOME=/var/lib/fabrique \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_TRIM_THRESHOLD_=131072
 
 USER fabrique
 VOLUME ["/var/lib/fabrique/data", "/var/lib/fabrique/repos"]
@@ -62,4 +73,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "tsx", "server/main.ts"]
+# Memory (bench/memory.ts, README "Memory"): a 1 MiB young generation, and glibc malloc kept to two arenas
+# that give freed memory back (the MALLOC_* above): ~100 MB less resident after a large push and a browse mix.
+CMD ["node", "--max-semi-space-size=1", "dist/server/main.js"]

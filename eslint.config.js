@@ -38,6 +38,17 @@ export default tseslint.config(
   },
   ...layers,
   {
+    // The data layer answers promises: a promise dropped, or handed to a place that wants a value
+    // (an array predicate, a condition, a void callback), is a bug no type error shows.
+    files: ['server/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['bench/**', 'test/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

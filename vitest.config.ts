@@ -5,7 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The interoperability suite runs real third-party clients: `npm run test:interop`.
     exclude: ['test/interop/**', 'node_modules/**'],
-    testTimeout: 30_000,
+    // A budget, not a measure: the long browser stories take 20 s alone on SQLite and half as much
+    // again on PostgreSQL with three workers on two cores (one went past 30 s in CI). Speed is
+    // measured under bench/, never by a test's time.
+    testTimeout: 60_000,
     // expect.poll waits for what a page or a background job shows: a loaded two-core machine needs more than the default second.
     expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,

@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import compress from '@fastify/compress';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.js';
+import { PROJECT_ROOT } from './lib/paths.js';
+import { lazySchemaController } from './lib/lazy-compilers.js';
 import dbPlugin from './plugins/db.js';
 import statePlugin from './plugins/state.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -69,7 +70,7 @@ export interface AppOptions {
   webDir?: string;
 }
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { PROJECT_ROOT };
 
 /** The content types worth compressing: text the server writes, never packs, archives or downloads. */
 const COMPRESSIBLE = /^(text\/(html|css|javascript)|application\/(json|javascript|atom\+xml|rss\+xml|xml)|image\/svg\+xml)(;|$)/;
@@ -102,6 +103,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
     bodyLimit: 10 * 1024 * 1024,
     // A push streams its pack: the git routes read the raw body themselves, never buffered.
     forceCloseConnections: true,
+    // Each route's validators and serializers compiled on its first request, not all at start (memory, issue #18).
+    schemaController: lazySchemaController,
   };
 }
 

@@ -2,14 +2,16 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from './config.js';
-import { migrate, openDb, MigrationError, NewerDatabaseError, type Db } from './db/index.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrate, openDb, openPostgres, MigrationError, NewerDatabaseError, type Db } from './db/index.js';
 import { createUser } from './services/users.js';
 import { backup } from './services/backup.js';
 import { restore } from './services/restore.js';
 import { checkInstance } from './services/check.js';
 import { ForgeError } from './errors.js';
+import pg from 'pg';
+import { CopyRefusedError, copySqliteToPostgres, formatCopyReport } from './db/copy.js';
+import { PROJECT_ROOT } from './lib/paths.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -26,6 +28,9 @@ Commands:
   check
       Checks the database's integrity, every repository's connectivity (git fsck) and that rows and
       folders match; exits 1 and names each problem when something is wrong.
+  db copy --from sqlite:FILE --to postgres://USER@HOST:PORT/DATABASE
+      Copies an instance's SQLite database into an empty PostgreSQL database (migrated first), then
+      compares row counts and a sample of rows; exits 1 on a difference, 2 when the target holds rows.
 
 The CLI works on the data directory of FORGE_DATA_DIR (default ./data), also while the server runs.`;
 
@@ -45,21 +50,23 @@ async function userCreate(args: string[]): Promise<void> {
     throw new UsageError('user create needs --username, --email and --password (or FORGE_PASSWORD).');
   }
   const config = loadConfig();
-  const db = openDb(join(config.dataDir, 'fabrique.db'));
+  // The instance's database: PostgreSQL when FORGE_DATABASE_URL names one (the replicas' shared one), else the SQLite file.
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : openDb(join(config.dataDir, 'fabrique.db'));
   try {
-    migrate(db, fileURLToPath(new URL('../migrations', import.meta.url)));
+    await migrate(db, join(PROJECT_ROOT, 'migrations'));
     const user = await createUser(db, { username: values.username, email: values.email, password, isAdmin: values.admin }, config.passwordHashCost);
     console.log(`Created ${user.is_admin ? 'administrator' : 'user'} "${user.username}" (id ${user.id}).`);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const { version } = createRequire(import.meta.url)(join(PROJECT_ROOT, 'package.json')) as { version: string };
 
 /** Opens the configured instance's database without creating one: backup and check need an existing instance. */
-function existingDb(dataDir: string): Db {
-  const file = join(dataDir, 'fabrique.db');
+async function existingDb(config: Config): Promise<Db> {
+  if (config.databaseUrl) return await openPostgres(config.databaseUrl);
+  const file = join(config.dataDir, 'fabrique.db');
   if (!existsSync(file)) throw new ConfigError('FORGE_DATA_DIR', `there is no Fabrique database at ${file}`);
   return openDb(file);
 }
@@ -68,7 +75,8 @@ async function backupCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { to: { type: 'string' } }, strict: true });
   if (!values.to) throw new UsageError('backup needs --to DIR or --to FILE.tar.');
   const config = loadConfig();
-  const db = existingDb(config.dataDir);
+  if (config.databaseUrl) throw new UsageError('backup copies the SQLite file and the repositories; with PostgreSQL (FORGE_DATABASE_URL), back the database up with pg_dump and copy the repositories folder.');
+  const db = await existingDb(config);
   const started = Date.now();
   try {
     const manifest = await backup({ db, dataDir: config.dataDir, reposDir: config.reposDir, to: resolve(values.to), fabriqueVersion: version });
@@ -76,7 +84,7 @@ async function backupCommand(args: string[]): Promise<void> {
     console.log(`Backed up ${manifest.repositories.length} repositories and ${Object.keys(manifest.files).length} files (${(bytes / 1024 ** 2).toFixed(1)} MB, schema ${manifest.schema}) to ${values.to} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     for (const name of manifest.missingRepositories) console.warn(`Warning: ${name} has a row but no folder; it is not in the backup.`);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -93,7 +101,7 @@ async function restoreCommand(args: string[]): Promise<void> {
 async function checkCommand(args: string[]): Promise<boolean> {
   parseArgs({ args, options: {}, strict: true });
   const config = loadConfig();
-  const db = existingDb(config.dataDir);
+  const db = await existingDb(config);
   try {
     const report = await checkInstance({ db, reposDir: config.reposDir });
     for (const problem of report.problems) console.log(`problem: ${problem}`);
@@ -101,7 +109,30 @@ async function checkCommand(args: string[]): Promise<boolean> {
     else console.log(`${report.problems.length} problem(s) found.`);
     return report.problems.length === 0;
   } finally {
-    db.close();
+    await db.close();
+  }
+}
+
+async function dbCopyCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+  if (!values.from?.startsWith('sqlite:') || !/^postgres(ql)?:\/\//.test(values.to ?? '')) {
+    throw new UsageError('db copy needs --from sqlite:FILE and --to postgres://...');
+  }
+  const pool = new pg.Pool({ connectionString: values.to, max: 2 });
+  try {
+    const report = await copySqliteToPostgres({
+      sqliteFile: resolve(values.from.slice('sqlite:'.length)),
+      pool,
+      migrationsDir: join(PROJECT_ROOT, 'migrations', 'postgres'),
+    });
+    console.log(formatCopyReport(report));
+    return report.problems.length === 0 ? 0 : 1;
+  } catch (err) {
+    if (!(err instanceof CopyRefusedError)) throw err;
+    console.error(`Refused: ${err.message}`);
+    return 2;
+  } finally {
+    await pool.end();
   }
 }
 
@@ -123,6 +154,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (group === 'check') return (await checkCommand(argv.slice(1))) ? 0 : 1;
+    if (group === 'db' && command === 'copy') return await dbCopyCommand(rest);
     if (group === undefined || group === 'help' || group === '--help') {
       console.log(USAGE);
       return group === undefined ? 2 : 0;

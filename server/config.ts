@@ -8,6 +8,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** FORGE_DATABASE_URL: a postgres:// URL puts the metadata in PostgreSQL (several replicas); null keeps the SQLite file in dataDir. */
+  databaseUrl: string | null;
   reposDir: string;
   baseUrl: string;
   secret: string;
@@ -243,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host,
     dataDir,
+    databaseUrl: databaseUrl(env),
     reposDir,
     baseUrl: baseUrlOf(env, host, port),
     secret: readSecret(env, dataDir),
@@ -271,4 +274,12 @@ export function loadConfig(env: Env = process.env): Config {
       blobBytes: integer(env, 'FORGE_GIT_BLOB_CACHE_BYTES', 16 * 1024 ** 2, 0, Number.MAX_SAFE_INTEGER),
     },
   };
+}
+
+/** FORGE_DATABASE_URL: unset for SQLite, else a PostgreSQL URL (postgres:// or postgresql://). */
+function databaseUrl(env: Env): string | null {
+  const url = (env.FORGE_DATABASE_URL ?? '').trim();
+  if (url === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('FORGE_DATABASE_URL', 'must be a postgres:// URL (leave it unset for the SQLite file)');
+  return url;
 }

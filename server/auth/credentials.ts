@@ -19,14 +19,14 @@ function parseScopes(list: string): ReadonlySet<Scope> {
 }
 
 /** Authenticates a personal access token value. */
-export function tokenActor(db: Db, value: string): CredentialResult {
+export async function tokenActor(db: Db, value: string): Promise<CredentialResult> {
   if (!TOKEN_SHAPE.test(value)) return { ok: false, reason: 'invalid' };
-  const token = findTokenByHash(db, hashToken(value));
+  const token = await findTokenByHash(db, hashToken(value));
   if (!token) return { ok: false, reason: 'invalid' };
-  const user = findUserById(db, token.user_id);
+  const user = await findUserById(db, token.user_id);
   if (!user) return { ok: false, reason: 'invalid' };
   if (user.prohibit_login) return { ok: false, reason: 'suspended', user };
-  touchToken(db, token.id);
+  await touchToken(db, token.id);
   return { ok: true, actor: { kind: 'user', user, via: 'token', scopes: parseScopes(token.scopes), tokenId: token.id } };
 }
 
@@ -40,18 +40,18 @@ const TOKEN_USER_NAMES: ReadonlySet<string> = new Set(['oauth2', 'x-access-token
  */
 export async function basicActor(db: Db, throttle: SignInThrottle, client: string, username: string, secret: string): Promise<CredentialResult> {
   // Gitea reads a token from the user name when the password is empty or `x-oauth-basic` (`TOKEN:`, what Renovate sends).
-  if (TOKEN_SHAPE.test(username) && (secret === '' || secret === 'x-oauth-basic')) return tokenActor(db, username);
+  if (TOKEN_SHAPE.test(username) && (secret === '' || secret === 'x-oauth-basic')) return await tokenActor(db, username);
   if (TOKEN_SHAPE.test(secret)) {
-    const byToken = tokenActor(db, secret);
+    const byToken = await tokenActor(db, secret);
     const named = byToken.ok && byToken.actor.kind === 'user' && (TOKEN_USER_NAMES.has(username.toLowerCase()) || byToken.actor.user.lower_name === username.toLowerCase());
     if (named) return byToken;
     if (!byToken.ok && byToken.reason === 'suspended') return byToken;
   }
-  const attempt = throttle.reservePassword(username, client);
-  const user = findUserByLogin(db, username);
+  const attempt = await throttle.reservePassword(username, client);
+  const user = await findUserByLogin(db, username);
   if (!attempt.ok) return { ok: false, reason: 'throttled', message: attempt.message, retryAfter: attempt.retryAfter };
   if (!user || user.type !== 'user' || !(await verifyPassword(secret, user.password_hash))) return { ok: false, reason: 'invalid', user };
-  attempt.succeeded();
+  await attempt.succeeded();
   if (user.prohibit_login) return { ok: false, reason: 'suspended', user };
   return { ok: true, actor: { kind: 'user', user, via: 'password', scopes: null } };
 }
@@ -85,7 +85,7 @@ export type SignInFailure = 'invalid' | 'suspended';
 
 /** Checks a username (or email) and password; suspended accounts and organisations cannot sign in. */
 export async function verifyCredentials(db: Db, login: string, password: string): Promise<{ user: UserRow } | { failure: SignInFailure }> {
-  const user = findUserByLogin(db, login);
+  const user = await findUserByLogin(db, login);
   if (!user || user.type !== 'user' || !(await verifyPassword(password, user.password_hash))) return { failure: 'invalid' };
   if (user.prohibit_login) return { failure: 'suspended' };
   return { user };

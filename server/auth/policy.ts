@@ -4,6 +4,7 @@ import { maintainerEditableHeads } from '../db/pulls.js';
 import { findRepo, findRepoById, grantedPermission, isOrgMember, isOrgOwner, type RepoRow, type RepoViewer } from '../db/repos.js';
 import { memberMayCreateOrgRepo } from '../db/teams.js';
 import { forbidden, notFound, unauthorized } from '../errors.js';
+import { filterAsync } from '../lib/async.js';
 
 /**
  * Token scopes, Gitea's whole vocabulary, so that a Gitea client's token request is accepted as it
@@ -84,34 +85,34 @@ export class Policy {
   constructor(private readonly db: Db) {}
 
   /** The access an actor has to a repository, before token scopes. */
-  repoAccess(actor: Actor, repo: RepoRow): Access {
+  async repoAccess(actor: Actor, repo: RepoRow): Promise<Access> {
     const user = activeUser(actor);
     // A public repository is readable by those who may see its owner: a private organisation
     // shows it to its members only, a limited one to signed-in users.
     const ownerVisible =
       repo.owner_visibility === 'public' ||
-      (user !== null && (repo.owner_visibility === 'limited' || (repo.owner_type === 'org' && isOrgMember(this.db, repo.owner_id, user.id))));
+      (user !== null && (repo.owner_visibility === 'limited' || (repo.owner_type === 'org' && await isOrgMember(this.db, repo.owner_id, user.id))));
     const publicAccess: Access = !repo.is_private && ownerVisible ? 'read' : 'none';
     if (!user) return publicAccess;
     if (user.is_admin || user.id === repo.owner_id) return 'admin';
-    if (repo.owner_type === 'org' && isOrgOwner(this.db, repo.owner_id, user.id)) return 'admin';
-    const granted = grantedPermission(this.db, repo.id, user.id);
+    if (repo.owner_type === 'org' && await isOrgOwner(this.db, repo.owner_id, user.id)) return 'admin';
+    const granted = await grantedPermission(this.db, repo.id, user.id);
     const fromGrant: Access = granted === null ? 'none' : granted === 'owner' ? 'admin' : granted;
     return ACCESS_ORDER[Math.max(ACCESS_ORDER.indexOf(fromGrant), ACCESS_ORDER.indexOf(publicAccess))];
   }
 
   /** Whether the actor may do the action; `readVia: 'issue'` lets an issue-scoped token read a private repository (its issue routes), as Gitea. */
-  can(actor: Actor, action: RepoAction | OrgAction | UserAction | SiteAction, resource: Resource, readVia: 'repository' | 'issue' = 'repository'): boolean {
+  async can(actor: Actor, action: RepoAction | OrgAction | UserAction | SiteAction, resource: Resource, readVia: 'repository' | 'issue' = 'repository'): Promise<boolean> {
     const user = activeUser(actor);
     switch (resource.type) {
       case 'repo': {
         if (action === 'repo:push') {
-          if (this.can(actor, 'repo:write', resource)) return true;
+          if (await this.can(actor, 'repo:write', resource)) return true;
           const { repo } = resource;
-          return !repo.is_archived && !repo.is_mirror && tokenAllows(actor, 'repository', 'write') && this.maintainerEditBranches(actor, repo).length > 0;
+          return !repo.is_archived && !repo.is_mirror && tokenAllows(actor, 'repository', 'write') && (await this.maintainerEditBranches(actor, repo)).length > 0;
         }
         const needed: Access = action === 'repo:read' ? 'read' : action === 'repo:admin' ? 'admin' : 'write';
-        const access = this.repoAccess(actor, resource.repo);
+        const access = await this.repoAccess(actor, resource.repo);
         if (ACCESS_ORDER.indexOf(access) < ACCESS_ORDER.indexOf(needed)) return false;
         // An archived repository is read-only for everyone; its administrators may still unarchive it.
         if (action === 'repo:write' && resource.repo.is_archived) return false;
@@ -127,23 +128,23 @@ export class Policy {
         if (action === 'org:read') {
           if (org.visibility === 'public') return true;
           if (!user || !tokenAllows(actor, 'organization', 'read')) return false;
-          return org.visibility === 'limited' || user.is_admin === 1 || isOrgMember(this.db, org.id, user.id);
+          return org.visibility === 'limited' || user.is_admin === 1 || await isOrgMember(this.db, org.id, user.id);
         }
         if (!user) return false;
         const level = action === 'org:member' ? 'read' : 'write';
         if (!tokenAllows(actor, 'organization', level)) return false;
         if (user.is_admin) return true;
-        if (action === 'org:member') return isOrgMember(this.db, org.id, user.id);
-        if (isOrgOwner(this.db, org.id, user.id)) return true;
+        if (action === 'org:member') return await isOrgMember(this.db, org.id, user.id);
+        if (await isOrgOwner(this.db, org.id, user.id)) return true;
         if (action === 'org:create-repo') {
-          return memberMayCreateOrgRepo(this.db, org.id, user.id);
+          return await memberMayCreateOrgRepo(this.db, org.id, user.id);
         }
         return false;
       }
       case 'user': {
         if (action === 'user:read') {
           // One visibility rule whatever the path: an organisation named as a user is read as an organisation.
-          if (resource.user.type === 'org') return this.can(actor, 'org:read', { type: 'org', org: resource.user });
+          if (resource.user.type === 'org') return await this.can(actor, 'org:read', { type: 'org', org: resource.user });
           return resource.user.visibility === 'public' || user !== null;
         }
         // Creating a repository under an account is a repository write, as Gitea scopes it.
@@ -161,20 +162,19 @@ export class Policy {
    * the actor may push to without write access to it, because an open pull request from that
    * branch allows edits from maintainers and the actor may write to its base repository.
    */
-  maintainerEditBranches(actor: Actor, fork: RepoRow): string[] {
+  async maintainerEditBranches(actor: Actor, fork: RepoRow): Promise<string[]> {
     if (!activeUser(actor)) return [];
-    return maintainerEditableHeads(this.db, fork.id)
-      .filter((head) => {
-        const base = findRepoById(this.db, head.base_repo_id);
-        return base !== undefined && this.can(actor, 'repo:write', { type: 'repo', repo: base });
-      })
+    return (await filterAsync(await maintainerEditableHeads(this.db, fork.id), async (head) => {
+        const base = await findRepoById(this.db, head.base_repo_id);
+        return base !== undefined && (await this.can(actor, 'repo:write', { type: 'repo', repo: base }));
+      }))
       .map((head) => `refs/heads/${head.head_branch}`);
   }
 
   /** What an actor may do with a repository once token scopes and archiving apply, as Gitea's `permissions`. */
-  repoPermissions(actor: Actor, repo: RepoRow): { admin: boolean; push: boolean; pull: boolean } {
+  async repoPermissions(actor: Actor, repo: RepoRow): Promise<{ admin: boolean; push: boolean; pull: boolean }> {
     const resource = { type: 'repo', repo } as const;
-    return { admin: this.can(actor, 'repo:admin', resource), push: this.can(actor, 'repo:write', resource), pull: this.can(actor, 'repo:read', resource) };
+    return { admin: await this.can(actor, 'repo:admin', resource), push: await this.can(actor, 'repo:write', resource), pull: await this.can(actor, 'repo:read', resource) };
   }
 
   /** The signed-in, unsuspended account behind the actor; a 401 for anyone else. */
@@ -195,10 +195,10 @@ export class Policy {
    * Finds a repository the actor may act on. A repository the actor may not read is a 404, exactly
    * like one that does not exist; one it may read but not change is a 403.
    */
-  requireRepo(actor: Actor, owner: string, name: string, action: RepoAction): RepoRow {
-    const repo = findRepo(this.db, owner, name);
-    if (!repo || !this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
-    this.requireRepoAction(actor, repo, action);
+  async requireRepo(actor: Actor, owner: string, name: string, action: RepoAction): Promise<RepoRow> {
+    const repo = await findRepo(this.db, owner, name);
+    if (!repo || !await this.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
+    await this.requireRepoAction(actor, repo, action);
     return repo;
   }
 
@@ -206,8 +206,8 @@ export class Policy {
    * Checks that an actor who may read a repository may also do `action` to it: a 401 for someone
    * who has not signed in (the repository may well be theirs), a 403 saying why for anyone else.
    */
-  requireRepoAction(actor: Actor, repo: RepoRow, action: RepoAction): void {
-    if (action === 'repo:read' || this.can(actor, action, { type: 'repo', repo })) return;
+  async requireRepoAction(actor: Actor, repo: RepoRow, action: RepoAction): Promise<void> {
+    if (action === 'repo:read' || await this.can(actor, action, { type: 'repo', repo })) return;
     if (actor.kind === 'anonymous') throw unauthorized();
     if ((action === 'repo:write' || action === 'repo:push') && repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
     if ((action === 'repo:write' || action === 'repo:push') && repo.is_mirror) {

@@ -19,9 +19,9 @@ function hashSessionValue(value: string): string {
 }
 
 /** Opens a session for an account; returns the cookie value (shown only to the browser) and the row. */
-export function openSession(db: Db, user: UserRow, client: { ip: string | null; userAgent: string }): { value: string; row: SessionRow } {
+export async function openSession(db: Db, user: UserRow, client: { ip: string | null; userAgent: string }): Promise<{ value: string; row: SessionRow }> {
   const value = randomBytes(32).toString('base64url');
-  const row = insertSession(db, {
+  const row = await insertSession(db, {
     id: hashSessionValue(value),
     userId: user.id,
     csrfToken: randomBytes(32).toString('base64url'),
@@ -33,19 +33,19 @@ export function openSession(db: Db, user: UserRow, client: { ip: string | null; 
 }
 
 /** The live session a cookie value names, or null when it is unknown, expired or its account is suspended. */
-export function resumeSession(db: Db, value: string | undefined): ActiveSession | null {
+export async function resumeSession(db: Db, value: string | undefined): Promise<ActiveSession | null> {
   if (!value || !COOKIE_VALUE.test(value)) return null;
-  const row = findLiveSession(db, hashSessionValue(value));
+  const row = await findLiveSession(db, hashSessionValue(value));
   if (!row) return null;
-  const user = findUserById(db, row.user_id);
+  const user = await findUserById(db, row.user_id);
   if (!user || user.prohibit_login) return null;
-  touchSession(db, row.id);
+  await touchSession(db, row.id);
   return { row, user };
 }
 
 /** Ends a session (sign-out). */
-export function closeSession(db: Db, session: ActiveSession): void {
-  deleteSession(db, session.row.id);
+export async function closeSession(db: Db, session: ActiveSession): Promise<void> {
+  await deleteSession(db, session.row.id);
 }
 
 /** Compares a submitted CSRF token with the session's in constant time. */

@@ -13,7 +13,7 @@ export const SIGN_IN_LIMITS: ThrottleLimits = { perAccount: 5, perClient: 20, wi
 
 /** A reserved password attempt, or why it is refused before the password is even checked. */
 export type Reservation =
-  | { ok: true; /** The password was right: the attempt was not a guess. */ succeeded(): void }
+  | { ok: true; /** The password was right: the attempt was not a guess. */ succeeded(): Promise<void> }
   | { ok: false; message: string; /** Seconds until the window ends, for Retry-After. */ retryAfter: number };
 
 /**
@@ -40,13 +40,13 @@ export class SignInThrottle {
   ) {}
 
   /** Reserves one password attempt from `client` on the account `login` names (by name or e-mail), or on that name when none has it. */
-  reservePassword(login: string, client: string): Reservation {
+  async reservePassword(login: string, client: string): Promise<Reservation> {
     const now = this.now();
-    const account = findUserByLogin(this.db, login);
-    pruneLoginAttempts(this.db, now - this.limits.windowMs);
+    const account = await findUserByLogin(this.db, login);
+    await pruneLoginAttempts(this.db, now - this.limits.windowMs);
     const subject = account ? `id:${account.id}` : `login:${login.toLowerCase()}`;
     const keys = [`account:${subject}`, `client:${client}`, `pair:${client}|${subject}`] as const;
-    const [onAccount, fromClient, pair] = reserveLoginAttempts(this.db, keys, now, this.limits.windowMs);
+    const [onAccount, fromClient, pair] = await reserveLoginAttempts(this.db, keys, now, this.limits.windowMs);
     const secondsLeft = (windowStart: number) => Math.max(1, Math.ceil((windowStart + this.limits.windowMs - now) / 1000));
     const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
     if (onAccount.attempts > this.limits.perAccount) {
@@ -59,15 +59,15 @@ export class SignInThrottle {
     }
     return {
       ok: true,
-      succeeded: () => {
-        clearLoginAttempts(this.db, [keys[0], keys[2]]);
-        releaseLoginAttempts(this.db, [keys[1]]);
+      succeeded: async () => {
+        await clearLoginAttempts(this.db, [keys[0], keys[2]]);
+        await releaseLoginAttempts(this.db, [keys[1]]);
       },
     };
   }
 
   /** Counts a wrong token against its client only: a token is not a password of any account, and cannot be guessed. */
-  failedToken(client: string): void {
-    reserveLoginAttempts(this.db, [`client:${client}`], this.now(), this.limits.windowMs);
+  async failedToken(client: string): Promise<void> {
+    await reserveLoginAttempts(this.db, [`client:${client}`], this.now(), this.limits.windowMs);
   }
 }

@@ -88,13 +88,13 @@ const REPO_NAME = `(SELECT u.username || '/' || r.name FROM repositories r JOIN 
 const repoName = (column: string) => REPO_NAME.replace('%s', column);
 
 /** The account's tokens: names, scopes and dates only (never the hash nor any part of the value). */
-export function exportTokens(db: Db, userId: number): ExportToken[] {
-  return db.prepare('SELECT name, scopes, created_at, last_used_at FROM access_tokens WHERE user_id = ? ORDER BY id').all(userId) as ExportToken[];
+export async function exportTokens(db: Db, userId: number): Promise<ExportToken[]> {
+  return await db.prepare('SELECT name, scopes, created_at, last_used_at FROM access_tokens WHERE user_id = ? ORDER BY id').all(userId) as ExportToken[];
 }
 
 /** The issues and pull requests the account opened. */
-export function exportConversations(db: Db, userId: number): ExportConversation[] {
-  return db
+export async function exportConversations(db: Db, userId: number): Promise<ExportConversation[]> {
+  return await db
     .prepare(
       `SELECT 'issue' AS kind, ${repoName('i.repo_id')} AS repository, i.number, i.title, i.body, i.state, i.created_at, i.updated_at
          FROM issues i WHERE i.poster_id = @id
@@ -107,8 +107,8 @@ export function exportConversations(db: Db, userId: number): ExportConversation[
 }
 
 /** The account's comments: on issues, on pull requests, and on lines of a pull request's diff. */
-export function exportComments(db: Db, userId: number): ExportComment[] {
-  return db
+export async function exportComments(db: Db, userId: number): Promise<ExportComment[]> {
+  return await db
     .prepare(
       `SELECT CASE WHEN c.issue_id IS NULL THEN 'pull' ELSE 'issue' END AS kind,
               coalesce(${repoName('i.repo_id')}, ${repoName('p.base_repo_id')}) AS repository, coalesce(i.number, p.number) AS number,
@@ -124,8 +124,8 @@ export function exportComments(db: Db, userId: number): ExportComment[] {
 }
 
 /** The account's reviews of pull requests. */
-export function exportReviews(db: Db, userId: number): ExportReview[] {
-  return db
+export async function exportReviews(db: Db, userId: number): Promise<ExportReview[]> {
+  return await db
     .prepare(
       `SELECT ${repoName('p.base_repo_id')} AS repository, p.number, r.state, r.body, r.commit_id, r.submitted_at
          FROM reviews r JOIN pull_requests p ON p.id = r.pull_id WHERE r.reviewer_id = ? ORDER BY r.id`,
@@ -134,45 +134,45 @@ export function exportReviews(db: Db, userId: number): ExportReview[] {
 }
 
 /** The account's reactions. */
-export function exportReactions(db: Db, userId: number): ExportReaction[] {
+export async function exportReactions(db: Db, userId: number): Promise<ExportReaction[]> {
   return (
-    db
+    await db
       .prepare(`SELECT ${repoName('repo_id')} AS repository, number, content, comment_id IS NOT NULL AS on_comment, created_at FROM reactions WHERE user_id = ? ORDER BY id`)
       .all(userId) as Array<Omit<ExportReaction, 'on_comment'> & { on_comment: 0 | 1 }>
   ).map((row) => ({ ...row, on_comment: row.on_comment === 1 }));
 }
 
 /** The conversations the account subscribed to or muted, and the repositories it watches. */
-export function exportSubscriptions(db: Db, userId: number): { conversations: ExportSubscription[]; watching: string[] } {
+export async function exportSubscriptions(db: Db, userId: number): Promise<{ conversations: ExportSubscription[]; watching: string[] }> {
   const conversations = (
-    db
+    await db
       .prepare(`SELECT ${repoName('repo_id')} AS repository, number, subscribed FROM conversation_subscriptions WHERE user_id = ? ORDER BY repo_id, number`)
       .all(userId) as Array<Located & { subscribed: 0 | 1 }>
   ).map((row) => ({ ...row, subscribed: row.subscribed === 1 }));
-  const watching = db.prepare(`SELECT ${repoName('repo_id')} FROM repository_watches WHERE user_id = ? ORDER BY repo_id`).pluck().all(userId) as string[];
+  const watching = await db.prepare(`SELECT ${repoName('repo_id')} FROM repository_watches WHERE user_id = ? ORDER BY repo_id`).pluck().all(userId) as string[];
   return { conversations, watching };
 }
 
 /** The teams the account belongs to, and the repositories it collaborates on. */
-export function exportMemberships(db: Db, userId: number): { teams: ExportMembership[]; collaborations: ExportCollaboration[] } {
-  const teams = db
+export async function exportMemberships(db: Db, userId: number): Promise<{ teams: ExportMembership[]; collaborations: ExportCollaboration[] }> {
+  const teams = await db
     .prepare(
       `SELECT o.username AS organization, t.name AS team, t.permission FROM team_members m JOIN teams t ON t.id = m.team_id
          JOIN users o ON o.id = t.org_id WHERE m.user_id = ? ORDER BY o.lower_name, t.lower_name`,
     )
     .all(userId) as ExportMembership[];
-  const collaborations = db
+  const collaborations = await db
     .prepare(`SELECT ${repoName('repo_id')} AS repository, permission FROM collaborators WHERE user_id = ? ORDER BY repo_id`)
     .all(userId) as ExportCollaboration[];
   return { teams, collaborations };
 }
 
 /** The account's open sessions (never their identifiers), and the OpenID identities linked to it. */
-export function exportSignIns(db: Db, userId: number): { sessions: ExportSession[]; identities: Array<{ issuer: string; subject: string; created_at: string }> } {
-  const sessions = db
+export async function exportSignIns(db: Db, userId: number): Promise<{ sessions: ExportSession[]; identities: Array<{ issuer: string; subject: string; created_at: string }> }> {
+  const sessions = await db
     .prepare('SELECT created_at, last_seen_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? ORDER BY created_at')
     .all(userId) as ExportSession[];
-  const identities = db.prepare('SELECT issuer, subject, created_at FROM oidc_identities WHERE user_id = ? ORDER BY created_at').all(userId) as Array<{
+  const identities = await db.prepare('SELECT issuer, subject, created_at FROM oidc_identities WHERE user_id = ? ORDER BY created_at').all(userId) as Array<{
     issuer: string;
     subject: string;
     created_at: string;
@@ -181,8 +181,8 @@ export function exportSignIns(db: Db, userId: number): { sessions: ExportSession
 }
 
 /** The audit events the account did or that name it (its sign-ins, failed ones on its name included). */
-export function exportAuditEvents(db: Db, user: { id: number; username: string }): ExportAuditEvent[] {
-  return db
+export async function exportAuditEvents(db: Db, user: { id: number; username: string }): Promise<ExportAuditEvent[]> {
+  return await db
     .prepare(
       // Only the addresses of what the account did: an administrator's or an attacker's are someone else's data.
       `SELECT action, target, data, CASE WHEN actor_id = @id THEN ip END AS ip, created_at FROM audit_events
@@ -195,12 +195,12 @@ export function exportAuditEvents(db: Db, user: { id: number; username: string }
  * The ghost account's id, created the first time an account is deleted (its name is reserved, so
  * nobody else takes it); null when an account made before the name was reserved holds it.
  */
-export function ghostAccountId(db: Db): number | null {
-  db.prepare(
+export async function ghostAccountId(db: Db): Promise<number | null> {
+  await db.prepare(
     `INSERT INTO users (type, username, lower_name, full_name, prohibit_login, description)
      VALUES ('user', @name, @name, 'Deleted user', 1, 'The author of what deleted accounts wrote.') ON CONFLICT (lower_name) DO NOTHING`,
   ).run({ name: GHOST_NAME });
-  const id = db
+  const id = await db
     .prepare("SELECT id FROM users WHERE lower_name = ? AND type = 'user' AND password_hash IS NULL AND email IS NULL AND prohibit_login = 1")
     .pluck()
     .get(GHOST_NAME) as number | undefined;
@@ -208,20 +208,20 @@ export function ghostAccountId(db: Db): number | null {
 }
 
 /** How many accounts (not suspended) are site administrators. */
-export function countActiveAdmins(db: Db): number {
-  return db.prepare("SELECT count(*) FROM users WHERE type = 'user' AND is_admin = 1 AND prohibit_login = 0").pluck().get() as number;
+export async function countActiveAdmins(db: Db): Promise<number> {
+  return await db.prepare("SELECT count(*) FROM users WHERE type = 'user' AND is_admin = 1 AND prohibit_login = 0").pluck().get() as number;
 }
 
 /** Gives every issue, pull request, comment, review and timeline entry of an account to another (the ghost). */
-export function reassignContributions(db: Db, from: number, to: number): void {
+export async function reassignContributions(db: Db, from: number, to: number): Promise<void> {
   const params = { from, to };
-  db.prepare('UPDATE issues SET poster_id = @to WHERE poster_id = @from').run(params);
-  db.prepare('UPDATE pull_requests SET poster_id = @to WHERE poster_id = @from').run(params);
-  db.prepare('UPDATE issue_comments SET poster_id = @to WHERE poster_id = @from').run(params);
-  db.prepare('UPDATE reviews SET reviewer_id = @to WHERE reviewer_id = @from').run(params);
-  db.prepare('UPDATE review_comments SET poster_id = @to WHERE poster_id = @from').run(params);
-  db.prepare('UPDATE timeline_events SET actor_id = @to WHERE actor_id = @from').run(params);
-  db.prepare('UPDATE content_history SET editor_id = @to WHERE editor_id = @from').run(params);
+  await db.prepare('UPDATE issues SET poster_id = @to WHERE poster_id = @from').run(params);
+  await db.prepare('UPDATE pull_requests SET poster_id = @to WHERE poster_id = @from').run(params);
+  await db.prepare('UPDATE issue_comments SET poster_id = @to WHERE poster_id = @from').run(params);
+  await db.prepare('UPDATE reviews SET reviewer_id = @to WHERE reviewer_id = @from').run(params);
+  await db.prepare('UPDATE review_comments SET poster_id = @to WHERE poster_id = @from').run(params);
+  await db.prepare('UPDATE timeline_events SET actor_id = @to WHERE actor_id = @from').run(params);
+  await db.prepare('UPDATE content_history SET editor_id = @to WHERE editor_id = @from').run(params);
 }
 
 /**
@@ -230,23 +230,23 @@ export function reassignContributions(db: Db, from: number, to: number): void {
  * thread); its issues', pull requests' and reviews' descriptions and the reasons it gave are
  * emptied; every earlier version of its text goes from the edit history.
  */
-export function eraseContributions(db: Db, userId: number): void {
+export async function eraseContributions(db: Db, userId: number): Promise<void> {
   const params = { id: userId };
-  db.prepare(
+  await db.prepare(
     `DELETE FROM content_history WHERE editor_id = @id
         OR (comment_id IS NULL AND (EXISTS (SELECT 1 FROM issues i WHERE i.poster_id = @id AND i.repo_id = content_history.repo_id AND i.number = content_history.number)
                                  OR EXISTS (SELECT 1 FROM pull_requests p WHERE p.poster_id = @id AND p.base_repo_id = content_history.repo_id AND p.number = content_history.number)))`,
   ).run(params);
-  db.prepare('DELETE FROM issue_comments WHERE poster_id = @id').run(params);
-  db.prepare(
+  await db.prepare('DELETE FROM issue_comments WHERE poster_id = @id').run(params);
+  await db.prepare(
     `DELETE FROM review_comments WHERE poster_id = @id
         AND NOT EXISTS (SELECT 1 FROM review_comments reply WHERE reply.thread_id = review_comments.id AND reply.poster_id != @id)`,
   ).run(params);
-  db.prepare("UPDATE review_comments SET body = '' WHERE poster_id = @id").run(params);
-  db.prepare("UPDATE issues SET body = '' WHERE poster_id = @id").run(params);
-  db.prepare("UPDATE pull_requests SET body = '' WHERE poster_id = @id").run(params);
-  db.prepare("UPDATE reviews SET body = '' WHERE reviewer_id = @id").run(params);
-  db.prepare("UPDATE timeline_events SET body = '' WHERE actor_id = @id AND type IN ('dismiss_review', 'lock')").run(params);
+  await db.prepare("UPDATE review_comments SET body = '' WHERE poster_id = @id").run(params);
+  await db.prepare("UPDATE issues SET body = '' WHERE poster_id = @id").run(params);
+  await db.prepare("UPDATE pull_requests SET body = '' WHERE poster_id = @id").run(params);
+  await db.prepare("UPDATE reviews SET body = '' WHERE reviewer_id = @id").run(params);
+  await db.prepare("UPDATE timeline_events SET body = '' WHERE actor_id = @id AND type IN ('dismiss_review', 'lock')").run(params);
 }
 
 /**
@@ -254,18 +254,18 @@ export function eraseContributions(db: Db, userId: number): void {
  * becomes the ghost's, its addresses and the event details that could name it go, and its
  * throttle counters are dropped.
  */
-export function pseudonymiseAuditTrail(db: Db, user: { id: number; username: string }): void {
+export async function pseudonymiseAuditTrail(db: Db, user: { id: number; username: string }): Promise<void> {
   const params = { id: user.id, target: `user:${user.username}`, ghost: GHOST_NAME, pseudonym: `user:#${user.id}` };
-  db.prepare('UPDATE audit_events SET actor_name = @ghost, ip = NULL WHERE actor_id = @id').run(params);
-  db.prepare("UPDATE audit_events SET target = @pseudonym, data = '{}', ip = NULL WHERE lower(target) = lower(@target)").run(params);
+  await db.prepare('UPDATE audit_events SET actor_name = @ghost, ip = NULL WHERE actor_id = @id').run(params);
+  await db.prepare("UPDATE audit_events SET target = @pseudonym, data = '{}', ip = NULL WHERE lower(target) = lower(@target)").run(params);
   // Events about something else that name the account in their details (a collaborator added, a review requested).
-  db.prepare("UPDATE audit_events SET data = json_set(data, '$.user', @ghost) WHERE json_valid(data) AND lower(json_extract(data, '$.user')) = lower(@name)").run({ ...params, name: user.username });
-  db.prepare("DELETE FROM login_attempts WHERE key = 'account:id:' || @id OR key LIKE '%|id:' || @id").run(params);
+  await db.prepare("UPDATE audit_events SET data = json_set(data, '$.user', @ghost) WHERE json_valid(data) AND lower(json_extract(data, '$.user')) = lower(@name)").run({ ...params, name: user.username });
+  await db.prepare("DELETE FROM login_attempts WHERE key = 'account:id:' || @id OR key LIKE '%|id:' || @id").run(params);
 }
 
 /** Whether an image file of data/avatars is still used, by an account, an organisation or the site's logo. */
-export function imageInUse(db: Db, file: string): boolean {
+export async function imageInUse(db: Db, file: string): Promise<boolean> {
   return (
-    (db.prepare("SELECT (SELECT count(*) FROM users WHERE avatar = @file) + (SELECT count(*) FROM site_settings WHERE key = 'logo' AND value = @file)").pluck().get({ file }) as number) > 0
+    (await db.prepare("SELECT (SELECT count(*) FROM users WHERE avatar = @file) + (SELECT count(*) FROM site_settings WHERE key = 'logo' AND value = @file)").pluck().get({ file }) as number) > 0
   );
 }

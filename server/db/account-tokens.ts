@@ -16,34 +16,34 @@ export interface AccountTokenRow {
 }
 
 /** Stores a new one-time token, after voiding the account's unspent ones of the same purpose (only the newest link works). */
-export function insertAccountToken(db: Db, token: { userId: number; purpose: AccountTokenPurpose; tokenHash: string; email: string; expiresAt: string }): void {
-  db.transaction(() => {
-    db.prepare(`UPDATE account_tokens SET used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE user_id = ? AND purpose = ? AND used_at IS NULL`).run(token.userId, token.purpose);
-    db.prepare('INSERT INTO account_tokens (user_id, purpose, token_hash, email, expires_at) VALUES (?, ?, ?, ?, ?)').run(
+export async function insertAccountToken(db: Db, token: { userId: number; purpose: AccountTokenPurpose; tokenHash: string; email: string; expiresAt: string }): Promise<void> {
+  await db.transaction(async () => {
+    await db.prepare(`UPDATE account_tokens SET used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE user_id = ? AND purpose = ? AND used_at IS NULL`).run(token.userId, token.purpose);
+    await db.prepare('INSERT INTO account_tokens (user_id, purpose, token_hash, email, expires_at) VALUES (?, ?, ?, ?, ?)').run(
       token.userId,
       token.purpose,
       token.tokenHash,
       token.email,
       token.expiresAt,
     );
-  }).immediate();
+  });
 }
 
 /** The unspent, unexpired token with this hash and purpose. */
-export function findLiveAccountToken(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): AccountTokenRow | undefined {
-  return db
+export async function findLiveAccountToken(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRow | undefined> {
+  return await db
     .prepare('SELECT * FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?')
     .get(tokenHash, purpose, now) as AccountTokenRow | undefined;
 }
 
 /** Spends a live token in one statement, so that two uses racing each other cannot both succeed; undefined when it is spent, expired or unknown. */
-export function spendAccountToken(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): AccountTokenRow | undefined {
-  return db
+export async function spendAccountToken(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRow | undefined> {
+  return await db
     .prepare('UPDATE account_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING *')
     .get(now, tokenHash, purpose, now) as AccountTokenRow | undefined;
 }
 
 /** Deletes tokens that expired before `before`: they can never be used again. */
-export function pruneAccountTokens(db: Db, before: string): number {
-  return db.prepare('DELETE FROM account_tokens WHERE expires_at < ?').run(before).changes;
+export async function pruneAccountTokens(db: Db, before: string): Promise<number> {
+  return (await db.prepare('DELETE FROM account_tokens WHERE expires_at < ?').run(before)).changes;
 }

@@ -10,21 +10,21 @@ export interface CronTaskRow {
 }
 
 /** The recorded runs of the site's background tasks. */
-export function listCronTasks(db: Db): CronTaskRow[] {
-  return db.prepare('SELECT * FROM cron_tasks').all() as CronTaskRow[];
+export async function listCronTasks(db: Db): Promise<CronTaskRow[]> {
+  return await db.prepare('SELECT * FROM cron_tasks').all() as CronTaskRow[];
 }
 
 /** Records that a background task ran: when it started, how long it took and its error ('' when it succeeded). */
-export function recordCronRun(db: Db, name: string, run: { at: string; durationMs: number; error: string }): void {
-  db.prepare(
+export async function recordCronRun(db: Db, name: string, run: { at: string; durationMs: number; error: string }): Promise<void> {
+  await db.prepare(
     `INSERT INTO cron_tasks (name, prev_at, exec_times, last_duration_ms, last_error) VALUES (@name, @at, 1, @durationMs, @error)
-     ON CONFLICT (name) DO UPDATE SET prev_at = @at, exec_times = exec_times + 1, last_duration_ms = @durationMs, last_error = @error`,
+     ON CONFLICT (name) DO UPDATE SET prev_at = @at, exec_times = cron_tasks.exec_times + 1, last_duration_ms = @durationMs, last_error = @error`,
   ).run({ name, ...run });
 }
 
 /** Deletes finished webhook deliveries (delivered or failed) created before `before`; pending ones stay. Returns how many went. */
-export function deleteFinishedDeliveries(db: Db, before: string): number {
-  return db.prepare("DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?").run(before).changes;
+export async function deleteFinishedDeliveries(db: Db, before: string): Promise<number> {
+  return (await db.prepare("DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?").run(before)).changes;
 }
 
 /** The lengths of the site's queues and what failed last, for the system page. */
@@ -35,8 +35,8 @@ export interface QueueFacts {
 }
 
 /** Counts pending and failed webhook deliveries and mirrors whose last sync failed. */
-export function queueFacts(db: Db): QueueFacts {
-  return db
+export async function queueFacts(db: Db): Promise<QueueFacts> {
+  return await db
     .prepare(
       `SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS pending_deliveries,
          (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed') AS failed_deliveries,
@@ -58,8 +58,8 @@ export interface FailedDeliveryRow {
 }
 
 /** The latest failed webhook deliveries, newest first. */
-export function latestFailedDeliveries(db: Db, limit: number): FailedDeliveryRow[] {
-  return db
+export async function latestFailedDeliveries(db: Db, limit: number): Promise<FailedDeliveryRow[]> {
+  return await db
     .prepare(
       `SELECT d.uuid, d.hook_id, h.url, d.event, d.error, d.response_status, d.attempted_at,
          (SELECT u.username || '/' || r.name FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.id = h.repo_id) AS repo_full_name
@@ -77,8 +77,8 @@ export interface FailedMirrorRow {
 }
 
 /** Mirrors whose last sync failed, by full name. */
-export function failingMirrors(db: Db, limit: number): FailedMirrorRow[] {
-  return db
+export async function failingMirrors(db: Db, limit: number): Promise<FailedMirrorRow[]> {
+  return await db
     .prepare(
       `SELECT u.username || '/' || r.name AS full_name, s.last_error, s.last_sync_at, s.next_sync_at
        FROM repository_sources s JOIN repositories r ON r.id = s.repo_id JOIN users u ON u.id = r.owner_id
@@ -88,14 +88,14 @@ export function failingMirrors(db: Db, limit: number): FailedMirrorRow[] {
 }
 
 /** The lower-cased full names (`owner/name`) of every repository row, to compare with the folders on disk. */
-export function repositoryFullNames(db: Db): Set<string> {
-  const names = db.prepare("SELECT u.lower_name || '/' || r.lower_name FROM repositories r JOIN users u ON u.id = r.owner_id").pluck().all() as string[];
+export async function repositoryFullNames(db: Db): Promise<Set<string>> {
+  const names = await db.prepare("SELECT u.lower_name || '/' || r.lower_name FROM repositories r JOIN users u ON u.id = r.owner_id").pluck().all() as string[];
   return new Set(names);
 }
 
 /** The organisations whose only owner is this account: deleting it would leave them without one. */
-export function orgsOwnedOnlyBy(db: Db, userId: number): string[] {
-  return db
+export async function orgsOwnedOnlyBy(db: Db, userId: number): Promise<string[]> {
+  return await db
     .prepare(
       `SELECT o.username FROM users o WHERE o.type = 'org' AND EXISTS (
          SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = o.id AND t.permission = 'owner' AND m.user_id = @id)
@@ -107,13 +107,13 @@ export function orgsOwnedOnlyBy(db: Db, userId: number): string[] {
 }
 
 /** When mirrors last synced and when the next one is due, as the mirror scheduler sees them. */
-export function mirrorSchedule(db: Db): { last: string | null; next: string | null } {
-  return db.prepare('SELECT max(last_sync_at) AS last, min(next_sync_at) AS next FROM repository_sources').get() as { last: string | null; next: string | null };
+export async function mirrorSchedule(db: Db): Promise<{ last: string | null; next: string | null }> {
+  return await db.prepare('SELECT max(last_sync_at) AS last, min(next_sync_at) AS next FROM repository_sources').get() as { last: string | null; next: string | null };
 }
 
 /** How many accounts, organisations and repositories the site has. */
-export function siteCounts(db: Db): { users: number; organizations: number; repositories: number } {
-  return db
+export async function siteCounts(db: Db): Promise<{ users: number; organizations: number; repositories: number }> {
+  return await db
     .prepare(
       `SELECT (SELECT count(*) FROM users WHERE type = 'user') AS users, (SELECT count(*) FROM users WHERE type = 'org') AS organizations,
          (SELECT count(*) FROM repositories) AS repositories`,

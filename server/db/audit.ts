@@ -12,11 +12,11 @@ export interface AuditRow {
   created_at: string;
 }
 
-export function insertAuditEvent(
+export async function insertAuditEvent(
   db: Db,
   event: { actorId: number | null; actorName: string; action: string; target: string; data: string; ip: string | null },
-): AuditRow {
-  return db
+): Promise<AuditRow> {
+  return await db
     .prepare(
       `INSERT INTO audit_events (actor_id, actor_name, action, target, data, ip)
        VALUES (@actorId, @actorName, @action, @target, @data, @ip) RETURNING *`,
@@ -35,7 +35,7 @@ export interface AuditFilter {
 }
 
 /** Newest first, with optional filters. */
-export function listAuditEvents(db: Db, options: { limit: number; offset: number } & AuditFilter): { rows: AuditRow[]; total: number } {
+export async function listAuditEvents(db: Db, options: { limit: number; offset: number } & AuditFilter): Promise<{ rows: AuditRow[]; total: number }> {
   const clauses = [
     options.action ? 'action = @action' : '',
     options.actor ? 'lower(actor_name) = lower(@actor)' : '',
@@ -53,16 +53,16 @@ export function listAuditEvents(db: Db, options: { limit: number; offset: number
     since: options.since ?? null,
     until: options.until ?? null,
   };
-  const rows = db
+  const rows = await db
     .prepare(`SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
     .all(params) as AuditRow[];
-  const total = db.prepare(`SELECT count(*) FROM audit_events ${where}`).pluck().get(params) as number;
+  const total = await db.prepare(`SELECT count(*) FROM audit_events ${where}`).pluck().get(params) as number;
   return { rows, total };
 }
 
 /** Erases the IP address of events older than the retention period; returns how many were erased. */
-export function eraseAuditIps(db: Db, olderThanDays: number): number {
-  return db
+export async function eraseAuditIps(db: Db, olderThanDays: number): Promise<number> {
+  return (await db
     .prepare(`UPDATE audit_events SET ip = NULL WHERE ip IS NOT NULL AND created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`)
-    .run(`-${olderThanDays} days`).changes;
+    .run(`-${olderThanDays} days`)).changes;
 }

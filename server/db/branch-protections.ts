@@ -58,18 +58,18 @@ function stored(fields: BranchProtectionFields) {
   };
 }
 
-export function listBranchProtections(db: Db, repoId: number): BranchProtectionRow[] {
-  return db.prepare('SELECT * FROM branch_protections WHERE repo_id = ? ORDER BY id').all(repoId) as BranchProtectionRow[];
+export async function listBranchProtections(db: Db, repoId: number): Promise<BranchProtectionRow[]> {
+  return await db.prepare('SELECT * FROM branch_protections WHERE repo_id = ? ORDER BY id').all(repoId) as BranchProtectionRow[];
 }
 
-export function findBranchProtection(db: Db, repoId: number, ruleName: string): BranchProtectionRow | undefined {
-  return db.prepare('SELECT * FROM branch_protections WHERE repo_id = ? AND rule_name = ?').get(repoId, ruleName) as
+export async function findBranchProtection(db: Db, repoId: number, ruleName: string): Promise<BranchProtectionRow | undefined> {
+  return await db.prepare('SELECT * FROM branch_protections WHERE repo_id = ? AND rule_name = ?').get(repoId, ruleName) as
     | BranchProtectionRow
     | undefined;
 }
 
-export function insertBranchProtection(db: Db, repoId: number, ruleName: string, fields: BranchProtectionFields): BranchProtectionRow {
-  return db
+export async function insertBranchProtection(db: Db, repoId: number, ruleName: string, fields: BranchProtectionFields): Promise<BranchProtectionRow> {
+  return await db
     .prepare(
       `INSERT INTO branch_protections (repo_id, rule_name, enable_push, enable_push_whitelist, push_whitelist_usernames,
          enable_force_push, enable_force_push_allowlist, force_push_allowlist_usernames, required_approvals, block_on_rejected_reviews,
@@ -82,8 +82,8 @@ export function insertBranchProtection(db: Db, repoId: number, ruleName: string,
     .get({ repoId, ruleName, ...stored(fields) }) as BranchProtectionRow;
 }
 
-export function updateBranchProtection(db: Db, id: number, fields: BranchProtectionFields): BranchProtectionRow {
-  return db
+export async function updateBranchProtection(db: Db, id: number, fields: BranchProtectionFields): Promise<BranchProtectionRow> {
+  return await db
     .prepare(
       `UPDATE branch_protections SET enable_push = @enable_push, enable_push_whitelist = @enable_push_whitelist,
          push_whitelist_usernames = @push_whitelist_usernames, enable_force_push = @enable_force_push,
@@ -98,6 +98,6 @@ export function updateBranchProtection(db: Db, id: number, fields: BranchProtect
     .get({ id, ...stored(fields) }) as BranchProtectionRow;
 }
 
-export function deleteBranchProtection(db: Db, id: number): void {
-  db.prepare('DELETE FROM branch_protections WHERE id = ?').run(id);
+export async function deleteBranchProtection(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM branch_protections WHERE id = ?').run(id);
 }

@@ -22,24 +22,29 @@ export interface FactsRow {
 
 export type NewFacts = Omit<FactsRow, 'computed_at'>;
 
-export function findFacts(db: Db, repoId: number): FactsRow | undefined {
-  return db.prepare('SELECT * FROM repository_facts WHERE repo_id = ?').get(repoId) as FactsRow | undefined;
+export async function findFacts(db: Db, repoId: number): Promise<FactsRow | undefined> {
+  return await db.prepare('SELECT * FROM repository_facts WHERE repo_id = ?').get(repoId) as FactsRow | undefined;
 }
 
-export function saveFacts(db: Db, facts: NewFacts): void {
-  db.prepare(
-    `INSERT OR REPLACE INTO repository_facts (repo_id, commit_id, publiccode_present, publiccode_valid, publiccode_json, problems_json,
+export async function saveFacts(db: Db, facts: NewFacts): Promise<void> {
+  await db.prepare(
+    `INSERT INTO repository_facts (repo_id, commit_id, publiccode_present, publiccode_valid, publiccode_json, problems_json,
        software_name, development_status, categories_json, search_text, declared_licence, detected_licence, licence_file, readme_file)
      VALUES (@repo_id, @commit_id, @publiccode_present, @publiccode_valid, @publiccode_json, @problems_json,
-       @software_name, @development_status, @categories_json, @search_text, @declared_licence, @detected_licence, @licence_file, @readme_file)`,
+       @software_name, @development_status, @categories_json, @search_text, @declared_licence, @detected_licence, @licence_file, @readme_file)
+     ON CONFLICT (repo_id) DO UPDATE SET commit_id = excluded.commit_id, publiccode_present = excluded.publiccode_present,
+       publiccode_valid = excluded.publiccode_valid, publiccode_json = excluded.publiccode_json, problems_json = excluded.problems_json,
+       software_name = excluded.software_name, development_status = excluded.development_status, categories_json = excluded.categories_json,
+       search_text = excluded.search_text, declared_licence = excluded.declared_licence, detected_licence = excluded.detected_licence,
+       licence_file = excluded.licence_file, readme_file = excluded.readme_file, computed_at = excluded.computed_at`,
   ).run(facts);
 }
 
 /** The licence each repository's file was recognised as, for the repositories of a page. */
-export function detectedLicences(db: Db, repoIds: number[]): Map<number, string> {
+export async function detectedLicences(db: Db, repoIds: number[]): Promise<Map<number, string>> {
   if (repoIds.length === 0) return new Map();
-  const rows = db
-    .prepare(`SELECT repo_id, detected_licence FROM repository_facts WHERE detected_licence IS NOT NULL AND repo_id IN (SELECT value FROM json_each(?))`)
+  const rows = await db
+    .prepare(`SELECT repo_id, detected_licence FROM repository_facts WHERE detected_licence IS NOT NULL AND repo_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`)
     .all(JSON.stringify(repoIds)) as { repo_id: number; detected_licence: string }[];
   return new Map(rows.map((r) => [r.repo_id, r.detected_licence]));
 }
@@ -51,8 +56,8 @@ const REPO_SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type,
 const PUBLIC = `r.is_private = 0 AND u.visibility = 'public'`;
 
 /** Public repositories with the commit their facts were computed from (null when never computed). */
-export function publicReposWithFactsCommit(db: Db): (RepoRow & { facts_commit: string | null })[] {
-  return db
+export async function publicReposWithFactsCommit(db: Db): Promise<(RepoRow & { facts_commit: string | null })[]> {
+  return await db
     .prepare(`${REPO_SELECT.replace('SELECT r.*', 'SELECT r.*, f.commit_id AS facts_commit')} LEFT JOIN repository_facts f ON f.repo_id = r.id WHERE ${PUBLIC}`)
     .all() as (RepoRow & { facts_commit: string | null })[];
 }
@@ -79,11 +84,11 @@ const URL_OF = (alias: string) => `rtrim(lower(json_extract(${alias}.publiccode_
  * A fork is the same software as its parent unless its publiccode.yml names another `url` (its own
  * project): only then is it a catalogue entry of its own.
  */
-const FORK_WITH_ITS_OWN_URL = `(r.fork_id IS NULL OR ${URL_OF('f')} IS NOT
+const FORK_WITH_ITS_OWN_URL = `(r.fork_id IS NULL OR ${URL_OF('f')} IS DISTINCT FROM
   (SELECT ${URL_OF('pf')} FROM repository_facts pf WHERE pf.repo_id = r.fork_id))`;
 
 /** Public repositories with a valid publiccode.yml, filtered, by software name, with the total before paging. */
-export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: CatalogueRow[]; total: number } {
+export async function listCatalogue(db: Db, filter: CatalogueFilter): Promise<{ rows: CatalogueRow[]; total: number }> {
   const where = [PUBLIC, 'f.publiccode_valid = 1', FORK_WITH_ITS_OWN_URL];
   if (filter.q) where.push("(f.search_text LIKE @q ESCAPE '\\' OR r.lower_name LIKE @q ESCAPE '\\')");
   if (filter.organisation) where.push('u.lower_name = @organisation');
@@ -103,8 +108,8 @@ export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: Catalogu
     type: filter.type ?? null,
   };
   const from = `FROM repositories r JOIN users u ON u.id = r.owner_id JOIN repository_facts f ON f.repo_id = r.id WHERE ${where.join(' AND ')}`;
-  const total = db.prepare(`SELECT count(*) ${from}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(*) ${from}`).pluck().get(params) as number;
+  const rows = await db
     .prepare(
       `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility, f.* ${from}
        ORDER BY lower(f.software_name), r.id LIMIT @limit OFFSET @offset`,
@@ -114,8 +119,8 @@ export function listCatalogue(db: Db, filter: CatalogueFilter): { rows: Catalogu
 }
 
 /** The repositories of an owner, private ones included, with their facts (for the owner's licence report). */
-export function ownerReposWithFacts(db: Db, ownerId: number): (RepoRow & Partial<FactsRow>)[] {
-  return db
+export async function ownerReposWithFacts(db: Db, ownerId: number): Promise<(RepoRow & Partial<FactsRow>)[]> {
+  return await db
     .prepare(
       `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.visibility AS owner_visibility,
               f.declared_licence, f.detected_licence, f.licence_file, f.commit_id
@@ -139,7 +144,7 @@ export interface ProjectFilter {
 const PROJECT_ORDER = { id: 'r.id', created_at: 'r.created_at', updated_at: 'r.updated_at', last_activity_at: 'r.updated_at' } as const;
 
 /** Public repositories as GitLab lists projects to an anonymous visitor, with the total before paging. */
-export function listPublicProjects(db: Db, filter: ProjectFilter): { rows: RepoRow[]; total: number } {
+export async function listPublicProjects(db: Db, filter: ProjectFilter): Promise<{ rows: RepoRow[]; total: number }> {
   const where = [PUBLIC];
   if (filter.search) where.push("(r.lower_name LIKE @search ESCAPE '\\' OR lower(r.description) LIKE @search ESCAPE '\\')");
   if (filter.archived !== undefined) where.push('r.is_archived = @archived');
@@ -152,54 +157,54 @@ export function listPublicProjects(db: Db, filter: ProjectFilter): { rows: RepoR
     idAfter: filter.idAfter ?? null,
   };
   const condition = where.join(' AND ');
-  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
+  const total = await db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
   const direction = filter.sort === 'asc' ? 'ASC' : 'DESC';
-  const rows = db
+  const rows = await db
     .prepare(`${REPO_SELECT} WHERE ${condition} ORDER BY ${PROJECT_ORDER[filter.orderBy]} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: filter.limit, offset: filter.offset }) as RepoRow[];
   return { rows, total };
 }
 
 /** How many public forks each repository has. */
-export function publicForkCounts(db: Db, repoIds: number[]): Map<number, number> {
+export async function publicForkCounts(db: Db, repoIds: number[]): Promise<Map<number, number>> {
   if (repoIds.length === 0) return new Map();
-  const rows = db
+  const rows = await db
     .prepare(
       `SELECT r.fork_id AS id, count(*) AS n FROM repositories r JOIN users u ON u.id = r.owner_id
-        WHERE ${PUBLIC} AND r.fork_id IN (SELECT value FROM json_each(?)) GROUP BY r.fork_id`,
+        WHERE ${PUBLIC} AND r.fork_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) GROUP BY r.fork_id`,
     )
     .all(JSON.stringify(repoIds)) as { id: number; n: number }[];
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
-export function listTopics(db: Db, repoId: number): string[] {
-  return db.prepare('SELECT topic FROM repository_topics WHERE repo_id = ? ORDER BY topic').pluck().all(repoId) as string[];
+export async function listTopics(db: Db, repoId: number): Promise<string[]> {
+  return await db.prepare('SELECT topic FROM repository_topics WHERE repo_id = ? ORDER BY topic').pluck().all(repoId) as string[];
 }
 
 /** The topics of each repository of a page. */
-export function topicsByRepo(db: Db, repoIds: number[]): Map<number, string[]> {
+export async function topicsByRepo(db: Db, repoIds: number[]): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>();
   if (repoIds.length === 0) return result;
-  const rows = db
-    .prepare('SELECT repo_id, topic FROM repository_topics WHERE repo_id IN (SELECT value FROM json_each(?)) ORDER BY topic')
+  const rows = await db
+    .prepare('SELECT repo_id, topic FROM repository_topics WHERE repo_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY topic')
     .all(JSON.stringify(repoIds)) as { repo_id: number; topic: string }[];
   for (const row of rows) result.set(row.repo_id, [...(result.get(row.repo_id) ?? []), row.topic]);
   return result;
 }
 
 /** Replaces all the topics of a repository. */
-export function replaceTopics(db: Db, repoId: number, topics: string[]): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM repository_topics WHERE repo_id = ?').run(repoId);
-    const insert = db.prepare('INSERT OR IGNORE INTO repository_topics (repo_id, topic) VALUES (?, ?)');
-    for (const topic of topics) insert.run(repoId, topic);
-  })();
+export async function replaceTopics(db: Db, repoId: number, topics: string[]): Promise<void> {
+  await db.transaction(async () => {
+    await db.prepare('DELETE FROM repository_topics WHERE repo_id = ?').run(repoId);
+    const insert = db.prepare('INSERT INTO repository_topics (repo_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    for (const topic of topics) await insert.run(repoId, topic);
+  });
 }
 
-export function addTopic(db: Db, repoId: number, topic: string): void {
-  db.prepare('INSERT OR IGNORE INTO repository_topics (repo_id, topic) VALUES (?, ?)').run(repoId, topic);
+export async function addTopic(db: Db, repoId: number, topic: string): Promise<void> {
+  await db.prepare('INSERT INTO repository_topics (repo_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING').run(repoId, topic);
 }
 
-export function removeTopic(db: Db, repoId: number, topic: string): void {
-  db.prepare('DELETE FROM repository_topics WHERE repo_id = ? AND topic = ?').run(repoId, topic);
+export async function removeTopic(db: Db, repoId: number, topic: string): Promise<void> {
+  await db.prepare('DELETE FROM repository_topics WHERE repo_id = ? AND topic = ?').run(repoId, topic);
 }

@@ -35,33 +35,33 @@ export interface IssueKey {
 }
 
 /** A repository's open issues (pull requests apart, as Gitea counts them). */
-export function countOpenIssues(db: Db, repoId: number): number {
-  return db.prepare("SELECT count(*) FROM issues WHERE repo_id = ? AND state = 'open'").pluck().get(repoId) as number;
+export async function countOpenIssues(db: Db, repoId: number): Promise<number> {
+  return await db.prepare("SELECT count(*) FROM issues WHERE repo_id = ? AND state = 'open'").pluck().get(repoId) as number;
 }
 
 /** Inserts an issue with the repository's next number (shared with its pull requests). */
-export function insertIssue(db: Db, issue: { repoId: number; posterId: number; title: string; body: string; dueDate: string | null }): IssueRow {
-  return db.transaction(() =>
-    db
+export async function insertIssue(db: Db, issue: { repoId: number; posterId: number; title: string; body: string; dueDate: string | null }): Promise<IssueRow> {
+  return await db.transaction(async () =>
+    await db
       .prepare(
         `INSERT INTO issues (repo_id, number, poster_id, title, body, due_date)
          VALUES (@repoId, @number, @posterId, @title, @body, @dueDate) RETURNING *`,
       )
-      .get({ ...issue, number: nextIssueNumber(db, issue.repoId) }) as IssueRow,
-  )();
+      .get({ ...issue, number: await nextIssueNumber(db, issue.repoId) }) as IssueRow,
+  );
 }
 
-export function findIssue(db: Db, repoId: number, number: number): IssueRow | undefined {
-  return db.prepare('SELECT * FROM issues WHERE repo_id = ? AND number = ?').get(repoId, number) as IssueRow | undefined;
+export async function findIssue(db: Db, repoId: number, number: number): Promise<IssueRow | undefined> {
+  return await db.prepare('SELECT * FROM issues WHERE repo_id = ? AND number = ?').get(repoId, number) as IssueRow | undefined;
 }
 
-export function findIssueById(db: Db, id: number): IssueRow | undefined {
-  return db.prepare('SELECT * FROM issues WHERE id = ?').get(id) as IssueRow | undefined;
+export async function findIssueById(db: Db, id: number): Promise<IssueRow | undefined> {
+  return await db.prepare('SELECT * FROM issues WHERE id = ?').get(id) as IssueRow | undefined;
 }
 
 /** How many issues an account opened since a time (the new-account rate limit). */
-export function countIssuesOpenedSince(db: Db, posterId: number, since: string): number {
-  return db.prepare('SELECT count(*) FROM issues WHERE poster_id = ? AND created_at >= ?').pluck().get(posterId, since) as number;
+export async function countIssuesOpenedSince(db: Db, posterId: number, since: string): Promise<number> {
+  return await db.prepare('SELECT count(*) FROM issues WHERE poster_id = ? AND created_at >= ?').pluck().get(posterId, since) as number;
 }
 
 export interface IssueChanges {
@@ -76,8 +76,8 @@ export interface IssueChanges {
 }
 
 /** Changes an issue; closing records the time, reopening clears it and what closed it. */
-export function updateIssueRow(db: Db, id: number, changes: IssueChanges): void {
-  db.prepare(
+export async function updateIssueRow(db: Db, id: number, changes: IssueChanges): Promise<void> {
+  await db.prepare(
     `UPDATE issues SET
        title = coalesce(@title, title),
        body = coalesce(@body, body),
@@ -101,42 +101,42 @@ export function updateIssueRow(db: Db, id: number, changes: IssueChanges): void 
 }
 
 /** Locks or unlocks an issue's conversation. */
-export function setIssueLocked(db: Db, id: number, locked: boolean): void {
-  db.prepare(`UPDATE issues SET is_locked = ?, updated_at = ${NOW} WHERE id = ?`).run(locked ? 1 : 0, id);
+export async function setIssueLocked(db: Db, id: number, locked: boolean): Promise<void> {
+  await db.prepare(`UPDATE issues SET is_locked = ?, updated_at = ${NOW} WHERE id = ?`).run(locked ? 1 : 0, id);
 }
 
 /** Pins an issue after the repository's pinned ones, or unpins it (0) and closes the gap it leaves. */
-export function setIssuePinned(db: Db, issue: Pick<IssueRow, 'id' | 'repo_id' | 'pin_order'>, pinned: boolean): void {
-  db.transaction(() => {
+export async function setIssuePinned(db: Db, issue: Pick<IssueRow, 'id' | 'repo_id' | 'pin_order'>, pinned: boolean): Promise<void> {
+  await db.transaction(async () => {
     if (pinned) {
-      db.prepare('UPDATE issues SET pin_order = (SELECT coalesce(max(pin_order), 0) + 1 FROM issues WHERE repo_id = ?) WHERE id = ?').run(issue.repo_id, issue.id);
+      await db.prepare('UPDATE issues SET pin_order = (SELECT coalesce(max(pin_order), 0) + 1 FROM issues WHERE repo_id = ?) WHERE id = ?').run(issue.repo_id, issue.id);
     } else {
-      db.prepare('UPDATE issues SET pin_order = 0 WHERE id = ?').run(issue.id);
-      db.prepare('UPDATE issues SET pin_order = pin_order - 1 WHERE repo_id = ? AND pin_order > ?').run(issue.repo_id, issue.pin_order);
+      await db.prepare('UPDATE issues SET pin_order = 0 WHERE id = ?').run(issue.id);
+      await db.prepare('UPDATE issues SET pin_order = pin_order - 1 WHERE repo_id = ? AND pin_order > ?').run(issue.repo_id, issue.pin_order);
     }
-  })();
+  });
 }
 
 /** A repository's pinned issues, in their order. */
-export function listPinnedIssues(db: Db, repoId: number): IssueRow[] {
-  return db.prepare('SELECT * FROM issues WHERE repo_id = ? AND pin_order > 0 ORDER BY pin_order').all(repoId) as IssueRow[];
+export async function listPinnedIssues(db: Db, repoId: number): Promise<IssueRow[]> {
+  return await db.prepare('SELECT * FROM issues WHERE repo_id = ? AND pin_order > 0 ORDER BY pin_order').all(repoId) as IssueRow[];
 }
 
 /** Deletes an issue and what is keyed by its number (labels, assignees, milestone, reactions, history, mentions). */
-export function deleteIssueRow(db: Db, issue: Pick<IssueRow, 'id' | 'repo_id' | 'number'>): void {
-  db.transaction(() => {
+export async function deleteIssueRow(db: Db, issue: Pick<IssueRow, 'id' | 'repo_id' | 'number'>): Promise<void> {
+  await db.transaction(async () => {
     for (const table of ['issue_labels', 'issue_assignees', 'issue_milestones', 'issue_mentions', 'reactions', 'content_history']) {
-      db.prepare(`DELETE FROM ${table} WHERE repo_id = ? AND number = ?`).run(issue.repo_id, issue.number);
+      await db.prepare(`DELETE FROM ${table} WHERE repo_id = ? AND number = ?`).run(issue.repo_id, issue.number);
     }
-    db.prepare('DELETE FROM issues WHERE id = ?').run(issue.id);
-  })();
+    await db.prepare('DELETE FROM issues WHERE id = ?').run(issue.id);
+  });
 }
 
 /** Issues of a repository whose numbers are given, by number (references and closing keywords). */
-export function findIssuesByNumber(db: Db, repoId: number, numbers: number[]): IssueRow[] {
+export async function findIssuesByNumber(db: Db, repoId: number, numbers: number[]): Promise<IssueRow[]> {
   if (numbers.length === 0) return [];
-  return db
-    .prepare('SELECT * FROM issues WHERE repo_id = ? AND number IN (SELECT value FROM json_each(?))')
+  return await db
+    .prepare('SELECT * FROM issues WHERE repo_id = ? AND number IN (SELECT CAST(value AS INTEGER) FROM json_each(?))')
     .all(repoId, JSON.stringify(numbers)) as IssueRow[];
 }
 
@@ -153,36 +153,36 @@ export interface IssueCommentRow {
   updated_at: string;
 }
 
-export function insertIssueComment(db: Db, issueId: number, posterId: number, body: string): IssueCommentRow {
-  return db.prepare('INSERT INTO issue_comments (issue_id, poster_id, body) VALUES (?, ?, ?) RETURNING *').get(issueId, posterId, body) as IssueCommentRow;
+export async function insertIssueComment(db: Db, issueId: number, posterId: number, body: string): Promise<IssueCommentRow> {
+  return await db.prepare('INSERT INTO issue_comments (issue_id, poster_id, body) VALUES (?, ?, ?) RETURNING *').get(issueId, posterId, body) as IssueCommentRow;
 }
 
-export function listIssueComments(db: Db, issueId: number): IssueCommentRow[] {
-  return db.prepare('SELECT * FROM issue_comments WHERE issue_id = ? ORDER BY id').all(issueId) as IssueCommentRow[];
+export async function listIssueComments(db: Db, issueId: number): Promise<IssueCommentRow[]> {
+  return await db.prepare('SELECT * FROM issue_comments WHERE issue_id = ? ORDER BY id').all(issueId) as IssueCommentRow[];
 }
 
 /** How many comments each conversation of a page has: issues by id, pull requests by id. */
-export function countConversationComments(db: Db, rows: Array<Pick<ConversationRow, 'kind' | 'id'>>): Map<string, number> {
+export async function countConversationComments(db: Db, rows: Array<Pick<ConversationRow, 'kind' | 'id'>>): Promise<Map<string, number>> {
   const issueIds = rows.filter((r) => r.kind === 'issue').map((r) => r.id);
   const pullIds = rows.filter((r) => r.kind === 'pull').map((r) => r.id);
-  const counted = db
+  const counted = await db
     .prepare(
-      `SELECT 'issue:' || issue_id AS key, count(*) AS n FROM issue_comments WHERE issue_id IN (SELECT value FROM json_each(@issues)) GROUP BY issue_id
+      `SELECT 'issue:' || issue_id AS key, count(*) AS n FROM issue_comments WHERE issue_id IN (SELECT CAST(value AS INTEGER) FROM json_each(@issues)) GROUP BY issue_id
        UNION ALL
-       SELECT 'pull:' || pull_id, count(*) FROM issue_comments WHERE pull_id IN (SELECT value FROM json_each(@pulls)) GROUP BY pull_id`,
+       SELECT 'pull:' || pull_id, count(*) FROM issue_comments WHERE pull_id IN (SELECT CAST(value AS INTEGER) FROM json_each(@pulls)) GROUP BY pull_id`,
     )
     .all({ issues: JSON.stringify(issueIds), pulls: JSON.stringify(pullIds) }) as Array<{ key: string; n: number }>;
   return new Map(counted.map((c) => [c.key, c.n]));
 }
 
 /** The issue or pull request a comment belongs to, as its repository and number. */
-export function commentSubject(db: Db, commentId: number): (IssueKey & { comment: IssueCommentRow }) | undefined {
-  const comment = db.prepare('SELECT * FROM issue_comments WHERE id = ?').get(commentId) as IssueCommentRow | undefined;
+export async function commentSubject(db: Db, commentId: number): Promise<(IssueKey & { comment: IssueCommentRow }) | undefined> {
+  const comment = await db.prepare('SELECT * FROM issue_comments WHERE id = ?').get(commentId) as IssueCommentRow | undefined;
   if (!comment) return undefined;
   const key = (
     comment.issue_id !== null
-      ? db.prepare('SELECT repo_id AS repoId, number FROM issues WHERE id = ?').get(comment.issue_id)
-      : db.prepare('SELECT base_repo_id AS repoId, number FROM pull_requests WHERE id = ?').get(comment.pull_id)
+      ? await db.prepare('SELECT repo_id AS repoId, number FROM issues WHERE id = ?').get(comment.issue_id)
+      : await db.prepare('SELECT base_repo_id AS repoId, number FROM pull_requests WHERE id = ?').get(comment.pull_id)
   ) as IssueKey | undefined;
   return key ? { ...key, comment } : undefined;
 }
@@ -190,9 +190,9 @@ export function commentSubject(db: Db, commentId: number): (IssueKey & { comment
 // Assignees, mentions, reactions and history: keyed by (repo_id, number), for issues and pull requests alike.
 
 /** The assignees of each of the given numbers of a repository, in the order they were assigned. */
-export function assigneesOf(db: Db, repoId: number, numbers: number[]): Map<number, number[]> {
-  const rows = db
-    .prepare('SELECT number, user_id FROM issue_assignees WHERE repo_id = ? AND number IN (SELECT value FROM json_each(?)) ORDER BY rowid')
+export async function assigneesOf(db: Db, repoId: number, numbers: number[]): Promise<Map<number, number[]>> {
+  const rows = await db
+    .prepare('SELECT number, user_id FROM issue_assignees WHERE repo_id = ? AND number IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY number, user_id')
     .all(repoId, JSON.stringify(numbers)) as Array<{ number: number; user_id: number }>;
   const map = new Map<number, number[]>();
   for (const row of rows) map.set(row.number, [...(map.get(row.number) ?? []), row.user_id]);
@@ -200,21 +200,21 @@ export function assigneesOf(db: Db, repoId: number, numbers: number[]): Map<numb
 }
 
 /** Replaces the assignees; returns who was added and who was removed. */
-export function replaceAssignees(db: Db, key: IssueKey, userIds: number[]): { added: number[]; removed: number[] } {
-  return db.transaction(() => {
-    const before = assigneesOf(db, key.repoId, [key.number]).get(key.number) ?? [];
+export async function replaceAssignees(db: Db, key: IssueKey, userIds: number[]): Promise<{ added: number[]; removed: number[] }> {
+  return await db.transaction(async () => {
+    const before = (await assigneesOf(db, key.repoId, [key.number])).get(key.number) ?? [];
     const removed = before.filter((id) => !userIds.includes(id));
     const added = [...new Set(userIds)].filter((id) => !before.includes(id));
-    for (const id of removed) db.prepare('DELETE FROM issue_assignees WHERE repo_id = ? AND number = ? AND user_id = ?').run(key.repoId, key.number, id);
-    for (const id of added) db.prepare('INSERT INTO issue_assignees (repo_id, number, user_id) VALUES (?, ?, ?)').run(key.repoId, key.number, id);
+    for (const id of removed) await db.prepare('DELETE FROM issue_assignees WHERE repo_id = ? AND number = ? AND user_id = ?').run(key.repoId, key.number, id);
+    for (const id of added) await db.prepare('INSERT INTO issue_assignees (repo_id, number, user_id) VALUES (?, ?, ?)').run(key.repoId, key.number, id);
     return { added, removed };
-  })();
+  });
 }
 
 /** Records who a text mentions (kept: a mention stays once made, as Gitea's mentioned filter). */
-export function addMentions(db: Db, key: IssueKey, userIds: number[]): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO issue_mentions (repo_id, number, user_id) VALUES (?, ?, ?)');
-  for (const id of userIds) insert.run(key.repoId, key.number, id);
+export async function addMentions(db: Db, key: IssueKey, userIds: number[]): Promise<void> {
+  const insert = db.prepare('INSERT INTO issue_mentions (repo_id, number, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  for (const id of userIds) await insert.run(key.repoId, key.number, id);
 }
 
 export type ReactionContent = '+1' | '-1' | 'laugh' | 'hooray' | 'confused' | 'heart' | 'rocket' | 'eyes';
@@ -226,23 +226,23 @@ export interface ReactionRow {
   created_at: string;
 }
 
-const SAME_SUBJECT = 'repo_id = @repoId AND number = @number AND comment_id IS @commentId';
+const SAME_SUBJECT = 'repo_id = @repoId AND number = @number AND comment_id IS NOT DISTINCT FROM @commentId';
 
 /** Adds a reaction; false when this user already reacted so. */
-export function insertReaction(db: Db, key: IssueKey, commentId: number | null, userId: number, content: ReactionContent): ReactionRow | undefined {
-  return db
-    .prepare('INSERT OR IGNORE INTO reactions (repo_id, number, comment_id, user_id, content) VALUES (@repoId, @number, @commentId, @userId, @content) RETURNING id, user_id, content, created_at')
+export async function insertReaction(db: Db, key: IssueKey, commentId: number | null, userId: number, content: ReactionContent): Promise<ReactionRow | undefined> {
+  return await db
+    .prepare('INSERT INTO reactions (repo_id, number, comment_id, user_id, content) VALUES (@repoId, @number, @commentId, @userId, @content) ON CONFLICT DO NOTHING RETURNING id, user_id, content, created_at')
     .get({ ...key, commentId, userId, content }) as ReactionRow | undefined;
 }
 
 /** Removes a user's reaction. */
-export function deleteReaction(db: Db, key: IssueKey, commentId: number | null, userId: number, content: ReactionContent): void {
-  db.prepare(`DELETE FROM reactions WHERE ${SAME_SUBJECT} AND user_id = @userId AND content = @content`).run({ ...key, commentId, userId, content });
+export async function deleteReaction(db: Db, key: IssueKey, commentId: number | null, userId: number, content: ReactionContent): Promise<void> {
+  await db.prepare(`DELETE FROM reactions WHERE ${SAME_SUBJECT} AND user_id = @userId AND content = @content`).run({ ...key, commentId, userId, content });
 }
 
 /** The reactions to an issue's text (commentId null) or to a comment, oldest first. */
-export function listReactions(db: Db, key: IssueKey, commentId: number | null): ReactionRow[] {
-  return db.prepare(`SELECT id, user_id, content, created_at FROM reactions WHERE ${SAME_SUBJECT} ORDER BY id`).all({ ...key, commentId }) as ReactionRow[];
+export async function listReactions(db: Db, key: IssueKey, commentId: number | null): Promise<ReactionRow[]> {
+  return await db.prepare(`SELECT id, user_id, content, created_at FROM reactions WHERE ${SAME_SUBJECT} ORDER BY id`).all({ ...key, commentId }) as ReactionRow[];
 }
 
 export interface ContentHistoryRow {
@@ -253,13 +253,13 @@ export interface ContentHistoryRow {
 }
 
 /** Keeps the text an edit replaces. */
-export function insertContentHistory(db: Db, key: IssueKey, commentId: number | null, editorId: number, body: string): void {
-  db.prepare('INSERT INTO content_history (repo_id, number, comment_id, editor_id, body) VALUES (?, ?, ?, ?, ?)').run(key.repoId, key.number, commentId, editorId, body);
+export async function insertContentHistory(db: Db, key: IssueKey, commentId: number | null, editorId: number, body: string): Promise<void> {
+  await db.prepare('INSERT INTO content_history (repo_id, number, comment_id, editor_id, body) VALUES (?, ?, ?, ?, ?)').run(key.repoId, key.number, commentId, editorId, body);
 }
 
 /** The earlier versions of an issue's text (commentId null) or of a comment, newest first. */
-export function listContentHistory(db: Db, key: IssueKey, commentId: number | null): ContentHistoryRow[] {
-  return db
+export async function listContentHistory(db: Db, key: IssueKey, commentId: number | null): Promise<ContentHistoryRow[]> {
+  return await db
     .prepare(`SELECT id, editor_id, body, created_at FROM content_history WHERE ${SAME_SUBJECT} ORDER BY id DESC`)
     .all({ ...key, commentId }) as ContentHistoryRow[];
 }
@@ -304,8 +304,8 @@ export function ftsQuery(q: string): string | null {
 }
 
 /** A page of issues and pull requests matching the filter, and the total before paging. */
-export function listConversations(db: Db, filter: ConversationFilter): { rows: ConversationRow[]; total: number } {
-  const where = ['c.repo_id IN (SELECT value FROM json_each(@repoIds))'];
+export async function listConversations(db: Db, filter: ConversationFilter): Promise<{ rows: ConversationRow[]; total: number }> {
+  const where = ['c.repo_id IN (SELECT CAST(value AS INTEGER) FROM json_each(@repoIds))'];
   if (filter.state !== 'all') where.push('c.state = @state');
   if (filter.kind) where.push('c.kind = @kind');
   for (const [i] of (filter.labels ?? []).entries()) {
@@ -318,10 +318,9 @@ export function listConversations(db: Db, filter: ConversationFilter): { rows: C
                    AND (ms.title IN (SELECT value FROM json_each(@milestones)) OR CAST(ms.id AS TEXT) IN (SELECT value FROM json_each(@milestones))))`);
   }
   const match = filter.q === undefined ? null : ftsQuery(filter.q);
-  if (filter.q !== undefined && match === null) where.push('0');
+  if (filter.q !== undefined && match === null) where.push('1 = 0');
   if (match !== null) {
-    where.push(`((c.kind = 'issue' AND c.id IN (SELECT rowid FROM issue_search WHERE issue_search MATCH @match))
-              OR (c.kind = 'pull' AND c.id IN (SELECT rowid FROM pull_search WHERE pull_search MATCH @match)))`);
+    where.push(`((c.kind = 'issue' AND c.id IN ${searchIds(db, 'issue_search')}) OR (c.kind = 'pull' AND c.id IN ${searchIds(db, 'pull_search')}))`);
   }
   if (filter.posterId !== undefined) where.push('c.poster_id = @posterId');
   if (filter.assigneeId !== undefined) {
@@ -351,9 +350,20 @@ export function listConversations(db: Db, filter: ConversationFilter): { rows: C
   };
   for (const [i, name] of (filter.labels ?? []).entries()) params[`label${i}`] = name;
   const condition = where.join(' AND ');
-  const total = db.prepare(`SELECT count(*) FROM conversations c WHERE ${condition}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(*) FROM conversations c WHERE ${condition}`).pluck().get(params) as number;
+  const rows = await db
     .prepare(`SELECT c.* FROM conversations c WHERE ${condition} ORDER BY ${ORDER[filter.sort]} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: filter.limit, offset: filter.offset }) as ConversationRow[];
   return { rows, total };
+}
+
+/**
+ * The ids a full-text table finds for @match (FTS5's query syntax, built by ftsQuery): SQLite's
+ * FTS5 table, or PostgreSQL's tsvector table through fts_match (migrations/postgres/compat.sql),
+ * which reads the same query. The one place where the two engines need different SQL.
+ */
+function searchIds(db: Db, table: 'issue_search' | 'pull_search'): string {
+  return db.engine === 'postgres'
+    ? `(SELECT rowid FROM ${table} WHERE fts_match(document, @match))`
+    : `(SELECT rowid FROM ${table} WHERE ${table} MATCH @match)`;
 }

@@ -28,8 +28,8 @@ export type LabelOwner = { repoId: number } | { orgId: number };
 
 const ownerParams = (owner: LabelOwner) => ({ repoId: 'repoId' in owner ? owner.repoId : null, orgId: 'orgId' in owner ? owner.orgId : null });
 
-export function insertLabel(db: Db, owner: LabelOwner, label: LabelFields): LabelRow {
-  return db
+export async function insertLabel(db: Db, owner: LabelOwner, label: LabelFields): Promise<LabelRow> {
+  return await db
     .prepare(
       `INSERT INTO labels (repo_id, org_id, name, color, description, exclusive, is_archived)
        VALUES (@repoId, @orgId, @name, @color, @description, @exclusive, @isArchived) RETURNING *`,
@@ -38,9 +38,9 @@ export function insertLabel(db: Db, owner: LabelOwner, label: LabelFields): Labe
 }
 
 /** Changes a label; absent fields keep their value. */
-export function updateLabelRow(db: Db, id: number, changes: Partial<LabelFields>): LabelRow {
+export async function updateLabelRow(db: Db, id: number, changes: Partial<LabelFields>): Promise<LabelRow> {
   const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
-  return db
+  return await db
     .prepare(
       `UPDATE labels SET name = coalesce(@name, name), color = coalesce(@color, color), description = coalesce(@description, description),
          exclusive = coalesce(@exclusive, exclusive), is_archived = coalesce(@isArchived, is_archived)
@@ -56,27 +56,27 @@ export function updateLabelRow(db: Db, id: number, changes: Partial<LabelFields>
     }) as LabelRow;
 }
 
-export function deleteLabelRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM labels WHERE id = ?').run(id);
+export async function deleteLabelRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM labels WHERE id = ?').run(id);
 }
 
 /** A label of this repository or organisation by id. */
-export function findLabel(db: Db, owner: LabelOwner, id: number): LabelRow | undefined {
-  return db.prepare('SELECT * FROM labels WHERE id = @id AND (repo_id IS @repoId AND org_id IS @orgId)').get({ id, ...ownerParams(owner) }) as LabelRow | undefined;
+export async function findLabel(db: Db, owner: LabelOwner, id: number): Promise<LabelRow | undefined> {
+  return await db.prepare('SELECT * FROM labels WHERE id = @id AND (repo_id IS NOT DISTINCT FROM @repoId AND org_id IS NOT DISTINCT FROM @orgId)').get({ id, ...ownerParams(owner) }) as LabelRow | undefined;
 }
 
 /** A repository's or organisation's own labels, by name. */
-export function listLabels(db: Db, owner: LabelOwner, limit: number, offset: number): { rows: LabelRow[]; total: number } {
+export async function listLabels(db: Db, owner: LabelOwner, limit: number, offset: number): Promise<{ rows: LabelRow[]; total: number }> {
   const params = ownerParams(owner);
-  const where = 'repo_id IS @repoId AND org_id IS @orgId';
-  const rows = db.prepare(`SELECT * FROM labels WHERE ${where} ORDER BY name, id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as LabelRow[];
-  const total = db.prepare(`SELECT count(*) FROM labels WHERE ${where}`).pluck().get(params) as number;
+  const where = 'repo_id IS NOT DISTINCT FROM @repoId AND org_id IS NOT DISTINCT FROM @orgId';
+  const rows = await db.prepare(`SELECT * FROM labels WHERE ${where} ORDER BY name, id LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as LabelRow[];
+  const total = await db.prepare(`SELECT count(*) FROM labels WHERE ${where}`).pluck().get(params) as number;
   return { rows, total };
 }
 
 /** The labels an issue of this repository may carry: its own and its organisation's. */
-export function usableLabels(db: Db, repoId: number): LabelRow[] {
-  return db
+export async function usableLabels(db: Db, repoId: number): Promise<LabelRow[]> {
+  return await db
     .prepare(
       `SELECT l.* FROM labels l WHERE l.repo_id = @repoId
           OR l.org_id = (SELECT r.owner_id FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.id = @repoId AND u.type = 'org')
@@ -86,11 +86,11 @@ export function usableLabels(db: Db, repoId: number): LabelRow[] {
 }
 
 /** The labels of each of the given numbers of a repository, by name. */
-export function labelsOf(db: Db, repoId: number, numbers: number[]): Map<number, LabelRow[]> {
-  const rows = db
+export async function labelsOf(db: Db, repoId: number, numbers: number[]): Promise<Map<number, LabelRow[]>> {
+  const rows = await db
     .prepare(
       `SELECT il.number AS issue_number, l.* FROM issue_labels il JOIN labels l ON l.id = il.label_id
-       WHERE il.repo_id = ? AND il.number IN (SELECT value FROM json_each(?)) ORDER BY l.name, l.id`,
+       WHERE il.repo_id = ? AND il.number IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY l.name, l.id`,
     )
     .all(repoId, JSON.stringify(numbers)) as Array<LabelRow & { issue_number: number }>;
   const map = new Map<number, LabelRow[]>();
@@ -99,11 +99,11 @@ export function labelsOf(db: Db, repoId: number, numbers: number[]): Map<number,
 }
 
 /** Puts a label on an issue or pull request; false when it was there already. */
-export function addIssueLabel(db: Db, key: IssueKey, labelId: number): boolean {
-  return db.prepare('INSERT OR IGNORE INTO issue_labels (repo_id, number, label_id) VALUES (?, ?, ?)').run(key.repoId, key.number, labelId).changes > 0;
+export async function addIssueLabel(db: Db, key: IssueKey, labelId: number): Promise<boolean> {
+  return (await db.prepare('INSERT INTO issue_labels (repo_id, number, label_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(key.repoId, key.number, labelId)).changes > 0;
 }
 
 /** Takes a label off; false when it was not there. */
-export function removeIssueLabel(db: Db, key: IssueKey, labelId: number): boolean {
-  return db.prepare('DELETE FROM issue_labels WHERE repo_id = ? AND number = ? AND label_id = ?').run(key.repoId, key.number, labelId).changes > 0;
+export async function removeIssueLabel(db: Db, key: IssueKey, labelId: number): Promise<boolean> {
+  return (await db.prepare('DELETE FROM issue_labels WHERE repo_id = ? AND number = ? AND label_id = ?').run(key.repoId, key.number, labelId)).changes > 0;
 }

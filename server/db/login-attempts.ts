@@ -10,7 +10,7 @@ export interface AttemptCount {
  * Counts one more attempt under each key, atomically (one UPSERT each, in one transaction), and
  * returns the counts in the keys' order. A key whose window of `windowMs` is over starts again at 1.
  */
-export function reserveLoginAttempts(db: Db, keys: readonly string[], now: number, windowMs: number): AttemptCount[] {
+export async function reserveLoginAttempts(db: Db, keys: readonly string[], now: number, windowMs: number): Promise<AttemptCount[]> {
   const upsert = db.prepare(
     `INSERT INTO login_attempts (key, attempts, window_start) VALUES (?, 1, ?)
      ON CONFLICT (key) DO UPDATE SET
@@ -18,22 +18,26 @@ export function reserveLoginAttempts(db: Db, keys: readonly string[], now: numbe
        window_start = CASE WHEN login_attempts.window_start <= excluded.window_start - ? THEN excluded.window_start ELSE login_attempts.window_start END
      RETURNING attempts, window_start AS windowStart`,
   );
-  return db.transaction(() => keys.map((key) => upsert.get(key, now, windowMs, windowMs) as AttemptCount)).immediate();
+  return await db.transaction(async () => await Promise.all(keys.map(async (key) => await upsert.get(key, now, windowMs, windowMs) as AttemptCount)));
 }
 
 /** Gives back one reserved attempt under each key (a correct password is not a failure). */
-export function releaseLoginAttempts(db: Db, keys: readonly string[]): void {
+export async function releaseLoginAttempts(db: Db, keys: readonly string[]): Promise<void> {
   const release = db.prepare('UPDATE login_attempts SET attempts = max(attempts - 1, 0) WHERE key = ?');
-  db.transaction(() => keys.forEach((key) => release.run(key))).immediate();
+  await db.transaction(async () => {
+    for (const key of keys) await release.run(key);
+  });
 }
 
 /** Forgets the counts under these keys (a correct password clears its account's count). */
-export function clearLoginAttempts(db: Db, keys: readonly string[]): void {
+export async function clearLoginAttempts(db: Db, keys: readonly string[]): Promise<void> {
   const clear = db.prepare('DELETE FROM login_attempts WHERE key = ?');
-  db.transaction(() => keys.forEach((key) => clear.run(key))).immediate();
+  await db.transaction(async () => {
+    for (const key of keys) await clear.run(key);
+  });
 }
 
 /** Deletes counts whose window ended before `before`, so that the table does not grow forever. */
-export function pruneLoginAttempts(db: Db, before: number): number {
-  return db.prepare('DELETE FROM login_attempts WHERE window_start < ?').run(before).changes;
+export async function pruneLoginAttempts(db: Db, before: number): Promise<number> {
+  return (await db.prepare('DELETE FROM login_attempts WHERE window_start < ?').run(before)).changes;
 }

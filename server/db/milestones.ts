@@ -39,19 +39,19 @@ export interface MilestoneFields {
   state: 'open' | 'closed';
 }
 
-export function insertMilestone(db: Db, repoId: number, fields: MilestoneFields): MilestoneRow {
-  const { id } = db
+export async function insertMilestone(db: Db, repoId: number, fields: MilestoneFields): Promise<MilestoneRow> {
+  const { id } = await db
     .prepare(
       `INSERT INTO milestones (repo_id, title, description, due_on, state, closed_at)
        VALUES (@repoId, @title, @description, @dueOn, @state, CASE WHEN @state = 'closed' THEN ${NOW} END) RETURNING id`,
     )
     .get({ repoId, ...fields }) as { id: number };
-  return findMilestone(db, repoId, id) as MilestoneRow;
+  return await findMilestone(db, repoId, id) as MilestoneRow;
 }
 
 /** Changes a milestone; `dueOn` undefined keeps it, null clears it. Closing records the time. */
-export function updateMilestoneRow(db: Db, id: number, changes: Partial<MilestoneFields>): void {
-  db.prepare(
+export async function updateMilestoneRow(db: Db, id: number, changes: Partial<MilestoneFields>): Promise<void> {
+  await db.prepare(
     `UPDATE milestones SET title = coalesce(@title, title), description = coalesce(@description, description),
        due_on = CASE WHEN @keepDue = 1 THEN due_on ELSE @dueOn END,
        closed_at = CASE WHEN @state = 'closed' AND state = 'open' THEN ${NOW} WHEN @state = 'open' THEN NULL ELSE closed_at END,
@@ -67,38 +67,38 @@ export function updateMilestoneRow(db: Db, id: number, changes: Partial<Mileston
   });
 }
 
-export function deleteMilestoneRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM milestones WHERE id = ?').run(id);
+export async function deleteMilestoneRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM milestones WHERE id = ?').run(id);
 }
 
 /** A repository's milestone by id. */
-export function findMilestone(db: Db, repoId: number, id: number): MilestoneRow | undefined {
-  return db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.id = ?`).get(repoId, id) as MilestoneRow | undefined;
+export async function findMilestone(db: Db, repoId: number, id: number): Promise<MilestoneRow | undefined> {
+  return await db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.id = ?`).get(repoId, id) as MilestoneRow | undefined;
 }
 
 /** A repository's milestone by title. */
-export function findMilestoneByTitle(db: Db, repoId: number, title: string): MilestoneRow | undefined {
-  return db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.title = ?`).get(repoId, title) as MilestoneRow | undefined;
+export async function findMilestoneByTitle(db: Db, repoId: number, title: string): Promise<MilestoneRow | undefined> {
+  return await db.prepare(`${SELECT} WHERE m.repo_id = ? AND m.title = ?`).get(repoId, title) as MilestoneRow | undefined;
 }
 
 /** A repository's milestones, soonest due first (those without a date last). */
-export function listMilestones(db: Db, repoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): { rows: MilestoneRow[]; total: number } {
+export async function listMilestones(db: Db, repoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): Promise<{ rows: MilestoneRow[]; total: number }> {
   const where = state === 'all' ? 'm.repo_id = @repoId' : 'm.repo_id = @repoId AND m.state = @state';
-  const rows = db
+  const rows = await db
     .prepare(`${SELECT} WHERE ${where} ORDER BY m.due_on IS NULL, m.due_on, m.id LIMIT @limit OFFSET @offset`)
     .all({ repoId, state, limit, offset }) as MilestoneRow[];
-  const total = db.prepare(`SELECT count(*) FROM milestones m WHERE ${where}`).pluck().get({ repoId, state }) as number;
+  const total = await db.prepare(`SELECT count(*) FROM milestones m WHERE ${where}`).pluck().get({ repoId, state }) as number;
   return { rows, total };
 }
 
 /** The milestone of each of the given numbers of a repository. */
-export function milestonesOf(db: Db, repoId: number, numbers: number[]): Map<number, MilestoneRow> {
-  const links = db
-    .prepare('SELECT number, milestone_id FROM issue_milestones WHERE repo_id = ? AND number IN (SELECT value FROM json_each(?))')
+export async function milestonesOf(db: Db, repoId: number, numbers: number[]): Promise<Map<number, MilestoneRow>> {
+  const links = await db
+    .prepare('SELECT number, milestone_id FROM issue_milestones WHERE repo_id = ? AND number IN (SELECT CAST(value AS INTEGER) FROM json_each(?))')
     .all(repoId, JSON.stringify(numbers)) as Array<{ number: number; milestone_id: number }>;
   // Each milestone's progress once, however many issues of the page carry it.
   const ids = [...new Set(links.map((l) => l.milestone_id))];
-  const rows = db.prepare(`${SELECT} WHERE m.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as MilestoneRow[];
+  const rows = await db.prepare(`${SELECT} WHERE m.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).all(JSON.stringify(ids)) as MilestoneRow[];
   const byId = new Map(rows.map((m) => [m.id, m]));
   const result = new Map<number, MilestoneRow>();
   for (const link of links) {
@@ -109,11 +109,11 @@ export function milestonesOf(db: Db, repoId: number, numbers: number[]): Map<num
 }
 
 /** Sets (or with null clears) the milestone of an issue or pull request; returns the previous one's id. */
-export function setIssueMilestone(db: Db, key: IssueKey, milestoneId: number | null): number | null {
-  return db.transaction(() => {
-    const before = db.prepare('SELECT milestone_id FROM issue_milestones WHERE repo_id = ? AND number = ?').pluck().get(key.repoId, key.number) as number | undefined;
-    db.prepare('DELETE FROM issue_milestones WHERE repo_id = ? AND number = ?').run(key.repoId, key.number);
-    if (milestoneId !== null) db.prepare('INSERT INTO issue_milestones (repo_id, number, milestone_id) VALUES (?, ?, ?)').run(key.repoId, key.number, milestoneId);
+export async function setIssueMilestone(db: Db, key: IssueKey, milestoneId: number | null): Promise<number | null> {
+  return await db.transaction(async () => {
+    const before = await db.prepare('SELECT milestone_id FROM issue_milestones WHERE repo_id = ? AND number = ?').pluck().get(key.repoId, key.number) as number | undefined;
+    await db.prepare('DELETE FROM issue_milestones WHERE repo_id = ? AND number = ?').run(key.repoId, key.number);
+    if (milestoneId !== null) await db.prepare('INSERT INTO issue_milestones (repo_id, number, milestone_id) VALUES (?, ?, ?)').run(key.repoId, key.number, milestoneId);
     return before ?? null;
-  })();
+  });
 }

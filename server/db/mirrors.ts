@@ -27,20 +27,20 @@ export interface NewRepoSource {
   nextSyncAt: string | null;
 }
 
-export function insertRepoSource(db: Db, source: NewRepoSource): void {
-  db.prepare(
+export async function insertRepoSource(db: Db, source: NewRepoSource): Promise<void> {
+  await db.prepare(
     `INSERT INTO repository_sources (repo_id, clone_addr, auth_username, auth_secret, interval_s, last_sync_at, next_sync_at)
      VALUES (@repoId, @cloneAddr, @authUsername, @authSecret, @intervalS, @lastSyncAt, @nextSyncAt)`,
   ).run(source);
 }
 
-export function findRepoSource(db: Db, repoId: number): RepoSourceRow | undefined {
-  return db.prepare('SELECT * FROM repository_sources WHERE repo_id = ?').get(repoId) as RepoSourceRow | undefined;
+export async function findRepoSource(db: Db, repoId: number): Promise<RepoSourceRow | undefined> {
+  return await db.prepare('SELECT * FROM repository_sources WHERE repo_id = ?').get(repoId) as RepoSourceRow | undefined;
 }
 
 /** Mirrors whose next sync time has come, oldest first. */
-export function dueMirrorIds(db: Db, now: string, limit: number): number[] {
-  return db
+export async function dueMirrorIds(db: Db, now: string, limit: number): Promise<number[]> {
+  return await db
     .prepare(
       `SELECT s.repo_id FROM repository_sources s JOIN repositories r ON r.id = s.repo_id
         WHERE r.is_mirror = 1 AND s.next_sync_at IS NOT NULL AND s.next_sync_at <= ?
@@ -51,8 +51,8 @@ export function dueMirrorIds(db: Db, now: string, limit: number): number[] {
 }
 
 /** Records the outcome of a sync attempt and when to try next. */
-export function recordMirrorSync(db: Db, repoId: number, outcome: { at: string; error: string; nextAt: string | null; succeeded: boolean }): void {
-  db.prepare(
+export async function recordMirrorSync(db: Db, repoId: number, outcome: { at: string; error: string; nextAt: string | null; succeeded: boolean }): Promise<void> {
+  await db.prepare(
     `UPDATE repository_sources SET
        last_sync_at = CASE WHEN @succeeded = 1 THEN @at ELSE last_sync_at END,
        last_error = @error,
@@ -62,9 +62,9 @@ export function recordMirrorSync(db: Db, repoId: number, outcome: { at: string; 
 }
 
 /** A mirror becomes a writable repository that keeps its source (a working fork): no more scheduled syncs. */
-export function stopMirroring(db: Db, repoId: number): void {
-  db.transaction(() => {
-    db.prepare("UPDATE repositories SET is_mirror = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(repoId);
-    db.prepare('UPDATE repository_sources SET interval_s = 0, next_sync_at = NULL WHERE repo_id = ?').run(repoId);
-  })();
+export async function stopMirroring(db: Db, repoId: number): Promise<void> {
+  await db.transaction(async () => {
+    await db.prepare("UPDATE repositories SET is_mirror = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(repoId);
+    await db.prepare('UPDATE repository_sources SET interval_s = 0, next_sync_at = NULL WHERE repo_id = ?').run(repoId);
+  });
 }

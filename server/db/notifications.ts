@@ -42,16 +42,16 @@ export interface NotificationUpdate {
  * Creates the user's notification about a conversation, or brings the existing one up to date:
  * unread again (a pinned one stays pinned, as Gitea keeps it), with the new reason and title.
  */
-export function upsertNotification(db: Db, update: NotificationUpdate): void {
-  db.prepare(
+export async function upsertNotification(db: Db, update: NotificationUpdate): Promise<void> {
+  await db.prepare(
     `INSERT INTO notifications (user_id, repo_id, number, kind, reason, title, state, latest_comment_id)
      VALUES (@userId, @repoId, @number, @kind, @reason, @title, coalesce(@state, 'open'), @latestCommentId)
      ON CONFLICT (user_id, repo_id, number) DO UPDATE SET
-       status = CASE WHEN status = 'pinned' THEN 'pinned' ELSE 'unread' END,
+       status = CASE WHEN notifications.status = 'pinned' THEN 'pinned' ELSE 'unread' END,
        reason = excluded.reason,
        title = excluded.title,
-       state = coalesce(@state, state),
-       latest_comment_id = coalesce(excluded.latest_comment_id, latest_comment_id),
+       state = coalesce(@state, notifications.state),
+       latest_comment_id = coalesce(excluded.latest_comment_id, notifications.latest_comment_id),
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   ).run(update);
 }
@@ -91,45 +91,45 @@ function where(filter: NotificationFilter): { sql: string; params: Record<string
 }
 
 /** A page of a user's notifications, most recently updated first, with the total before paging. */
-export function listNotifications(db: Db, filter: NotificationFilter, paging: { limit: number; offset: number }): { rows: NotificationRow[]; total: number } {
+export async function listNotifications(db: Db, filter: NotificationFilter, paging: { limit: number; offset: number }): Promise<{ rows: NotificationRow[]; total: number }> {
   const { sql, params } = where(filter);
-  const total = db.prepare(`SELECT count(*) ${FROM} WHERE ${sql}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(*) ${FROM} WHERE ${sql}`).pluck().get(params) as number;
+  const rows = await db
     .prepare(`SELECT n.*, r.name AS repo_name, u.username AS owner_name ${FROM} WHERE ${sql} ORDER BY n.updated_at DESC, n.id DESC LIMIT @limit OFFSET @offset`)
     .all({ ...params, ...paging }) as NotificationRow[];
   return { rows, total };
 }
 
 /** How many of a user's notifications the filter takes. */
-export function countNotifications(db: Db, filter: NotificationFilter): number {
+export async function countNotifications(db: Db, filter: NotificationFilter): Promise<number> {
   const { sql, params } = where(filter);
-  return db.prepare(`SELECT count(*) ${FROM} WHERE ${sql}`).pluck().get(params) as number;
+  return await db.prepare(`SELECT count(*) ${FROM} WHERE ${sql}`).pluck().get(params) as number;
 }
 
 /** One notification of the user's, of a repository they may still read. */
-export function findNotification(db: Db, viewer: RepoViewer & { userId: number }, id: number): NotificationRow | undefined {
-  return db
+export async function findNotification(db: Db, viewer: RepoViewer & { userId: number }, id: number): Promise<NotificationRow | undefined> {
+  return await db
     .prepare(`SELECT n.*, r.name AS repo_name, u.username AS owner_name ${FROM} WHERE n.id = @id AND n.user_id = @viewerId AND ${READABLE}`)
     .get({ ...viewerParams(viewer), id }) as NotificationRow | undefined;
 }
 
 /** Sets the status of the notifications the filter takes (their time stays: it is the conversation's); returns their ids. */
-export function setNotificationStatus(db: Db, filter: NotificationFilter, status: NotificationStatus): number[] {
+export async function setNotificationStatus(db: Db, filter: NotificationFilter, status: NotificationStatus): Promise<number[]> {
   const { sql, params } = where(filter);
-  return db
+  return await db
     .prepare(`UPDATE notifications SET status = @status WHERE id IN (SELECT n.id ${FROM} WHERE ${sql}) RETURNING id`)
     .pluck()
     .all({ ...params, status }) as number[];
 }
 
 /** Sets one notification's status. */
-export function setOneNotificationStatus(db: Db, id: number, status: NotificationStatus): void {
-  db.prepare('UPDATE notifications SET status = ? WHERE id = ?').run(status, id);
+export async function setOneNotificationStatus(db: Db, id: number, status: NotificationStatus): Promise<void> {
+  await db.prepare('UPDATE notifications SET status = ? WHERE id = ?').run(status, id);
 }
 
 /** Notifications by id, with the names of their repositories, most recently updated first. */
-export function notificationsByIds(db: Db, ids: number[]): NotificationRow[] {
-  return db
-    .prepare(`SELECT n.*, r.name AS repo_name, u.username AS owner_name ${FROM} WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.updated_at DESC, n.id DESC`)
+export async function notificationsByIds(db: Db, ids: number[]): Promise<NotificationRow[]> {
+  return await db
+    .prepare(`SELECT n.*, r.name AS repo_name, u.username AS owner_name ${FROM} WHERE n.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY n.updated_at DESC, n.id DESC`)
     .all(JSON.stringify(ids)) as NotificationRow[];
 }

@@ -51,11 +51,11 @@ export interface NewPull {
 }
 
 /** Ids of an account's repositories in the fork network of `base` (itself, its parent, its forks, its siblings), oldest first. */
-export function networkReposOf(db: Db, ownerId: number, base: { id: number; fork_id: number | null }): number[] {
-  return db
+export async function networkReposOf(db: Db, ownerId: number, base: { id: number; fork_id: number | null }): Promise<number[]> {
+  return await db
     .prepare(
       `SELECT id FROM repositories WHERE owner_id = @ownerId
-         AND (id = @id OR fork_id = @id OR id = @parent OR (@parent IS NOT NULL AND fork_id = @parent))
+         AND (id = @id OR fork_id = @id OR id = @parent OR (CAST(@parent AS INTEGER) IS NOT NULL AND fork_id = @parent))
        ORDER BY id`,
     )
     .pluck()
@@ -66,44 +66,44 @@ export function networkReposOf(db: Db, ownerId: number, base: { id: number; fork
  * Takes a repository's next issue or pull request number (one numbering for both, as Gitea); call
  * it inside the transaction that inserts the row, so that a rollback gives the number back.
  */
-export function nextIssueNumber(db: Db, repoId: number): number {
-  return db
+export async function nextIssueNumber(db: Db, repoId: number): Promise<number> {
+  return await db
     .prepare(
       `INSERT INTO issue_numbers (repo_id, last_number) VALUES (?, 1)
-       ON CONFLICT (repo_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
+       ON CONFLICT (repo_id) DO UPDATE SET last_number = issue_numbers.last_number + 1 RETURNING last_number`,
     )
     .pluck()
     .get(repoId) as number;
 }
 
 /** Inserts a pull request with the repository's next number, shared with its issues. */
-export function insertPull(db: Db, { allowMaintainerEdit, ...pull }: NewPull): PullRow {
-  return db.transaction(() =>
-    db
+export async function insertPull(db: Db, { allowMaintainerEdit, ...pull }: NewPull): Promise<PullRow> {
+  return await db.transaction(async () =>
+    await db
       .prepare(
         `INSERT INTO pull_requests (base_repo_id, number, poster_id, title, body, base_branch, head_repo_id, head_branch, head_sha, allow_maintainer_edit)
          VALUES (@baseRepoId, @number, @posterId, @title, @body, @baseBranch, @headRepoId, @headBranch, @headSha, @allow)
          RETURNING *`,
       )
-      .get({ ...pull, allow: allowMaintainerEdit ? 1 : 0, number: nextIssueNumber(db, pull.baseRepoId) }) as PullRow,
-  )();
+      .get({ ...pull, allow: allowMaintainerEdit ? 1 : 0, number: await nextIssueNumber(db, pull.baseRepoId) }) as PullRow,
+  );
 }
 
-export function deletePullRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM pull_requests WHERE id = ?').run(id);
+export async function deletePullRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM pull_requests WHERE id = ?').run(id);
 }
 
-export function findPull(db: Db, baseRepoId: number, number: number): PullRow | undefined {
-  return db.prepare('SELECT * FROM pull_requests WHERE base_repo_id = ? AND number = ?').get(baseRepoId, number) as PullRow | undefined;
+export async function findPull(db: Db, baseRepoId: number, number: number): Promise<PullRow | undefined> {
+  return await db.prepare('SELECT * FROM pull_requests WHERE base_repo_id = ? AND number = ?').get(baseRepoId, number) as PullRow | undefined;
 }
 
-export function findPullById(db: Db, id: number): PullRow | undefined {
-  return db.prepare('SELECT * FROM pull_requests WHERE id = ?').get(id) as PullRow | undefined;
+export async function findPullById(db: Db, id: number): Promise<PullRow | undefined> {
+  return await db.prepare('SELECT * FROM pull_requests WHERE id = ?').get(id) as PullRow | undefined;
 }
 
 /** The open pull request from this head branch into this base branch, if any. */
-export function findOpenPull(db: Db, baseRepoId: number, baseBranch: string, headRepoId: number, headBranch: string): PullRow | undefined {
-  return db
+export async function findOpenPull(db: Db, baseRepoId: number, baseBranch: string, headRepoId: number, headBranch: string): Promise<PullRow | undefined> {
+  return await db
     .prepare(
       "SELECT * FROM pull_requests WHERE state = 'open' AND base_repo_id = ? AND base_branch = ? AND head_repo_id = ? AND head_branch = ?",
     )
@@ -111,53 +111,53 @@ export function findOpenPull(db: Db, baseRepoId: number, baseBranch: string, hea
 }
 
 /** A repository's pull requests, newest first, with the total before paging. */
-export function listPulls(db: Db, baseRepoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): { rows: PullRow[]; total: number } {
+export async function listPulls(db: Db, baseRepoId: number, state: 'open' | 'closed' | 'all', limit: number, offset: number): Promise<{ rows: PullRow[]; total: number }> {
   const where = state === 'all' ? 'base_repo_id = @baseRepoId' : 'base_repo_id = @baseRepoId AND state = @state';
-  const rows = db
+  const rows = await db
     .prepare(`SELECT * FROM pull_requests WHERE ${where} ORDER BY number DESC LIMIT @limit OFFSET @offset`)
     .all({ baseRepoId, state, limit, offset }) as PullRow[];
-  const total = db.prepare(`SELECT count(*) FROM pull_requests WHERE ${where}`).pluck().get({ baseRepoId, state }) as number;
+  const total = await db.prepare(`SELECT count(*) FROM pull_requests WHERE ${where}`).pluck().get({ baseRepoId, state }) as number;
   return { rows, total };
 }
 
 /** Every open pull request, oldest first (start-up recovery brings their heads and checks in line). */
-export function listOpenPulls(db: Db): PullRow[] {
-  return db.prepare("SELECT * FROM pull_requests WHERE state = 'open' ORDER BY id").all() as PullRow[];
+export async function listOpenPulls(db: Db): Promise<PullRow[]> {
+  return await db.prepare("SELECT * FROM pull_requests WHERE state = 'open' ORDER BY id").all() as PullRow[];
 }
 
 /** Open pull requests whose head is this branch of this repository. */
-export function openPullsFromHead(db: Db, headRepoId: number, headBranch: string): PullRow[] {
-  return db
+export async function openPullsFromHead(db: Db, headRepoId: number, headBranch: string): Promise<PullRow[]> {
+  return await db
     .prepare("SELECT * FROM pull_requests WHERE state = 'open' AND head_repo_id = ? AND head_branch = ?")
     .all(headRepoId, headBranch) as PullRow[];
 }
 
 /** The base repository and head branch of each open pull request from this repository that lets maintainers push. */
-export function maintainerEditableHeads(db: Db, headRepoId: number): Array<{ base_repo_id: number; head_branch: string }> {
-  return db
+export async function maintainerEditableHeads(db: Db, headRepoId: number): Promise<Array<{ base_repo_id: number; head_branch: string }>> {
+  return await db
     .prepare("SELECT base_repo_id, head_branch FROM pull_requests WHERE state = 'open' AND allow_maintainer_edit = 1 AND head_repo_id = ? AND base_repo_id <> head_repo_id")
     .all(headRepoId) as Array<{ base_repo_id: number; head_branch: string }>;
 }
 
 /** Sets whether the base repository's writers may push to the pull request's head branch. */
-export function setAllowMaintainerEdit(db: Db, id: number, allow: boolean): void {
-  db.prepare(`UPDATE pull_requests SET allow_maintainer_edit = ?, updated_at = ${NOW} WHERE id = ?`).run(allow ? 1 : 0, id);
+export async function setAllowMaintainerEdit(db: Db, id: number, allow: boolean): Promise<void> {
+  await db.prepare(`UPDATE pull_requests SET allow_maintainer_edit = ?, updated_at = ${NOW} WHERE id = ?`).run(allow ? 1 : 0, id);
 }
 
 /** Open pull requests into this branch of this repository. */
-export function openPullsIntoBase(db: Db, baseRepoId: number, baseBranch: string): PullRow[] {
-  return db
+export async function openPullsIntoBase(db: Db, baseRepoId: number, baseBranch: string): Promise<PullRow[]> {
+  return await db
     .prepare("SELECT * FROM pull_requests WHERE state = 'open' AND base_repo_id = ? AND base_branch = ?")
     .all(baseRepoId, baseBranch) as PullRow[];
 }
 
-export function countOpenPulls(db: Db, baseRepoId: number): number {
-  return db.prepare("SELECT count(*) FROM pull_requests WHERE base_repo_id = ? AND state = 'open'").pluck().get(baseRepoId) as number;
+export async function countOpenPulls(db: Db, baseRepoId: number): Promise<number> {
+  return await db.prepare("SELECT count(*) FROM pull_requests WHERE base_repo_id = ? AND state = 'open'").pluck().get(baseRepoId) as number;
 }
 
 /** Changes title, body or state; closing records the time, reopening clears it. */
-export function updatePullRow(db: Db, id: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): void {
-  db.prepare(
+export async function updatePullRow(db: Db, id: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void> {
+  await db.prepare(
     `UPDATE pull_requests SET
        title = coalesce(@title, title),
        body = coalesce(@body, body),
@@ -169,13 +169,13 @@ export function updatePullRow(db: Db, id: number, changes: { title?: string; bod
 }
 
 /** Records a new head commit: mergeability is unknown again until the next check. */
-export function setPullHead(db: Db, id: number, headSha: string): void {
-  db.prepare(`UPDATE pull_requests SET head_sha = ?, mergeable_state = 'checking', updated_at = ${NOW} WHERE id = ?`).run(headSha, id);
+export async function setPullHead(db: Db, id: number, headSha: string): Promise<void> {
+  await db.prepare(`UPDATE pull_requests SET head_sha = ?, mergeable_state = 'checking', updated_at = ${NOW} WHERE id = ?`).run(headSha, id);
 }
 
 /** Mergeability is unknown again (the base branch moved) until the next check stores it. */
-export function setPullChecking(db: Db, id: number): void {
-  db.prepare("UPDATE pull_requests SET mergeable_state = 'checking' WHERE id = ? AND merged = 0").run(id);
+export async function setPullChecking(db: Db, id: number): Promise<void> {
+  await db.prepare("UPDATE pull_requests SET mergeable_state = 'checking' WHERE id = ? AND merged = 0").run(id);
 }
 
 export interface MergeCheck {
@@ -190,8 +190,8 @@ export interface MergeCheck {
 }
 
 /** Stores a mergeability check, unless the pull request's head moved on since it started. */
-export function recordMergeCheck(db: Db, id: number, check: MergeCheck): boolean {
-  const result = db
+export async function recordMergeCheck(db: Db, id: number, check: MergeCheck): Promise<boolean> {
+  const result = await db
     .prepare(
       `UPDATE pull_requests SET mergeable_state = @state, conflicted_files = @files, checked_base_sha = @baseSha,
          checked_head_sha = @headSha, merge_base = @mergeBase, additions = @additions, deletions = @deletions,
@@ -203,8 +203,8 @@ export function recordMergeCheck(db: Db, id: number, check: MergeCheck): boolean
 }
 
 /** Records a merge: the pull request is closed, merged by whom, when, into which commit. */
-export function markMerged(db: Db, id: number, mergedById: number, mergeCommitSha: string, mergeBase: string | null): void {
-  db.prepare(
+export async function markMerged(db: Db, id: number, mergedById: number, mergeCommitSha: string, mergeBase: string | null): Promise<void> {
+  await db.prepare(
     `UPDATE pull_requests SET state = 'closed', merged = 1, merged_at = ${NOW}, closed_at = ${NOW}, merged_by_id = ?,
        merge_commit_sha = ?, merge_base = coalesce(?, merge_base), updated_at = ${NOW}
      WHERE id = ?`,

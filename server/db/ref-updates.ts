@@ -18,16 +18,16 @@ export interface RefUpdateRow {
 }
 
 /** Records the refs a push or an in-process write moved, in one transaction. */
-export function insertRefUpdates(db: Db, repoId: number, actorId: number | null, updates: RefUpdate[]): void {
+export async function insertRefUpdates(db: Db, repoId: number, actorId: number | null, updates: RefUpdate[]): Promise<void> {
   const insert = db.prepare('INSERT INTO ref_updates (repo_id, actor_id, ref, old_id, new_id) VALUES (?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const u of updates) insert.run(repoId, actorId, u.ref, u.oldId, u.newId);
-  })();
+  await db.transaction(async () => {
+    for (const u of updates) await insert.run(repoId, actorId, u.ref, u.oldId, u.newId);
+  });
 }
 
 /** The latest ref updates of a repository, newest first. */
-export function listRefUpdates(db: Db, repoId: number, limit = 50): RefUpdateRow[] {
-  return db.prepare('SELECT * FROM ref_updates WHERE repo_id = ? ORDER BY id DESC LIMIT ?').all(repoId, limit) as RefUpdateRow[];
+export async function listRefUpdates(db: Db, repoId: number, limit = 50): Promise<RefUpdateRow[]> {
+  return await db.prepare('SELECT * FROM ref_updates WHERE repo_id = ? ORDER BY id DESC LIMIT ?').all(repoId, limit) as RefUpdateRow[];
 }
 
 /** A push the server began: the ref commands it was about to let receive-pack apply. */
@@ -40,8 +40,8 @@ export interface PushIntent {
 }
 
 /** Writes a push's intent before receive-pack may move refs. */
-export function insertPushIntent(db: Db, intent: PushIntent): void {
-  db.prepare('INSERT INTO push_intents (token, repo_id, actor_id, updates) VALUES (?, ?, ?, ?)').run(
+export async function insertPushIntent(db: Db, intent: PushIntent): Promise<void> {
+  await db.prepare('INSERT INTO push_intents (token, repo_id, actor_id, updates) VALUES (?, ?, ?, ?)').run(
     intent.token,
     intent.repoId,
     intent.actorId,
@@ -50,13 +50,13 @@ export function insertPushIntent(db: Db, intent: PushIntent): void {
 }
 
 /** Removes a push's intent once what it did is recorded (or it did nothing). */
-export function deletePushIntent(db: Db, token: string): void {
-  db.prepare('DELETE FROM push_intents WHERE token = ?').run(token);
+export async function deletePushIntent(db: Db, token: string): Promise<void> {
+  await db.prepare('DELETE FROM push_intents WHERE token = ?').run(token);
 }
 
 /** The intents of pushes that never finished (the server died during them), oldest first. */
-export function listPushIntents(db: Db): PushIntent[] {
-  const rows = db.prepare('SELECT token, repo_id, actor_id, updates FROM push_intents ORDER BY created_at, token').all() as Array<{
+export async function listPushIntents(db: Db): Promise<PushIntent[]> {
+  const rows = await db.prepare('SELECT token, repo_id, actor_id, updates FROM push_intents ORDER BY created_at, token').all() as Array<{
     token: string;
     repo_id: number;
     actor_id: number | null;

@@ -43,8 +43,8 @@ export interface NewRelease {
   sha: string;
 }
 
-export function insertRelease(db: Db, r: NewRelease): ReleaseRow {
-  return db
+export async function insertRelease(db: Db, r: NewRelease): Promise<ReleaseRow> {
+  return await db
     .prepare(
       `INSERT INTO releases (repo_id, tag_name, target_commitish, title, note, is_draft, is_prerelease, publisher_id, sha, published_at)
        VALUES (@repoId, @tagName, @targetCommitish, @title, @note, @isDraft, @isPrerelease, @publisherId, @sha, CASE WHEN @isDraft = 0 THEN ${NOW} END)
@@ -65,9 +65,9 @@ export interface ReleaseChanges {
 }
 
 /** Changes a release; publishing a draft for the first time records when. */
-export function updateReleaseRow(db: Db, id: number, c: ReleaseChanges): void {
+export async function updateReleaseRow(db: Db, id: number, c: ReleaseChanges): Promise<void> {
   const flag = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
-  db.prepare(
+  await db.prepare(
     `UPDATE releases SET tag_name = coalesce(@tagName, tag_name), target_commitish = coalesce(@targetCommitish, target_commitish),
        title = coalesce(@title, title), note = coalesce(@note, note), sha = coalesce(@sha, sha),
        is_prerelease = coalesce(@isPrerelease, is_prerelease),
@@ -86,18 +86,18 @@ export function updateReleaseRow(db: Db, id: number, c: ReleaseChanges): void {
   });
 }
 
-export function deleteReleaseRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM releases WHERE id = ?').run(id);
+export async function deleteReleaseRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM releases WHERE id = ?').run(id);
 }
 
 /** A repository's release by id. */
-export function findRelease(db: Db, repoId: number, id: number): ReleaseRow | undefined {
-  return db.prepare('SELECT * FROM releases WHERE repo_id = ? AND id = ?').get(repoId, id) as ReleaseRow | undefined;
+export async function findRelease(db: Db, repoId: number, id: number): Promise<ReleaseRow | undefined> {
+  return await db.prepare('SELECT * FROM releases WHERE repo_id = ? AND id = ?').get(repoId, id) as ReleaseRow | undefined;
 }
 
 /** A repository's release by its tag. */
-export function findReleaseByTag(db: Db, repoId: number, tag: string): ReleaseRow | undefined {
-  return db.prepare('SELECT * FROM releases WHERE repo_id = ? AND tag_name = ?').get(repoId, tag) as ReleaseRow | undefined;
+export async function findReleaseByTag(db: Db, repoId: number, tag: string): Promise<ReleaseRow | undefined> {
+  return await db.prepare('SELECT * FROM releases WHERE repo_id = ? AND tag_name = ?').get(repoId, tag) as ReleaseRow | undefined;
 }
 
 /** Which releases a list shows. */
@@ -110,27 +110,27 @@ export interface ReleaseFilter {
 }
 
 /** A repository's releases, newest first, and how many match. */
-export function listReleases(db: Db, repoId: number, filter: ReleaseFilter, limit: number, offset: number): { rows: ReleaseRow[]; total: number } {
+export async function listReleases(db: Db, repoId: number, filter: ReleaseFilter, limit: number, offset: number): Promise<{ rows: ReleaseRow[]; total: number }> {
   const where = ['repo_id = @repoId'];
   if (!filter.drafts) where.push('is_draft = 0');
   if (filter.draft !== undefined) where.push(`is_draft = ${filter.draft ? 1 : 0}`);
   if (filter.prerelease !== undefined) where.push(`is_prerelease = ${filter.prerelease ? 1 : 0}`);
   const sql = where.join(' AND ');
-  const rows = db.prepare(`SELECT * FROM releases WHERE ${sql} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ repoId, limit, offset }) as ReleaseRow[];
-  const total = db.prepare(`SELECT count(*) FROM releases WHERE ${sql}`).pluck().get({ repoId }) as number;
+  const rows = await db.prepare(`SELECT * FROM releases WHERE ${sql} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ repoId, limit, offset }) as ReleaseRow[];
+  const total = await db.prepare(`SELECT count(*) FROM releases WHERE ${sql}`).pluck().get({ repoId }) as number;
   return { rows, total };
 }
 
 /** The newest published release that is not a pre-release (Gitea's "latest"). */
-export function latestRelease(db: Db, repoId: number): ReleaseRow | undefined {
-  return db
+export async function latestRelease(db: Db, repoId: number): Promise<ReleaseRow | undefined> {
+  return await db
     .prepare('SELECT * FROM releases WHERE repo_id = ? AND is_draft = 0 AND is_prerelease = 0 ORDER BY created_at DESC, id DESC LIMIT 1')
     .get(repoId) as ReleaseRow | undefined;
 }
 
 /** The newest published release of another tag than the given one (what generated notes start from). */
-export function previousRelease(db: Db, repoId: number, otherThan: string): ReleaseRow | undefined {
-  return db
+export async function previousRelease(db: Db, repoId: number, otherThan: string): Promise<ReleaseRow | undefined> {
+  return await db
     .prepare('SELECT * FROM releases WHERE repo_id = ? AND is_draft = 0 AND tag_name <> ? ORDER BY created_at DESC, id DESC LIMIT 1')
     .get(repoId, otherThan) as ReleaseRow | undefined;
 }
@@ -143,61 +143,61 @@ export interface MergedPullLine {
 }
 
 /** The pull requests merged into a repository after a time (all of them with null), oldest first. */
-export function pullsMergedSince(db: Db, repoId: number, since: string | null): MergedPullLine[] {
-  return db
+export async function pullsMergedSince(db: Db, repoId: number, since: string | null): Promise<MergedPullLine[]> {
+  return await db
     .prepare(
       `SELECT p.number, p.title, u.username AS poster FROM pull_requests p JOIN users u ON u.id = p.poster_id
-       WHERE p.base_repo_id = @repoId AND p.merged = 1 AND (@since IS NULL OR p.merged_at > @since) ORDER BY p.merged_at, p.number`,
+       WHERE p.base_repo_id = @repoId AND p.merged = 1 AND (CAST(@since AS TEXT) IS NULL OR p.merged_at > @since) ORDER BY p.merged_at, p.number`,
     )
     .all({ repoId, since }) as MergedPullLine[];
 }
 
 /** The attachments of some releases, oldest first. */
-export function attachmentsOf(db: Db, releaseIds: number[]): AttachmentRow[] {
-  return db
-    .prepare('SELECT * FROM release_attachments WHERE release_id IN (SELECT value FROM json_each(?)) ORDER BY id')
+export async function attachmentsOf(db: Db, releaseIds: number[]): Promise<AttachmentRow[]> {
+  return await db
+    .prepare('SELECT * FROM release_attachments WHERE release_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) ORDER BY id')
     .all(JSON.stringify(releaseIds)) as AttachmentRow[];
 }
 
 /** The uuids of a release's attachments (for removing their files). */
-export function attachmentUuids(db: Db, releaseId: number): string[] {
-  return db.prepare('SELECT uuid FROM release_attachments WHERE release_id = ?').pluck().all(releaseId) as string[];
+export async function attachmentUuids(db: Db, releaseId: number): Promise<string[]> {
+  return await db.prepare('SELECT uuid FROM release_attachments WHERE release_id = ?').pluck().all(releaseId) as string[];
 }
 
-export function findAttachment(db: Db, releaseId: number, id: number): AttachmentRow | undefined {
-  return db.prepare('SELECT * FROM release_attachments WHERE release_id = ? AND id = ?').get(releaseId, id) as AttachmentRow | undefined;
+export async function findAttachment(db: Db, releaseId: number, id: number): Promise<AttachmentRow | undefined> {
+  return await db.prepare('SELECT * FROM release_attachments WHERE release_id = ? AND id = ?').get(releaseId, id) as AttachmentRow | undefined;
 }
 
-export function findAttachmentByName(db: Db, releaseId: number, name: string): AttachmentRow | undefined {
-  return db.prepare('SELECT * FROM release_attachments WHERE release_id = ? AND name = ?').get(releaseId, name) as AttachmentRow | undefined;
+export async function findAttachmentByName(db: Db, releaseId: number, name: string): Promise<AttachmentRow | undefined> {
+  return await db.prepare('SELECT * FROM release_attachments WHERE release_id = ? AND name = ?').get(releaseId, name) as AttachmentRow | undefined;
 }
 
 /** An attachment by uuid, with the repository of its release. */
-export function findAttachmentByUuid(db: Db, uuid: string): (AttachmentRow & { repo_id: number; is_draft: 0 | 1 }) | undefined {
-  return db
+export async function findAttachmentByUuid(db: Db, uuid: string): Promise<(AttachmentRow & { repo_id: number; is_draft: 0 | 1 }) | undefined> {
+  return await db
     .prepare('SELECT a.*, r.repo_id, r.is_draft FROM release_attachments a JOIN releases r ON r.id = a.release_id WHERE a.uuid = ?')
     .get(uuid) as (AttachmentRow & { repo_id: number; is_draft: 0 | 1 }) | undefined;
 }
 
-export function insertAttachment(db: Db, a: { uuid: string; releaseId: number; name: string; size: number; uploaderId: number }): AttachmentRow {
-  return db
+export async function insertAttachment(db: Db, a: { uuid: string; releaseId: number; name: string; size: number; uploaderId: number }): Promise<AttachmentRow> {
+  return await db
     .prepare('INSERT INTO release_attachments (uuid, release_id, name, size, uploader_id) VALUES (@uuid, @releaseId, @name, @size, @uploaderId) RETURNING *')
     .get(a) as AttachmentRow;
 }
 
-export function renameAttachmentRow(db: Db, id: number, name: string): void {
-  db.prepare('UPDATE release_attachments SET name = ? WHERE id = ?').run(name, id);
+export async function renameAttachmentRow(db: Db, id: number, name: string): Promise<void> {
+  await db.prepare('UPDATE release_attachments SET name = ? WHERE id = ?').run(name, id);
 }
 
-export function deleteAttachmentRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM release_attachments WHERE id = ?').run(id);
+export async function deleteAttachmentRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM release_attachments WHERE id = ?').run(id);
 }
 
-export function countDownload(db: Db, id: number): void {
-  db.prepare('UPDATE release_attachments SET download_count = download_count + 1 WHERE id = ?').run(id);
+export async function countDownload(db: Db, id: number): Promise<void> {
+  await db.prepare('UPDATE release_attachments SET download_count = download_count + 1 WHERE id = ?').run(id);
 }
 
 /** Every attachment's uuid: what the start-up sweep keeps on disk. */
-export function allAttachmentUuids(db: Db): Set<string> {
-  return new Set(db.prepare('SELECT uuid FROM release_attachments').pluck().all() as string[]);
+export async function allAttachmentUuids(db: Db): Promise<Set<string>> {
+  return new Set(await db.prepare('SELECT uuid FROM release_attachments').pluck().all() as string[]);
 }

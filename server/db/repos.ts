@@ -43,23 +43,23 @@ const SELECT = `SELECT r.*, u.username AS owner_name, u.type AS owner_type, u.vi
     s.clone_addr AS original_url, s.interval_s AS mirror_interval_s, s.last_sync_at AS mirror_updated
   FROM repositories r JOIN users u ON u.id = r.owner_id LEFT JOIN repository_sources s ON s.repo_id = r.id`;
 
-export function findRepo(db: Db, owner: string, name: string): RepoRow | undefined {
-  return db.prepare(`${SELECT} WHERE u.lower_name = ? AND r.lower_name = ?`).get(owner.toLowerCase(), name.toLowerCase()) as
+export async function findRepo(db: Db, owner: string, name: string): Promise<RepoRow | undefined> {
+  return await db.prepare(`${SELECT} WHERE u.lower_name = ? AND r.lower_name = ?`).get(owner.toLowerCase(), name.toLowerCase()) as
     | RepoRow
     | undefined;
 }
 
-export function findRepoById(db: Db, id: number): RepoRow | undefined {
-  return db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as RepoRow | undefined;
+export async function findRepoById(db: Db, id: number): Promise<RepoRow | undefined> {
+  return await db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as RepoRow | undefined;
 }
 
 /** The repository an old owner/name now points to after a rename or transfer, if any. */
-export function findRepoRedirect(db: Db, owner: string, name: string): RepoRow | undefined {
-  const id = db
+export async function findRepoRedirect(db: Db, owner: string, name: string): Promise<RepoRow | undefined> {
+  const id = await db
     .prepare('SELECT repo_id FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?')
     .pluck()
     .get(owner.toLowerCase(), name.toLowerCase()) as number | undefined;
-  return id === undefined ? undefined : findRepoById(db, id);
+  return id === undefined ? undefined : await findRepoById(db, id);
 }
 
 export interface NewRepo {
@@ -74,8 +74,8 @@ export interface NewRepo {
   isMirror?: boolean;
 }
 
-export function insertRepo(db: Db, repo: NewRepo): RepoRow {
-  const { id } = db
+export async function insertRepo(db: Db, repo: NewRepo): Promise<RepoRow> {
+  const { id } = await db
     .prepare(
       `INSERT INTO repositories (owner_id, name, lower_name, description, website, is_private, default_branch, is_empty, fork_id, is_mirror)
        VALUES (@ownerId, @name, lower(@name), @description, @website, @isPrivate, @defaultBranch, @isEmpty, @forkId, @isMirror)
@@ -89,42 +89,42 @@ export function insertRepo(db: Db, repo: NewRepo): RepoRow {
       forkId: repo.forkId ?? null,
       isMirror: repo.isMirror ? 1 : 0,
     }) as { id: number };
-  return findRepoById(db, id) as RepoRow;
+  return await findRepoById(db, id) as RepoRow;
 }
 
 /** Every repository, oldest first (start-up recovery checks each against its folder). */
-export function listAllRepos(db: Db): RepoRow[] {
-  return db.prepare(`${SELECT} ORDER BY r.id`).all() as RepoRow[];
+export async function listAllRepos(db: Db): Promise<RepoRow[]> {
+  return await db.prepare(`${SELECT} ORDER BY r.id`).all() as RepoRow[];
 }
 
 /** The forks of a repository (any visibility: callers filter what the viewer may read), oldest first. */
-export function listForks(db: Db, repoId: number): RepoRow[] {
-  return db.prepare(`${SELECT} WHERE r.fork_id = ? ORDER BY r.id`).all(repoId) as RepoRow[];
+export async function listForks(db: Db, repoId: number): Promise<RepoRow[]> {
+  return await db.prepare(`${SELECT} WHERE r.fork_id = ? ORDER BY r.id`).all(repoId) as RepoRow[];
 }
 
 /**
  * Unlinks a repository's public forks from it (GitHub's rule when a parent goes private): they stay
  * public, as what they hold was already published, but stop being its forks. Returns how many.
  */
-export function detachPublicForks(db: Db, repoId: number): number {
-  return db.prepare('UPDATE repositories SET fork_id = NULL WHERE fork_id = ? AND is_private = 0').run(repoId).changes;
+export async function detachPublicForks(db: Db, repoId: number): Promise<number> {
+  return (await db.prepare('UPDATE repositories SET fork_id = NULL WHERE fork_id = ? AND is_private = 0').run(repoId)).changes;
 }
 
 /** How many forks of each repository the viewer may read: the same rule as the fork list. */
-export function countReadableForks(db: Db, repoIds: number[], viewer: RepoViewer): Map<number, number> {
+export async function countReadableForks(db: Db, repoIds: number[], viewer: RepoViewer): Promise<Map<number, number>> {
   if (repoIds.length === 0) return new Map();
-  const rows = db
+  const rows = await db
     .prepare(
       `SELECT r.fork_id AS id, count(*) AS n FROM repositories r JOIN users u ON u.id = r.owner_id
-        WHERE r.fork_id IN (SELECT value FROM json_each(@ids)) AND ${READABLE} GROUP BY r.fork_id`,
+        WHERE r.fork_id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids)) AND ${READABLE} GROUP BY r.fork_id`,
     )
     .all({ ids: JSON.stringify(repoIds), ...viewerParams(viewer) }) as Array<{ id: number; n: number }>;
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
 /** Records that a push or an in-process write changed the repository: size, emptiness, time. */
-export function touchRepo(db: Db, id: number, changes: { sizeKb?: number; isEmpty?: boolean; defaultBranch?: string }): void {
-  db.prepare(
+export async function touchRepo(db: Db, id: number, changes: { sizeKb?: number; isEmpty?: boolean; defaultBranch?: string }): Promise<void> {
+  await db.prepare(
     `UPDATE repositories SET
        size_kb = coalesce(@sizeKb, size_kb),
        is_empty = coalesce(@isEmpty, is_empty),
@@ -139,13 +139,13 @@ export function touchRepo(db: Db, id: number, changes: { sizeKb?: number; isEmpt
   });
 }
 
-export function deleteRepoRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM repositories WHERE id = ?').run(id);
+export async function deleteRepoRow(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM repositories WHERE id = ?').run(id);
 }
 
 /** The strongest permission a user holds on a repository through collaboration or teams (not ownership). */
-export function grantedPermission(db: Db, repoId: number, userId: number): 'read' | 'write' | 'admin' | 'owner' | null {
-  const rows = db
+export async function grantedPermission(db: Db, repoId: number, userId: number): Promise<'read' | 'write' | 'admin' | 'owner' | null> {
+  const rows = await db
     .prepare(
       `SELECT permission FROM collaborators WHERE repo_id = @repoId AND user_id = @userId
        UNION ALL
@@ -164,18 +164,18 @@ export function grantedPermission(db: Db, repoId: number, userId: number): 'read
 }
 
 /** Whether the user belongs to any team of the organisation. */
-export function isOrgMember(db: Db, orgId: number, userId: number): boolean {
+export async function isOrgMember(db: Db, orgId: number, userId: number): Promise<boolean> {
   return (
-    db
+    await db
       .prepare('SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND m.user_id = ? LIMIT 1')
       .get(orgId, userId) !== undefined
   );
 }
 
 /** Whether the user is in the organisation's owners team. */
-export function isOrgOwner(db: Db, orgId: number, userId: number): boolean {
+export async function isOrgOwner(db: Db, orgId: number, userId: number): Promise<boolean> {
   return (
-    db
+    await db
       .prepare(
         "SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = ? AND m.user_id = ? AND t.permission = 'owner' LIMIT 1",
       )
@@ -200,7 +200,7 @@ const GRANTED = `(@viewerAdmin = 1 OR r.owner_id = @viewerId
 
 /** A public repository is readable when its owner is visible to the viewer (aliases: r the repository, u its owner). */
 export const READABLE = `((r.is_private = 0 AND (u.visibility = 'public'
-    OR (u.visibility = 'limited' AND @viewerId IS NOT NULL)
+    OR (u.visibility = 'limited' AND CAST(@viewerId AS INTEGER) IS NOT NULL)
     OR EXISTS (SELECT 1 FROM teams t JOIN team_members m ON m.team_id = t.id WHERE t.org_id = r.owner_id AND m.user_id = @viewerId)
     OR ${GRANTED}))
   OR (@privateAllowed = 1 AND ${GRANTED}))`;
@@ -211,8 +211,8 @@ export function viewerParams(viewer: RepoViewer) {
 }
 
 /** Ids of the repositories the viewer may read that have their issue tracker on (issue search). */
-export function readableRepoIdsWithIssues(db: Db, viewer: RepoViewer): number[] {
-  return db
+export async function readableRepoIdsWithIssues(db: Db, viewer: RepoViewer): Promise<number[]> {
+  return await db
     .prepare(`SELECT r.id FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.has_issues = 1 AND ${READABLE}`)
     .pluck()
     .all(viewerParams(viewer)) as number[];
@@ -251,7 +251,7 @@ const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, 
 const SORT_COLUMN = { alpha: 'r.lower_name', created: 'r.created_at', updated: 'r.updated_at', size: 'r.size_kb', id: 'r.id' } as const;
 
 /** Repositories the viewer may read, filtered and paged, with the total before paging. */
-export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; total: number } {
+export async function listRepos(db: Db, filter: RepoListFilter): Promise<{ rows: RepoRow[]; total: number }> {
   const where = [READABLE];
   if (filter.ownerId !== undefined) where.push('r.owner_id = @ownerId');
   if (filter.accessibleTo !== undefined) {
@@ -282,10 +282,10 @@ export function listRepos(db: Db, filter: RepoListFilter): { rows: RepoRow[]; to
     isPrivate: filter.isPrivate === undefined ? null : filter.isPrivate ? 1 : 0,
   };
   const condition = where.join(' AND ');
-  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
+  const total = await db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${condition}`).pluck().get(params) as number;
   const column = SORT_COLUMN[filter.sort ?? 'alpha'];
   const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
-  const rows = db
+  const rows = await db
     .prepare(`${SELECT} WHERE ${condition} ORDER BY ${filter.forksLast ? 'r.fork_id IS NOT NULL, ' : ''}${column} ${direction}, r.id ${direction} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: filter.limit, offset: filter.offset }) as RepoRow[];
   return { rows, total };
@@ -309,8 +309,8 @@ export interface RepoChanges {
 const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
 
 /** Updates a repository's settings; absent fields keep their value. */
-export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
-  db.prepare(
+export async function updateRepoRow(db: Db, id: number, changes: RepoChanges): Promise<void> {
+  await db.prepare(
     `UPDATE repositories SET
        description = coalesce(@description, description),
        website = coalesce(@website, website),
@@ -344,14 +344,14 @@ export function updateRepoRow(db: Db, id: number, changes: RepoChanges): void {
 }
 
 /** Renames a repository row and leaves a redirect from the old name; a redirect squatting the new name goes. */
-export function renameRepoRow(db: Db, repo: RepoRow, newName: string): void {
+export async function renameRepoRow(db: Db, repo: RepoRow, newName: string): Promise<void> {
   const ownerLower = repo.owner_name.toLowerCase();
-  db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(ownerLower, newName.toLowerCase());
-  db.prepare(
+  await db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(ownerLower, newName.toLowerCase());
+  await db.prepare(
     "UPDATE repositories SET name = ?, lower_name = lower(?), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
   ).run(newName, newName, repo.id);
   if (repo.lower_name !== newName.toLowerCase()) {
-    db.prepare('INSERT OR REPLACE INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(
+    await db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?) ON CONFLICT (owner_lower_name, lower_name) DO UPDATE SET repo_id = excluded.repo_id').run(
       ownerLower,
       repo.lower_name,
       repo.id,
@@ -370,23 +370,23 @@ export interface TopicCountRow {
  * Topics containing `q`, with how many repositories the viewer may read carry each, most used
  * first; a topic only unreadable repositories carry is not listed. One page, and the total.
  */
-export function searchTopics(db: Db, viewer: RepoViewer, q: string, limit: number, offset: number): { rows: TopicCountRow[]; total: number } {
+export async function searchTopics(db: Db, viewer: RepoViewer, q: string, limit: number, offset: number): Promise<{ rows: TopicCountRow[]; total: number }> {
   const from = `FROM repository_topics t JOIN repositories r ON r.id = t.repo_id JOIN users u ON u.id = r.owner_id
     WHERE ${READABLE} AND t.topic LIKE @q ESCAPE '\\'`;
   const params = { ...viewerParams(viewer), q: likePattern(q.trim()) };
-  const total = db.prepare(`SELECT count(DISTINCT t.topic) ${from}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(DISTINCT t.topic) ${from}`).pluck().get(params) as number;
+  const counts = await db
     .prepare(
-      `SELECT (SELECT min(a.rowid) FROM repository_topics a WHERE a.topic = t.topic) AS id, t.topic, count(*) AS repo_count ${from}
+      `SELECT t.topic, count(*) AS repo_count ${from}
         GROUP BY t.topic ORDER BY repo_count DESC, t.topic LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit, offset }) as TopicCountRow[];
-  return { rows, total };
+    .all({ ...params, limit, offset }) as Array<Omit<TopicCountRow, 'id'>>;
+  return { rows: counts.map((row) => ({ ...row, id: topicId(row.topic) })), total };
 }
 
 /** The teams of the repository's organisation that reach it: all its repositories, or this one added to them. */
-export function listRepoTeams(db: Db, repo: RepoRow): TeamRow[] {
-  return db
+export async function listRepoTeams(db: Db, repo: RepoRow): Promise<TeamRow[]> {
+  return await db
     .prepare(
       `SELECT t.* FROM teams t WHERE t.org_id = @orgId AND (t.includes_all_repositories = 1 OR t.permission = 'owner'
          OR EXISTS (SELECT 1 FROM team_repositories tr WHERE tr.team_id = t.id AND tr.repo_id = @repoId))
@@ -396,8 +396,8 @@ export function listRepoTeams(db: Db, repo: RepoRow): TeamRow[] {
 }
 
 /** The repositories an account or organisation owns, by name. */
-export function listReposOwnedBy(db: Db, ownerId: number): RepoRow[] {
-  return db.prepare(`${SELECT} WHERE r.owner_id = ? ORDER BY r.lower_name`).all(ownerId) as RepoRow[];
+export async function listReposOwnedBy(db: Db, ownerId: number): Promise<RepoRow[]> {
+  return await db.prepare(`${SELECT} WHERE r.owner_id = ? ORDER BY r.lower_name`).all(ownerId) as RepoRow[];
 }
 
 /** A repository as the administrators list it: with its last push and its mirror's last error. */
@@ -407,11 +407,11 @@ export interface AdminRepoRow extends RepoRow {
 }
 
 /** Every repository, private ones too, by full name (`q` searches owner and name), with the total before paging. */
-export function listReposForAdmin(db: Db, options: { q: string; limit: number; offset: number }): { rows: AdminRepoRow[]; total: number } {
+export async function listReposForAdmin(db: Db, options: { q: string; limit: number; offset: number }): Promise<{ rows: AdminRepoRow[]; total: number }> {
   const where = "(@q = '' OR (u.lower_name || '/' || r.lower_name) LIKE @pattern ESCAPE '\\')";
   const params = { q: options.q, pattern: likePattern(options.q) };
-  const total = db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${where}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(*) FROM repositories r JOIN users u ON u.id = r.owner_id WHERE ${where}`).pluck().get(params) as number;
+  const rows = await db
     .prepare(
       `SELECT x.*, (SELECT max(created_at) FROM ref_updates WHERE repo_id = x.id) AS last_push_at,
          (SELECT last_error FROM repository_sources WHERE repo_id = x.id) AS mirror_error
@@ -425,15 +425,25 @@ export function listReposForAdmin(db: Db, options: { q: string; limit: number; o
  * Gives a repository to another owner and leaves a redirect from its old full name. The new owner
  * stops being a collaborator (an owner is not one); the old organisation's teams lose it.
  */
-export function transferRepoRow(db: Db, repo: RepoRow, newOwner: { id: number; username: string }): void {
+export async function transferRepoRow(db: Db, repo: RepoRow, newOwner: { id: number; username: string }): Promise<void> {
   const newOwnerLower = newOwner.username.toLowerCase();
-  db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(newOwnerLower, repo.lower_name);
-  db.prepare("UPDATE repositories SET owner_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(newOwner.id, repo.id);
-  db.prepare('INSERT OR REPLACE INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(
+  await db.prepare('DELETE FROM repository_redirects WHERE owner_lower_name = ? AND lower_name = ?').run(newOwnerLower, repo.lower_name);
+  await db.prepare("UPDATE repositories SET owner_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(newOwner.id, repo.id);
+  await db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?) ON CONFLICT (owner_lower_name, lower_name) DO UPDATE SET repo_id = excluded.repo_id').run(
     repo.owner_name.toLowerCase(),
     repo.lower_name,
     repo.id,
   );
-  db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repo.id, newOwner.id);
-  db.prepare('DELETE FROM team_repositories WHERE repo_id = ?').run(repo.id);
+  await db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repo.id, newOwner.id);
+  await db.prepare('DELETE FROM team_repositories WHERE repo_id = ?').run(repo.id);
+}
+
+/**
+ * A topic's id (Gitea's topics have one): derived from its name (FNV-1a, 31 bits), so that it is the
+ * same on every engine and after a copy, with no table of topics to keep.
+ */
+function topicId(topic: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(topic, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return (hash & 0x7fffffff) || 1;
 }

@@ -10,8 +10,8 @@ export interface SitemapEntry {
  * Public repositories of public owners, and public organisations: everything an anonymous visitor
  * can browse, newest first, at most `limit` of each.
  */
-export function listPublicPages(db: Db, limit: number): { repos: SitemapEntry[]; orgs: SitemapEntry[] } {
-  const repos = db
+export async function listPublicPages(db: Db, limit: number): Promise<{ repos: SitemapEntry[]; orgs: SitemapEntry[] }> {
+  const repos = await db
     .prepare(
       `SELECT u.username || '/' || r.name AS path, r.updated_at
          FROM repositories r JOIN users u ON u.id = r.owner_id
@@ -19,7 +19,7 @@ export function listPublicPages(db: Db, limit: number): { repos: SitemapEntry[];
         ORDER BY r.updated_at DESC LIMIT ?`,
     )
     .all(limit) as SitemapEntry[];
-  const orgs = db
+  const orgs = await db
     .prepare(
       `SELECT username AS path, updated_at FROM users
         WHERE type = 'org' AND visibility = 'public'

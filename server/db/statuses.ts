@@ -30,8 +30,8 @@ export interface NewCommitStatus {
 }
 
 /** Stores a post with the commit's next index (one statement, so two posts never share an index). */
-export function insertStatus(db: Db, status: NewCommitStatus): CommitStatusRow {
-  return db
+export async function insertStatus(db: Db, status: NewCommitStatus): Promise<CommitStatusRow> {
+  return await db
     .prepare(
       `INSERT INTO commit_statuses (repo_id, sha, idx, context, state, target_url, description, creator_id)
        VALUES (@repoId, @sha,
@@ -56,25 +56,25 @@ const ORDER: Record<StatusSort | 'newest', string> = {
 };
 
 /** Every post on a commit, in a state if asked, sorted and paged, with the total before paging. */
-export function listStatuses(
+export async function listStatuses(
   db: Db,
   repoId: number,
   sha: string,
   options: { sort?: StatusSort; state?: CommitStatusState; limit: number; offset: number },
-): { rows: CommitStatusRow[]; total: number } {
+): Promise<{ rows: CommitStatusRow[]; total: number }> {
   const where = `repo_id = @repoId AND sha = @sha${options.state ? ' AND state = @state' : ''}`;
   const params = { repoId, sha, state: options.state ?? null, limit: options.limit, offset: options.offset };
-  const rows = db
+  const rows = await db
     .prepare(`SELECT * FROM commit_statuses WHERE ${where} ORDER BY ${ORDER[options.sort ?? 'newest']} LIMIT @limit OFFSET @offset`)
     .all(params) as CommitStatusRow[];
-  const total = db.prepare(`SELECT count(*) FROM commit_statuses WHERE ${where}`).pluck().get(params) as number;
+  const total = await db.prepare(`SELECT count(*) FROM commit_statuses WHERE ${where}`).pluck().get(params) as number;
   return { rows, total };
 }
 
 /** The latest post of each context of each commit, by commit then context's first post. */
-export function latestStatuses(db: Db, repoId: number, shas: string[]): CommitStatusRow[] {
+export async function latestStatuses(db: Db, repoId: number, shas: string[]): Promise<CommitStatusRow[]> {
   if (shas.length === 0) return [];
-  return db
+  return await db
     .prepare(
       `SELECT s.* FROM commit_statuses s
        JOIN (SELECT max(id) AS id FROM commit_statuses WHERE repo_id = ? AND sha IN (SELECT value FROM json_each(?)) GROUP BY sha, context) latest
@@ -97,11 +97,11 @@ export interface AutoMergeRow {
 }
 
 /** Stores the request; false when the pull request already has one (Gitea answers 409 then). */
-export function insertAutoMerge(
+export async function insertAutoMerge(
   db: Db,
   request: { pullId: number; doerId: number; style: AutoMergeRow['merge_style']; title: string; message: string; deleteBranch: boolean; headSha: string },
-): boolean {
-  const result = db
+): Promise<boolean> {
+  const result = await db
     .prepare(
       `INSERT INTO pull_auto_merges (pull_id, doer_id, merge_style, title, message, delete_branch, head_sha)
        VALUES (@pullId, @doerId, @style, @title, @message, @deleteBranch, @headSha) ON CONFLICT (pull_id) DO NOTHING`,
@@ -110,18 +110,18 @@ export function insertAutoMerge(
   return result.changes === 1;
 }
 
-export function findAutoMerge(db: Db, pullId: number): AutoMergeRow | undefined {
-  return db.prepare('SELECT * FROM pull_auto_merges WHERE pull_id = ?').get(pullId) as AutoMergeRow | undefined;
+export async function findAutoMerge(db: Db, pullId: number): Promise<AutoMergeRow | undefined> {
+  return await db.prepare('SELECT * FROM pull_auto_merges WHERE pull_id = ?').get(pullId) as AutoMergeRow | undefined;
 }
 
 /** Drops the request; false when there was none. */
-export function deleteAutoMerge(db: Db, pullId: number): boolean {
-  return db.prepare('DELETE FROM pull_auto_merges WHERE pull_id = ?').run(pullId).changes === 1;
+export async function deleteAutoMerge(db: Db, pullId: number): Promise<boolean> {
+  return (await db.prepare('DELETE FROM pull_auto_merges WHERE pull_id = ?').run(pullId)).changes === 1;
 }
 
 /** The open pull requests of a repository with an auto-merge request whose head is this commit. */
-export function autoMergesForHead(db: Db, baseRepoId: number, headSha: string): AutoMergeRow[] {
-  return db
+export async function autoMergesForHead(db: Db, baseRepoId: number, headSha: string): Promise<AutoMergeRow[]> {
+  return await db
     .prepare(
       `SELECT a.* FROM pull_auto_merges a JOIN pull_requests p ON p.id = a.pull_id
        WHERE p.base_repo_id = ? AND p.head_sha = ? AND p.state = 'open' ORDER BY a.pull_id`,

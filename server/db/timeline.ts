@@ -57,26 +57,26 @@ export type TimelineFields = Partial<
 >;
 
 /** Appends an event to a pull request's timeline. */
-export function insertPullEvent(db: Db, event: { repoId: number; pullId: number; type: TimelineType; actorId: number | null } & TimelineFields): TimelineRow {
-  return insertConversationEvent(db, { ...event, issueId: null }) as TimelineRow;
+export async function insertPullEvent(db: Db, event: { repoId: number; pullId: number; type: TimelineType; actorId: number | null } & TimelineFields): Promise<TimelineRow> {
+  return await insertConversationEvent(db, { ...event, issueId: null }) as TimelineRow;
 }
 
 /**
  * Appends an event to an issue's (issueId) or a pull request's (pullId) timeline. With
  * `ignoreDuplicate`, a reference already noted is not noted twice (undefined is returned).
  */
-export function insertConversationEvent(
+export async function insertConversationEvent(
   db: Db,
   event: { repoId: number; pullId: number | null; issueId: number | null; type: TimelineType; actorId: number | null; ignoreDuplicate?: boolean } & TimelineFields,
-): TimelineRow | undefined {
+): Promise<TimelineRow | undefined> {
   const { ignoreDuplicate, ...fields } = event;
-  return db
+  return await db
     .prepare(
-      `INSERT ${ignoreDuplicate ? 'OR IGNORE ' : ''}INTO timeline_events (repo_id, pull_id, issue_id, type, actor_id, body, old_title, new_title, old_ref, new_ref,
+      `INSERT INTO timeline_events (repo_id, pull_id, issue_id, type, actor_id, body, old_title, new_title, old_ref, new_ref,
          commit_sha, review_id, target_user_id, target_team_id, ref_pull_id, ref_repo_id, ref_number, label_id, milestone_id)
        VALUES (@repoId, @pullId, @issueId, @type, @actorId, @body, @old_title, @new_title, @old_ref, @new_ref,
          @commit_sha, @review_id, @target_user_id, @target_team_id, @ref_pull_id, @ref_repo_id, @ref_number, @label_id, @milestone_id)
-       RETURNING *`,
+       ${ignoreDuplicate ? 'ON CONFLICT DO NOTHING ' : ''}RETURNING *`,
     )
     .get({
       body: '',
@@ -116,18 +116,18 @@ const EVENT_SELECT = `SELECT e.*, r.state AS review_state, r.body AS review_body
   LEFT JOIN milestones m ON m.id = e.milestone_id`;
 
 /** A pull request's events, oldest first. */
-export function listPullEvents(db: Db, pullId: number): TimelineEventRow[] {
-  return db.prepare(`${EVENT_SELECT} WHERE e.pull_id = ? ORDER BY e.id`).all(pullId) as TimelineEventRow[];
+export async function listPullEvents(db: Db, pullId: number): Promise<TimelineEventRow[]> {
+  return await db.prepare(`${EVENT_SELECT} WHERE e.pull_id = ? ORDER BY e.id`).all(pullId) as TimelineEventRow[];
 }
 
 /** An issue's events, oldest first. */
-export function listIssueEvents(db: Db, issueId: number): TimelineEventRow[] {
-  return db.prepare(`${EVENT_SELECT} WHERE e.issue_id = ? ORDER BY e.id`).all(issueId) as TimelineEventRow[];
+export async function listIssueEvents(db: Db, issueId: number): Promise<TimelineEventRow[]> {
+  return await db.prepare(`${EVENT_SELECT} WHERE e.issue_id = ? ORDER BY e.id`).all(issueId) as TimelineEventRow[];
 }
 
 /** The pull requests (open, or merged and not yet told) whose head is this branch: a deleted head branch is noted on them. */
-export function pullsWithHeadBranch(db: Db, headRepoId: number, headBranch: string): Array<{ id: number; base_repo_id: number }> {
-  return db
+export async function pullsWithHeadBranch(db: Db, headRepoId: number, headBranch: string): Promise<Array<{ id: number; base_repo_id: number }>> {
+  return await db
     .prepare(
       `SELECT p.id, p.base_repo_id FROM pull_requests p
        WHERE p.head_repo_id = ? AND p.head_branch = ? AND (p.state = 'open' OR p.merged = 1)
@@ -138,31 +138,31 @@ export function pullsWithHeadBranch(db: Db, headRepoId: number, headBranch: stri
 }
 
 /** A user asked to review a pull request (asking again keeps the first request). */
-export function insertReviewRequest(db: Db, pullId: number, userId: number, requestedBy: number): boolean {
-  return db.prepare('INSERT OR IGNORE INTO review_requests (pull_id, user_id, requested_by) VALUES (?, ?, ?)').run(pullId, userId, requestedBy).changes > 0;
+export async function insertReviewRequest(db: Db, pullId: number, userId: number, requestedBy: number): Promise<boolean> {
+  return (await db.prepare('INSERT INTO review_requests (pull_id, user_id, requested_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(pullId, userId, requestedBy)).changes > 0;
 }
 
 /** Withdraws a review request. */
-export function deleteReviewRequest(db: Db, pullId: number, userId: number): boolean {
-  return db.prepare('DELETE FROM review_requests WHERE pull_id = ? AND user_id = ?').run(pullId, userId).changes > 0;
+export async function deleteReviewRequest(db: Db, pullId: number, userId: number): Promise<boolean> {
+  return (await db.prepare('DELETE FROM review_requests WHERE pull_id = ? AND user_id = ?').run(pullId, userId)).changes > 0;
 }
 
 /** The users asked to review a pull request, in the order they were asked. */
-export function listReviewRequests(db: Db, pullId: number): Array<{ user_id: number; created_at: string }> {
-  return db.prepare('SELECT user_id, created_at FROM review_requests WHERE pull_id = ? ORDER BY rowid').all(pullId) as Array<{ user_id: number; created_at: string }>;
+export async function listReviewRequests(db: Db, pullId: number): Promise<Array<{ user_id: number; created_at: string }>> {
+  return await db.prepare('SELECT user_id, created_at FROM review_requests WHERE pull_id = ? ORDER BY created_at, user_id').all(pullId) as Array<{ user_id: number; created_at: string }>;
 }
 
 /** A team asked to review a pull request (asking again keeps the first request). */
-export function insertTeamReviewRequest(db: Db, pullId: number, teamId: number, requestedBy: number): boolean {
-  return db.prepare('INSERT OR IGNORE INTO team_review_requests (pull_id, team_id, requested_by) VALUES (?, ?, ?)').run(pullId, teamId, requestedBy).changes > 0;
+export async function insertTeamReviewRequest(db: Db, pullId: number, teamId: number, requestedBy: number): Promise<boolean> {
+  return (await db.prepare('INSERT INTO team_review_requests (pull_id, team_id, requested_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(pullId, teamId, requestedBy)).changes > 0;
 }
 
 /** Withdraws a team's review request. */
-export function deleteTeamReviewRequest(db: Db, pullId: number, teamId: number): boolean {
-  return db.prepare('DELETE FROM team_review_requests WHERE pull_id = ? AND team_id = ?').run(pullId, teamId).changes > 0;
+export async function deleteTeamReviewRequest(db: Db, pullId: number, teamId: number): Promise<boolean> {
+  return (await db.prepare('DELETE FROM team_review_requests WHERE pull_id = ? AND team_id = ?').run(pullId, teamId)).changes > 0;
 }
 
 /** The teams asked to review a pull request, in the order they were asked. */
-export function listTeamReviewRequests(db: Db, pullId: number): number[] {
-  return db.prepare('SELECT team_id FROM team_review_requests WHERE pull_id = ? ORDER BY rowid').pluck().all(pullId) as number[];
+export async function listTeamReviewRequests(db: Db, pullId: number): Promise<number[]> {
+  return await db.prepare('SELECT team_id FROM team_review_requests WHERE pull_id = ? ORDER BY created_at, team_id').pluck().all(pullId) as number[];
 }

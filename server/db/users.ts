@@ -36,30 +36,30 @@ export interface NewUser {
 }
 
 /** Counts accounts (not organisations): the first start has none. */
-export function countAccounts(db: Db): number {
-  return db.prepare("SELECT count(*) FROM users WHERE type = 'user'").pluck().get() as number;
+export async function countAccounts(db: Db): Promise<number> {
+  return await db.prepare("SELECT count(*) FROM users WHERE type = 'user'").pluck().get() as number;
 }
 
-export function findUserByName(db: Db, name: string): UserRow | undefined {
-  return db.prepare('SELECT * FROM users WHERE lower_name = ?').get(name.toLowerCase()) as UserRow | undefined;
+export async function findUserByName(db: Db, name: string): Promise<UserRow | undefined> {
+  return await db.prepare('SELECT * FROM users WHERE lower_name = ?').get(name.toLowerCase()) as UserRow | undefined;
 }
 
-export function findUserById(db: Db, id: number): UserRow | undefined {
-  return db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return await db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
 }
 
-export function findUserByEmail(db: Db, email: string): UserRow | undefined {
-  return db.prepare('SELECT * FROM users WHERE lower(email) = lower(?)').get(email) as UserRow | undefined;
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return await db.prepare('SELECT * FROM users WHERE lower(email) = lower(?)').get(email) as UserRow | undefined;
 }
 
 /** The account or organisation a sign-in names: an e-mail address when it has an @, a name otherwise. */
-export function findUserByLogin(db: Db, login: string): UserRow | undefined {
-  return login.includes('@') ? findUserByEmail(db, login) : findUserByName(db, login);
+export async function findUserByLogin(db: Db, login: string): Promise<UserRow | undefined> {
+  return login.includes('@') ? await findUserByEmail(db, login) : await findUserByName(db, login);
 }
 
 /** Inserts an account; the unique indexes make a taken name or email throw SQLITE_CONSTRAINT_UNIQUE. */
-export function insertUser(db: Db, user: NewUser): UserRow {
-  return db
+export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
+  return await db
     .prepare(
       `INSERT INTO users (type, username, lower_name, full_name, email, password_hash, is_admin)
        VALUES ('user', @username, lower(@username), @fullName, @email, @passwordHash, @isAdmin) RETURNING *`,
@@ -74,44 +74,44 @@ export function insertUser(db: Db, user: NewUser): UserRow {
 }
 
 /** Records a successful sign-in. */
-export function recordLogin(db: Db, id: number): void {
-  db.prepare(`UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(id);
+export async function recordLogin(db: Db, id: number): Promise<void> {
+  await db.prepare(`UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(id);
 }
 
 /** Suspends (no sign-in, no token) or restores an account. */
-export function setProhibitLogin(db: Db, id: number, prohibited: boolean): void {
-  db.prepare(`UPDATE users SET prohibit_login = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(prohibited ? 1 : 0, id);
+export async function setProhibitLogin(db: Db, id: number, prohibited: boolean): Promise<void> {
+  await db.prepare(`UPDATE users SET prohibit_login = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(prohibited ? 1 : 0, id);
 }
 
 /** Grants or removes the site administrator flag. */
-export function setAdmin(db: Db, id: number, admin: boolean): void {
-  db.prepare(`UPDATE users SET is_admin = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(admin ? 1 : 0, id);
+export async function setAdmin(db: Db, id: number, admin: boolean): Promise<void> {
+  await db.prepare(`UPDATE users SET is_admin = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(admin ? 1 : 0, id);
 }
 
 /** One page of accounts (not organisations) for the administrators, by name: `q` searches names, full names and emails, `loginName` is exact. */
-export function searchAccounts(db: Db, options: { q: string; loginName?: string; limit: number; offset: number }): { rows: UserRow[]; total: number } {
-  const where = `type = 'user' AND (@login IS NULL OR lower_name = lower(@login))
+export async function searchAccounts(db: Db, options: { q: string; loginName?: string; limit: number; offset: number }): Promise<{ rows: UserRow[]; total: number }> {
+  const where = `type = 'user' AND (CAST(@login AS TEXT) IS NULL OR lower_name = lower(@login))
     AND (@q = '' OR lower_name LIKE @pattern ESCAPE '\\' OR lower(full_name) LIKE @pattern ESCAPE '\\' OR lower(coalesce(email, '')) LIKE @pattern ESCAPE '\\')`;
   const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const params = { login: options.loginName ?? null, q: options.q, pattern };
-  const total = db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
-  const rows = db
+  const total = await db.prepare(`SELECT count(*) FROM users WHERE ${where}`).pluck().get(params) as number;
+  const rows = await db
     .prepare(`SELECT * FROM users WHERE ${where} ORDER BY lower_name LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: options.limit, offset: options.offset }) as UserRow[];
   return { rows, total };
 }
 
 /** Changes an account's full name and email; absent fields keep their value. */
-export function updateAccountProfile(db: Db, id: number, changes: { fullName?: string; email?: string }): void {
-  db.prepare(
+export async function updateAccountProfile(db: Db, id: number, changes: { fullName?: string; email?: string }): Promise<void> {
+  await db.prepare(
     `UPDATE users SET full_name = coalesce(@fullName, full_name), email = coalesce(@email, email),
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`,
   ).run({ id, fullName: changes.fullName ?? null, email: changes.email ?? null });
 }
 
 /** Deletes an account row; sessions, tokens, memberships and collaborations go with it (ON DELETE CASCADE). */
-export function deleteAccountRow(db: Db, id: number): void {
-  db.prepare("DELETE FROM users WHERE id = ? AND type = 'user'").run(id);
+export async function deleteAccountRow(db: Db, id: number): Promise<void> {
+  await db.prepare("DELETE FROM users WHERE id = ? AND type = 'user'").run(id);
 }
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
@@ -125,8 +125,8 @@ export interface ProfileChange {
 }
 
 /** Writes the given profile fields; the others keep their value. */
-export function updateProfile(db: Db, id: number, change: ProfileChange): UserRow {
-  return db
+export async function updateProfile(db: Db, id: number, change: ProfileChange): Promise<UserRow> {
+  return await db
     .prepare(
       `UPDATE users SET full_name = coalesce(@fullName, full_name), description = coalesce(@description, description),
          website = coalesce(@website, website), location = coalesce(@location, location), updated_at = ${NOW}
@@ -136,26 +136,26 @@ export function updateProfile(db: Db, id: number, change: ProfileChange): UserRo
 }
 
 /** Changes the address and whether it is confirmed; the unique index makes a taken address throw SQLITE_CONSTRAINT_UNIQUE. */
-export function setEmail(db: Db, id: number, email: string, confirmed: boolean): UserRow {
-  return db.prepare(`UPDATE users SET email = ?, email_confirmed = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(email, confirmed ? 1 : 0, id) as UserRow;
+export async function setEmail(db: Db, id: number, email: string, confirmed: boolean): Promise<UserRow> {
+  return await db.prepare(`UPDATE users SET email = ?, email_confirmed = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(email, confirmed ? 1 : 0, id) as UserRow;
 }
 
 /** Marks the address confirmed, only if it is still the one the link was sent to; false when it changed since. */
-export function confirmEmail(db: Db, id: number, email: string): boolean {
-  return db.prepare(`UPDATE users SET email_confirmed = 1, updated_at = ${NOW} WHERE id = ? AND lower(email) = lower(?)`).run(id, email).changes === 1;
+export async function confirmEmail(db: Db, id: number, email: string): Promise<boolean> {
+  return (await db.prepare(`UPDATE users SET email_confirmed = 1, updated_at = ${NOW} WHERE id = ? AND lower(email) = lower(?)`).run(id, email)).changes === 1;
 }
 
 /** Replaces the password hash. */
-export function setPasswordHash(db: Db, id: number, passwordHash: string): void {
-  db.prepare(`UPDATE users SET password_hash = ?, updated_at = ${NOW} WHERE id = ?`).run(passwordHash, id);
+export async function setPasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db.prepare(`UPDATE users SET password_hash = ?, updated_at = ${NOW} WHERE id = ?`).run(passwordHash, id);
 }
 
 /** Sets the avatar's file name ('' for the generated identicon). */
-export function setAvatar(db: Db, id: number, file: string): UserRow {
-  return db.prepare(`UPDATE users SET avatar = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(file, id) as UserRow;
+export async function setAvatar(db: Db, id: number, file: string): Promise<UserRow> {
+  return await db.prepare(`UPDATE users SET avatar = ?, updated_at = ${NOW} WHERE id = ? RETURNING *`).get(file, id) as UserRow;
 }
 
 /** Remembers the language an account uses, for its mails. */
-export function setLanguage(db: Db, id: number, language: string): void {
-  db.prepare('UPDATE users SET language = ? WHERE id = ?').run(language, id);
+export async function setLanguage(db: Db, id: number, language: string): Promise<void> {
+  await db.prepare('UPDATE users SET language = ? WHERE id = ?').run(language, id);
 }

@@ -46,10 +46,10 @@ function ownerClause(owner: WebhookOwner): { sql: string; params: unknown[] } {
   return { sql: 'org_id = ?', params: [owner.orgId] };
 }
 
-export function insertWebhook(db: Db, owner: WebhookOwner, hook: NewWebhook): WebhookRow {
+export async function insertWebhook(db: Db, owner: WebhookOwner, hook: NewWebhook): Promise<WebhookRow> {
   const repoId = owner !== 'site' && 'repoId' in owner ? owner.repoId : null;
   const orgId = owner !== 'site' && 'orgId' in owner ? owner.orgId : null;
-  return db
+  return await db
     .prepare(
       `INSERT INTO webhooks (repo_id, org_id, type, url, secret, content_type, events, branch_filter, active)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -58,24 +58,24 @@ export function insertWebhook(db: Db, owner: WebhookOwner, hook: NewWebhook): We
 }
 
 /** The hooks of one owner, oldest first. */
-export function listWebhooks(db: Db, owner: WebhookOwner): WebhookRow[] {
+export async function listWebhooks(db: Db, owner: WebhookOwner): Promise<WebhookRow[]> {
   const { sql, params } = ownerClause(owner);
-  return db.prepare(`SELECT * FROM webhooks WHERE ${sql} ORDER BY id`).all(...params) as WebhookRow[];
+  return await db.prepare(`SELECT * FROM webhooks WHERE ${sql} ORDER BY id`).all(...params) as WebhookRow[];
 }
 
 /** One hook of an owner, by id: another owner's hook is not found. */
-export function findWebhook(db: Db, owner: WebhookOwner, id: number): WebhookRow | undefined {
+export async function findWebhook(db: Db, owner: WebhookOwner, id: number): Promise<WebhookRow | undefined> {
   const { sql, params } = ownerClause(owner);
-  return db.prepare(`SELECT * FROM webhooks WHERE id = ? AND ${sql}`).get(id, ...params) as WebhookRow | undefined;
+  return await db.prepare(`SELECT * FROM webhooks WHERE id = ? AND ${sql}`).get(id, ...params) as WebhookRow | undefined;
 }
 
-export function findWebhookById(db: Db, id: number): WebhookRow | undefined {
-  return db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
+export async function findWebhookById(db: Db, id: number): Promise<WebhookRow | undefined> {
+  return await db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
 }
 
 /** The active hooks an event of a repository goes to: its own, its owner organisation's and the site's. */
-export function activeWebhooksFor(db: Db, repo: { id: number; owner_id: number }): WebhookRow[] {
-  return db
+export async function activeWebhooksFor(db: Db, repo: { id: number; owner_id: number }): Promise<WebhookRow[]> {
+  return await db
     .prepare(
       `SELECT * FROM webhooks WHERE active = 1
           AND (repo_id = ? OR org_id = ? OR (repo_id IS NULL AND org_id IS NULL))
@@ -84,7 +84,7 @@ export function activeWebhooksFor(db: Db, repo: { id: number; owner_id: number }
     .all(repo.id, repo.owner_id) as WebhookRow[];
 }
 
-export function updateWebhook(db: Db, id: number, changes: WebhookChanges): WebhookRow {
+export async function updateWebhook(db: Db, id: number, changes: WebhookChanges): Promise<WebhookRow> {
   const columns: Record<keyof NewWebhook, string> = {
     type: 'type',
     url: 'url',
@@ -105,27 +105,27 @@ export function updateWebhook(db: Db, id: number, changes: WebhookChanges): Webh
   // Turned on again by a person: the forge's reason for turning it off and the failure clock are cleared.
   if (changes.active === true) sets.push("disabled_reason = ''", 'failing_since = NULL');
   sets.push(`updated_at = ${NOW}`);
-  return db.prepare(`UPDATE webhooks SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as WebhookRow;
+  return await db.prepare(`UPDATE webhooks SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...params, id) as WebhookRow;
 }
 
-export function deleteWebhook(db: Db, id: number): void {
-  db.prepare('DELETE FROM webhooks WHERE id = ?').run(id);
+export async function deleteWebhook(db: Db, id: number): Promise<void> {
+  await db.prepare('DELETE FROM webhooks WHERE id = ?').run(id);
 }
 
 /** A delivery succeeded: the hook is no longer failing. */
-export function markWebhookHealthy(db: Db, id: number): void {
-  db.prepare('UPDATE webhooks SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL').run(id);
+export async function markWebhookHealthy(db: Db, id: number): Promise<void> {
+  await db.prepare('UPDATE webhooks SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL').run(id);
 }
 
 /** A delivery failed: starts the failure clock if it is not running; returns when it started. */
-export function markWebhookFailing(db: Db, id: number, now: string): string {
-  db.prepare('UPDATE webhooks SET failing_since = ? WHERE id = ? AND failing_since IS NULL').run(now, id);
-  return (db.prepare('SELECT failing_since FROM webhooks WHERE id = ?').pluck().get(id) as string | null) ?? now;
+export async function markWebhookFailing(db: Db, id: number, now: string): Promise<string> {
+  await db.prepare('UPDATE webhooks SET failing_since = ? WHERE id = ? AND failing_since IS NULL').run(now, id);
+  return (await db.prepare('SELECT failing_since FROM webhooks WHERE id = ?').pluck().get(id) as string | null) ?? now;
 }
 
 /** Turns a hook off on the forge's own decision, with the reason shown to its owners. */
-export function disableWebhook(db: Db, id: number, reason: string): void {
-  db.prepare(`UPDATE webhooks SET active = 0, disabled_reason = ?, updated_at = ${NOW} WHERE id = ?`).run(reason, id);
+export async function disableWebhook(db: Db, id: number, reason: string): Promise<void> {
+  await db.prepare(`UPDATE webhooks SET active = 0, disabled_reason = ?, updated_at = ${NOW} WHERE id = ?`).run(reason, id);
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -166,34 +166,34 @@ export interface NewDelivery {
 }
 
 /** Queues deliveries, due now. */
-export function insertDeliveries(db: Db, deliveries: NewDelivery[]): void {
+export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promise<void> {
   const insert = db.prepare(
     `INSERT INTO webhook_deliveries (uuid, hook_id, event, event_type, payload, is_test, next_attempt_at)
      VALUES (?, ?, ?, ?, ?, ?, ${NOW})`,
   );
-  db.transaction(() => {
-    for (const d of deliveries) insert.run(d.uuid, d.hookId, d.event, d.eventType, d.payload, d.isTest ? 1 : 0);
-  })();
+  await db.transaction(async () => {
+    for (const d of deliveries) await insert.run(d.uuid, d.hookId, d.event, d.eventType, d.payload, d.isTest ? 1 : 0);
+  });
 }
 
 /** A hook's deliveries, newest first. */
-export function listDeliveries(db: Db, hookId: number, limit: number, offset: number): { rows: DeliveryRow[]; total: number } {
-  const rows = db.prepare('SELECT * FROM webhook_deliveries WHERE hook_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(hookId, limit, offset) as DeliveryRow[];
-  const total = db.prepare('SELECT count(*) FROM webhook_deliveries WHERE hook_id = ?').pluck().get(hookId) as number;
+export async function listDeliveries(db: Db, hookId: number, limit: number, offset: number): Promise<{ rows: DeliveryRow[]; total: number }> {
+  const rows = await db.prepare('SELECT * FROM webhook_deliveries WHERE hook_id = ? ORDER BY id DESC LIMIT ? OFFSET ?').all(hookId, limit, offset) as DeliveryRow[];
+  const total = await db.prepare('SELECT count(*) FROM webhook_deliveries WHERE hook_id = ?').pluck().get(hookId) as number;
   return { rows, total };
 }
 
-export function findDelivery(db: Db, hookId: number, uuid: string): DeliveryRow | undefined {
-  return db.prepare('SELECT * FROM webhook_deliveries WHERE hook_id = ? AND uuid = ?').get(hookId, uuid) as DeliveryRow | undefined;
+export async function findDelivery(db: Db, hookId: number, uuid: string): Promise<DeliveryRow | undefined> {
+  return await db.prepare('SELECT * FROM webhook_deliveries WHERE hook_id = ? AND uuid = ?').get(hookId, uuid) as DeliveryRow | undefined;
 }
 
 /**
  * Claims up to `limit` pending deliveries whose time has come and that no worker holds, until
  * `claimedUntil`: the claim is a compare-and-set, so a second process never sends one twice.
  */
-export function claimDueDeliveries(db: Db, now: string, claimedUntil: string, limit: number): DeliveryRow[] {
-  return db.transaction(() => {
-    const due = db
+export async function claimDueDeliveries(db: Db, now: string, claimedUntil: string, limit: number): Promise<DeliveryRow[]> {
+  return await db.transaction(async () => {
+    const due = await db
       .prepare(
         `SELECT * FROM webhook_deliveries
           WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
@@ -201,9 +201,9 @@ export function claimDueDeliveries(db: Db, now: string, claimedUntil: string, li
       )
       .all(now, now, limit) as DeliveryRow[];
     const claim = db.prepare('UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ?');
-    for (const row of due) claim.run(claimedUntil, row.id);
+    for (const row of due) await claim.run(claimedUntil, row.id);
     return due;
-  }).immediate();
+  });
 }
 
 /** What one attempt sent and received. */
@@ -221,8 +221,8 @@ export interface AttemptRecord {
 }
 
 /** Records an attempt and releases the claim. */
-export function recordAttempt(db: Db, id: number, attempt: AttemptRecord): void {
-  db.prepare(
+export async function recordAttempt(db: Db, id: number, attempt: AttemptRecord): Promise<void> {
+  await db.prepare(
     `UPDATE webhook_deliveries SET status = @status, attempts = attempts + 1, next_attempt_at = @nextAttemptAt, claimed_until = NULL,
             request_url = @requestUrl, request_headers = @requestHeaders, response_status = @responseStatus,
             response_headers = @responseHeaders, response_body = @responseBody, error = @error, duration_ms = @durationMs,
@@ -232,20 +232,20 @@ export function recordAttempt(db: Db, id: number, attempt: AttemptRecord): void 
 }
 
 /** Sends a delivery again, now, with a fresh count of attempts. */
-export function requeueDelivery(db: Db, id: number): void {
-  db.prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ${NOW}, claimed_until = NULL WHERE id = ?`).run(id);
+export async function requeueDelivery(db: Db, id: number): Promise<void> {
+  await db.prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ${NOW}, claimed_until = NULL WHERE id = ?`).run(id);
 }
 
 /** Releases the claims a closing worker still holds, so that the next start sends them at once. */
-export function releaseClaims(db: Db, ids: number[]): void {
+export async function releaseClaims(db: Db, ids: number[]): Promise<void> {
   const release = db.prepare('UPDATE webhook_deliveries SET claimed_until = NULL WHERE id = ?');
-  for (const id of ids) release.run(id);
+  for (const id of ids) await release.run(id);
 }
 
 /** The earliest time a pending delivery that no worker holds is due, if any. */
-export function nextDueTime(db: Db, now: string): string | null {
+export async function nextDueTime(db: Db, now: string): Promise<string | null> {
   return (
-    (db
+    (await db
       .prepare("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)")
       .pluck()
       .get(now) as string | null) ?? null
@@ -253,6 +253,6 @@ export function nextDueTime(db: Db, now: string): string | null {
 }
 
 /** How many deliveries wait to be sent or retried (the queue /metrics shows). */
-export function countPendingDeliveries(db: Db): number {
-  return db.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
+export async function countPendingDeliveries(db: Db): Promise<number> {
+  return await db.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
 }

@@ -28,9 +28,15 @@ interface Stored {
   r: Array<[number, number, number, number, string]>;
 }
 
+/** The path's hash leads the entry's name, so that one listing of the folder tells at which commits a path's blame is stored. */
+function pathKey(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 24);
+}
+
+const NAME = /^([0-9a-f]{24})-([0-9a-f]{40})\.json$/;
+
 function entryPath(gitdir: string, commit: string, path: string): string {
-  const name = createHash('sha256').update(`${commit}\0${path}`).digest('hex').slice(0, 40);
-  return join(gitdir, DIR, `${name}.json`);
+  return join(gitdir, DIR, `${pathKey(path)}-${commit}.json`);
 }
 
 function encode(commit: string, path: string, blame: Blame): string {
@@ -77,6 +83,23 @@ export async function readStoredBlame(gitdir: string, commit: string, path: stri
     // A torn or foreign file is a miss: the blame is recomputed and the file rewritten.
     return null;
   }
+}
+
+/** The commits at which the blame of `path` is stored: one listing of the folder, no file read. */
+export async function storedBlameCommits(gitdir: string, path: string): Promise<Set<string>> {
+  const key = pathKey(path);
+  const commits = new Set<string>();
+  let names: string[];
+  try {
+    names = await readdir(join(gitdir, DIR));
+  } catch {
+    return commits;
+  }
+  for (const name of names) {
+    const match = NAME.exec(name);
+    if (match && match[1] === key) commits.add(match[2]);
+  }
+  return commits;
 }
 
 /** Whether the repository holds the blame of `path` at `commit`, without reading it. */

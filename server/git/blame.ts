@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { memoise, type GitCache } from './cache.js';
 import { git, gitCommand } from './exec.js';
-import { hasStoredBlame, readStoredBlame, storeBlame } from './blame-store.js';
+import { hasStoredBlame, readStoredBlame, storeBlame, storedBlameCommits } from './blame-store.js';
 import { RepoReader } from './read.js';
 
 /** A commit as `git blame --incremental` describes it, the first time one of its ranges is listed. */
@@ -108,20 +108,26 @@ interface BlameStep {
 /** How far back a blame looks for a stored blame of an ancestor before it runs `git blame` from scratch. */
 const MAX_CHAIN = 100;
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** `:<old mode> <new mode> <old blob> <new blob> M\t<path>`: a plain file changed in place. */
+const RAW = /^:(?:100644|100755) (?:100644|100755) [0-9a-f]{40} [0-9a-f]{40} M\t(.*)$/;
+const COLON = ':'.charCodeAt(0);
+const AT = '@'.charCodeAt(0);
 
 /**
  * The commits between `from` (excluded) and `to` that changed `path`, oldest first, each with its
- * hunks; null when one of them created, deleted or renamed the file, or when the output does not
- * read as expected: then git blames. Author fields come through the mailmap, as git blame's do.
+ * hunks; null when one of them created, deleted or renamed the file, changed its type, names
+ * another path (the path was a folder once), or when the output does not read as expected: then
+ * git blames. Author fields come through the mailmap, as git blame's do.
  */
 async function stepsBetween(gitdir: string, from: string, to: string, path: string): Promise<BlameStep[] | null> {
-  const { stdout } = await git(
-    ['log', '--reverse', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--text', '-p', '-U0', '--date=raw', '--format=%x00%H%x00%P%x00%aN%x00%aE%x00%ad%x00%B%x00', `${from}..${to}`, '--', path],
-    { cwd: gitdir, env: ENV },
-  );
+  const args = ['--literal-pathspecs', 'log', '--reverse', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--text', '--raw', '--no-abbrev', '-p', '-U0', '--date=raw'];
+  const format = '--format=%x00%H%x00%P%x00%aN%x00%aE%x00%ad%x00%B%x00';
+  // A history too long for the output buffer is git blame's to read.
+  const log = await git([...args, format, `${from}..${to}`, '--', path], { cwd: gitdir, env: ENV }).catch(() => null);
+  if (!log) return null;
   const steps: BlameStep[] = [];
-  const records = stdout.split('\0');
-  // [before, oid, parent, name, email, date, message, patch, oid, ...]: seven fields a commit.
+  const records = log.stdout.split('\0');
+  // [before, oid, parent, name, email, date, message, raw and patch, oid, ...]: seven fields a commit.
   if ((records.length - 1) % 7 !== 0) return null;
   for (let i = 1; i < records.length; i += 7) {
     const [oid, parent, authorName, authorEmail, date, message, patch] = records.slice(i, i + 7);
@@ -130,36 +136,78 @@ async function stepsBetween(gitdir: string, from: string, to: string, path: stri
     // git blame's summary: the message's first line (not %s, which joins the first paragraph).
     const summary = message.replace(/^\n+/, '').split('\n', 1)[0];
     const hunks: BlameStep['hunks'] = [];
-    for (const line of patch.split('\n')) {
-      if (/^(new|deleted) file mode|^rename |^copy |^Binary files /.test(line)) return null;
-      const match = HUNK.exec(line);
-      if (match) hunks.push([Number(match[1]), Number(match[2] ?? 1), Number(match[3]), Number(match[4] ?? 1)]);
+    let changed = false;
+    // Line by line without splitting: only the raw line and the hunk headers are read, not the added text.
+    for (let at = 0; at < patch.length; ) {
+      const newline = patch.indexOf('\n', at);
+      const end = newline < 0 ? patch.length : newline;
+      const first = patch.charCodeAt(at);
+      if (first === COLON) {
+        if (changed || RAW.exec(patch.slice(at, end))?.[1] !== path) return null;
+        changed = true;
+      } else if (first === AT) {
+        const match = HUNK.exec(patch.slice(at, end));
+        if (!match) return null;
+        hunks.push([Number(match[1]), Number(match[2] ?? 1), Number(match[3]), Number(match[4] ?? 1)]);
+      } else if (patch.startsWith('Binary files ', at)) return null;
+      at = end + 1;
     }
+    if (!changed) return null;
     steps.push({ commit: { oid, authorName, authorEmail, authorTime: Number(time), authorTz: tz, summary, previous: { oid: parent, path } }, hunks });
   }
   return steps;
 }
 
-/** A blame as one entry per line: the commit, and the line and path it came from there. */
-type LineOrigins = Array<{ commit: string; origLine: number; origPath: string }>;
+/**
+ * A blame as one entry per line, in typed arrays (a long history rewrites the array once per
+ * commit, so copies must be memory copies): the line's origin, an index into `origins` (a commit
+ * and the path there), and its line number in that commit's version.
+ */
+interface LineOrigins {
+  origins: Array<{ commit: string; path: string }>;
+  origin: Int32Array;
+  line: Int32Array;
+}
 
-function originsOf(blame: Blame): LineOrigins {
-  const lines: LineOrigins = [];
-  for (const r of blame.ranges) for (let i = 0; i < r.count; i++) lines[r.start - 1 + i] = { commit: r.commit, origLine: r.origStart + i, origPath: r.origPath };
+function originsOf(blame: Blame): LineOrigins | null {
+  const origins: LineOrigins['origins'] = [];
+  const index = new Map<string, number>();
+  const length = blame.ranges.reduce((n, r) => n + r.count, 0);
+  const lines: LineOrigins = { origins, origin: new Int32Array(length), line: new Int32Array(length) };
+  let at = 0;
+  for (const r of blame.ranges) {
+    // Ranges are in file order, one after the other: anything else is not a blame to build on.
+    if (r.start !== at + 1) return null;
+    const key = `${r.commit}\0${r.origPath}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = origins.push({ commit: r.commit, path: r.origPath }) - 1;
+      index.set(key, i);
+    }
+    for (let k = 0; k < r.count; k++, at++) {
+      lines.origin[at] = i;
+      lines.line[at] = r.origStart + k;
+    }
+  }
   return lines;
 }
 
-/** Lines back into ranges: consecutive lines of one commit that were consecutive there too. */
+/** Lines back into ranges: consecutive lines of one origin that were consecutive there too. */
 function rangesOf(lines: LineOrigins): BlameRange[] {
   const ranges: BlameRange[] = [];
   let last: BlameRange | null = null;
-  lines.forEach((line, i) => {
-    if (last && last.commit === line.commit && last.origPath === line.origPath && last.origStart + last.count === line.origLine) last.count += 1;
+  let lastOrigin = -1;
+  for (let i = 0; i < lines.origin.length; i++) {
+    const origin = lines.origin[i];
+    const line = lines.line[i];
+    if (last && lastOrigin === origin && last.origStart + last.count === line) last.count += 1;
     else {
-      last = { commit: line.commit, start: i + 1, count: 1, origStart: line.origLine, origPath: line.origPath };
+      const { commit, path } = lines.origins[origin];
+      last = { commit, start: i + 1, count: 1, origStart: line, origPath: path };
+      lastOrigin = origin;
       ranges.push(last);
     }
-  });
+  }
   return ranges;
 }
 
@@ -170,24 +218,39 @@ function rangesOf(lines: LineOrigins): BlameRange[] {
  */
 function applySteps(base: Blame, steps: BlameStep[], path: string): Blame | null {
   let lines = originsOf(base);
+  if (!lines) return null;
   const commits = new Map(base.commits);
   for (const step of steps) {
-    const next: LineOrigins = [];
+    if (step.hunks.length === 0) continue;
+    const length: number = step.hunks.reduce((n, [, oldCount, , newCount]) => n + newCount - oldCount, lines.origin.length);
+    if (length < 0) return null;
+    const origin: Int32Array = new Int32Array(length);
+    const line = new Int32Array(length);
+    const mine = lines.origins.push({ commit: step.commit.oid, path }) - 1;
     let old = 0; // lines of the parent's version consumed, 0-based
+    let at = 0; // lines of this version written
     for (const [oldStart, oldCount, newStart, newCount] of step.hunks) {
       // With a count of 0, a start names the line before the hunk, not its first line.
       const before = oldCount === 0 ? oldStart : oldStart - 1;
-      if (before < old || before + oldCount > lines.length) return null;
-      while (old < before) next.push(lines[old++]);
-      if (next.length !== (newCount === 0 ? newStart : newStart - 1)) return null;
-      for (let i = 0; i < newCount; i++) next.push({ commit: step.commit.oid, origLine: next.length + 1, origPath: path });
-      old += oldCount;
+      if (before < old || before + oldCount > lines.origin.length) return null;
+      origin.set(lines.origin.subarray(old, before), at);
+      line.set(lines.line.subarray(old, before), at);
+      at += before - old;
+      if (at !== (newCount === 0 ? newStart : newStart - 1) || at + newCount > length) return null;
+      for (let i = 0; i < newCount; i++, at++) {
+        origin[at] = mine;
+        line[at] = at + 1;
+      }
+      old = before + oldCount;
     }
-    while (old < lines.length) next.push(lines[old++]);
-    lines = next;
-    if (step.hunks.length > 0) commits.set(step.commit.oid, step.commit);
+    if (at + lines.origin.length - old !== length) return null;
+    origin.set(lines.origin.subarray(old), at);
+    line.set(lines.line.subarray(old), at);
+    lines = { origins: lines.origins, origin, line };
+    commits.set(step.commit.oid, step.commit);
   }
-  const used = new Set(lines.map((l) => l.commit));
+  const used = new Set<string>();
+  for (const i of new Set(lines.origin)) used.add(lines.origins[i].commit);
   for (const oid of commits.keys()) if (!used.has(oid)) commits.delete(oid);
   return { ranges: rangesOf(lines), commits };
 }
@@ -198,6 +261,10 @@ function applySteps(base: Blame, steps: BlameStep[], path: string): Blame | null
  * creates, deletes or renames the file.
  */
 async function incrementalBlame(objects: GitCache, gitdir: string, commit: string, path: string): Promise<Blame | null> {
+  // One listing of the store first: with no stored blame of the path, there is no parent to walk.
+  const stored = await storedBlameCommits(gitdir, path);
+  stored.delete(commit);
+  if (stored.size === 0) return null;
   // Up the first parents, read in-process through the repository's cache (no subprocess), and
   // never across a merge: a merge's blame weighs several parents, so only git blames across it.
   const reader = new RepoReader(gitdir, objects);
@@ -206,6 +273,7 @@ async function incrementalBlame(objects: GitCache, gitdir: string, commit: strin
     const { parents } = await reader.commit(oid);
     if (parents.length !== 1) return null;
     oid = parents[0];
+    if (!stored.has(oid)) continue;
     const base = await readStoredBlame(gitdir, oid, path);
     if (!base) continue;
     const steps = await stepsBetween(gitdir, oid, commit, path);
@@ -239,19 +307,45 @@ const MAX_WARM_FILES = 50;
  * After `from` moved to `to` on a branch: for each file the move changed whose blame at `from` is
  * stored, stores (and memoises) its blame at `to`, carried forward through the new commits. A
  * file the move created, deleted or renamed, or a history with a merge, is left for git to blame
- * when someone asks. Returns the paths whose blame was stored.
+ * when someone asks. Returns the paths whose blame was stored, and the other changed paths (within
+ * the bound) whose blame at `to` is not stored.
  */
-export async function carryBlamesForward(objects: GitCache, gitdir: string, from: string, to: string): Promise<string[]> {
+export async function carryBlamesForward(objects: GitCache, gitdir: string, from: string, to: string): Promise<{ carried: string[]; others: string[] }> {
   const { stdout } = await git(['diff', '--name-only', '-z', '--no-renames', from, to], { cwd: gitdir, env: ENV });
   const paths = stdout.split('\0').filter(Boolean).slice(0, MAX_WARM_FILES);
-  const stored: string[] = [];
+  const carried: string[] = [];
+  const others: string[] = [];
   for (const path of paths) {
-    if (!(await hasStoredBlame(gitdir, from, path)) || (await hasStoredBlame(gitdir, to, path))) continue;
-    const carried = await incrementalBlame(objects, gitdir, to, path);
-    if (!carried) continue;
-    await storeBlame(gitdir, to, path, carried);
-    objects.repo(gitdir).memo.set(`blame:${to}:${path}`, carried);
-    stored.push(path);
+    if (await hasStoredBlame(gitdir, to, path)) continue;
+    const forward = (await hasStoredBlame(gitdir, from, path)) ? await incrementalBlame(objects, gitdir, to, path) : null;
+    if (!forward) {
+      others.push(path);
+      continue;
+    }
+    await storeBlame(gitdir, to, path, forward);
+    objects.repo(gitdir).memo.set(`blame:${to}:${path}`, forward);
+    carried.push(path);
   }
-  return stored;
+  return { carried, others };
+}
+
+/** Whether at least `threshold` commits up to `commit` changed `path`: the count stops there, and Bloom filters skip the other commits. */
+export async function hasLongHistory(gitdir: string, commit: string, path: string, threshold: number): Promise<boolean> {
+  const { stdout } = await git(['--literal-pathspecs', 'rev-list', '--count', `--max-count=${threshold}`, commit, '--', path], { cwd: gitdir, env: ENV });
+  return Number(stdout.trim()) >= threshold;
+}
+
+/**
+ * The files changed by the most commits up to `commit`, at least `threshold` each, most changed
+ * first, `limit` at most: one pass over the paths every commit changed (`git log --name-only`),
+ * for a branch that arrives whole (a first push, an import), where no old tip says what changed.
+ */
+export async function mostChangedFiles(gitdir: string, commit: string, threshold: number, limit: number): Promise<string[]> {
+  const { stdout } = await git(['log', '--format=', '--name-only', '--no-renames', '-z', commit, '--'], { cwd: gitdir, env: ENV });
+  const counts = new Map<string, number>();
+  for (const path of stdout.split('\0')) {
+    const name = path.replace(/^\n+/, '');
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n >= threshold).sort((a, b) => b[1] - a[1]).slice(0, limit).map(([path]) => path);
 }

@@ -94,6 +94,11 @@ export class GitCache {
     this.repos.delete(path);
   }
 
+  /** Forgets every repository's objects: when this process may have missed drops (a replica cut off from the others' events). */
+  dropAll(): void {
+    this.repos.clear();
+  }
+
   /** What the cache holds now (for the memory benchmark and /metrics). */
   usage(): { repositories: number; packBytes: number; memoEntries: number; blobBytes: number } {
     let memoEntries = 0;

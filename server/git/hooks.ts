@@ -1,8 +1,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../lib/paths.js';
 
-const HOOK_CLIENT = fileURLToPath(new URL('./hook-client.cjs', import.meta.url));
+// From the sources, also when the server runs compiled from dist/: tsc does not copy .cjs files.
+const HOOK_CLIENT = join(PROJECT_ROOT, 'server', 'git', 'hook-client.cjs');
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
@@ -163,9 +164,55 @@ export class RepoReader {
     if (/^[0-9a-f]{4,40}$/.test(ref)) {
       const oid = ref.length === 40 ? ref : await git.expandOid({ ...this.base, oid: ref }).catch(() => null);
       const commit = oid ? await this.peel(oid) : null;
-      if (commit && (await unreachableCommits(this.gitdir, [commit])).length === 0) return { oid: commit, kind: 'commit', name: commit };
+      if (commit && (await this.reachable(commit))) return { oid: commit, kind: 'commit', name: commit };
     }
     return null;
+  }
+
+  /**
+   * Whether some ref reaches a commit: one git process, then remembered until a ref moves. The key
+   * holds refsStamp(), which any ref update changes, so a branch deleted or force-pushed makes its
+   * commits unreachable at once, here and on every replica reading the same folder.
+   */
+  private async reachable(commit: string): Promise<boolean> {
+    const stamp = this.refsStamp();
+    const key = `reachable:${stamp.key}:${commit}`;
+    const known = this.cache.memo.get(key);
+    if (known !== undefined) return known as boolean;
+    const reachable = (await unreachableCommits(this.gitdir, [commit])).length === 0;
+    if (stamp.settled) this.cache.memo.set(key, reachable);
+    return reachable;
+  }
+
+  /**
+   * A value that changes whenever a ref is created, moved or deleted: the modification times of
+   * packed-refs and of every folder under refs/. git writes a loose ref as `<name>.lock` renamed
+   * onto `<name>`, and deletes it by unlinking, each of which updates its folder's time; a packed
+   * ref changes packed-refs. Stats only, no file read: a few microseconds a folder.
+   *
+   * The kernel stamps files with a coarse clock (a few milliseconds), so two updates close together
+   * may leave one time: `settled` is false while any of these times is under a second old, and
+   * nothing is remembered under such a stamp.
+   */
+  private refsStamp(): { key: string; settled: boolean } {
+    const hash = createHash('sha1');
+    let newest = 0;
+    const add = (stat: fs.Stats | undefined, extra = '') => {
+      hash.update(stat ? `${stat.mtimeMs}:${extra};` : '-;');
+      if (stat) newest = Math.max(newest, stat.mtimeMs, stat.ctimeMs);
+    };
+    const packed = fs.statSync(join(this.gitdir, 'packed-refs'), { throwIfNoEntry: false });
+    add(packed, String(packed?.size));
+    const walk = (dir: string) => {
+      const stat = fs.statSync(dir, { throwIfNoEntry: false });
+      add(stat);
+      if (!stat) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+      }
+    };
+    walk(join(this.gitdir, 'refs'));
+    return { key: hash.digest('base64'), settled: newest < Date.now() - 1000 };
   }
 
   /**

@@ -39,6 +39,12 @@ export class Lru<K, V> {
     this.map.delete(key);
   }
 
+  /** Forgets every entry. */
+  clear(): void {
+    this.map.clear();
+    this.weight = 0;
+  }
+
   get size(): number {
     return this.map.size;
   }

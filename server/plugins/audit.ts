@@ -5,7 +5,7 @@ import { startAuditRetention } from '../services/audit.js';
 export default fp(
   async (fastify) => {
     const { db, config } = fastify.forge;
-    const stop = startAuditRetention(db, config.logRetentionDays, (err) => fastify.log.error({ err }, 'audit retention failed'));
+    const stop = await startAuditRetention(db, config.logRetentionDays, (err) => fastify.log.error({ err }, 'audit retention failed'));
     fastify.addHook('onClose', async () => stop());
   },
   { name: 'fabrique-audit', dependencies: ['fabrique-db'] },

@@ -29,8 +29,8 @@ export default fp(
       }
       let result: CredentialResult;
       if (auth.scheme === 'token') {
-        result = tokenActor(db, auth.token);
-        if (!result.ok && result.reason === 'invalid') fastify.signInThrottle.failedToken(request.ip);
+        result = await tokenActor(db, auth.token);
+        if (!result.ok && result.reason === 'invalid') await fastify.signInThrottle.failedToken(request.ip);
       } else if (auth.scheme === 'basic') result = await basicActor(db, fastify.signInThrottle, request.ip, auth.username, auth.secret);
       else result = { ok: false, reason: 'invalid' };
       if (result.ok) {

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { migrate, openDb } from '../db/index.js';
+import { migrate, openDb, openPostgres } from '../db/index.js';
 import { countAccounts } from '../db/users.js';
 import { recover } from '../services/recovery.js';
 import '../context.js';
@@ -16,15 +16,16 @@ interface Options {
 /** Opens the database, applies migrations and exposes `fastify.forge`; closes the database last. */
 export default fp<Options>(
   async (fastify, { config, migrationsDir, webDir }) => {
-    const db = openDb(join(config.dataDir, 'fabrique.db'));
+    const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : openDb(join(config.dataDir, 'fabrique.db'));
     try {
-      const applied = migrate(db, migrationsDir);
+      const applied = await migrate(db, migrationsDir);
       if (applied.length > 0) fastify.log.info({ applied }, 'database migrated');
     } catch (err) {
-      db.close();
+      await db.close();
       throw err;
     }
-    const setupToken = countAccounts(db) === 0 ? randomBytes(24).toString('base64url') : null;
+    // From the secret, not random: every replica sharing the data folder accepts the link any of them printed.
+    const setupToken = (await countAccounts(db)) === 0 ? createHmac('sha256', config.secret).update('fabrique setup token').digest().subarray(0, 24).toString('base64url') : null;
     fastify.decorate('forge', { config, db, webDir, setupToken });
     // Before the first request, once every plugin is loaded: what a crash of the previous run left.
     const startedAt = Date.now() - process.uptime() * 1000;
@@ -32,7 +33,7 @@ export default fp<Options>(
       await recover({ db, reposDir: config.reposDir, dataDir: config.dataDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt, checker: fastify.mergeability, events: fastify.events, gitCache: fastify.gitCache });
     });
     fastify.addHook('onListen', async () => {
-      if (fastify.forge.setupToken && countAccounts(db) === 0) {
+      if (fastify.forge.setupToken && await countAccounts(db) === 0) {
         fastify.log.info(
           { setupUrl: `${config.baseUrl}/setup?token=${fastify.forge.setupToken}` },
           `No account yet. Create the first administrator here: ${config.baseUrl}/setup?token=${fastify.forge.setupToken}`,
@@ -40,7 +41,7 @@ export default fp<Options>(
       }
     });
     fastify.addHook('onClose', async () => {
-      db.close();
+      await db.close();
     });
   },
   { name: 'fabrique-db' },

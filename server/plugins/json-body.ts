@@ -16,7 +16,7 @@ export default fp(
         done(null, request.routeOptions.schema?.body ? {} : undefined);
         return;
       }
-      parseJson(request, text, done);
+      void parseJson(request, text, done);
     });
   },
   { name: 'fabrique-json-body' },

@@ -131,36 +131,20 @@ export class ForgeMetrics {
    * loop spends in SQLite. `iterate` is left out: its rows are read after it returns.
    */
   timeStatements(db: Db): void {
-    const prepare = db.prepare.bind(db);
-    const record = (started: bigint) => {
-      this.dbSeconds.inc(Number(process.hrtime.bigint() - started) / 1e9);
+    db.observe((seconds) => {
+      this.dbSeconds.inc(seconds);
       this.dbStatements.inc();
-    };
-    db.prepare = ((source: string) => {
-      const statement = prepare(source);
-      for (const method of ['run', 'get', 'all'] as const) {
-        const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-        (statement as unknown as Record<string, (...args: unknown[]) => unknown>)[method] = (...args: unknown[]) => {
-          const started = process.hrtime.bigint();
-          try {
-            return original(...args);
-          } finally {
-            record(started);
-          }
-        };
-      }
-      return statement;
-    }) as Db['prepare'];
+    });
   }
 
   /** A gauge read when Prometheus scrapes (queue lengths): nothing to keep up to date meanwhile. */
-  gauge(name: string, help: string, read: () => number): void {
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
     new Gauge({
       name,
       help,
       registers: [this.registry],
-      collect() {
-        this.set(read());
+      async collect() {
+        this.set(await read());
       },
     });
   }
@@ -234,7 +218,7 @@ function measure(fastify: FastifyInstance, metrics: ForgeMetrics): void {
   const jobs = fastify.jobs;
   if (jobs.pending) metrics.gauge('fabrique_jobs_pending', 'Background job runs under way or waiting for their turn.', () => jobs.pending?.() ?? 0);
   fastify.webhooks.watch((outcome, seconds) => metrics.delivery(outcome, seconds));
-  metrics.gauge('fabrique_webhook_deliveries_pending', 'Webhook deliveries waiting to be sent or retried.', () => fastify.webhooks.pending());
+  metrics.gauge('fabrique_webhook_deliveries_pending', 'Webhook deliveries waiting to be sent or retried.', async () => await fastify.webhooks.pending());
 
   fastify.addHook('onResponse', async (request, reply) => metrics.request(request, reply));
 }

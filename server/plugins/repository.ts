@@ -55,16 +55,16 @@ export default fp(
       const params = request.params as { owner: string; repo: string; index?: number | string };
       // An issue route takes a token's issue scope as leave to read the repository, as Gitea does.
       const readVia = /:issue$/.test(request.routeOptions.config.scope ?? '') ? 'issue' : 'repository';
-      const location = locateRepository(ctx, request.actor, params.owner, params.repo.replace(/\.git$/, ''), readVia);
+      const location = await locateRepository(ctx, request.actor, params.owner, params.repo.replace(/\.git$/, ''), readVia);
       if (location === null) throw notFound('The repository');
       if ('moved' in location) return redirectMoved(request, reply, location.moved);
       const { repo } = location;
       // The git routes turn an anonymous refusal into a 401 challenge, so that git asks for credentials.
-      fastify.policy.requireRepoAction(request.actor, repo, request.routeOptions.config.repoAction ?? 'repo:read');
+      await fastify.policy.requireRepoAction(request.actor, repo, request.routeOptions.config.repoAction ?? 'repo:read');
       request.repository = repo;
       if (params.index !== undefined && (request.routeOptions.url ?? '').includes('/pulls/:index')) {
         // `/pulls/1.diff` and `/pulls/1.patch` name pull request 1 too, as on Gitea.
-        const pull = findPullRequest(ctx, repo, Number(String(params.index).replace(/\.(diff|patch)$/, '')));
+        const pull = await findPullRequest(ctx, repo, Number(String(params.index).replace(/\.(diff|patch)$/, '')));
         if (!pull) throw notFound(`The pull request #${params.index}`);
         request.pullRequest = pull;
       }

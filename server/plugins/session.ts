@@ -9,9 +9,9 @@ import { deleteExpiredSessions } from '../db/sessions.js';
 /** Opening and closing sign-in sessions from routes (password and OpenID sign-in, sign-out). */
 export interface SessionControl {
   /** Opens a session for the account and sets the cookie on the reply. */
-  open(request: FastifyRequest, reply: FastifyReply, user: UserRow): ActiveSession;
+  open(request: FastifyRequest, reply: FastifyReply, user: UserRow): Promise<ActiveSession>;
   /** Ends the request's session, if any, and clears the cookie. */
-  close(request: FastifyRequest, reply: FastifyReply): void;
+  close(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 /**
@@ -34,7 +34,7 @@ export default fp(
     // @fastify/passport's initialize() needs a `session` request decorator: this is ours.
     fastify.decorateRequest('session', null);
     fastify.addHook('onRequest', async (request) => {
-      request.session = resumeSession(db, request.cookies[SESSION_COOKIE]);
+      request.session = await resumeSession(db, request.cookies[SESSION_COOKIE]);
     });
 
     const passport = createPassport(db);
@@ -42,22 +42,24 @@ export default fp(
     await fastify.register(passport.initialize());
 
     fastify.decorate<SessionControl>('sessions', {
-      open(request, reply, user) {
-        if (request.session) closeSession(db, request.session);
-        const { value, row } = openSession(db, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
+      async open(request, reply, user) {
+        if (request.session) await closeSession(db, request.session);
+        const { value, row } = await openSession(db, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' });
         reply.setCookie(SESSION_COOKIE, value, { ...cookieOptions, maxAge: SESSION_LIFETIME_MS / 1000 });
         request.session = { row, user };
         return request.session;
       },
-      close(request, reply) {
-        if (request.session) closeSession(db, request.session);
+      async close(request, reply) {
+        if (request.session) await closeSession(db, request.session);
         request.session = null;
         reply.clearCookie(SESSION_COOKIE, cookieOptions);
       },
     });
 
-    deleteExpiredSessions(db);
-    const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+    await deleteExpiredSessions(db);
+    const sweep = setInterval(() => {
+      deleteExpiredSessions(db).catch((err: unknown) => fastify.log.error({ err }, 'expired sessions sweep failed'));
+    }, 60 * 60 * 1000);
     sweep.unref();
     fastify.addHook('onClose', async () => clearInterval(sweep));
   },

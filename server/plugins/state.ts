@@ -3,7 +3,9 @@ import { GitCache } from '../git/cache.js';
 import { PackCache } from '../git/pack-cache.js';
 import { join } from 'node:path';
 import { InProcessEventBus } from '../services/events.js';
-import { InProcessJobLock } from '../services/jobs.js';
+import { InProcessJobLock, type JobLock } from '../services/jobs.js';
+import { PgEventBus } from '../services/pg-events.js';
+import { PgJobLock } from '../services/pg-jobs.js';
 import { MergeabilityChecker } from '../services/mergeability.js';
 import { issuesAfterMerge, issuesAfterPush, type ReferenceContext } from '../services/references.js';
 import { followConversations } from '../services/notifications.js';
@@ -29,9 +31,13 @@ declare module 'fastify' {
 export default fp(
   async (fastify) => {
     const { db, config } = fastify.forge;
-    const events = new InProcessEventBus((err, name) => fastify.log.error({ err, event: name }, 'an event subscriber failed'));
-    const jobs = new InProcessJobLock();
+    const onSubscriberError = (err: unknown, name: string) => fastify.log.error({ err, event: name }, 'an event subscriber failed');
     const gitCache = new GitCache(config.gitCache);
+    // On PostgreSQL the forge may run as several replicas: events and job locks go through the database.
+    const events = config.databaseUrl
+      ? await PgEventBus.start({ url: config.databaseUrl, onError: onSubscriberError, log: fastify.log, onReconnect: () => gitCache.dropAll() })
+      : new InProcessEventBus(onSubscriberError);
+    const jobs: JobLock = config.databaseUrl ? new PgJobLock({ url: config.databaseUrl, log: fastify.log }) : new InProcessJobLock();
     const packCache = config.packCache
       ? new PackCache({ dir: join(config.dataDir, 'pack-cache'), ...config.packCache, onError: (err, repoPath) => fastify.log.warn({ err, repoPath }, 'a cached upload-pack failed') })
       : null;
@@ -47,8 +53,8 @@ export default fp(
     fastify.decorate('mergeability', mergeability);
     fastify.decorate('gitCache', gitCache);
     fastify.decorate('packCache', packCache);
-    events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath));
-    followPushesForBlame({ events, jobs, gitCache, onError: (repoPath, err) => fastify.log.warn({ err, repoPath }, 'carrying blames forward failed') });
+    events.subscribe('repo-cache-drop', ({ repoPath }) => gitCache.drop(repoPath), { delivery: 'every-replica' });
+    followPushesForBlame({ events, reposDir: config.reposDir, jobs, gitCache, onError: (repoPath, err) => fastify.log.warn({ err, repoPath }, 'carrying blames forward failed') });
     // Closing keywords and references of commits pushed to a default branch and of merged pull
     // requests. The policy is read when an event comes: the auth plugin decorates it after this one.
     const references = (): ReferenceContext => ({ db, policy: fastify.policy, events, baseUrl: config.baseUrl });

@@ -58,18 +58,18 @@ export async function deleteAccountAsAdmin(ctx: AccountDeletionContext, caller: 
 }
 
 /** The refusals, checked before the repositories go and again inside the transaction (another request may have created one since). */
-function refusals(db: Db, user: UserRow, options: { purge: boolean; self: boolean }): void {
+async function refusals(db: Db, user: UserRow, options: { purge: boolean; self: boolean }): Promise<void> {
   const who = options.self ? 'You' : user.username;
-  const repos = listReposOwnedBy(db, user.id).map((r) => `${r.owner_name}/${r.name}`);
+  const repos = (await listReposOwnedBy(db, user.id)).map((r) => `${r.owner_name}/${r.name}`);
   if (repos.length > 0 && !options.purge) {
     const message = options.self
       ? `You still own repositories: ${repos.join(', ')}. Transfer them to another account or organisation, or delete them, first.`
       : `${who} still owns repositories: ${repos.join(', ')}. Transfer or delete them first, or delete with purge=true.`;
     throw conflict(message, { repositories: repos });
   }
-  const orgs = orgsOwnedOnlyBy(db, user.id);
+  const orgs = await orgsOwnedOnlyBy(db, user.id);
   if (orgs.length > 0) throw conflict(`${who} ${options.self ? 'are' : 'is'} the only owner of ${orgs.join(', ')}: add another owner first.`, { organisations: orgs });
-  if (options.self && user.is_admin === 1 && user.prohibit_login === 0 && countActiveAdmins(db) <= 1) {
+  if (options.self && user.is_admin === 1 && user.prohibit_login === 0 && await countActiveAdmins(db) <= 1) {
     throw conflict('You are the only site administrator: make another account administrator first.');
   }
 }
@@ -78,27 +78,27 @@ async function removeAccount(ctx: AccountDeletionContext, caller: AuditContext, 
   const { db } = ctx;
   if (user.type !== 'user') throw invalid(`${user.username} is an organisation, not an account.`);
   if (user.lower_name === GHOST_NAME) throw invalid('The "deleted user" account keeps what deleted accounts wrote: it cannot be deleted.');
-  refusals(db, user, options);
-  for (const repo of options.purge ? listReposOwnedBy(db, user.id) : []) await deleteRepository(db, ctx.reposDir, repo, caller, ctx.events);
+  await refusals(db, user, options);
+  for (const repo of options.purge ? await listReposOwnedBy(db, user.id) : []) await deleteRepository(db, ctx.reposDir, repo, caller, ctx.events);
   // One transaction: a crash leaves the account whole or gone, never half moved to the ghost.
-  db.transaction(() => {
-    refusals(db, user, { ...options, purge: false });
-    const ghost = ghostAccountId(db);
+  await db.transaction(async () => {
+    await refusals(db, user, { ...options, purge: false });
+    const ghost = await ghostAccountId(db);
     if (ghost === null) throw conflict(`An account named "${GHOST_NAME}" exists from before the name was reserved: rename it before deleting accounts.`);
-    if (options.content === 'remove') eraseContributions(db, user.id);
-    reassignContributions(db, user.id, ghost);
-    pseudonymiseAuditTrail(db, user);
+    if (options.content === 'remove') await eraseContributions(db, user.id);
+    await reassignContributions(db, user.id, ghost);
+    await pseudonymiseAuditTrail(db, user);
     // Sessions, tokens, mail links, memberships, subscriptions and reactions go with the row (ON DELETE CASCADE).
-    deleteAccountRow(db, user.id);
+    await deleteAccountRow(db, user.id);
     // Kept without personal data: the account is named by its former id only; a self-deletion records no address.
-    recordAudit(db, {
+    await recordAudit(db, {
       actor: options.self ? null : caller.actor,
       action: 'user.delete',
       target: `user:#${user.id}`,
       ip: options.self ? null : caller.ip,
       data: { by: options.self ? 'self' : 'admin', content: options.content },
     });
-  }).immediate();
+  });
   // After the commit: the file is named by its content, so another account or the logo may share it.
-  if (user.avatar !== '' && !imageInUse(db, user.avatar)) rmSync(join(imagesDir(ctx.dataDir), user.avatar), { force: true });
+  if (user.avatar !== '' && !await imageInUse(db, user.avatar)) rmSync(join(imagesDir(ctx.dataDir), user.avatar), { force: true });
 }

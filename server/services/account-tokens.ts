@@ -21,11 +21,11 @@ export const ACCOUNT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const PAGES: Record<AccountMail, string> = { password_reset: '/user/reset_password', email_confirm: '/user/confirm_email' };
 
 /** Issues a one-time token for the account (voiding its earlier ones of the same purpose) and mails its link. */
-export function mailAccountLink(ctx: AccountMailContext, user: UserRow & { email: string }, purpose: AccountTokenPurpose, hours: number): void {
+export async function mailAccountLink(ctx: AccountMailContext, user: UserRow & { email: string }, purpose: AccountTokenPurpose, hours: number): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
-  pruneAccountTokens(ctx.db, new Date(now).toISOString());
-  insertAccountToken(ctx.db, { userId: user.id, purpose, tokenHash: hashAccountToken(token), email: user.email, expiresAt: new Date(now + hours * 3600_000).toISOString() });
+  await pruneAccountTokens(ctx.db, new Date(now).toISOString());
+  await insertAccountToken(ctx.db, { userId: user.id, purpose, tokenHash: hashAccountToken(token), email: user.email, expiresAt: new Date(now + hours * 3600_000).toISOString() });
   const link = `${ctx.config.baseUrl}${PAGES[purpose]}?token=${token}`;
   ctx.mailer.send(accountMail(purpose, { to: user.email, language: user.language, site: ctx.config.siteName, login: user.username, link, hours }));
 }

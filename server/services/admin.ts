@@ -17,19 +17,19 @@ const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const HOUR_MS = 3_600_000;
 
 /** Changes an account's full name and email (Gitea's EditUserOption); a taken email is a conflict. */
-export function editAccountProfile(db: Db, context: AuditContext, user: UserRow, changes: { fullName?: string; email?: string }): UserRow {
+export async function editAccountProfile(db: Db, context: AuditContext, user: UserRow, changes: { fullName?: string; email?: string }): Promise<UserRow> {
   const email = changes.email?.trim();
   if (email !== undefined && (!EMAIL.test(email) || email.length > 254)) throw invalid('The email address is not valid.', { field: 'email' });
-  const holder = email === undefined ? undefined : findUserByEmail(db, email);
+  const holder = email === undefined ? undefined : await findUserByEmail(db, email);
   if (holder && holder.id !== user.id) throw conflict('Another account already uses this email address.', { field: 'email' });
   const fullName = changes.fullName?.trim();
   const changed = (fullName !== undefined && fullName !== user.full_name) || (email !== undefined && email !== user.email);
   if (!changed) return user;
-  db.transaction(() => {
-    updateAccountProfile(db, user.id, { fullName, email });
-    recordAudit(db, { ...context, action: 'user.edit', target: `user:${user.username}`, data: { full_name: fullName, email } });
-  })();
-  return findUserById(db, user.id) ?? user;
+  await db.transaction(async () => {
+    await updateAccountProfile(db, user.id, { fullName, email });
+    await recordAudit(db, { ...context, action: 'user.edit', target: `user:${user.username}`, data: { full_name: fullName, email } });
+  });
+  return await findUserById(db, user.id) ?? user;
 }
 
 /**
@@ -38,18 +38,18 @@ export function editAccountProfile(db: Db, context: AuditContext, user: UserRow,
  */
 export async function transferRepository(db: Db, reposDir: string, context: AuditContext, repo: RepoRow, newOwner: UserRow, events: EventBus): Promise<RepoRow> {
   if (newOwner.id === repo.owner_id) throw invalid(`${repo.owner_name}/${repo.name} already belongs to ${newOwner.username}.`, { field: 'new_owner' });
-  if (findRepo(db, newOwner.username, repo.name)) throw conflict(`${newOwner.username} already has a repository named ${repo.name}.`, { field: 'new_owner' });
+  if (await findRepo(db, newOwner.username, repo.name)) throw conflict(`${newOwner.username} already has a repository named ${repo.name}.`, { field: 'new_owner' });
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   const newPath = repoPath(reposDir, newOwner.username, repo.name);
   if (existsSync(newPath)) throw conflict(`A repository folder for ${newOwner.username}/${repo.name} already exists on disk.`);
   mkdirSync(dirname(newPath), { recursive: true });
-  db.transaction(() => {
-    transferRepoRow(db, repo, newOwner);
-    recordAudit(db, { ...context, action: 'repo.transfer', target: `repo:${repo.owner_name}/${repo.name}`, data: { to: newOwner.username } });
+  await db.transaction(async () => {
+    await transferRepoRow(db, repo, newOwner);
+    await recordAudit(db, { ...context, action: 'repo.transfer', target: `repo:${repo.owner_name}/${repo.name}`, data: { to: newOwner.username } });
     renameSync(path, newPath);
-  })();
+  });
   await events.publish('repo-cache-drop', { repoPath: path });
-  const moved = findRepo(db, newOwner.username, repo.name);
+  const moved = await findRepo(db, newOwner.username, repo.name);
   if (!moved) throw notFound('The repository');
   return moved;
 }
@@ -57,7 +57,7 @@ export async function transferRepository(db: Db, reposDir: string, context: Audi
 /** Repacks one repository now (the admin's "run maintenance"), recorded in the audit trail. */
 export async function maintainRepositoryNow(db: Db, reposDir: string, workers: MaintenanceWorkers, context: AuditContext, repo: RepoRow): Promise<void> {
   await runMaintenanceNow(workers, repoPath(reposDir, repo.owner_name, repo.name));
-  recordAudit(db, { ...context, action: 'repo.maintenance', target: `repo:${repo.owner_name}/${repo.name}` });
+  await recordAudit(db, { ...context, action: 'repo.maintenance', target: `repo:${repo.owner_name}/${repo.name}` });
 }
 
 /** One of the site's background tasks as Gitea's `GET /admin/cron` lists it. */
@@ -113,7 +113,7 @@ export class SiteCron {
         everyMs: 24 * HOUR_MS,
         run: async () => {
           const failed: string[] = [];
-          for (const repo of listAllRepos(db)) {
+          for (const repo of await listAllRepos(db)) {
             // Closing: the rest waits for the next run.
             if (this.closed) break;
             await runMaintenanceNow(workers, repoPath(config.reposDir, repo.owner_name, repo.name)).catch(() => failed.push(`${repo.owner_name}/${repo.name}`));
@@ -127,7 +127,7 @@ export class SiteCron {
         schedule: '@every 24h',
         everyMs: 24 * HOUR_MS,
         run: async () => {
-          deleteFinishedDeliveries(db, new Date(Date.now() - options.deliveryRetentionMs).toISOString());
+          await deleteFinishedDeliveries(db, new Date(Date.now() - options.deliveryRetentionMs).toISOString());
         },
       },
     ];
@@ -137,10 +137,17 @@ export class SiteCron {
   start(): void {
     for (const task of this.tasks) {
       if (task.everyMs === null) continue;
-      const timer = setInterval(() => void this.runNow(task.name).catch((err) => this.options.onError(task.name, err)), task.everyMs);
+      const timer = setInterval(() => void this.runNow(task.name, { scheduled: true }).catch((err) => this.options.onError(task.name, err)), task.everyMs);
       timer.unref();
       this.timers.push(timer);
     }
+  }
+
+  /** Whether a task's last run, as recorded, is a period old (less a little: timers drift, and replicas start at different times). */
+  private async due(name: string, everyMs: number): Promise<boolean> {
+    const row = (await listCronTasks(this.options.db)).find((r) => r.name === name);
+    if (!row?.prev_at) return true;
+    return Date.now() - new Date(row.prev_at).getTime() >= everyMs - Math.min(everyMs / 10, 60_000);
   }
 
   /** Whether a task of this name exists. */
@@ -148,11 +155,17 @@ export class SiteCron {
     return this.tasks.some((t) => t.name === name);
   }
 
-  /** Runs a task now and records the run; resolves when it ended (a failure is recorded, then rethrown). */
-  runNow(name: string): Promise<void> {
+  /**
+   * Runs a task now and records the run; resolves when it ended (a failure is recorded, then rethrown).
+   * A `scheduled` run (a timer's) is skipped when the database says the task ran less than its
+   * period ago: every replica has the timer, and the one that takes the lock after another's run
+   * finds it done.
+   */
+  runNow(name: string, options: { scheduled?: boolean } = {}): Promise<void> {
     const task = this.tasks.find((t) => t.name === name);
     if (!task) return Promise.reject(notFound(`The cron task "${name}"`));
     const run = this.options.workers.jobs.run(`cron:${name}`, async () => {
+      if (options.scheduled && task.everyMs !== null && !(await this.due(name, task.everyMs))) return;
       const at = new Date();
       let error = '';
       try {
@@ -161,7 +174,7 @@ export class SiteCron {
         error = err instanceof Error ? err.message : String(err);
         throw err;
       } finally {
-        recordCronRun(this.options.db, name, { at: at.toISOString(), durationMs: Date.now() - at.getTime(), error });
+        await recordCronRun(this.options.db, name, { at: at.toISOString(), durationMs: Date.now() - at.getTime(), error });
       }
     });
     this.inFlight.add(run);
@@ -170,9 +183,9 @@ export class SiteCron {
   }
 
   /** The tasks with their schedule and their last run, as Gitea's Cron shape. */
-  list(): CronTask[] {
-    const rows = new Map(listCronTasks(this.options.db).map((row) => [row.name, row]));
-    const mirrorTimes = mirrorSchedule(this.options.db);
+  async list(): Promise<CronTask[]> {
+    const rows = new Map((await listCronTasks(this.options.db)).map((row) => [row.name, row]));
+    const mirrorTimes = await mirrorSchedule(this.options.db);
     return this.tasks.map((task) => {
       const row = rows.get(task.name);
       let prev = row?.prev_at ?? null;

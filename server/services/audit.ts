@@ -33,9 +33,9 @@ function actorUser(actor: AuditEvent['actor']): UserRow | null {
 }
 
 /** Records one security event with its actor, time and IP address (erased after the retention period). */
-export function recordAudit(db: Db, event: AuditEvent): AuditRow {
+export async function recordAudit(db: Db, event: AuditEvent): Promise<AuditRow> {
   const user = actorUser(event.actor);
-  return insertAuditEvent(db, {
+  return await insertAuditEvent(db, {
     actorId: user?.id ?? null,
     actorName: user?.username ?? '',
     action: event.action,
@@ -48,16 +48,16 @@ export function recordAudit(db: Db, event: AuditEvent): AuditRow {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Erases old IP addresses now and then daily; returns the function that stops the timer. */
-export function startAuditRetention(db: Db, retentionDays: number, onError: (err: unknown) => void): () => void {
-  const run = () => {
+export async function startAuditRetention(db: Db, retentionDays: number, onError: (err: unknown) => void): Promise<() => void> {
+  const run = async () => {
     try {
-      eraseAuditIps(db, retentionDays);
+      await eraseAuditIps(db, retentionDays);
     } catch (err) {
       onError(err);
     }
   };
-  run();
-  const timer = setInterval(run, DAY_MS);
+  await run();
+  const timer = setInterval(() => void run(), DAY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

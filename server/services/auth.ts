@@ -20,23 +20,23 @@ export interface Caller {
 }
 
 /** Records a successful sign-in: last login time and the audit trail. */
-export function recordSignIn(db: Db, user: UserRow, ip: string, method: 'password' | 'oidc'): UserRow {
-  recordLogin(db, user.id);
-  recordAudit(db, { actor: user, action: 'user.signin', target: `user:${user.username}`, ip, data: { method } });
-  return findUserById(db, user.id) ?? user;
+export async function recordSignIn(db: Db, user: UserRow, ip: string, method: 'password' | 'oidc'): Promise<UserRow> {
+  await recordLogin(db, user.id);
+  await recordAudit(db, { actor: user, action: 'user.signin', target: `user:${user.username}`, ip, data: { method } });
+  return await findUserById(db, user.id) ?? user;
 }
 
-export function recordFailedSignIn(db: Db, login: string, ip: string, reason: SignInFailure): void {
-  recordAudit(db, { actor: null, action: 'user.signin.failed', target: `user:${login.slice(0, 100)}`, ip, data: { reason } });
+export async function recordFailedSignIn(db: Db, login: string, ip: string, reason: SignInFailure): Promise<void> {
+  await recordAudit(db, { actor: null, action: 'user.signin.failed', target: `user:${login.slice(0, 100)}`, ip, data: { reason } });
 }
 
 /** Suspends or restores an account; suspension ends its sessions at once (tokens are refused by credentials.ts). */
-export function setSuspended(db: Db, caller: Caller, user: UserRow, suspended: boolean): UserRow {
+export async function setSuspended(db: Db, caller: Caller, user: UserRow, suspended: boolean): Promise<UserRow> {
   if (Boolean(user.prohibit_login) === suspended) return user;
-  const apply = db.transaction(() => {
-    setProhibitLogin(db, user.id, suspended);
-    const ended = suspended ? deleteUserSessions(db, user.id) : 0;
-    recordAudit(db, {
+  await db.transaction(async () => {
+    await setProhibitLogin(db, user.id, suspended);
+    const ended = suspended ? await deleteUserSessions(db, user.id) : 0;
+    await recordAudit(db, {
       actor: caller.actor,
       action: suspended ? 'user.suspend' : 'user.unsuspend',
       target: `user:${user.username}`,
@@ -44,16 +44,15 @@ export function setSuspended(db: Db, caller: Caller, user: UserRow, suspended: b
       data: suspended ? { sessions_ended: ended } : {},
     });
   });
-  apply.immediate();
-  return findUserById(db, user.id) ?? user;
+  return await findUserById(db, user.id) ?? user;
 }
 
 /** Grants or revokes the site administrator flag, recorded in the audit trail; an unchanged flag records nothing. */
-export function setSiteAdmin(db: Db, caller: Caller, user: UserRow, admin: boolean): UserRow {
+export async function setSiteAdmin(db: Db, caller: Caller, user: UserRow, admin: boolean): Promise<UserRow> {
   if (Boolean(user.is_admin) === admin) return user;
-  setAdmin(db, user.id, admin);
-  recordAudit(db, { actor: caller.actor, action: admin ? 'user.admin.grant' : 'user.admin.revoke', target: `user:${user.username}`, ip: caller.ip });
-  return findUserById(db, user.id) ?? user;
+  await setAdmin(db, user.id, admin);
+  await recordAudit(db, { actor: caller.actor, action: admin ? 'user.admin.grant' : 'user.admin.revoke', target: `user:${user.username}`, ip: caller.ip });
+  return await findUserById(db, user.id) ?? user;
 }
 
 /** Checks token scopes: Gitea's names, at least one, no repeats. */
@@ -65,29 +64,28 @@ function checkScopes(scopes: string[]): Scope[] {
 }
 
 /** Creates a personal access token; the value is in the result only, never stored. */
-export function createAccessToken(db: Db, caller: Caller, owner: UserRow, input: { name: string; scopes: string[] }): { row: TokenRow; value: string } {
+export async function createAccessToken(db: Db, caller: Caller, owner: UserRow, input: { name: string; scopes: string[] }): Promise<{ row: TokenRow; value: string }> {
   const name = input.name.trim();
   if (name === '' || name.length > 255) throw invalid('The token name must have 1 to 255 characters.', { field: 'name' });
   const scopes = checkScopes(input.scopes);
-  if (listTokens(db, owner.id).some((t) => t.name === name)) throw conflict(`A token named "${name}" already exists.`, { field: 'name' });
+  if ((await listTokens(db, owner.id)).some((t) => t.name === name)) throw conflict(`A token named "${name}" already exists.`, { field: 'name' });
   const token = generateToken();
-  const create = db.transaction(() => {
-    const row = insertToken(db, { userId: owner.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
-    recordAudit(db, { actor: caller.actor, action: 'token.create', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: row.id, name, scopes } });
+  const row = await db.transaction(async () => {
+    const row = await insertToken(db, { userId: owner.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
+    await recordAudit(db, { actor: caller.actor, action: 'token.create', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: row.id, name, scopes } });
     return row;
   });
-  return { row: create.immediate(), value: token.value };
+  return { row, value: token.value };
 }
 
 /** Revokes a token by id or name; it is refused from the next request on. */
-export function revokeAccessToken(db: Db, caller: Caller, owner: UserRow, idOrName: string): void {
-  const token = listTokens(db, owner.id).find((t) => String(t.id) === idOrName || t.name === idOrName);
+export async function revokeAccessToken(db: Db, caller: Caller, owner: UserRow, idOrName: string): Promise<void> {
+  const token = (await listTokens(db, owner.id)).find((t) => String(t.id) === idOrName || t.name === idOrName);
   if (!token) throw notFound('The token');
-  const revoke = db.transaction(() => {
-    deleteToken(db, owner.id, String(token.id));
-    recordAudit(db, { actor: caller.actor, action: 'token.delete', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: token.id, name: token.name } });
+  await db.transaction(async () => {
+    await deleteToken(db, owner.id, String(token.id));
+    await recordAudit(db, { actor: caller.actor, action: 'token.delete', target: `user:${owner.username}`, ip: caller.ip, data: { token_id: token.id, name: token.name } });
   });
-  revoke.immediate();
 }
 
 
@@ -102,16 +100,16 @@ function slug(value: string): string {
 }
 
 /** A username not yet taken, derived from the claims, with a numeric suffix when needed. */
-export function freeUsername(db: Db, claims: OidcClaims): string {
+export async function freeUsername(db: Db, claims: OidcClaims): Promise<string> {
   const person = [claims.given_name, claims.usual_name ?? claims.family_name].filter(Boolean).join('.');
   const candidates = [claims.preferred_username, claims.email?.split('@')[0], person, 'user']
     .map((c) => slug(c ?? ''))
     .filter((c) => c !== '' && ownerNameProblem(c) === null);
   const base = candidates[0] ?? 'user';
-  if (!findUserByName(db, base) && candidates.length > 0) return base;
+  if (!await findUserByName(db, base) && candidates.length > 0) return base;
   for (let n = 2; ; n++) {
     const name = `${base}${n}`;
-    if (ownerNameProblem(name) === null && !findUserByName(db, name)) return name;
+    if (ownerNameProblem(name) === null && !await findUserByName(db, name)) return name;
   }
 }
 
@@ -119,21 +117,20 @@ export function freeUsername(db: Db, claims: OidcClaims): string {
  * The account linked to an OpenID subject; on first sign-in, a new account with a free username.
  * Accounts are never linked by email: a provider asserting someone else's address must not take over their account.
  */
-export function accountForOidc(db: Db, issuer: string, claims: OidcClaims): UserRow {
-  const linked = findOidcIdentity(db, issuer, claims.sub);
+export async function accountForOidc(db: Db, issuer: string, claims: OidcClaims): Promise<UserRow> {
+  const linked = await findOidcIdentity(db, issuer, claims.sub);
   if (linked !== undefined) {
-    const user = findUserById(db, linked);
+    const user = await findUserById(db, linked);
     if (user) return user;
   }
-  const create = db.transaction(() => {
-    const email = claims.email && !findUserByEmail(db, claims.email) ? claims.email : null;
+  return db.transaction(async () => {
+    const email = claims.email && !await findUserByEmail(db, claims.email) ? claims.email : null;
     const fullName = [claims.given_name, claims.usual_name ?? claims.family_name].filter(Boolean).join(' ') || claims.name || '';
-    const user = insertUser(db, { username: freeUsername(db, claims), email, passwordHash: null, fullName: fullName.slice(0, 255) });
-    insertOidcIdentity(db, { issuer, subject: claims.sub, userId: user.id });
-    recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, data: { method: 'oidc', issuer } });
+    const user = await insertUser(db, { username: await freeUsername(db, claims), email, passwordHash: null, fullName: fullName.slice(0, 255) });
+    await insertOidcIdentity(db, { issuer, subject: claims.sub, userId: user.id });
+    await recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, data: { method: 'oidc', issuer } });
     return user;
   });
-  return create.immediate();
 }
 
 /** The account behind an actor, or a 401 for anonymous requests. */

@@ -19,8 +19,8 @@ export interface AutoMergeContext extends PullContext {
 }
 
 /** What the head's statuses still lack: the required checks, or without a rule any context not green yet. */
-function checksGreen(ctx: PullContext, base: RepoRow, pull: PullRow): boolean {
-  const { checks } = mergeState(ctx, base, pull, pull.head_sha);
+async function checksGreen(ctx: PullContext, base: RepoRow, pull: PullRow): Promise<boolean> {
+  const { checks } = await mergeState(ctx, base, pull, pull.head_sha);
   if (checks.required.length > 0) return checks.required_passed;
   return checks.state === null || checks.state === 'success';
 }
@@ -33,7 +33,7 @@ function checksGreen(ctx: PullContext, base: RepoRow, pull: PullRow): boolean {
  */
 export async function mergeWhenChecksSucceed(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, options: MergeOptions): Promise<boolean> {
   const doer = ctx.policy.signedIn(actor);
-  const pull = findPullById(ctx.db, pullIn.id) as PullRow;
+  const pull = await findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged) throw notAllowed('The pull request has already been merged.');
   if (pull.state !== 'open') throw notAllowed('The pull request is closed: reopen it before merging.');
   if (base[MERGE_STYLE_SETTINGS[options.style]] !== 1) throw notAllowed(`${options.style} is not allowed an allowed merge style for this repository`);
@@ -42,12 +42,12 @@ export async function mergeWhenChecksSucceed(ctx: PullContext, base: RepoRow, pu
       head_sha: pull.head_sha,
     });
   }
-  if (checksGreen(ctx, base, pull)) {
+  if (await checksGreen(ctx, base, pull)) {
     await mergePullRequest(ctx, base, pull, actor, options);
     return false;
   }
-  const stored = ctx.db.transaction(() => {
-    const inserted = insertAutoMerge(ctx.db, {
+  const stored = await ctx.db.transaction(async () => {
+    const inserted = await insertAutoMerge(ctx.db, {
       pullId: pull.id,
       doerId: doer.id,
       style: options.style,
@@ -56,29 +56,29 @@ export async function mergeWhenChecksSucceed(ctx: PullContext, base: RepoRow, pu
       deleteBranch: options.deleteBranch === true,
       headSha: pull.head_sha,
     });
-    if (inserted) notePullEvent(ctx.db, pull, 'pull_scheduled_merge', doer.id);
+    if (inserted) await notePullEvent(ctx.db, pull, 'pull_scheduled_merge', doer.id);
     return inserted;
-  })();
+  });
   if (!stored) throw conflict('This pull request is already set to merge when its checks succeed.');
   return true;
 }
 
 /** Drops a pull request's request and notes on its timeline who cancelled it (a person, or the pusher of new commits). */
-function dropAutoMerge(ctx: PullContext, pull: PullRow, actorId: number): void {
-  ctx.db.transaction(() => {
-    if (deleteAutoMerge(ctx.db, pull.id)) notePullEvent(ctx.db, pull, 'pull_cancel_scheduled_merge', actorId);
-  })();
+async function dropAutoMerge(ctx: PullContext, pull: PullRow, actorId: number): Promise<void> {
+  await ctx.db.transaction(async () => {
+    if (await deleteAutoMerge(ctx.db, pull.id)) await notePullEvent(ctx.db, pull, 'pull_cancel_scheduled_merge', actorId);
+  });
 }
 
 /** Gitea's CancelScheduledAutoMerge: the user who asked, or a repository administrator, drops the request. */
-export function cancelAutoMerge(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor): void {
+export async function cancelAutoMerge(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor): Promise<void> {
   const user = ctx.policy.signedIn(actor);
-  const request = findAutoMerge(ctx.db, pull.id);
+  const request = await findAutoMerge(ctx.db, pull.id);
   if (!request) throw notFound('A merge scheduled for when checks succeed');
-  if (request.doer_id !== user.id && ctx.policy.repoAccess(actor, base) !== 'admin') {
+  if (request.doer_id !== user.id && await ctx.policy.repoAccess(actor, base) !== 'admin') {
     throw forbidden('Only the person who set the automatic merge, or an administrator of the repository, may cancel it.');
   }
-  dropAutoMerge(ctx, pull, user.id);
+  await dropAutoMerge(ctx, pull, user.id);
 }
 
 /**
@@ -87,24 +87,24 @@ export function cancelAutoMerge(ctx: PullContext, base: RepoRow, pull: PullRow, 
  * drops a request that can never be carried out).
  */
 export async function attemptAutoMerge(ctx: PullContext, pullId: number): Promise<void> {
-  const request = findAutoMerge(ctx.db, pullId);
-  const pull = findPullById(ctx.db, pullId);
+  const request = await findAutoMerge(ctx.db, pullId);
+  const pull = await findPullById(ctx.db, pullId);
   if (!request || !pull) return;
-  const base = findRepoById(ctx.db, pull.base_repo_id);
-  const doer = findUserById(ctx.db, request.doer_id);
+  const base = await findRepoById(ctx.db, pull.base_repo_id);
+  const doer = await findUserById(ctx.db, request.doer_id);
   if (pull.state !== 'open' || !base || !doer || pull.head_sha !== request.head_sha) {
-    deleteAutoMerge(ctx.db, pullId);
+    await deleteAutoMerge(ctx.db, pullId);
     return;
   }
   const actor: Actor = { kind: 'user', user: doer, via: 'session', scopes: null };
-  const access = ctx.policy.repoAccess(actor, base);
+  const access = await ctx.policy.repoAccess(actor, base);
   if (access !== 'write' && access !== 'admin') {
-    deleteAutoMerge(ctx.db, pullId);
+    await deleteAutoMerge(ctx.db, pullId);
     return;
   }
-  if (!checksGreen(ctx, base, pull)) return;
+  if (!await checksGreen(ctx, base, pull)) return;
   // Approvals and the other rules: the merge would be refused, so wait for them (a review re-checks).
-  const blockers = mergeState(ctx, base, pull, pull.head_sha).blockers.filter((b) => b.code !== 'conflict' && b.code !== 'empty');
+  const blockers = (await mergeState(ctx, base, pull, pull.head_sha)).blockers.filter((b) => b.code !== 'conflict' && b.code !== 'empty');
   if (blockers.length > 0) return;
   await mergePullRequest(ctx, base, pull, actor, {
     style: request.merge_style,
@@ -121,24 +121,24 @@ export function scheduleAutoMergeAttempt(ctx: AutoMergeContext, pullId: number):
 }
 
 /** After a status was posted: pull requests of that repository whose head it is and that wait for their checks. */
-export function autoMergeAfterStatus(ctx: AutoMergeContext, event: CommitStatusEvent): void {
-  for (const request of autoMergesForHead(ctx.db, event.repoId, event.sha)) scheduleAutoMergeAttempt(ctx, request.pull_id);
+export async function autoMergeAfterStatus(ctx: AutoMergeContext, event: CommitStatusEvent): Promise<void> {
+  for (const request of await autoMergesForHead(ctx.db, event.repoId, event.sha)) scheduleAutoMergeAttempt(ctx, request.pull_id);
 }
 
 /** After a review (or any comment) on a pull request that waits: an approval may be what it lacked. */
-export function autoMergeAfterConversation(ctx: AutoMergeContext, event: ConversationEvent): void {
+export async function autoMergeAfterConversation(ctx: AutoMergeContext, event: ConversationEvent): Promise<void> {
   if (event.kind !== 'pull' || event.action !== 'commented') return;
-  const pull = findPull(ctx.db, event.repoId, event.index);
-  if (pull && findAutoMerge(ctx.db, pull.id)) scheduleAutoMergeAttempt(ctx, pull.id);
+  const pull = await findPull(ctx.db, event.repoId, event.index);
+  if (pull && await findAutoMerge(ctx.db, pull.id)) scheduleAutoMergeAttempt(ctx, pull.id);
 }
 
 /** After a push: a request whose pull request's head branch moved is dropped (the new commits were not checked). */
-export function autoMergeAfterPush(ctx: AutoMergeContext, event: PushedEvent): void {
+export async function autoMergeAfterPush(ctx: AutoMergeContext, event: PushedEvent): Promise<void> {
   for (const update of event.updates) {
     if (!update.ref.startsWith('refs/heads/') || update.newId === ZERO_OID) continue;
-    for (const pull of openPullsFromHead(ctx.db, event.repo.id, update.ref.slice('refs/heads/'.length))) {
-      const request = findAutoMerge(ctx.db, pull.id);
-      if (request && request.head_sha !== update.newId) dropAutoMerge(ctx, pull, event.pusher.id);
+    for (const pull of await openPullsFromHead(ctx.db, event.repo.id, update.ref.slice('refs/heads/'.length))) {
+      const request = await findAutoMerge(ctx.db, pull.id);
+      if (request && request.head_sha !== update.newId) await dropAutoMerge(ctx, pull, event.pusher.id);
     }
   }
 }

@@ -171,11 +171,11 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
     const snapshot = openDb(copy);
     let repos;
     try {
-      manifest.schema = lastMigration(snapshot);
-      manifest.tables = tableCounts(snapshot);
-      repos = listAllRepos(snapshot);
+      manifest.schema = await lastMigration(snapshot);
+      manifest.tables = await tableCounts(snapshot);
+      repos = await listAllRepos(snapshot);
     } finally {
-      snapshot.close();
+      await snapshot.close();
     }
     await addPath(sink, manifest, 'data/fabrique.db', copy);
     await rm(scratch, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { findRepoById } from '../db/repos.js';
 import { findTeamByName, isTeamMember } from '../db/teams.js';
 import { findUserByName, type UserRow } from '../db/users.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import { filterAsync, someAsync } from '../lib/async.js';
 
 /** A rule as the API and the push checks see it. */
 export interface BranchProtection extends BranchProtectionFields {
@@ -71,33 +72,33 @@ function ruleMatches(ruleName: string, branch: string): boolean {
 }
 
 /** The rule protecting a branch: an exact name wins over a pattern; among patterns, the oldest. */
-export function protectionFor(db: Db, repoId: number, branch: string): BranchProtection | null {
-  const rows = listBranchProtections(db, repoId);
+export async function protectionFor(db: Db, repoId: number, branch: string): Promise<BranchProtection | null> {
+  const rows = await listBranchProtections(db, repoId);
   const row = rows.find((r) => r.rule_name === branch) ?? rows.find((r) => ruleMatches(r.rule_name, branch));
   return row ? fromRow(row) : null;
 }
 
-export function listProtections(db: Db, repoId: number): BranchProtection[] {
-  return listBranchProtections(db, repoId).map(fromRow);
+export async function listProtections(db: Db, repoId: number): Promise<BranchProtection[]> {
+  return (await listBranchProtections(db, repoId)).map(fromRow);
 }
 
-export function getProtection(db: Db, repoId: number, ruleName: string): BranchProtection {
-  const row = findBranchProtection(db, repoId, ruleName);
+export async function getProtection(db: Db, repoId: number, ruleName: string): Promise<BranchProtection> {
+  const row = await findBranchProtection(db, repoId, ruleName);
   if (!row) throw notFound('The branch protection');
   return fromRow(row);
 }
 
 const RULE_NAME = /^[A-Za-z0-9._/*-]{1,255}$/;
 
-function checkFields(db: Db, repoId: number, fields: BranchProtectionFields): BranchProtectionFields {
-  const unknown = [...fields.push_whitelist_usernames, ...fields.force_push_allowlist_usernames].filter((name) => {
-    const user = findUserByName(db, name);
+async function checkFields(db: Db, repoId: number, fields: BranchProtectionFields): Promise<BranchProtectionFields> {
+  const unknown = await filterAsync([...fields.push_whitelist_usernames, ...fields.force_push_allowlist_usernames], async (name) => {
+    const user = await findUserByName(db, name);
     return !user || user.type !== 'user';
   });
   if (unknown.length > 0) throw invalid(`No such user: ${unknown.join(', ')}.`, { field: 'push_whitelist_usernames' });
   // Teams belong to the organisation that owns the repository; a user's repository has none.
-  const ownerId = findRepoById(db, repoId)?.owner_id ?? 0;
-  const unknownTeams = fields.push_whitelist_teams.filter((name) => !findTeamByName(db, ownerId, name));
+  const ownerId = (await findRepoById(db, repoId))?.owner_id ?? 0;
+  const unknownTeams = await filterAsync(fields.push_whitelist_teams, async (name) => !(await findTeamByName(db, ownerId, name)));
   if (unknownTeams.length > 0) {
     throw invalid(`No such team in the repository's organisation: ${unknownTeams.join(', ')}.`, { field: 'push_whitelist_teams' });
   }
@@ -113,34 +114,34 @@ function checkFields(db: Db, repoId: number, fields: BranchProtectionFields): Br
 }
 
 /** Whether a rule's push allow-list names the user, directly or through one of the listed teams. */
-export function pushListed(db: Db, repoId: number, rule: BranchProtection, user: UserRow | null): boolean {
+export async function pushListed(db: Db, repoId: number, rule: BranchProtection, user: UserRow | null): Promise<boolean> {
   if (!user) return false;
   const name = user.username.toLowerCase();
   if (rule.push_whitelist_usernames.some((n) => n.toLowerCase() === name)) return true;
-  const ownerId = findRepoById(db, repoId)?.owner_id ?? 0;
-  return rule.push_whitelist_teams.some((team) => {
-    const row = findTeamByName(db, ownerId, team);
-    return row !== undefined && isTeamMember(db, row.id, user.id);
+  const ownerId = (await findRepoById(db, repoId))?.owner_id ?? 0;
+  return someAsync(rule.push_whitelist_teams, async (team) => {
+    const row = await findTeamByName(db, ownerId, team);
+    return row !== undefined && (await isTeamMember(db, row.id, user.id));
   });
 }
 
 /** Creates a rule; the name is a branch name or a glob. */
-export function createProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): BranchProtection {
+export async function createProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): Promise<BranchProtection> {
   if (!RULE_NAME.test(ruleName) || ruleName.includes('..')) throw invalid(`"${ruleName}" is not a branch name or pattern.`, { field: 'rule_name' });
-  if (findBranchProtection(db, repoId, ruleName)) throw conflict(`Branch protection for "${ruleName}" already exists.`);
-  return fromRow(insertBranchProtection(db, repoId, ruleName, checkFields(db, repoId, { ...PROTECTION_DEFAULTS, ...fields })));
+  if (await findBranchProtection(db, repoId, ruleName)) throw conflict(`Branch protection for "${ruleName}" already exists.`);
+  return fromRow(await insertBranchProtection(db, repoId, ruleName, await checkFields(db, repoId, { ...PROTECTION_DEFAULTS, ...fields })));
 }
 
 /** Changes the given fields of a rule, keeping the others. */
-export function editProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): BranchProtection {
-  const current = getProtection(db, repoId, ruleName);
+export async function editProtection(db: Db, repoId: number, ruleName: string, fields: Partial<BranchProtectionFields>): Promise<BranchProtection> {
+  const current = await getProtection(db, repoId, ruleName);
   const merged: BranchProtectionFields = { ...PROTECTION_DEFAULTS };
   for (const key of Object.keys(PROTECTION_DEFAULTS) as Array<keyof BranchProtectionFields>) {
     (merged as unknown as Record<string, unknown>)[key] = fields[key] ?? current[key];
   }
-  return fromRow(updateBranchProtection(db, current.id, checkFields(db, repoId, merged)));
+  return fromRow(await updateBranchProtection(db, current.id, await checkFields(db, repoId, merged)));
 }
 
-export function removeProtection(db: Db, repoId: number, ruleName: string): void {
-  deleteBranchProtection(db, getProtection(db, repoId, ruleName).id);
+export async function removeProtection(db: Db, repoId: number, ruleName: string): Promise<void> {
+  await deleteBranchProtection(db, (await getProtection(db, repoId, ruleName)).id);
 }

@@ -109,18 +109,18 @@ async function headCommit(reader: RepoReader, repo: RepoRow): Promise<string | n
 export async function repoFacts(db: Db, reposDir: string, gitCache: GitCache, repo: RepoRow): Promise<FactsRow> {
   const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name), gitCache);
   const commit = await headCommit(reader, repo);
-  const known = findFacts(db, repo.id);
+  const known = await findFacts(db, repo.id);
   if (known && known.commit_id === (commit ?? '')) return known;
-  saveFacts(db, await computeFacts(reader, repo.id, commit));
-  return findFacts(db, repo.id) as FactsRow;
+  await saveFacts(db, await computeFacts(reader, repo.id, commit));
+  return await findFacts(db, repo.id) as FactsRow;
 }
 
 /** Brings the facts of every public repository up to date (the catalogue lists from them); one ref read per repository when nothing moved. */
 export async function refreshPublicFacts(db: Db, reposDir: string, gitCache: GitCache): Promise<void> {
-  for (const repo of publicReposWithFactsCommit(db)) {
+  for (const repo of await publicReposWithFactsCommit(db)) {
     const reader = new RepoReader(repoPath(reposDir, repo.owner_name, repo.name), gitCache);
     const commit = (await headCommit(reader, repo).catch(() => null)) ?? '';
-    if (repo.facts_commit !== commit) saveFacts(db, await computeFacts(reader, repo.id, commit || null));
+    if (repo.facts_commit !== commit) await saveFacts(db, await computeFacts(reader, repo.id, commit || null));
   }
 }
 
@@ -191,8 +191,8 @@ export async function catalogue(
   language: string | undefined,
 ): Promise<{ entries: CatalogueEntry[]; total: number }> {
   await refreshPublicFacts(db, reposDir, gitCache);
-  const { rows, total } = listCatalogue(db, filter);
-  const topics = topicsByRepo(db, rows.map((r) => r.id));
+  const { rows, total } = await listCatalogue(db, filter);
+  const topics = await topicsByRepo(db, rows.map((r) => r.id));
   const entries = rows.map((row) => ({
     repo: row,
     sheet: softwareSheet(JSON.parse(row.publiccode_json as string) as PubliccodeData, language),
@@ -229,23 +229,23 @@ function checkedTopics(topics: string[]): string[] {
 }
 
 /** Replaces a repository's topics (Gitea's PUT /topics). */
-export function setTopics(db: Db, repo: RepoRow, topics: string[]): void {
+export async function setTopics(db: Db, repo: RepoRow, topics: string[]): Promise<void> {
   const valid = checkedTopics(topics);
   if (valid.length > MAX_TOPICS) throw invalid(`A repository has at most ${MAX_TOPICS} topics.`, { invalidTopics: [] });
-  replaceTopics(db, repo.id, valid);
+  await replaceTopics(db, repo.id, valid);
 }
 
 /** Adds one topic to a repository (Gitea's PUT /topics/{topic}). */
-export function addRepoTopic(db: Db, repo: RepoRow, topic: string, current: string[]): void {
+export async function addRepoTopic(db: Db, repo: RepoRow, topic: string, current: string[]): Promise<void> {
   const [valid] = checkedTopics([topic]);
   if (!current.includes(valid) && current.length >= MAX_TOPICS) throw invalid(`A repository has at most ${MAX_TOPICS} topics.`, { invalidTopics: [topic] });
-  addTopic(db, repo.id, valid);
+  await addTopic(db, repo.id, valid);
 }
 
 /** Removes one topic from a repository (Gitea's DELETE /topics/{topic}). */
-export function removeRepoTopic(db: Db, repo: RepoRow, topic: string): void {
+export async function removeRepoTopic(db: Db, repo: RepoRow, topic: string): Promise<void> {
   const [valid] = checkedTopics([topic]);
-  removeTopic(db, repo.id, valid);
+  await removeTopic(db, repo.id, valid);
 }
 
 const CSV_COLUMNS = [

@@ -19,10 +19,10 @@ export interface CheckReport {
  * every repository, and rows and folders that do not match. Reads only; repairs nothing.
  */
 export async function checkInstance(options: { db: Db; reposDir: string }): Promise<CheckReport> {
-  const problems = integrityProblems(options.db).map((line) => `database: ${line}`);
+  const problems = (await integrityProblems(options.db)).map((line) => `database: ${line}`);
   const expected = new Set<string>();
   let repositoriesChecked = 0;
-  for (const repo of listAllRepos(options.db)) {
+  for (const repo of await listAllRepos(options.db)) {
     const path = repoPath(options.reposDir, repo.owner_name, repo.name);
     const name = `${repo.owner_name}/${repo.name}`;
     expected.add(relative(options.reposDir, path));

@@ -18,7 +18,7 @@ export interface CommentContext {
 /** Adds a comment to a pull request's conversation (anyone signed in who may read the repository). */
 export async function postComment(ctx: CommentContext, actor: Actor, pull: PullRow, body: string): Promise<CommentRow> {
   const user = ctx.policy.signedIn(actor);
-  const comment = insertComment(ctx.db, pull.id, user.id, body);
+  const comment = await insertComment(ctx.db, pull.id, user.id, body);
   await publishPullConversation(ctx.events, pull, 'commented', user.id, { text: body, commentId: comment.id });
   return comment;
 }
@@ -28,12 +28,12 @@ export async function postComment(ctx: CommentContext, actor: Actor, pull: PullR
  * or a maintainer): a 404 for a comment of another repository, a 401 for someone not signed in, a
  * 403 for anyone else, and for everyone once the repository is archived.
  */
-function changeableComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number): { number: number; comment: CommentRow } {
-  const subject = commentSubject(ctx.db, id);
+async function changeableComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number): Promise<{ number: number; comment: CommentRow }> {
+  const subject = await commentSubject(ctx.db, id);
   if (!subject || subject.repoId !== base.id) throw notFound('The comment');
   const user = ctx.policy.signedIn(actor);
   if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: its conversations are read-only.`);
-  const access = ctx.policy.repoAccess(actor, base);
+  const access = await ctx.policy.repoAccess(actor, base);
   if (user.id !== subject.comment.poster_id && access !== 'write' && access !== 'admin') {
     throw forbidden('Only its author or a maintainer may change a comment.');
   }
@@ -41,16 +41,16 @@ function changeableComment(ctx: CommentContext, actor: Actor, base: RepoRow, id:
 }
 
 /** Replaces a comment's text, keeping the replaced text in its history; returns it with its issue or pull request number. */
-export function editComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number, body: string): { number: number; comment: CommentRow } {
-  const { number, comment } = changeableComment(ctx, actor, base, id);
+export async function editComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number, body: string): Promise<{ number: number; comment: CommentRow }> {
+  const { number, comment } = await changeableComment(ctx, actor, base, id);
   const editorId = ctx.policy.signedIn(actor).id;
-  return ctx.db.transaction(() => {
-    if (body !== comment.body) insertContentHistory(ctx.db, { repoId: base.id, number }, comment.id, editorId, comment.body);
-    return { number, comment: updateCommentBody(ctx.db, comment.id, body) };
-  })();
+  return await ctx.db.transaction(async () => {
+    if (body !== comment.body) await insertContentHistory(ctx.db, { repoId: base.id, number }, comment.id, editorId, comment.body);
+    return { number, comment: await updateCommentBody(ctx.db, comment.id, body) };
+  });
 }
 
 /** Deletes a comment. */
-export function removeComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number): void {
-  deleteComment(ctx.db, changeableComment(ctx, actor, base, id).comment.id);
+export async function removeComment(ctx: CommentContext, actor: Actor, base: RepoRow, id: number): Promise<void> {
+  await deleteComment(ctx.db, (await changeableComment(ctx, actor, base, id)).comment.id);
 }

@@ -93,8 +93,26 @@ export type ForgeEventName = keyof ForgeEvents;
 export type EventHandler<K extends ForgeEventName> = (payload: ForgeEvents[K]) => void | Promise<void>;
 
 /**
- * Publish/subscribe of forge events, owned by one app instance. The in-process bus below is the
- * one implementation today; one on PostgreSQL LISTEN/NOTIFY will deliver to other processes too.
+ * Where a subscriber runs when the forge runs as several processes (replicas) on one database:
+ * - `origin`: only in the process where the event happened, so once for the forge. For work that
+ *   writes or sends: webhook deliveries, notifications and mail, pull request refreshes after a push,
+ *   closing keywords, auto-merge, facts and blame warming (another replica reads what it wrote).
+ * - `every-replica`: in every process, the origin included. For what a process keeps in memory of
+ *   the repositories: dropping the git object cache on `repo-cache-drop`.
+ * A single process runs both kinds alike.
+ */
+export type EventDelivery = 'origin' | 'every-replica';
+
+/** How a subscriber is registered. */
+export interface SubscribeOptions {
+  /** See EventDelivery; `origin` when left out, so that work that writes is never done twice. */
+  delivery?: EventDelivery;
+}
+
+/**
+ * Publish/subscribe of forge events, owned by one app instance. The in-process bus below serves a
+ * single process; PgEventBus (pg-events.ts) also tells the other replicas through PostgreSQL
+ * LISTEN/NOTIFY, where only the `every-replica` subscribers run (see EventDelivery).
  */
 export interface EventBus {
   /**
@@ -102,26 +120,41 @@ export interface EventBus {
    * subscriber does not stop the others: its error goes to `onError`, else to the bus's own handler.
    */
   publish<K extends ForgeEventName>(name: K, payload: ForgeEvents[K], onError?: (err: unknown) => void): Promise<void>;
-  /** Registers a subscriber; returns the function that unregisters it. */
-  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>): () => void;
+  /** Registers a subscriber (where it runs: `options.delivery`); returns the function that unregisters it. */
+  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>, options?: SubscribeOptions): () => void;
   /** Drops every subscriber: nothing is delivered after the app closed. */
   close(): Promise<void>;
 }
 
+/** One subscription: its handler and where it runs. */
+interface Subscription {
+  handler: EventHandler<never>;
+  delivery: EventDelivery;
+}
+
 /** The event bus of a single process: subscribers run one after the other, in subscription order. */
 export class InProcessEventBus implements EventBus {
-  private readonly handlers = new Map<ForgeEventName, Set<EventHandler<never>>>();
+  private readonly handlers = new Map<ForgeEventName, Set<Subscription>>();
   private closed = false;
 
   constructor(private readonly onError: (err: unknown, name: ForgeEventName) => void) {}
 
   /** See EventBus.publish. */
   async publish<K extends ForgeEventName>(name: K, payload: ForgeEvents[K], onError?: (err: unknown) => void): Promise<void> {
+    await this.deliver(name, payload, null, onError);
+  }
+
+  /**
+   * Runs the subscribers of `name`, only those of one delivery when `only` is given (an event that
+   * happened in another replica runs the `every-replica` ones alone).
+   */
+  protected async deliver<K extends ForgeEventName>(name: K, payload: ForgeEvents[K], only: EventDelivery | null, onError?: (err: unknown) => void): Promise<void> {
     if (this.closed) return;
     // A copy: a subscriber may unsubscribe (itself or another) while the event is delivered.
-    for (const handler of [...(this.handlers.get(name) ?? [])] as EventHandler<K>[]) {
+    for (const { handler, delivery } of [...(this.handlers.get(name) ?? [])]) {
+      if (only !== null && delivery !== only) continue;
       try {
-        await handler(payload);
+        await (handler as EventHandler<K>)(payload);
       } catch (err) {
         if (onError) onError(err);
         else this.onError(err, name);
@@ -130,12 +163,13 @@ export class InProcessEventBus implements EventBus {
   }
 
   /** See EventBus.subscribe. */
-  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>): () => void {
+  subscribe<K extends ForgeEventName>(name: K, handler: EventHandler<K>, options: SubscribeOptions = {}): () => void {
     if (this.closed) return () => undefined;
     const set = this.handlers.get(name) ?? new Set();
-    set.add(handler as EventHandler<never>);
+    const subscription: Subscription = { handler: handler as EventHandler<never>, delivery: options.delivery ?? 'origin' };
+    set.add(subscription);
     this.handlers.set(name, set);
-    return () => void set.delete(handler as EventHandler<never>);
+    return () => void set.delete(subscription);
   }
 
   /** See EventBus.close. */

@@ -40,8 +40,8 @@ export async function forkRepository(db: Db, reposDir: string, input: { parent: 
 }
 
 /** The repository a fork was made from, or a 404 when the repository is not a fork. */
-export function parentOf(db: Db, fork: RepoRow): RepoRow {
-  const parent = fork.fork_id === null ? undefined : findRepoById(db, fork.fork_id);
+export async function parentOf(db: Db, fork: RepoRow): Promise<RepoRow> {
+  const parent = fork.fork_id === null ? undefined : await findRepoById(db, fork.fork_id);
   if (!parent) throw invalid(`${fork.owner_name}/${fork.name} is not a fork.`);
   return parent;
 }
@@ -76,7 +76,7 @@ export async function syncFork(
       `The branch "${branch}" of ${fork.owner_name}/${fork.name} has commits that ${parent.owner_name}/${parent.name} does not have: it cannot be fast-forwarded. Merge or rebase it with git.`,
     );
   }
-  await moveRefs({ db, repo: fork, gitdir: forkPath, actor: pusherActor(db, input.pusher), kind: 'push', updates: [{ ref, oldId: current, newId: upstream }] });
+  await moveRefs({ db, repo: fork, gitdir: forkPath, actor: await pusherActor(db, input.pusher), kind: 'push', updates: [{ ref, oldId: current, newId: upstream }] });
   await recordRefUpdates(db, fork, forkPath, input.pusher, [{ ref, oldId: current, newId: upstream }], input.events);
   return { branch, sha: upstream, moved: true };
 }

@@ -191,9 +191,9 @@ export class GitTransport {
     const { head, parsed: commands } = await this.readHead(source, parsePushCommands, COMMANDS_ALLOWANCE);
     const session = this.pushes.open(repo, path, { id: actor.user.id, username: actor.user.username }, commands ?? []);
     // Before receive-pack may move a ref: a crash from here on is reconciled at the next start.
-    notePushIntent(this.db, session, commands);
+    await notePushIntent(this.db, session, commands);
     // A maintainer's edit of a fork (no write access) is always checked: the gate limits its refs.
-    const checks = commands === null || !this.policy.can(actor, 'repo:write', { type: 'repo', repo }) || needsChecks(this.db, repo, commands);
+    const checks = commands === null || !await this.policy.can(actor, 'repo:write', { type: 'repo', repo }) || (await needsChecks(this.db, repo, commands));
     const held = pushCapabilities(head).some((c) => c === 'side-band-64k' || c === 'side-band') ? new HeldTail() : undefined;
     return this.serve(request, reply, { service, path, advertise: false, body: { source, head }, session, checks, held });
   }
@@ -250,11 +250,12 @@ export class GitTransport {
     });
     child.on('error', (err) => {
       request.log.error({ err }, 'git could not be started');
-      if (run.session) {
-        dropPushIntent(this.db, run.session);
-        this.pushes.close(run.session);
-      }
       out.destroy(err);
+      const session = run.session;
+      if (session) {
+        this.pushes.close(session);
+        dropPushIntent(this.db, session).catch((dropErr: unknown) => request.log.error({ err: dropErr }, 'push intent not dropped'));
+      }
     });
     child.on('close', (code, signal) => {
       if (code !== 0 && signal === null) request.log.warn({ service: run.service, code, stderr }, 'git service failed');
@@ -269,7 +270,7 @@ export class GitTransport {
       let hints: string[] = [];
       recordPush(this.db, session, (err) => request.log.error({ err }, 'a push listener failed'))
         .then(async (event) => {
-          if (event && held) hints = pushHints({ db: this.db, policy: this.policy, baseUrl: this.config.baseUrl }, event);
+          if (event && held) hints = await pushHints({ db: this.db, policy: this.policy, baseUrl: this.config.baseUrl }, event);
           // A push that took commits away (a forced update, a deletion) has them pruned soon after.
           if (event) this.maintenance.schedule(session.repoPath, { prune: await removesHistory(session.repoPath, event.updates) });
         })

@@ -99,7 +99,7 @@ export async function importRepository(db: Db, config: Config, input: ImportInpu
   // Cheap refusals before any network traffic.
   const problem = nameProblem(input.name);
   if (problem) throw invalid(`The repository name ${problem}.`, { field: 'repo_name' });
-  if (findRepo(db, input.owner.username, input.name)) {
+  if (await findRepo(db, input.owner.username, input.name)) {
     throw conflict(`The repository ${input.owner.username}/${input.name} already exists.`, { field: 'repo_name' });
   }
   const intervalS = input.mirror ? mirrorIntervalSeconds(input.mirrorInterval) : 0;
@@ -122,8 +122,8 @@ export async function importRepository(db: Db, config: Config, input: ImportInpu
         const { stdout } = await git(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/heads/'], { cwd: tmpPath });
         return stdout.trim() !== '';
       },
-      record: (row) => {
-        insertRepoSource(db, {
+      record: async (row) => {
+        await insertRepoSource(db, {
           repoId: row.id,
           cloneAddr: remote.url,
           authUsername: input.mirror ? credentials.username : '',
@@ -132,7 +132,7 @@ export async function importRepository(db: Db, config: Config, input: ImportInpu
           lastSyncAt: input.mirror ? now.toISOString() : null,
           nextSyncAt: input.mirror && intervalS > 0 ? new Date(now.getTime() + intervalS * 1000).toISOString() : null,
         });
-        recordAudit(db, {
+        await recordAudit(db, {
           ...context,
           action: 'repo.migrate',
           target: `repo:${row.owner_name}/${row.name}`,
@@ -141,7 +141,7 @@ export async function importRepository(db: Db, config: Config, input: ImportInpu
       },
     });
     // Read again: the row now has its source.
-    return findRepoById(db, repo.id) ?? repo;
+    return await findRepoById(db, repo.id) ?? repo;
   } catch (err) {
     if (err instanceof ForgeError) throw err;
     throw remoteProblem(err);

@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Db } from '../db/index.js';
 import type { RepoRow } from '../db/repos.js';
 import type { UserRow } from '../db/users.js';
 import type { IssueRow } from '../db/issues.js';
@@ -28,11 +28,11 @@ export function labelScope(label: Pick<LabelRow, 'name' | 'exclusive'>): string 
 const colour = (value: string) => value.replace(/^#/, '').toLowerCase();
 
 /** Creates a label of a repository or an organisation (whoever may administer the owner decides: the caller checks). */
-export function createLabel(db: Db, owner: LabelOwner, option: CreateLabelOption): LabelRow {
+export async function createLabel(db: Db, owner: LabelOwner, option: CreateLabelOption): Promise<LabelRow> {
   const name = option.name.trim();
   if (!name) throw invalid('A label needs a name.', { field: 'name' });
   try {
-    return insertLabel(db, owner, {
+    return await insertLabel(db, owner, {
       name,
       color: colour(option.color),
       description: option.description ?? '',
@@ -40,18 +40,18 @@ export function createLabel(db: Db, owner: LabelOwner, option: CreateLabelOption
       isArchived: option.is_archived ?? false,
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`A label named "${name}" already exists.`, { field: 'name' });
+    if (isUniqueViolation(err)) throw conflict(`A label named "${name}" already exists.`, { field: 'name' });
     throw err;
   }
 }
 
 /** Changes a label. */
-export function editLabel(db: Db, owner: LabelOwner, id: number, option: EditLabelOption): LabelRow {
-  if (!findLabel(db, owner, id)) throw notFound('The label');
+export async function editLabel(db: Db, owner: LabelOwner, id: number, option: EditLabelOption): Promise<LabelRow> {
+  if (!await findLabel(db, owner, id)) throw notFound('The label');
   const name = option.name?.trim();
   if (name === '') throw invalid('A label needs a name.', { field: 'name' });
   try {
-    return updateLabelRow(db, id, {
+    return await updateLabelRow(db, id, {
       name,
       color: option.color === undefined ? undefined : colour(option.color),
       description: option.description,
@@ -59,20 +59,20 @@ export function editLabel(db: Db, owner: LabelOwner, id: number, option: EditLab
       isArchived: option.is_archived,
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`A label named "${name}" already exists.`, { field: 'name' });
+    if (isUniqueViolation(err)) throw conflict(`A label named "${name}" already exists.`, { field: 'name' });
     throw err;
   }
 }
 
 /** Deletes a label (it leaves every issue that carried it). */
-export function deleteLabel(db: Db, owner: LabelOwner, id: number): void {
-  if (!findLabel(db, owner, id)) throw notFound('The label');
-  deleteLabelRow(db, id);
+export async function deleteLabel(db: Db, owner: LabelOwner, id: number): Promise<void> {
+  if (!await findLabel(db, owner, id)) throw notFound('The label');
+  await deleteLabelRow(db, id);
 }
 
 /** The usable labels a list of ids or names names; an unknown one is a 422 naming it. */
-export function resolveLabels(db: Db, repo: RepoRow, wanted: Array<number | string>): LabelRow[] {
-  const usable = usableLabels(db, repo.id);
+export async function resolveLabels(db: Db, repo: RepoRow, wanted: Array<number | string>): Promise<LabelRow[]> {
+  const usable = await usableLabels(db, repo.id);
   return wanted.map((w) => {
     const found = usable.find((l) => (typeof w === 'number' ? l.id === w : l.name === w || String(l.id) === w));
     if (!found) throw invalid(`The label ${JSON.stringify(w)} does not exist in ${repo.owner_name}/${repo.name} or its organisation.`, { field: 'labels' });
@@ -85,41 +85,41 @@ export function resolveLabels(db: Db, repo: RepoRow, wanted: Array<number | stri
  * change on an issue's timeline. An exclusive label takes the place of another of its scope
  * (`kind/bug` replaces `kind/feature`), and two of one scope at once are refused.
  */
-export function applyIssueLabels(db: Db, repo: RepoRow, issue: Pick<IssueRow, 'id' | 'repo_id' | 'number'> & { kind?: 'issue' | 'pull' }, actorId: number, wanted: Array<number | string>, mode: 'add' | 'replace'): void {
-  const labels = resolveLabels(db, repo, wanted);
+export async function applyIssueLabels(db: Db, repo: RepoRow, issue: Pick<IssueRow, 'id' | 'repo_id' | 'number'> & { kind?: 'issue' | 'pull' }, actorId: number, wanted: Array<number | string>, mode: 'add' | 'replace'): Promise<void> {
+  const labels = await resolveLabels(db, repo, wanted);
   const scopes = labels.map(labelScope).filter((s): s is string => s !== null);
   const twice = scopes.find((s, i) => scopes.indexOf(s) !== i);
   if (twice) throw invalid(`Only one label of the exclusive scope "${twice}" may be set.`, { field: 'labels' });
   const key = { repoId: repo.id, number: issue.number };
-  const current = labelsOf(db, repo.id, [issue.number]).get(issue.number) ?? [];
-  const note = (label: LabelRow, added: boolean) => {
+  const current = (await labelsOf(db, repo.id, [issue.number])).get(issue.number) ?? [];
+  const note = async (label: LabelRow, added: boolean) => {
     if (issue.kind === 'pull') return;
-    insertConversationEvent(db, { repoId: repo.id, issueId: issue.id, pullId: null, type: 'label', actorId, label_id: label.id, body: added ? '1' : '' });
+    await insertConversationEvent(db, { repoId: repo.id, issueId: issue.id, pullId: null, type: 'label', actorId, label_id: label.id, body: added ? '1' : '' });
   };
-  db.transaction(() => {
+  await db.transaction(async () => {
     for (const old of current) {
       const scope = labelScope(old);
       const displaced = scope !== null && labels.some((l) => l.id !== old.id && labelScope(l) === scope);
       if ((mode === 'replace' && !labels.some((l) => l.id === old.id)) || displaced) {
-        if (removeIssueLabel(db, key, old.id)) note(old, false);
+        if (await removeIssueLabel(db, key, old.id)) await note(old, false);
       }
     }
-    for (const label of labels) if (addIssueLabel(db, key, label.id)) note(label, true);
-  })();
+    for (const label of labels) if (await addIssueLabel(db, key, label.id)) await note(label, true);
+  });
 }
 
 /** Takes one label (by id) off an issue or pull request. */
-export function removeLabelFromIssue(db: Db, repo: RepoRow, issue: Pick<IssueRow, 'id' | 'number'> & { kind?: 'issue' | 'pull' }, actorId: number, labelId: number): void {
-  const label = usableLabels(db, repo.id).find((l) => l.id === labelId);
+export async function removeLabelFromIssue(db: Db, repo: RepoRow, issue: Pick<IssueRow, 'id' | 'number'> & { kind?: 'issue' | 'pull' }, actorId: number, labelId: number): Promise<void> {
+  const label = (await usableLabels(db, repo.id)).find((l) => l.id === labelId);
   if (!label) throw notFound('The label');
-  if (removeIssueLabel(db, { repoId: repo.id, number: issue.number }, labelId) && issue.kind !== 'pull') {
-    insertConversationEvent(db, { repoId: repo.id, issueId: issue.id, pullId: null, type: 'label', actorId, label_id: label.id, body: '' });
+  if (await removeIssueLabel(db, { repoId: repo.id, number: issue.number }, labelId) && issue.kind !== 'pull') {
+    await insertConversationEvent(db, { repoId: repo.id, issueId: issue.id, pullId: null, type: 'label', actorId, label_id: label.id, body: '' });
   }
 }
 
 /** The signed-in account that may administer labels of an organisation (its owners). */
-export function requireOrgLabelAdmin(policy: Policy, actor: Actor, org: UserRow): UserRow {
+export async function requireOrgLabelAdmin(policy: Policy, actor: Actor, org: UserRow): Promise<UserRow> {
   const user = policy.signedIn(actor);
-  if (!policy.can(actor, 'org:admin', { type: 'org', org })) throw forbidden(`Only owners of ${org.username} may change its labels.`);
+  if (!await policy.can(actor, 'org:admin', { type: 'org', org })) throw forbidden(`Only owners of ${org.username} may change its labels.`);
   return user;
 }

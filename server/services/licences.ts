@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { FRENCH_LICENCES } from '../../contract/licences.js';
+import { PROJECT_ROOT } from '../lib/paths.js';
 
 interface SpdxEntry {
   name: string;
@@ -41,7 +43,7 @@ export const FRENCH_TEXTS = ['CECILL-2.1', 'CECILL-B', 'CECILL-C', 'EUPL-1.2'] a
 
 /** The official French text of a licence of FRENCH_TEXTS, as published. */
 export function frenchLicenceText(id: (typeof FRENCH_TEXTS)[number]): string {
-  return readFileSync(new URL(`../data/licences/${id}.fr.txt`, import.meta.url), 'utf8');
+  return readFileSync(join(PROJECT_ROOT, 'server', 'data', 'licences', `${id}.fr.txt`), 'utf8');
 }
 
 /** Two texts are the same licence from this Dice coefficient of their word pairs on. */

@@ -20,6 +20,7 @@ import { MERGE_STYLE_SETTINGS } from '../../contract/merge-styles.js';
 import { deleteAutoMerge, findAutoMerge } from '../db/statuses.js';
 import { combinedState, commitStatuses, unmetChecks, unmetChecksText } from './statuses.js';
 import { isDraftTitle } from '../../contract/drafts.js';
+import { filterAsync } from '../lib/async.js';
 
 export const MERGE_STYLES = ['merge', 'squash', 'fast-forward-only', 'rebase'] as const;
 export type MergeStyle = (typeof MERGE_STYLES)[number];
@@ -43,9 +44,9 @@ const headLabel = (pull: PullRow, headRepo: RepoRow | undefined) =>
  * approval count. The account's own access, as a session would have it: the token a review was
  * sent with does not matter, and a suspended account has only public access.
  */
-export function reviewerMayWrite(ctx: Pick<PullContext, 'db' | 'policy'>, userId: number, base: RepoRow): boolean {
-  const user = findUserById(ctx.db, userId);
-  const access = user ? ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base) : 'none';
+export async function reviewerMayWrite(ctx: Pick<PullContext, 'db' | 'policy'>, userId: number, base: RepoRow): Promise<boolean> {
+  const user = await findUserById(ctx.db, userId);
+  const access = user ? await ctx.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, base) : 'none';
   return access === 'write' || access === 'admin';
 }
 
@@ -66,22 +67,22 @@ const reason = (code: MergeReason['code'], message: string, names: string[] = []
  * merge past after confirming. Conflicts and an empty pull request block (the merge itself checks
  * them again against git).
  */
-export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, headSha: string): MergeState {
+export async function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, headSha: string): Promise<MergeState> {
   const blockers: MergeReason[] = [];
   const advice: MergeReason[] = [];
-  const verdicts = latestVerdicts(ctx.db, pull.id);
-  const login = (userId: number) => findUserById(ctx.db, userId)?.username ?? '';
-  const approvedBy = verdicts.filter((v) => v.state === 'APPROVED').map((v) => login(v.reviewer_id));
-  const rule = protectionFor(ctx.db, base.id, pull.base_branch);
-  const statuses = commitStatuses(ctx.db, base.id, headSha);
+  const verdicts = await latestVerdicts(ctx.db, pull.id);
+  const login = async (userId: number) => (await findUserById(ctx.db, userId))?.username ?? '';
+  const approvedBy = await Promise.all(verdicts.filter((v) => v.state === 'APPROVED').map(async (v) => await login(v.reviewer_id)));
+  const rule = await protectionFor(ctx.db, base.id, pull.base_branch);
+  const statuses = await commitStatuses(ctx.db, base.id, headSha);
   const required = rule?.enable_status_check ? rule.status_check_contexts : [];
   const unmet = unmetChecks(statuses, required);
-  const autoMerge = findAutoMerge(ctx.db, pull.id);
+  const autoMerge = await findAutoMerge(ctx.db, pull.id);
   const checks = {
     state: combinedState(statuses.map((s) => s.state)),
     required,
     required_passed: unmet.length === 0,
-    auto_merge: autoMerge ? { doer: login(autoMerge.doer_id), merge_style: autoMerge.merge_style, created_at: autoMerge.created_at } : null,
+    auto_merge: autoMerge ? { doer: await login(autoMerge.doer_id), merge_style: autoMerge.merge_style, created_at: autoMerge.created_at } : null,
   };
   const state = { protection: rule?.ruleName ?? null, approved_by: approvedBy, checks };
   if (pull.merged || pull.state !== 'open') {
@@ -94,7 +95,7 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
   }
   if (pull.mergeable_state === 'empty') blockers.push(reason('empty', `There is nothing to merge: "${pull.base_branch}" already has these commits.`));
 
-  const requesters = verdicts.filter((v) => v.state === 'REQUEST_CHANGES').map((v) => login(v.reviewer_id));
+  const requesters = await Promise.all(verdicts.filter((v) => v.state === 'REQUEST_CHANGES').map(async (v) => await login(v.reviewer_id)));
   if (requesters.length > 0) {
     const blocks = rule?.block_on_rejected_reviews === true;
     const message = blocks
@@ -103,9 +104,9 @@ export function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow, head
     (blocks ? blockers : advice).push(reason('changes_requested', message, requesters));
   }
   if (rule && rule.required_approvals > 0) {
-    const mayWrite = (userId: number) => reviewerMayWrite(ctx, userId, base);
+    const mayWrite = async (userId: number) => await reviewerMayWrite(ctx, userId, base);
     // Without "dismiss stale approvals", an approval of an earlier head still counts, as in Gitea.
-    const counted = verdicts.filter((v) => v.state === 'APPROVED' && (!rule.dismiss_stale_approvals || v.commit_id === headSha) && mayWrite(v.reviewer_id));
+    const counted = await filterAsync(verdicts, async (v) => v.state === 'APPROVED' && (!rule.dismiss_stale_approvals || v.commit_id === headSha) && (await mayWrite(v.reviewer_id)));
     if (counted.length < rule.required_approvals) {
       const which = rule.dismiss_stale_approvals ? 'of the current head ' : '';
       const message = `The branch "${pull.base_branch}" needs ${rule.required_approvals} approval(s) ${which}by people with write access; it has ${counted.length}.`;
@@ -142,7 +143,7 @@ async function commitList(objects: GitCache, gitdir: string, baseSha: string, he
  */
 export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, options: MergeOptions): Promise<PullRow> {
   const merger: UserRow = ctx.policy.signedIn(actor);
-  const pull = findPullById(ctx.db, pullIn.id) as PullRow;
+  const pull = await findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged) throw notAllowed('The pull request has already been merged.');
   if (pull.state !== 'open') throw notAllowed('The pull request is closed: reopen it before merging.');
   // Gitea's own words (and status) for a style the repository's settings turn off.
@@ -158,11 +159,11 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
     });
   }
   // Conflicts and emptiness are checked against git below (409); the rest of what blocks the box is refused here.
-  const refusals = mergeState(ctx, base, pull, headSha).blockers.filter((b) => b.code !== 'conflict' && b.code !== 'empty');
+  const refusals = (await mergeState(ctx, base, pull, headSha)).blockers.filter((b) => b.code !== 'conflict' && b.code !== 'empty');
   if (refusals.length > 0) throw notAllowed(refusals.map((b) => b.message).join(' '));
   if (await isAncestor(gitdir, headSha, baseSha)) throw conflict(`There is nothing to merge: "${pull.base_branch}" already has these commits.`);
 
-  const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
+  const headRepo = pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id);
   const signature = commitSignature(merger, ctx.baseUrl);
   const title = options.title?.trim();
   let newSha: string;
@@ -192,7 +193,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
         const subject = title || `${pull.title} (#${pull.number})`;
         const details = body || (await commitList(ctx.gitCache, gitdir, baseSha, headSha));
         // The contributor stays the author of a squashed change; the merger commits it.
-        const poster = findUserById(ctx.db, pull.poster_id);
+        const poster = await findUserById(ctx.db, pull.poster_id);
         const author = poster ? commitSignature(poster, ctx.baseUrl) : signature;
         newSha = await commitTree(gitdir, merged.tree, [baseSha], details ? `${subject}\n\n${details}` : subject, author, signature);
       }
@@ -212,11 +213,11 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
     throw err;
   }
   const found = await mergeBase(gitdir, baseSha, headSha);
-  ctx.db.transaction(() => {
-    markMerged(ctx.db, pull.id, merger.id, newSha, found);
-    notePullEvent(ctx.db, pull, 'merge_pull', merger.id, { commit_sha: newSha, new_ref: pull.base_branch });
-    deleteAutoMerge(ctx.db, pull.id);
-  })();
+  await ctx.db.transaction(async () => {
+    await markMerged(ctx.db, pull.id, merger.id, newSha, found);
+    await notePullEvent(ctx.db, pull, 'merge_pull', merger.id, { commit_sha: newSha, new_ref: pull.base_branch });
+    await deleteAutoMerge(ctx.db, pull.id);
+  });
   const pusher = { id: merger.id, username: merger.username };
   await recordRefUpdates(ctx.db, base, gitdir, pusher, [{ ref: baseRef, oldId: baseSha, newId: newSha }], ctx.events);
   if (options.deleteBranch && headRepo) await deleteHeadBranch(ctx, actor, headRepo, pull, headSha, pusher);
@@ -232,7 +233,7 @@ export async function mergePullRequest(ctx: PullContext, base: RepoRow, pullIn: 
     targetUserIds: [],
     commentId: null,
   });
-  return findPullById(ctx.db, pull.id) as PullRow;
+  return await findPullById(ctx.db, pull.id) as PullRow;
 }
 
 /** Deletes a merged pull request's head branch if the merger may push there and the branch is neither default nor protected. */

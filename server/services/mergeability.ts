@@ -23,15 +23,15 @@ export async function computeMergeability(gitdir: string, baseSha: string, headS
 
 /** Checks one pull request now and stores the result, unless its head moved meanwhile. */
 export async function checkPull(db: Db, reposDir: string, pullId: number): Promise<void> {
-  const pull = findPullById(db, pullId);
+  const pull = await findPullById(db, pullId);
   if (!pull || pull.state !== 'open') return;
-  const base = findRepoById(db, pull.base_repo_id);
+  const base = await findRepoById(db, pull.base_repo_id);
   if (!base) return;
   const gitdir = repoPath(reposDir, base.owner_name, base.name);
   const baseSha = await readRef(gitdir, `refs/heads/${pull.base_branch}`);
   if (!baseSha) return;
   const result = await computeMergeability(gitdir, baseSha, pull.head_sha);
-  recordMergeCheck(db, pull.id, { ...result, baseSha, headSha: pull.head_sha });
+  await recordMergeCheck(db, pull.id, { ...result, baseSha, headSha: pull.head_sha });
 }
 
 /**

@@ -79,12 +79,24 @@ export class MirrorService {
     this.timer.unref();
   }
 
-  /** Syncs the mirrors whose time has come, one after the other. */
+  /**
+   * Syncs the mirrors whose time has come, one after the other. Several replicas may list the same
+   * mirror as due: each sync takes the job lock, then reads again whether the mirror is still due
+   * (a sync moves its next time forward under that lock), so it is fetched once, not once a replica.
+   */
   async syncDue(): Promise<void> {
-    const ids = dueMirrorIds(this.options.db, new Date().toISOString(), 20);
+    const now = new Date().toISOString();
+    const ids = await dueMirrorIds(this.options.db, now, 20);
     for (const id of ids) {
       if (this.abort.signal.aborted) return;
-      await this.sync(id).catch((err) => this.options.onError(err, id));
+      if (this.running.has(id)) continue;
+      await this.options.jobs
+        .run(`mirror-sync:${id}`, async () => {
+          const source = await findRepoSource(this.options.db, id);
+          if (source?.next_sync_at == null || source.next_sync_at > now) return;
+          await this.fetch(id);
+        })
+        .catch((err) => this.options.onError(err, id));
     }
   }
 
@@ -99,9 +111,9 @@ export class MirrorService {
 
   private async fetch(repoId: number): Promise<RefUpdate[]> {
     const { db, config } = this.options;
-    const repo = findRepoById(db, repoId);
+    const repo = await findRepoById(db, repoId);
     if (!repo) throw notFound('The repository');
-    const source = findRepoSource(db, repoId);
+    const source = await findRepoSource(db, repoId);
     if (!repo.is_mirror || !source) throw badRequest(`${repo.owner_name}/${repo.name} is not a mirror.`);
     const started = new Date();
     const nextAt = source.interval_s > 0 ? new Date(started.getTime() + source.interval_s * 1000).toISOString() : null;
@@ -118,20 +130,20 @@ export class MirrorService {
       const after = await refsOf(path);
       const updates = changes(before, after);
       await this.followHead(repo, path, head, after);
-      recordMirrorSync(db, repoId, { at: started.toISOString(), error: '', nextAt, succeeded: true });
+      await recordMirrorSync(db, repoId, { at: started.toISOString(), error: '', nextAt, succeeded: true });
       await this.options.events.publish('repo-cache-drop', { repoPath: path });
       if (updates.length > 0) {
         // A sync has no pusher: the refs moved on the owner's behalf.
         const owner = { id: repo.owner_id, username: repo.owner_name };
         await recordRefUpdates(db, repo, path, owner, updates, this.options.events);
-        if (![...after.keys()].some((ref) => ref.startsWith('refs/heads/'))) touchRepo(db, repoId, { isEmpty: true });
+        if (![...after.keys()].some((ref) => ref.startsWith('refs/heads/'))) await touchRepo(db, repoId, { isEmpty: true });
         this.options.onSynced(path);
       }
       return updates;
     } catch (err) {
       const problem = remoteProblem(err);
       const message = problem instanceof Error ? problem.message : String(problem);
-      recordMirrorSync(db, repoId, { at: started.toISOString(), error: message, nextAt, succeeded: false });
+      await recordMirrorSync(db, repoId, { at: started.toISOString(), error: message, nextAt, succeeded: false });
       throw problem;
     }
   }
@@ -140,7 +152,7 @@ export class MirrorService {
   private async followHead(repo: RepoRow, path: string, head: string | null, refs: Map<string, string>): Promise<void> {
     if (head === null || head === repo.default_branch || !refs.has(`refs/heads/${head}`)) return;
     await setHeadBranch(path, head);
-    touchRepo(this.options.db, repo.id, { defaultBranch: head });
+    await touchRepo(this.options.db, repo.id, { defaultBranch: head });
   }
 
   /** Stops the timer, interrupts running fetches and waits for them to end. */

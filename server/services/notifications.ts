@@ -17,6 +17,7 @@ import { deleteWatch, insertWatch, setSubscription, subscribeParticipants, subsc
 import type { Actor, Policy } from '../auth/policy.js';
 import type { ConversationEvent, EventBus } from './events.js';
 import { forbidden, notFound } from '../errors.js';
+import { filterAsync } from '../lib/async.js';
 
 /** What the notification use cases need: the database and the one policy. */
 export interface NotificationContext {
@@ -60,8 +61,8 @@ export function addedMentions(before: string, after: string): string {
 const asPerson = (user: UserRow): Actor => ({ kind: 'user', user, via: 'session', scopes: null });
 
 /** Whether an account may receive news of a repository: active, and able to read it. */
-function mayHear(ctx: NotificationContext, user: UserRow | undefined, repo: RepoRow): user is UserRow {
-  return user !== undefined && user.type === 'user' && user.prohibit_login === 0 && ctx.policy.can(asPerson(user), 'repo:read', { type: 'repo', repo });
+async function mayHear(ctx: NotificationContext, user: UserRow | undefined, repo: RepoRow): Promise<boolean> {
+  return user !== undefined && user.type === 'user' && user.prohibit_login === 0 && await ctx.policy.can(asPerson(user), 'repo:read', { type: 'repo', repo });
 }
 
 /**
@@ -70,17 +71,15 @@ function mayHear(ctx: NotificationContext, user: UserRow | undefined, repo: Repo
  * subscribers and the repository's watchers; never the actor, never those who ignore the
  * conversation. The actor, the people mentioned and the assignees become subscribers.
  */
-export function notifyConversation(ctx: NotificationContext, event: ConversationEvent): void {
+export async function notifyConversation(ctx: NotificationContext, event: ConversationEvent): Promise<void> {
   const { db } = ctx;
-  const repo = findRepoById(db, event.repoId);
+  const repo = await findRepoById(db, event.repoId);
   if (!repo) return;
-  const mentioned = mentionedNames(event.text)
-    .map((name) => findUserByName(db, name))
-    .filter((user): user is UserRow => mayHear(ctx, user, repo))
-    .map((user) => user.id);
-  const targets = event.targetUserIds.filter((id) => mayHear(ctx, findUserById(db, id), repo));
-  db.transaction(() => {
-    subscribeParticipants(db, event.repoId, event.index, [event.actorId, ...mentioned, ...(event.action === 'assigned' ? targets : [])]);
+  const named = await Promise.all(mentionedNames(event.text).map((name) => findUserByName(db, name)));
+  const mentioned = (await filterAsync(named, (user) => mayHear(ctx, user, repo))).map((user) => (user as UserRow).id);
+  const targets = await filterAsync(event.targetUserIds, async (id) => mayHear(ctx, await findUserById(db, id), repo));
+  await db.transaction(async () => {
+    await subscribeParticipants(db, event.repoId, event.index, [event.actorId, ...mentioned, ...(event.action === 'assigned' ? targets : [])]);
     const reasons = new Map<number, NotificationReason>();
     const add = (ids: number[], reason: NotificationReason) => {
       for (const id of ids) {
@@ -90,18 +89,18 @@ export function notifyConversation(ctx: NotificationContext, event: Conversation
     };
     // An edit is news only to the people it newly mentions (its text holds just those), as in Gitea.
     if (event.action !== 'edited') {
-      add(watcherIds(db, event.repoId), 'subscribed');
-      add(subscriberIds(db, event.repoId, event.index, true), event.action === 'commented' ? 'comment' : 'subscribed');
+      add(await watcherIds(db, event.repoId), 'subscribed');
+      add(await subscriberIds(db, event.repoId, event.index, true), event.action === 'commented' ? 'comment' : 'subscribed');
     }
     if (event.action === 'assigned') add(targets, 'assigned');
     if (event.action === 'review_requested') add(targets, 'review_requested');
     add(mentioned, 'mention');
-    const ignoring = new Set(subscriberIds(db, event.repoId, event.index, false));
+    const ignoring = new Set(await subscriberIds(db, event.repoId, event.index, false));
     for (const [userId, reason] of reasons) {
       if (userId === event.actorId || ignoring.has(userId)) continue;
       // Watchers and subscribers may have lost access since they chose to follow.
-      if (!mayHear(ctx, findUserById(db, userId), repo)) continue;
-      upsertNotification(db, {
+      if (!await mayHear(ctx, await findUserById(db, userId), repo)) continue;
+      await upsertNotification(db, {
         userId,
         repoId: event.repoId,
         number: event.index,
@@ -112,12 +111,12 @@ export function notifyConversation(ctx: NotificationContext, event: Conversation
         latestCommentId: event.commentId,
       });
     }
-  })();
+  });
 }
 
 /** Makes the notification service follow the bus's conversations; returns the function that stops it. */
 export function followConversations(events: EventBus, ctx: NotificationContext): () => void {
-  return events.subscribe('conversation', (event) => notifyConversation(ctx, event));
+  return events.subscribe('conversation', async (event) => await notifyConversation(ctx, event));
 }
 
 /** The inbox owner's reading rights, for the notification queries: their own, whatever token they used. */
@@ -126,42 +125,42 @@ export function inboxViewer(user: UserRow): NotificationFilter['viewer'] {
 }
 
 /** Gives the notifications a filter takes a new status; returns them. */
-export function markNotifications(ctx: NotificationContext, actor: Actor, filter: Omit<NotificationFilter, 'viewer'>, status: NotificationStatus): NotificationRow[] {
+export async function markNotifications(ctx: NotificationContext, actor: Actor, filter: Omit<NotificationFilter, 'viewer'>, status: NotificationStatus): Promise<NotificationRow[]> {
   const user = ctx.policy.signedIn(actor);
-  return notificationsByIds(ctx.db, setNotificationStatus(ctx.db, { ...filter, viewer: inboxViewer(user) }, status));
+  return await notificationsByIds(ctx.db, await setNotificationStatus(ctx.db, { ...filter, viewer: inboxViewer(user) }, status));
 }
 
 /** Gives one of the actor's notifications a new status; a 404 for anyone else's. */
-export function markThread(ctx: NotificationContext, actor: Actor, id: number, status: NotificationStatus): NotificationRow {
+export async function markThread(ctx: NotificationContext, actor: Actor, id: number, status: NotificationStatus): Promise<NotificationRow> {
   const user = ctx.policy.signedIn(actor);
   const viewer = inboxViewer(user);
-  if (!findNotification(ctx.db, viewer, id)) throw notFound('The notification');
-  setOneNotificationStatus(ctx.db, id, status);
-  return findNotification(ctx.db, viewer, id) as NotificationRow;
+  if (!await findNotification(ctx.db, viewer, id)) throw notFound('The notification');
+  await setOneNotificationStatus(ctx.db, id, status);
+  return await findNotification(ctx.db, viewer, id) as NotificationRow;
 }
 
 /** The actor starts watching a repository they may read. */
-export function watchRepository(ctx: NotificationContext, actor: Actor, repo: RepoRow): WatchRow {
-  return insertWatch(ctx.db, repo.id, ctx.policy.signedIn(actor).id);
+export async function watchRepository(ctx: NotificationContext, actor: Actor, repo: RepoRow): Promise<WatchRow> {
+  return await insertWatch(ctx.db, repo.id, ctx.policy.signedIn(actor).id);
 }
 
 /** The actor stops watching a repository. */
-export function unwatchRepository(ctx: NotificationContext, actor: Actor, repo: RepoRow): void {
-  deleteWatch(ctx.db, repo.id, ctx.policy.signedIn(actor).id);
+export async function unwatchRepository(ctx: NotificationContext, actor: Actor, repo: RepoRow): Promise<void> {
+  await deleteWatch(ctx.db, repo.id, ctx.policy.signedIn(actor).id);
 }
 
 /**
  * Subscribes a user to a conversation (or makes them ignore it); returns whether that changed
  * anything. Only the user themselves or a site administrator may, as in Gitea.
  */
-export function subscribeUser(ctx: NotificationContext, actor: Actor, repo: RepoRow, number: number, user: UserRow, subscribed: boolean): boolean {
+export async function subscribeUser(ctx: NotificationContext, actor: Actor, repo: RepoRow, number: number, user: UserRow, subscribed: boolean): Promise<boolean> {
   const me = ctx.policy.signedIn(actor);
   if (me.id !== user.id && me.is_admin !== 1) throw forbidden('Only the user themselves or a site administrator may change their subscription.');
   const name = user.username;
-  if (!mayHear(ctx, user, repo)) throw notFound(`The user "${name}"`);
-  const before = findSubscription(ctx.db, repo.id, number, user.id);
+  if (!await mayHear(ctx, user, repo)) throw notFound(`The user "${name}"`);
+  const before = await findSubscription(ctx.db, repo.id, number, user.id);
   if (before !== undefined && (before.subscribed === 1) === subscribed) return false;
-  setSubscription(ctx.db, repo.id, number, user.id, subscribed);
+  await setSubscription(ctx.db, repo.id, number, user.id, subscribed);
   return true;
 }
 

@@ -25,26 +25,26 @@ const SPENT = 'This reset link has expired or has already been used. Ask for a n
  * happened, and the mail leaves in the background, so neither the answer nor its timing tells
  * whether an account exists. Limited per address asked for (existing or not) and per client.
  */
-export function requestPasswordReset(ctx: AccountMailContext, login: string, ip: string): void {
+export async function requestPasswordReset(ctx: AccountMailContext, login: string, ip: string): Promise<void> {
   if (!ctx.mailer.enabled) {
     // A 4xx: the request is understood and refused on this instance (no mail), nothing broke.
     throw new ForgeError('not_allowed', 'This forge cannot send e-mail: ask an administrator to reset your password.');
   }
   const key = login.trim().toLowerCase();
-  const [perLogin, perClient] = reserveLoginAttempts(ctx.db, [`reset:login:${key}`, `reset:client:${ip}`], Date.now(), RESET_LIMITS.windowMs);
+  const [perLogin, perClient] = await reserveLoginAttempts(ctx.db, [`reset:login:${key}`, `reset:client:${ip}`], Date.now(), RESET_LIMITS.windowMs);
   if (perLogin.attempts > RESET_LIMITS.perLogin || perClient.attempts > RESET_LIMITS.perClient) {
     throw new ForgeError('too_many_requests', 'Too many reset requests. Wait a quarter of an hour, then try again.');
   }
-  const user = findUserByLogin(ctx.db, key);
+  const user = await findUserByLogin(ctx.db, key);
   if (!user || user.type !== 'user' || user.prohibit_login === 1 || user.email === null) return;
-  mailAccountLink(ctx, { ...user, email: user.email }, 'password_reset', RESET_HOURS);
-  recordAudit(ctx.db, { actor: null, action: 'user.password_reset.request', target: `user:${user.username}`, ip });
+  await mailAccountLink(ctx, { ...user, email: user.email }, 'password_reset', RESET_HOURS);
+  await recordAudit(ctx.db, { actor: null, action: 'user.password_reset.request', target: `user:${user.username}`, ip });
 }
 
 /** The account a live reset token opens, so the page can name it; refused once spent or expired. */
-export function resetTokenAccount(ctx: AccountMailContext, token: string): UserRow {
-  const row = ACCOUNT_TOKEN.test(token) ? findLiveAccountToken(ctx.db, hashAccountToken(token), 'password_reset', new Date().toISOString()) : undefined;
-  const user = row && findUserById(ctx.db, row.user_id);
+export async function resetTokenAccount(ctx: AccountMailContext, token: string): Promise<UserRow> {
+  const row = ACCOUNT_TOKEN.test(token) ? await findLiveAccountToken(ctx.db, hashAccountToken(token), 'password_reset', new Date().toISOString()) : undefined;
+  const user = row && await findUserById(ctx.db, row.user_id);
   if (!user || user.prohibit_login === 1) throw invalid(SPENT, { field: 'token' });
   return user;
 }
@@ -56,16 +56,16 @@ export function resetTokenAccount(ctx: AccountMailContext, token: string): UserR
  * uses racing each other cannot both succeed.
  */
 export async function completePasswordReset(ctx: AccountMailContext, token: string, password: string, ip: string): Promise<UserRow> {
-  const user = resetTokenAccount(ctx, token);
+  const user = await resetTokenAccount(ctx, token);
   const problem = passwordProblem(password);
   if (problem) throw invalid(`The password ${problem}.`, { field: 'password' });
   const passwordHash = await hashPassword(password, ctx.config.passwordHashCost);
-  const ended = ctx.db.transaction(() => {
-    const spent = spendAccountToken(ctx.db, hashAccountToken(token), 'password_reset', new Date().toISOString());
+  const ended = await ctx.db.transaction(async () => {
+    const spent = await spendAccountToken(ctx.db, hashAccountToken(token), 'password_reset', new Date().toISOString());
     if (!spent || spent.user_id !== user.id) throw invalid(SPENT, { field: 'token' });
-    setPasswordHash(ctx.db, user.id, passwordHash);
-    return deleteUserSessions(ctx.db, user.id);
-  }).immediate();
-  recordAudit(ctx.db, { actor: user, action: 'user.password_reset', target: `user:${user.username}`, ip, data: { sessions_ended: ended } });
+    await setPasswordHash(ctx.db, user.id, passwordHash);
+    return await deleteUserSessions(ctx.db, user.id);
+  });
+  await recordAudit(ctx.db, { actor: user, action: 'user.password_reset', target: `user:${user.username}`, ip, data: { sessions_ended: ended } });
   return user;
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Db } from '../db/index.js';
 import { findUserByEmail, setAvatar, setEmail, updateProfile, type ProfileChange, type UserRow } from '../db/users.js';
 import { conflict, invalid } from '../errors.js';
 import { recordAudit } from './audit.js';
@@ -32,7 +32,7 @@ function websiteProblem(website: string): string | null {
  * Saves an account's profile. A new address is checked like a sign-up's and, when the forge sends
  * mail, starts unconfirmed with a confirmation link sent to it.
  */
-export function updateSettings(ctx: AccountMailContext, caller: Caller, user: UserRow, change: SettingsChange): UserRow {
+export async function updateSettings(ctx: AccountMailContext, caller: Caller, user: UserRow, change: SettingsChange): Promise<UserRow> {
   const website = change.website?.trim();
   const issue = website === undefined ? null : websiteProblem(website);
   if (issue) throw invalid(`The website ${issue}.`, { field: 'website' });
@@ -40,31 +40,31 @@ export function updateSettings(ctx: AccountMailContext, caller: Caller, user: Us
   const email = change.email?.trim();
   if (email !== undefined && !(EMAIL.test(email) && email.length <= 254)) throw invalid('The email address is not valid.', { field: 'email' });
   const changesEmail = email !== undefined && email.toLowerCase() !== (user.email ?? '').toLowerCase();
-  if (changesEmail && findUserByEmail(ctx.db, email)) throw conflict('An account already uses this email address.', { field: 'email' });
+  if (changesEmail && await findUserByEmail(ctx.db, email)) throw conflict('An account already uses this email address.', { field: 'email' });
   let saved: UserRow;
   try {
-    saved = ctx.db.transaction(() => {
-      const updated = updateProfile(ctx.db, user.id, profile);
-      return changesEmail ? setEmail(ctx.db, user.id, email, true) : updated;
-    }).immediate();
+    saved = await ctx.db.transaction(async () => {
+      const updated = await updateProfile(ctx.db, user.id, profile);
+      return changesEmail ? await setEmail(ctx.db, user.id, email, true) : updated;
+    });
   } catch (err) {
     // Another writer took the address between the check and the update.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('An account already uses this email address.', { field: 'email' });
+    if (isUniqueViolation(err)) throw conflict('An account already uses this email address.', { field: 'email' });
     throw err;
   }
   if (changesEmail) {
-    recordAudit(ctx.db, { actor: caller.actor, action: 'user.email_change', target: `user:${user.username}`, ip: caller.ip });
-    saved = startEmailConfirmation(ctx, saved);
+    await recordAudit(ctx.db, { actor: caller.actor, action: 'user.email_change', target: `user:${user.username}`, ip: caller.ip });
+    saved = await startEmailConfirmation(ctx, saved);
   }
   return saved;
 }
 
 /** Stores an uploaded avatar (PNG, JPEG or WebP of at most 1 MB) as the account's or organisation's. */
-export function uploadAvatar(db: Db, dataDir: string, owner: UserRow, base64: string): UserRow {
-  return setAvatar(db, owner.id, storeImage(dataDir, base64));
+export async function uploadAvatar(db: Db, dataDir: string, owner: UserRow, base64: string): Promise<UserRow> {
+  return await setAvatar(db, owner.id, storeImage(dataDir, base64));
 }
 
 /** Goes back to the generated identicon. The file stays: another account may have uploaded the same image. */
-export function removeAvatar(db: Db, owner: UserRow): UserRow {
-  return setAvatar(db, owner.id, '');
+export async function removeAvatar(db: Db, owner: UserRow): Promise<UserRow> {
+  return await setAvatar(db, owner.id, '');
 }

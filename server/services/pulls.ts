@@ -32,6 +32,7 @@ import { noteHeadBranchDeleted, notePullEvent, notePullPush } from './timeline.j
 import { addedMentions, publishPullConversation } from './notifications.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { draftTitle, readyTitle } from '../../contract/drafts.js';
+import { filterAsync } from '../lib/async.js';
 
 /** What the pull request services need from the running forge. */
 export interface PullContext {
@@ -67,17 +68,18 @@ export const gitdirOf = (reposDir: string, repo: RepoRow) => repoPath(reposDir, 
  * The head of a new pull request, as Gitea writes it: `branch` (in the base repository) or
  * `owner:branch` (that owner's repository of the same fork network, usually a fork of the base).
  */
-export function resolveHead(ctx: PullContext, actor: Actor, base: RepoRow, head: string): { repo: RepoRow; branch: string } {
+export async function resolveHead(ctx: PullContext, actor: Actor, base: RepoRow, head: string): Promise<{ repo: RepoRow; branch: string }> {
   const colon = head.indexOf(':');
   if (colon < 0) return { repo: base, branch: head };
   const ownerName = head.slice(0, colon);
   const branch = head.slice(colon + 1);
   if (ownerName.toLowerCase() === base.owner_name.toLowerCase()) return { repo: base, branch };
-  const owner = findUserByName(ctx.db, ownerName);
+  const owner = await findUserByName(ctx.db, ownerName);
   const candidates = owner
-    ? networkReposOf(ctx.db, owner.id, base)
-        .map((id) => findRepoById(ctx.db, id) as RepoRow)
-        .filter((r) => ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: r }))
+    ? await filterAsync(
+        await Promise.all((await networkReposOf(ctx.db, owner.id, base)).map(async (id) => (await findRepoById(ctx.db, id)) as RepoRow)),
+        (r) => ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: r }),
+      )
     : [];
   // The owner's fork of this very repository first, then any other repository of the network.
   const repo = candidates.find((r) => r.fork_id === base.id) ?? candidates[0];
@@ -121,9 +123,9 @@ export interface NewPullRequest {
 }
 
 /** Only the author, who may write to the head repository, lets maintainers push to the head branch (as Gitea). */
-function requireMayAllowMaintainerEdit(ctx: PullContext, actor: Actor, posterId: number, headRepo: RepoRow | undefined): void {
+async function requireMayAllowMaintainerEdit(ctx: PullContext, actor: Actor, posterId: number, headRepo: RepoRow | undefined): Promise<void> {
   const user = ctx.policy.signedIn(actor);
-  if (user.id !== posterId || !headRepo || !ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo })) {
+  if (user.id !== posterId || !headRepo || !await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo })) {
     throw forbidden("Only the author of the pull request, who may write to its head repository, may let maintainers edit its branch.");
   }
 }
@@ -151,7 +153,7 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   const title = newPullTitle(base, input.title);
   const basePath = gitdirOf(ctx.reposDir, base);
   await branchTip(base, basePath, input.baseBranch);
-  const head = resolveHead(ctx, input.actor, base, input.head);
+  const head = await resolveHead(ctx, input.actor, base, input.head);
   if (head.repo.id === base.id && head.branch === input.baseBranch) {
     throw invalid('The head and the base are the same branch.', { field: 'head' });
   }
@@ -159,11 +161,11 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
     // Opening it would publish the private fork's commits to everyone who reads the base.
     throw invalid(`${head.repo.owner_name}/${head.repo.name} is read by fewer people than ${base.owner_name}/${base.name}: its branches cannot be proposed there.`, { field: 'head' });
   }
-  if (input.allowMaintainerEdit) requireMayAllowMaintainerEdit(ctx, input.actor, input.poster.id, head.repo);
+  if (input.allowMaintainerEdit) await requireMayAllowMaintainerEdit(ctx, input.actor, input.poster.id, head.repo);
   const headSha = await importHead(ctx, base, head.repo, head.branch);
-  const existing = findOpenPull(ctx.db, base.id, input.baseBranch, head.repo.id, head.branch);
+  const existing = await findOpenPull(ctx.db, base.id, input.baseBranch, head.repo.id, head.branch);
   if (existing) throw conflict(`A pull request from this branch is already open: #${existing.number}.`, { number: existing.number });
-  const pull = insertPull(ctx.db, {
+  const pull = await insertPull(ctx.db, {
     baseRepoId: base.id,
     posterId: input.poster.id,
     title,
@@ -177,11 +179,11 @@ export async function createPullRequest(ctx: PullContext, input: NewPullRequest)
   try {
     await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: input.actor, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: ZERO_OID, newId: headSha }] });
   } catch (err) {
-    deletePullRow(ctx.db, pull.id);
+    await deletePullRow(ctx.db, pull.id);
     throw err;
   }
   ctx.checker.schedule(pull.id);
-  noteReferences(ctx, input.actor, { repo: base, kind: 'pull', number: pull.number }, `${title}\n${input.body}`);
+  await noteReferences(ctx, input.actor, { repo: base, kind: 'pull', number: pull.number }, `${title}\n${input.body}`);
   await publishPullConversation(ctx.events, pull, 'opened', input.poster.id, { text: pull.body });
   return pull;
 }
@@ -198,26 +200,26 @@ export async function editPullRequest(
   const { draft, allow_maintainer_edit: allowEdit, ...rest } = edit;
   const changes = draft === undefined ? rest : { ...rest, title: (draft ? draftTitle : readyTitle)(rest.title ?? pull.title) };
   const user = ctx.policy.signedIn(actor);
-  const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
+  const maintainer = await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');
   if (changes.title !== undefined && !changes.title.trim()) throw invalid('A pull request needs a title.', { field: 'title' });
   const titleProblem = changes.title === undefined ? null : messageProblem(changes.title, 'The title');
   if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   if (changes.state !== undefined && pull.merged) throw conflict('A merged pull request cannot be reopened or closed.');
-  if (allowEdit !== undefined) requireMayAllowMaintainerEdit(ctx, actor, pull.poster_id, pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id));
+  if (allowEdit !== undefined) await requireMayAllowMaintainerEdit(ctx, actor, pull.poster_id, pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id));
   if (changes.state === 'open' && pull.state === 'closed') {
-    const other = pull.head_repo_id === null ? undefined : findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
+    const other = pull.head_repo_id === null ? undefined : await findOpenPull(ctx.db, base.id, pull.base_branch, pull.head_repo_id, pull.head_branch);
     if (other) throw conflict(`Another pull request from this branch is open: #${other.number}.`);
   }
   const title = changes.title?.trim();
-  ctx.db.transaction(() => {
-    updatePullRow(ctx.db, pull.id, { title, body: changes.body, state: changes.state });
-    if (allowEdit !== undefined) setAllowMaintainerEdit(ctx.db, pull.id, allowEdit);
-    if (title !== undefined && title !== pull.title) notePullEvent(ctx.db, pull, 'change_title', user.id, { old_title: pull.title, new_title: title });
-    if (changes.state !== undefined && changes.state !== pull.state) notePullEvent(ctx.db, pull, changes.state === 'open' ? 'reopen' : 'close', user.id);
-  })();
+  await ctx.db.transaction(async () => {
+    await updatePullRow(ctx.db, pull.id, { title, body: changes.body, state: changes.state });
+    if (allowEdit !== undefined) await setAllowMaintainerEdit(ctx.db, pull.id, allowEdit);
+    if (title !== undefined && title !== pull.title) await notePullEvent(ctx.db, pull, 'change_title', user.id, { old_title: pull.title, new_title: title });
+    if (changes.state !== undefined && changes.state !== pull.state) await notePullEvent(ctx.db, pull, changes.state === 'open' ? 'reopen' : 'close', user.id);
+  });
   if (changes.state === 'open') ctx.checker.schedule(pull.id);
-  const updated = findPullById(ctx.db, pull.id) as PullRow;
+  const updated = await findPullById(ctx.db, pull.id) as PullRow;
   if (changes.body !== undefined && changes.body !== pull.body) await publishPullConversation(ctx.events, updated, 'edited', user.id, { text: addedMentions(pull.body, updated.body) });
   if (changes.state !== undefined && changes.state !== pull.state) await publishPullConversation(ctx.events, updated, changes.state === 'open' ? 'reopened' : 'closed', user.id);
   return updated;
@@ -246,8 +248,8 @@ export function headUnavailableReason(pull: Pick<PullRow, 'head_repo_id'>, base:
 
 /** Moves refs/pull/<n>/head to the head branch's commit now, notes the push on the timeline, and plans a mergeability check. */
 export async function followHead(ctx: PullContext, pull: PullRow, newSha: string, pusherId: number | null = null): Promise<void> {
-  const base = findRepoById(ctx.db, pull.base_repo_id);
-  const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
+  const base = await findRepoById(ctx.db, pull.base_repo_id);
+  const headRepo = pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id);
   if (!base || !headRepo || newSha === pull.head_sha) return;
   // Nothing of a head that stopped feeding the base is copied into it, nor does its ref move.
   if (headUnavailableReason(pull, base, headRepo) !== null) return;
@@ -258,7 +260,7 @@ export async function followHead(ctx: PullContext, pull: PullRow, newSha: string
   const current = (await readRef(basePath, pullHeadRef(pull))) ?? ZERO_OID;
   // The forge's own ref, following a branch that moved through the gate: no mover to check.
   await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: ANONYMOUS, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: current, newId: newSha }] });
-  setPullHead(ctx.db, pull.id, newSha);
+  await setPullHead(ctx.db, pull.id, newSha);
   await notePullPush(ctx.db, basePath, pull, pusherId, pull.head_sha, newSha);
   ctx.checker.schedule(pull.id);
 }
@@ -268,16 +270,16 @@ export async function followHead(ctx: PullContext, pull: PullRow, newSha: string
  * marked merged by the pusher, at the pushed commit, as Gitea does after a push to the base.
  */
 async function mergedByHand(ctx: PullContext, pull: PullRow, baseSha: string, pusherId: number): Promise<boolean> {
-  const base = findRepoById(ctx.db, pull.base_repo_id);
+  const base = await findRepoById(ctx.db, pull.base_repo_id);
   if (!base) return false;
   const gitdir = gitdirOf(ctx.reposDir, base);
   // A pull request that never had anything to merge is not "merged" by a push that still lacks nothing.
   if (pull.mergeable_state === 'empty' || !(await isAncestor(gitdir, pull.head_sha, baseSha))) return false;
   const found = await mergeBase(gitdir, baseSha, pull.head_sha);
-  ctx.db.transaction(() => {
-    markMerged(ctx.db, pull.id, pusherId, baseSha, found);
-    notePullEvent(ctx.db, pull, 'merge_pull', pusherId, { commit_sha: baseSha, new_ref: pull.base_branch });
-  })();
+  await ctx.db.transaction(async () => {
+    await markMerged(ctx.db, pull.id, pusherId, baseSha, found);
+    await notePullEvent(ctx.db, pull, 'merge_pull', pusherId, { commit_sha: baseSha, new_ref: pull.base_branch });
+  });
   return true;
 }
 
@@ -290,21 +292,21 @@ export async function pullsAfterPush(ctx: PullContext, event: PushedEvent): Prom
     if (!update.ref.startsWith('refs/heads/')) continue;
     const branch = update.ref.slice('refs/heads/'.length);
     if (update.newId !== ZERO_ID) {
-      for (const pull of openPullsFromHead(ctx.db, event.repo.id, branch)) {
+      for (const pull of await openPullsFromHead(ctx.db, event.repo.id, branch)) {
         try {
           await followHead(ctx, pull, update.newId, event.pusher.id);
         } catch (err) {
           ctx.onListenerError(err);
         }
       }
-    } else noteHeadBranchDeleted(ctx.db, event.repo.id, branch, event.pusher.id);
-    for (const pull of openPullsIntoBase(ctx.db, event.repo.id, branch)) {
+    } else await noteHeadBranchDeleted(ctx.db, event.repo.id, branch, event.pusher.id);
+    for (const pull of await openPullsIntoBase(ctx.db, event.repo.id, branch)) {
       try {
         if (update.newId !== ZERO_ID && (await mergedByHand(ctx, pull, update.newId, event.pusher.id))) continue;
       } catch (err) {
         ctx.onListenerError(err);
       }
-      setPullChecking(ctx.db, pull.id);
+      await setPullChecking(ctx.db, pull.id);
       ctx.checker.schedule(pull.id);
     }
   }
@@ -315,18 +317,18 @@ export async function pullsAfterPush(ctx: PullContext, event: PushedEvent): Prom
  * branch, where to open its pull request (in a fork, against the parent when the pusher may read
  * it); for a branch with an open pull request, where it is.
  */
-export function pushHints(ctx: Pick<PullContext, 'db' | 'policy' | 'baseUrl'>, event: PushedEvent): string[] {
+export async function pushHints(ctx: Pick<PullContext, 'db' | 'policy' | 'baseUrl'>, event: PushedEvent): Promise<string[]> {
   const lines: string[] = [];
   const { repo } = event;
-  const actor = pusherActor(ctx.db, event.pusher);
-  const parent = repo.fork_id === null ? undefined : findRepoById(ctx.db, repo.fork_id);
-  const target = parent && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : repo;
+  const actor = await pusherActor(ctx.db, event.pusher);
+  const parent = repo.fork_id === null ? undefined : await findRepoById(ctx.db, repo.fork_id);
+  const target = parent && await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : repo;
   for (const update of event.updates) {
     if (!update.ref.startsWith('refs/heads/') || update.newId === ZERO_ID) continue;
     const branch = update.ref.slice('refs/heads/'.length);
-    const open = openPullsFromHead(ctx.db, repo.id, branch)[0];
+    const open = (await openPullsFromHead(ctx.db, repo.id, branch))[0];
     if (open) {
-      const base = findRepoById(ctx.db, open.base_repo_id);
+      const base = await findRepoById(ctx.db, open.base_repo_id);
       if (base) lines.push(`Visit the existing pull request: ${ctx.baseUrl}/${base.owner_name}/${base.name}/pulls/${open.number}`);
       continue;
     }

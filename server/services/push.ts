@@ -92,7 +92,7 @@ function quarantineEnv(repoPath: string, q: Quarantine): Record<string, string> 
 }
 
 /** Whether a push needs the pre-receive check (a Node process per push): the ref gate says. */
-export function needsChecks(db: Db, repo: RepoRow, commands: RefUpdate[]): boolean {
+export function needsChecks(db: Db, repo: RepoRow, commands: RefUpdate[]): Promise<boolean> {
   return pushNeedsCheck(db, repo, commands);
 }
 
@@ -106,11 +106,11 @@ export async function checkPush(
   updates: RefUpdate[],
   quarantine: Quarantine,
 ): Promise<{ ok: boolean; messages: string[] }> {
-  const repo = findRepoById(db, session.repoId);
+  const repo = await findRepoById(db, session.repoId);
   if (!repo) return { ok: false, messages: ['Fabrique: this repository no longer exists.'] };
   const env = quarantineEnv(session.repoPath, quarantine);
   if (!env) return { ok: false, messages: ['Fabrique: the push could not be checked.'] };
-  const actor = pusherActor(db, session.pusher);
+  const actor = await pusherActor(db, session.pusher);
   const refusals = await refMoveRefusals({ db, repo, gitdir: session.repoPath, actor, kind: 'push', updates, quarantineEnv: env });
   const messages = refusals.map((r) => (r.ref === null ? `Fabrique: ${r.reason}` : `Fabrique: refused ${r.ref}: ${r.reason}`));
   session.accepted = messages.length === 0 ? updates : [];
@@ -161,13 +161,13 @@ export async function readDiskState(repo: RepoRow, repoPath: string, refs: Map<s
 }
 
 /** Writes a push's intent before receive-pack may move refs: a crash before recordPush is then found at start-up. */
-export function notePushIntent(db: Db, session: PushSession, commands: RefUpdate[] | null): void {
-  insertPushIntent(db, { token: session.token, repoId: session.repoId, actorId: session.pusher.id, updates: commands });
+export async function notePushIntent(db: Db, session: PushSession, commands: RefUpdate[] | null): Promise<void> {
+  await insertPushIntent(db, { token: session.token, repoId: session.repoId, actorId: session.pusher.id, updates: commands });
 }
 
 /** Forgets a push's intent when receive-pack never ran. */
-export function dropPushIntent(db: Db, session: PushSession): void {
-  deletePushIntent(db, session.token);
+export async function dropPushIntent(db: Db, session: PushSession): Promise<void> {
+  await deletePushIntent(db, session.token);
 }
 
 /**
@@ -182,22 +182,22 @@ export async function recordAccepted(
   push: { token: string; actorId: number | null; accepted: RefUpdate[] },
 ): Promise<RefUpdate[]> {
   if (push.accepted.length === 0) {
-    deletePushIntent(db, push.token);
+    await deletePushIntent(db, push.token);
     return [];
   }
   const refs = await currentRefs(repoPath);
   const updates = push.accepted.filter((u) => (u.newId === ZERO_ID ? !refs.has(u.ref) : refs.get(u.ref) === u.newId));
   if (updates.length === 0) {
-    deletePushIntent(db, push.token);
+    await deletePushIntent(db, push.token);
     return [];
   }
   const created = updates.filter((u) => u.ref.startsWith('refs/heads/') && u.newId !== ZERO_ID).map((u) => u.ref.slice('refs/heads/'.length));
   const state = await readDiskState(repo, repoPath, refs, created);
-  db.transaction(() => {
-    insertRefUpdates(db, repo.id, push.actorId, updates);
-    touchRepo(db, repo.id, state);
-    deletePushIntent(db, push.token);
-  })();
+  await db.transaction(async () => {
+    await insertRefUpdates(db, repo.id, push.actorId, updates);
+    await touchRepo(db, repo.id, state);
+    await deletePushIntent(db, push.token);
+  });
   return updates;
 }
 
@@ -210,16 +210,16 @@ export async function recordPush(
   session: PushSession,
   onListenerError: (err: unknown) => void,
 ): Promise<PushedEvent | null> {
-  const repo = findRepoById(db, session.repoId);
+  const repo = await findRepoById(db, session.repoId);
   if (!repo) {
-    deletePushIntent(db, session.token);
+    await deletePushIntent(db, session.token);
     return null;
   }
   const updates = await recordAccepted(db, repo, session.repoPath, { token: session.token, actorId: session.pusher.id, accepted: session.accepted });
   if (updates.length === 0) return null;
   // receive-pack may have repacked (gc --auto): what was cached of the old packs goes.
   await session.events.publish('repo-cache-drop', { repoPath: session.repoPath }, onListenerError);
-  const event: PushedEvent = { repo: findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
+  const event: PushedEvent = { repo: await findRepoById(db, repo.id) ?? repo, repoPath: session.repoPath, pusher: session.pusher, updates };
   await session.events.publish('pushed', event, onListenerError);
   return event;
 }
@@ -238,9 +238,9 @@ export async function recordRefUpdates(
 ): Promise<void> {
   await events.publish('repo-cache-drop', { repoPath });
   const size = await objectsSizeKb(repoPath);
-  db.transaction(() => {
-    insertRefUpdates(db, repo.id, pusher.id, updates);
-    touchRepo(db, repo.id, { sizeKb: size, isEmpty: false });
-  })();
-  await events.publish('pushed', { repo: findRepoById(db, repo.id) ?? repo, repoPath, pusher, updates });
+  await db.transaction(async () => {
+    await insertRefUpdates(db, repo.id, pusher.id, updates);
+    await touchRepo(db, repo.id, { sizeKb: size, isEmpty: false });
+  });
+  await events.publish('pushed', { repo: await findRepoById(db, repo.id) ?? repo, repoPath, pusher, updates });
 }

@@ -131,12 +131,12 @@ export async function repositoryFolders(reposDir: string): Promise<string[]> {
 /** Records what the pushes the server died during really did, comparing their intents with the refs on disk. */
 async function settlePushes(options: RecoveryOptions, report: RecoveryReport): Promise<void> {
   const { db, reposDir, log } = options;
-  for (const intent of listPushIntents(db)) {
-    const repo = findRepoById(db, intent.repoId);
+  for (const intent of await listPushIntents(db)) {
+    const repo = await findRepoById(db, intent.repoId);
     const path = repo ? repoPath(reposDir, repo.owner_name, repo.name) : null;
     if (!repo || !path || !existsSync(path) || intent.updates === null) {
       // Unknown commands (a signed push): the state pass below still brings the row in line.
-      deletePushIntent(db, intent.token);
+      await deletePushIntent(db, intent.token);
       report.pushesWithoutEffect += 1;
       continue;
     }
@@ -157,7 +157,7 @@ async function reconcileRepository(db: Db, repo: RepoRow, path: string): Promise
     state.sizeKb !== repo.size_kb ||
     state.isEmpty !== (repo.is_empty === 1) ||
     (state.defaultBranch !== undefined && state.defaultBranch !== repo.default_branch);
-  if (changed) touchRepo(db, repo.id, state);
+  if (changed) await touchRepo(db, repo.id, state);
   return changed;
 }
 
@@ -175,10 +175,10 @@ async function reconcilePulls(options: RecoveryOptions, report: RecoveryReport):
     events: options.events,
     gitCache: options.gitCache,
   };
-  for (const pull of listOpenPulls(db)) {
+  for (const pull of await listOpenPulls(db)) {
     try {
-      const base = findRepoById(db, pull.base_repo_id);
-      const head = pull.head_repo_id === null ? undefined : findRepoById(db, pull.head_repo_id);
+      const base = await findRepoById(db, pull.base_repo_id);
+      const head = pull.head_repo_id === null ? undefined : await findRepoById(db, pull.head_repo_id);
       if (!base || !existsSync(gitdirOf(reposDir, base))) continue;
       let corrected = false;
       if (head && existsSync(gitdirOf(reposDir, head))) {
@@ -188,7 +188,7 @@ async function reconcilePulls(options: RecoveryOptions, report: RecoveryReport):
           corrected = true;
         }
       }
-      const now = findPullById(db, pull.id) ?? pull;
+      const now = await findPullById(db, pull.id) ?? pull;
       const baseTip = await readRef(gitdirOf(reposDir, base), `refs/heads/${now.base_branch}`);
       if (now.mergeable_state === 'checking' || now.checked_head_sha !== now.head_sha || now.checked_base_sha !== baseTip) {
         await checkPull(db, reposDir, now.id);
@@ -223,7 +223,7 @@ export async function recover(options: RecoveryOptions): Promise<RecoveryReport>
   await settlePushes(options, report);
   // Uploads a crash cut short, and files of a release deleted just before it.
   if (options.dataDir) {
-    const swept = sweepAttachments(db, options.dataDir);
+    const swept = await sweepAttachments(db, options.dataDir);
     if (swept > 0) log.warn({ files: swept }, 'recovery: release attachment files without a row were removed');
     // Avatar and logo uploads a crash cut short: images.ts writes `.tmp-*`, then renames it.
     const images = imagesDir(options.dataDir);
@@ -234,7 +234,7 @@ export async function recover(options: RecoveryOptions): Promise<RecoveryReport>
   }
 
   const expected = new Set<string>();
-  for (const repo of listAllRepos(db)) {
+  for (const repo of await listAllRepos(db)) {
     const path = repoPath(reposDir, repo.owner_name, repo.name);
     expected.add(path);
     if (!existsSync(path)) {

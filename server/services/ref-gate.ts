@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import { Policy, type Actor } from '../auth/policy.js';
 import { protectionFor, pushListed } from './branch-protections.js';
 import { ForgeError } from '../errors.js';
+import { someAsync } from '../lib/async.js';
 
 /**
  * Why a ref moves, which decides the rules that apply:
@@ -50,8 +51,8 @@ export interface RefRefusal {
  * fork sync): the route checked the token's scopes; the gate checks the account still may write.
  * Anonymous when the account is gone, which the gate refuses.
  */
-export function pusherActor(db: Db, pusher: { id: number }): Actor {
-  const user = findUserById(db, pusher.id);
+export async function pusherActor(db: Db, pusher: { id: number }): Promise<Actor> {
+  const user = await findUserById(db, pusher.id);
   return user ? { kind: 'user', user, via: 'session', scopes: null } : { kind: 'anonymous' };
 }
 
@@ -65,11 +66,11 @@ const PULL_HEAD = /^refs\/pull\/[1-9][0-9]*\/head$/;
 type WriteScope = 'all' | ReadonlySet<string>;
 
 /** The mover's write scope in this repository for this kind of move. */
-function writeScope(db: Db, repo: RepoRow, actor: Actor, kind: RefMoveKind): WriteScope {
+async function writeScope(db: Db, repo: RepoRow, actor: Actor, kind: RefMoveKind): Promise<WriteScope> {
   const policy = new Policy(db);
-  if (kind === 'pull-head' || policy.can(actor, 'repo:write', { type: 'repo', repo })) return 'all';
+  if (kind === 'pull-head' || await policy.can(actor, 'repo:write', { type: 'repo', repo })) return 'all';
   // Only a push: a merge or the forge's own writes need write access itself.
-  return new Set(kind === 'push' ? policy.maintainerEditBranches(actor, repo) : []);
+  return new Set(kind === 'push' ? await policy.maintainerEditBranches(actor, repo) : []);
 }
 
 /** The repository-wide rules: archive and mirror state, then the mover's permission. */
@@ -103,14 +104,14 @@ async function branchRefusal(req: Omit<RefMoveRequest, 'updates'>, ref: string, 
   if (!ref.startsWith('refs/heads/')) return 'only branches (refs/heads/) and tags (refs/tags/) can be pushed.';
   const branch = ref.slice('refs/heads/'.length);
   if (deleting && branch === repo.default_branch) return `the default branch "${branch}" cannot be deleted.`;
-  const rule = protectionFor(db, repo.id, branch);
+  const rule = await protectionFor(db, repo.id, branch);
   if (!rule) return null;
   if (deleting) return `the branch "${branch}" is protected and cannot be deleted.`;
   const username = actor.kind === 'user' ? actor.user.username.toLowerCase() : '';
   const listed = (names: string[]) => names.some((n) => n.toLowerCase() === username);
   if (kind === 'push') {
     if (!rule.enable_push) return `the branch "${branch}" is protected: changes go through a pull request.`;
-    if (rule.enable_push_whitelist && !pushListed(db, repo.id, rule, actor.kind === 'user' ? actor.user : null)) {
+    if (rule.enable_push_whitelist && !await pushListed(db, repo.id, rule, actor.kind === 'user' ? actor.user : null)) {
       return `the branch "${branch}" is protected and you are not allowed to push to it.`;
     }
   }
@@ -130,7 +131,7 @@ async function branchRefusal(req: Omit<RefMoveRequest, 'updates'>, ref: string, 
 async function protectedFileRefusal(req: RefMoveRequest, u: RefUpdate): Promise<string | null> {
   if (req.kind === 'pull-head' || !u.ref.startsWith('refs/heads/') || u.oldId === ZERO_OID || u.newId === ZERO_OID) return null;
   const branch = u.ref.slice('refs/heads/'.length);
-  const patterns = (protectionFor(req.db, req.repo.id, branch)?.protected_file_patterns ?? '').split(';').map((p) => p.trim()).filter(Boolean);
+  const patterns = ((await protectionFor(req.db, req.repo.id, branch))?.protected_file_patterns ?? '').split(';').map((p) => p.trim()).filter(Boolean);
   if (patterns.length === 0) return null;
   const matches = picomatch(patterns, { nocase: true, dot: true });
   const file = (await changedPaths(req.gitdir, u.oldId, u.newId, req.quarantineEnv)).find((path) => matches(path));
@@ -163,7 +164,7 @@ async function updateRefusals(req: RefMoveRequest, u: RefUpdate, scope: WriteSco
  * move (protected files included), and the validity of every commit the move would make reachable.
  */
 export async function refMoveRefusals(req: RefMoveRequest): Promise<RefRefusal[]> {
-  const scope = writeScope(req.db, req.repo, req.actor, req.kind);
+  const scope = await writeScope(req.db, req.repo, req.actor, req.kind);
   const whole = repositoryRefusal(req.repo, req.kind, scope);
   if (whole) return [whole];
   const refusals: RefRefusal[] = [];
@@ -176,12 +177,12 @@ export async function refMoveRefusals(req: RefMoveRequest): Promise<RefRefusal[]
  * command could be refused beyond what the route (write permission, archive, mirror) and
  * receive-pack (fsck, compare-and-swap) already enforce.
  */
-export function pushNeedsCheck(db: Db, repo: RepoRow, commands: RefUpdate[]): boolean {
-  return commands.some((u) => {
+export async function pushNeedsCheck(db: Db, repo: RepoRow, commands: RefUpdate[]): Promise<boolean> {
+  return someAsync(commands, async (u) => {
     if (u.ref.startsWith('refs/tags/')) return false;
     if (!u.ref.startsWith('refs/heads/')) return true;
     const branch = u.ref.slice('refs/heads/'.length);
-    return (u.newId === ZERO_OID && branch === repo.default_branch) || protectionFor(db, repo.id, branch) !== null;
+    return (u.newId === ZERO_OID && branch === repo.default_branch) || (await protectionFor(db, repo.id, branch)) !== null;
   });
 }
 
@@ -190,7 +191,7 @@ export function pushNeedsCheck(db: Db, repo: RepoRow, commands: RefUpdate[]): bo
  * in-process write refuse before it stores any object. moveRefs checks the real move again.
  */
 export async function checkRefWrite(req: Omit<RefMoveRequest, 'updates' | 'quarantineEnv'> & { ref: string }): Promise<void> {
-  const scope = writeScope(req.db, req.repo, req.actor, req.kind);
+  const scope = await writeScope(req.db, req.repo, req.actor, req.kind);
   const whole = repositoryRefusal(req.repo, req.kind, scope);
   const reason = whole ? whole.reason : (maintainerRefusal(scope, req.ref, false) ?? (await branchRefusal(req, req.ref, false, async () => false)));
   if (reason) throw refusalError([{ ref: req.ref, reason, kind: 'forbidden' }]);

@@ -67,12 +67,12 @@ export function parseReferences(text: string, here: { owner: string; repo: strin
 export type ReferenceSource = { repo: RepoRow; kind: 'issue' | 'pull'; number: number } | { repo: RepoRow; kind: 'commit'; sha: string };
 
 /** The issue or pull request a reference names, if it exists and the actor may read it (nothing is said of the others). */
-function resolveTarget(ctx: ReferenceContext, actor: Actor, ref: IssueReference): { repo: RepoRow; issue?: IssueRow; pull?: PullRow } | null {
-  const repo = findRepo(ctx.db, ref.owner, ref.repo);
-  if (!repo || !ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) return null;
-  const issue = findIssue(ctx.db, repo.id, ref.number);
+async function resolveTarget(ctx: ReferenceContext, actor: Actor, ref: IssueReference): Promise<{ repo: RepoRow; issue?: IssueRow; pull?: PullRow } | null> {
+  const repo = await findRepo(ctx.db, ref.owner, ref.repo);
+  if (!repo || !await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) return null;
+  const issue = await findIssue(ctx.db, repo.id, ref.number);
   if (issue) return { repo, issue };
-  const pull = findPull(ctx.db, repo.id, ref.number);
+  const pull = await findPull(ctx.db, repo.id, ref.number);
   return pull ? { repo, pull } : null;
 }
 
@@ -82,16 +82,16 @@ function resolveTarget(ctx: ReferenceContext, actor: Actor, ref: IssueReference)
  * Targets the actor may not read are left alone; readers of a target who may not read the source
  * see nothing of it (the timeline view drops it).
  */
-export function noteReferences(ctx: ReferenceContext, actor: Actor, source: ReferenceSource, text: string): void {
+export async function noteReferences(ctx: ReferenceContext, actor: Actor, source: ReferenceSource, text: string): Promise<void> {
   const actorId = actor.kind === 'user' ? actor.user.id : null;
   const type: TimelineType = source.kind === 'issue' ? 'issue_ref' : source.kind === 'pull' ? 'pull_ref' : 'commit_ref';
   for (const ref of parseReferences(text, { owner: source.repo.owner_name, repo: source.repo.name }, ctx.baseUrl)) {
-    const target = resolveTarget(ctx, actor, ref);
+    const target = await resolveTarget(ctx, actor, ref);
     if (!target) continue;
     if (source.kind !== 'commit' && target.repo.id === source.repo.id && ref.number === source.number) continue;
     // A merge or squash commit names the pull request it merges: that is its merge, not a reference.
     if (source.kind === 'commit' && target.pull?.merge_commit_sha === source.sha) continue;
-    insertConversationEvent(ctx.db, {
+    await insertConversationEvent(ctx.db, {
       repoId: target.repo.id,
       issueId: target.issue?.id ?? null,
       pullId: target.pull?.id ?? null,
@@ -123,20 +123,20 @@ export async function closeByKeywords(
   const closed: IssueRow[] = [];
   for (const ref of parseReferences(source.text, { owner: source.repo.owner_name, repo: source.repo.name }, ctx.baseUrl)) {
     if (!ref.closes) continue;
-    const target = resolveTarget(ctx, actor, ref);
+    const target = await resolveTarget(ctx, actor, ref);
     if (!target?.issue || target.issue.state !== 'open' || target.repo.is_archived) continue;
-    const access = ctx.policy.repoAccess(actor, target.repo);
+    const access = await ctx.policy.repoAccess(actor, target.repo);
     if (access !== 'write' && access !== 'admin') continue;
     const issue = target.issue;
-    ctx.db.transaction(() => {
+    await ctx.db.transaction(async () => {
       if ('commitSha' in source) {
-        updateIssueRow(ctx.db, issue.id, { state: 'closed', closedByCommit: source.commitSha });
-        insertConversationEvent(ctx.db, { repoId: issue.repo_id, issueId: issue.id, pullId: null, type: 'close', actorId: actor.user.id, commit_sha: source.commitSha, ref_repo_id: source.repo.id });
+        await updateIssueRow(ctx.db, issue.id, { state: 'closed', closedByCommit: source.commitSha });
+        await insertConversationEvent(ctx.db, { repoId: issue.repo_id, issueId: issue.id, pullId: null, type: 'close', actorId: actor.user.id, commit_sha: source.commitSha, ref_repo_id: source.repo.id });
       } else {
-        updateIssueRow(ctx.db, issue.id, { state: 'closed', closedByPullId: source.pullId });
-        insertConversationEvent(ctx.db, { repoId: issue.repo_id, issueId: issue.id, pullId: null, type: 'close', actorId: actor.user.id, ref_repo_id: source.repo.id, ref_number: source.pullNumber });
+        await updateIssueRow(ctx.db, issue.id, { state: 'closed', closedByPullId: source.pullId });
+        await insertConversationEvent(ctx.db, { repoId: issue.repo_id, issueId: issue.id, pullId: null, type: 'close', actorId: actor.user.id, ref_repo_id: source.repo.id, ref_number: source.pullNumber });
       }
-    })();
+    });
     closed.push(issue);
   }
   for (const issue of closed) await ctx.events.publish('conversation', closedEvent(issue, actor.user.id));
@@ -147,19 +147,19 @@ export async function closeByKeywords(
  * they name with a keyword, as the pusher.
  */
 export async function issuesAfterPush(ctx: ReferenceContext, event: PushedEvent): Promise<void> {
-  const repo = findRepoById(ctx.db, event.repo.id);
+  const repo = await findRepoById(ctx.db, event.repo.id);
   if (!repo) return;
   const update = event.updates.find((u) => u.ref === `refs/heads/${repo.default_branch}` && u.newId !== ZERO_OID);
   if (!update) return;
   const range = update.oldId === ZERO_OID ? [update.newId] : [update.newId, `^${update.oldId}`];
   const { stdout } = await git(['log', `--max-count=${MAX_PUSHED_COMMITS}`, '--format=%H%x00%B%x00', ...range], { cwd: event.repoPath });
   const parts = stdout.split('\0');
-  const actor = pusherActor(ctx.db, event.pusher);
+  const actor = await pusherActor(ctx.db, event.pusher);
   // Oldest first, so that the timeline reads in the order the commits were made.
   const commits: Array<{ sha: string; message: string }> = [];
   for (let i = 0; i + 1 < parts.length; i += 2) commits.unshift({ sha: parts[i].trim(), message: parts[i + 1] });
   for (const { sha, message } of commits) {
-    noteReferences(ctx, actor, { repo, kind: 'commit', sha }, message);
+    await noteReferences(ctx, actor, { repo, kind: 'commit', sha }, message);
     await closeByKeywords(ctx, actor, { repo, text: message, commitSha: sha });
   }
 }
@@ -167,9 +167,9 @@ export async function issuesAfterPush(ctx: ReferenceContext, event: PushedEvent)
 /** After a pull request was merged into the default branch: the issues its title or body closes with a keyword are closed. */
 export async function issuesAfterMerge(ctx: ReferenceContext, event: ConversationEvent): Promise<void> {
   if (event.kind !== 'pull' || event.action !== 'merged') return;
-  const repo = findRepoById(ctx.db, event.repoId);
-  const pull = repo ? findPull(ctx.db, repo.id, event.index) : undefined;
+  const repo = await findRepoById(ctx.db, event.repoId);
+  const pull = repo ? await findPull(ctx.db, repo.id, event.index) : undefined;
   if (!repo || !pull || !pull.merged || pull.base_branch !== repo.default_branch) return;
-  const merger = pusherActor(ctx.db, { id: pull.merged_by_id ?? event.actorId });
+  const merger = await pusherActor(ctx.db, { id: pull.merged_by_id ?? event.actorId });
   await closeByKeywords(ctx, merger, { repo, text: `${pull.title}\n\n${pull.body}`, pullId: pull.id, pullNumber: pull.number });
 }

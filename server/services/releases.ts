@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Db } from '../db/index.js';
 import type { RepoRow } from '../db/repos.js';
 import { findUserById } from '../db/users.js';
 import {
@@ -72,9 +72,9 @@ function notesHtml(images: ImageLinks, repo: RepoRow, row: ReleaseRow): string {
 }
 
 /** Releases as the API answers them (Gitea's Release), their authors and assets looked up once. */
-export function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl' | 'images'>, repo: RepoRow, rows: ReleaseRow[]): Release[] {
-  const assets = attachmentsOf(ctx.db, rows.map((r) => r.id));
-  const users = new Map(rows.map((r) => [r.publisher_id, r.publisher_id === null ? undefined : findUserById(ctx.db, r.publisher_id)]));
+export async function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl' | 'images'>, repo: RepoRow, rows: ReleaseRow[]): Promise<Release[]> {
+  const assets = await attachmentsOf(ctx.db, rows.map((r) => r.id));
+  const users = new Map(await Promise.all(rows.map(async (r) => [r.publisher_id, r.publisher_id === null ? undefined : await findUserById(ctx.db, r.publisher_id)] as const)));
   return rows.map((row) =>
     presentRelease({
       row,
@@ -88,21 +88,21 @@ export function releaseAnswers(ctx: Pick<ReleaseContext, 'db' | 'baseUrl' | 'ima
 }
 
 /** Whether an actor may see drafts and change releases: write access. */
-export function mayWriteReleases(policy: Policy, actor: Actor, repo: RepoRow): boolean {
-  return policy.can(actor, 'repo:write', { type: 'repo', repo });
+export async function mayWriteReleases(policy: Policy, actor: Actor, repo: RepoRow): Promise<boolean> {
+  return await policy.can(actor, 'repo:write', { type: 'repo', repo });
 }
 
 /** The signed-in writer behind a change, refusing an archived repository (read-only, as Gitea). */
-function requireWriter(ctx: ReleaseContext, repo: RepoRow, actor: Actor): { id: number; username: string } {
+async function requireWriter(ctx: ReleaseContext, repo: RepoRow, actor: Actor): Promise<{ id: number; username: string }> {
   if (actor.kind !== 'user') throw unauthorized();
-  if (!mayWriteReleases(ctx.policy, actor, repo)) throw forbidden(`You need write access to ${repo.owner_name}/${repo.name} to change its releases.`);
+  if (!await mayWriteReleases(ctx.policy, actor, repo)) throw forbidden(`You need write access to ${repo.owner_name}/${repo.name} to change its releases.`);
   if (repo.is_archived) throw forbidden(`${repo.owner_name}/${repo.name} is archived: it is read-only.`);
   return { id: actor.user.id, username: actor.user.username };
 }
 
 /** A release the actor may see: drafts only to writers, else a 404 as for one that does not exist. */
-export function visibleRelease(ctx: Pick<ReleaseContext, 'policy'>, actor: Actor, repo: RepoRow, row: ReleaseRow | undefined): ReleaseRow {
-  if (!row || (row.is_draft && !mayWriteReleases(ctx.policy, actor, repo))) throw notFound('The release');
+export async function visibleRelease(ctx: Pick<ReleaseContext, 'policy'>, actor: Actor, repo: RepoRow, row: ReleaseRow | undefined): Promise<ReleaseRow> {
+  if (!row || (row.is_draft && !await mayWriteReleases(ctx.policy, actor, repo))) throw notFound('The release');
   return row;
 }
 
@@ -148,7 +148,7 @@ async function ensureTag(ctx: ReleaseContext, repo: RepoRow, actor: Actor, pushe
 /** Tells the bus (webhooks) about a published release; drafts stay quiet, as in Gitea. */
 async function publish(ctx: ReleaseContext, repo: RepoRow, actorId: number, action: 'published' | 'updated' | 'deleted', row: ReleaseRow): Promise<void> {
   if (row.is_draft) return;
-  const [release] = releaseAnswers(ctx, repo, [row]);
+  const [release] = await releaseAnswers(ctx, repo, [row]);
   await ctx.events.publish('release', { repoId: repo.id, actorId, action, release: release as unknown as Record<string, unknown> });
 }
 
@@ -158,18 +158,18 @@ async function publish(ctx: ReleaseContext, repo: RepoRow, actorId: number, acti
  * published, as in Gitea.
  */
 export async function createRelease(ctx: ReleaseContext, repo: RepoRow, actor: Actor, option: CreateReleaseOption): Promise<ReleaseRow> {
-  const pusher = requireWriter(ctx, repo, actor);
+  const pusher = await requireWriter(ctx, repo, actor);
   const tag = option.tag_name.trim();
   checkTagName(tag);
   if (repo.is_empty) throw invalid('The repository is empty: there is no commit to release.', { field: 'tag_name' });
-  if (findReleaseByTag(ctx.db, repo.id, tag)) throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
+  if (await findReleaseByTag(ctx.db, repo.id, tag)) throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
   const target = option.target_commitish?.trim() || repo.default_branch;
   const draft = option.draft === true;
   const gitdir = repoPath(ctx.reposDir, repo.owner_name, repo.name);
   const sha = draft ? ((await tagCommit(ctx, gitdir, tag)) ?? (await targetCommit(ctx, gitdir, target))) : await ensureTag(ctx, repo, actor, pusher, tag, target);
   let row: ReleaseRow;
   try {
-    row = insertRelease(ctx.db, {
+    row = await insertRelease(ctx.db, {
       repoId: repo.id,
       tagName: tag,
       targetCommitish: target,
@@ -182,7 +182,7 @@ export async function createRelease(ctx: ReleaseContext, repo: RepoRow, actor: A
     });
   } catch (err) {
     // Two requests for one tag at once: the UNIQUE constraint decides.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
+    if (isUniqueViolation(err)) throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
     throw err;
   }
   await publish(ctx, repo, pusher.id, 'published', row);
@@ -191,21 +191,21 @@ export async function createRelease(ctx: ReleaseContext, repo: RepoRow, actor: A
 
 /** Gitea's `PATCH /releases/{id}`: title, notes, flags; a draft's tag and target; publishing a draft creates its tag. */
 export async function editRelease(ctx: ReleaseContext, repo: RepoRow, actor: Actor, id: number, option: EditReleaseOption): Promise<ReleaseRow> {
-  const pusher = requireWriter(ctx, repo, actor);
-  const before = findRelease(ctx.db, repo.id, id);
+  const pusher = await requireWriter(ctx, repo, actor);
+  const before = await findRelease(ctx.db, repo.id, id);
   if (!before) throw notFound('The release');
   const tag = option.tag_name?.trim();
   if (tag !== undefined && tag !== before.tag_name) {
     checkTagName(tag);
     if (!before.is_draft) throw invalid('The tag of a published release cannot change.', { field: 'tag_name' });
-    if (findReleaseByTag(ctx.db, repo.id, tag)) throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
+    if (await findReleaseByTag(ctx.db, repo.id, tag)) throw conflict(`A release of the tag "${tag}" already exists.`, { field: 'tag_name' });
   }
   const tagName = tag ?? before.tag_name;
   const target = option.target_commitish?.trim() || before.target_commitish;
   const draft = option.draft ?? before.is_draft === 1;
   const gitdir = repoPath(ctx.reposDir, repo.owner_name, repo.name);
   const sha = draft ? ((await tagCommit(ctx, gitdir, tagName)) ?? (await targetCommit(ctx, gitdir, target))) : await ensureTag(ctx, repo, actor, pusher, tagName, target);
-  updateReleaseRow(ctx.db, id, {
+  await updateReleaseRow(ctx.db, id, {
     tagName,
     targetCommitish: target,
     title: option.name?.trim() || undefined,
@@ -214,19 +214,19 @@ export async function editRelease(ctx: ReleaseContext, repo: RepoRow, actor: Act
     isPrerelease: option.prerelease,
     sha,
   });
-  const after = findRelease(ctx.db, repo.id, id) as ReleaseRow;
+  const after = await findRelease(ctx.db, repo.id, id) as ReleaseRow;
   await publish(ctx, repo, pusher.id, before.is_draft && !after.is_draft ? 'published' : 'updated', after);
   return after;
 }
 
 /** Gitea's `DELETE /releases/{id}`: the release and its files go, its tag stays. */
 export async function deleteRelease(ctx: ReleaseContext, repo: RepoRow, actor: Actor, row: ReleaseRow | undefined): Promise<void> {
-  const pusher = requireWriter(ctx, repo, actor);
+  const pusher = await requireWriter(ctx, repo, actor);
   if (!row) throw notFound('The release');
   // Answered before the row goes, so that a webhook carries the release as it was.
-  const [answer] = releaseAnswers(ctx, repo, [row]);
-  const uuids = attachmentUuids(ctx.db, row.id);
-  deleteReleaseRow(ctx.db, row.id);
+  const [answer] = await releaseAnswers(ctx, repo, [row]);
+  const uuids = await attachmentUuids(ctx.db, row.id);
+  await deleteReleaseRow(ctx.db, row.id);
   // After the commit: a crash in between leaves files no row names, which the start-up sweep removes.
   for (const uuid of uuids) rmSync(attachmentFile(ctx.dataDir, uuid), { force: true });
   if (!row.is_draft) await ctx.events.publish('release', { repoId: repo.id, actorId: pusher.id, action: 'deleted', release: answer as unknown as Record<string, unknown> });
@@ -236,11 +236,11 @@ export async function deleteRelease(ctx: ReleaseContext, repo: RepoRow, actor: A
  * Notes for a new release: the pull requests merged since the previous release (the named one, or
  * the newest published one of another tag), one line each with its number and author.
  */
-export function generateNotes(ctx: ReleaseContext, repo: RepoRow, actor: Actor, tag: string, previousTag: string | undefined): GeneratedNotes {
-  requireWriter(ctx, repo, actor);
-  const previous = previousTag ? findReleaseByTag(ctx.db, repo.id, previousTag) : previousRelease(ctx.db, repo.id, tag);
+export async function generateNotes(ctx: ReleaseContext, repo: RepoRow, actor: Actor, tag: string, previousTag: string | undefined): Promise<GeneratedNotes> {
+  await requireWriter(ctx, repo, actor);
+  const previous = previousTag ? await findReleaseByTag(ctx.db, repo.id, previousTag) : await previousRelease(ctx.db, repo.id, tag);
   if (previousTag && !previous) throw notFound(`The release of the tag "${previousTag}"`);
-  const pulls = pullsMergedSince(ctx.db, repo.id, previous ? (previous.published_at ?? previous.created_at) : null);
+  const pulls = await pullsMergedSince(ctx.db, repo.id, previous ? (previous.published_at ?? previous.created_at) : null);
   const lines = pulls.map((p) => `* ${p.title.replace(/[\r\n]+/g, ' ')} (#${p.number}) @${p.poster}`);
   const changes = lines.length > 0 ? `## What's Changed\n\n${lines.join('\n')}\n` : '';
   const since = previous ? `\n**Full Changelog**: ${previous.tag_name}...${tag}\n` : '';
@@ -258,17 +258,17 @@ function attachmentName(name: string): string {
 }
 
 /** The release an attachment is added to or changed on, by id: a 404 for one the writer cannot find. */
-function releaseForAssets(ctx: ReleaseContext, repo: RepoRow, releaseId: number): ReleaseRow {
-  const row = findRelease(ctx.db, repo.id, releaseId);
+async function releaseForAssets(ctx: ReleaseContext, repo: RepoRow, releaseId: number): Promise<ReleaseRow> {
+  const row = await findRelease(ctx.db, repo.id, releaseId);
   if (!row) throw notFound('The release');
   return row;
 }
 
 /** Checks, before any byte is read, that the actor may attach a file to the release and under that name. */
-export function checkUpload(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, name: string | undefined): void {
-  requireWriter(ctx, repo, actor);
-  const release = releaseForAssets(ctx, repo, releaseId);
-  if (name !== undefined && findAttachmentByName(ctx.db, release.id, attachmentName(name))) throw conflict(`The release already has a file named "${name}".`, { field: 'name' });
+export async function checkUpload(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, name: string | undefined): Promise<void> {
+  await requireWriter(ctx, repo, actor);
+  const release = await releaseForAssets(ctx, repo, releaseId);
+  if (name !== undefined && await findAttachmentByName(ctx.db, release.id, attachmentName(name))) throw conflict(`The release already has a file named "${name}".`, { field: 'name' });
 }
 
 /**
@@ -286,8 +286,8 @@ export async function addAttachment(
   let release: ReleaseRow;
   let name: string;
   try {
-    uploader = requireWriter(ctx, repo, actor);
-    release = releaseForAssets(ctx, repo, input.releaseId);
+    uploader = await requireWriter(ctx, repo, actor);
+    release = await releaseForAssets(ctx, repo, input.releaseId);
     name = attachmentName(input.name);
   } catch (err) {
     // Refused before reading: let the rest of the upload flow past, so the client gets the answer.
@@ -301,13 +301,13 @@ export async function addAttachment(
     await pipeline(input.stream, createWriteStream(temp, { flags: 'wx' }));
     if (input.tooLarge()) throw tooLargeError(input.limit);
     const size = statSync(temp).size;
-    return ctx.db.transaction(() => {
-      if (findAttachmentByName(ctx.db, release.id, name)) throw conflict(`The release already has a file named "${name}".`, { field: 'name' });
-      const row = insertAttachment(ctx.db, { uuid, releaseId: release.id, name, size, uploaderId: uploader.id });
+    return await ctx.db.transaction(async () => {
+      if (await findAttachmentByName(ctx.db, release.id, name)) throw conflict(`The release already has a file named "${name}".`, { field: 'name' });
+      const row = await insertAttachment(ctx.db, { uuid, releaseId: release.id, name, size, uploaderId: uploader.id });
       // Inside the transaction: if the rename fails, the row is rolled back.
       renameSync(temp, attachmentFile(ctx.dataDir, uuid));
       return row;
-    })();
+    });
   } catch (err) {
     rmSync(temp, { force: true });
     if (input.tooLarge()) throw tooLargeError(input.limit);
@@ -324,36 +324,36 @@ function formatBytes(bytes: number): string {
 }
 
 /** Gitea's `PATCH /releases/{id}/assets/{attachment_id}`: renames the file. */
-export function editAttachment(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, id: number, newName: string | undefined): AttachmentRow {
-  requireWriter(ctx, repo, actor);
-  const release = releaseForAssets(ctx, repo, releaseId);
-  const row = findAttachment(ctx.db, release.id, id);
+export async function editAttachment(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, id: number, newName: string | undefined): Promise<AttachmentRow> {
+  await requireWriter(ctx, repo, actor);
+  const release = await releaseForAssets(ctx, repo, releaseId);
+  const row = await findAttachment(ctx.db, release.id, id);
   if (!row) throw notFound('The attachment');
   if (newName !== undefined) {
     const name = attachmentName(newName);
-    const other = findAttachmentByName(ctx.db, release.id, name);
+    const other = await findAttachmentByName(ctx.db, release.id, name);
     if (other && other.id !== id) throw conflict(`The release already has a file named "${name}".`, { field: 'name' });
-    renameAttachmentRow(ctx.db, id, name);
+    await renameAttachmentRow(ctx.db, id, name);
   }
-  return findAttachment(ctx.db, release.id, id) as AttachmentRow;
+  return await findAttachment(ctx.db, release.id, id) as AttachmentRow;
 }
 
 /** Gitea's `DELETE /releases/{id}/assets/{attachment_id}`: the row, then the file. */
-export function deleteAttachment(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, id: number): void {
-  requireWriter(ctx, repo, actor);
-  const release = releaseForAssets(ctx, repo, releaseId);
-  const row = findAttachment(ctx.db, release.id, id);
+export async function deleteAttachment(ctx: ReleaseContext, repo: RepoRow, actor: Actor, releaseId: number, id: number): Promise<void> {
+  await requireWriter(ctx, repo, actor);
+  const release = await releaseForAssets(ctx, repo, releaseId);
+  const row = await findAttachment(ctx.db, release.id, id);
   if (!row) throw notFound('The attachment');
-  deleteAttachmentRow(ctx.db, id);
+  await deleteAttachmentRow(ctx.db, id);
   rmSync(attachmentFile(ctx.dataDir, row.uuid), { force: true });
 }
 
 /** A download: counts it and opens the file as a stream (the route sends it with its length). */
-export function downloadAttachment(ctx: Pick<ReleaseContext, 'db' | 'dataDir'>, row: AttachmentRow): { stream: Readable; size: number } {
+export async function downloadAttachment(ctx: Pick<ReleaseContext, 'db' | 'dataDir'>, row: AttachmentRow): Promise<{ stream: Readable; size: number }> {
   const file = attachmentFile(ctx.dataDir, row.uuid);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (size === undefined) throw notFound('The file');
-  countDownload(ctx.db, row.id);
+  await countDownload(ctx.db, row.id);
   return { stream: createReadStream(file), size };
 }
 
@@ -361,12 +361,12 @@ export function downloadAttachment(ctx: Pick<ReleaseContext, 'db' | 'dataDir'>, 
  * At start-up: removes uploads a crash interrupted (`attachments/.tmp`) and files no attachment
  * row names (a release deleted just before a crash). Returns how many files went.
  */
-export function sweepAttachments(db: Db, dataDir: string): number {
+export async function sweepAttachments(db: Db, dataDir: string): Promise<number> {
   rmSync(uploadsDir(dataDir), { recursive: true, force: true });
   let removed = 0;
   const dir = attachmentsDir(dataDir);
   mkdirSync(dir, { recursive: true });
-  const known = allAttachmentUuids(db);
+  const known = await allAttachmentUuids(db);
   for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile())) {
     if (UUID.test(name.name) && !known.has(name.name)) {
       rmSync(join(dir, name.name), { force: true });

@@ -98,15 +98,15 @@ export async function createRemotePullRequest(ctx: PullContext, options: RemoteF
   const baseTip = isValidRefName(input.baseBranch) ? await readRef(basePath, `refs/heads/${input.baseBranch}`) : null;
   if (!baseTip) throw notFound(`The branch "${input.baseBranch}" of ${base.owner_name}/${base.name}`);
   const source = parseSourceUrl(input.sourceUrl);
-  const existing = findOpenRemotePull(ctx.db, base.id, input.baseBranch, source.key, input.branch);
+  const existing = await findOpenRemotePull(ctx.db, base.id, input.baseBranch, source.key, input.branch);
   if (existing) throw conflict(`A pull request from this branch is already open: #${existing.number}.`, { number: existing.number });
   const remote = await connect(source.url, options);
   const tip = await fetchTip(basePath, remote, input.branch, options).catch((err: unknown) => {
     throw sourceProblem(err);
   });
   if (tip === null) throw invalid(`${source.url} has no branch "${input.branch}".`, { field: 'branch' });
-  const pull = ctx.db.transaction(() => {
-    const row = insertPull(ctx.db, {
+  const pull = await ctx.db.transaction(async () => {
+    const row = await insertPull(ctx.db, {
       baseRepoId: base.id,
       posterId: input.poster.id,
       title,
@@ -116,14 +116,14 @@ export async function createRemotePullRequest(ctx: PullContext, options: RemoteF
       headBranch: input.branch,
       headSha: tip,
     });
-    insertRemotePullSource(ctx.db, { pullId: row.id, url: source.url, key: source.key, branch: input.branch, allowForcePush: input.allowForcePush });
+    await insertRemotePullSource(ctx.db, { pullId: row.id, url: source.url, key: source.key, branch: input.branch, allowForcePush: input.allowForcePush });
     return row;
-  })();
+  });
   try {
     // The forge's own ref, as for a fork's pull request: no permission of the poster is involved.
     await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: ANONYMOUS, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: ZERO_OID, newId: tip }] });
   } catch (err) {
-    deletePullRow(ctx.db, pull.id);
+    await deletePullRow(ctx.db, pull.id);
     throw err;
   }
   ctx.checker.schedule(pull.id);
@@ -144,15 +144,15 @@ export interface RefreshOutcome {
  * request keeps its head and its source records why.
  */
 async function refetch(ctx: PullContext, options: RemoteFetchOptions, pullId: number): Promise<RefreshOutcome> {
-  const pull = findPullById(ctx.db, pullId);
-  const source = findRemotePullSource(ctx.db, pullId);
-  const base = pull ? findRepoById(ctx.db, pull.base_repo_id) : undefined;
+  const pull = await findPullById(ctx.db, pullId);
+  const source = await findRemotePullSource(ctx.db, pullId);
+  const base = pull ? await findRepoById(ctx.db, pull.base_repo_id) : undefined;
   if (!pull || !base) throw notFound('The pull request');
   if (!source) throw notFound('A source on another forge for this pull request');
   if (pull.state !== 'open') throw conflict('The pull request is closed: its head no longer follows its source.');
   const basePath = gitdirOf(ctx.reposDir, base);
-  const refuse = (reason: string): RefreshOutcome => {
-    recordRemoteFetch(ctx.db, pull.id, reason);
+  const refuse = async (reason: string): Promise<RefreshOutcome> => {
+    await recordRemoteFetch(ctx.db, pull.id, reason);
     return { moved: false, head_sha: pull.head_sha, refused: reason };
   };
   let tip: string | null;
@@ -160,21 +160,21 @@ async function refetch(ctx: PullContext, options: RemoteFetchOptions, pullId: nu
     tip = await fetchTip(basePath, await connect(source.source_url, options), source.source_branch, options);
   } catch (err) {
     const problem = sourceProblem(err);
-    if (problem instanceof ForgeError) return refuse(problem.message);
+    if (problem instanceof ForgeError) return await refuse(problem.message);
     throw problem;
   }
-  if (tip === null) return refuse(`${source.source_url} no longer has the branch "${source.source_branch}": the pull request keeps its last head.`);
+  if (tip === null) return await refuse(`${source.source_url} no longer has the branch "${source.source_branch}": the pull request keeps its last head.`);
   if (tip === pull.head_sha) {
-    recordRemoteFetch(ctx.db, pull.id, '');
+    await recordRemoteFetch(ctx.db, pull.id, '');
     return { moved: false, head_sha: tip, refused: '' };
   }
   if (!source.allow_force_push && !(await isAncestor(basePath, pull.head_sha, tip))) {
-    return refuse(`The branch "${source.source_branch}" was rewritten (force-pushed) at its source; this pull request does not allow force pushes, so it keeps ${pull.head_sha.slice(0, 10)}.`);
+    return await refuse(`The branch "${source.source_branch}" was rewritten (force-pushed) at its source; this pull request does not allow force pushes, so it keeps ${pull.head_sha.slice(0, 10)}.`);
   }
   const current = (await readRef(basePath, pullHeadRef(pull))) ?? ZERO_OID;
   await moveRefs({ db: ctx.db, repo: base, gitdir: basePath, actor: ANONYMOUS, kind: 'pull-head', updates: [{ ref: pullHeadRef(pull), oldId: current, newId: tip }] });
-  setPullHead(ctx.db, pull.id, tip);
-  recordRemoteFetch(ctx.db, pull.id, '');
+  await setPullHead(ctx.db, pull.id, tip);
+  await recordRemoteFetch(ctx.db, pull.id, '');
   await notePullPush(ctx.db, basePath, pull, null, pull.head_sha, tip);
   ctx.checker.schedule(pull.id);
   return { moved: true, head_sha: tip, refused: '' };
@@ -248,10 +248,10 @@ export class RemotePullService {
   }
 
   /** Refreshes, in the background, every open pull request whose source a notification names; answers how many. */
-  notify(body: Notification): number {
+  async notify(body: Notification): Promise<number> {
     const source = notifiedSource(body);
     if (!source) return 0;
-    const pulls = source.keys.flatMap((key) => openRemotePulls(this.ctx.db, key, source.branch));
+    const pulls = (await Promise.all(source.keys.map((key) => openRemotePulls(this.ctx.db, key, source.branch)))).flat();
     for (const pull of pulls) this.refresh(pull.id).catch((err: unknown) => this.options.onError(err, pull.id));
     return pulls.length;
   }

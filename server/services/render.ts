@@ -1,6 +1,5 @@
-import { JSDOM } from 'jsdom';
-import createDOMPurify, { type DOMPurify } from 'dompurify';
 import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
 import hljs from 'highlight.js';
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -32,12 +31,6 @@ const escapeHtml = (text: string) =>
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
-/**
- * DOMPurify on a jsdom window, made on first use (starting jsdom is slow) and never changed after:
- * no hook, no per-document setting, so every app instance in the process may share it.
- */
-let purifier: DOMPurify | null = null;
-
 /** Resolves a relative URL of a document inside the repository; null leaves it as written. */
 function repoUrl(url: string, base: LinkBase, asRaw: boolean): string | null {
   if (url === '' || url.startsWith('#') || url.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(url)) return null;
@@ -51,67 +44,98 @@ function repoUrl(url: string, base: LinkBase, asRaw: boolean): string | null {
   return `/${repo}/src/${base.kind}/${encodePath(base.ref)}/${encodePath(resolved)}${hash}`;
 }
 
-function sanitizer(): DOMPurify {
-  purifier ??= createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
-  return purifier;
-}
+/** The elements a rendered document keeps (GitHub's and Gitea's sets, less forms and embedded frames); any other is dropped, its text kept. */
+const ALLOWED_TAGS = [
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'kbd', 'samp', 'var',
+  'em', 'strong', 'b', 'i', 'u', 's', 'strike', 'del', 'ins', 'mark', 'small', 'sub', 'sup', 'q', 'cite', 'abbr', 'dfn', 'time', 'span', 'div',
+  'a', 'img', 'picture', 'source', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+  'details', 'summary', 'figure', 'figcaption', 'ruby', 'rt', 'rp', 'wbr',
+];
+const ALIGN = ['align'];
+/** The attributes each element keeps; no event handler, no style, no id or name (they would clobber the page's own). */
+const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
+  a: ['href', 'title', 'rel'],
+  span: ['class'],
+  img: ['src', 'srcset', 'alt', 'title', 'width', 'height', 'align'],
+  source: ['srcset', 'media', 'type', 'sizes'],
+  code: ['class'],
+  ol: ['start', 'type', 'reversed'],
+  li: ['value'],
+  td: ['align', 'colspan', 'rowspan'],
+  th: ['align', 'colspan', 'rowspan', 'scope'],
+  col: ['span'],
+  colgroup: ['span'],
+  details: ['open'],
+  time: ['datetime'],
+  abbr: ['title'],
+  p: ALIGN, div: ALIGN, h1: ALIGN, h2: ALIGN, h3: ALIGN, h4: ALIGN, h5: ALIGN, h6: ALIGN,
+};
 
 /**
- * Points the relative links and images of a sanitised document into the repository (left as written
- * without one); marks outside links nofollow; sends images of other sites through the forge's image
- * proxy, so that reading a page tells no other site who reads it. Elements are found by tag name, not by selector: jsdom's
- * selector engine registers a listener on the shared window for every new document, so selectors on
- * each rendered document would make every later render slower, without end.
+ * sanitize-html's options for one document: an allowlist of elements, attributes and URL schemes
+ * (http, https, mailto, tel; data: for images only; relative URLs), the contents of script-like
+ * elements dropped with them, and links and images pointed where `rewrite*` says (the transforms
+ * run before the allowlists, so a rewritten URL is checked like a written one).
  */
-function rewriteLinks(body: Element, base: LinkBase | null, images: ImageLinks): void {
-  for (const link of body.getElementsByTagName('a')) {
-    const href = link.getAttribute('href');
-    if (href === null) continue;
-    const rewritten = base && repoUrl(href, base, false);
-    if (rewritten) link.setAttribute('href', rewritten);
-    else if (/^https?:/i.test(href)) link.setAttribute('rel', 'nofollow noopener noreferrer');
-  }
-  for (const image of body.getElementsByTagName('img')) {
-    const src = image.getAttribute('src');
-    const rewritten = src !== null && ((base && repoUrl(src, base, true)) || images.proxied(src));
-    if (rewritten) image.setAttribute('src', rewritten);
-  }
-  // Responsive images (<img srcset>, <picture><source srcset>, as READMEs use for a dark-mode logo)
-  // name their candidates again: each goes the same way as a src.
-  for (const tag of ['img', 'source']) {
-    for (const element of body.getElementsByTagName(tag)) {
-      const srcset = element.getAttribute('srcset');
-      if (srcset === null) continue;
-      const candidates = srcset.split(/,\s+/).map((candidate) => {
-        const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
-        const rewritten = (base && repoUrl(url, base, true)) || images.proxied(url) || url;
-        return [rewritten, ...descriptor].join(' ');
-      });
-      element.setAttribute('srcset', candidates.join(', '));
-    }
-  }
+function sanitizeOptions(base: LinkBase | null, images: ImageLinks): sanitizeHtml.IOptions {
+  const image = (url: string) => (base && repoUrl(url, base, true)) || images.proxied(url) || url;
+  const srcset = (value: string) => value.split(/,\s+/).map((candidate) => {
+    const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
+    return [image(url), ...descriptor].join(' ');
+  }).join(', ');
+  return {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedClasses: { code: ['language-*'], span: ['task'] },
+    allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+    allowedSchemesByTag: { img: ['http', 'https', 'data'], source: ['http', 'https', 'data'] },
+    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+    selfClosing: ['img', 'br', 'hr', 'wbr', 'col', 'source'],
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'xmp', 'noembed', 'noframes', 'plaintext', 'title', 'template', 'select'],
+    transformTags: {
+      a: (tagName, attribs) => {
+        const { rel: _written, ...rest } = attribs;
+        const href = rest.href;
+        if (href === undefined) return { tagName, attribs: rest };
+        const rewritten = base && repoUrl(href, base, false);
+        if (rewritten) return { tagName, attribs: { ...rest, href: rewritten } };
+        // A link out of the forge passes no credit and no window to the other site.
+        if (/^\s*https?:/i.test(href) || href.startsWith('//')) return { tagName, attribs: { ...rest, rel: 'nofollow noopener noreferrer' } };
+        return { tagName, attribs: rest };
+      },
+      img: (tagName, attribs) => ({
+        tagName,
+        // An image its author gave no text is decorative to a screen reader (alt=""), not a file name read aloud.
+        attribs: { alt: '', ...attribs, ...(attribs.src !== undefined ? { src: image(attribs.src) } : {}), ...(attribs.srcset !== undefined ? { srcset: srcset(attribs.srcset) } : {}) },
+      }),
+      // A task list's box ("- [x] done") becomes text, ☑ or ☐, which a screen reader reads with its state
+      // (a form control would need a label); any other input is dropped, its tag not being allowed.
+      input: (tagName, attribs) => (attribs.type?.toLowerCase() === 'checkbox' ? { tagName: 'span', attribs: { class: 'task' }, text: 'checked' in attribs ? '☑' : '☐' } : { tagName, attribs }),
+      source: (tagName, attribs) => ({ tagName, attribs: { ...attribs, ...(attribs.srcset !== undefined ? { srcset: srcset(attribs.srcset) } : {}) } }),
+    },
+  };
 }
 
 const marked = new Marked({ gfm: true, breaks: false });
 
 /**
- * Markdown rendered with marked, then sanitised with DOMPurify: no script, style, form, event
- * handler or `javascript:` URL survives; relative links point to the repository's pages and
+ * Markdown rendered with marked, then sanitised with sanitize-html: no script, style, form, frame,
+ * event handler or `javascript:` URL survives; relative links point to the repository's pages and
  * relative images to its raw files, other sites' images to the image proxy. Cached by the blob id,
  * the link base and the proxy's key.
+ *
+ * Not DOMPurify on jsdom: a long-lived jsdom window keeps what every sanitised document left in it
+ * (DOMPurify#1089, jsdom's selector caches), so the heap grew by about a megabyte for each README,
+ * comment or release note rendered, and each call grew slower (bench/memory.ts). sanitize-html
+ * parses with htmlparser2 and keeps nothing between documents.
  */
 export function renderMarkdown(source: string, blobId: string, base: LinkBase | null, images: ImageLinks): string {
   const key = base ? `md:${images.id}:${blobId}:${base.owner}/${base.repo}:${base.kind}:${base.ref}:${base.dir}` : `md:${images.id}:${blobId}`;
   const hit = cache.get(key);
   if (typeof hit === 'string') return hit;
   const html = marked.parse(source, { async: false });
-  const body = sanitizer().sanitize(html, {
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-    FORBID_ATTR: ['style'],
-    RETURN_DOM: true,
-  }) as Element; // RETURN_DOM gives the <body> holding the document, typed as a plain Node
-  rewriteLinks(body, base, images);
-  const clean = body.innerHTML;
+  const clean = sanitizeHtml(html, sanitizeOptions(base, images));
   if (clean.length <= CACHE_ENTRY_MAX) cache.set(key, clean);
   return clean;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Db } from '../db/index.js';
 import { deleteRepoRow, detachPublicForks, findRepo, findRepoById, insertRepo, renameRepoRow, updateRepoRow, type RepoChanges, type RepoRow } from '../db/repos.js';
 import { deleteCollaborator, upsertCollaborator, type CollaboratorPermission } from '../db/collaborators.js';
 import type { UserRow } from '../db/users.js';
@@ -35,7 +35,7 @@ export interface CreateRepoInput {
   /** Called with the temporary bare repository before it is put in place (e.g. to write a first commit). */
   prepare?: (tmpPath: string, defaultBranch: string) => Promise<boolean>;
   /** Called inside the transaction that inserts the row, for rows that must exist with it or not at all. */
-  record?: (row: RepoRow) => void;
+  record?: (row: RepoRow) => Promise<void> | void;
 }
 
 /** What a new branch may be named on top of git's own ref rules: a narrower alphabet, no leading "-" or trailing ".". */
@@ -78,7 +78,7 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
   const branchProblem = branchNameProblem(defaultBranch);
   if (branchProblem) throw invalid(`The default branch: ${branchProblem}.`, { field: 'default_branch' });
   if ((input.description ?? '').length > 2048) throw invalid('The description must be at most 2048 characters long.', { field: 'description' });
-  if (findRepo(db, input.owner.username, input.name)) {
+  if (await findRepo(db, input.owner.username, input.name)) {
     throw conflict(`The repository ${input.owner.username}/${input.name} already exists.`, { field: 'name' });
   }
   const finalPath = repoPath(reposDir, input.owner.username, input.name);
@@ -89,8 +89,8 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
   });
   try {
     const hasCommits = input.prepare ? await input.prepare(tmp, defaultBranch) : false;
-    return db.transaction(() => {
-      const row = insertRepo(db, {
+    return await db.transaction(async () => {
+      const row = await insertRepo(db, {
         ownerId: input.owner.id,
         name: input.name,
         description: input.description ?? '',
@@ -101,14 +101,14 @@ export async function createRepository(db: Db, reposDir: string, input: CreateRe
         isMirror: input.isMirror,
         forkId: input.forkId,
       });
-      input.record?.(row);
+      await input.record?.(row);
       // Inside the transaction: if the rename fails, the row is rolled back with it.
       placeRepo(tmp, finalPath);
       return row;
-    })();
+    });
   } catch (err) {
     discardRepo(tmp);
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (isUniqueViolation(err)) {
       throw conflict(`The repository ${input.owner.username}/${input.name} already exists.`, { field: 'name' });
     }
     throw unwritable(err) ?? err;
@@ -180,13 +180,13 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
   if (newName !== undefined) {
     const problem = nameProblem(newName);
     if (problem) throw invalid(`The repository name ${problem}.`, { field: 'name' });
-    const existing = findRepo(db, repo.owner_name, newName);
+    const existing = await findRepo(db, repo.owner_name, newName);
     if (existing && existing.id !== repo.id) throw conflict(`The repository ${repo.owner_name}/${newName} already exists.`, { field: 'name' });
     newPath = repoPath(reposDir, repo.owner_name, newName);
     if (newPath !== path && existsSync(newPath)) throw conflict(`A repository folder for ${repo.owner_name}/${newName} already exists on disk.`);
   }
   const publishing = update.isPrivate === false && repo.is_private === 1;
-  const parent = publishing && repo.fork_id !== null ? findRepoById(db, repo.fork_id) : undefined;
+  const parent = publishing && repo.fork_id !== null ? await findRepoById(db, repo.fork_id) : undefined;
   if (parent && !isPubliclyReadable(parent)) {
     // Making it public would publish what only the parent's readers may see (as GitHub refuses).
     throw invalid(
@@ -206,22 +206,22 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
   }
   const target = `repo:${repo.owner_name}/${repo.name}`;
   try {
-    db.transaction(() => {
-      updateRepoRow(db, repo.id, { ...update, defaultBranch: branch });
+    await db.transaction(async () => {
+      await updateRepoRow(db, repo.id, { ...update, defaultBranch: branch });
       if (update.isPrivate !== undefined && update.isPrivate !== (repo.is_private === 1)) {
         // Public forks keep what was published but no longer hang from a private repository.
-        const detachedForks = hiding ? detachPublicForks(db, repo.id) : 0;
-        recordAudit(db, { ...context, action: 'repo.visibility', target, data: { private: update.isPrivate, detached_forks: detachedForks } });
+        const detachedForks = hiding ? await detachPublicForks(db, repo.id) : 0;
+        await recordAudit(db, { ...context, action: 'repo.visibility', target, data: { private: update.isPrivate, detached_forks: detachedForks } });
       }
       if (update.isArchived !== undefined && update.isArchived !== (repo.is_archived === 1)) {
-        recordAudit(db, { ...context, action: update.isArchived ? 'repo.archive' : 'repo.unarchive', target });
+        await recordAudit(db, { ...context, action: update.isArchived ? 'repo.archive' : 'repo.unarchive', target });
       }
       if (newName !== undefined) {
-        renameRepoRow(db, repo, newName);
-        recordAudit(db, { ...context, action: 'repo.rename', target, data: { from: repo.name, to: newName } });
+        await renameRepoRow(db, repo, newName);
+        await recordAudit(db, { ...context, action: 'repo.rename', target, data: { from: repo.name, to: newName } });
         if (newPath !== path) renameSync(path, newPath);
       }
-    })();
+    });
     // What was read through the old path must not be served for another repository created there.
     if (newPath !== path) await events.publish('repo-cache-drop', { repoPath: path });
   } catch (err) {
@@ -229,7 +229,7 @@ export async function updateRepository(db: Db, reposDir: string, repo: RepoRow, 
     if (branch !== undefined) await setHeadBranch(path, repo.default_branch).catch(() => undefined);
     throw err;
   }
-  return findRepoById(db, repo.id) as RepoRow;
+  return await findRepoById(db, repo.id) as RepoRow;
 }
 
 /** Deletes a repository: the row goes and the directory is moved aside in one transaction, then removed. */
@@ -237,39 +237,39 @@ export async function deleteRepository(db: Db, reposDir: string, repo: RepoRow, 
   const path = repoPath(reposDir, repo.owner_name, repo.name);
   const trash = pathUnder(reposDir, '.trash', `${randomUUID()}.git`);
   mkdirSync(pathUnder(reposDir, '.trash'), { recursive: true });
-  db.transaction(() => {
-    deleteRepoRow(db, repo.id);
-    recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
+  await db.transaction(async () => {
+    await deleteRepoRow(db, repo.id);
+    await recordAudit(db, { ...context, action: 'repo.delete', target: `repo:${repo.owner_name}/${repo.name}` });
     if (existsSync(path)) renameSync(path, trash);
-  })();
+  });
   await events.publish('repo-cache-drop', { repoPath: path });
   await events.publish('repository', { repo, action: 'deleted', actorId: context.actor.kind === 'user' ? context.actor.user.id : null });
   discardRepo(trash);
 }
 
 /** Adds a collaborator or changes their permission, and records the change. */
-export function setCollaborator(db: Db, repo: RepoRow, user: UserRow, permission: CollaboratorPermission, context: AuditContext): void {
+export async function setCollaborator(db: Db, repo: RepoRow, user: UserRow, permission: CollaboratorPermission, context: AuditContext): Promise<void> {
   if (user.type !== 'user') throw invalid('Only an account can be a collaborator, not an organisation.', { field: 'collaborator' });
   if (user.id === repo.owner_id) throw invalid('The owner of a repository cannot be added as a collaborator.', { field: 'collaborator' });
-  db.transaction(() => {
-    const previous = upsertCollaborator(db, repo.id, user.id, permission);
+  await db.transaction(async () => {
+    const previous = await upsertCollaborator(db, repo.id, user.id, permission);
     if (previous !== permission) {
-      recordAudit(db, {
+      await recordAudit(db, {
         ...context,
         action: previous === null ? 'repo.collaborator.add' : 'repo.collaborator.change',
         target: `repo:${repo.owner_name}/${repo.name}`,
         data: { user: user.username, permission, previous },
       });
     }
-  })();
+  });
 }
 
 /** Removes a collaborator; a 404 when the account was not one. */
-export function removeCollaborator(db: Db, repo: RepoRow, user: UserRow, context: AuditContext): void {
-  db.transaction(() => {
-    if (!deleteCollaborator(db, repo.id, user.id)) throw notFound(`The collaborator ${user.username}`);
-    recordAudit(db, { ...context, action: 'repo.collaborator.remove', target: `repo:${repo.owner_name}/${repo.name}`, data: { user: user.username } });
-  })();
+export async function removeCollaborator(db: Db, repo: RepoRow, user: UserRow, context: AuditContext): Promise<void> {
+  await db.transaction(async () => {
+    if (!await deleteCollaborator(db, repo.id, user.id)) throw notFound(`The collaborator ${user.username}`);
+    await recordAudit(db, { ...context, action: 'repo.collaborator.remove', target: `repo:${repo.owner_name}/${repo.name}`, data: { user: user.username } });
+  });
 }
 
 /**
@@ -291,7 +291,7 @@ export async function createRepoFromOption(db: Db, reposDir: string, author: Use
     defaultBranch: option.default_branch || undefined,
     prepare,
   });
-  recordAudit(db, { actor: context.actor, ip: context.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
+  await recordAudit(db, { actor: context.actor, ip: context.ip, action: 'repo.create', target: `repo:${repo.owner_name}/${repo.name}`, data: { private: repo.is_private === 1 } });
   await events?.publish('repository', { repo, action: 'created', actorId: author.id });
   return repo;
 }

@@ -129,18 +129,18 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
   const commitId = input.commitId || commits.head;
   const rows: CheckedComment[] = [];
   for (const c of input.comments) rows.push(await lineComment(commits.reader, { head: commitId, mergeBase: commits.mergeBase }, c));
-  const submitted = ctx.db.transaction(() => {
+  const submitted = await ctx.db.transaction(async () => {
     // As Gitea: comments join one's pending review, and a verdict submits it.
-    const pending = findPendingReview(ctx.db, pull.id, reviewer.id);
+    const pending = await findPendingReview(ctx.db, pull.id, reviewer.id);
     const review = !pending
-      ? insertReview(ctx.db, { pullId: pull.id, reviewerId: reviewer.id, state: input.event, body: input.body, commitId })
+      ? await insertReview(ctx.db, { pullId: pull.id, reviewerId: reviewer.id, state: input.event, body: input.body, commitId })
       : input.event === 'PENDING'
         ? pending
-        : submitReviewRow(ctx.db, pending.id, input.event, input.body || pending.body, commitId);
-    for (const row of rows) insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: review.id, threadId: null, posterId: reviewer.id });
-    if (review.state !== 'PENDING') notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
+        : await submitReviewRow(ctx.db, pending.id, input.event, input.body || pending.body, commitId);
+    for (const row of rows) await insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: review.id, threadId: null, posterId: reviewer.id });
+    if (review.state !== 'PENDING') await notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: review.id });
     return review;
-  })();
+  });
   if (submitted.state !== 'PENDING') await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
   return submitted;
 }
@@ -155,17 +155,17 @@ export async function submitReview(
   input: { event: Exclude<ReviewState, 'PENDING'>; body: string },
 ): Promise<ReviewRow> {
   const reviewer = ctx.policy.signedIn(actor);
-  const review = findReview(ctx.db, pull.id, reviewId);
+  const review = await findReview(ctx.db, pull.id, reviewId);
   if (!review || (review.state === 'PENDING' && review.reviewer_id !== reviewer.id)) throw notFound('The review');
   if (review.state !== 'PENDING') throw invalid('The review was already submitted.', { field: 'event' });
-  const hasComments = listReviewComments(ctx.db, review.id).length > 0;
+  const hasComments = (await listReviewComments(ctx.db, review.id)).length > 0;
   checkVerdict(pull, reviewer, input.event, input.body || review.body, hasComments);
   const { head } = await pullCommits(ctx, base, pull);
-  const submitted = ctx.db.transaction(() => {
-    const row = submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
-    notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: row.id });
+  const submitted = await ctx.db.transaction(async () => {
+    const row = await submitReviewRow(ctx.db, review.id, input.event, input.body || review.body, head);
+    await notePullEvent(ctx.db, pull, 'review', reviewer.id, { review_id: row.id });
     return row;
-  })();
+  });
   await publishPullConversation(ctx.events, pull, 'commented', reviewer.id, { text: submitted.body });
   return submitted;
 }
@@ -175,16 +175,16 @@ export async function createThread(ctx: PullContext, base: RepoRow, pull: PullRo
   const poster = ctx.policy.signedIn(actor);
   const commits = await pullCommits(ctx, base, pull);
   const row = await lineComment(commits.reader, commits, input);
-  const comment = insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
+  const comment = await insertReviewComment(ctx.db, { ...row, pullId: pull.id, reviewId: null, threadId: null, posterId: poster.id });
   await publishPullConversation(ctx.events, pull, 'commented', poster.id, { text: comment.body });
   return comment;
 }
 
 /** The first comment of a thread, by the id of any of its comments; a 404 inside someone else's pending review. */
-function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: UserRow): ReviewCommentRow {
-  const comment = findReviewComment(ctx.db, pull.id, commentId);
-  const root = comment && comment.thread_id !== null ? findReviewComment(ctx.db, pull.id, comment.thread_id) : comment;
-  const review = root?.review_id ? findReview(ctx.db, pull.id, root.review_id) : undefined;
+async function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: UserRow): Promise<ReviewCommentRow> {
+  const comment = await findReviewComment(ctx.db, pull.id, commentId);
+  const root = comment && comment.thread_id !== null ? await findReviewComment(ctx.db, pull.id, comment.thread_id) : comment;
+  const review = root?.review_id ? await findReview(ctx.db, pull.id, root.review_id) : undefined;
   if (!root || (review?.state === 'PENDING' && review.reviewer_id !== viewer.id)) throw notFound('The comment');
   return root;
 }
@@ -193,8 +193,8 @@ function threadRoot(ctx: PullContext, pull: PullRow, commentId: number, viewer: 
 export async function replyToThread(ctx: PullContext, pull: PullRow, actor: Actor, threadId: number, body: string): Promise<ReviewCommentRow> {
   const poster = ctx.policy.signedIn(actor);
   if (!body.trim()) throw invalid('A reply needs a body.', { field: 'body' });
-  const root = threadRoot(ctx, pull, threadId, poster);
-  const reply = insertReviewComment(ctx.db, {
+  const root = await threadRoot(ctx, pull, threadId, poster);
+  const reply = await insertReviewComment(ctx.db, {
     pullId: pull.id,
     reviewId: null,
     threadId: root.id,
@@ -212,15 +212,15 @@ export async function replyToThread(ctx: PullContext, pull: PullRow, actor: Acto
 }
 
 /** Resolves or reopens a thread: its author, the pull request's author, or a maintainer. */
-export function resolveThread(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, threadId: number, resolved: boolean): ReviewCommentRow {
+export async function resolveThread(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, threadId: number, resolved: boolean): Promise<ReviewCommentRow> {
   const user = ctx.policy.signedIn(actor);
-  const root = threadRoot(ctx, pull, threadId, user);
-  const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
+  const root = await threadRoot(ctx, pull, threadId, user);
+  const maintainer = await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== root.poster_id && user.id !== pull.poster_id) {
     throw forbidden('Only the thread\'s author, the pull request\'s author or a maintainer may resolve it.');
   }
-  setThreadResolved(ctx.db, root.id, resolved ? user.id : null);
-  return findReviewComment(ctx.db, pull.id, root.id) as ReviewCommentRow;
+  await setThreadResolved(ctx.db, root.id, resolved ? user.id : null);
+  return await findReviewComment(ctx.db, pull.id, root.id) as ReviewCommentRow;
 }
 
 /**
@@ -255,20 +255,20 @@ export function suggestionOf(body: string): string[] | null {
  */
 export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: PullRow, actor: Actor, commentId: number, language?: Language): Promise<{ sha: string }> {
   const user = ctx.policy.signedIn(actor);
-  const pull = findPullById(ctx.db, pullIn.id) as PullRow;
+  const pull = await findPullById(ctx.db, pullIn.id) as PullRow;
   if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed.');
-  const comment = findReviewComment(ctx.db, pull.id, commentId);
+  const comment = await findReviewComment(ctx.db, pull.id, commentId);
   if (!comment) throw notFound('The comment');
-  threadRoot(ctx, pull, comment.id, user);
+  await threadRoot(ctx, pull, comment.id, user);
   const replacement = suggestionOf(comment.body);
   if (!replacement) throw invalid('The comment has no ```suggestion block.', { field: 'body' });
   if (comment.side !== 'RIGHT') throw invalid('Only a comment on the new side of the diff can suggest a change.');
   if (comment.suggestion_applied_sha) throw conflict('The suggestion was already applied.', { sha: comment.suggestion_applied_sha });
   // Its head branch is on another forge, which this one cannot push to.
-  if (findRemotePullSource(ctx.db, pull.id)) throw conflict('This pull request comes from another forge: apply the patch there.');
-  const headRepo = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
+  if (await findRemotePullSource(ctx.db, pull.id)) throw conflict('This pull request comes from another forge: apply the patch there.');
+  const headRepo = pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id);
   if (!headRepo) throw conflict('The head repository no longer exists.');
-  if (!ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo }) || (user.id !== pull.poster_id && !ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base }))) {
+  if (!await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: headRepo }) || (user.id !== pull.poster_id && !await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base }))) {
     throw forbidden('Only the author of the pull request, with write access to its branch, may apply a suggestion.');
   }
   const gitdir = gitdirOf(ctx.reposDir, headRepo);
@@ -308,7 +308,7 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
     if (err instanceof RefMovedError) throw conflict('The branch moved while applying the suggestion; try again.');
     throw err;
   }
-  markSuggestionApplied(ctx.db, comment.id, sha);
+  await markSuggestionApplied(ctx.db, comment.id, sha);
   await recordRefUpdates(ctx.db, headRepo, gitdir, { id: user.id, username: user.username }, [{ ref, oldId: tip, newId: sha }], ctx.events);
   return { sha };
 }
@@ -317,13 +317,13 @@ export async function applySuggestion(ctx: PullContext, base: RepoRow, pullIn: P
 export async function markViewed(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, path: string, viewed: boolean): Promise<void> {
   const user = ctx.policy.signedIn(actor);
   if (!viewed) {
-    clearViewed(ctx.db, pull.id, user.id, path);
+    await clearViewed(ctx.db, pull.id, user.id, path);
     return;
   }
   const { reader, head } = await pullCommits(ctx, base, pull);
   const entry = await reader.entryAt(head, path);
   // A deleted file is marked with an empty id: it stays viewed while it stays deleted.
-  setViewed(ctx.db, pull.id, user.id, path, entry?.oid ?? '');
+  await setViewed(ctx.db, pull.id, user.id, path, entry?.oid ?? '');
 }
 
 /** What changed since the user's last review: the diff between the commit reviewed and the current head. */
@@ -336,18 +336,18 @@ export async function changesSinceLastReview(
 ): Promise<{ since: string | null; head: string; diff: Diff }> {
   const user = ctx.policy.signedIn(actor);
   const { reader, head, mergeBase } = await pullCommits(ctx, base, pull);
-  const last = lastSubmittedReview(ctx.db, pull.id, user.id);
+  const last = await lastSubmittedReview(ctx.db, pull.id, user.id);
   const since = last && (await reader.findCommit(last.commit_id)) ? last.commit_id : null;
   const diff = highlightDiff(await diffCommits(reader, since ?? mergeBase, head, limits));
   return { since, head, diff };
 }
 
 /** Deletes the actor's own pending review; any other review (someone else's, or submitted) is a 404. */
-export function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Actor, reviewId: number): void {
+export async function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Actor, reviewId: number): Promise<void> {
   const user = ctx.policy.signedIn(actor);
-  const review = findReview(ctx.db, pull.id, reviewId);
+  const review = await findReview(ctx.db, pull.id, reviewId);
   if (!review || review.reviewer_id !== user.id || review.state !== 'PENDING') throw notFound('A pending review of yours');
-  deleteReview(ctx.db, review.id);
+  await deleteReview(ctx.db, review.id);
 }
 
 /**
@@ -355,19 +355,19 @@ export function deletePendingReview(ctx: PullContext, pull: PullRow, actor: Acto
  * dismissals and undismissals): for people who may write to the base, on an open pull request. A
  * dismissed review no longer counts for approvals nor blocks; the timeline says who dismissed it and why.
  */
-export function setDismissed(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, reviewId: number, change: { dismissed: boolean; message: string }): ReviewRow {
+export async function setDismissed(ctx: PullContext, base: RepoRow, pull: PullRow, actor: Actor, reviewId: number, change: { dismissed: boolean; message: string }): Promise<ReviewRow> {
   const user = ctx.policy.signedIn(actor);
-  if (!ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base })) throw forbidden('Only people who may write to the repository can dismiss a review.');
-  const review = findReview(ctx.db, pull.id, reviewId);
+  if (!await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base })) throw forbidden('Only people who may write to the repository can dismiss a review.');
+  const review = await findReview(ctx.db, pull.id, reviewId);
   if (!review || review.state === 'PENDING') throw notFound('The review');
   if (!isVerdict(review.state)) throw invalid('Only an approval or a request for changes can be dismissed; this review is a comment.', { field: 'id' });
   if (pull.merged || pull.state !== 'open') throw conflict('The pull request is closed: its reviews can no longer be dismissed.');
   const message = change.message.trim();
   if (change.dismissed && !message) throw invalid('Say why the review is dismissed.', { field: 'message' });
   if (review.dismissed === (change.dismissed ? 1 : 0)) return review;
-  return ctx.db.transaction(() => {
-    const row = setReviewDismissed(ctx.db, review.id, change.dismissed);
-    if (change.dismissed) notePullEvent(ctx.db, pull, 'dismiss_review', user.id, { review_id: review.id, body: message, target_user_id: review.reviewer_id });
+  return await ctx.db.transaction(async () => {
+    const row = await setReviewDismissed(ctx.db, review.id, change.dismissed);
+    if (change.dismissed) await notePullEvent(ctx.db, pull, 'dismiss_review', user.id, { review_id: review.id, body: message, target_user_id: review.reviewer_id });
     return row;
-  })();
+  });
 }

@@ -9,14 +9,14 @@ import type { Caller } from './auth.js';
 export const MAX_INTRO_LENGTH = 20_000;
 
 /** Saves the home page's Markdown introduction ('' shows none). */
-export function setSiteIntro(db: Db, caller: Caller, intro: string): void {
+export async function setSiteIntro(db: Db, caller: Caller, intro: string): Promise<void> {
   if (intro.length > MAX_INTRO_LENGTH) throw invalid(`The introduction is longer than ${MAX_INTRO_LENGTH} characters.`, { field: 'intro' });
-  writeSiteSetting(db, 'intro', intro);
-  recordAudit(db, { actor: caller.actor, action: 'site.intro', target: 'site', ip: caller.ip });
+  await writeSiteSetting(db, 'intro', intro);
+  await recordAudit(db, { actor: caller.actor, action: 'site.intro', target: 'site', ip: caller.ip });
 }
 
 /** Stores an uploaded logo (same rules as avatars), or removes it with null. */
-export function setSiteLogo(db: Db, dataDir: string, caller: Caller, base64: string | null): void {
-  writeSiteSetting(db, 'logo', base64 === null ? '' : storeImage(dataDir, base64));
-  recordAudit(db, { actor: caller.actor, action: base64 === null ? 'site.logo.remove' : 'site.logo', target: 'site', ip: caller.ip });
+export async function setSiteLogo(db: Db, dataDir: string, caller: Caller, base64: string | null): Promise<void> {
+  await writeSiteSetting(db, 'logo', base64 === null ? '' : storeImage(dataDir, base64));
+  await recordAudit(db, { actor: caller.actor, action: base64 === null ? 'site.logo.remove' : 'site.logo', target: 'site', ip: caller.ip });
 }

@@ -54,8 +54,8 @@ export function unmetChecksText(unmet: UnmetCheck[]): string {
 }
 
 /** The latest status of each context of a commit in a repository. */
-export function commitStatuses(db: Db, repoId: number, sha: string): CommitStatusRow[] {
-  return latestStatuses(db, repoId, [sha]);
+export async function commitStatuses(db: Db, repoId: number, sha: string): Promise<CommitStatusRow[]> {
+  return await latestStatuses(db, repoId, [sha]);
 }
 
 export interface StatusContext {
@@ -97,7 +97,7 @@ export async function postCommitStatus(ctx: StatusContext, repo: RepoRow, actor:
   const sha = shaIn.toLowerCase();
   const targetUrl = checkedTargetUrl(input.target_url);
   if (!(await hasCommit(repoPath(ctx.reposDir, repo.owner_name, repo.name), sha))) throw notFound(`The commit ${sha}`);
-  const row = insertStatus(ctx.db, {
+  const row = await insertStatus(ctx.db, {
     repoId: repo.id,
     sha,
     context: input.context?.trim() || 'default',
@@ -107,7 +107,7 @@ export async function postCommitStatus(ctx: StatusContext, repo: RepoRow, actor:
     creatorId: creator.id,
   });
   const status = presentStatus(new RepoUrls(ctx.baseUrl, repo), row, presentUser(creator, ctx.baseUrl));
-  const combined = combinedState(commitStatuses(ctx.db, repo.id, sha).map((s) => s.state)) ?? row.state;
+  const combined = combinedState((await commitStatuses(ctx.db, repo.id, sha)).map((s) => s.state)) ?? row.state;
   await ctx.events.publish('status', { repoId: repo.id, actorId: creator.id, sha, state: row.state, combinedState: combined, status: { ...status } });
   return status;
 }

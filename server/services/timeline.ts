@@ -8,8 +8,8 @@ import { isAncestor, ZERO_OID } from '../git/write.js';
 const MAX_PUSHED_COMMITS = 250;
 
 /** Notes an event on a pull request's timeline. */
-export function notePullEvent(db: Db, pull: Pick<PullRow, 'id' | 'base_repo_id'>, type: TimelineType, actorId: number | null, fields: TimelineFields = {}): void {
-  insertPullEvent(db, { repoId: pull.base_repo_id, pullId: pull.id, type, actorId, ...fields });
+export async function notePullEvent(db: Db, pull: Pick<PullRow, 'id' | 'base_repo_id'>, type: TimelineType, actorId: number | null, fields: TimelineFields = {}): Promise<void> {
+  await insertPullEvent(db, { repoId: pull.base_repo_id, pullId: pull.id, type, actorId, ...fields });
 }
 
 /**
@@ -25,10 +25,10 @@ export async function notePullPush(db: Db, gitdir: string, pull: Pick<PullRow, '
     commitIds = stdout.split('\n').filter(Boolean).reverse();
   }
   if (commitIds.length === 0) return;
-  notePullEvent(db, pull, 'pull_push', actorId, { body: JSON.stringify({ is_force_push: force, commit_ids: commitIds }) });
+  await notePullEvent(db, pull, 'pull_push', actorId, { body: JSON.stringify({ is_force_push: force, commit_ids: commitIds }) });
 }
 
 /** Notes on the pull requests whose head it was that a branch was deleted. */
-export function noteHeadBranchDeleted(db: Db, headRepoId: number, branch: string, actorId: number | null): void {
-  for (const pull of pullsWithHeadBranch(db, headRepoId, branch)) notePullEvent(db, pull, 'delete_branch', actorId, { old_ref: branch });
+export async function noteHeadBranchDeleted(db: Db, headRepoId: number, branch: string, actorId: number | null): Promise<void> {
+  for (const pull of await pullsWithHeadBranch(db, headRepoId, branch)) await notePullEvent(db, pull, 'delete_branch', actorId, { old_ref: branch });
 }

@@ -24,14 +24,14 @@ import { sourceKey } from './remote-pulls.js';
 import { createHook, type WebhookContext } from './webhooks.js';
 
 /** A repository's upstream (where it was imported from), or null for a repository that was not imported. */
-export function upstreamOf(db: Db, repo: RepoRow): Upstream | null {
-  const source = findRepoSource(db, repo.id);
+export async function upstreamOf(db: Db, repo: RepoRow): Promise<Upstream | null> {
+  const source = await findRepoSource(db, repo.id);
   if (!source) return null;
   return { clone_url: source.clone_addr, html_url: sourceKey(source.clone_addr), mirror: repo.is_mirror === 1, working_fork: repo.is_mirror === 0 };
 }
 
-function requireSource(db: Db, repo: RepoRow): RepoSourceRow {
-  const source = findRepoSource(db, repo.id);
+async function requireSource(db: Db, repo: RepoRow): Promise<RepoSourceRow> {
+  const source = await findRepoSource(db, repo.id);
   if (!source) throw invalid(`${repo.owner_name}/${repo.name} was not imported from another forge: it has no upstream.`);
   return source;
 }
@@ -48,13 +48,13 @@ function upstreamPlace(source: RepoSourceRow): { origin: string; path: string } 
  * overwrite the first pushes. A one-shot import already is one.
  */
 export async function makeWorkingFork(ctx: { db: Db; jobs: JobLock }, repo: RepoRow, by: { actor: Actor; ip: string | null }): Promise<RepoRow> {
-  requireSource(ctx.db, repo);
+  await requireSource(ctx.db, repo);
   if (!repo.is_mirror) return repo;
   await ctx.jobs.run(`mirror-sync:${repo.id}`, async () => {
-    stopMirroring(ctx.db, repo.id);
-    recordAudit(ctx.db, { actor: by.actor, ip: by.ip, action: 'repo.working_fork', target: `repo:${repo.owner_name}/${repo.name}` });
+    await stopMirroring(ctx.db, repo.id);
+    await recordAudit(ctx.db, { actor: by.actor, ip: by.ip, action: 'repo.working_fork', target: `repo:${repo.owner_name}/${repo.name}` });
   });
-  return findRepoById(ctx.db, repo.id) ?? repo;
+  return await findRepoById(ctx.db, repo.id) ?? repo;
 }
 
 /** The credential a mirror kept for its source, if any and still readable; a working fork syncs with it. */
@@ -78,7 +78,7 @@ export async function syncFromUpstream(
   actor: Actor,
   pusher: Pusher,
 ): Promise<UpstreamSync> {
-  const source = requireSource(ctx.db, repo);
+  const source = await requireSource(ctx.db, repo);
   if (repo.is_mirror) throw conflict(`${repo.owner_name}/${repo.name} is a mirror: it follows its upstream by itself. Make it a working fork first.`);
   const gitdir = repoPath(ctx.config.reposDir, repo.owner_name, repo.name);
   const limits: RemoteLimits = { timeoutMs: CONTACT_TIMEOUT_MS, maxBytes: ctx.config.maxPushBytes };
@@ -118,14 +118,14 @@ export async function proposeUpstream(
   branch: string,
   by: { actor: Actor; ip: string | null },
 ): Promise<UpstreamProposal> {
-  const source = requireSource(ctx.db, repo);
+  const source = await requireSource(ctx.db, repo);
   if (repo.is_mirror) throw conflict(`${repo.owner_name}/${repo.name} is a mirror: make it a working fork before proposing its branches upstream.`);
   const gitdir = repoPath(ctx.config.reposDir, repo.owner_name, repo.name);
   if (!(await readRef(gitdir, `refs/heads/${branch}`))) throw notFound(`The branch "${branch}" of ${repo.owner_name}/${repo.name}`);
   const place = upstreamPlace(source);
   const notifyUrl = `${place.origin}/api/v1/remote-pulls/notify`;
-  const existing = listWebhooks(ctx.db, { repoId: repo.id }).find((hook) => hook.url === notifyUrl);
-  const hook = existing ?? createHook(ctx, { repoId: repo.id }, { type: 'gitea', config: { url: notifyUrl, content_type: 'json' }, events: ['push'], active: true }, by);
+  const existing = (await listWebhooks(ctx.db, { repoId: repo.id })).find((hook) => hook.url === notifyUrl);
+  const hook = existing ?? await createHook(ctx, { repoId: repo.id }, { type: 'gitea', config: { url: notifyUrl, content_type: 'json' }, events: ['push'], active: true }, by);
   const cloneUrl = `${ctx.config.baseUrl}/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}.git`;
   const query = new URLSearchParams({ remote_url: cloneUrl, remote_branch: branch });
   return { compare_url: `${place.origin}${place.path}/pulls/new?${query.toString()}`, notify_url: notifyUrl, hook_id: hook.id };
@@ -188,8 +188,8 @@ export class UpstreamPulls {
   constructor(private readonly options: { db: Db; config: Config; onError: (err: unknown) => void }) {}
 
   /** The open pull requests on the upstream whose head is a branch of this repository. */
-  get(repo: RepoRow): Promise<RemotePullSummary[]> {
-    const source = findRepoSource(this.options.db, repo.id);
+  async get(repo: RepoRow): Promise<RemotePullSummary[]> {
+    const source = await findRepoSource(this.options.db, repo.id);
     if (!source) return Promise.resolve([]);
     const { baseUrl } = this.options.config;
     const cloneUrl = `${baseUrl}/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}.git`;

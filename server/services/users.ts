@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import { isUniqueViolation, type Db } from '../db/index.js';
 import { findUserByEmail, findUserByName, insertUser, setLanguage, type UserRow } from '../db/users.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { ownerNameProblem } from '../lib/names.js';
@@ -22,20 +22,20 @@ export async function createUser(db: Db, input: CreateUserInput, passwordHashCos
   if (!EMAIL.test(input.email) || input.email.length > 254) throw invalid('The email address is not valid.', { field: 'email' });
   const passwordIssue = passwordProblem(input.password);
   if (passwordIssue) throw invalid(`The password ${passwordIssue}.`, { field: 'password' });
-  if (findUserByName(db, input.username)) throw conflict(`The name "${input.username}" is already taken.`, { field: 'username' });
-  if (findUserByEmail(db, input.email)) throw conflict('An account already uses this email address.', { field: 'email' });
+  if (await findUserByName(db, input.username)) throw conflict(`The name "${input.username}" is already taken.`, { field: 'username' });
+  if (await findUserByEmail(db, input.email)) throw conflict('An account already uses this email address.', { field: 'email' });
   const passwordHash = await hashPassword(input.password, passwordHashCost);
   try {
-    return insertUser(db, { ...input, passwordHash });
+    return await insertUser(db, { ...input, passwordHash });
   } catch (err) {
     // Another writer (the CLI, a concurrent sign-up) took the name or email between the check and the insert.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('The username or email is already taken.');
+    if (isUniqueViolation(err)) throw conflict('The username or email is already taken.');
     throw err;
   }
 }
 
 /** Remembers the language an account uses (the one its mails are written in). */
-export function setAccountLanguage(db: Db, user: UserRow, language: 'fr' | 'en'): UserRow {
-  setLanguage(db, user.id, language);
+export async function setAccountLanguage(db: Db, user: UserRow, language: 'fr' | 'en'): Promise<UserRow> {
+  await setLanguage(db, user.id, language);
   return { ...user, language };
 }

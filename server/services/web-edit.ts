@@ -201,9 +201,9 @@ async function freeBranchName(gitdir: string): Promise<string> {
 
 /** The user's fork of a repository, made now if they have none (named like the parent, or `<name>-<owner>` when taken). */
 async function forkFor(ctx: PullContext, repo: RepoRow, user: UserRow): Promise<RepoRow> {
-  const existing = listForks(ctx.db, repo.id).find((f) => f.owner_id === user.id);
+  const existing = (await listForks(ctx.db, repo.id)).find((f) => f.owner_id === user.id);
   if (existing) return existing;
-  const taken = findRepo(ctx.db, user.username, repo.name) !== undefined;
+  const taken = await findRepo(ctx.db, user.username, repo.name) !== undefined;
   return forkRepository(ctx.db, ctx.reposDir, { parent: repo, owner: user, name: taken ? `${repo.name}-${repo.owner_name}` : repo.name, events: ctx.events });
 }
 
@@ -234,8 +234,8 @@ export async function proposeChange(
   const basePath = gitdirOf(ctx.reposDir, repo);
   const tip = await readRef(basePath, `refs/heads/${baseBranch}`);
   if (!tip) throw notFound(`The branch "${baseBranch}"`);
-  const maintainer = ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
-  if (!maintainer && !ctx.policy.can(actor, 'user:create-repo', { type: 'user', user })) {
+  const maintainer = await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
+  if (!maintainer && !await ctx.policy.can(actor, 'user:create-repo', { type: 'user', user })) {
     throw forbidden('Proposing a change needs a fork in your account: your token may not create repositories.');
   }
   const target = maintainer ? repo : await forkFor(ctx, repo, user);

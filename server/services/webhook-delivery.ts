@@ -181,6 +181,8 @@ function post(url: URL, target: { address: string; family: number }, body: strin
 export class WebhookWorker {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** The poll under way: it may claim rows and start attempts after close() was called, so close() waits for it first. */
+  private polling: Promise<void> | null = null;
   private closed = false;
   private readonly listeners: Array<(outcome: DeliveryOutcome, seconds: number) => void> = [];
 
@@ -192,8 +194,8 @@ export class WebhookWorker {
   }
 
   /** Deliveries waiting to be sent or retried, by every process of the forge. */
-  pending(): number {
-    return countPendingDeliveries(this.options.db);
+  async pending(): Promise<number> {
+    return await countPendingDeliveries(this.options.db);
   }
 
   /** Starts sending: first what a previous run left pending. */
@@ -210,29 +212,35 @@ export class WebhookWorker {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.polling;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   private plan(ms: number): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.poll(), ms);
+    this.timer = setTimeout(() => {
+      this.polling = this.poll()
+        .catch((err: unknown) => this.options.log.warn({ err }, 'webhook deliveries could not be claimed'))
+        .finally(() => (this.polling = null));
+    }, ms);
     this.timer.unref();
   }
 
-  private poll(): void {
+  private async poll(): Promise<void> {
     this.timer = null;
     if (this.closed) return;
     const { db } = this.options;
     const free = CONCURRENCY - this.inFlight.size;
     if (free > 0) {
       const now = new Date();
-      const rows = claimDueDeliveries(db, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString(), free);
+      const rows = await claimDueDeliveries(db, now.toISOString(), new Date(now.getTime() + CLAIM_MS).toISOString(), free);
       for (const row of rows) {
         const attempt = this.attempt(row)
-          .catch((err: unknown) => {
-            releaseClaims(db, [row.id]);
+          .catch(async (err: unknown) => {
             this.options.log.warn({ err, delivery: row.uuid }, 'a webhook delivery could not be recorded');
+            // Its claim runs out on its own (CLAIM_MS) if the database cannot take the release either.
+            await releaseClaims(db, [row.id]).catch((releaseErr: unknown) => this.options.log.warn({ err: releaseErr, delivery: row.uuid }, 'a webhook delivery claim could not be released'));
           })
           .finally(() => {
             this.inFlight.delete(row.id);
@@ -242,7 +250,7 @@ export class WebhookWorker {
       }
     }
     // Rows being sent are left out: the end of their attempt wakes the worker (no busy loop meanwhile).
-    const next = nextDueTime(db, new Date().toISOString());
+    const next = await nextDueTime(db, new Date().toISOString());
     const wait = next === null ? POLL_MS : Math.max(0, Math.min(POLL_MS, Date.parse(next) - Date.now()));
     // Busy: the end of an attempt wakes the worker.
     if (this.inFlight.size < CONCURRENCY) this.plan(wait);
@@ -250,7 +258,7 @@ export class WebhookWorker {
 
   private async attempt(row: DeliveryRow): Promise<void> {
     const { db } = this.options;
-    const hook = findWebhookById(db, row.hook_id);
+    const hook = await findWebhookById(db, row.hook_id);
     if (!hook) return;
     const attemptedAt = new Date();
     let secret = '';
@@ -285,7 +293,7 @@ export class WebhookWorker {
     const attempts = row.attempts + 1;
     const delay = this.options.retryDelaysMs[attempts - 1];
     const retry = !delivered && !permanent && delay !== undefined;
-    recordAttempt(db, row.id, {
+    await recordAttempt(db, row.id, {
       status: delivered ? 'delivered' : retry ? 'pending' : 'failed',
       nextAttemptAt: retry ? new Date(Date.now() + delay).toISOString() : null,
       requestUrl: hook.url,
@@ -297,20 +305,20 @@ export class WebhookWorker {
       durationMs: Date.now() - started,
       attemptedAt: attemptedAt.toISOString(),
     });
-    if (delivered) markWebhookHealthy(db, hook.id);
-    else if (hook.active === 1) this.noteFailure(hook, attemptedAt);
+    if (delivered) await markWebhookHealthy(db, hook.id);
+    else if (hook.active === 1) await this.noteFailure(hook, attemptedAt);
     const outcome: DeliveryOutcome = delivered ? 'delivered' : retry ? 'retry' : 'failed';
     for (const listener of this.listeners) listener(outcome, (Date.now() - started) / 1000);
   }
 
   /** A hook failing for longer than allowed is turned off, and its owners told (the audit trail and its settings page). */
-  private noteFailure(hook: WebhookRow, at: Date): void {
+  private async noteFailure(hook: WebhookRow, at: Date): Promise<void> {
     const { db, disableAfterMs } = this.options;
-    const since = markWebhookFailing(db, hook.id, at.toISOString());
+    const since = await markWebhookFailing(db, hook.id, at.toISOString());
     if (at.getTime() - Date.parse(since) < disableAfterMs) return;
     const reason = `Every delivery failed since ${since}: the forge turned this webhook off. Check the receiver, then turn it on again.`;
-    disableWebhook(db, hook.id, reason);
-    recordAudit(db, { actor: null, action: 'webhook.disable', target: hook.repo_id !== null ? `repo:${hook.repo_id}` : hook.org_id !== null ? `org:${hook.org_id}` : 'site', data: { hook: hook.id, url: hook.url, since } });
+    await disableWebhook(db, hook.id, reason);
+    await recordAudit(db, { actor: null, action: 'webhook.disable', target: hook.repo_id !== null ? `repo:${hook.repo_id}` : hook.org_id !== null ? `org:${hook.org_id}` : 'site', data: { hook: hook.id, url: hook.url, since } });
     this.options.log.warn({ hook: hook.id, since }, 'a failing webhook was turned off');
   }
 }

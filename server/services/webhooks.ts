@@ -120,11 +120,11 @@ function target(owner: WebhookOwner): string {
 }
 
 /** Adds a hook to a repository, an organisation or the site. */
-export function createHook(ctx: WebhookContext, owner: WebhookOwner, option: CreateHookOption, by: AuditBy): WebhookRow {
+export async function createHook(ctx: WebhookContext, owner: WebhookOwner, option: CreateHookOption, by: AuditBy): Promise<WebhookRow> {
   const url = checkUrl(option.config.url);
   const events = eventsOf(option.events);
   const secret = option.config.secret ?? '';
-  const hook = insertWebhook(ctx.db, owner, {
+  const hook = await insertWebhook(ctx.db, owner, {
     type: option.type,
     url,
     secret: secret === '' ? '' : sealSecret(ctx.config.secret, secret),
@@ -133,20 +133,20 @@ export function createHook(ctx: WebhookContext, owner: WebhookOwner, option: Cre
     branchFilter: checkFilter(option.branch_filter) ?? '',
     active: option.active ?? false,
   });
-  recordAudit(ctx.db, { actor: by.actor, action: 'webhook.create', target: target(owner), ip: by.ip, data: { hook: hook.id, url } });
+  await recordAudit(ctx.db, { actor: by.actor, action: 'webhook.create', target: target(owner), ip: by.ip, data: { hook: hook.id, url } });
   return hook;
 }
 
 /** The hook of an owner, or a 404. */
-export function requireHook(db: Db, owner: WebhookOwner, id: number): WebhookRow {
-  const hook = findWebhook(db, owner, id);
+export async function requireHook(db: Db, owner: WebhookOwner, id: number): Promise<WebhookRow> {
+  const hook = await findWebhook(db, owner, id);
   if (!hook) throw notFound('The webhook');
   return hook;
 }
 
 /** Changes what is given of a hook; an absent secret is kept, an empty one removed. */
-export function editHook(ctx: WebhookContext, owner: WebhookOwner, id: number, option: EditHookOption, by: AuditBy): WebhookRow {
-  const hook = requireHook(ctx.db, owner, id);
+export async function editHook(ctx: WebhookContext, owner: WebhookOwner, id: number, option: EditHookOption, by: AuditBy): Promise<WebhookRow> {
+  const hook = await requireHook(ctx.db, owner, id);
   const changes: WebhookChanges = {};
   if (option.config?.url !== undefined) changes.url = checkUrl(option.config.url);
   if (option.config?.content_type !== undefined) changes.contentType = option.config.content_type;
@@ -154,30 +154,30 @@ export function editHook(ctx: WebhookContext, owner: WebhookOwner, id: number, o
   if (option.events !== undefined) changes.events = JSON.stringify(eventsOf(option.events));
   if (option.branch_filter !== undefined) changes.branchFilter = checkFilter(option.branch_filter);
   if (option.active !== undefined) changes.active = option.active;
-  const updated = updateWebhook(ctx.db, hook.id, changes);
-  recordAudit(ctx.db, { actor: by.actor, action: 'webhook.edit', target: target(owner), ip: by.ip, data: { hook: hook.id } });
+  const updated = await updateWebhook(ctx.db, hook.id, changes);
+  await recordAudit(ctx.db, { actor: by.actor, action: 'webhook.edit', target: target(owner), ip: by.ip, data: { hook: hook.id } });
   return updated;
 }
 
 /** Removes a hook and its deliveries. */
-export function removeHook(ctx: WebhookContext, owner: WebhookOwner, id: number, by: AuditBy): void {
-  const hook = requireHook(ctx.db, owner, id);
-  deleteWebhook(ctx.db, hook.id);
-  recordAudit(ctx.db, { actor: by.actor, action: 'webhook.delete', target: target(owner), ip: by.ip, data: { hook: hook.id, url: hook.url } });
+export async function removeHook(ctx: WebhookContext, owner: WebhookOwner, id: number, by: AuditBy): Promise<void> {
+  const hook = await requireHook(ctx.db, owner, id);
+  await deleteWebhook(ctx.db, hook.id);
+  await recordAudit(ctx.db, { actor: by.actor, action: 'webhook.delete', target: target(owner), ip: by.ip, data: { hook: hook.id, url: hook.url } });
 }
 
 /** Sends a delivery again, now; answers the delivery's uuid. */
-export function redeliver(ctx: WebhookContext, hook: WebhookRow, uuid: string): void {
-  const delivery = findDelivery(ctx.db, hook.id, uuid);
+export async function redeliver(ctx: WebhookContext, hook: WebhookRow, uuid: string): Promise<void> {
+  const delivery = await findDelivery(ctx.db, hook.id, uuid);
   if (!delivery) throw notFound('The delivery');
-  requeueDelivery(ctx.db, delivery.id);
+  await requeueDelivery(ctx.db, delivery.id);
   ctx.wake();
 }
 
 // ---- payloads, in Gitea's shapes ----
 
-function repositoryJson(ctx: WebhookContext, repo: RepoRow): Repository | null {
-  const owner = findUserById(ctx.db, repo.owner_id);
+async function repositoryJson(ctx: WebhookContext, repo: RepoRow): Promise<Repository | null> {
+  const owner = await findUserById(ctx.db, repo.owner_id);
   return owner ? presentRepository(repo, owner, { admin: false, push: false, pull: true }, ctx.config.baseUrl) : null;
 }
 
@@ -249,28 +249,28 @@ async function pushPayload(ctx: WebhookContext, repo: RepoRow, gitdir: string, r
     commits,
     total_commits: commits.length,
     head_commit: commits.find((commit) => commit.id === after) ?? null,
-    repository: repositoryJson(ctx, repo),
+    repository: await repositoryJson(ctx, repo),
     pusher,
     sender: pusher,
   };
 }
 
-function pullJson(ctx: WebhookContext, pull: PullRow, base: RepoRow): PullRequest {
-  const baseJson = repositoryJson(ctx, base);
-  const head = pull.head_repo_id === null ? undefined : findRepoById(ctx.db, pull.head_repo_id);
-  const poster = userJson(ctx, findUserById(ctx.db, pull.poster_id));
-  const mergedBy = pull.merged_by_id === null ? null : userJson(ctx, findUserById(ctx.db, pull.merged_by_id));
+async function pullJson(ctx: WebhookContext, pull: PullRow, base: RepoRow): Promise<PullRequest> {
+  const baseJson = await repositoryJson(ctx, base);
+  const head = pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id);
+  const poster = userJson(ctx, await findUserById(ctx.db, pull.poster_id));
+  const mergedBy = pull.merged_by_id === null ? null : userJson(ctx, await findUserById(ctx.db, pull.merged_by_id));
   if (!baseJson || !poster) throw notFound('The pull request');
   return presentPull(ctx.config.baseUrl, pull, {
     base,
     baseJson,
     head: head ?? null,
     // A head in another repository is named only when it is as visible as the base.
-    headJson: head && (head.id === base.id || head.is_private === base.is_private) ? repositoryJson(ctx, head) : null,
+    headJson: head && (head.id === base.id || head.is_private === base.is_private) ? await repositoryJson(ctx, head) : null,
     poster,
     mergedBy,
     bodyHtml: '',
-    comments: countComments(ctx.db, pull.id),
+    comments: await countComments(ctx.db, pull.id),
     reviewComments: 0,
     headUnavailableReason: null,
     mergeState: { status: 'allowed', blockers: [], advice: [], protection: null, approved_by: [], checks: { state: null, required: [], required_passed: true, auto_merge: null } },
@@ -281,13 +281,13 @@ function pullJson(ctx: WebhookContext, pull: PullRow, base: RepoRow): PullReques
   });
 }
 
-function conversationJson(ctx: WebhookContext, repo: RepoRow, row: ConversationRow) {
-  const poster = userJson(ctx, findUserById(ctx.db, row.poster_id));
+async function conversationJson(ctx: WebhookContext, repo: RepoRow, row: ConversationRow) {
+  const poster = userJson(ctx, await findUserById(ctx.db, row.poster_id));
   if (!poster) throw notFound('The issue');
-  const assignees = (assigneesOf(ctx.db, repo.id, [row.number]).get(row.number) ?? [])
-    .map((id) => userJson(ctx, findUserById(ctx.db, id)))
+  const assignees = (await Promise.all(((await assigneesOf(ctx.db, repo.id, [row.number])).get(row.number) ?? [])
+    .map(async (id) => userJson(ctx, await findUserById(ctx.db, id)))))
     .filter((user): user is UserSummary => user !== null);
-  const pull = row.kind === 'pull' ? (findPull(ctx.db, repo.id, row.number) ?? null) : null;
+  const pull = row.kind === 'pull' ? (await findPull(ctx.db, repo.id, row.number) ?? null) : null;
   return presentIssue(ctx.config.baseUrl, row, {
     repo,
     poster,
@@ -319,24 +319,24 @@ function pullAsConversation(pull: PullRow): ConversationRow {
   };
 }
 
-function conversationRow(ctx: WebhookContext, repo: RepoRow, kind: 'issue' | 'pull', number: number): ConversationRow | null {
+async function conversationRow(ctx: WebhookContext, repo: RepoRow, kind: 'issue' | 'pull', number: number): Promise<ConversationRow | null> {
   if (kind === 'issue') {
-    const issue = findIssue(ctx.db, repo.id, number);
+    const issue = await findIssue(ctx.db, repo.id, number);
     return issue ? { ...issue, kind: 'issue' } : null;
   }
-  const pull = findPull(ctx.db, repo.id, number);
+  const pull = await findPull(ctx.db, repo.id, number);
   return pull ? pullAsConversation(pull) : null;
 }
 
 // ---- from events to delivery rows ----
 
 /** Writes one delivery row per active hook of the repository (its own, its organisation's, the site's) that wants this event. */
-function enqueue(ctx: WebhookContext, repo: RepoRow, type: WebhookEvent, payload: Record<string, unknown>, ref: string | null = null): void {
-  const hooks = activeWebhooksFor(ctx.db, repo).filter((hook) => wants(parseHookEvents(hook.events), type) && (ref === null || passesFilter(hook, ref)));
+async function enqueue(ctx: WebhookContext, repo: RepoRow, type: WebhookEvent, payload: Record<string, unknown>, ref: string | null = null): Promise<void> {
+  const hooks = (await activeWebhooksFor(ctx.db, repo)).filter((hook) => wants(parseHookEvents(hook.events), type) && (ref === null || passesFilter(hook, ref)));
   if (hooks.length === 0) return;
   const body = JSON.stringify(payload);
   const rows: NewDelivery[] = hooks.map((hook) => ({ uuid: randomUUID(), hookId: hook.id, event: headerEvent(type), eventType: type, payload: body, isTest: false }));
-  insertDeliveries(ctx.db, rows);
+  await insertDeliveries(ctx.db, rows);
   ctx.wake();
 }
 
@@ -345,105 +345,105 @@ const shortRef = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, '');
 
 async function afterPush(ctx: WebhookContext, event: PushedEvent): Promise<void> {
   const repo = event.repo;
-  const pusher = userJson(ctx, findUserById(ctx.db, event.pusher.id));
-  const repository = repositoryJson(ctx, repo);
+  const pusher = userJson(ctx, await findUserById(ctx.db, event.pusher.id));
+  const repository = await repositoryJson(ctx, repo);
   for (const update of event.updates) {
     if (!update.ref.startsWith('refs/heads/') && !update.ref.startsWith('refs/tags/')) continue;
     if (update.oldId === ZERO_ID) {
-      enqueue(ctx, repo, 'create', { sha: update.newId, ref: shortRef(update.ref), ref_type: refType(update.ref), repository, sender: pusher }, update.ref);
+      await enqueue(ctx, repo, 'create', { sha: update.newId, ref: shortRef(update.ref), ref_type: refType(update.ref), repository, sender: pusher }, update.ref);
     }
     if (update.newId === ZERO_ID) {
-      enqueue(ctx, repo, 'delete', { ref: shortRef(update.ref), ref_type: refType(update.ref), pusher_type: 'user', repository, sender: pusher }, update.ref);
+      await enqueue(ctx, repo, 'delete', { ref: shortRef(update.ref), ref_type: refType(update.ref), pusher_type: 'user', repository, sender: pusher }, update.ref);
       continue;
     }
-    enqueue(ctx, repo, 'push', await pushPayload(ctx, repo, event.repoPath, update.ref, update.oldId, update.newId, pusher), update.ref);
+    await enqueue(ctx, repo, 'push', await pushPayload(ctx, repo, event.repoPath, update.ref, update.oldId, update.newId, pusher), update.ref);
     if (update.oldId !== ZERO_ID && update.ref.startsWith('refs/heads/')) await pullsSynchronized(ctx, repo, shortRef(update.ref), update.newId, pusher);
   }
 }
 
 /** A push to a pull request's head branch: `synchronized` to the base repository's hooks (the pull request listener may not have moved its head yet). */
 async function pullsSynchronized(ctx: WebhookContext, headRepo: RepoRow, branch: string, newSha: string, sender: UserSummary | null): Promise<void> {
-  for (const pull of openPullsFromHead(ctx.db, headRepo.id, branch)) {
-    const base = findRepoById(ctx.db, pull.base_repo_id);
+  for (const pull of await openPullsFromHead(ctx.db, headRepo.id, branch)) {
+    const base = await findRepoById(ctx.db, pull.base_repo_id);
     if (!base) continue;
-    const json = pullJson(ctx, pull, base);
+    const json = await pullJson(ctx, pull, base);
     json.head.sha = newSha;
-    enqueue(ctx, base, 'pull_request_sync', { action: 'synchronized', number: pull.number, pull_request: json, repository: repositoryJson(ctx, base), sender, review: null });
+    await enqueue(ctx, base, 'pull_request_sync', { action: 'synchronized', number: pull.number, pull_request: json, repository: await repositoryJson(ctx, base), sender, review: null });
   }
 }
 
 async function afterConversation(ctx: WebhookContext, event: ConversationEvent): Promise<void> {
-  const repo = findRepoById(ctx.db, event.repoId);
+  const repo = await findRepoById(ctx.db, event.repoId);
   if (!repo) return;
-  const sender = userJson(ctx, findUserById(ctx.db, event.actorId));
-  const repository = repositoryJson(ctx, repo);
-  const target = event.targetUserIds[0] === undefined ? null : userJson(ctx, findUserById(ctx.db, event.targetUserIds[0]));
+  const sender = userJson(ctx, await findUserById(ctx.db, event.actorId));
+  const repository = await repositoryJson(ctx, repo);
+  const target = event.targetUserIds[0] === undefined ? null : userJson(ctx, await findUserById(ctx.db, event.targetUserIds[0]));
   if (event.action === 'commented') {
     // Review verdicts publish `commented` without a comment: Gitea sends those as review events, which Fabrique does not send yet.
-    const subject = event.commentId === null ? undefined : commentSubject(ctx.db, event.commentId);
+    const subject = event.commentId === null ? undefined : await commentSubject(ctx.db, event.commentId);
     if (!subject) return;
-    const conversation = conversationRow(ctx, repo, event.kind, event.index);
+    const conversation = await conversationRow(ctx, repo, event.kind, event.index);
     if (!conversation) return;
-    const issue = conversationJson(ctx, repo, conversation);
-    const commenter = userJson(ctx, findUserById(ctx.db, subject.comment.poster_id));
+    const issue = await conversationJson(ctx, repo, conversation);
+    const commenter = userJson(ctx, await findUserById(ctx.db, subject.comment.poster_id));
     if (!commenter) return;
     const comment = presentIssueComment(ctx.config.baseUrl, repo, { kind: event.kind, number: event.index }, subject.comment, commenter, '');
-    enqueue(ctx, repo, event.kind === 'issue' ? 'issue_comment' : 'pull_request_comment', { action: 'created', issue, comment, repository, sender, is_pull: event.kind === 'pull' });
+    await enqueue(ctx, repo, event.kind === 'issue' ? 'issue_comment' : 'pull_request_comment', { action: 'created', issue, comment, repository, sender, is_pull: event.kind === 'pull' });
     return;
   }
   if (event.kind === 'issue') {
-    const issue = findIssue(ctx.db, repo.id, event.index);
+    const issue = await findIssue(ctx.db, repo.id, event.index);
     if (!issue || event.action === 'review_requested' || event.action === 'merged') return;
-    const payload = { action: event.action, number: issue.number, issue: conversationJson(ctx, repo, { ...issue, kind: 'issue' }), repository, sender, commit_id: '' };
-    enqueue(ctx, repo, event.action === 'assigned' ? 'issue_assign' : 'issues', event.action === 'assigned' ? { ...payload, assignee: target } : payload);
+    const payload = { action: event.action, number: issue.number, issue: await conversationJson(ctx, repo, { ...issue, kind: 'issue' }), repository, sender, commit_id: '' };
+    await enqueue(ctx, repo, event.action === 'assigned' ? 'issue_assign' : 'issues', event.action === 'assigned' ? { ...payload, assignee: target } : payload);
     return;
   }
-  const pull = findPull(ctx.db, repo.id, event.index);
+  const pull = await findPull(ctx.db, repo.id, event.index);
   if (!pull) return;
   // A merge is Gitea's `closed` with `merged: true`.
   const action = event.action === 'merged' ? 'closed' : event.action;
-  const payload: Record<string, unknown> = { action, number: pull.number, pull_request: pullJson(ctx, pull, repo), repository, sender, review: null };
-  if (event.action === 'assigned') enqueue(ctx, repo, 'pull_request_assign', { ...payload, assignee: target });
-  else if (event.action === 'review_requested') enqueue(ctx, repo, 'pull_request_review_request', { ...payload, requested_reviewer: target });
-  else enqueue(ctx, repo, 'pull_request', payload);
+  const payload: Record<string, unknown> = { action, number: pull.number, pull_request: await pullJson(ctx, pull, repo), repository, sender, review: null };
+  if (event.action === 'assigned') await enqueue(ctx, repo, 'pull_request_assign', { ...payload, assignee: target });
+  else if (event.action === 'review_requested') await enqueue(ctx, repo, 'pull_request_review_request', { ...payload, requested_reviewer: target });
+  else await enqueue(ctx, repo, 'pull_request', payload);
 }
 
-function afterStatus(ctx: WebhookContext, event: CommitStatusEvent): void {
-  const repo = findRepoById(ctx.db, event.repoId);
+async function afterStatus(ctx: WebhookContext, event: CommitStatusEvent): Promise<void> {
+  const repo = await findRepoById(ctx.db, event.repoId);
   if (!repo) return;
-  const sender = userJson(ctx, findUserById(ctx.db, event.actorId));
-  enqueue(ctx, repo, 'status', { ...event.status, sha: event.sha, state: event.state, repository: repositoryJson(ctx, repo), sender });
+  const sender = userJson(ctx, await findUserById(ctx.db, event.actorId));
+  await enqueue(ctx, repo, 'status', { ...event.status, sha: event.sha, state: event.state, repository: await repositoryJson(ctx, repo), sender });
 }
 
-function afterRelease(ctx: WebhookContext, event: ReleaseEvent): void {
-  const repo = findRepoById(ctx.db, event.repoId);
+async function afterRelease(ctx: WebhookContext, event: ReleaseEvent): Promise<void> {
+  const repo = await findRepoById(ctx.db, event.repoId);
   if (!repo) return;
-  const sender = userJson(ctx, findUserById(ctx.db, event.actorId));
-  enqueue(ctx, repo, 'release', { action: event.action, release: event.release, repository: repositoryJson(ctx, repo), sender });
+  const sender = userJson(ctx, await findUserById(ctx.db, event.actorId));
+  await enqueue(ctx, repo, 'release', { action: event.action, release: event.release, repository: await repositoryJson(ctx, repo), sender });
 }
 
 /** Gitea's RepositoryPayload: a deleted repository's own hooks went with it, so its organisation's and the site's hear of it. */
-function afterRepository(ctx: WebhookContext, event: RepositoryEvent): void {
-  const sender = userJson(ctx, event.actorId === null ? undefined : findUserById(ctx.db, event.actorId));
-  const owner = findUserById(ctx.db, event.repo.owner_id);
+async function afterRepository(ctx: WebhookContext, event: RepositoryEvent): Promise<void> {
+  const sender = userJson(ctx, event.actorId === null ? undefined : await findUserById(ctx.db, event.actorId));
+  const owner = await findUserById(ctx.db, event.repo.owner_id);
   const organization = owner && owner.type === 'org' ? userJson(ctx, owner) : null;
-  enqueue(ctx, event.repo, 'repository', { action: event.action, repository: repositoryJson(ctx, event.repo), organization, sender });
+  await enqueue(ctx, event.repo, 'repository', { action: event.action, repository: await repositoryJson(ctx, event.repo), organization, sender });
 }
 
 /** Gitea's ForkPayload, to the parent's hooks: `forkee` is the parent, `repo` the new fork. */
-function afterFork(ctx: WebhookContext, event: ForkEvent): void {
-  const sender = userJson(ctx, event.actorId === null ? undefined : findUserById(ctx.db, event.actorId));
-  enqueue(ctx, event.parent, 'fork', { forkee: repositoryJson(ctx, event.parent), repo: repositoryJson(ctx, event.fork), sender });
+async function afterFork(ctx: WebhookContext, event: ForkEvent): Promise<void> {
+  const sender = userJson(ctx, event.actorId === null ? undefined : await findUserById(ctx.db, event.actorId));
+  await enqueue(ctx, event.parent, 'fork', { forkee: await repositoryJson(ctx, event.parent), repo: await repositoryJson(ctx, event.fork), sender });
 }
 
 /** Turns the bus's events into delivery rows, written before the publisher goes on (durable: the worker sends them, even after a restart). */
 export function followEventsForWebhooks(events: EventBus, ctx: WebhookContext): void {
   events.subscribe('pushed', (event) => afterPush(ctx, event));
   events.subscribe('conversation', (event) => afterConversation(ctx, event));
-  events.subscribe('status', (event) => afterStatus(ctx, event));
-  events.subscribe('release', (event) => afterRelease(ctx, event));
-  events.subscribe('repository', (event) => afterRepository(ctx, event));
-  events.subscribe('fork', (event) => afterFork(ctx, event));
+  events.subscribe('status', async (event) => await afterStatus(ctx, event));
+  events.subscribe('release', async (event) => await afterRelease(ctx, event));
+  events.subscribe('repository', async (event) => await afterRepository(ctx, event));
+  events.subscribe('fork', async (event) => await afterFork(ctx, event));
 }
 
 /**
@@ -458,9 +458,9 @@ export async function testHook(ctx: WebhookContext, hook: WebhookRow, repo: Repo
   const payload =
     repo && gitdir && head !== ''
       ? await pushPayload(ctx, repo, gitdir, ref, head, head, sender)
-      : { ref, before: ZERO_ID, after: ZERO_ID, compare_url: '', commits: [], total_commits: 0, head_commit: null, repository: repo ? repositoryJson(ctx, repo) : null, pusher: sender, sender };
+      : { ref, before: ZERO_ID, after: ZERO_ID, compare_url: '', commits: [], total_commits: 0, head_commit: null, repository: repo ? await repositoryJson(ctx, repo) : null, pusher: sender, sender };
   const uuid = randomUUID();
-  insertDeliveries(ctx.db, [{ uuid, hookId: hook.id, event: 'push', eventType: 'push', payload: JSON.stringify(payload), isTest: true }]);
+  await insertDeliveries(ctx.db, [{ uuid, hookId: hook.id, event: 'push', eventType: 'push', payload: JSON.stringify(payload), isTest: true }]);
   ctx.wake();
   return uuid;
 }

@@ -41,9 +41,9 @@ function parseJson(text: string): unknown {
  * its own contributions wherever they are, in repositories that became private to it too (they
  * are its own text); nobody else's comments, only the place (repository and number) of its own.
  */
-export function accountExport(ctx: ReadContext, user: UserRow): AccountExport {
+export async function accountExport(ctx: ReadContext, user: UserRow): Promise<AccountExport> {
   const { db } = ctx;
-  const signIns = exportSignIns(db, user.id);
+  const signIns = await exportSignIns(db, user.id);
   return {
     format: ACCOUNT_EXPORT_FORMAT,
     exported_at: new Date().toISOString(),
@@ -62,17 +62,17 @@ export function accountExport(ctx: ReadContext, user: UserRow): AccountExport {
       last_login_at: user.last_login_at,
       avatar: user.avatar === '' ? null : avatarDataUri(ctx.config.dataDir, user.avatar),
     },
-    tokens: exportTokens(db, user.id).map((token) => ({ ...token, scopes: token.scopes.split(',').filter(Boolean) })),
+    tokens: (await exportTokens(db, user.id)).map((token) => ({ ...token, scopes: token.scopes.split(',').filter(Boolean) })),
     sessions: signIns.sessions,
     openid_identities: signIns.identities,
     ssh_keys: [],
     gpg_keys: [],
-    issues_and_pull_requests: exportConversations(db, user.id),
-    comments: exportComments(db, user.id),
-    reviews: exportReviews(db, user.id),
-    reactions: exportReactions(db, user.id),
-    subscriptions: exportSubscriptions(db, user.id),
-    memberships: exportMemberships(db, user.id),
-    audit_events: exportAuditEvents(db, user).map((event) => ({ ...event, data: parseJson(event.data) })),
+    issues_and_pull_requests: await exportConversations(db, user.id),
+    comments: await exportComments(db, user.id),
+    reviews: await exportReviews(db, user.id),
+    reactions: await exportReactions(db, user.id),
+    subscriptions: await exportSubscriptions(db, user.id),
+    memberships: await exportMemberships(db, user.id),
+    audit_events: (await exportAuditEvents(db, user)).map((event) => ({ ...event, data: parseJson(event.data) })),
   };
 }

@@ -9,13 +9,13 @@ import type { ReadContext } from './context.js';
 import type { AdminRepository, CronTask, SystemInfo } from '../../contract/admin.js';
 
 /** One page of accounts for the administrators (`q` searches names, full names and emails; `loginName` is exact). */
-export function adminUserPage(ctx: ReadContext, options: { q: string; loginName?: string; limit: number; offset: number }): { rows: UserRow[]; total: number } {
-  return searchAccounts(ctx.db, options);
+export async function adminUserPage(ctx: ReadContext, options: { q: string; loginName?: string; limit: number; offset: number }): Promise<{ rows: UserRow[]; total: number }> {
+  return await searchAccounts(ctx.db, options);
 }
 
 /** One page of every organisation, private ones too. */
-export function adminOrgPage(ctx: ReadContext, options: { q: string; limit: number; offset: number }): { rows: UserRow[]; total: number } {
-  return listVisibleOrgs(ctx.db, { userId: null, isAdmin: true }, options.limit, options.offset, options.q);
+export async function adminOrgPage(ctx: ReadContext, options: { q: string; limit: number; offset: number }): Promise<{ rows: UserRow[]; total: number }> {
+  return await listVisibleOrgs(ctx.db, { userId: null, isAdmin: true }, options.limit, options.offset, options.q);
 }
 
 function presentAdminRepository(row: AdminRepoRow): AdminRepository {
@@ -37,14 +37,14 @@ function presentAdminRepository(row: AdminRepoRow): AdminRepository {
 }
 
 /** One page of every repository, private ones too, with size, last push and mirror state. */
-export function adminRepoPage(ctx: ReadContext, options: { q: string; limit: number; offset: number }): { items: AdminRepository[]; total: number } {
-  const { rows, total } = listReposForAdmin(ctx.db, options);
+export async function adminRepoPage(ctx: ReadContext, options: { q: string; limit: number; offset: number }): Promise<{ items: AdminRepository[]; total: number }> {
+  const { rows, total } = await listReposForAdmin(ctx.db, options);
   return { items: rows.map(presentAdminRepository), total };
 }
 
 /** The `owner/name` of every `repos/<owner>/<name>.git` folder that no repository row names (Gitea's unadopted repositories). */
 export async function unadoptedRepositories(ctx: ReadContext): Promise<string[]> {
-  const known = repositoryFullNames(ctx.db);
+  const known = await repositoryFullNames(ctx.db);
   const found: string[] = [];
   const reposDir = ctx.config.reposDir;
   for (const owner of await readdir(reposDir, { withFileTypes: true })) {
@@ -91,10 +91,10 @@ export async function systemInfo(ctx: ReadContext, version: string, cron: CronTa
     repos_bytes: reposBytes,
     data_bytes: dataBytes,
     free_bytes: fs.bavail * fs.bsize,
-    counts: siteCounts(ctx.db),
-    queues: queueFacts(ctx.db),
+    counts: await siteCounts(ctx.db),
+    queues: await queueFacts(ctx.db),
     cron,
-    failed_deliveries: latestFailedDeliveries(ctx.db, 10).map(({ repo_full_name: repository, ...rest }) => ({ ...rest, repository })),
-    failing_mirrors: failingMirrors(ctx.db, 20),
+    failed_deliveries: (await latestFailedDeliveries(ctx.db, 10)).map(({ repo_full_name: repository, ...rest }) => ({ ...rest, repository })),
+    failing_mirrors: await failingMirrors(ctx.db, 20),
   };
 }

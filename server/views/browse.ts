@@ -255,7 +255,7 @@ export async function repositoryCommit(ctx: ReadContext, repo: RepoRow, sha: str
   return presentCommit(urls, commit, diff.files);
 }
 
-const canPush = (ctx: ReadContext, actor: Actor, repo: RepoRow) => ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
+const canPush = async (ctx: ReadContext, actor: Actor, repo: RepoRow) => await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo });
 
 /** Whether a ref's name holds the searched text (Fabrique's `q` on branch and tag lists), without case. */
 const nameMatches = (q: string | undefined) => (ref: { name: string }) => !q || ref.name.toLowerCase().includes(q.toLowerCase());
@@ -265,7 +265,7 @@ export async function branchesPage(ctx: ReadContext, actor: Actor, repo: RepoRow
   const { reader, urls } = open(ctx, repo);
   const branches = (await reader.branches()).filter(nameMatches(paging.q));
   const { start, end } = pageBounds(paging);
-  const push = canPush(ctx, actor, repo);
+  const push = await canPush(ctx, actor, repo);
   const items = await Promise.all(branches.slice(start, end).map(async (b) => presentBranch(urls, b.name, await reader.commit(b.commit), push)));
   return { items, total: branches.length };
 }
@@ -289,7 +289,7 @@ export async function branchOverview(
   const ordered = base ? [base, ...all.filter((b) => b !== base)] : all;
   const matching = ordered.filter(nameMatches(paging.q));
   const { start, end } = pageBounds(paging);
-  const push = canPush(ctx, actor, repo);
+  const push = await canPush(ctx, actor, repo);
   const branches = await Promise.all(
     matching.slice(start, end).map(async (b) => {
       const branch = presentBranch(urls, b.name, await reader.commit(b.oid), push);
@@ -311,7 +311,7 @@ export async function repositoryBranch(ctx: ReadContext, actor: Actor, repo: Rep
   const { reader, urls } = open(ctx, repo);
   const branch = (await reader.branches()).find((b) => b.name === name);
   if (!branch) throw notFound(`The branch "${name}"`);
-  return presentBranch(urls, branch.name, await reader.commit(branch.commit), canPush(ctx, actor, repo));
+  return presentBranch(urls, branch.name, await reader.commit(branch.commit), await canPush(ctx, actor, repo));
 }
 
 /** One page of the tags (those whose name holds `q`). */

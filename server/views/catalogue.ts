@@ -36,7 +36,7 @@ export async function repositoryPubliccode(
 ): Promise<PubliccodeView | Omit<PubliccodeView, 'problems'>> {
   const view = publiccodeView(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo), language);
   const resource = { type: 'repo', repo } as const;
-  const maintainer = ctx.policy.can(actor, 'repo:write', resource) || ctx.policy.can(actor, 'repo:admin', resource);
+  const maintainer = await ctx.policy.can(actor, 'repo:write', resource) || await ctx.policy.can(actor, 'repo:admin', resource);
   return maintainer ? view : { present: view.present, valid: view.valid, sheet: view.sheet };
 }
 
@@ -54,15 +54,15 @@ export async function ownerLicenceReport(
   actor: Actor,
   ownerName: string,
 ): Promise<{ full_name: string; private: boolean; licence: LicenceReport }[]> {
-  const owner = findUserByName(ctx.db, ownerName);
+  const owner = await findUserByName(ctx.db, ownerName);
   const allowed =
     owner !== undefined &&
     (owner.type === 'org'
-      ? ctx.policy.can(actor, 'org:admin', { type: 'org', org: owner })
-      : ctx.policy.can(actor, 'user:write', { type: 'user', user: owner }));
+      ? await ctx.policy.can(actor, 'org:admin', { type: 'org', org: owner })
+      : await ctx.policy.can(actor, 'user:write', { type: 'user', user: owner }));
   if (!owner || !allowed) throw notFound('The owner');
   const report = [];
-  for (const repo of ownerReposWithFacts(ctx.db, owner.id)) {
+  for (const repo of await ownerReposWithFacts(ctx.db, owner.id)) {
     const licence = licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo));
     if (!licence.approved_in_france || licence.mismatch) report.push({ full_name: `${repo.owner_name}/${repo.name}`, private: repo.is_private === 1, licence });
   }

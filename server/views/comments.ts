@@ -8,12 +8,12 @@ import { pullMarkdown, UserCache } from './pull-request.js';
 export type { CommentRow };
 
 /** A pull request's conversation comments as Gitea's Comment. */
-export function presentComments(ctx: ReadContext, base: RepoRow, pull: PullRow, comments: CommentRow[]): IssueComment[] {
+export async function presentComments(ctx: ReadContext, base: RepoRow, pull: PullRow, comments: CommentRow[]): Promise<IssueComment[]> {
   const users = new UserCache(ctx);
-  return comments.map((c) => presentComment(ctx.config.baseUrl, base, pull.number, c, users.must(c.poster_id), pullMarkdown(ctx.images, base, pull.base_branch, c.body)));
+  return await Promise.all(comments.map(async (c) => presentComment(ctx.config.baseUrl, base, pull.number, c, await users.must(c.poster_id), pullMarkdown(ctx.images, base, pull.base_branch, c.body))));
 }
 
 /** The whole conversation of a pull request, oldest first. */
-export function pullConversation(ctx: ReadContext, base: RepoRow, pull: PullRow): IssueComment[] {
-  return presentComments(ctx, base, pull, listComments(ctx.db, pull.id));
+export async function pullConversation(ctx: ReadContext, base: RepoRow, pull: PullRow): Promise<IssueComment[]> {
+  return await presentComments(ctx, base, pull, await listComments(ctx.db, pull.id));
 }

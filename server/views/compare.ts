@@ -11,6 +11,7 @@ import { crossHistory } from '../git/network.js';
 import { RepoUrls, presentCommit, type Commit } from '../presenters/browse.js';
 import type { CompareHeadRepository } from '../../contract/compare.js';
 import type { ReadContext } from './context.js';
+import { filterAsync } from '../lib/async.js';
 
 /** At most this many commits are listed; `total_commits` still counts them all. */
 const COMPARE_COMMITS = 250;
@@ -45,19 +46,19 @@ export function crossCompareSpec(spec: string): { base: string; head: CrossHead 
  * the base first, then any of their repositories in the same fork network (as a pull request's head
  * is found); `{user}/{repo}` must be in the network too. Anything else is a 404, as Gitea answers.
  */
-function headRepository(ctx: ReadContext, actor: Actor, base: RepoRow, head: CrossHead): RepoRow {
+async function headRepository(ctx: ReadContext, actor: Actor, base: RepoRow, head: CrossHead): Promise<RepoRow> {
   const missing = () => notFound(`A repository of ${head.owner} in the fork network of ${base.owner_name}/${base.name}`);
-  const owner = findUserByName(ctx.db, head.owner);
+  const owner = await findUserByName(ctx.db, head.owner);
   if (!owner) throw missing();
-  const network = new Set(networkReposOf(ctx.db, owner.id, base));
-  const readable = (repo: RepoRow | undefined): repo is RepoRow =>
-    repo !== undefined && network.has(repo.id) && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo });
+  const network = new Set(await networkReposOf(ctx.db, owner.id, base));
+  const readable = async (repo: RepoRow | undefined): Promise<boolean> =>
+    repo !== undefined && network.has(repo.id) && await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo });
   if (head.repo !== null) {
-    const named = findRepo(ctx.db, owner.username, head.repo);
-    if (!readable(named)) throw missing();
-    return named;
+    const named = await findRepo(ctx.db, owner.username, head.repo);
+    if (!(await readable(named))) throw missing();
+    return named as RepoRow;
   }
-  const candidates = [...network].map((id) => findRepoById(ctx.db, id)).filter(readable);
+  const candidates = (await filterAsync(await Promise.all([...network].map((id) => findRepoById(ctx.db, id))), readable)) as RepoRow[];
   const repo = candidates.find((r) => r.fork_id === base.id) ?? candidates[0];
   if (!repo) throw missing();
   return repo;
@@ -87,7 +88,7 @@ export interface CrossComparison {
 export async function crossRepositoryComparison(ctx: ReadContext, actor: Actor, base: RepoRow, spec: string, limits: DiffLimits): Promise<CrossComparison> {
   const parsed = crossCompareSpec(spec);
   if (!parsed) throw notFound('The comparison (ask for <base>...<user>:<branch>)');
-  const headRepo = headRepository(ctx, actor, base, parsed.head);
+  const headRepo = await headRepository(ctx, actor, base, parsed.head);
   const baseDir = repoPath(ctx.config.reposDir, base.owner_name, base.name);
   const headDir = repoPath(ctx.config.reposDir, headRepo.owner_name, headRepo.name);
   const headReader = new RepoReader(headDir, ctx.gitCache);

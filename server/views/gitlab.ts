@@ -35,6 +35,7 @@ import {
   type SimpleProject,
 } from '../presenters/gitlab.js';
 import type { ReadContext } from './context.js';
+import { filterAsync } from '../lib/async.js';
 
 /*
  * The GitLab v4 subset is the national public-code catalogue's harvester's view: whoever asks, a
@@ -65,21 +66,21 @@ function slice<T>(all: T[], paging: GitlabPaging): T[] {
   return all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
 }
 
-const readable = (ctx: ReadContext, repo: RepoRow | undefined): repo is RepoRow =>
-  repo !== undefined && ctx.policy.can(ANONYMOUS, 'repo:read', { type: 'repo', repo });
+const readable = async (ctx: ReadContext, repo: RepoRow | undefined): Promise<boolean> =>
+  repo !== undefined && await ctx.policy.can(ANONYMOUS, 'repo:read', { type: 'repo', repo });
 
 /** The project a GitLab `:id` names (a number, or `owner/name`), or GitLab's 404. */
-export function findProject(ctx: ReadContext, id: string): RepoRow {
+export async function findProject(ctx: ReadContext, id: string): Promise<RepoRow> {
   const parts = id.split('/');
-  const repo = /^\d+$/.test(id) ? findRepoById(ctx.db, Number(id)) : parts.length === 2 ? findRepo(ctx.db, parts[0], parts[1]) : undefined;
-  if (!readable(ctx, repo)) throw gitlabNotFound('Project');
-  return repo;
+  const repo = /^\d+$/.test(id) ? await findRepoById(ctx.db, Number(id)) : parts.length === 2 ? await findRepo(ctx.db, parts[0], parts[1]) : undefined;
+  if (!(await readable(ctx, repo))) throw gitlabNotFound('Project');
+  return repo as RepoRow;
 }
 
 async function extras(ctx: ReadContext, repos: RepoRow[]): Promise<Map<number, ProjectExtras>> {
   const ids = repos.map((r) => r.id);
-  const topics = topicsByRepo(ctx.db, ids);
-  const forks = publicForkCounts(ctx.db, ids);
+  const topics = await topicsByRepo(ctx.db, ids);
+  const forks = await publicForkCounts(ctx.db, ids);
   const result = new Map<number, ProjectExtras>();
   for (const repo of repos) {
     const facts = await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo);
@@ -90,7 +91,7 @@ async function extras(ctx: ReadContext, repos: RepoRow[]): Promise<Map<number, P
 
 /** Projects as GitLab shows them, each fork with its public parent. */
 export async function presentProjects(ctx: ReadContext, repos: RepoRow[]): Promise<Project[]> {
-  const parents = repos.map((r) => (r.fork_id === null ? undefined : findRepoById(ctx.db, r.fork_id))).filter((p) => readable(ctx, p));
+  const parents = (await filterAsync(await Promise.all(repos.map(async (r) => (r.fork_id === null ? undefined : await findRepoById(ctx.db, r.fork_id)))), (p) => readable(ctx, p))) as RepoRow[];
   const known = await extras(ctx, [...repos, ...parents]);
   return repos.map((repo) => {
     const parent = parents.find((p) => p.id === repo.fork_id);
@@ -119,14 +120,14 @@ const LIST_SORT = { id: 'id', created_at: 'created', updated_at: 'updated', last
  * own, private ones included only where the actor may read them (a token needs a repository scope),
  * and none for an anonymous visitor, as GitLab answers `membership`/`owned` without a user.
  */
-export function projectRows(ctx: ReadContext, actor: Actor, filter: ProjectsFilter, paging: GitlabPaging): GitlabPage<RepoRow> {
+export async function projectRows(ctx: ReadContext, actor: Actor, filter: ProjectsFilter, paging: GitlabPaging): Promise<GitlabPage<RepoRow>> {
   const { mine, publicOnly, ...rest } = filter;
   const window = { limit: paging.perPage, offset: (paging.page - 1) * paging.perPage };
-  if (!mine) return pageOf(listPublicProjects(ctx.db, { ...rest, ...window }));
+  if (!mine) return pageOf(await listPublicProjects(ctx.db, { ...rest, ...window }));
   const viewer = ctx.policy.listingViewer(actor);
   if (viewer.userId === null) return { items: [], total: 0 };
   return pageOf(
-    listRepos(ctx.db, {
+    await listRepos(ctx.db, {
       viewer,
       ...(mine === 'owned' ? { ownedBy: viewer.userId } : { accessibleTo: viewer.userId }),
       q: rest.search,
@@ -244,7 +245,7 @@ export async function projectTree(
 }
 
 async function presentBranch(ctx: ReadContext, repo: RepoRow, reader: RepoReader, webUrl: string, branch: { name: string; commit: string }): Promise<GitlabBranch> {
-  const isProtected = protectionFor(ctx.db, repo.id, branch.name) !== null;
+  const isProtected = await protectionFor(ctx.db, repo.id, branch.name) !== null;
   return {
     name: branch.name,
     // Whether the branch is merged into the default one: its head is in the default branch's history.
@@ -359,14 +360,14 @@ export async function projectArchive(
 const isPublicUser = (user: UserRow | undefined): user is UserRow => user !== undefined && user.type === 'user' && user.visibility === 'public';
 
 /** A public account looked up by name, as GitLab's `GET /users?username=` lists it. */
-export function usersNamed(ctx: ReadContext, username: string): ReturnType<typeof presentGitlabUser>[] {
-  const user = findUserByName(ctx.db, username);
+export async function usersNamed(ctx: ReadContext, username: string): Promise<ReturnType<typeof presentGitlabUser>[]> {
+  const user = await findUserByName(ctx.db, username);
   return isPublicUser(user) ? [presentGitlabUser(user, ctx.config.baseUrl)] : [];
 }
 
 /** A public account by id (or name), or GitLab's `404 User Not Found`. */
-export function publicUser(ctx: ReadContext, id: string): ReturnType<typeof presentGitlabUserDetail> {
-  const user = /^\d+$/.test(id) ? findUserById(ctx.db, Number(id)) : findUserByName(ctx.db, id);
+export async function publicUser(ctx: ReadContext, id: string): Promise<ReturnType<typeof presentGitlabUserDetail>> {
+  const user = /^\d+$/.test(id) ? await findUserById(ctx.db, Number(id)) : await findUserByName(ctx.db, id);
   if (!isPublicUser(user)) throw gitlabNotFound('User');
   return presentGitlabUserDetail(user, ctx.config.baseUrl);
 }
@@ -378,27 +379,27 @@ export function currentUser(ctx: ReadContext, actor: Actor): ReturnType<typeof p
 }
 
 /** The public organisation a group `:id` names (a number or a name), or GitLab's 404. */
-function findGroup(ctx: ReadContext, id: string): UserRow {
-  const org = /^\d+$/.test(id) ? findUserById(ctx.db, Number(id)) : findUserByName(ctx.db, id);
-  if (!org || org.type !== 'org' || !ctx.policy.can(ANONYMOUS, 'org:read', { type: 'org', org })) throw gitlabNotFound('Group');
+async function findGroup(ctx: ReadContext, id: string): Promise<UserRow> {
+  const org = /^\d+$/.test(id) ? await findUserById(ctx.db, Number(id)) : await findUserByName(ctx.db, id);
+  if (!org || org.type !== 'org' || !await ctx.policy.can(ANONYMOUS, 'org:read', { type: 'org', org })) throw gitlabNotFound('Group');
   return org;
 }
 
 /** One public group. */
-export function publicGroup(ctx: ReadContext, id: string): ReturnType<typeof presentGroup> {
-  return presentGroup(findGroup(ctx, id), ctx.config.baseUrl);
+export async function publicGroup(ctx: ReadContext, id: string): Promise<ReturnType<typeof presentGroup>> {
+  return presentGroup(await findGroup(ctx, id), ctx.config.baseUrl);
 }
 
 /** One page of the public groups, by name; `search` matches names and descriptions. */
-export function groupsPage(ctx: ReadContext, search: string | undefined, paging: GitlabPaging): GitlabPage<ReturnType<typeof presentGroup>> {
-  const { rows, total } = listVisibleOrgs(ctx.db, ctx.policy.listingViewer(ANONYMOUS), paging.perPage, (paging.page - 1) * paging.perPage, search ?? '');
+export async function groupsPage(ctx: ReadContext, search: string | undefined, paging: GitlabPaging): Promise<GitlabPage<ReturnType<typeof presentGroup>>> {
+  const { rows, total } = await listVisibleOrgs(ctx.db, ctx.policy.listingViewer(ANONYMOUS), paging.perPage, (paging.page - 1) * paging.perPage, search ?? '');
   return { items: rows.map((org) => presentGroup(org, ctx.config.baseUrl)), total };
 }
 
 /** One page of a public group's public projects, by name. */
-export function groupProjectRows(ctx: ReadContext, id: string, paging: GitlabPaging): GitlabPage<RepoRow> {
-  const org = findGroup(ctx, id);
-  const all = ownerReposWithFacts(ctx.db, org.id).filter((repo) => readable(ctx, repo));
+export async function groupProjectRows(ctx: ReadContext, id: string, paging: GitlabPaging): Promise<GitlabPage<RepoRow>> {
+  const org = await findGroup(ctx, id);
+  const all = await filterAsync(await ownerReposWithFacts(ctx.db, org.id), (repo) => readable(ctx, repo));
   return { items: slice(all, paging), total: all.length };
 }
 

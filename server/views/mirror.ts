@@ -16,8 +16,8 @@ export interface MirrorStatus {
 }
 
 /** Where a repository was imported from and, for a mirror, its syncs and whether the actor may start one. */
-export function mirrorStatus(ctx: ReadContext, actor: Actor, repo: RepoRow): MirrorStatus {
-  const source = findRepoSource(ctx.db, repo.id);
+export async function mirrorStatus(ctx: ReadContext, actor: Actor, repo: RepoRow): Promise<MirrorStatus> {
+  const source = await findRepoSource(ctx.db, repo.id);
   const mirror = repo.is_mirror === 1 && source !== undefined;
   return {
     original_url: source?.clone_addr ?? '',
@@ -26,6 +26,6 @@ export function mirrorStatus(ctx: ReadContext, actor: Actor, repo: RepoRow): Mir
     last_sync_at: mirror ? source.last_sync_at : null,
     last_error: mirror ? source.last_error : '',
     next_sync_at: mirror ? source.next_sync_at : null,
-    can_sync: mirror && ctx.policy.can(actor, 'repo:sync', { type: 'repo', repo }),
+    can_sync: mirror && await ctx.policy.can(actor, 'repo:sync', { type: 'repo', repo }),
   };
 }

@@ -50,27 +50,27 @@ export function notificationFilter(query: NotificationQuery, defaults: Notificat
 }
 
 /** A page of the signed-in actor's notifications (of repositories they may still read), with the total. */
-export function notificationPage(
+export async function notificationPage(
   ctx: ReadContext,
   actor: Actor,
   query: NotificationQuery & { repo?: RepoRow; page: number; limit: number },
-): { items: NotificationThread[]; total: number } {
+): Promise<{ items: NotificationThread[]; total: number }> {
   const user = ctx.policy.signedIn(actor);
   const filter = { ...notificationFilter(query), repoId: query.repo?.id, viewer: inboxViewer(user) };
-  const { rows, total } = listNotifications(ctx.db, filter, { limit: query.limit, offset: (query.page - 1) * query.limit });
+  const { rows, total } = await listNotifications(ctx.db, filter, { limit: query.limit, offset: (query.page - 1) * query.limit });
   return { items: rows.map((row) => presentNotification(row, ctx.config.baseUrl)), total };
 }
 
 /** How many unread notifications the actor has, of repositories they may still read. */
-export function unreadCount(ctx: ReadContext, actor: Actor): NotificationCount {
+export async function unreadCount(ctx: ReadContext, actor: Actor): Promise<NotificationCount> {
   const user = ctx.policy.signedIn(actor);
-  return { new: countNotifications(ctx.db, { viewer: inboxViewer(user), statuses: ['unread'] }) };
+  return { new: await countNotifications(ctx.db, { viewer: inboxViewer(user), statuses: ['unread'] }) };
 }
 
 /** One of the actor's notifications; a 404 for anyone else's, or one of a repository they may no longer read. */
-export function notificationThread(ctx: ReadContext, actor: Actor, id: number): NotificationThread {
+export async function notificationThread(ctx: ReadContext, actor: Actor, id: number): Promise<NotificationThread> {
   const user = ctx.policy.signedIn(actor);
-  const row = findNotification(ctx.db, inboxViewer(user), id);
+  const row = await findNotification(ctx.db, inboxViewer(user), id);
   if (!row) throw notFound('The notification');
   return presentNotification(row, ctx.config.baseUrl);
 }
@@ -83,9 +83,9 @@ export function presentNotifications(ctx: ReadContext, rows: NotificationRow[]):
 const repoApiUrl = (ctx: ReadContext, repo: RepoRow) => `${ctx.config.baseUrl}/api/v1/repos/${repo.owner_name}/${repo.name}`;
 
 /** Whether the actor watches a repository, as a WatchInfo (Fabrique's own check: subscribed false rather than a 404). */
-export function repositoryWatchInfo(ctx: ReadContext, actor: Actor, repo: RepoRow): WatchInfo {
+export async function repositoryWatchInfo(ctx: ReadContext, actor: Actor, repo: RepoRow): Promise<WatchInfo> {
   const user = ctx.policy.signedIn(actor);
-  const watch = findWatch(ctx.db, repo.id, user.id);
+  const watch = await findWatch(ctx.db, repo.id, user.id);
   const url = repoApiUrl(ctx, repo);
   return presentWatchInfo(
     { subscribed: watch !== undefined, ignored: false, createdAt: watch?.created_at ?? new Date().toISOString() },
@@ -94,29 +94,29 @@ export function repositoryWatchInfo(ctx: ReadContext, actor: Actor, repo: RepoRo
 }
 
 /** The actor's watch of a repository as Gitea's WatchInfo; a 404 when they do not watch it, as Gitea answers. */
-export function repositoryWatch(ctx: ReadContext, actor: Actor, repo: RepoRow): WatchInfo {
-  const info = repositoryWatchInfo(ctx, actor, repo);
+export async function repositoryWatch(ctx: ReadContext, actor: Actor, repo: RepoRow): Promise<WatchInfo> {
+  const info = await repositoryWatchInfo(ctx, actor, repo);
   if (!info.subscribed) throw notFound(`A watch of ${repo.owner_name}/${repo.name} by you`);
   return info;
 }
 
 /** A page of a repository's watchers, with their total. */
-export function repositoryWatchers(ctx: ReadContext, repo: RepoRow, paging: { page: number; limit: number }): { items: UserSummary[]; total: number } {
-  const { rows, total } = listWatchers(ctx.db, repo.id, { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
+export async function repositoryWatchers(ctx: ReadContext, repo: RepoRow, paging: { page: number; limit: number }): Promise<{ items: UserSummary[]; total: number }> {
+  const { rows, total } = await listWatchers(ctx.db, repo.id, { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
   return { items: rows.map((user) => presentUser(user, ctx.config.baseUrl)), total };
 }
 
 /** A page of the repositories the actor watches and may still read, with their total. */
-export function watchedRepositories(ctx: ReadContext, actor: Actor, paging: { page: number; limit: number }): { items: Repository[]; total: number } {
+export async function watchedRepositories(ctx: ReadContext, actor: Actor, paging: { page: number; limit: number }): Promise<{ items: Repository[]; total: number }> {
   const user = ctx.policy.signedIn(actor);
-  const { ids, total } = watchedRepoIds(ctx.db, inboxViewer(user), { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
-  const rows = ids.map((id) => findRepoById(ctx.db, id) as RepoRow);
-  return { items: presentRepos(ctx, actor, rows), total };
+  const { ids, total } = await watchedRepoIds(ctx.db, inboxViewer(user), { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
+  const rows = await Promise.all(ids.map(async (id) => await findRepoById(ctx.db, id) as RepoRow));
+  return { items: await presentRepos(ctx, actor, rows), total };
 }
 
 /** The issue or pull request a number names in a repository (one numbering for both); a 404 otherwise. */
-export function requireConversation(ctx: ReadContext, repo: RepoRow, number: number): { number: number } {
-  if (!findPull(ctx.db, repo.id, number) && !findIssue(ctx.db, repo.id, number)) throw notFound(`The issue #${number}`);
+export async function requireConversation(ctx: ReadContext, repo: RepoRow, number: number): Promise<{ number: number }> {
+  if (!await findPull(ctx.db, repo.id, number) && !await findIssue(ctx.db, repo.id, number)) throw notFound(`The issue #${number}`);
   return { number };
 }
 
@@ -124,9 +124,9 @@ export function requireConversation(ctx: ReadContext, repo: RepoRow, number: num
  * A user's subscription to a conversation as Gitea's WatchInfo: their own choice when they made
  * one, else whether they watch the repository.
  */
-export function conversationSubscription(ctx: ReadContext, repo: RepoRow, number: number, user: UserRow): WatchInfo {
-  const choice = findSubscription(ctx.db, repo.id, number, user.id);
-  const watch = choice ? undefined : findWatch(ctx.db, repo.id, user.id);
+export async function conversationSubscription(ctx: ReadContext, repo: RepoRow, number: number, user: UserRow): Promise<WatchInfo> {
+  const choice = await findSubscription(ctx.db, repo.id, number, user.id);
+  const watch = choice ? undefined : await findWatch(ctx.db, repo.id, user.id);
   const url = repoApiUrl(ctx, repo);
   return presentWatchInfo(
     {
@@ -139,7 +139,7 @@ export function conversationSubscription(ctx: ReadContext, repo: RepoRow, number
 }
 
 /** A page of a conversation's subscribers, with their total. */
-export function conversationSubscribers(ctx: ReadContext, repo: RepoRow, number: number, paging: { page: number; limit: number }): { items: UserSummary[]; total: number } {
-  const { rows, total } = listSubscribers(ctx.db, repo.id, number, { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
+export async function conversationSubscribers(ctx: ReadContext, repo: RepoRow, number: number, paging: { page: number; limit: number }): Promise<{ items: UserSummary[]; total: number }> {
+  const { rows, total } = await listSubscribers(ctx.db, repo.id, number, { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
   return { items: rows.map((user) => presentUser(user, ctx.config.baseUrl)), total };
 }

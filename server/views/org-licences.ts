@@ -23,7 +23,7 @@ export function licenceFlags(licence: Pick<LicenceReport, 'detected' | 'declared
  */
 export async function organisationLicences(ctx: ReadContext, org: UserRow): Promise<OrgLicenceItem[]> {
   const items: OrgLicenceItem[] = [];
-  for (const repo of ownerReposWithFacts(ctx.db, org.id)) {
+  for (const repo of await ownerReposWithFacts(ctx.db, org.id)) {
     const licence = licenceReport(await repoFacts(ctx.db, ctx.config.reposDir, ctx.gitCache, repo));
     items.push({
       name: repo.name,

@@ -10,15 +10,15 @@ export type { UserRow };
  * or `uid`, which the actor must be able to see (an organisation it may not see "does not exist",
  * as one that does not) and create repositories for.
  */
-export function migrationOwner(ctx: ReadContext, actor: Actor, user: UserRow, named: { repo_owner?: string; uid?: number }): UserRow {
+export async function migrationOwner(ctx: ReadContext, actor: Actor, user: UserRow, named: { repo_owner?: string; uid?: number }): Promise<UserRow> {
   let owner: UserRow | undefined = user;
-  if (named.repo_owner) owner = findUserByName(ctx.db, named.repo_owner);
-  else if (named.uid !== undefined) owner = findUserById(ctx.db, named.uid);
-  if (!owner || !ctx.policy.can(actor, 'user:read', { type: 'user', user: owner })) {
+  if (named.repo_owner) owner = await findUserByName(ctx.db, named.repo_owner);
+  else if (named.uid !== undefined) owner = await findUserById(ctx.db, named.uid);
+  if (!owner || !await ctx.policy.can(actor, 'user:read', { type: 'user', user: owner })) {
     throw invalid(`The owner "${named.repo_owner ?? named.uid}" does not exist.`, { field: 'repo_owner' });
   }
   const allowed =
-    owner.type === 'org' ? ctx.policy.can(actor, 'org:create-repo', { type: 'org', org: owner }) : ctx.policy.can(actor, 'user:create-repo', { type: 'user', user: owner });
+    owner.type === 'org' ? await ctx.policy.can(actor, 'org:create-repo', { type: 'org', org: owner }) : await ctx.policy.can(actor, 'user:create-repo', { type: 'user', user: owner });
   if (!allowed) throw forbidden(`You may not create repositories for ${owner.username}.`);
   return owner;
 }
@@ -27,15 +27,15 @@ export function migrationOwner(ctx: ReadContext, actor: Actor, user: UserRow, na
  * Who a new fork belongs to: the signed-in user, or the organisation named, which must be one the
  * actor may see (else it "does not exist") and create repositories in.
  */
-export function forkOwner(ctx: ReadContext, actor: Actor, user: UserRow, organization: string | undefined): UserRow {
+export async function forkOwner(ctx: ReadContext, actor: Actor, user: UserRow, organization: string | undefined): Promise<UserRow> {
   if (!organization) {
-    if (!ctx.policy.can(actor, 'user:create-repo', { type: 'user', user })) throw forbidden('Your token may not create repositories.');
+    if (!await ctx.policy.can(actor, 'user:create-repo', { type: 'user', user })) throw forbidden('Your token may not create repositories.');
     return user;
   }
-  const org = findUserByName(ctx.db, organization);
-  if (!org || org.type !== 'org' || !ctx.policy.can(actor, 'org:read', { type: 'org', org })) {
+  const org = await findUserByName(ctx.db, organization);
+  if (!org || org.type !== 'org' || !await ctx.policy.can(actor, 'org:read', { type: 'org', org })) {
     throw invalid(`The organisation "${organization}" does not exist.`, { field: 'organization' });
   }
-  if (!ctx.policy.can(actor, 'org:create-repo', { type: 'org', org })) throw forbidden(`You may not create repositories in ${org.username}.`);
+  if (!await ctx.policy.can(actor, 'org:create-repo', { type: 'org', org })) throw forbidden(`You may not create repositories in ${org.username}.`);
   return org;
 }

@@ -65,19 +65,19 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
   if (!matched) return { found: false };
   const { route, params } = matched;
   if (route.name === 'org') {
-    const org = findUserByName(ctx.db, params.org);
-    return { found: !!org && org.type === 'org' && ctx.policy.can(actor, 'org:read', { type: 'org', org }) };
+    const org = await findUserByName(ctx.db, params.org);
+    return { found: !!org && org.type === 'org' && await ctx.policy.can(actor, 'org:read', { type: 'org', org }) };
   }
   if (!('owner' in params)) return { found: true };
   const text = TEXT[lang];
 
   if (route.name === 'owner') {
-    const owner = findUserByName(ctx.db, params.owner);
+    const owner = await findUserByName(ctx.db, params.owner);
     const visible =
       owner &&
       (owner.type === 'org'
-        ? ctx.policy.can(actor, 'org:read', { type: 'org', org: owner })
-        : ctx.policy.can(actor, 'user:read', { type: 'user', user: owner }));
+        ? await ctx.policy.can(actor, 'org:read', { type: 'org', org: owner })
+        : await ctx.policy.can(actor, 'user:read', { type: 'user', user: owner }));
     if (!owner || !visible) return { found: false };
     return {
       found: true,
@@ -85,7 +85,7 @@ export async function pageHead(ctx: ReadContext, actor: Actor, path: string, lan
     };
   }
 
-  const location = locateRepository(ctx, actor, params.owner, params.repo.replace(/\.git$/, ''));
+  const location = await locateRepository(ctx, actor, params.owner, params.repo.replace(/\.git$/, ''));
   if (location === null) return { found: false };
   if ('moved' in location) return { found: false, moved: { repo: location.moved, pattern: route.pattern } };
   const { repo } = location;
@@ -149,7 +149,7 @@ async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, pa
     case 'pull':
     case 'pullCommits':
     case 'pullFiles': {
-      const pull = /^[0-9]{1,9}$/.test(params.number) ? findPullRequest(ctx, repo, Number(params.number)) : undefined;
+      const pull = /^[0-9]{1,9}$/.test(params.number) ? await findPullRequest(ctx, repo, Number(params.number)) : undefined;
       return `${pull ? pull.title : text.pull} #${params.number} · ${full}`;
     }
     default:
@@ -161,6 +161,6 @@ async function repoPageTitle(ctx: ReadContext, repo: RepoRow, page: PageName, pa
  * What a sitemap lists: public repositories of public owners and public organisations, everything an
  * anonymous visitor can browse, newest first, at most `limit` of each.
  */
-export function sitemapPages(ctx: ReadContext, limit: number): { repos: SitemapEntry[]; orgs: SitemapEntry[] } {
-  return listPublicPages(ctx.db, limit);
+export async function sitemapPages(ctx: ReadContext, limit: number): Promise<{ repos: SitemapEntry[]; orgs: SitemapEntry[] }> {
+  return await listPublicPages(ctx.db, limit);
 }

@@ -31,8 +31,8 @@ import { presentRemoteSource } from './remote-pulls.js';
 export type { PullRow };
 
 /** A repository's pull request by its number, or undefined. */
-export function findPullRequest(ctx: ReadContext, base: RepoRow, index: number): PullRow | undefined {
-  return Number.isInteger(index) ? findPull(ctx.db, base.id, index) : undefined;
+export async function findPullRequest(ctx: ReadContext, base: RepoRow, index: number): Promise<PullRow | undefined> {
+  return Number.isInteger(index) ? await findPull(ctx.db, base.id, index) : undefined;
 }
 
 /** Where a pull request's head and merge base are now, with a reader of the base repository. */
@@ -57,72 +57,72 @@ export class UserCache {
   private readonly users = new Map<number, UserSummary | null>();
   constructor(private readonly ctx: ReadContext) {}
   /** The account, or null when there is none (a deleted resolver, no merger). */
-  get(id: number | null): UserSummary | null {
+  async get(id: number | null): Promise<UserSummary | null> {
     if (id === null) return null;
     if (!this.users.has(id)) {
-      const user = findUserById(this.ctx.db, id);
+      const user = await findUserById(this.ctx.db, id);
       this.users.set(id, user ? presentUser(user, this.ctx.config.baseUrl) : null);
     }
     return this.users.get(id) ?? null;
   }
   /** A user that must exist (posters are kept: users.id ON DELETE RESTRICT). */
-  must(id: number): UserSummary {
-    return this.get(id) as UserSummary;
+  async must(id: number): Promise<UserSummary> {
+    return await this.get(id) as UserSummary;
   }
 }
 
 /** Pull requests as Gitea shows them to the asking actor; a head repository it may not read is null. */
-export function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pulls: PullRow[]): PullRequest[] {
+export async function presentPulls(ctx: ReadContext, actor: Actor, base: RepoRow, pulls: PullRow[]): Promise<PullRequest[]> {
   const users = new UserCache(ctx);
-  const [baseJson] = presentRepos(ctx, actor, [base]);
+  const [baseJson] = await presentRepos(ctx, actor, [base]);
   // Labels, assignees and milestones are read once for the page, by number (one numbering with issues).
   const numbers = pulls.map((pull) => pull.number);
-  const labels = labelsOf(ctx.db, base.id, numbers);
-  const assignees = assigneesOf(ctx.db, base.id, numbers);
-  const milestones = milestonesOf(ctx.db, base.id, numbers);
-  const remotes = remotePullSourcesOf(ctx.db, pulls.map((pull) => pull.id));
-  return pulls.map((pull) => {
+  const labels = await labelsOf(ctx.db, base.id, numbers);
+  const assignees = await assigneesOf(ctx.db, base.id, numbers);
+  const milestones = await milestonesOf(ctx.db, base.id, numbers);
+  const remotes = await remotePullSourcesOf(ctx.db, pulls.map((pull) => pull.id));
+  return await Promise.all(pulls.map(async (pull) => {
     const remote = remotes.get(pull.id);
     const milestone = milestones.get(pull.number);
-    const head = pull.head_repo_id === null ? null : (findRepoById(ctx.db, pull.head_repo_id) ?? null);
-    const readable = head !== null && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: head });
-    const headJson = !readable ? null : head.id === base.id ? baseJson : presentRepos(ctx, actor, [head])[0];
+    const head = pull.head_repo_id === null ? null : (await findRepoById(ctx.db, pull.head_repo_id) ?? null);
+    const readable = head !== null && await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: head });
+    const headJson = !readable ? null : head.id === base.id ? baseJson : (await presentRepos(ctx, actor, [head]))[0];
     return presentPull(ctx.config.baseUrl, pull, {
       base,
       baseJson,
       head: readable ? head : null,
       headJson,
-      poster: users.must(pull.poster_id),
-      mergedBy: users.get(pull.merged_by_id),
+      poster: await users.must(pull.poster_id),
+      mergedBy: await users.get(pull.merged_by_id),
       bodyHtml: pullMarkdown(ctx.images, base, pull.base_branch, pull.body),
-      comments: countComments(ctx.db, pull.id),
-      reviewComments: countPullReviewComments(ctx.db, pull.id),
+      comments: await countComments(ctx.db, pull.id),
+      reviewComments: await countPullReviewComments(ctx.db, pull.id),
       // A pull request from another forge never had a head repository here: its head follows its source.
       headUnavailableReason: remote ? null : headUnavailableReason(pull, base, head ?? undefined),
       remote: remote ? presentRemoteSource(remote) : null,
-      mergeState: mergeState(ctx, base, pull, pull.head_sha),
-      requestedReviewers: listReviewRequests(ctx.db, pull.id).flatMap((r) => users.get(r.user_id) ?? []),
-      requestedTeams: listTeamReviewRequests(ctx.db, pull.id).flatMap((id) => {
-        const team = findTeamById(ctx.db, id);
-        return team ? [presentTeam(team, findUserById(ctx.db, team.org_id) ?? null, ctx.config.baseUrl)] : [];
-      }),
+      mergeState: await mergeState(ctx, base, pull, pull.head_sha),
+      requestedReviewers: (await Promise.all((await listReviewRequests(ctx.db, pull.id)).map(async (r) => { const user = await users.get(r.user_id); return user ? [user] : []; }))).flat(),
+      requestedTeams: (await Promise.all((await listTeamReviewRequests(ctx.db, pull.id)).map(async (id) => {
+        const team = await findTeamById(ctx.db, id);
+        return team ? [presentTeam(team, (await findUserById(ctx.db, team.org_id)) ?? null, ctx.config.baseUrl)] : [];
+      }))).flat(),
       labels: (labels.get(pull.number) ?? []).map((label) => presentLabelIn(ctx.config.baseUrl, label, base)),
       milestone: milestone ? presentMilestone(milestone) : null,
-      assignees: (assignees.get(pull.number) ?? []).flatMap((id) => users.get(id) ?? []),
+      assignees: (await Promise.all((assignees.get(pull.number) ?? []).map(async (id) => { const user = await users.get(id); return user ? [user] : []; }))).flat(),
     });
-  });
+  }));
 }
 
 /** One page of a repository's pull requests in a state, presented, and their total for Gitea's X-Total-Count. */
-export function pullRequestPage(
+export async function pullRequestPage(
   ctx: ReadContext,
   actor: Actor,
   base: RepoRow,
   query: { state?: 'open' | 'closed' | 'all'; page?: number; limit?: number },
-): { items: PullRequest[]; total: number } {
+): Promise<{ items: PullRequest[]; total: number }> {
   const limit = query.limit ?? 30;
-  const { rows, total } = listPulls(ctx.db, base.id, query.state ?? 'open', limit, ((query.page ?? 1) - 1) * limit);
-  return { items: presentPulls(ctx, actor, base, rows), total };
+  const { rows, total } = await listPulls(ctx.db, base.id, query.state ?? 'open', limit, ((query.page ?? 1) - 1) * limit);
+  return { items: await presentPulls(ctx, actor, base, rows), total };
 }
 
 /** A pull request's changes as text for git tools (`.diff` or `.patch`): git's own output, as Gitea serves it. */
@@ -160,7 +160,7 @@ export async function pullRequestFiles(
   const { reader, head, mergeBase } = await pullRequestCommits(ctx, base, pull);
   const diff = await diffCommits(reader, mergeBase, head, limits);
   const viewer = viewerId(actor);
-  const marks = viewer === null ? new Map<string, string>() : viewedFiles(ctx.db, pull.id, viewer);
+  const marks = viewer === null ? new Map<string, string>() : await viewedFiles(ctx.db, pull.id, viewer);
   const urls = new RepoUrls(ctx.config.baseUrl, base);
   const files = await Promise.all(
     diff.files.map(async (file) => {
@@ -183,7 +183,7 @@ export async function pullRequestFiles(
 export async function viewedPaths(ctx: ReadContext, base: RepoRow, pull: PullRow, userId: number): Promise<string[]> {
   const { reader, head } = await pullRequestCommits(ctx, base, pull);
   const viewed: string[] = [];
-  for (const [path, blob] of viewedFiles(ctx.db, pull.id, userId)) {
+  for (const [path, blob] of await viewedFiles(ctx.db, pull.id, userId)) {
     if (((await reader.entryAt(head, path))?.oid ?? '') === blob) viewed.push(path);
   }
   return viewed.sort();

@@ -25,15 +25,15 @@ export function presentRemoteSource(source: RemotePullSourceRow): RemotePullSour
  * branch, when given): what another forge shows beside its branches. Nothing of a repository that
  * not everyone may read, so the answer is the same as if it had none; an unusable URL has none.
  */
-export function publicRemotePulls(ctx: ReadContext, sourceUrl: string, branch: string | undefined): RemotePullSummary[] {
+export async function publicRemotePulls(ctx: ReadContext, sourceUrl: string, branch: string | undefined): Promise<RemotePullSummary[]> {
   let key: string;
   try {
     key = parseSourceUrl(sourceUrl).key;
   } catch {
     return [];
   }
-  return openRemotePulls(ctx.db, key, branch ?? null).flatMap((pull) => {
-    const repo = findRepoById(ctx.db, pull.base_repo_id);
+  return (await Promise.all((await openRemotePulls(ctx.db, key, branch ?? null)).map(async (pull) => {
+    const repo = await findRepoById(ctx.db, pull.base_repo_id);
     if (!repo || !isPubliclyReadable(repo)) return [];
     return [
       {
@@ -45,5 +45,5 @@ export function publicRemotePulls(ctx: ReadContext, sourceUrl: string, branch: s
         branch: pull.head_branch,
       },
     ];
-  });
+  }))).flat();
 }

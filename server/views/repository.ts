@@ -35,73 +35,73 @@ export type RepoLocation = { repo: RepoRow } | { moved: RepoRow } | null;
  * read is `null`, exactly like one that does not exist; an old name of a readable repository (a
  * rename or a transfer) is `moved`.
  */
-export function locateRepository(ctx: ReadContext, actor: Actor, owner: string, name: string, readVia: 'repository' | 'issue' = 'repository'): RepoLocation {
-  const repo = findRepo(ctx.db, owner, name);
-  if (repo) return ctx.policy.can(actor, 'repo:read', { type: 'repo', repo }, readVia) ? { repo } : null;
-  const target = findRepoRedirect(ctx.db, owner, name);
-  return target && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: target }, readVia) ? { moved: target } : null;
+export async function locateRepository(ctx: ReadContext, actor: Actor, owner: string, name: string, readVia: 'repository' | 'issue' = 'repository'): Promise<RepoLocation> {
+  const repo = await findRepo(ctx.db, owner, name);
+  if (repo) return await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo }, readVia) ? { repo } : null;
+  const target = await findRepoRedirect(ctx.db, owner, name);
+  return target && await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: target }, readVia) ? { moved: target } : null;
 }
 
 /**
  * Repositories as Gitea shows them to the asking actor; owners are looked up once per page. A fork
  * names its parent when the actor may read it (one level: the parent's own parent is null).
  */
-export function presentRepos(ctx: ReadContext, actor: Actor, rows: RepoRow[], withParents = true): Repository[] {
+export async function presentRepos(ctx: ReadContext, actor: Actor, rows: RepoRow[], withParents = true): Promise<Repository[]> {
   const owners = new Map<number, UserRow>();
-  const licences = detectedLicences(ctx.db, rows.map((r) => r.id));
+  const licences = await detectedLicences(ctx.db, rows.map((r) => r.id));
   // Counted as the fork list shows them to this actor: a private fork it may not read is not one.
-  const forks = countReadableForks(ctx.db, rows.map((r) => r.id), ctx.policy.listingViewer(actor));
-  return rows.map((repo) => {
+  const forks = await countReadableForks(ctx.db, rows.map((r) => r.id), ctx.policy.listingViewer(actor));
+  return await Promise.all(rows.map(async (repo) => {
     let owner = owners.get(repo.owner_id);
     if (!owner) {
-      owner = findUserById(ctx.db, repo.owner_id) as UserRow;
+      owner = await findUserById(ctx.db, repo.owner_id) as UserRow;
       owners.set(repo.owner_id, owner);
     }
     const licence = licences.get(repo.id);
-    const parent = withParents && repo.fork_id !== null ? findRepoById(ctx.db, repo.fork_id) : undefined;
-    const readableParent = parent && ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : undefined;
-    return presentRepository(repo, owner, ctx.policy.repoPermissions(actor, repo), ctx.config.baseUrl, {
+    const parent = withParents && repo.fork_id !== null ? await findRepoById(ctx.db, repo.fork_id) : undefined;
+    const readableParent = parent && await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo: parent }) ? parent : undefined;
+    return presentRepository(repo, owner, await ctx.policy.repoPermissions(actor, repo), ctx.config.baseUrl, {
       licenses: licence ? [licence] : [],
-      parent: readableParent ? presentRepos(ctx, actor, [readableParent], false)[0] : null,
+      parent: readableParent ? (await presentRepos(ctx, actor, [readableParent], false))[0] : null,
       forks: forks.get(repo.id) ?? 0,
-      openPulls: countOpenPulls(ctx.db, repo.id),
-      openIssues: countOpenIssues(ctx.db, repo.id),
+      openPulls: await countOpenPulls(ctx.db, repo.id),
+      openIssues: await countOpenIssues(ctx.db, repo.id),
     });
-  });
+  }));
 }
 
 /** One page of the repositories the actor may read, and their total, for Gitea's X-Total-Count. */
-export function repositoryPage(
+export async function repositoryPage(
   ctx: ReadContext,
   actor: Actor,
   filter: Omit<RepoListFilter, 'viewer' | 'limit' | 'offset'>,
   paging: { page?: number; limit?: number },
-): { items: Repository[]; total: number } {
+): Promise<{ items: Repository[]; total: number }> {
   const limit = paging.limit ?? 30;
-  const { rows, total } = listRepos(ctx.db, {
+  const { rows, total } = await listRepos(ctx.db, {
     ...filter,
     viewer: ctx.policy.listingViewer(actor),
     limit,
     offset: ((paging.page ?? 1) - 1) * limit,
   });
-  return { items: presentRepos(ctx, actor, rows), total };
+  return { items: await presentRepos(ctx, actor, rows), total };
 }
 
 /** A repository's topics, in the order they were set. */
-export function repositoryTopics(ctx: ReadContext, repo: RepoRow): string[] {
-  return listTopics(ctx.db, repo.id);
+export async function repositoryTopics(ctx: ReadContext, repo: RepoRow): Promise<string[]> {
+  return await listTopics(ctx.db, repo.id);
 }
 
 /** One page of a repository's collaborators, as Gitea shows them, and their total. */
-export function repositoryCollaborators(ctx: ReadContext, repo: RepoRow, paging: { page?: number; limit?: number }): { items: UserSummary[]; total: number } {
+export async function repositoryCollaborators(ctx: ReadContext, repo: RepoRow, paging: { page?: number; limit?: number }): Promise<{ items: UserSummary[]; total: number }> {
   const limit = paging.limit ?? 30;
-  const { rows, total } = listCollaborators(ctx.db, repo.id, limit, ((paging.page ?? 1) - 1) * limit);
+  const { rows, total } = await listCollaborators(ctx.db, repo.id, limit, ((paging.page ?? 1) - 1) * limit);
   return { items: rows.map((user) => presentUser(user, ctx.config.baseUrl)), total };
 }
 
 /** Whether the account is a direct collaborator of the repository. */
-export function isCollaborator(ctx: ReadContext, repo: RepoRow, user: UserRow): boolean {
-  return findCollaboratorPermission(ctx.db, repo.id, user.id) !== null;
+export async function isCollaborator(ctx: ReadContext, repo: RepoRow, user: UserRow): Promise<boolean> {
+  return await findCollaboratorPermission(ctx.db, repo.id, user.id) !== null;
 }
 
 /** Gitea's `default_git_trees_per_page`: a tree page holds at most this many entries. */
@@ -112,10 +112,10 @@ const apiRepoUrl = (ctx: ReadContext, repo: RepoRow) => `${ctx.config.baseUrl}/a
 const gitdirOf = (ctx: ReadContext, repo: RepoRow) => repoPath(ctx.config.reposDir, repo.owner_name, repo.name);
 
 /** A readable repository by id, as Gitea shows it (`GET /repositories/{id}`); one the actor may not read does not exist. */
-export function repositoryById(ctx: ReadContext, actor: Actor, id: number): Repository {
-  const repo = findRepoById(ctx.db, id);
-  if (!repo || !ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
-  return presentRepos(ctx, actor, [repo])[0];
+export async function repositoryById(ctx: ReadContext, actor: Actor, id: number): Promise<Repository> {
+  const repo = await findRepoById(ctx.db, id);
+  if (!repo || !await ctx.policy.can(actor, 'repo:read', { type: 'repo', repo })) throw notFound('The repository');
+  return (await presentRepos(ctx, actor, [repo]))[0];
 }
 
 /**
@@ -160,22 +160,22 @@ export async function repositoryLanguages(ctx: ReadContext, repo: RepoRow): Prom
 }
 
 /** One page of the topics containing `q` that repositories the actor may read carry, with those counts, and their total. */
-export function topicPage(ctx: ReadContext, actor: Actor, q: string, paging: { page?: number; limit?: number }): { items: TopicResponse[]; total: number } {
+export async function topicPage(ctx: ReadContext, actor: Actor, q: string, paging: { page?: number; limit?: number }): Promise<{ items: TopicResponse[]; total: number }> {
   const limit = paging.limit ?? 30;
-  const { rows, total } = searchTopics(ctx.db, ctx.policy.listingViewer(actor), q, limit, ((paging.page ?? 1) - 1) * limit);
+  const { rows, total } = await searchTopics(ctx.db, ctx.policy.listingViewer(actor), q, limit, ((paging.page ?? 1) - 1) * limit);
   return { items: rows.map(presentTopic), total };
 }
 
 /** The teams that reach an organisation's repository (Gitea answers 405 for a user's repository, which has none). */
-export function repositoryTeams(ctx: ReadContext, repo: RepoRow): Team[] {
+export async function repositoryTeams(ctx: ReadContext, repo: RepoRow): Promise<Team[]> {
   if (repo.owner_type !== 'org') throw notAllowed('The repository is not owned by an organisation: it has no teams.');
-  const org = findUserById(ctx.db, repo.owner_id) as UserRow;
-  return listRepoTeams(ctx.db, repo).map((team) => presentTeam(team, org, ctx.config.baseUrl));
+  const org = await findUserById(ctx.db, repo.owner_id) as UserRow;
+  return (await listRepoTeams(ctx.db, repo)).map((team) => presentTeam(team, org, ctx.config.baseUrl));
 }
 
 /** One team that reaches the repository, by name; a team that does not, or does not exist, is a 404. */
-export function repositoryTeam(ctx: ReadContext, repo: RepoRow, name: string): Team {
-  const team = repositoryTeams(ctx, repo).find((t) => t.name.toLowerCase() === name.toLowerCase());
+export async function repositoryTeam(ctx: ReadContext, repo: RepoRow, name: string): Promise<Team> {
+  const team = (await repositoryTeams(ctx, repo)).find((t) => t.name.toLowerCase() === name.toLowerCase());
   if (!team) throw notFound(`The team "${name}" of this repository`);
   return team;
 }

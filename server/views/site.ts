@@ -19,8 +19,8 @@ export interface SiteInfo {
 const logoUrlOf = (ctx: ReadContext, logo: string | null | undefined) => (logo ? imageUrl(ctx.config.baseUrl, logo) : null);
 
 /** The instance's name, introduction and logo. */
-export function siteInfo(ctx: ReadContext): SiteInfo {
-  const settings = readSiteSettings(ctx.db);
+export async function siteInfo(ctx: ReadContext): Promise<SiteInfo> {
+  const settings = await readSiteSettings(ctx.db);
   const intro = settings.intro ?? '';
   // The forge's one Markdown sanitiser, cached by the text's hash as a blob would be.
   const introHtml = intro === '' ? '' : renderMarkdown(intro, createHash('sha256').update(intro).digest('hex'), null, ctx.images);
@@ -28,8 +28,8 @@ export function siteInfo(ctx: ReadContext): SiteInfo {
 }
 
 /** The URL of the instance's logo, or null: for every page's head, without rendering the introduction. */
-export function siteLogoUrl(ctx: ReadContext): string | null {
-  return logoUrlOf(ctx, readSiteSettings(ctx.db).logo);
+export async function siteLogoUrl(ctx: ReadContext): Promise<string | null> {
+  return logoUrlOf(ctx, (await readSiteSettings(ctx.db)).logo);
 }
 
 /** The path of a stored avatar or logo, or null when the name is not one or no such file exists. */

@@ -20,10 +20,10 @@ async function resolveCommit(ctx: ReadContext, repo: RepoRow, ref: string): Prom
   return resolved.oid;
 }
 
-function present(ctx: ReadContext, repo: RepoRow, rows: CommitStatusRow[]): CommitStatus[] {
+async function present(ctx: ReadContext, repo: RepoRow, rows: CommitStatusRow[]): Promise<CommitStatus[]> {
   const users = new UserCache(ctx);
   const urls = new RepoUrls(ctx.config.baseUrl, repo);
-  return rows.map((row) => presentStatus(urls, row, users.get(row.creator_id)));
+  return await Promise.all(rows.map(async (row) => presentStatus(urls, row, await users.get(row.creator_id))));
 }
 
 export interface StatusQuery {
@@ -45,23 +45,23 @@ export async function commitStatusPage(
 ): Promise<{ items: CommitStatus[]; total: number }> {
   const sha = 'sha' in target ? target.sha.toLowerCase() : await resolveCommit(ctx, repo, target.ref);
   const limit = query.limit ?? 30;
-  const { rows, total } = listStatuses(ctx.db, repo.id, sha, { sort: query.sort, state: query.state, limit, offset: ((query.page ?? 1) - 1) * limit });
-  return { items: present(ctx, repo, rows), total };
+  const { rows, total } = await listStatuses(ctx.db, repo.id, sha, { sort: query.sort, state: query.state, limit, offset: ((query.page ?? 1) - 1) * limit });
+  return { items: await present(ctx, repo, rows), total };
 }
 
 /** Gitea's combined status of a branch, a tag or a commit: the latest status of each context and their state. */
 export async function combinedStatus(ctx: ReadContext, actor: Actor, repo: RepoRow, ref: string): Promise<CombinedStatus> {
   const sha = await resolveCommit(ctx, repo, ref);
-  const rows = latestStatuses(ctx.db, repo.id, [sha]);
-  const [repository] = presentRepos(ctx, actor, [repo]);
+  const rows = await latestStatuses(ctx.db, repo.id, [sha]);
+  const [repository] = await presentRepos(ctx, actor, [repo]);
   const urls = new RepoUrls(ctx.config.baseUrl, repo);
-  return presentCombinedStatus(urls, sha, combinedState(rows.map((row) => row.state)), present(ctx, repo, rows), repository ?? null);
+  return presentCombinedStatus(urls, sha, combinedState(rows.map((row) => row.state)), await present(ctx, repo, rows), repository ?? null);
 }
 
 /** The combined state of each of these commits that has statuses (history and branch lists show one icon each). */
-export function commitStates(ctx: ReadContext, repo: RepoRow, shas: string[]): CommitStates {
+export async function commitStates(ctx: ReadContext, repo: RepoRow, shas: string[]): Promise<CommitStates> {
   const bySha = new Map<string, CommitStatusState[]>();
-  for (const row of latestStatuses(ctx.db, repo.id, shas.map((sha) => sha.toLowerCase()))) bySha.set(row.sha, [...(bySha.get(row.sha) ?? []), row.state]);
+  for (const row of await latestStatuses(ctx.db, repo.id, shas.map((sha) => sha.toLowerCase()))) bySha.set(row.sha, [...(bySha.get(row.sha) ?? []), row.state]);
   const states: CommitStates = {};
   for (const [sha, list] of bySha) states[sha] = { state: combinedState(list) as CommitStatusState, total_count: list.length };
   return states;
@@ -72,8 +72,8 @@ export async function gitlabCommitStatuses(ctx: ReadContext, repo: RepoRow, ref:
   const reader = new RepoReader(repoPath(ctx.config.reposDir, repo.owner_name, repo.name), ctx.gitCache);
   const resolved = await reader.resolve(ref);
   if (!resolved) throw gitlabNotFound('Commit');
-  const rows = latestStatuses(ctx.db, repo.id, [resolved.oid]).sort((a, b) => b.id - a.id);
+  const rows = (await latestStatuses(ctx.db, repo.id, [resolved.oid])).sort((a, b) => b.id - a.id);
   const users = new UserCache(ctx);
   const page = rows.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
-  return { items: page.map((row) => presentGitlabStatus(row, users.get(row.creator_id))), total: rows.length };
+  return { items: await Promise.all(page.map(async (row) => presentGitlabStatus(row, await users.get(row.creator_id)))), total: rows.length };
 }

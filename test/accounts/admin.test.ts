@@ -15,13 +15,13 @@ describe('POST /api/v1/admin/users', () => {
   it('refuses anonymous (401), a non-administrator (403) and bad input (422), writing nothing', async () => {
     const user = await buildUser(db());
     const admin = await buildUser(db(), { isAdmin: true });
-    const users = count(db(), 'users');
+    const users = await count(db(), 'users');
     const body = { username: 'dominique', email: 'dominique@example.org', password: 'longenough1' };
     expect((await call(server.url, '/api/v1/admin/users', { body })).status).toBe(401);
     expect((await call(server.url, '/api/v1/admin/users', { body: {}, headers: basic(user.username, PASSWORD) })).status).toBe(403);
     const bad = await call(server.url, '/api/v1/admin/users', { body: { ...body, username: 'api' }, headers: basic(admin.username, PASSWORD) });
     expect(bad.status).toBe(422);
-    expect(count(db(), 'users')).toBe(users);
+    expect(await count(db(), 'users')).toBe(users);
   });
 
   it('creates an account for a site administrator', async () => {
@@ -40,7 +40,7 @@ describe('PATCH /api/v1/admin/users/{username} (suspension)', () => {
   it('suspends: sessions end and tokens fail at once; the event is in the audit trail', async () => {
     const admin = await buildUser(db(), { isAdmin: true });
     const user = await buildUser(db());
-    const token = buildToken(db(), user, ['all']);
+    const token = await buildToken(db(), user, ['all']);
     const session = await signIn(server.url, user.username, PASSWORD);
     expect((await call(server.url, '/api/v1/user', { cookie: session.cookie })).status).toBe(200);
 
@@ -50,7 +50,7 @@ describe('PATCH /api/v1/admin/users/{username} (suspension)', () => {
     const res = await call(server.url, `/api/v1/admin/users/${user.username}`, { method: 'PATCH', body: { prohibit_login: true }, headers: basic(admin.username, PASSWORD) });
     expect(res.status).toBe(200);
     expect(res.body.prohibit_login).toBe(true);
-    expect(db().prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(user.id)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(user.id)).toBe(0);
     expect((await call(server.url, '/api/v1/user', { cookie: session.cookie })).status).toBe(401);
     expect((await call(server.url, '/api/v1/user', { headers: { authorization: `token ${token}` } })).status).toBe(403);
     expect((await call(server.url, '/api/v1/auth/signin', { body: { username: user.username, password: PASSWORD } })).status).toBe(403);
@@ -86,10 +86,10 @@ describe('GET /api/v1/admin/audit', () => {
   });
 
   it('erases IP addresses older than the retention period', async () => {
-    db().prepare("INSERT INTO audit_events (action, ip, created_at) VALUES ('old', '192.0.2.1', '2000-01-01T00:00:00.000Z')").run();
-    db().prepare("INSERT INTO audit_events (action, ip) VALUES ('new', '192.0.2.2')").run();
-    eraseAuditIps(db(), server.config.logRetentionDays);
-    expect(db().prepare("SELECT ip FROM audit_events WHERE action = 'old'").pluck().get()).toBeNull();
-    expect(db().prepare("SELECT ip FROM audit_events WHERE action = 'new'").pluck().get()).toBe('192.0.2.2');
+    await db().prepare("INSERT INTO audit_events (action, ip, created_at) VALUES ('old', '192.0.2.1', '2000-01-01T00:00:00.000Z')").run();
+    await db().prepare("INSERT INTO audit_events (action, ip) VALUES ('new', '192.0.2.2')").run();
+    await eraseAuditIps(db(), server.config.logRetentionDays);
+    expect(await db().prepare("SELECT ip FROM audit_events WHERE action = 'old'").pluck().get()).toBeNull();
+    expect(await db().prepare("SELECT ip FROM audit_events WHERE action = 'new'").pluck().get()).toBe('192.0.2.2');
   });
 });

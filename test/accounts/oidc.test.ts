@@ -117,20 +117,20 @@ describe('OpenID Connect sign-in', () => {
     // "claude" is taken by a password account: a free name with a suffix, never the existing account.
     expect(me.body.login).toBe('claude2');
     expect(me.body.full_name).toBe('Claude Martin');
-    expect(count(forge.app.forge.db, 'oidc_identities')).toBe(1);
+    expect(await count(forge.app.forge.db, 'oidc_identities')).toBe(1);
     expect(userinfoTypes).toEqual([expect.stringMatching(/^application\/jwt/)]);
 
-    const users = count(forge.app.forge.db, 'users');
+    const users = await count(forge.app.forge.db, 'users');
     const again = await browse(`${forge.url}/user/oidc/login`, 'claude');
     const me2 = await call(forge.url, '/api/v1/user', { cookie: `fabrique_session=${again.cookies.get('fabrique_session')}` });
     expect(me2.body.login).toBe('claude2');
-    expect(count(forge.app.forge.db, 'users')).toBe(users);
+    expect(await count(forge.app.forge.db, 'users')).toBe(users);
   });
 
   it('refuses a callback whose state does not match', async () => {
-    const sessions = count(forge.app.forge.db, 'sessions');
+    const sessions = await count(forge.app.forge.db, 'sessions');
     const res = await fetch(`${forge.url}/user/oidc/callback?code=x&state=forged`, { redirect: 'manual' });
     expect(res.headers.get('location')).toBe('/user/login?error=oidc');
-    expect(count(forge.app.forge.db, 'sessions')).toBe(sessions);
+    expect(await count(forge.app.forge.db, 'sessions')).toBe(sessions);
   });
 });

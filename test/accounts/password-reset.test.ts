@@ -18,7 +18,7 @@ describe('password reset by e-mail, against a real SMTP server', () => {
     await mailbox?.close();
   });
   const db = () => server.app.forge.db;
-  const tokens = () => db().prepare('SELECT count(*) FROM account_tokens').pluck().get() as number;
+  const tokens = async () => await db().prepare('SELECT count(*) FROM account_tokens').pluck().get() as number;
 
   it('mails a link that sets a new password once, ends the old sessions and records it', async () => {
     // setup: an account signed in somewhere
@@ -34,7 +34,7 @@ describe('password reset by e-mail, against a real SMTP server', () => {
     expect(`${link.origin}${link.pathname}`).toBe(`${server.url}/user/reset_password`);
     const token = link.searchParams.get('token')!;
     // only the token's hash is stored
-    const stored = db().prepare('SELECT token_hash FROM account_tokens').pluck().all() as string[];
+    const stored = await db().prepare('SELECT token_hash FROM account_tokens').pluck().all() as string[];
     expect(stored).not.toContain(token);
 
     const check = await call(server.url, '/api/v1/auth/password-reset/check', { body: { token } });
@@ -48,7 +48,7 @@ describe('password reset by e-mail, against a real SMTP server', () => {
     expect((await call(server.url, '/api/v1/auth/signin', { body: { username: user.username, password: PASSWORD } })).status).toBe(401);
     const session = await call(server.url, '/api/v1/auth/session', { cookie: old.cookie });
     expect(session.body.user).toBeNull();
-    const audit = db().prepare("SELECT action FROM audit_events WHERE target = ? AND action LIKE 'user.password_reset%' ORDER BY id").pluck().all(`user:${user.username}`);
+    const audit = await db().prepare("SELECT action FROM audit_events WHERE target = ? AND action LIKE 'user.password_reset%' ORDER BY id").pluck().all(`user:${user.username}`);
     expect(audit).toEqual(['user.password_reset.request', 'user.password_reset']);
 
     // a second use is refused with a clear message, and changes nothing
@@ -61,7 +61,7 @@ describe('password reset by e-mail, against a real SMTP server', () => {
   it('answers an unknown address exactly as a known one, and sends it nothing', async () => {
     // setup
     const user = await buildUser(db());
-    const before = tokens();
+    const before = await tokens();
     const mailsBefore = mailbox.mails.length;
     // test: the unknown address first, then a known name; only the known one gets a mail
     const unknown = await call(server.url, '/api/v1/auth/password-reset', { body: { login: 'nobody-here@example.org' } });
@@ -69,7 +69,7 @@ describe('password reset by e-mail, against a real SMTP server', () => {
     expect(unknown.status).toBe(known.status);
     expect(unknown.body).toEqual(known.body);
     await mailbox.next(user.email!);
-    expect(tokens()).toBe(before + 1);
+    expect(await tokens()).toBe(before + 1);
     expect(mailbox.mails.slice(mailsBefore).map((m) => m.to)).toEqual([user.email!.toLowerCase()]);
   });
 

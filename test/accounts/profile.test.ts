@@ -17,7 +17,7 @@ describe('profile settings through the API', () => {
   it('refuses anonymous callers, a read-only token and a website that is not http(s), writing nothing', async () => {
     // setup
     const user = await buildUser(db());
-    const readOnly = buildToken(db(), user, ['read:user']);
+    const readOnly = await buildToken(db(), user, ['read:user']);
     // test
     expect((await api(server.url, 'PATCH', '/user/settings', { body: { location: 'Lyon' } })).status).toBe(401);
     expect((await api(server.url, 'PATCH', '/user/settings', { auth: as(readOnly), body: { location: 'Lyon' } })).status).toBe(403);
@@ -32,7 +32,7 @@ describe('profile settings through the API', () => {
   it("saves Gitea's settings fields with a write:user token and shows them on the public profile", async () => {
     // setup
     const user = await buildUser(db());
-    const token = buildToken(db(), user, ['write:user']);
+    const token = await buildToken(db(), user, ['write:user']);
     // test
     const saved = await api(server.url, 'PATCH', '/user/settings', {
       auth: as(token),

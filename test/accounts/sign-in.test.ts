@@ -12,7 +12,7 @@ const db = () => server.app.forge.db;
 
 describe('sign-up', () => {
   it('refuses a form post (login CSRF) and a foreign origin, writing nothing', async () => {
-    const users = count(db(), 'users');
+    const users = await count(db(), 'users');
     const form = await call(server.url, '/api/v1/auth/signup', {
       body: 'username=mallory&email=m%40example.org&password=longenough1',
       headers: { 'content-type': 'text/plain' },
@@ -23,12 +23,12 @@ describe('sign-up', () => {
       headers: { origin: 'https://evil.example' },
     });
     expect(foreign.status).toBe(403);
-    expect(count(db(), 'users')).toBe(users);
+    expect(await count(db(), 'users')).toBe(users);
   });
 
   it('refuses an invalid or reserved name, a short password and a taken name with a clear message', async () => {
     const taken = await buildUser(db());
-    const users = count(db(), 'users');
+    const users = await count(db(), 'users');
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ username: 'bad name', email: 'a@example.org', password: 'longenough1' }, 422, /username/],
       [{ username: 'admin', email: 'a@example.org', password: 'longenough1' }, 422, /reserved/],
@@ -42,8 +42,8 @@ describe('sign-up', () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect(res.body.message).toMatch(message);
     }
-    expect(count(db(), 'users')).toBe(users);
-    expect(count(db(), 'sessions')).toBe(0);
+    expect(await count(db(), 'users')).toBe(users);
+    expect(await count(db(), 'sessions')).toBe(0);
   });
 
   it('creates the account, signs it in with a secure cookie and records the last login', async () => {
@@ -65,7 +65,7 @@ describe('sign-up', () => {
     expect(me.body.last_login).not.toBe('0001-01-01T00:00:00Z');
     // The cookie value is not stored: only its hash.
     const value = res.cookie!.split('=')[1];
-    expect(db().prepare('SELECT count(*) FROM sessions WHERE id = ?').pluck().get(value)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM sessions WHERE id = ?').pluck().get(value)).toBe(0);
   });
 });
 
@@ -76,7 +76,7 @@ describe('sign-up closed', () => {
       const res = await call(closed.url, '/api/v1/auth/signup', { body: { username: 'alice', email: 'a@example.org', password: 'longenough1' } });
       expect(res.status).toBe(403);
       expect(res.body.message).toMatch(/closed/);
-      expect(count(closed.app.forge.db, 'users')).toBe(0);
+      expect(await count(closed.app.forge.db, 'users')).toBe(0);
       const providers = await call(closed.url, '/api/v1/auth/providers');
       expect(providers.body).toEqual({ password: true, signup: false, oidc: null, mail: false });
     } finally {
@@ -88,13 +88,13 @@ describe('sign-up closed', () => {
 describe('sign-in', () => {
   it('refuses a wrong password with 401, opens no session and records the failure', async () => {
     const user = await buildUser(db());
-    const sessions = count(db(), 'sessions');
+    const sessions = await count(db(), 'sessions');
     const res = await call(server.url, '/api/v1/auth/signin', { body: { username: user.username, password: 'wrong password' } });
     expect(res.status).toBe(401);
     expect(res.body.message).toBe('Wrong username or password.');
     expect(res.cookie).toBeNull();
-    expect(count(db(), 'sessions')).toBe(sessions);
-    const event = db().prepare("SELECT * FROM audit_events WHERE action = 'user.signin.failed' ORDER BY id DESC").get() as { target: string; ip: string };
+    expect(await count(db(), 'sessions')).toBe(sessions);
+    const event = await db().prepare("SELECT * FROM audit_events WHERE action = 'user.signin.failed' ORDER BY id DESC").get() as { target: string; ip: string };
     expect(event.target).toBe(`user:${user.username}`);
     expect(event.ip).toBe('127.0.0.1');
   });
@@ -109,7 +109,7 @@ describe('sign-in', () => {
     }
     const state = await call(server.url, '/api/v1/auth/session', { cookie: byName.cookie });
     expect(state.body).toMatchObject({ user: { login: user.username }, csrf_token: byName.csrf });
-    expect(db().prepare("SELECT count(*) FROM audit_events WHERE action = 'user.signin' AND actor_id = ?").pluck().get(user.id)).toBe(2);
+    expect(await db().prepare("SELECT count(*) FROM audit_events WHERE action = 'user.signin' AND actor_id = ?").pluck().get(user.id)).toBe(2);
   });
 
   it('limits failed sign-ins per account with 429, even with the right password afterwards', async () => {
@@ -126,7 +126,7 @@ describe('sign-in', () => {
 
   it('refuses a suspended account with 403', async () => {
     const user = await buildUser(db());
-    db().prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(user.id);
+    await db().prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(user.id);
     const res = await call(server.url, '/api/v1/auth/signin', { body: { username: user.username, password: PASSWORD } });
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/suspended/);
@@ -137,17 +137,17 @@ describe('sessions and CSRF', () => {
   it('refuses a state change by cookie without the CSRF token, then signs out and revokes the row', async () => {
     const user = await buildUser(db());
     const session = await signIn(server.url, user.username, PASSWORD);
-    const sessions = count(db(), 'sessions');
+    const sessions = await count(db(), 'sessions');
     const missing = await call(server.url, '/api/v1/auth/signout', { method: 'POST', cookie: session.cookie });
     expect(missing.status).toBe(403);
     expect(missing.body.message).toMatch(/CSRF/);
     const wrong = await call(server.url, '/api/v1/auth/signout', { method: 'POST', cookie: session.cookie, csrf: 'x'.repeat(43) });
     expect(wrong.status).toBe(403);
-    expect(count(db(), 'sessions')).toBe(sessions);
+    expect(await count(db(), 'sessions')).toBe(sessions);
 
     const out = await call(server.url, '/api/v1/auth/signout', { method: 'POST', cookie: session.cookie, csrf: session.csrf });
     expect(out.status).toBe(204);
-    expect(count(db(), 'sessions')).toBe(sessions - 1);
+    expect(await count(db(), 'sessions')).toBe(sessions - 1);
     const after = await call(server.url, '/api/v1/user', { cookie: session.cookie });
     expect(after.status).toBe(401);
   });
@@ -155,7 +155,7 @@ describe('sessions and CSRF', () => {
   it('treats an expired session as anonymous', async () => {
     const user = await buildUser(db());
     const session = await signIn(server.url, user.username, PASSWORD);
-    db().prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?").run(user.id);
+    await db().prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?").run(user.id);
     const res = await call(server.url, '/api/v1/user', { cookie: session.cookie });
     expect(res.status).toBe(401);
     const state = await call(server.url, '/api/v1/auth/session', { cookie: session.cookie });

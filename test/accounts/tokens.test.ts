@@ -14,8 +14,8 @@ describe('POST /api/v1/users/{username}/tokens', () => {
   it('refuses anonymous (401), a token (401), another user (403), unknown scopes (422), writing nothing', async () => {
     const owner = await buildUser(db());
     const other = await buildUser(db());
-    const token = buildToken(db(), owner, ['all']);
-    const tokens = count(db(), 'access_tokens');
+    const token = await buildToken(db(), owner, ['all']);
+    const tokens = await count(db(), 'access_tokens');
     const path = `/api/v1/users/${owner.username}/tokens`;
     const body = { name: 'ci', scopes: ['read:repository'] };
     expect((await call(server.url, path, { body })).status).toBe(401);
@@ -29,7 +29,7 @@ describe('POST /api/v1/users/{username}/tokens', () => {
     const none = await call(server.url, path, { body: { name: 'ci', scopes: [] }, headers: basic(owner.username, PASSWORD) });
     expect(none.status).toBe(422);
     expect((await call(server.url, `/api/v1/users/nobody-here/tokens`, { body, headers: basic(owner.username, PASSWORD) })).status).toBe(404);
-    expect(count(db(), 'access_tokens')).toBe(tokens);
+    expect(await count(db(), 'access_tokens')).toBe(tokens);
   });
 
   it('creates a token with Basic auth, shown once; it works at once, lists without its value, and a duplicate name is 409', async () => {
@@ -41,7 +41,7 @@ describe('POST /api/v1/users/{username}/tokens', () => {
     const value = created.body.sha1 as string;
     expect(value).toMatch(/^[0-9a-f]{40}$/);
     expect(created.body.token_last_eight).toBe(value.slice(-8));
-    expect(db().prepare('SELECT count(*) FROM access_tokens WHERE token_hash = ?').pluck().get(value)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM access_tokens WHERE token_hash = ?').pluck().get(value)).toBe(0);
 
     const me = await call(server.url, '/api/v1/user', { headers: { authorization: `token ${value}` } });
     expect(me.body.login).toBe(owner.username);
@@ -53,7 +53,7 @@ describe('POST /api/v1/users/{username}/tokens', () => {
 
     const duplicate = await call(server.url, path, { body: { name: 'ci', scopes: ['read:user'] }, headers: basic(owner.username, PASSWORD) });
     expect(duplicate.status).toBe(409);
-    const audit = db().prepare("SELECT * FROM audit_events WHERE action = 'token.create' AND actor_id = ?").all(owner.id);
+    const audit = await db().prepare("SELECT * FROM audit_events WHERE action = 'token.create' AND actor_id = ?").all(owner.id);
     expect(audit).toHaveLength(1);
   });
 
@@ -63,7 +63,7 @@ describe('POST /api/v1/users/{username}/tokens', () => {
     const path = `/api/v1/users/${owner.username}/tokens`;
     const noCsrf = await call(server.url, path, { body: { name: 'web', scopes: ['read:user'] }, cookie: session.cookie });
     expect(noCsrf.status).toBe(403);
-    expect(db().prepare('SELECT count(*) FROM access_tokens WHERE user_id = ?').pluck().get(owner.id)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM access_tokens WHERE user_id = ?').pluck().get(owner.id)).toBe(0);
     const ok = await call(server.url, path, { body: { name: 'web', scopes: ['read:user'] }, cookie: session.cookie, csrf: session.csrf });
     expect(ok.status).toBe(201);
   });
@@ -72,9 +72,9 @@ describe('POST /api/v1/users/{username}/tokens', () => {
 describe('DELETE /api/v1/users/{username}/tokens/{token}', () => {
   it('revokes by id or name; the revoked token is refused at once; unknown is 404', async () => {
     const owner = await buildUser(db());
-    const first = buildToken(db(), owner, ['all'], 'first');
-    buildToken(db(), owner, ['all'], 'second');
-    const [row] = db().prepare("SELECT id FROM access_tokens WHERE user_id = ? AND name = 'first'").all(owner.id) as { id: number }[];
+    const first = await buildToken(db(), owner, ['all'], 'first');
+    await buildToken(db(), owner, ['all'], 'second');
+    const [row] = await db().prepare("SELECT id FROM access_tokens WHERE user_id = ? AND name = 'first'").all(owner.id) as { id: number }[];
     const path = `/api/v1/users/${owner.username}/tokens`;
     expect((await call(server.url, `${path}/${row.id}`, { method: 'DELETE' })).status).toBe(401);
     const byId = await call(server.url, `${path}/${row.id}`, { method: 'DELETE', headers: basic(owner.username, PASSWORD) });
@@ -82,7 +82,7 @@ describe('DELETE /api/v1/users/{username}/tokens/{token}', () => {
     expect((await call(server.url, '/api/v1/user', { headers: { authorization: `token ${first}` } })).status).toBe(401);
     expect((await call(server.url, `${path}/second`, { method: 'DELETE', headers: basic(owner.username, PASSWORD) })).status).toBe(204);
     expect((await call(server.url, `${path}/second`, { method: 'DELETE', headers: basic(owner.username, PASSWORD) })).status).toBe(404);
-    expect(db().prepare("SELECT count(*) FROM audit_events WHERE action = 'token.delete' AND actor_id = ?").pluck().get(owner.id)).toBe(2);
+    expect(await db().prepare("SELECT count(*) FROM audit_events WHERE action = 'token.delete' AND actor_id = ?").pluck().get(owner.id)).toBe(2);
   });
 });
 
@@ -90,7 +90,7 @@ describe('GET /api/v1/user and /api/v1/users/{username}', () => {
   it('answers 401 to anonymous, 403 to a token without a user scope, and the account otherwise', async () => {
     const user = await buildUser(db());
     expect((await call(server.url, '/api/v1/user')).status).toBe(401);
-    const repoOnly = buildToken(db(), user, ['read:repository']);
+    const repoOnly = await buildToken(db(), user, ['read:repository']);
     expect((await call(server.url, '/api/v1/user', { headers: { authorization: `Bearer ${repoOnly}` } })).status).toBe(403);
     const me = await call(server.url, '/api/v1/user', { headers: basic(user.username, PASSWORD) });
     expect(me.body).toMatchObject({ id: user.id, login: user.username, email: user.email, is_admin: false, prohibit_login: false });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   // setup: a site administrator with an all-scopes token, as an operator's script would have
   server = await startServer();
   admin = await buildUser(db(), { username: 'site-admin', isAdmin: true });
-  client = giteaApi(server.url, { token: buildToken(db(), admin, ['all']) });
+  client = giteaApi(server.url, { token: await buildToken(db(), admin, ['all']) });
 });
 afterAll(() => server.close());
 
@@ -46,8 +46,8 @@ describe('who may use /api/v1/admin', () => {
   it('refuses anonymous callers (401) and other accounts (403), and writes nothing', async () => {
     // setup
     const user = await buildUser(db());
-    const userToken = buildToken(db(), user, ['all']);
-    const users = count(db(), 'users');
+    const userToken = await buildToken(db(), user, ['all']);
+    const users = await count(db(), 'users');
     // test
     for (const path of ['/admin/users', '/admin/orgs', '/admin/repos', '/admin/cron', '/admin/unadopted', '/admin/system', '/admin/audit']) {
       expect((await api(server.url, 'GET', path)).status, path).toBe(401);
@@ -59,7 +59,7 @@ describe('who may use /api/v1/admin', () => {
     expect((await refusal(other.admin.adminCreateUser({ username: 'intruder', email: 'intruder@example.org', password: 'longenough1' }))).status).toBe(403);
     expect((await refusal(other.admin.adminCronRun('git_gc_repos'))).status).toBe(403);
     expect((await refusal(other.admin.adminDeleteUser(admin.username))).status).toBe(403);
-    expect(count(db(), 'users')).toBe(users);
+    expect(await count(db(), 'users')).toBe(users);
   });
 
   it('answers a stranger alike for a private repository and a missing one: nothing tells that it exists', async () => {
@@ -75,7 +75,7 @@ describe('who may use /api/v1/admin', () => {
       expect(existing.status, path).toBe(missing.status);
       expect(existing.body, path).toEqual(missing.body);
     }
-    expect(db().prepare('SELECT owner_id FROM repositories WHERE id = ?').pluck().get(hidden.id)).toBe(owner.id);
+    expect(await db().prepare('SELECT owner_id FROM repositories WHERE id = ?').pluck().get(hidden.id)).toBe(owner.id);
   });
 });
 
@@ -113,7 +113,7 @@ describe('users', () => {
   it('suspends an account: sign-in, its tokens and its pushes are refused; restoring it lets it push again', async () => {
     // setup: an account that pushed to its own repository
     const user = await buildUser(db());
-    const token = buildToken(db(), user, ['write:repository']);
+    const token = await buildToken(db(), user, ['write:repository']);
     await buildRepo(db(), server.config.reposDir, user, { name: 'carnet' });
     const work = await pushFirstCommit(user, 'carnet', token);
     await commitFiles(work, { 'NOTES.md': 'after the suspension\n' }, 'Second commit');
@@ -145,13 +145,13 @@ describe('users', () => {
     const refused = await refusal(client.admin.adminDeleteUser('leaving-soon'));
     expect(refused.status).toBe(409);
     expect(refused.error.message).toBe('leaving-soon still owns repositories: leaving-soon/budget, leaving-soon/plans. Transfer or delete them first, or delete with purge=true.');
-    expect(db().prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(user.id)).toBe(1);
+    expect(await db().prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(user.id)).toBe(1);
     expect(readdirSync(folder).sort()).toEqual(['budget.git', 'plans.git']);
 
     const deleted = await client.admin.adminDeleteUser('leaving-soon', { purge: true });
     expect(deleted.status).toBe(204);
-    expect(db().prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(user.id)).toBe(0);
-    expect(db().prepare('SELECT count(*) FROM repositories WHERE owner_id = ?').pluck().get(user.id)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(user.id)).toBe(0);
+    expect(await db().prepare('SELECT count(*) FROM repositories WHERE owner_id = ?').pluck().get(user.id)).toBe(0);
     expect(existsSync(join(folder, 'plans.git'))).toBe(false);
     expect((await refusal(client.admin.adminDeleteUser('leaving-soon'))).status).toBe(404);
   });
@@ -159,7 +159,7 @@ describe('users', () => {
   it('transfers a departing account\'s repository to an organisation (old name redirects), then deletes the account', async () => {
     // setup
     const user = await buildUser(db(), { username: 'departing' });
-    const token = buildToken(db(), user, ['write:repository']);
+    const token = await buildToken(db(), user, ['write:repository']);
     await buildRepo(db(), server.config.reposDir, user, { name: 'voirie' });
     await pushFirstCommit(user, 'voirie', token);
     await api(server.url, 'POST', '/orgs', { auth: as(admin), body: { username: 'metropole' } });
@@ -207,7 +207,7 @@ describe('organisations, repositories and unadopted folders', () => {
   it('lists every repository with size, last push and mirror state, and runs maintenance on one', async () => {
     // setup
     const owner = await buildUser(db(), { username: 'repo-lister' });
-    const token = buildToken(db(), owner, ['write:repository']);
+    const token = await buildToken(db(), owner, ['write:repository']);
     await buildRepo(db(), server.config.reposDir, owner, { name: 'cadastre', isPrivate: true });
     await pushFirstCommit(owner, 'cadastre', token);
     const bare = join(server.config.reposDir, 'repo-lister', 'cadastre.git');
@@ -259,15 +259,15 @@ describe('cron', () => {
   it('cleans finished webhook deliveries past their week, keeping pending ones', async () => {
     // setup
     const repo = await buildRepo(db(), server.config.reposDir, admin);
-    const hook = db().prepare("INSERT INTO webhooks (repo_id, url, events) VALUES (?, 'http://127.0.0.1:9/hook', '{}') RETURNING id").pluck().get(repo.id) as number;
+    const hook = await db().prepare("INSERT INTO webhooks (repo_id, url, events) VALUES (?, 'http://127.0.0.1:9/hook', '{}') RETURNING id").pluck().get(repo.id) as number;
     const insert = db().prepare("INSERT INTO webhook_deliveries (uuid, hook_id, event, event_type, payload, status, created_at) VALUES (?, ?, 'push', 'push', '{}', ?, ?)");
-    insert.run('old-delivered', hook, 'delivered', '2020-01-01T00:00:00.000Z');
-    insert.run('old-pending', hook, 'pending', '2020-01-01T00:00:00.000Z');
-    insert.run('recent-failed', hook, 'failed', new Date().toISOString());
+    await insert.run('old-delivered', hook, 'delivered', '2020-01-01T00:00:00.000Z');
+    await insert.run('old-pending', hook, 'pending', '2020-01-01T00:00:00.000Z');
+    await insert.run('recent-failed', hook, 'failed', new Date().toISOString());
     // test
     expect((await client.admin.adminCronRun('cleanup_hook_task_table')).status).toBe(204);
     await expect
-      .poll(() => db().prepare('SELECT uuid FROM webhook_deliveries WHERE hook_id = ? ORDER BY uuid').pluck().all(hook), { timeout: 30_000 })
+      .poll(async () => await db().prepare('SELECT uuid FROM webhook_deliveries WHERE hook_id = ? ORDER BY uuid').pluck().all(hook), { timeout: 30_000 })
       .toEqual(['old-pending', 'recent-failed']);
     const system = await api(server.url, 'GET', '/admin/system', { auth: as(admin) });
     const info = system.body as SystemInfo;
@@ -286,7 +286,7 @@ describe('the system page and the audit trail', () => {
     expect(info.git_version).toMatch(/^2\.\d+/);
     expect(info.repos_bytes).toBeGreaterThan(0);
     expect(info.data_bytes).toBeGreaterThan(0);
-    expect(info.counts.users).toBe(db().prepare("SELECT count(*) FROM users WHERE type = 'user'").pluck().get());
+    expect(info.counts.users).toBe(await db().prepare("SELECT count(*) FROM users WHERE type = 'user'").pluck().get());
     expect(info.cron.map((t) => t.name)).toContain('git_gc_repos');
   });
 

@@ -31,9 +31,9 @@ beforeAll(async () => {
   const { db } = server.app.forge;
   const user = await buildUser(db);
   owner = user.username;
-  ownerToken = buildToken(db, user, ['all']);
+  ownerToken = await buildToken(db, user, ['all']);
   client = giteaApi(server.url, { token: ownerToken });
-  reader = giteaApi(server.url, { token: buildToken(db, await buildUser(db), ['all']) });
+  reader = giteaApi(server.url, { token: await buildToken(db, await buildUser(db), ['all']) });
   expect((await client.user.createCurrentUserRepo({ name: 'depot', auto_init: true })).status).toBe(201);
   gitdir = repoPath(server.config.reposDir, owner, 'depot');
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const { db } = server.app.forge;
   owner = await buildUser(db);
   helper = await buildUser(db);
-  client = giteaApi(server.url, { token: buildToken(db, owner, ['all']) });
+  client = giteaApi(server.url, { token: await buildToken(db, owner, ['all']) });
   anonymous = giteaApi(server.url);
 });
 afterAll(async () => server.close());

@@ -30,8 +30,8 @@ let commits: string[];
 const as = (who: keyof typeof tokens): Record<string, string> => ({ authorization: `token ${tokens[who]}` });
 const codePath = () => repoPath(server.config.reposDir, owner.username, 'code');
 const codeApi = (path: string) => `/repos/${owner.username}/code${path}`;
-const storedStyles = (repo: RepoRow) =>
-  server.app.forge.db
+const storedStyles = async (repo: RepoRow) =>
+  await server.app.forge.db
     .prepare('SELECT allow_merge_commits, allow_rebase, allow_squash_merge, default_merge_style FROM repositories WHERE id = ?')
     .get(repo.id) as Record<string, unknown>;
 
@@ -44,7 +44,7 @@ async function repoWithHistory(who: UserRow, name: string, isPrivate = false): P
     { message: 'second', files: { 'src/more.ts': 'export const b = 22;\n' } },
     { message: 'feature', branch: 'feature', files: { 'src/feature.ts': 'export const f = 3;\n' } },
   ]);
-  touchRepo(db, repo.id, { isEmpty: false });
+  await touchRepo(db, repo.id, { isEmpty: false });
   return { repo: { ...repo, is_empty: 0 }, ids };
 }
 
@@ -57,16 +57,16 @@ beforeAll(async () => {
   writer = await buildUser(db, { username: 'wren' });
   stranger = await buildUser(db, { username: 'stan' });
   member = await buildUser(db, { username: 'mia' });
-  for (const [who, user] of [['owner', owner], ['writer', writer], ['stranger', stranger], ['member', member]] as const) tokens[who] = buildToken(db, user, ['all']);
+  for (const [who, user] of [['owner', owner], ['writer', writer], ['stranger', stranger], ['member', member]] as const) tokens[who] = await buildToken(db, user, ['all']);
   ({ repo: code, ids: commits } = await repoWithHistory(owner, 'code'));
   ({ repo: secret } = await repoWithHistory(owner, 'secret', true));
-  setCollaborator(db, code, writer, 'write', context);
-  const org = createOrg(db, owner, { username: 'ville' }, context);
+  await setCollaborator(db, code, writer, 'write', context);
+  const org = await createOrg(db, owner, { username: 'ville' }, context);
   orgRepo = await buildRepo(db, server.config.reposDir, org, { name: 'portail' });
-  const devs = createTeam(db, org, { name: 'devs', permission: 'write' }, context);
-  createTeam(db, org, { name: 'others', permission: 'read' }, context);
-  addTeamRepo(db, org, devs, orgRepo, context);
-  setCollaborator(db, orgRepo, member, 'read', context);
+  const devs = await createTeam(db, org, { name: 'devs', permission: 'write' }, context);
+  await createTeam(db, org, { name: 'others', permission: 'read' }, context);
+  await addTeamRepo(db, org, devs, orgRepo, context);
+  await setCollaborator(db, orgRepo, member, 'read', context);
   expect((await api(server.url, 'PUT', codeApi('/topics'), { auth: as('owner'), body: { topics: ['mobility', 'maps'] } })).status).toBe(204);
   expect((await api(server.url, 'PUT', `/repos/${owner.username}/secret/topics`, { auth: as('owner'), body: { topics: ['mobility', 'hidden-topic'] } })).status).toBe(204);
 });
@@ -74,18 +74,18 @@ afterAll(async () => server?.close());
 
 describe('merge styles stored per repository', () => {
   it('refuses a writer who is not an administrator (403) and stores nothing', async () => {
-    const before = storedStyles(code);
+    const before = await storedStyles(code);
     const res = await api(server.url, 'PATCH', codeApi(''), { auth: as('writer'), body: { allow_squash_merge: false } });
     expect(res.status).toBe(403);
-    expect(storedStyles(code)).toEqual(before);
+    expect(await storedStyles(code)).toEqual(before);
   });
 
   it('refuses an unknown default style (422) and stores nothing', async () => {
-    const before = storedStyles(code);
+    const before = await storedStyles(code);
     const res = await api(server.url, 'PATCH', codeApi(''), { auth: as('owner'), body: { allow_rebase: false, default_merge_style: 'octopus' } });
     expect(res.status).toBe(422);
     expect(res.body.message).toMatch(/default_merge_style/);
-    expect(storedStyles(code)).toEqual(before);
+    expect(await storedStyles(code)).toEqual(before);
   });
 
   it('stores what the administrator sets and shows it on the repository', async () => {

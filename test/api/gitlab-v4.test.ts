@@ -31,8 +31,8 @@ beforeAll(async () => {
   server = await startServer();
   const { db } = server.app.forge;
   owner = await buildUser(db);
-  ownerToken = buildToken(db, owner, ['all']);
-  org = createOrg(db, owner, { username: `ville${owner.id}`, visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
+  ownerToken = await buildToken(db, owner, ['all']);
+  org = await createOrg(db, owner, { username: `ville${owner.id}`, visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
   tools = await buildRepo(db, server.config.reposDir, org, { name: 'tools' });
   ids = pushHistory(repoPath(server.config.reposDir, org.username, 'tools'), [
     { message: 'Initial commit', files: { 'README.md': '# Tools\n', 'src/main.ts': 'export const one = 1;\n' } },
@@ -40,10 +40,10 @@ beforeAll(async () => {
     { message: 'Release', files: { 'CHANGELOG.md': '1.0\n', 'src/style.css': 'a { color: red; }\n' }, tag: { name: 'v1.0', message: 'First release' } },
     { message: 'Feature work', branch: 'feature', files: { 'feature.txt': 'new\n' } },
   ]);
-  touchRepo(db, tools.id, { isEmpty: false });
+  await touchRepo(db, tools.id, { isEmpty: false });
   hidden = await buildRepo(db, server.config.reposDir, org, { name: 'hidden', isPrivate: true });
   pushHistory(repoPath(server.config.reposDir, org.username, 'hidden'), [{ message: 'Secret', files: { 'README.md': 'secret\n' }, tag: { name: 'v1.0' } }]);
-  touchRepo(db, hidden.id, { isEmpty: false });
+  await touchRepo(db, hidden.id, { isEmpty: false });
 });
 afterAll(() => server.close());
 
@@ -315,7 +315,7 @@ describe('GitLab v4 parameters once ignored (issue #12)', () => {
     const plaza = await buildRepo(db, server.config.reposDir, stranger, { name: 'plaza' });
     const granted = await fetch(`${server.url}/api/v1/repos/${stranger.username}/vault/collaborators/${guest.username}`, {
       method: 'PUT',
-      headers: { authorization: `token ${buildToken(db, stranger, ['write:repository'])}`, 'content-type': 'application/json' },
+      headers: { authorization: `token ${await buildToken(db, stranger, ['write:repository'])}`, 'content-type': 'application/json' },
       body: JSON.stringify({ permission: 'read' }),
     });
     expect(granted.status).toBe(204);
@@ -343,14 +343,14 @@ describe('GitLab v4 parameters once ignored (issue #12)', () => {
     expect(idsOf(await listed('membership=true&visibility=public', ownerToken))).not.toContain(hidden.id);
 
     // A collaborator is a member, not an owner; without a repository scope its token sees no private project.
-    expect(idsOf(await listed('membership=true', buildToken(db, guest, ['read:repository'])))).toEqual([vault.id]);
-    expect(await listed('owned=true', buildToken(db, guest, ['read:repository']))).toEqual([]);
-    expect(await listed('membership=1', buildToken(db, guest, ['read:user']))).toEqual([]);
-    expect(idsOf(await listed('owned=true', buildToken(db, stranger, ['read:user'])))).toEqual([plaza.id]);
-    expect(idsOf(await listed('owned=true', buildToken(db, stranger, ['read:repository'])))).toEqual([vault.id, plaza.id]);
+    expect(idsOf(await listed('membership=true', await buildToken(db, guest, ['read:repository'])))).toEqual([vault.id]);
+    expect(await listed('owned=true', await buildToken(db, guest, ['read:repository']))).toEqual([]);
+    expect(await listed('membership=1', await buildToken(db, guest, ['read:user']))).toEqual([]);
+    expect(idsOf(await listed('owned=true', await buildToken(db, stranger, ['read:user'])))).toEqual([plaza.id]);
+    expect(idsOf(await listed('owned=true', await buildToken(db, stranger, ['read:repository'])))).toEqual([vault.id, plaza.id]);
 
     // The public listing and the project itself stay the anonymous visitor's view.
-    expect(idsOf(await listed('membership=false', buildToken(db, guest, ['read:repository'])))).not.toContain(vault.id);
-    expect((await get(`/projects/${vault.id}`, { 'private-token': buildToken(db, guest, ['read:repository']) })).status).toBe(404);
+    expect(idsOf(await listed('membership=false', await buildToken(db, guest, ['read:repository'])))).not.toContain(vault.id);
+    expect((await get(`/projects/${vault.id}`, { 'private-token': await buildToken(db, guest, ['read:repository']) })).status).toBe(404);
   });
 });

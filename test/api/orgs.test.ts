@@ -10,7 +10,7 @@ let member: UserRow;
 let stranger: UserRow;
 const tokens: Record<string, string> = {};
 const as = (who: 'owner' | 'member' | 'stranger') => ({ authorization: `token ${tokens[who]}` });
-const count = (sql: string, ...args: unknown[]) => server.app.forge.db.prepare(sql).pluck().get(...args) as number;
+const count = async (sql: string, ...args: unknown[]) => await server.app.forge.db.prepare(sql).pluck().get(...args) as number;
 
 beforeAll(async () => {
   // setup
@@ -19,18 +19,18 @@ beforeAll(async () => {
   owner = await buildUser(db);
   member = await buildUser(db);
   stranger = await buildUser(db);
-  tokens.owner = buildToken(db, owner, ['all']);
-  tokens.member = buildToken(db, member, ['all']);
-  tokens.stranger = buildToken(db, stranger, ['all']);
+  tokens.owner = await buildToken(db, owner, ['all']);
+  tokens.member = await buildToken(db, member, ['all']);
+  tokens.stranger = await buildToken(db, stranger, ['all']);
 });
 afterAll(async () => server.close());
 
 describe('POST /orgs', () => {
   it('refuses anonymous (401), a token without write:organization (403), bad names (422), taken names (409); writes nothing', async () => {
-    const orgs = () => count("SELECT count(*) FROM users WHERE type = 'org'");
-    const before = orgs();
+    const orgs = async () => await count("SELECT count(*) FROM users WHERE type = 'org'");
+    const before = await orgs();
     expect((await api(server.url, 'POST', '/orgs', { body: { username: 'lyon' } })).status).toBe(401);
-    const repoOnly = buildToken(server.app.forge.db, owner, ['write:repository']);
+    const repoOnly = await buildToken(server.app.forge.db, owner, ['write:repository']);
     expect((await api(server.url, 'POST', '/orgs', { auth: { authorization: `token ${repoOnly}` }, body: { username: 'lyon' } })).status).toBe(403);
     for (const username of ['admin', '-x', 'a b', 'explore']) {
       const res = await api(server.url, 'POST', '/orgs', { auth: as('owner'), body: { username } });
@@ -39,7 +39,7 @@ describe('POST /orgs', () => {
     }
     expect((await api(server.url, 'POST', '/orgs', { auth: as('owner'), body: { username: owner.username } })).status).toBe(409);
     expect((await api(server.url, 'POST', '/orgs', { auth: as('owner'), body: { username: 'lyon', visibility: 'secret' } })).status).toBe(422);
-    expect(orgs()).toBe(before);
+    expect(await orgs()).toBe(before);
   });
 
   it('creates the organisation and its Owners team with the creator', async () => {
@@ -81,7 +81,7 @@ describe('teams and members', () => {
     expect((await api(server.url, 'POST', '/orgs/metropole/teams', { body: { name: 'devs' } })).status).toBe(401);
     expect((await api(server.url, 'POST', '/orgs/metropole/teams', { auth: as('stranger'), body: { name: 'devs' } })).status).toBe(403);
     expect((await api(server.url, 'POST', '/orgs/metropole/teams', { auth: as('owner'), body: { name: 'bad name!' } })).status).toBe(422);
-    expect(count('SELECT count(*) FROM teams')).toBe(2);
+    expect(await count('SELECT count(*) FROM teams')).toBe(2);
     const res = await api(server.url, 'POST', '/orgs/metropole/teams', {
       auth: as('owner'),
       body: { name: 'devs', description: 'Développeurs', units_map: { 'repo.code': 'write', 'repo.issues': 'read' } },
@@ -94,7 +94,7 @@ describe('teams and members', () => {
 
   it('adds a member and a repository to a team; the member gets the team permission on that repository only', async () => {
     const { db, config } = server.app.forge;
-    const org = db.prepare("SELECT * FROM users WHERE lower_name = 'metropole'").get() as UserRow;
+    const org = await db.prepare("SELECT * FROM users WHERE lower_name = 'metropole'").get() as UserRow;
     await buildRepo(db, config.reposDir, org, { name: 'voirie', isPrivate: true });
     await buildRepo(db, config.reposDir, org, { name: 'budget', isPrivate: true });
     expect((await api(server.url, 'PUT', `/teams/${teamId}/members/${member.username}`, { auth: as('stranger') })).status).toBe(403);
@@ -116,14 +116,14 @@ describe('teams and members', () => {
     expect(res.status).toBe(200);
     expect(res.body.permission).toBe('read');
     expect((await api(server.url, 'GET', '/repos/metropole/voirie', { auth: as('member') })).body.permissions.push).toBe(false);
-    expect(count("SELECT count(*) FROM audit_events WHERE action = 'team.permission'")).toBe(1);
+    expect(await count("SELECT count(*) FROM audit_events WHERE action = 'team.permission'")).toBe(1);
     const teams = await api(server.url, 'GET', '/orgs/metropole/teams', { auth: as('owner') });
     const owners = teams.body.find((t: { name: string }) => t.name === 'Owners');
     expect((await api(server.url, 'PATCH', `/teams/${owners.id}`, { auth: as('owner'), body: { permission: 'read' } })).status).toBe(422);
     expect((await api(server.url, 'DELETE', `/teams/${owners.id}`, { auth: as('owner') })).status).toBe(422);
     expect((await api(server.url, 'DELETE', `/teams/${owners.id}/members/${owner.username}`, { auth: as('owner') })).status).toBe(409);
     expect((await api(server.url, 'DELETE', `/orgs/metropole/members/${owner.username}`, { auth: as('owner') })).status).toBe(409);
-    expect(count('SELECT count(*) FROM team_members WHERE team_id = ?', owners.id)).toBe(1);
+    expect(await count('SELECT count(*) FROM team_members WHERE team_id = ?', owners.id)).toBe(1);
   });
 
   it('a member may list teams but not change them; removing a member ends their access', async () => {
@@ -160,7 +160,7 @@ describe('collaborators', () => {
     expect((await api(server.url, 'PUT', `${base}/nobody-at-all`, { auth: as('owner'), body: { permission: 'write' } })).status).toBe(422);
     expect((await api(server.url, 'PUT', `${base}/metropole`, { auth: as('owner'), body: { permission: 'write' } })).status).toBe(422);
     expect((await api(server.url, 'PUT', `${base}/${member.username}`, { auth: as('owner'), body: { permission: 'owner' } })).status).toBe(422);
-    expect(count('SELECT count(*) FROM collaborators WHERE repo_id = ?', repo.id)).toBe(0);
+    expect(await count('SELECT count(*) FROM collaborators WHERE repo_id = ?', repo.id)).toBe(0);
 
     expect((await api(server.url, 'PUT', `${base}/${member.username}`, { auth: as('owner'), body: { permission: 'write' } })).status).toBe(204);
     const list = await api(server.url, 'GET', base, { auth: as('member') });
@@ -175,7 +175,7 @@ describe('collaborators', () => {
     expect((await api(server.url, 'PUT', `${base}/${member.username}`, { auth: as('owner'), body: { permission: 'admin' } })).status).toBe(204);
     expect((await api(server.url, 'DELETE', `${base}/${member.username}`, { auth: as('owner') })).status).toBe(204);
     expect((await api(server.url, 'GET', `/repos/${owner.username}/shared`, { auth: as('member') })).status).toBe(404);
-    const actions = db.prepare("SELECT action FROM audit_events WHERE target = ? ORDER BY id").pluck().all(`repo:${owner.username}/shared`);
+    const actions = await db.prepare("SELECT action FROM audit_events WHERE target = ? ORDER BY id").pluck().all(`repo:${owner.username}/shared`);
     expect(actions).toEqual(['repo.collaborator.add', 'repo.collaborator.change', 'repo.collaborator.remove']);
   });
 });
@@ -189,14 +189,14 @@ describe('organisation profile and listing', () => {
     expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('stranger'), body: { visibility: 'private' } })).status).toBe(403);
     expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { website: 'ftp://x' } })).status).toBe(422);
     expect((await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { visibility: 'hidden' } })).status).toBe(422);
-    expect(count("SELECT count(*) FROM users WHERE lower_name = 'commune' AND visibility = 'public' AND website = ''")).toBe(1);
+    expect(await count("SELECT count(*) FROM users WHERE lower_name = 'commune' AND visibility = 'public' AND website = ''")).toBe(1);
     const listedBefore = await api(server.url, 'GET', '/orgs');
     expect(listedBefore.body.map((o: { username: string }) => o.username)).toContain('commune');
 
     const edited = await api(server.url, 'PATCH', '/orgs/commune', { auth: as('owner'), body: { full_name: 'Commune', visibility: 'private' } });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ full_name: 'Commune', visibility: 'private' });
-    expect(count("SELECT count(*) FROM audit_events WHERE action = 'org.visibility' AND target = 'org:commune'")).toBe(1);
+    expect(await count("SELECT count(*) FROM audit_events WHERE action = 'org.visibility' AND target = 'org:commune'")).toBe(1);
     expect((await api(server.url, 'GET', '/orgs/commune')).status).toBe(404);
     const listedAfter = await api(server.url, 'GET', '/orgs');
     expect(listedAfter.body.map((o: { username: string }) => o.username)).not.toContain('commune');

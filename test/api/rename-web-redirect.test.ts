@@ -31,8 +31,8 @@ describe('web pages of a renamed repository', () => {
     const { db, config } = server.app.forge;
     owner = await buildUser(db);
     const outsider = await buildUser(db);
-    ownerToken = buildToken(db, owner, ['write:repository', 'read:repository']);
-    outsiderToken = buildToken(db, outsider, ['read:repository']);
+    ownerToken = await buildToken(db, owner, ['write:repository', 'read:repository']);
+    outsiderToken = await buildToken(db, outsider, ['read:repository']);
     await buildRepo(db, config.reposDir, owner, { name: 'ancien' });
     await buildRepo(db, config.reposDir, owner, { name: 'secret-ancien', isPrivate: true });
     await rename('ancien', 'nouveau');

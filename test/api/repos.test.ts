@@ -14,8 +14,8 @@ let aliceToken: string;
 let bob: UserRow;
 let bobToken: string;
 
-const countRepos = () => server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
-const auditActions = () => server.app.forge.db.prepare('SELECT action FROM audit_events ORDER BY id').pluck().all() as string[];
+const countRepos = async () => await server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
+const auditActions = async () => await server.app.forge.db.prepare('SELECT action FROM audit_events ORDER BY id').pluck().all() as string[];
 /** Nothing left on disk but the repositories that have rows: no stray temporary directory. */
 const strayTemp = () => {
   const tmp = join(server.config.reposDir, '.tmp');
@@ -27,9 +27,9 @@ beforeAll(async () => {
   server = await startServer();
   const { db } = server.app.forge;
   alice = await buildUser(db);
-  aliceToken = buildToken(db, alice, ['all']);
+  aliceToken = await buildToken(db, alice, ['all']);
   bob = await buildUser(db);
-  bobToken = buildToken(db, bob, ['all']);
+  bobToken = await buildToken(db, bob, ['all']);
 });
 afterAll(async () => server.close());
 
@@ -38,15 +38,15 @@ const asBob = () => ({ authorization: `token ${bobToken}` });
 
 describe('POST /user/repos', () => {
   it('refuses without credentials (401) and writes nothing', async () => {
-    const before = countRepos();
+    const before = await countRepos();
     const res = await api(server.url, 'POST', '/user/repos', { body: { name: 'nope' } });
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/Authentication/);
-    expect(countRepos()).toBe(before);
+    expect(await countRepos()).toBe(before);
   });
 
   it('refuses a token without write:repository (403) and writes nothing', async () => {
-    const token = buildToken(server.app.forge.db, alice, ['read:repository']);
+    const token = await buildToken(server.app.forge.db, alice, ['read:repository']);
     const res = await api(server.url, 'POST', '/user/repos', { auth: { authorization: `token ${token}` }, body: { name: 'nope' } });
     expect(res.status).toBe(403);
     expect(existsSync(repoPath(server.config.reposDir, alice.username, 'nope'))).toBe(false);
@@ -62,11 +62,11 @@ describe('POST /user/repos', () => {
     [{ name: 'ok', auto_init: true, readme: 'Fancy' }, /README/],
     [{}, /name/],
   ])('refuses invalid input %j with 422 and a clear message, writing nothing', async (body, message) => {
-    const before = countRepos();
+    const before = await countRepos();
     const res = await api(server.url, 'POST', '/user/repos', { auth: asAlice(), body });
     expect(res.status).toBe(422);
     expect(res.body.message).toMatch(message);
-    expect(countRepos()).toBe(before);
+    expect(await countRepos()).toBe(before);
     expect(strayTemp()).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('GET/PATCH/DELETE /repos/{owner}/{repo}', () => {
   it('refuses a default branch that does not exist in a non-empty repository (422), changing nothing', async () => {
     const res = await api(server.url, 'PATCH', `/repos/${alice.username}/voirie`, { auth: asAlice(), body: { default_branch: 'nope', description: 'x' } });
     expect(res.status).toBe(422);
-    const row = server.app.forge.db.prepare("SELECT default_branch, description FROM repositories WHERE lower_name = 'voirie'").get();
+    const row = await server.app.forge.db.prepare("SELECT default_branch, description FROM repositories WHERE lower_name = 'voirie'").get();
     expect(row).toEqual({ default_branch: 'trunk', description: 'Gestion de la voirie' });
     expect(gitSync(repoPath(server.config.reposDir, alice.username, 'voirie'), ['symbolic-ref', 'HEAD'])).toBe('refs/heads/trunk');
   });
@@ -145,7 +145,7 @@ describe('GET/PATCH/DELETE /repos/{owner}/{repo}', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ description: 'Voirie', website: 'https://example.org', private: true });
-    expect(auditActions()).toContain('repo.visibility');
+    expect(await auditActions()).toContain('repo.visibility');
     expect((await api(server.url, 'GET', `/repos/${alice.username}/voirie`)).status).toBe(404);
     expect((await api(server.url, 'PATCH', `/repos/${alice.username}/voirie`, { auth: asAlice(), body: { website: 'javascript:alert(1)' } })).status).toBe(422);
   });
@@ -170,7 +170,7 @@ describe('GET/PATCH/DELETE /repos/{owner}/{repo}', () => {
     expect(patch.status).toBe(307);
     // The redirect of a private repository is not revealed to those who may not read it.
     expect((await api(server.url, 'GET', `/repos/${alice.username}/voirie`)).status).toBe(404);
-    expect(auditActions()).toContain('repo.rename');
+    expect(await auditActions()).toContain('repo.rename');
   });
 
   it('refuses a rename onto an existing repository (409)', async () => {
@@ -187,9 +187,9 @@ describe('GET/PATCH/DELETE /repos/{owner}/{repo}', () => {
     expect(existsSync(dir)).toBe(true);
     expect((await api(server.url, 'DELETE', `/repos/${alice.username}/doomed`, { auth: asAlice() })).status).toBe(204);
     expect(existsSync(dir)).toBe(false);
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM repositories WHERE id = ?').pluck().get(repo.id)).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM repositories WHERE id = ?').pluck().get(repo.id)).toBe(0);
     expect((await api(server.url, 'GET', `/repos/${alice.username}/doomed`, { auth: asAlice() })).status).toBe(404);
-    expect(auditActions()).toContain('repo.delete');
+    expect(await auditActions()).toContain('repo.delete');
   });
 });
 

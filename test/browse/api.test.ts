@@ -12,7 +12,7 @@ let token: string;
 // setup
 beforeAll(async () => {
   f = await browseFixture();
-  token = buildToken(f.server.app.forge.db, f.owner, ['read:repository']);
+  token = await buildToken(f.server.app.forge.db, f.owner, ['read:repository']);
 });
 afterAll(async () => {
   await f?.server.close();
@@ -284,7 +284,7 @@ describe('archives', () => {
 describe('a renamed repository', () => {
   it('redirects every browse endpoint and web raw URL to the new name for a reader, and stays a 404 for others', async () => {
     // setup
-    const ownerToken = buildToken(f.server.app.forge.db, f.owner, ['read:repository', 'write:repository']);
+    const ownerToken = await buildToken(f.server.app.forge.db, f.owner, ['read:repository', 'write:repository']);
     const auth = { authorization: `token ${ownerToken}` };
     const renamed = await f.api('secret', {
       method: 'PATCH',

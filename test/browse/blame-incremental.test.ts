@@ -20,7 +20,7 @@ let token: string;
 beforeAll(async () => {
   server = await startServer();
   owner = await buildUser(server.app.forge.db);
-  token = buildToken(server.app.forge.db, owner);
+  token = await buildToken(server.app.forge.db, owner);
 });
 afterAll(async () => {
   await server?.close();
@@ -145,7 +145,7 @@ describe('blame carried forward from a stored ancestor blame', () => {
           versions.push({ lines, message: `Change ${c + 1}`, path: 'f.ts' });
         });
         const ids = importVersions(gitdir, versions);
-        touchRepo(db, repo.id, { isEmpty: false });
+        await touchRepo(db, repo.id, { isEmpty: false });
         // test: git blames the first commit; every later one is carried forward, git being broken.
         await expectSameAsGit(repo.name, gitdir, ids[0], 'f.ts');
         breakGitBlame();
@@ -186,7 +186,7 @@ describe('blame carried forward from a stored ancestor blame', () => {
     write('b.txt', ['zero', 'one', 'TWO', 'three', 'FOUR', 'five', 'six', 'seven', 'eight']);
     await commit('Add eight');
     await git(['push', '-q', gitdir, 'main'], { cwd: work });
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const all = gitSync(gitdir, ['rev-list', '--reverse', '--first-parent', 'main']).trim().split('\n');
     // test
     await expectSameAsGit(repo.name, gitdir, all[0], 'a.txt');
@@ -200,7 +200,7 @@ describe('blame carried forward from a stored ancestor blame', () => {
     const repo = await buildRepo(db, server.config.reposDir, owner, { name: 'stored' });
     const gitdir = repoPath(server.config.reposDir, owner.username, repo.name);
     const [id] = importVersions(gitdir, [{ lines: ['a', 'b'], message: 'Only', path: 'f.txt' }]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const first = await servedBlame(repo.name, id, 'f.txt');
     // test: what a push or a restart does to the memory caches
     await server.app.events.publish('repo-cache-drop', { repoPath: gitdir });

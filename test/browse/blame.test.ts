@@ -30,9 +30,9 @@ beforeAll(async () => {
   const secret = await buildRepo(db, server.config.reposDir, user, { name: 'secret', isPrivate: true });
   commits = pushHistory(repoPath(server.config.reposDir, user.username, repo.name), HISTORY);
   pushHistory(repoPath(server.config.reposDir, user.username, secret.name), HISTORY);
-  touchRepo(db, repo.id, { isEmpty: false });
-  touchRepo(db, secret.id, { isEmpty: false });
-  stranger = buildToken(db, await buildUser(db), ['read:repository']);
+  await touchRepo(db, repo.id, { isEmpty: false });
+  await touchRepo(db, secret.id, { isEmpty: false });
+  stranger = await buildToken(db, await buildUser(db), ['read:repository']);
 });
 afterAll(async () => {
   await server?.close();

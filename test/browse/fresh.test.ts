@@ -23,7 +23,7 @@ describe('after a push', () => {
     const path = repoPath(server.config.reposDir, owner.username, repo.name);
     const first: FixtureCommit[] = [{ message: 'One', files: { 'a.txt': 'a\n' } }];
     pushHistory(path, first);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const api = (p: string) => fetch(`${server.url}/api/v1/repos/${owner.username}/${repo.name}/${p}`).then((r) => r.json());
 
     expect((await api('tree/main')).entries.map((e: { name: string }) => e.name)).toEqual(['a.txt']);

@@ -6,8 +6,8 @@ let f: BrowseFixture;
 // setup
 beforeAll(async () => {
   f = await browseFixture();
-  f.server.app.forge.db.prepare('UPDATE repositories SET description = ? WHERE id = ?').run('Le <meilleur> projet', f.repo.id);
-  f.server.app.forge.db.prepare('UPDATE repositories SET description = ? WHERE id = ?').run('Top secret plans', f.privateRepo.id);
+  await f.server.app.forge.db.prepare('UPDATE repositories SET description = ? WHERE id = ?').run('Le <meilleur> projet', f.repo.id);
+  await f.server.app.forge.db.prepare('UPDATE repositories SET description = ? WHERE id = ?').run('Top secret plans', f.privateRepo.id);
 });
 afterAll(async () => {
   await f?.server.close();

@@ -22,8 +22,8 @@ describe('branch and tag lists, branch deletion', () => {
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     owner = user.username;
-    ownerToken = buildToken(db, user, ['all']);
-    strangerToken = buildToken(db, await buildUser(db), ['all']);
+    ownerToken = await buildToken(db, user, ['all']);
+    strangerToken = await buildToken(db, await buildUser(db), ['all']);
     await buildRepo(db, config.reposDir, user, { name: repo });
     const work = await makeWorkTree(2);
     await git(['remote', 'add', 'origin', repoUrl(server.url, owner, repo, { user: owner, secret: ownerToken })], { cwd: work });

@@ -68,8 +68,8 @@ export async function browseFixture(): Promise<BrowseFixture> {
   const privateRepo = await buildRepo(db, server.config.reposDir, owner, { name: 'secret', isPrivate: true });
   const commits = pushHistory(repoPath(server.config.reposDir, owner.username, repo.name), HISTORY);
   pushHistory(repoPath(server.config.reposDir, owner.username, privateRepo.name), HISTORY);
-  touchRepo(db, repo.id, { isEmpty: false });
-  touchRepo(db, privateRepo.id, { isEmpty: false });
+  await touchRepo(db, repo.id, { isEmpty: false });
+  await touchRepo(db, privateRepo.id, { isEmpty: false });
   const api = (path: string, init?: RequestInit) => fetch(`${server.url}/api/v1/repos/${owner.username}/${path}`, init);
   return { server, owner, repo, privateRepo, commits, api };
 }

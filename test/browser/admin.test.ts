@@ -23,9 +23,9 @@ describe('the admin area in Chromium', () => {
     const work = tempDir('fabrique-admin-browser-');
     await git(['init', '-q', '--initial-branch=main', work]);
     await commitFiles(work, { 'README.md': '# Budget participatif\n' }, 'Initial commit');
-    const token = buildToken(db, resident, ['write:repository']);
+    const token = await buildToken(db, resident, ['write:repository']);
     await git(['push', '-q', repoUrl(server.url, resident.username, 'budget-participatif', { user: resident.username, secret: token }), 'main'], { cwd: work });
-    await server.app.inject({ method: 'POST', url: '/api/v1/orgs', headers: { authorization: `token ${buildToken(db, admin, ['all'])}` }, payload: { username: 'metropole-de-lyon' } });
+    await server.app.inject({ method: 'POST', url: '/api/v1/orgs', headers: { authorization: `token ${await buildToken(db, admin, ['all'])}` }, payload: { username: 'metropole-de-lyon' } });
   });
 
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('the admin area in Chromium', () => {
     await page.getByRole('button', { name: 'Suspendre noa-habitant' }).click();
     await page.getByText('noa-habitant est suspendu : ses sessions sont fermées, ses jetons refusés.').waitFor();
     await page.getByText('suspendu', { exact: true }).waitFor();
-    expect(db.prepare('SELECT prohibit_login FROM users WHERE id = ?').pluck().get(resident.id)).toBe(1);
+    expect(await db.prepare('SELECT prohibit_login FROM users WHERE id = ?').pluck().get(resident.id)).toBe(1);
     await lookAt(page, 'admin-users');
 
     // test: delete a departing account after transferring its repository to the organisation
@@ -68,15 +68,15 @@ describe('the admin area in Chromium', () => {
     await page.getByLabel('Transférer à (compte ou organisation)').fill('metropole-de-lyon');
     await page.getByRole('button', { name: 'Supprimer claude-agent' }).click();
     await page.getByText('Le compte claude-agent est supprimé.').waitFor();
-    expect(db.prepare("SELECT count(*) FROM users WHERE username = 'claude-agent'").pluck().get()).toBe(0);
-    expect(db.prepare("SELECT u.username FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.name = 'carnet-de-route'").pluck().get()).toBe('metropole-de-lyon');
+    expect(await db.prepare("SELECT count(*) FROM users WHERE username = 'claude-agent'").pluck().get()).toBe(0);
+    expect(await db.prepare("SELECT u.username FROM repositories r JOIN users u ON u.id = r.owner_id WHERE r.name = 'carnet-de-route'").pluck().get()).toBe('metropole-de-lyon');
 
     // test: run maintenance on the repository
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Dépôts' }).click();
     await waitForHeading(page, 'Dépôts');
     await page.getByRole('button', { name: 'Lancer la maintenance noa-habitant/budget-participatif' }).click();
     await page.getByText('Maintenance de noa-habitant/budget-participatif terminée.').waitFor();
-    expect(db.prepare("SELECT count(*) FROM audit_events WHERE action = 'repo.maintenance' AND target = 'repo:noa-habitant/budget-participatif'").pluck().get()).toBe(1);
+    expect(await db.prepare("SELECT count(*) FROM audit_events WHERE action = 'repo.maintenance' AND target = 'repo:noa-habitant/budget-participatif'").pluck().get()).toBe(1);
     await lookAt(page, 'admin-repos');
 
     // test: the organisations

@@ -28,7 +28,7 @@ describe('blame page and permalinks', { timeout: 120_000 }, () => {
       { message: 'Calcul des surfaces', files: { 'src/main.ts': V1 } },
       { message: 'Arrondit la surface <b>et liste les parcelles</b>', files: { 'src/main.ts': V2 } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
   afterAll(async () => {
     await server?.close();

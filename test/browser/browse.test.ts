@@ -31,7 +31,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
       { message: 'Corrige la surface\n\nLe résultat est arrondi.', files: { 'src/main.ts': MAIN_TS.replace('a * b', 'Math.round(a * b)'), 'LICENSE': 'EUPL-1.2\n' } },
       { message: 'Essai sur une branche', branch: 'essai', files: { 'notes.txt': 'essai\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
 
   afterAll(async () => {
@@ -228,7 +228,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
       ...Array.from({ length: 31 }, (_, i) => ({ message: `Étape ${i + 1}`, files: { 'journal.txt': `${i}\n` } })),
       { message: 'Ajoute 201 fichiers', files: many },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const { page, errors, close } = await openPage(browser());
     // test
     await page.goto(`${server.url}/${user.username}/gros/commits/branch/main`);
@@ -262,7 +262,7 @@ describe('browse pages', { timeout: 90_000 }, () => {
       { message: 'Début', files: { 'README.md': '# Carto\n' } },
       { message: 'Ajoute la carte', branch: 'fonction/carte', files: { 'src/carte.ts': 'export const zoom = 12;\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const { page, errors, close } = await openPage(browser());
     const base = `${server.url}/${user.username}/carto`;
     // test

@@ -35,13 +35,13 @@ describe("a citizen's issue, from the template to its closing by a maintainer's 
     const { db, config } = server.app.forge;
     maintainer = await buildUser(db);
     citizen = await buildUser(db);
-    token = buildToken(db, maintainer, ['all']);
+    token = await buildToken(db, maintainer, ['all']);
     const repo = await buildRepo(db, config.reposDir, maintainer, { name });
     pushHistory(repoPath(config.reposDir, maintainer.username, name), [
       { message: 'Premier commit', files: { 'README.md': '# Horaires des déchèteries\n', '.github/ISSUE_TEMPLATE/probleme.md': TEMPLATE } },
       { message: 'Horaires du dimanche', branch: 'dimanche', files: { 'horaires.md': 'Dimanche : 9 h – 12 h\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
   afterAll(() => server.close());
 

@@ -26,10 +26,10 @@ describe('contributing back from another Fabrique, by clicking', { timeout: 240_
     // A's own links and its sign-in's origin check name the host the browser uses for it.
     a.config.baseUrl = aUrl;
     const metropole = await buildUser(a.app.forge.db, { username: 'metropole' });
-    const metropoleToken = buildToken(a.app.forge.db, metropole, ['all']);
+    const metropoleToken = await buildToken(a.app.forge.db, metropole, ['all']);
     await buildUser(a.app.forge.db, { username: 'agent' });
     const commune = await buildUser(b.app.forge.db, { username: 'agent' });
-    communeToken = buildToken(b.app.forge.db, commune, ['all']);
+    communeToken = await buildToken(b.app.forge.db, commune, ['all']);
     await buildRepo(a.app.forge.db, a.config.reposDir, metropole, { name: 'voirie' });
     const work = await makeWorkTree(2, 'main');
     await git(['push', '-q', repoUrl(a.url, 'metropole', 'voirie', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });

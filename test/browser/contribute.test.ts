@@ -42,7 +42,7 @@ describe('contributing back from a fork, by clicking', { timeout: 180_000 }, () 
     pushHistory(repoPath(config.reposDir, maintainer, name), [
       { message: 'Premier commit', files: { 'README.md': '# Voirie\n\nTravaux de voirie de la Métropole.\n', 'horaires.txt': 'lundi : 8 h - 17 h\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     expect((await call(server, contributor, 'POST', `/repos/${maintainer}/${name}/forks`, {})).status).toBe(202);
     const file = await call(server, contributor, 'GET', `/repos/${contributor}/${name}/contents/horaires.txt`, undefined);
     const edited = await call(server, contributor, 'PUT', `/repos/${contributor}/${name}/contents/horaires.txt`, {

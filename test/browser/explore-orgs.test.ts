@@ -14,9 +14,9 @@ describe('explore: organisations', () => {
     const { db } = server.app.forge;
     const founder = await buildUser(db);
     const context = { actor: { kind: 'user' as const, user: founder, via: 'password' as const, scopes: null }, ip: null };
-    createOrg(db, founder, { username: 'metropole-lyon', fullName: 'Métropole de Lyon', description: 'Logiciels de la Métropole' }, context);
-    createOrg(db, founder, { username: 'commune-x', description: 'Cartographie des pistes cyclables' }, context);
-    createOrg(db, founder, { username: 'secret-service', description: 'Cartographie interne', visibility: 'private' }, context);
+    await createOrg(db, founder, { username: 'metropole-lyon', fullName: 'Métropole de Lyon', description: 'Logiciels de la Métropole' }, context);
+    await createOrg(db, founder, { username: 'commune-x', description: 'Cartographie des pistes cyclables' }, context);
+    await createOrg(db, founder, { username: 'secret-service', description: 'Cartographie interne', visibility: 'private' }, context);
   });
   afterAll(async () => {
     await server?.close();

@@ -22,7 +22,8 @@ describe('web app shell', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Explorer les dépôts');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     expect(await page.getByRole('banner').getByRole('link', { name: /^Fabrique/ }).getAttribute('href')).toBe('/');
-    expect(await page.getByText("Aucun dépôt public pour l'instant.").isVisible()).toBe(true);
+    // The list answers after the page's h1: a loaded machine (the PostgreSQL run) shows the h1 first.
+    await expect.poll(() => page.getByText("Aucun dépôt public pour l'instant.").isVisible()).toBe(true);
     const footerLink = page.getByRole('contentinfo').getByRole('link', { name: 'Accessibilité : partiellement conforme' });
     expect(await footerLink.getAttribute('href')).toBe('/accessibilite');
     expect(await page.title()).toBe('Explorer · Fabrique');
@@ -40,7 +41,7 @@ describe('web app shell', () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Explore repositories');
-    expect(await page.getByText('No public repository yet.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('No public repository yet.').isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Accessibility: partially compliant' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -20,7 +20,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
   /** An API call with a token; the status. */
   const status = async (token: string, method: string, path: string, body?: unknown) =>
     (await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).status;
-  const issueCount = () => server.app.forge.db.prepare('SELECT count(*) FROM issues').pluck().get() as number;
+  const issueCount = async () => await server.app.forge.db.prepare('SELECT count(*) FROM issues').pluck().get() as number;
 
   beforeAll(async () => {
     // setup: a public repository with two spam issues from an account old enough to escape the new-account limit
@@ -29,11 +29,11 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
     maintainer = await buildUser(db);
     spammer = await buildUser(db);
     admin = await buildUser(db, { isAdmin: true });
-    db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
-    spammerToken = buildToken(db, spammer, ['all']);
+    await db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
+    spammerToken = await buildToken(db, spammer, ['all']);
     const repo = await buildRepo(db, config.reposDir, maintainer, { name });
     pushHistory(repoPath(config.reposDir, maintainer.username, name), [{ message: 'Premier commit', files: { 'README.md': '# Voirie\n' } }]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     for (const title of ['Achetez des montres', 'Encore des montres']) {
       expect(await status(spammerToken, 'POST', `/repos/${maintainer.username}/${name}/issues`, { title })).toBe(201);
     }
@@ -50,7 +50,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
       expect(await page.getByRole('button', { name: 'Supprimer le ticket' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: "Suspendre l'auteur" }).count()).toBe(0);
       expect(await status(spammerToken, 'DELETE', `/repos/${maintainer.username}/${name}/issues/1`)).toBe(403);
-      expect(issueCount()).toBe(2);
+      expect(await issueCount()).toBe(2);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -71,7 +71,7 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Oui, suspendre le compte');
       await page.keyboard.press('Enter');
       await page.getByText("Le compte de l'auteur est suspendu.").waitFor({ state: 'attached' });
-      const suspended = server.app.forge.db.prepare('SELECT prohibit_login FROM users WHERE id = ?').pluck().get(spammer.id);
+      const suspended = await server.app.forge.db.prepare('SELECT prohibit_login FROM users WHERE id = ?').pluck().get(spammer.id);
       expect(suspended).toBe(1);
       expect(await status(spammerToken, 'GET', '/user')).not.toBe(200);
       expect(errors).toEqual([]);
@@ -90,12 +90,12 @@ describe('moderating an issue in the browser', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name: 'Supprimer le ticket' }).click();
       await page.getByText('Supprimer définitivement le ticket #2 ? Son numéro ne sera pas réutilisé.').waitFor();
       await page.getByRole('button', { name: 'Annuler' }).last().click();
-      expect(issueCount()).toBe(2);
+      expect(await issueCount()).toBe(2);
       await page.getByRole('button', { name: 'Supprimer le ticket' }).click();
       await page.getByRole('button', { name: 'Oui, supprimer le ticket' }).click();
       await page.waitForURL(`${server.url}/${maintainer.username}/${name}/issues`);
       await waitForHeading(page, 'Tickets');
-      expect(issueCount()).toBe(1);
+      expect(await issueCount()).toBe(1);
       const gone = await fetch(`${server.url}/api/v1/repos/${maintainer.username}/${name}/issues/2`);
       expect(gone.status).toBe(404);
       expect(errors).toEqual([]);

@@ -64,7 +64,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
         files: { 'README.md': '# Stationnement\n\nLe plan du stationnement de la Métropole.\n', '.gitea/ISSUE_TEMPLATE/bogue.md': TEMPLATE },
       },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     for (const label of [
       { name: 'bogue', color: '#d73a4a', description: 'Quelque chose ne marche pas' },
       { name: 'documentation', color: '#fef2c0', description: 'Explications à compléter' },
@@ -301,7 +301,7 @@ describe('issues in the browser', { timeout: 240_000 }, () => {
     expect(await page.getByRole('link', { name: 'Connectez-vous pour ouvrir un ticket' }).getAttribute('href')).toBe(
       `/user/login?redirect_to=${encodeURIComponent(`/${maintainer}/${name}/issues/new`)}`,
     );
-    expect(await page.locator('fab-repo-header').getByRole('link', { name: 'Tickets (0)' }).count()).toBe(1);
+    await page.locator('fab-repo-header').getByRole('link', { name: 'Tickets (0)' }).waitFor();
     expect(errors).toEqual([]);
     await close();
   });

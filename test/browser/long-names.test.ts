@@ -22,7 +22,7 @@ describe('long owner and repository names on a phone', () => {
     const user = await buildUser(db, { username: owner });
     const repo = await buildRepo(db, config.reposDir, user, { name });
     pushHistory(repoPath(config.reposDir, owner, name), [{ message: 'Premier jet', files: { 'README.md': '# Plan vélo\n', 'docs/itineraires-cyclables-structurants.md': '# Itinéraires\n' } }]);
-    db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
+    await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
   });
   afterAll(() => server.close());
 

@@ -21,13 +21,13 @@ describe('the merge box follows the repository merge styles', { timeout: 90_000 
     const { db, config } = server.app.forge;
     const owner = await buildUser(db);
     maintainer = owner.username;
-    auth = { authorization: `token ${buildToken(db, owner, ['all'])}` };
+    auth = { authorization: `token ${await buildToken(db, owner, ['all'])}` };
     const repo = await buildRepo(db, config.reposDir, owner, { name });
     pushHistory(repoPath(config.reposDir, maintainer, name), [
       { message: 'Premier commit', files: { 'README.md': '# Voirie\n' } },
       { message: 'Ajoute les rues', branch: 'rues', files: { 'rues.txt': 'rue de la République\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const opened = await api(server.url, 'POST', `/repos/${maintainer}/${name}/pulls`, { auth, body: { head: 'rues', base: 'main', title: 'Les rues' } });
     expect(opened.status).toBe(201);
   });

@@ -32,15 +32,15 @@ describe('the notification inbox in the browser: the badge, the list, marking re
     const { db } = server.app.forge;
     maintainer = await buildUser(db, { username: `metropole${process.pid}` });
     citizen = await buildUser(db, { username: `camille${process.pid}` });
-    maintainerToken = buildToken(db, maintainer, ['all']);
-    citizenToken = buildToken(db, citizen, ['all']);
+    maintainerToken = await buildToken(db, maintainer, ['all']);
+    citizenToken = await buildToken(db, citizen, ['all']);
     const repo = await buildRepo(db, server.config.reposDir, maintainer, { name: 'voirie' });
     pushHistory(repoPath(server.config.reposDir, maintainer.username, 'voirie'), [
       { message: 'Premier commit', files: { 'README.md': '# Voirie\n' } },
       { message: 'Pistes cyclables', branch: 'pistes', files: { 'pistes.md': 'rue Garibaldi\n' } },
       { message: 'Bancs', branch: 'bancs', files: { 'bancs.md': 'place Bellecour\n' } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     for (const [branch, title] of [['pistes', 'Pistes cyclables rue Garibaldi'], ['bancs', 'Bancs place Bellecour']]) {
       const opened = await api(citizenToken, 'POST', `/repos/${maintainer.username}/voirie/pulls`, { head: branch, base: 'main', title });
       expect(opened.status).toBe(201);

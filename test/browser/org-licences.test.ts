@@ -24,13 +24,13 @@ describe("an organisation's licence page", () => {
     const { reposDir } = server.config;
     owner = await buildUser(db);
     member = await buildUser(db);
-    org = createOrg(db, owner, { username: 'metropole', fullName: 'Métropole de Lyon', visibility: 'public' }, system);
-    addTeamMember(db, org, createTeam(db, org, { name: 'devs', permission: 'write', includesAllRepositories: true }, system), member, system);
+    org = await createOrg(db, owner, { username: 'metropole', fullName: 'Métropole de Lyon', visibility: 'public' }, system);
+    await addTeamMember(db, org, await createTeam(db, org, { name: 'devs', permission: 'write', includesAllRepositories: true }, system), member, system);
     const french = readFileSync(new URL('../fixtures/licences/Licence_CeCILL-B_V1-fr.txt', import.meta.url), 'utf8');
-    pushFiles(server, await buildRepo(db, reposDir, org, { name: 'carto' }), { LICENSE: french, 'publiccode.yml': publiccode({ license: 'CECILL-B' }) });
-    pushFiles(server, await buildRepo(db, reposDir, org, { name: 'agenda' }), { LICENSE: licenceFile('Apache-2.0'), 'publiccode.yml': publiccode({ license: 'MIT' }) });
-    pushFiles(server, await buildRepo(db, reposDir, org, { name: 'outil-interne-de-gestion-des-subventions', isPrivate: true }), { LICENSE: licenceFile('WTFPL') });
-    pushFiles(server, await buildRepo(db, reposDir, org, { name: 'nue' }), { 'README.md': '# Nue\n' });
+    await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'carto' }), { LICENSE: french, 'publiccode.yml': publiccode({ license: 'CECILL-B' }) });
+    await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'agenda' }), { LICENSE: licenceFile('Apache-2.0'), 'publiccode.yml': publiccode({ license: 'MIT' }) });
+    await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'outil-interne-de-gestion-des-subventions', isPrivate: true }), { LICENSE: licenceFile('WTFPL') });
+    await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'nue' }), { 'README.md': '# Nue\n' });
   });
 
   afterAll(async () => {

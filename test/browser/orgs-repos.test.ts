@@ -36,7 +36,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel("Nom de l'organisation").fill('admin');
     await page.getByRole('button', { name: "Créer l'organisation" }).click();
     await expect.poll(() => page.getByRole('main').getByRole('alert').textContent(), { timeout: 10_000 }).toContain('reserved');
-    expect(db.prepare("SELECT count(*) FROM users WHERE type = 'org'").pluck().get()).toBe(0);
+    expect(await db.prepare("SELECT count(*) FROM users WHERE type = 'org'").pluck().get()).toBe(0);
     await page.getByLabel("Nom de l'organisation").fill('grand-lyon');
     await page.getByLabel('Nom complet (facultatif)').fill('Métropole de Lyon');
     await page.getByRole('button', { name: "Créer l'organisation" }).click();
@@ -54,7 +54,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel('Licence').selectOption('EUPL-1.2');
     await page.getByRole('button', { name: 'Créer le dépôt' }).click();
     await page.waitForURL((url) => url.pathname === '/grand-lyon/voirie');
-    const row = db.prepare("SELECT is_private, is_empty FROM repositories WHERE lower_name = 'voirie'").get();
+    const row = await db.prepare("SELECT is_private, is_empty FROM repositories WHERE lower_name = 'voirie'").get();
     expect(row).toEqual({ is_private: 1, is_empty: 0 });
 
     // test: the organisation page shows the private repository to its member, not to anonymous visitors
@@ -74,14 +74,14 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel('Site web').fill('https://www.grandlyon.com');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toContain('Paramètres enregistrés.');
-    expect(db.prepare("SELECT website FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe('https://www.grandlyon.com');
+    expect(await db.prepare("SELECT website FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe('https://www.grandlyon.com');
 
     await page.getByLabel("Nom d'utilisateur à ajouter").fill(helper.username);
     await page.getByRole('button', { name: 'Ajouter le collaborateur' }).click();
     await page.getByRole('rowheader', { name: helper.username }).waitFor();
     await page.getByLabel(`Droit de ${helper.username}`).selectOption('admin');
     await expect
-      .poll(() => db.prepare('SELECT permission FROM collaborators WHERE user_id = ?').pluck().get(helper.id), { timeout: 10_000 })
+      .poll(async () => await db.prepare('SELECT permission FROM collaborators WHERE user_id = ?').pluck().get(helper.id), { timeout: 10_000 })
       .toBe('admin');
     expect(await checkA11y(page)).toEqual([]);
 
@@ -92,7 +92,7 @@ describe('organisations and repositories in the web UI', () => {
     await page.getByLabel(/Pour confirmer/).fill('voirie');
     await remove.click();
     await page.waitForURL((url) => url.pathname === '/grand-lyon');
-    expect(db.prepare("SELECT count(*) FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe(0);
+    expect(await db.prepare("SELECT count(*) FROM repositories WHERE lower_name = 'voirie'").pluck().get()).toBe(0);
 
     // Only the refused organisation name, provoked on purpose, shows in the console.
     expect(errors).toEqual(['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);

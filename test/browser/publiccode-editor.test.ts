@@ -18,7 +18,7 @@ describe('"Describe this software" and the catalogue', () => {
     server = await startServer();
     const { db } = server.app.forge;
     owner = await buildUser(db);
-    for (const name of ['demarches', 'agenda']) pushFiles(server, await buildRepo(db, server.config.reposDir, owner, { name }), { 'README.md': `# ${name}\n` });
+    for (const name of ['demarches', 'agenda']) await pushFiles(server, await buildRepo(db, server.config.reposDir, owner, { name }), { 'README.md': `# ${name}\n` });
   });
   afterAll(async () => {
     await server?.close();

@@ -58,12 +58,12 @@ describe('fork into an organisation, sync the fork, close and reopen, threads an
     const camille = await buildUser(db);
     maintainer = owner.username;
     contributor = camille.username;
-    maintainerToken = buildToken(db, owner);
-    contributorToken = buildToken(db, camille, ['write:repository', 'write:organization']);
+    maintainerToken = await buildToken(db, owner);
+    contributorToken = await buildToken(db, camille, ['write:repository', 'write:organization']);
     const repo = await buildRepo(db, config.reposDir, owner, { name });
     parentPath = repoPath(config.reposDir, maintainer, name);
     pushHistory(parentPath, HISTORY.slice(0, 1));
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const created = await api(contributorToken, 'POST', '/orgs', { username: org, full_name: 'Ville', visibility: 'public' });
     expect(created.status).toBe(201);
   });

@@ -50,7 +50,7 @@ describe('propose, review and merge a change in the browser', { timeout: 180_000
       { message: 'Premier commit', files: { 'README.md': '# Taxe de séjour\n' } },
       { message: 'Ajoute les taux', files: { 'taux.txt': RATES } },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
 
   afterAll(async () => {

@@ -25,7 +25,7 @@ describe('releases in the browser', { timeout: 240_000 }, () => {
     const owner = await buildUser(db);
     const contributor = await buildUser(db);
     maintainer = owner.username;
-    token = buildToken(db, owner, ['all']);
+    token = await buildToken(db, owner, ['all']);
     const repo = await buildRepo(db, config.reposDir, owner, { name });
     const path = repoPath(config.reposDir, maintainer, name);
     pushHistory(path, [
@@ -33,7 +33,7 @@ describe('releases in the browser', { timeout: 240_000 }, () => {
       { message: 'Légende', branch: 'legende', files: { 'LEGENDE.md': 'Légende\n' } },
     ]);
     gitSync(path, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     base = `/repos/${maintainer}/${name}`;
     const v1 = await api(server.url, 'POST', `${base}/releases`, { auth: as(token), body: { tag_name: 'v1.0', name: 'Version 1.0', body: 'Première version **publique**.' } });
     expect(v1.status).toBe(201);
@@ -41,7 +41,7 @@ describe('releases in the browser', { timeout: 240_000 }, () => {
     form.append('attachment', new Blob([Buffer.alloc(1_500_000, 7)]), 'cartes-1.0.zip');
     const upload = await fetch(`${server.url}/api/v1${base}/releases/${v1.body.id}/assets`, { method: 'POST', headers: as(token), body: form });
     expect(upload.status).toBe(201);
-    const contributorToken = buildToken(db, contributor, ['all']);
+    const contributorToken = await buildToken(db, contributor, ['all']);
     const pull = await api(server.url, 'POST', `${base}/pulls`, { auth: as(contributorToken), body: { head: 'legende', base: 'main', title: 'Ajoute la légende' } });
     for (let i = 0; i < 200; i++) {
       const { body } = await api(server.url, 'GET', `${base}/pulls/${pull.body.number}`, { auth: as(token) });

@@ -24,7 +24,7 @@ describe('a repository as visitors see it', { timeout: 120_000 }, () => {
     server = await startServer();
     f = await catalogueFixture(server);
     org = f.org.username;
-    const token = buildToken(server.app.forge.db, f.owner, ['all']);
+    const token = await buildToken(server.app.forge.db, f.owner, ['all']);
     const work = join(tempDir(), 'carto');
     await git(['clone', '-q', repoUrl(server.url, org, 'carto', { user: f.owner.username, secret: token }), work]);
     execFileSync('sh', ['-c', 'for i in $(seq 0 303); do git tag "v$((i / 100)).$((i % 100)).0"; done'], { cwd: work, env: clientEnv });
@@ -38,7 +38,7 @@ describe('a repository as visitors see it', { timeout: 120_000 }, () => {
     forker = municipality.username;
     const response = await fetch(`${server.url}/api/v1/repos/${org}/carto/forks`, {
       method: 'POST',
-      headers: { authorization: `token ${buildToken(server.app.forge.db, municipality, ['all'])}`, 'content-type': 'application/json' },
+      headers: { authorization: `token ${await buildToken(server.app.forge.db, municipality, ['all'])}`, 'content-type': 'application/json' },
       body: '{}',
     });
     expect(response.status).toBe(202);

@@ -57,13 +57,13 @@ describe('reading a pull request diff and merging it in the browser', { timeout:
     const { db, config } = server.app.forge;
     const user = await buildUser(db);
     owner = user.username;
-    token = buildToken(db, user);
+    token = await buildToken(db, user);
     const repo = await buildRepo(db, config.reposDir, user, { name });
     pushHistory(repoPath(config.reposDir, owner, name), [
       { message: 'Premier commit', files: BEFORE },
       { message: 'Tarifs 2026', branch: 'tarifs-2026', files: AFTER },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const created = await api<{ number: number }>('POST', '/pulls', { head: 'tarifs-2026', base: 'main', title: 'Tarifs 2026' });
     expect(created.status).toBe(201);
     // expect.poll only runs inside a test: wait for the background mergeability check by hand.

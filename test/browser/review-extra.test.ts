@@ -53,13 +53,13 @@ describe('the review page: drafts, dismissed reviews, highlighted and expandable
     owner = user.username;
     contributorName = contributor.username;
     reviewer = second.username;
-    tokens = { owner: buildToken(db, user), reviewer: buildToken(db, second), contributor: buildToken(db, contributor) };
+    tokens = { owner: await buildToken(db, user), reviewer: await buildToken(db, second), contributor: await buildToken(db, contributor) };
     const repo = await buildRepo(db, config.reposDir, user, { name });
     pushHistory(repoPath(config.reposDir, owner, name), [
       { message: 'Premier commit', files: BEFORE },
       { message: 'Tarifs 2026', branch: 'tarifs-2026', files: AFTER },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     expect((await api('PUT', `/collaborators/${reviewer}`, { permission: 'write' })).status).toBe(204);
     const created = await api<{ number: number; draft: boolean }>('POST', '/pulls', { head: 'tarifs-2026', base: 'main', title: 'Tarifs 2026', draft: true }, tokens.contributor);
     expect(created.json.draft).toBe(true);

@@ -26,7 +26,7 @@ describe('teams, repositories and collaborators in the web UI', () => {
 
   it('creates an organisation, its repositories and a team with write permission, then a collaborator and a rename', async () => {
     const { page, errors, close } = await openPage(browser());
-    const memberToken = buildToken(server.app.forge.db, member, ['write:repository']);
+    const memberToken = await buildToken(server.app.forge.db, member, ['write:repository']);
     const asMember = { authorization: `token ${memberToken}` };
     /** What the member may do on the private repository, as the API says: null while it is hidden. */
     const memberPermissions = async () => {
@@ -55,7 +55,7 @@ describe('teams, repositories and collaborators in the web UI', () => {
       await page.getByRole('button', { name: 'Créer le dépôt' }).click();
       await page.waitForURL((url) => url.pathname === `/ville/${name}`);
     }
-    expect(server.app.forge.db.prepare("SELECT name, is_private FROM repositories ORDER BY name").all()).toEqual([
+    expect(await server.app.forge.db.prepare("SELECT name, is_private FROM repositories ORDER BY name").all()).toEqual([
       { name: 'parc', is_private: 1 },
       { name: 'site', is_private: 0 },
     ]);

@@ -24,7 +24,7 @@ describe('New file and Upload files on the folder view', { timeout: 120_000 }, (
     const repo = await buildRepo(db, config.reposDir, owner, { name: 'deliberations' });
     gitdir = repoPath(config.reposDir, writer, 'deliberations');
     pushHistory(gitdir, [{ message: 'Premier commit', files: { 'README.md': '# Délibérations\n', 'docs/index.md': '# Index\n' } }]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
   afterAll(async () => {
     await server?.close();

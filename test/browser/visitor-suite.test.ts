@@ -48,13 +48,13 @@ describe("the visitor's forge: one design at 1280 and 390 px", { timeout: 600_00
     const { db, config } = server.app.forge;
     const user = await buildUser(db, { username: `camille${process.pid}` });
     login = user.username;
-    const auth = { authorization: `token ${buildToken(db, user, ['all'])}` };
+    const auth = { authorization: `token ${await buildToken(db, user, ['all'])}` };
     expect((await api(server.url, 'POST', '/orgs', { auth, body: { username: ORG, full_name: 'Métropole de Lyon', description: 'Le code source publié par la Métropole.' } })).status).toBe(201);
     expect((await api(server.url, 'POST', `/orgs/${ORG}/repos`, { auth, body: { name: REPO, description: 'Les outils de la voirie : itinéraires, pistes cyclables, compteurs.' } })).status).toBe(201);
     const ids = pushHistory(repoPath(config.reposDir, ORG, REPO), HISTORY);
-    const repo = findRepo(db, ORG, REPO);
+    const repo = await findRepo(db, ORG, REPO);
     if (!repo) throw new Error('the repository was not created');
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const pull = await api(server.url, 'POST', `/repos/${ORG}/${REPO}/pulls`, { auth, body: { title: 'Relever la vitesse des itinéraires cyclables', head: 'fonctionnalite/vitesse', base: 'main', body: 'La vitesse moyenne mesurée est de 20 km/h.' } });
     expect(pull.status).toBe(201);
     const issue = await api(server.url, 'POST', `/repos/${ORG}/${REPO}/issues`, { auth, body: { title: 'La piste de la rue Garibaldi manque', body: 'Elle est ouverte depuis 2024.' } });

@@ -60,7 +60,7 @@ describe('the webhooks settings page', () => {
     await page.getByText(`Webhook ${receiverUrl} ajouté.`).waitFor();
     const hook = page.getByRole('article', { name: receiverUrl });
     await hook.getByText('événements : push, pull_request').waitFor();
-    const stored = server.app.forge.db.prepare('SELECT url, branch_filter, events, secret FROM webhooks').all() as { url: string; branch_filter: string; events: string; secret: string }[];
+    const stored = await server.app.forge.db.prepare('SELECT url, branch_filter, events, secret FROM webhooks').all() as { url: string; branch_filter: string; events: string; secret: string }[];
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ url: receiverUrl, branch_filter: 'main' });
     expect(JSON.parse(stored[0].events)).toEqual({ mode: 'chosen', events: ['push', 'pull_request'] });
@@ -101,7 +101,7 @@ describe('the webhooks settings page', () => {
     await hook.getByRole('button', { name: 'Oui, supprimer le webhook' }).click();
     await page.getByText(`Webhook ${receiverUrl} supprimé.`).waitFor();
     await page.getByText("Aucun webhook pour l'instant.").waitFor();
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM webhooks').pluck().get()).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM webhooks').pluck().get()).toBe(0);
     expect(errors).toEqual([]);
     await close();
   }, 120_000);

@@ -20,8 +20,8 @@ const json = async (path: string, token?: string) => {
 beforeAll(async () => {
   server = await startServer();
   f = await catalogueFixture(server);
-  ownerToken = buildToken(server.app.forge.db, f.owner, ['all']);
-  strangerToken = buildToken(server.app.forge.db, await buildUser(server.app.forge.db), ['all']);
+  ownerToken = await buildToken(server.app.forge.db, f.owner, ['all']);
+  strangerToken = await buildToken(server.app.forge.db, await buildUser(server.app.forge.db), ['all']);
 });
 afterAll(() => server.close());
 
@@ -53,7 +53,7 @@ describe('GET /api/v1/repos/{owner}/{repo}/publiccode', () => {
   it('follows the default branch after a push', async () => {
     // setup
     const repo = await buildRepo(server.app.forge.db, server.config.reposDir, f.owner);
-    pushFiles(server, repo, { 'README.md': 'x' });
+    await pushFiles(server, repo, { 'README.md': 'x' });
     expect((await json(`/api/v1/repos/${f.owner.username}/${repo.name}/publiccode`)).present).toBe(false);
     // test: the same first commit (fixture ids are stable), then a second one
     pushHistory(repoPath(server.config.reposDir, repo.owner_name, repo.name), [
@@ -89,7 +89,7 @@ describe('licences', () => {
 
   it("lists an organisation's unapproved licences to its owners only", async () => {
     const wtfpl = await buildRepo(server.app.forge.db, server.config.reposDir, f.org, { name: 'wtf', isPrivate: true });
-    pushFiles(server, wtfpl, { LICENSE: licenceFile('WTFPL') });
+    await pushFiles(server, wtfpl, { LICENSE: licenceFile('WTFPL') });
     expect((await get(`/api/v1/catalogue/licences/${f.org.username}`)).status).toBe(404);
     expect((await get(`/api/v1/catalogue/licences/${f.org.username}`, strangerToken)).status).toBe(404);
     const report = (await json(`/api/v1/catalogue/licences/${f.org.username}`, ownerToken)) as { full_name: string; licence: { detected: string } }[];

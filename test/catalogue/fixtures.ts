@@ -64,9 +64,9 @@ localisation:
 }
 
 /** Pushes files onto a repository's default branch and marks it non-empty. */
-export function pushFiles(server: TestServer, repo: RepoRow, files: Record<string, string>): string {
+export async function pushFiles(server: TestServer, repo: RepoRow, files: Record<string, string>): Promise<string> {
   const [id] = pushHistory(repoPath(server.config.reposDir, repo.owner_name, repo.name), [{ message: 'Initial commit', files }]);
-  touchRepo(server.app.forge.db, repo.id, { isEmpty: false });
+  await touchRepo(server.app.forge.db, repo.id, { isEmpty: false });
   return id;
 }
 
@@ -85,20 +85,20 @@ export async function catalogueFixture(server: TestServer): Promise<CatalogueFix
   const { db } = server.app.forge;
   const reposDir = server.config.reposDir;
   const owner = await buildUser(db);
-  const org = createOrg(db, owner, { username: `metropole${owner.id}`, visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
+  const org = await createOrg(db, owner, { username: `metropole${owner.id}`, visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
   const carto = await buildRepo(db, reposDir, org, { name: 'carto' });
-  pushFiles(server, carto, { 'publiccode.yml': publiccode(), LICENSE: licenceFile('EUPL-1.2'), 'README.md': '# Carto\n' });
+  await pushFiles(server, carto, { 'publiccode.yml': publiccode(), LICENSE: licenceFile('EUPL-1.2'), 'README.md': '# Carto\n' });
   const agenda = await buildRepo(db, reposDir, owner, { name: 'agenda' });
-  pushFiles(server, agenda, {
+  await pushFiles(server, agenda, {
     'publiccode.yml': publiccode({ name: 'Agenda', status: 'beta', license: 'MIT', categories: ['event-management'] }),
     'LICENSE.md': licenceFile('Apache-2.0'),
     'README.md': '# Agenda\n',
   });
   const secret = await buildRepo(db, reposDir, org, { name: 'secret', isPrivate: true });
-  pushFiles(server, secret, { 'publiccode.yml': publiccode({ name: 'Secret' }) });
+  await pushFiles(server, secret, { 'publiccode.yml': publiccode({ name: 'Secret' }) });
   const broken = await buildRepo(db, reposDir, org, { name: 'broken' });
-  pushFiles(server, broken, { 'publiccode.yml': 'name: Broken\ndevelopmentStatus: finished\n' });
+  await pushFiles(server, broken, { 'publiccode.yml': 'name: Broken\ndevelopmentStatus: finished\n' });
   const plain = await buildRepo(db, reposDir, owner, { name: 'plain' });
-  pushFiles(server, plain, { 'COPYING.txt': 'Do what you like with it, but tell me.\n' });
+  await pushFiles(server, plain, { 'COPYING.txt': 'Do what you like with it, but tell me.\n' });
   return { owner, org, carto, agenda, secret, broken, plain };
 }

@@ -22,7 +22,7 @@ const catalogueNames = async (q: string) => {
 /** Forks org/carto into a new account through the API, as a municipality would. */
 async function forkCarto(name: string): Promise<{ login: string; token: string }> {
   const user = await buildUser(server.app.forge.db);
-  const token = buildToken(server.app.forge.db, user, ['all']);
+  const token = await buildToken(server.app.forge.db, user, ['all']);
   const response = await fetch(`${server.url}/api/v1/repos/${f.org.username}/carto/forks`, {
     method: 'POST',
     headers: { authorization: `token ${token}`, 'content-type': 'application/json' },

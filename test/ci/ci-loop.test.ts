@@ -155,10 +155,10 @@ describe('a CI server working with Fabrique', { timeout: 90_000 }, () => {
     maintainer = await buildUser(db, { username: owner });
     const bot = await buildUser(db, { username: 'ci-bot' });
     const row = await buildRepo(db, server.config.reposDir, maintainer, { name });
-    setCollaborator(db, row, bot, 'write', { actor: { kind: 'anonymous' }, ip: null });
-    maintainerToken = buildToken(db, maintainer, ['write:repository']);
+    await setCollaborator(db, row, bot, 'write', { actor: { kind: 'anonymous' }, ip: null });
+    maintainerToken = await buildToken(db, maintainer, ['write:repository']);
     // The CI's own account posts statuses with the one scope Gitea asks for.
-    ci = new FakeCi(() => server.url, buildToken(db, bot, ['write:repository']));
+    ci = new FakeCi(() => server.url, await buildToken(db, bot, ['write:repository']));
     hookUrl = await ci.listen();
     work = tempDir('fabrique-ci-work-');
     await git(['init', '-q', '--initial-branch=main', work]);
@@ -166,7 +166,7 @@ describe('a CI server working with Fabrique', { timeout: 90_000 }, () => {
     await git(['remote', 'add', 'origin', repoUrl(server.url, owner, name, { user: owner, secret: PASSWORD })], { cwd: work });
     await git(['push', '-q', 'origin', 'main'], { cwd: work });
     await git(['fetch', '-q', 'origin'], { cwd: work });
-    createProtection(db, row.id, 'main', { enable_status_check: true, status_check_contexts: ['ci/test'] });
+    await createProtection(db, row.id, 'main', { enable_status_check: true, status_check_contexts: ['ci/test'] });
     // The maintainer connects the CI as Woodpecker's or Drone's documentation says: pull request events, JSON, a secret.
     const hook = await api(server.url, 'POST', `/repos/${repo()}/hooks`, {
       auth: as(maintainerToken),

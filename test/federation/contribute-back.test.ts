@@ -34,12 +34,12 @@ beforeAll(async () => {
   a = await startServer({ env: { FORGE_IMPORT_ALLOW_PRIVATE: 'true' } });
   b = await startServer({ env: { FORGE_IMPORT_ALLOW_PRIVATE: 'true', FORGE_WEBHOOK_ALLOWED_HOSTS: 'private' } });
   const metropole: UserRow = await buildUser(a.app.forge.db, { username: 'metropole' });
-  maintainerToken = buildToken(a.app.forge.db, metropole, ['all']);
+  maintainerToken = await buildToken(a.app.forge.db, metropole, ['all']);
   // The same agent has an account on A (to open the pull request) and on B (to change the fork).
   const agentA = await buildUser(a.app.forge.db, { username: 'agent' });
-  agentToken = buildToken(a.app.forge.db, agentA, ['write:repository']);
+  agentToken = await buildToken(a.app.forge.db, agentA, ['write:repository']);
   const commune = await buildUser(b.app.forge.db, { username: 'commune' });
-  communeToken = buildToken(b.app.forge.db, commune, ['all']);
+  communeToken = await buildToken(b.app.forge.db, commune, ['all']);
   await buildRepo(a.app.forge.db, a.config.reposDir, metropole, { name: 'projet' });
   work = await makeWorkTree(2, 'main');
   await git(['push', repoUrl(a.url, 'metropole', 'projet', { user: 'metropole', secret: maintainerToken }), 'main'], { cwd: work });
@@ -93,13 +93,13 @@ describe('contributing back from another Fabrique', () => {
     const strict = await startServer();
     try {
       const owner = await buildUser(strict.app.forge.db, { username: 'ville' });
-      const t = buildToken(strict.app.forge.db, owner, ['all']);
+      const t = await buildToken(strict.app.forge.db, owner, ['all']);
       await buildRepo(strict.app.forge.db, strict.config.reposDir, owner, { name: 'projet' });
       await git(['push', repoUrl(strict.url, 'ville', 'projet', { user: 'ville', secret: t }), 'main'], { cwd: work });
       const res = await api(strict.url, 'POST', '/repos/ville/projet/pulls/remote', { auth: token(t), body: { source_url: bClone, branch: 'fix', base: 'main', title: 'Fix' } });
       expect(res.status).toBe(422);
       expect(res.body.message).toMatch(/private, loopback or link-local address/);
-      expect(strict.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get()).toBe(0);
+      expect(await strict.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get()).toBe(0);
       expect(refOf(repoPath(strict.config.reposDir, 'ville', 'projet'), 'refs/pull/1/head')).toBe('');
       expect(hasObject(repoPath(strict.config.reposDir, 'ville', 'projet'), fixSha)).toBe(false);
     } finally {
@@ -114,7 +114,7 @@ describe('contributing back from another Fabrique', () => {
     expect((await post({ source_url: `http://u:p@127.0.0.1:${new URL(b.url).port}/commune/projet.git`, branch: 'fix', base: 'main', title: 'Fix' })).body.message).toMatch(/without credentials/);
     expect((await post({ source_url: bClone, branch: 'nope', base: 'main', title: 'Fix' })).status).toBe(422);
     expect((await post({ source_url: bClone, branch: 'fix', base: 'nope', title: 'Fix' })).status).toBe(404);
-    expect(a.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get()).toBe(0);
+    expect(await a.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get()).toBe(0);
   });
 
   it('A opens the pull request from B\'s branch: its head is in refs/pull/1/head, it shows where it comes from', async () => {

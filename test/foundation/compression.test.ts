@@ -10,7 +10,7 @@ let token: string;
 // setup: a public repository with a history, so that git and archives have something to send
 beforeAll(async () => {
   f = await browseFixture();
-  token = buildToken(f.server.app.forge.db, f.owner, ['write:repository']);
+  token = await buildToken(f.server.app.forge.db, f.owner, ['write:repository']);
 });
 afterAll(async () => {
   await f?.server.close();

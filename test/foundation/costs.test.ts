@@ -43,8 +43,8 @@ describe('the costs tests lower: FORGE_PASSWORD_HASH_COST and FORGE_MERGEABILITY
     // test
     const signedUp = await call(server.url, '/api/v1/auth/signup', { body: { username: 'newcomer', email: 'newcomer@example.org', password: 'a new password' } });
     expect(signedUp.status).toBe(201);
-    expect(findUserByName(db, 'newcomer')?.password_hash).toMatch(/^scrypt\$2048\$8\$1\$/);
-    expect(findUserByName(db, 'veteran')?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect((await findUserByName(db, 'newcomer'))?.password_hash).toMatch(/^scrypt\$2048\$8\$1\$/);
+    expect((await findUserByName(db, 'veteran'))?.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     const veteran = await call(server.url, '/api/v1/auth/signin', { body: { username: 'veteran', password: 'an old password' } });
     expect(veteran.status).toBe(200);
     const wrong = await call(server.url, '/api/v1/auth/signin', { body: { username: 'veteran', password: 'a new password' } });

@@ -13,35 +13,35 @@ function migrationsCopy(): string {
 }
 
 describe('migrations', () => {
-  it('apply once, in order, and are recorded', () => {
+  it('apply once, in order, and are recorded', async () => {
     // setup
     const db = openDb(':memory:');
     const dir = join(PROJECT_ROOT, 'migrations');
     // test
-    const applied = migrate(db, dir);
+    const applied = await migrate(db, dir);
     expect(applied.length).toBeGreaterThan(0);
     expect(applied).toEqual([...applied].sort());
-    expect(migrate(db, dir)).toEqual([]);
-    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(applied.length);
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(await migrate(db, dir)).toEqual([]);
+    expect(await db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(applied.length);
+    expect(db.native.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
-  it('a broken migration leaves the database as it was and names the file', () => {
+  it('a broken migration leaves the database as it was and names the file', async () => {
     // setup
     const dir = migrationsCopy();
     writeFileSync(join(dir, '999-broken.sql'), 'CREATE TABLE half_written (id INTEGER);\nTHIS IS NOT SQL;\n');
     const db = openDb(':memory:');
     // test
-    expect(() => migrate(db, dir)).toThrow(MigrationError);
+    await expect(migrate(db, dir)).rejects.toThrow(MigrationError);
     try {
-      migrate(db, dir);
+      await migrate(db, dir);
     } catch (err) {
       expect((err as Error).message).toMatch(/999-broken\.sql/);
       expect((err as Error).message).toMatch(/syntax error/);
     }
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    const tables = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).not.toContain('half_written');
-    expect(db.prepare("SELECT count(*) FROM schema_migrations WHERE name = '999-broken.sql'").pluck().get()).toBe(0);
+    expect(await db.prepare("SELECT count(*) FROM schema_migrations WHERE name = '999-broken.sql'").pluck().get()).toBe(0);
   });
 
   it('a broken migration stops the server start', async () => {

@@ -36,7 +36,7 @@ describe('the server process', () => {
       const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
       if (!signalled && listening && text.includes('/setup?token=')) {
         signalled = true;
-        fetch(`${listening[1]}/api/healthz`)
+        void fetch(`${listening[1]}/api/healthz`)
           .then((r) => r.json())
           .then((body) => {
             expect(body).toMatchObject({ status: 'pass' });

@@ -50,7 +50,8 @@ describe('the running server', () => {
   it('turns an unexpected failure into a 500 that shows no internals', async () => {
     // setup: a route that fails the way a bug would
     const broken = await startServer({ listen: false });
-    broken.app.forge.db.exec('DROP TABLE users');
+    // (a rename both engines accept, where PostgreSQL would refuse to drop a table others refer to)
+    await broken.app.forge.db.exec('ALTER TABLE users RENAME TO users_gone');
     // test
     const response = await broken.app.inject({
       method: 'POST',
@@ -102,11 +103,11 @@ describe('first start', () => {
     expect((await (await fetch(`${server.url}/api/v1/setup`)).json())).toEqual({ needed: true });
     const wrong = await post({ ...admin, token: 'x'.repeat(32) });
     expect(wrong.status).toBe(403);
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
     const weak = await post({ ...admin, password: 'short', token: token as string });
     expect(weak.status).toBe(422);
     expect((await weak.json()).message).toMatch(/password/);
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
     const created = await post({ ...admin, token: token as string });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ login: 'ada', is_admin: true });

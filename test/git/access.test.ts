@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startServer();
   const { db } = server.app.forge;
   owner = await buildUser(db);
-  token = buildToken(db, owner);
+  token = await buildToken(db, owner);
   publicRepo = await buildRepo(db, server.config.reposDir, owner);
   privateRepo = await buildRepo(db, server.config.reposDir, owner, { isPrivate: true });
   work = await makeWorkTree(2);
@@ -46,7 +46,7 @@ describe('who may clone and push', () => {
 
   it('answers 404 to a signed-in stranger for a private repository, exactly as for a missing one', async () => {
     const stranger = await buildUser(server.app.forge.db);
-    const secret = buildToken(server.app.forge.db, stranger);
+    const secret = await buildToken(server.app.forge.db, stranger);
     const hidden = await infoRefs(`/${owner.username}/${privateRepo.name}.git`, basic(stranger.username, secret));
     const missing = await infoRefs(`/${owner.username}/does-not-exist.git`, basic(stranger.username, secret));
     expect(hidden.status).toBe(404);
@@ -60,9 +60,9 @@ describe('who may clone and push', () => {
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('Authentication failed');
     const { db } = server.app.forge;
-    const revoked = buildToken(db, owner, ['write:repository'], 'to-revoke');
+    const revoked = await buildToken(db, owner, ['write:repository'], 'to-revoke');
     expect((await infoRefs(`/${owner.username}/${privateRepo.name}`, basic(owner.username, revoked))).status).toBe(200);
-    db.prepare('DELETE FROM access_tokens WHERE user_id = ? AND name = ?').run(owner.id, 'to-revoke');
+    await db.prepare('DELETE FROM access_tokens WHERE user_id = ? AND name = ?').run(owner.id, 'to-revoke');
     const after = await infoRefs(`/${owner.username}/${privateRepo.name}`, basic(owner.username, revoked));
     expect(after.status).toBe(401);
   });
@@ -84,8 +84,8 @@ describe('who may clone and push', () => {
   it('refuses a push from a read-only collaborator with a clear remote: reason, and stores nothing', async () => {
     const { db } = server.app.forge;
     const reader = await buildUser(db);
-    const secret = buildToken(db, reader);
-    db.prepare("INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, 'read')").run(privateRepo.id, reader.id);
+    const secret = await buildToken(db, reader);
+    await db.prepare("INSERT INTO collaborators (repo_id, user_id, permission) VALUES (?, ?, 'read')").run(privateRepo.id, reader.id);
     const id = await commitFiles(work, { 'reader.txt': 'reader\n' }, 'by a reader');
     const result = await runGit(['push', repoUrl(server.url, owner.username, privateRepo.name, { user: reader.username, secret }), 'HEAD:main'], { cwd: work });
     expect(result.code).not.toBe(0);
@@ -97,7 +97,7 @@ describe('who may clone and push', () => {
   it('refuses pushes to an archived repository with a reason', async () => {
     const { db } = server.app.forge;
     const repo = await buildRepo(db, server.config.reposDir, owner);
-    db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(repo.id);
+    await db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(repo.id);
     const result = await runGit(['push', repoUrl(server.url, owner.username, repo.name, { user: owner.username, secret: token }), 'main'], { cwd: work });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(new RegExp(`remote: .*${repo.name} is archived`));
@@ -111,7 +111,7 @@ describe('who may clone and push', () => {
 
   it('redirects the clone URL of a renamed repository', async () => {
     const { db } = server.app.forge;
-    db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(owner.lower_name, 'old-name', publicRepo.id);
+    await db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(owner.lower_name, 'old-name', publicRepo.id);
     const response = await infoRefs(`/${owner.username}/old-name.git`);
     expect(response.status).toBe(301);
     expect(response.headers.get('location')).toBe(`/${owner.username}/${publicRepo.name}.git/info/refs?service=git-upload-pack`);
@@ -121,7 +121,7 @@ describe('who may clone and push', () => {
 
   it('sends a fetch or push to the old name of a renamed repository on with 307, keeping .git, and never serves it there', async () => {
     const { db } = server.app.forge;
-    db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(owner.lower_name, 'older-name', publicRepo.id);
+    await db.prepare('INSERT INTO repository_redirects (owner_lower_name, lower_name, repo_id) VALUES (?, ?, ?)').run(owner.lower_name, 'older-name', publicRepo.id);
     for (const service of ['git-upload-pack', 'git-receive-pack']) {
       const response = await fetch(`${server.url}/${owner.username}/older-name.git/${service}`, {
         method: 'POST',

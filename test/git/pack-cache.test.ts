@@ -31,7 +31,7 @@ beforeAll(async () => {
   server = await startServer();
   const { db } = server.app.forge;
   owner = await buildUser(db);
-  token = buildToken(db, owner);
+  token = await buildToken(db, owner);
   repo = await buildRepo(db, server.config.reposDir, owner);
   work = await makeWorkTree(12);
   // An incompressible file makes the pack large enough that git is still writing while clients read.
@@ -132,7 +132,7 @@ describe('the pack cache over HTTP', () => {
     expect(anonymous.headers.get('x-fabrique-pack-cache')).toBeNull();
     expect(Buffer.from(await anonymous.arrayBuffer()).includes(Buffer.from('PACK'))).toBe(false);
     const stranger = await buildUser(db);
-    const strangerToken = buildToken(db, stranger, ['read:repository']);
+    const strangerToken = await buildToken(db, stranger, ['read:repository']);
     const refused = await postFetch(path, body, basic(stranger.username, strangerToken));
     expect(refused.status).toBe(404);
     expect(Buffer.from(await refused.arrayBuffer()).includes(Buffer.from('PACK'))).toBe(false);

@@ -13,7 +13,7 @@ let token: string;
 beforeAll(async () => {
   server = await startServer();
   owner = await buildUser(server.app.forge.db);
-  token = buildToken(server.app.forge.db, owner);
+  token = await buildToken(server.app.forge.db, owner);
 });
 afterAll(() => server.close());
 
@@ -33,7 +33,7 @@ describe('branch protection API', () => {
     const { db } = server.app.forge;
     const privateRepo = await buildRepo(db, server.config.reposDir, owner, { isPrivate: true });
     const stranger = await buildUser(db);
-    const strangerToken = buildToken(db, stranger);
+    const strangerToken = await buildToken(db, stranger);
     // test
     const path = `/repos/${owner.username}/${privateRepo.name}/branch_protections`;
     expect((await fetch(`${server.url}/api/v1${path}`)).status).toBe(404);

@@ -17,7 +17,7 @@ let token: string;
 beforeAll(async () => {
   server = await startServer();
   owner = await buildUser(server.app.forge.db);
-  token = buildToken(server.app.forge.db, owner);
+  token = await buildToken(server.app.forge.db, owner);
 });
 afterAll(() => server.close());
 
@@ -36,13 +36,13 @@ describe('push', () => {
     expect(emptyClone.code).toBe(0);
     expect(emptyClone.stderr).toContain('empty repository');
     await git(['push', urlOf(repo.name), 'trunk', 'trunk:feature'], { cwd: work });
-    const row = findRepo(db, owner.username, repo.name)!;
+    const row = (await findRepo(db, owner.username, repo.name))!;
     expect(row.is_empty).toBe(0);
     expect(row.default_branch).toBe('trunk');
     expect(row.size_kb).toBeGreaterThan(0);
     const bare = repoPath(server.config.reposDir, owner.username, repo.name);
     expect((await git(['symbolic-ref', 'HEAD'], { cwd: bare })).trim()).toBe('refs/heads/trunk');
-    const updates = listRefUpdates(db, repo.id);
+    const updates = await listRefUpdates(db, repo.id);
     expect(updates.map((u) => u.ref).sort()).toEqual(['refs/heads/feature', 'refs/heads/trunk']);
     expect(updates[0].actor_id).toBe(owner.id);
     expect(updates[0].old_id).toMatch(/^0{40}$/);
@@ -72,7 +72,7 @@ describe('push', () => {
     expect(refused.stderr).toContain('non-fast-forward');
     await git(['push', '--force', urlOf(repo.name), 'main'], { cwd: work });
     expect((await git(['rev-parse', 'main'], { cwd: bare })).trim()).toBe(rewritten);
-    expect(listRefUpdates(db, repo.id)[0]).toMatchObject({ ref: 'refs/heads/main', new_id: rewritten });
+    expect((await listRefUpdates(db, repo.id))[0]).toMatchObject({ ref: 'refs/heads/main', new_id: rewritten });
   });
 
   it('refuses to delete the default branch', async () => {
@@ -131,7 +131,7 @@ describe('push', () => {
     try {
       const { db } = small.app.forge;
       const user = await buildUser(db);
-      const secret = buildToken(db, user);
+      const secret = await buildToken(db, user);
       const repo = await buildRepo(db, small.config.reposDir, user);
       const work = await makeWorkTree(1);
       const big = await commitFiles(work, { 'random.bin': randomBytes(60000) }, 'big');

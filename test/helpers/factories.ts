@@ -40,13 +40,13 @@ export async function buildRepo(
 }
 
 /** Creates a personal access token and returns its value (shown once, as in the API). */
-export function buildToken(db: Db, user: UserRow, scopes: Scope[] = ['write:repository'], name = unique('token')): string {
+export async function buildToken(db: Db, user: UserRow, scopes: Scope[] = ['write:repository'], name = unique('token')): Promise<string> {
   const token = generateToken();
-  insertToken(db, { userId: user.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
+  await insertToken(db, { userId: user.id, name, hash: token.hash, lastEight: token.lastEight, scopes });
   return token.value;
 }
 
 /** Counts rows of a table, to prove a refused request wrote nothing. */
-export function count(db: Db, table: 'users' | 'sessions' | 'access_tokens' | 'audit_events' | 'oidc_identities'): number {
-  return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+export async function count(db: Db, table: 'users' | 'sessions' | 'access_tokens' | 'audit_events' | 'oidc_identities'): Promise<number> {
+  return await db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 }

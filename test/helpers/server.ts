@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import app, { serverOptions, type AppOptions } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { TEST_PASSWORD_HASH_COST } from './factories.js';
+import { inject } from 'vitest';
+import pg from 'pg';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -63,7 +65,10 @@ const compilersFactory: CompilersFactory = { buildValidator: AjvCompiler(), buil
 /** Builds the whole app on a fresh temporary data and repos directory and, by default, listens on 127.0.0.1. */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'fabrique-test-'));
+  const dataDir = options.env?.FORGE_DATA_DIR ?? join(root, 'data');
+  const database = await testDatabase(dataDir);
   const config = loadConfig({
+    ...(database ? { FORGE_DATABASE_URL: database } : {}),
     HOST: '127.0.0.1',
     PORT: '0',
     FORGE_DATA_DIR: join(root, 'data'),
@@ -95,7 +100,54 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     root,
     async close() {
       await server.close();
+      // A data folder the test named may be started again (a restart): its database stays with it.
+      if (database && options.env?.FORGE_DATA_DIR === undefined) await dropTestDatabase(dataDir);
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Each data folder's PostgreSQL database in this worker, when the suite runs on PostgreSQL (`npm run test:postgres`). */
+const databases = new Map<string, string>();
+let databaseCounter = 0;
+
+/** The run's PostgreSQL cluster (test:postgres), or null: on SQLite, and outside vitest (the benchmarks start servers too). */
+function providedPostgres(): { url: string; template: string } | null {
+  try {
+    return inject('postgres') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const cluster = providedPostgres() as { url: string; template: string };
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The PostgreSQL database of a data folder (a copy of the migrated template), or null on SQLite. */
+async function testDatabase(dataDir: string): Promise<string | null> {
+  const cluster = providedPostgres();
+  if (!cluster) return null;
+  const known = databases.get(dataDir);
+  if (known) return known;
+  const name = `test_${process.pid}_${++databaseCounter}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${cluster.template}`);
+  const url = new URL(cluster.url);
+  url.pathname = `/${name}`;
+  databases.set(dataDir, url.toString());
+  return url.toString();
+}
+
+async function dropTestDatabase(dataDir: string): Promise<void> {
+  const url = databases.get(dataDir);
+  if (!url) return;
+  databases.delete(dataDir);
+  await adminQuery(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
 }

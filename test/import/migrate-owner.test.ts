@@ -7,14 +7,14 @@ let server: TestServer;
 let ownerAuth: { authorization: string };
 let outsiderAuth: { authorization: string };
 
-const rowCount = () => server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
+const rowCount = async () => await server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
 
 beforeAll(async () => {
   // setup: a private organisation, and an account that is not one of its members
   server = await startServer();
   const { db } = server.app.forge;
-  ownerAuth = { authorization: `token ${buildToken(db, await buildUser(db), ['all'])}` };
-  outsiderAuth = { authorization: `token ${buildToken(db, await buildUser(db), ['all'])}` };
+  ownerAuth = { authorization: `token ${await buildToken(db, await buildUser(db), ['all'])}` };
+  outsiderAuth = { authorization: `token ${await buildToken(db, await buildUser(db), ['all'])}` };
   expect((await api(server.url, 'POST', '/orgs', { auth: ownerAuth, body: { username: 'hameau', visibility: 'private' } })).status).toBe(201);
 }, 60_000);
 afterAll(async () => {
@@ -25,7 +25,7 @@ describe('POST /repos/migrate, the owner named', () => {
   it('answers an organisation the account may not see as one that does not exist (422, not 403), and imports nothing', async () => {
     // setup: the owner is checked before any fetch, so the address need not answer
     const body = { clone_addr: 'https://example.invalid/metropole/carto.git', repo_name: 'carto' };
-    const before = rowCount();
+    const before = await rowCount();
     // test
     const hidden = await api(server.url, 'POST', '/repos/migrate', { auth: outsiderAuth, body: { ...body, repo_owner: 'hameau' } });
     const missing = await api(server.url, 'POST', '/repos/migrate', { auth: outsiderAuth, body: { ...body, repo_owner: 'no-such-place' } });
@@ -33,6 +33,6 @@ describe('POST /repos/migrate, the owner named', () => {
     expect(hidden.body.message).toBe('The owner "hameau" does not exist.');
     expect(missing.status).toBe(422);
     expect(missing.body.message).toBe('The owner "no-such-place" does not exist.');
-    expect(rowCount()).toBe(before);
+    expect(await rowCount()).toBe(before);
   });
 });

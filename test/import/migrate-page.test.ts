@@ -17,7 +17,7 @@ describe('the import page', () => {
     // setup: a public repository with history on a first instance
     [source, target] = await Promise.all([startServer({ env: ALLOW }), startServer({ env: ALLOW })]);
     const metropole = await buildUser(source.app.forge.db, { username: 'metropole' });
-    const token = buildToken(source.app.forge.db, metropole, ['all']);
+    const token = await buildToken(source.app.forge.db, metropole, ['all']);
     await buildRepo(source.app.forge.db, source.config.reposDir, metropole, { name: 'voirie' });
     const work = await makeWorkTree(2, 'main');
     await git(['push', repoUrl(source.url, 'metropole', 'voirie', { user: 'metropole', secret: token }), 'main'], { cwd: work });
@@ -48,7 +48,7 @@ describe('the import page', () => {
     await page.getByLabel('Nom du dépôt').fill('voirie');
     await page.getByRole('button', { name: 'Importer' }).click();
     await expect.poll(() => page.getByRole('main').getByRole('alert').first().textContent()).toContain('is not a git repository');
-    expect(target.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get()).toBe(0);
+    expect(await target.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get()).toBe(0);
     expect(await checkA11y(page)).toEqual([]);
 
     // test: the real address imports it and the repository's home says where it came from

@@ -27,7 +27,7 @@ async function lsRemote(url: string): Promise<string[]> {
   return out.split('\n').filter((l) => l && !l.endsWith('\tHEAD')).sort();
 }
 
-const rowCount = (server: TestServer) => server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
+const rowCount = async (server: TestServer) => await server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
 /** Directories under repos/ (owners, .tmp, .trash), and what .tmp holds. */
 const leftovers = (server: TestServer) => {
   const tmp = join(server.config.reposDir, '.tmp');
@@ -39,9 +39,9 @@ beforeAll(async () => {
   source = await startServer({ env: ALLOW });
   target = await startServer({ env: ALLOW });
   metropole = await buildUser(source.app.forge.db, { username: 'metropole' });
-  metropoleToken = buildToken(source.app.forge.db, metropole, ['all']);
+  metropoleToken = await buildToken(source.app.forge.db, metropole, ['all']);
   commune = await buildUser(target.app.forge.db, { username: 'commune' });
-  communeToken = buildToken(target.app.forge.db, commune, ['all']);
+  communeToken = await buildToken(target.app.forge.db, commune, ['all']);
   const { db } = source.app.forge;
   await buildRepo(db, source.config.reposDir, metropole, { name: 'carto' });
   await buildRepo(db, source.config.reposDir, metropole, { name: 'secret', isPrivate: true });
@@ -132,7 +132,7 @@ describe('POST /repos/migrate', () => {
     // setup
     expect((await api(target.url, 'POST', '/orgs', { auth: asCommune(), body: { username: 'ville' } })).status).toBe(201);
     const other = await buildUser(target.app.forge.db);
-    const otherToken = buildToken(target.app.forge.db, other, ['all']);
+    const otherToken = await buildToken(target.app.forge.db, other, ['all']);
     const body = { clone_addr: `${source.url}/metropole/carto.git`, repo_name: 'carto', repo_owner: 'ville' };
     // test
     const refused = await api(target.url, 'POST', '/repos/migrate', { auth: { authorization: `token ${otherToken}` }, body });
@@ -162,15 +162,15 @@ describe('POST /repos/migrate', () => {
     const id = await commitFiles(work, { 'NEWS.md': 'newer\n' }, 'another commit');
     await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
     const { db } = target.app.forge;
-    db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
+    const repoId = await db.prepare("SELECT r.id FROM repositories r JOIN users u ON u.id = r.owner_id WHERE u.username = 'commune' AND r.name = 'carto'").pluck().get() as number;
+    await db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z' WHERE repo_id = ?").run(repoId);
     const synced: string[] = [];
     const mirrors = new MirrorService({ db, config: target.config, jobs: target.app.jobs, events: target.app.events, onSynced: (p) => synced.push(p), onError: (err) => { throw err; } });
-    const repoId = db.prepare("SELECT id FROM repositories WHERE name = 'carto'").pluck().get() as number;
     // test: a second request joins the sync under way instead of starting another
     const first = mirrors.sync(repoId);
     expect(mirrors.sync(repoId)).toBe(first);
     await first;
-    db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z'").run();
+    await db.prepare("UPDATE repository_sources SET next_sync_at = '2000-01-01T00:00:00Z' WHERE repo_id = ?").run(repoId);
     await commitFiles(work, { 'NEWS.md': 'newest\n' }, 'one more');
     await git(['push', repoUrl(source.url, 'metropole', 'carto', { user: 'metropole', secret: metropoleToken }), 'main'], { cwd: work });
     const latest = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
@@ -180,7 +180,7 @@ describe('POST /repos/migrate', () => {
     expect(id).not.toBe(latest);
     const heads = await lsRemote(`${target.url}/commune/carto.git`);
     expect(heads).toContain(`${latest}\trefs/heads/main`);
-    const next = db.prepare('SELECT next_sync_at FROM repository_sources').pluck().get() as string;
+    const next = await db.prepare('SELECT next_sync_at FROM repository_sources WHERE repo_id = ?').pluck().get(repoId) as string;
     expect(next > new Date().toISOString()).toBe(true);
   });
 
@@ -188,7 +188,7 @@ describe('POST /repos/migrate', () => {
     // setup
     const { db } = target.app.forge;
     const before = (await api(target.url, 'GET', '/repos/commune/carto')).body.mirror_updated;
-    db.prepare("UPDATE repository_sources SET clone_addr = 'http://127.0.0.1:9/gone.git' WHERE clone_addr LIKE '%/metropole/carto.git'").run();
+    await db.prepare("UPDATE repository_sources SET clone_addr = 'http://127.0.0.1:9/gone.git' WHERE clone_addr LIKE '%/metropole/carto.git'").run();
     // test
     const res = await api(target.url, 'POST', '/repos/commune/carto/mirror-sync', { auth: asCommune() });
     expect(res.status).toBe(422);
@@ -219,7 +219,7 @@ describe('POST /repos/migrate', () => {
     expect(mirrored.status, JSON.stringify(mirrored.body)).toBe(201);
     expect((await api(target.url, 'POST', '/repos/commune/secret-mirror/mirror-sync', { auth: asCommune() })).status).toBe(200);
     // A credential sealed under another FORGE_SECRET is refused clearly, not with a 500.
-    const sealed = target.app.forge.db.prepare("SELECT auth_secret FROM repository_sources WHERE auth_secret IS NOT NULL").pluck().get() as string;
+    const sealed = await target.app.forge.db.prepare("SELECT auth_secret FROM repository_sources WHERE auth_secret IS NOT NULL").pluck().get() as string;
     expect(sealed).toMatch(/^v1\./);
     const realSecret = target.config.secret;
     target.config.secret = 'another-secret-of-at-least-32-characters!';
@@ -240,7 +240,7 @@ describe('POST /repos/migrate', () => {
 
     const secretPart = metropoleToken.slice(8);
     const db = target.app.forge.db;
-    const dump = JSON.stringify([db.prepare('SELECT * FROM repository_sources').all(), db.prepare('SELECT * FROM audit_events').all(), db.prepare('SELECT * FROM repositories').all()]);
+    const dump = JSON.stringify([await db.prepare('SELECT * FROM repository_sources').all(), await db.prepare('SELECT * FROM audit_events').all(), await db.prepare('SELECT * FROM repositories').all()]);
     expect(dump).not.toContain(secretPart);
     for (const name of ['secret', 'secret-mirror', 'secret-url']) {
       const dir = repoPath(target.config.reposDir, 'commune', name);
@@ -261,13 +261,13 @@ describe('POST /repos/migrate', () => {
     ['an existing name', { clone_addr: 'SOURCE/metropole/carto.git', repo_name: 'carto' }, /already exists/],
     ['a too short interval', { clone_addr: 'SOURCE/metropole/carto.git', mirror: true, mirror_interval: '5m' }, /at least 10m/],
   ])('refuses %s with a clear message and leaves nothing behind', async (_what, body, message) => {
-    const before = rowCount(target);
+    const before = await rowCount(target);
     const clone = String(body.clone_addr).replace('SOURCE', source.url);
     const res = await api(target.url, 'POST', '/repos/migrate', { auth: asCommune(), body: { repo_name: 'refused', ...body, clone_addr: clone } });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body.message).toMatch(message);
-    expect(rowCount(target)).toBe(before);
+    expect(await rowCount(target)).toBe(before);
     expect(existsSync(repoPath(target.config.reposDir, 'commune', 'refused'))).toBe(false);
     expect(leftovers(target)).toEqual([]);
   });
@@ -279,14 +279,14 @@ describe('POST /repos/migrate without FORGE_IMPORT_ALLOW_PRIVATE', () => {
     const strict = await startServer({ env: { FORGE_IMPORT_ALLOW_PRIVATE: 'false' } });
     try {
       const user = await buildUser(strict.app.forge.db);
-      const token = buildToken(strict.app.forge.db, user, ['all']);
+      const token = await buildToken(strict.app.forge.db, user, ['all']);
       // test
       for (const clone of [`${source.url}/metropole/carto.git`, 'http://[::1]/a.git', 'http://[::ffff:127.0.0.1]/a.git', 'http://169.254.169.254/latest', 'http://10.1.2.3/x.git', 'http://localhost/x.git']) {
         const res = await api(strict.url, 'POST', '/repos/migrate', { auth: { authorization: `token ${token}` }, body: { clone_addr: clone, repo_name: 'refused' } });
         expect(res.status, clone).toBe(422);
         expect(res.body.message).toMatch(/private, loopback or link-local/);
       }
-      expect(rowCount(strict)).toBe(0);
+      expect(await rowCount(strict)).toBe(0);
       expect(leftovers(strict)).toEqual([]);
     } finally {
       await strict.close();
@@ -300,7 +300,7 @@ describe('POST /repos/migrate with a size limit', () => {
     const small = await startServer({ env: { ...ALLOW, FORGE_MAX_PUSH_BYTES: '200' } });
     try {
       const user = await buildUser(small.app.forge.db);
-      const token = buildToken(small.app.forge.db, user, ['all']);
+      const token = await buildToken(small.app.forge.db, user, ['all']);
       // test
       const res = await api(small.url, 'POST', '/repos/migrate', {
         auth: { authorization: `token ${token}` },
@@ -308,7 +308,7 @@ describe('POST /repos/migrate with a size limit', () => {
       });
       expect(res.status).toBe(422);
       expect(res.body.message).toMatch(/larger than this forge's limit/);
-      expect(rowCount(small)).toBe(0);
+      expect(await rowCount(small)).toBe(0);
       expect(existsSync(repoPath(small.config.reposDir, user.username, 'big'))).toBe(false);
       expect(leftovers(small)).toEqual([]);
     } finally {
@@ -334,7 +334,7 @@ describe('an interrupted import', () => {
     stalling.on('connection', (socket) => sockets.add(socket));
     await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
     const port = (stalling.address() as { port: number }).port;
-    const before = rowCount(target);
+    const before = await rowCount(target);
     try {
       // test
       const controller = new AbortController();
@@ -349,7 +349,7 @@ describe('an interrupted import', () => {
       controller.abort();
       await call;
       await expect.poll(() => leftovers(target), { timeout: 5000 }).toEqual([]);
-      expect(rowCount(target)).toBe(before);
+      expect(await rowCount(target)).toBe(before);
       expect(existsSync(repoPath(target.config.reposDir, 'commune', 'interrupted'))).toBe(false);
     } finally {
       for (const socket of sockets) socket.destroy();

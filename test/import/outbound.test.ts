@@ -64,7 +64,7 @@ describe('import from an IPv6 literal address', () => {
     open = await startServer({ env: { FORGE_IMPORT_ALLOW_PRIVATE: 'true' } });
     closed = await startServer();
     const owner = await buildUser(open.app.forge.db, { username: 'metropole' });
-    token = buildToken(open.app.forge.db, owner, ['all']);
+    token = await buildToken(open.app.forge.db, owner, ['all']);
     await buildRepo(open.app.forge.db, open.config.reposDir, owner, { name: 'carto' });
     const work = await makeWorkTree(2, 'main');
     await git(['push', repoUrl(open.url, 'metropole', 'carto', { user: 'metropole', secret: token }), 'main'], { cwd: work });
@@ -102,12 +102,12 @@ describe('import from an IPv6 literal address', () => {
   it('refuses it, storing nothing, when they are not', async () => {
     const owner = await buildUser(closed.app.forge.db);
     const res = await api(closed.url, 'POST', '/repos/migrate', {
-      auth: { authorization: `token ${buildToken(closed.app.forge.db, owner, ['all'])}` },
+      auth: { authorization: `token ${await buildToken(closed.app.forge.db, owner, ['all'])}` },
       body: { clone_addr: `http://[::1]:${relayPort}/metropole/carto.git`, repo_name: 'carto-v6' },
     });
     expect(res.status).toBe(422);
     expect(res.body.message).toMatch(/private, loopback or link-local address \(::1\)/);
-    expect(closed.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get()).toBe(0);
+    expect(await closed.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get()).toBe(0);
   });
 });
 

@@ -19,7 +19,7 @@ describe('git credentials', () => {
     const { db } = server.app.forge;
     const user = await buildUser(db, { username: owner });
     await buildRepo(db, server.config.reposDir, user, { name });
-    token = buildToken(db, user, ['write:repository']);
+    token = await buildToken(db, user, ['write:repository']);
     work = await makeWorkTree(1);
   });
 

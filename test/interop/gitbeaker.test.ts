@@ -43,7 +43,7 @@ describe('GitLab client (@gitbeaker/rest)', () => {
     server = await startServer();
     const { db } = server.app.forge;
     owner = await buildUser(db, { username: 'harvested' });
-    org = createOrg(db, owner, { username: 'metropole', visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
+    org = await createOrg(db, owner, { username: 'metropole', visibility: 'public' }, { actor: ANONYMOUS, ip: '127.0.0.1' });
     tools = await buildRepo(db, server.config.reposDir, org, { name: 'tools' });
     projects.push(tools);
     ids = pushHistory(repoPath(server.config.reposDir, org.username, 'tools'), [
@@ -52,12 +52,12 @@ describe('GitLab client (@gitbeaker/rest)', () => {
       { message: 'Release', files: { 'CHANGELOG.md': '1.0\n', 'src/style.css': 'a { color: red; }\n' }, tag: { name: 'v1.0', message: 'First release' } },
       { message: 'Feature work', branch: 'feature', files: { 'feature.txt': 'new\n' } },
     ]);
-    touchRepo(db, tools.id, { isEmpty: false });
+    await touchRepo(db, tools.id, { isEmpty: false });
     for (let i = 0; i < 4; i++) projects.push(await buildRepo(db, server.config.reposDir, i % 2 ? owner : org, { name: `paged-${i}` }));
     hidden = await buildRepo(db, server.config.reposDir, org, { name: 'hidden', isPrivate: true });
     pushHistory(repoPath(server.config.reposDir, org.username, 'hidden'), [{ message: 'Secret', files: { 'README.md': 'secret\n' }, tag: { name: 'v1.0' } }]);
-    touchRepo(db, hidden.id, { isEmpty: false });
-    const token = buildToken(db, owner, ['all']);
+    await touchRepo(db, hidden.id, { isEmpty: false });
+    const token = await buildToken(db, owner, ['all']);
     api = new Gitlab({ host: server.url, token });
     anonymous = new Gitlab({ host: server.url });
   });

@@ -21,7 +21,7 @@ describe('Gitea clients', () => {
     const { db } = server.app.forge;
     owner = await buildUser(db, { username: 'gitea-user' });
     for (let i = 0; i < 3; i++) await buildRepo(db, server.config.reposDir, owner, { name: `paged-${i}` });
-    token = buildToken(db, owner, ['all']);
+    token = await buildToken(db, owner, ['all']);
     client = giteaApi(server.url, { token });
   });
   afterAll(async () => server?.close());
@@ -98,7 +98,7 @@ describe('Gitea clients', () => {
   it('creates a branch and reads refs, trees, languages, a repository by id, topics, teams and settings', async () => {
     const repo = await buildRepo(server.app.forge.db, server.config.reposDir, owner, { name: 'filled' });
     pushHistory(repoPath(server.config.reposDir, 'gitea-user', 'filled'), [{ message: 'first', files: { 'src/main.go': 'package main\n', 'README.md': '# x\n' } }]);
-    touchRepo(server.app.forge.db, repo.id, { isEmpty: false });
+    await touchRepo(server.app.forge.db, repo.id, { isEmpty: false });
     await client.repos.repoUpdateTopics('gitea-user', 'filled', { topics: ['transport'] });
 
     const branch = await client.repos.repoCreateBranch('gitea-user', 'filled', { new_branch_name: 'next', old_ref_name: 'main' });
@@ -122,7 +122,7 @@ describe('Gitea clients', () => {
     expect((await client.settings.getGeneralRepositorySettings()).data.http_git_disabled).toBe(false);
     expect((await client.settings.getGeneralUiSettings()).data.allowed_reactions).toContain('heart');
 
-    const org = createOrg(server.app.forge.db, owner, { username: 'gitea-org' }, { actor: { kind: 'anonymous' }, ip: null });
+    const org = await createOrg(server.app.forge.db, owner, { username: 'gitea-org' }, { actor: { kind: 'anonymous' }, ip: null });
     await buildRepo(server.app.forge.db, server.config.reposDir, org, { name: 'site' });
     const teams = await client.repos.repoListTeams('gitea-org', 'site');
     expect(teams.data.map((t) => t.name)).toEqual(['Owners']);

@@ -19,11 +19,11 @@ describe('Gitea issues through gitea-js', () => {
     const { db } = server.app.forge;
     const maintainer = await buildUser(db, { username: owner });
     const other = await buildUser(db, { username: reporter });
-    db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
+    await db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
     await buildRepo(db, server.config.reposDir, maintainer, { name: repo });
-    const token = buildToken(db, maintainer, ['all']);
+    const token = await buildToken(db, maintainer, ['all']);
     client = giteaApi(server.url, { token });
-    reporterClient = giteaApi(server.url, { token: buildToken(db, other, ['write:issue', 'read:repository']) });
+    reporterClient = giteaApi(server.url, { token: await buildToken(db, other, ['write:issue', 'read:repository']) });
     const work = tempDir('fabrique-gitea-issues-');
     await git(['init', '-q', '--initial-branch=main', work]);
     await commitFiles(

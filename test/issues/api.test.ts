@@ -5,19 +5,19 @@ import { api, as } from '../helpers/http.js';
 import { makeWorld, type PullWorld } from '../pulls/setup.js';
 
 /** Makes accounts old enough to escape the new-account limit on issues. */
-function ageAccounts(w: PullWorld): void {
-  w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
+async function ageAccounts(w: PullWorld): Promise<void> {
+  await w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
 }
 
 describe('issues over the Gitea API', () => {
   let w: PullWorld;
   let repo: string;
-  const count = (table: string) => w.server.app.forge.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  const count = async (table: string) => await w.server.app.forge.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
   beforeAll(async () => {
     // setup: a public repository with a pull request (#1); accounts past the new-account limit
     w = await makeWorld();
-    ageAccounts(w);
+    await ageAccounts(w);
     repo = `/repos/${w.maintainer.username}/site`;
     const pull = await api(w.server.url, 'POST', `${repo}/pulls`, { auth: as(w.tokens.maintainer), body: { head: 'feature', base: 'main', title: 'Feature' } });
     expect(pull.body.number).toBe(1);
@@ -29,7 +29,7 @@ describe('issues over the Gitea API', () => {
     const anonymous = await api(w.server.url, 'POST', `${repo}/issues`, { body: { title: 'Bug' } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.message).toBeTypeOf('string');
-    expect(count('issues')).toBe(0);
+    expect(await count('issues')).toBe(0);
     const created = await api(w.server.url, 'POST', `${repo}/issues`, { auth: as(w.tokens.contributor), body: { title: 'Le plan ne s’affiche pas', body: 'Voir **la carte**' } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -68,7 +68,7 @@ describe('issues over the Gitea API', () => {
     // test
     const refused = await api(w.server.url, 'POST', `${repo}/issues/2/labels`, { auth: as(w.tokens.contributor), body: { labels: [bug.body.id] } });
     expect(refused.status).toBe(403);
-    expect(count('issue_labels')).toBe(0);
+    expect(await count('issue_labels')).toBe(0);
     await api(w.server.url, 'POST', `${repo}/issues/2/labels`, { auth: as(w.tokens.maintainer), body: { labels: [feature.body.id] } });
     const labelled = await api(w.server.url, 'POST', `${repo}/issues/2/labels`, { auth: as(w.tokens.maintainer), body: { labels: ['kind/bug'] } });
     expect(labelled.status).toBe(200);
@@ -112,11 +112,11 @@ describe('issues over the Gitea API', () => {
     expect((await api(w.server.url, 'POST', `${repo}/issues/2/reactions`, { auth: as(w.tokens.outsider), body: { content: 'nope' } })).status).toBe(422);
     expect((await api(w.server.url, 'PUT', `${repo}/issues/2/lock`, { auth: as(w.tokens.contributor), body: {} })).status).toBe(403);
     expect((await api(w.server.url, 'PUT', `${repo}/issues/2/lock`, { auth: as(w.tokens.maintainer), body: { lock_reason: 'spam' } })).status).toBe(204);
-    const before = count('issue_comments');
+    const before = await count('issue_comments');
     const locked = await api(w.server.url, 'POST', `${repo}/issues/2/comments`, { auth: as(w.tokens.outsider), body: { body: 'Encore' } });
     expect(locked.status).toBe(403);
     expect(locked.body.message).toMatch(/locked/);
-    expect(count('issue_comments')).toBe(before);
+    expect(await count('issue_comments')).toBe(before);
     expect((await api(w.server.url, 'POST', `${repo}/issues/2/comments`, { auth: as(w.tokens.maintainer), body: { body: 'Fermé au débat' } })).status).toBe(201);
     expect((await api(w.server.url, 'GET', `${repo}/issues/2`)).body.is_locked).toBe(true);
   });
@@ -150,12 +150,12 @@ describe('issues over the Gitea API', () => {
     expect(await seen(w.tokens.maintainer)).toBe(true);
     // Archived: read-only for everyone, nothing stored.
     await api(w.server.url, 'PATCH', repo, { auth: as(w.tokens.maintainer), body: { archived: true } });
-    const before = count('issues') + count('issue_comments');
+    const before = await count('issues') + await count('issue_comments');
     const open = await api(w.server.url, 'POST', `${repo}/issues`, { auth: as(w.tokens.maintainer), body: { title: 'Trop tard' } });
     expect(open.status).toBe(403);
     expect(open.body.message).toMatch(/archived/);
     expect((await api(w.server.url, 'POST', `${repo}/issues/2/comments`, { auth: as(w.tokens.maintainer), body: { body: 'Non' } })).status).toBe(403);
-    expect(count('issues') + count('issue_comments')).toBe(before);
+    expect(await count('issues') + await count('issue_comments')).toBe(before);
     expect((await api(w.server.url, 'GET', `${repo}/issues/2`)).status).toBe(200);
     await api(w.server.url, 'PATCH', repo, { auth: as(w.tokens.maintainer), body: { archived: false } });
   });
@@ -195,7 +195,7 @@ describe('a new account\'s issues', () => {
     const owner = await buildUser(db);
     await buildRepo(db, server.config.reposDir, owner, { name: 'town' });
     const newcomer = await buildUser(db);
-    const token = buildToken(db, newcomer, ['write:issue']);
+    const token = await buildToken(db, newcomer, ['write:issue']);
     const path = `/repos/${owner.username}/town/issues`;
     // test
     expect((await api(server.url, 'POST', path, { auth: as(token), body: { title: 'Un' } })).status).toBe(201);
@@ -203,12 +203,12 @@ describe('a new account\'s issues', () => {
     const third = await api(server.url, 'POST', path, { auth: as(token), body: { title: 'Trois' } });
     expect(third.status).toBe(429);
     expect(third.body.message).toMatch(/2 issues an hour/);
-    expect(db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(2);
+    expect(await db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(2);
     // The repository's owner is not limited.
-    const ownerToken = buildToken(db, owner, ['write:issue']);
+    const ownerToken = await buildToken(db, owner, ['write:issue']);
     for (const title of ['A', 'B', 'C']) expect((await api(server.url, 'POST', path, { auth: as(ownerToken), body: { title } })).status).toBe(201);
     // A token without the issue scope is refused before anything is read.
-    const repoOnly = buildToken(db, newcomer, ['write:repository']);
+    const repoOnly = await buildToken(db, newcomer, ['write:repository']);
     const refused = await api(server.url, 'POST', path, { auth: as(repoOnly), body: { title: 'Quatre' } });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('This token lacks the write:issue scope.');

@@ -19,15 +19,15 @@ describe('GET /repos/{o}/{r}/assignees (Gitea: who may be assigned)', () => {
     server = await startServer();
     const { db, config } = server.app.forge;
     [owner, writer, reader, outsider, suspended] = await Promise.all([1, 2, 3, 4, 5].map(() => buildUser(db)));
-    for (const user of [owner, writer, reader, outsider]) tokens[user.username] = buildToken(db, user, ['all']);
+    for (const user of [owner, writer, reader, outsider]) tokens[user.username] = await buildToken(db, user, ['all']);
     await buildRepo(db, config.reposDir, owner, { name: 'site' });
     const put = (path: string, body?: unknown) => api(server.url, 'PUT', path, { auth: as(tokens[owner.username]), body });
     expect((await put(`/repos/${owner.username}/site/collaborators/${writer.username}`, { permission: 'write' })).status).toBe(204);
     expect((await put(`/repos/${owner.username}/site/collaborators/${reader.username}`, { permission: 'read' })).status).toBe(204);
     expect((await put(`/repos/${owner.username}/site/collaborators/${suspended.username}`, { permission: 'admin' })).status).toBe(204);
-    db.prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(suspended.id);
+    await db.prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(suspended.id);
     expect((await api(server.url, 'POST', '/orgs', { auth: as(tokens[owner.username]), body: { username: 'voirie' } })).status).toBe(201);
-    const org = db.prepare("SELECT * FROM users WHERE lower_name = 'voirie'").get() as UserRow;
+    const org = await db.prepare("SELECT * FROM users WHERE lower_name = 'voirie'").get() as UserRow;
     await buildRepo(db, config.reposDir, org, { name: 'travaux', isPrivate: true });
     for (const [name, access, member] of [['devs', 'write', writer], ['lecteurs', 'read', reader]] as const) {
       const team = await api(server.url, 'POST', '/orgs/voirie/teams', { auth: as(tokens[owner.username]), body: { name, units_map: { 'repo.code': access, 'repo.issues': access } } });

@@ -13,7 +13,7 @@ describe('closing keywords', () => {
   beforeAll(async () => {
     // setup
     w = await makeWorld();
-    w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
+    await w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
     repo = `/repos/${w.maintainer.username}/site`;
   });
   afterAll(() => w.server.close());

@@ -11,7 +11,7 @@ describe('issue lists and search', () => {
   beforeAll(async () => {
     // setup: four issues and a pull request, by two authors, with labels, a milestone, an assignee and a mention
     w = await makeWorld();
-    w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
+    await w.server.app.forge.db.prepare("UPDATE users SET created_at = '2020-01-01T00:00:00.000Z'").run();
     repo = `/repos/${w.maintainer.username}/site`;
     const maintainer = as(w.tokens.maintainer);
     const bug = (await api(w.server.url, 'POST', `${repo}/labels`, { auth: maintainer, body: { name: 'bug', color: 'ff0000' } })).body.id;

@@ -18,7 +18,7 @@ describe('issue-scoped tokens on a private repository', () => {
     owner = await buildUser(db, { username: 'keeper' });
     stranger = await buildUser(db, { username: 'stranger' });
     await buildRepo(db, server.config.reposDir, owner, { name: 'vault', isPrivate: true });
-    const created = await api(server.url, 'POST', `${repo}/issues`, { auth: as(buildToken(db, owner, ['all'])), body: { title: 'Rotate the keys', body: 'Before Friday' } });
+    const created = await api(server.url, 'POST', `${repo}/issues`, { auth: as(await buildToken(db, owner, ['all'])), body: { title: 'Rotate the keys', body: 'Before Friday' } });
     expect(created.status).toBe(201);
   });
   afterAll(async () => server?.close());
@@ -26,7 +26,7 @@ describe('issue-scoped tokens on a private repository', () => {
   it('lets a read:issue token alone read the issues its account may read, and nothing else', async () => {
     // test
     const { db } = server.app.forge;
-    const reader = buildToken(db, owner, ['read:issue']);
+    const reader = await buildToken(db, owner, ['read:issue']);
     const list = await api(server.url, 'GET', `${repo}/issues`, { auth: as(reader) });
     expect(list.status).toBe(200);
     expect(list.body.map((i: { title: string }) => i.title)).toEqual(['Rotate the keys']);
@@ -42,17 +42,17 @@ describe('issue-scoped tokens on a private repository', () => {
     expect(code.body.message).toBe('This token lacks the read:repository scope.');
     const write = await api(server.url, 'POST', `${repo}/issues`, { auth: as(reader), body: { title: 'Not stored' } });
     expect(write.status).toBe(403);
-    expect(db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(1);
+    expect(await db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(1);
   });
 
   it('still hides the repository from an account that may not read it, whatever its token', async () => {
     // test
     const { db } = server.app.forge;
-    const token = buildToken(db, stranger, ['write:issue', 'read:issue']);
+    const token = await buildToken(db, stranger, ['write:issue', 'read:issue']);
     const list = await api(server.url, 'GET', `${repo}/issues`, { auth: as(token) });
     expect(list.status).toBe(404);
     const write = await api(server.url, 'POST', `${repo}/issues`, { auth: as(token), body: { title: 'Spam' } });
     expect(write.status).toBe(404);
-    expect(db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(1);
+    expect(await db.prepare('SELECT count(*) FROM issues').pluck().get()).toBe(1);
   });
 });

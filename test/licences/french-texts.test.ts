@@ -31,7 +31,7 @@ let token: string;
 beforeAll(async () => {
   server = await startServer();
   owner = await buildUser(server.app.forge.db);
-  token = buildToken(server.app.forge.db, owner, ['all']);
+  token = await buildToken(server.app.forge.db, owner, ['all']);
 });
 afterAll(() => server.close());
 

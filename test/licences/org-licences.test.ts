@@ -26,21 +26,21 @@ beforeAll(async () => {
   const owner = await buildUser(db);
   const member = await buildUser(db);
   const stranger = await buildUser(db);
-  org = createOrg(db, owner, { username: `ville${owner.id}`, visibility: 'public' }, system);
-  hidden = createOrg(db, owner, { username: `cachee${owner.id}`, visibility: 'private' }, system);
-  addTeamMember(db, org, createTeam(db, org, { name: 'devs', permission: 'write', includesAllRepositories: true }, system), member, system);
-  tokens.owner = buildToken(db, owner, ['all']);
-  tokens.member = buildToken(db, member, ['all']);
-  tokens.stranger = buildToken(db, stranger, ['all']);
-  tokens.orgReadless = buildToken(db, owner, ['read:repository']);
-  pushFiles(server, await buildRepo(db, reposDir, org, { name: 'carto' }), { LICENSE: frenchText('EUPL-1.2-fr.txt'), 'publiccode.yml': publiccode() });
-  pushFiles(server, await buildRepo(db, reposDir, org, { name: 'agenda' }), { LICENSE: licenceFile('Apache-2.0'), 'publiccode.yml': publiccode({ license: 'MIT' }) });
-  pushFiles(server, await buildRepo(db, reposDir, org, { name: 'cecill' }), {
+  org = await createOrg(db, owner, { username: `ville${owner.id}`, visibility: 'public' }, system);
+  hidden = await createOrg(db, owner, { username: `cachee${owner.id}`, visibility: 'private' }, system);
+  await addTeamMember(db, org, await createTeam(db, org, { name: 'devs', permission: 'write', includesAllRepositories: true }, system), member, system);
+  tokens.owner = await buildToken(db, owner, ['all']);
+  tokens.member = await buildToken(db, member, ['all']);
+  tokens.stranger = await buildToken(db, stranger, ['all']);
+  tokens.orgReadless = await buildToken(db, owner, ['read:repository']);
+  await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'carto' }), { LICENSE: frenchText('EUPL-1.2-fr.txt'), 'publiccode.yml': publiccode() });
+  await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'agenda' }), { LICENSE: licenceFile('Apache-2.0'), 'publiccode.yml': publiccode({ license: 'MIT' }) });
+  await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'cecill' }), {
     LICENSE: frenchText('Licence_CeCILL-B_V1-fr.txt'),
     'publiccode.yml': publiccode({ license: 'CECILL-C' }),
   });
-  pushFiles(server, await buildRepo(db, reposDir, org, { name: 'wtf', isPrivate: true }), { LICENSE: licenceFile('WTFPL') });
-  pushFiles(server, await buildRepo(db, reposDir, org, { name: 'nue' }), { 'README.md': '# Nue\n' });
+  await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'wtf', isPrivate: true }), { LICENSE: licenceFile('WTFPL') });
+  await pushFiles(server, await buildRepo(db, reposDir, org, { name: 'nue' }), { 'README.md': '# Nue\n' });
   await buildRepo(db, reposDir, org, { name: 'vide' });
 });
 afterAll(() => server.close());

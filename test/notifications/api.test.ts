@@ -39,7 +39,7 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     w = await makeWorld();
     o = w.maintainer.username;
     reader = await buildUser(w.server.app.forge.db);
-    tokens.reader = buildToken(w.server.app.forge.db, reader, ['all']);
+    tokens.reader = await buildToken(w.server.app.forge.db, reader, ['all']);
     gitSync(w.path, ['branch', 'two', 'feature']);
     gitSync(w.path, ['branch', 'three', 'feature']);
     gitSync(w.path, ['branch', 'four', 'feature']);
@@ -50,11 +50,11 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     expect((await call('GET', '/notifications', null)).status).toBe(401);
     expect((await call('GET', '/notifications/new', null)).status).toBe(401);
     expect((await call('PUT', '/notifications', null)).status).toBe(401);
-    const repoOnly = buildToken(w.server.app.forge.db, reader, ['read:repository']);
+    const repoOnly = await buildToken(w.server.app.forge.db, reader, ['read:repository']);
     const refused = await call('GET', '/notifications', repoOnly);
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/read:notification/);
-    const readOnly = buildToken(w.server.app.forge.db, reader, ['read:notification']);
+    const readOnly = await buildToken(w.server.app.forge.db, reader, ['read:notification']);
     expect((await call('GET', '/notifications', readOnly)).status).toBe(200);
     expect((await call('PUT', '/notifications', readOnly)).status).toBe(403);
     const bad = await call('GET', '/notifications?since=yesterday', tokens.reader);
@@ -211,7 +211,7 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
       { message: 'First', files: { 'README.md': 'secret\n' } },
       { message: 'Idea', branch: 'idea', files: { 'IDEA.md': 'idea\n' } },
     ]);
-    db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
+    await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
     expect((await call('PUT', `/repos/${o}/secret/collaborators/${reader.username}`, w.tokens.maintainer, { permission: 'read' })).status).toBe(204);
     const created = await call('POST', `/repos/${o}/secret/pulls`, w.tokens.maintainer, { head: 'idea', base: 'main', title: 'Secret idea', body: 'draft' });
     expect(created.status).toBe(201);

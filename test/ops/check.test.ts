@@ -29,7 +29,7 @@ describe('npm run cli -- check', () => {
     for (const repo of [healthy, damaged]) {
       pushHistory(repoPath(server.config.reposDir, owner.username, repo.name), [{ message: 'First', files: { 'README.md': '# Lyon\n', 'src/a.txt': 'a\n' } }]);
     }
-    const folders = { dataDir: server.config.dataDir, reposDir: server.config.reposDir };
+    const folders = server.config;
     // test: healthy
     const ok = await cli(['check'], folders);
     expect(ok.stdout).toMatch(/OK: database intact, 2 repositories connected/);
@@ -56,7 +56,7 @@ describe('npm run cli -- check', () => {
     await buildRepo(db, server.config.reposDir, owner, { name: 'gone' });
     rmSync(repoPath(server.config.reposDir, 'grenoble', 'gone'), { recursive: true });
     // test
-    const run = await cli(['check'], { dataDir: server.config.dataDir, reposDir: server.config.reposDir });
+    const run = await cli(['check'], server.config);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/problem: grenoble\/gone: the database names this repository but its folder .* is missing/);
     await server.close();

@@ -78,6 +78,9 @@ function health(): number | null {
 }
 
 beforeAll(async () => {
+  // The image's CMD runs the compiled server: build it as the image's build stage does (npm run build:server).
+  const built = spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--noCheck'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  expect(built.stdout + built.stderr).toBe('');
   // setup: the image's ENV, its paths moved under a temporary root (the container's /), a free port on loopback.
   root = mkdtempSync(join(tmpdir(), 'fabrique-image-'));
   const moved = (path: string) => join(root, path);
@@ -90,7 +93,7 @@ beforeAll(async () => {
     if (asRoot) chownSync(dir, NOBODY, NOBODY);
   }
   if (asRoot) chownSync(root, NOBODY, NOBODY);
-});
+}, 600_000);
 
 afterAll(() => {
   if (server && server.exitCode === null) server.kill('SIGKILL');
@@ -103,7 +106,7 @@ describe('the Docker image, run outside Docker', () => {
     expect(imageUser).not.toMatch(/^(root|0)$/);
     // Everything the forge writes is in a volume: its data (database, secret) and its repositories.
     expect(volumes.sort()).toEqual([imageEnv.FORGE_DATA_DIR, imageEnv.FORGE_REPOS_DIR].sort());
-    expect(command).toEqual(['node', '--import', 'tsx', 'server/main.ts']);
+    expect(command).toEqual(['node', '--max-semi-space-size=1', 'dist/server/main.js']);
     const engines = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     expect(engines).toBe('>=20');
   });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   server = await startServer({ env: { FORGE_METRICS_TOKEN: METRICS_TOKEN, FORGE_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', FORGE_WEBHOOK_RETRY_DELAYS: '600' } });
   const { db } = server.app.forge;
   owner = await buildUser(db);
-  token = buildToken(db, owner);
+  token = await buildToken(db, owner);
   repo = await buildRepo(db, server.config.reposDir, owner);
   work = await makeWorkTree(3);
   await git(['push', repoUrl(server.url, owner.username, repo.name, { user: owner.username, secret: token }), 'main'], { cwd: work });
@@ -84,7 +84,7 @@ describe('/metrics', () => {
     }
     // The right token works right after, many times, and the sign-in throttle heard of none of them.
     for (let i = 0; i < 3; i++) await scrape();
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM login_attempts').pluck().get()).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM login_attempts').pluck().get()).toBe(0);
   });
 
   it('parses as Prometheus text and carries the process metrics (memory, event-loop lag)', async () => {

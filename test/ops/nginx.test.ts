@@ -139,12 +139,12 @@ http {
   // The forge's database, opened beside it (WAL allows it) for the account, token and repository.
   db = openDb(join(root, 'data', 'fabrique.db'));
   owner = await buildUser(db);
-  token = buildToken(db, owner);
+  token = await buildToken(db, owner);
   repo = await buildRepo(db, join(root, 'repos'), owner);
 }, 120_000);
 
 afterAll(async () => {
-  db?.close();
+  await db?.close();
   for (const child of [nginx, forge]) {
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));

@@ -28,15 +28,15 @@ describe('upgrades', () => {
     // setup: the release's database, and its repositories' folders
     const { dataDir, reposDir } = folders(tempDir('fabrique-upgrade-'));
     const old = openDb(join(dataDir, 'fabrique.db'));
-    old.exec(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'release-022.sql'), 'utf8'));
-    old.close();
+    await old.exec(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'release-022.sql'), 'utf8'));
+    await old.close();
     const site = join(reposDir, 'alice', 'site.git');
     gitSync(reposDir, ['init', '--quiet', '--bare', '--initial-branch=main', site]);
     const [main] = pushHistory(site, RELEASE_HISTORY);
     gitSync(reposDir, ['init', '--quiet', '--bare', '--initial-branch=main', join(reposDir, 'bob', 'notes.git')]);
     // test
     const server = await startServer({ env: { FORGE_DATA_DIR: dataDir, FORGE_REPOS_DIR: reposDir } });
-    const applied = server.app.forge.db.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all();
+    const applied = await server.app.forge.db.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all();
     expect(applied).toEqual(readdirSync(MIGRATIONS).filter((name) => name.endsWith('.sql')).sort());
     const alice = basic('alice', PASSWORD);
     const bob = basic('bob', PASSWORD);
@@ -69,10 +69,10 @@ describe('upgrades', () => {
     // setup
     const dirs = folders(tempDir('fabrique-newer-'));
     const db = openDb(join(dirs.dataDir, 'fabrique.db'));
-    migrate(db, MIGRATIONS);
-    db.prepare('INSERT INTO schema_migrations (name) VALUES (?)').run(NEWER);
-    const before = db.prepare('SELECT count(*) FROM schema_migrations').pluck().get();
-    db.close();
+    await migrate(db, MIGRATIONS);
+    await db.prepare('INSERT INTO schema_migrations (name) VALUES (?)').run(NEWER);
+    const before = await db.prepare('SELECT count(*) FROM schema_migrations').pluck().get();
+    await db.close();
     const message = `This database was written by a newer Fabrique (migration ${NEWER}); upgrade Fabrique or restore a backup`;
     // test: in-process, the app does not build
     await expect(startServer({ env: { FORGE_DATA_DIR: dirs.dataDir, FORGE_REPOS_DIR: dirs.reposDir } })).rejects.toThrow(message);
@@ -85,8 +85,8 @@ describe('upgrades', () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(message);
     const after = openDb(join(dirs.dataDir, 'fabrique.db'));
-    expect(after.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(before);
-    expect(after.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
-    after.close();
+    expect(await after.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(before);
+    expect(await after.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+    await after.close();
   }, PROCESS_TIMEOUT);
 });

@@ -51,31 +51,31 @@ beforeAll(async () => {
   const context = { actor: ANONYMOUS, ip: '127.0.0.1' };
   const user = async (name: string, isAdmin = false, scopes: Parameters<typeof buildToken>[2] = ['all']) => {
     const row = await buildUser(db, { username: name, isAdmin });
-    tokens.set(name, buildToken(db, row, scopes));
+    tokens.set(name, await buildToken(db, row, scopes));
     return row;
   };
   tokens.set('anonymous', null);
   const owner = await user('org-owner');
-  org = createOrg(db, owner, { username: 'matrix' }, context);
+  org = await createOrg(db, owner, { username: 'matrix' }, context);
   repos = [await buildRepo(db, config.reposDir, org, { name: 'public' }), await buildRepo(db, config.reposDir, org, { name: 'private', isPrivate: true })];
   await user('stranger');
   await user('site-admin', true);
   guest = await buildUser(db, { username: 'guest' });
   for (const level of ['read', 'write', 'admin'] as const) {
     const collaborator = await user(`collaborator-${level}`);
-    for (const repo of repos) setCollaborator(db, repo, collaborator, level, context);
+    for (const repo of repos) await setCollaborator(db, repo, collaborator, level, context);
   }
   // The read team reaches every repository of the organisation; the write team the two it was given.
-  const readTeam = createTeam(db, org, { name: 'readers', permission: 'read', includesAllRepositories: true }, context);
-  addTeamMember(db, org, readTeam, await user('team-read'), context);
-  const writeTeam = createTeam(db, org, { name: 'writers', permission: 'write' }, context);
-  addTeamMember(db, org, writeTeam, await user('team-write'), context);
-  for (const repo of repos) addTeamRepo(db, org, writeTeam, repo, context);
+  const readTeam = await createTeam(db, org, { name: 'readers', permission: 'read', includesAllRepositories: true }, context);
+  await addTeamMember(db, org, readTeam, await user('team-read'), context);
+  const writeTeam = await createTeam(db, org, { name: 'writers', permission: 'write' }, context);
+  await addTeamMember(db, org, writeTeam, await user('team-write'), context);
+  for (const repo of repos) await addTeamRepo(db, org, writeTeam, repo, context);
   const readOnly = await user('read-only-token', false, ['read:repository']);
-  for (const repo of repos) setCollaborator(db, repo, readOnly, 'admin', context);
+  for (const repo of repos) await setCollaborator(db, repo, readOnly, 'admin', context);
   const suspended = await user('suspended');
-  for (const repo of repos) setCollaborator(db, repo, suspended, 'admin', context);
-  db.prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(suspended.id);
+  for (const repo of repos) await setCollaborator(db, repo, suspended, 'admin', context);
+  await db.prepare('UPDATE users SET prohibit_login = 1 WHERE id = ?').run(suspended.id);
 });
 
 afterAll(async () => server.close());
@@ -101,18 +101,18 @@ describe('one permission policy: actors × public/private × read/write/admin, t
           expect(get.body).not.toHaveProperty('name');
         }
 
-        const before = db.prepare('SELECT description FROM repositories WHERE id = ?').pluck().get(repo.id);
+        const before = await db.prepare('SELECT description FROM repositories WHERE id = ?').pluck().get(repo.id);
         const description = `set by ${row.actor}`;
         const patch = await api(server.url, 'PATCH', path, { auth: auth(row.actor), body: { description } });
         expect(patch.status, `PATCH ${repo.name}`).toBe(row.patch[i]);
-        const after = db.prepare('SELECT description FROM repositories WHERE id = ?').pluck().get(repo.id);
+        const after = await db.prepare('SELECT description FROM repositories WHERE id = ?').pluck().get(repo.id);
         expect(after).toBe(patch.status === 200 ? description : before);
 
         const put = await api(server.url, 'PUT', `${path}/collaborators/guest`, { auth: auth(row.actor), body: { permission: 'read' } });
         expect(put.status, `PUT collaborator on ${repo.name}`).toBe(row.putCollaborator[i]);
-        const granted = db.prepare('SELECT count(*) FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repo.id, guest.id);
+        const granted = await db.prepare('SELECT count(*) FROM collaborators WHERE repo_id = ? AND user_id = ?').pluck().get(repo.id, guest.id);
         expect(granted).toBe(put.status === 204 ? 1 : 0);
-        db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repo.id, guest.id);
+        await db.prepare('DELETE FROM collaborators WHERE repo_id = ? AND user_id = ?').run(repo.id, guest.id);
       }
 
       const search = await api(server.url, 'GET', '/repos/search?q=private', { auth: auth(row.actor) });

@@ -18,7 +18,7 @@ describe('GET /api/v1/user/export', () => {
   it('refuses anonymous callers (401) and a token without read:user (403)', async () => {
     // setup
     const user = await buildUser(db());
-    const repoOnly = buildToken(db(), user, ['write:repository']);
+    const repoOnly = await buildToken(db(), user, ['write:repository']);
     // test
     expect((await api(server.url, 'GET', '/user/export')).status).toBe(401);
     const refused = await api(server.url, 'GET', '/user/export', { auth: as(repoOnly) });
@@ -30,7 +30,7 @@ describe('GET /api/v1/user/export', () => {
     // setup: Camille writes in Dominique's public repository, which Dominique later makes private
     const camille = await buildUser(db());
     const dominique = await buildUser(db());
-    const token = buildToken(db(), camille, ['read:user', 'write:issue'], 'laptop');
+    const token = await buildToken(db(), camille, ['read:user', 'write:issue'], 'laptop');
     const tokenHash = createHash('sha256').update(token).digest('hex');
     const repo = await buildRepo(db(), server.config.reposDir, dominique, { name: 'voirie' });
     const secretRepo = await buildRepo(db(), server.config.reposDir, dominique, { name: 'budget', isPrivate: true });

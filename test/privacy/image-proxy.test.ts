@@ -51,7 +51,7 @@ describe('the image proxy: other sites never see the visitors', { timeout: 90_00
       '',
     ].join('\n');
     pushHistory(repoPath(config.reposDir, owner, name), [{ message: 'README with badges', files: { 'README.md': readme } }]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
   });
 
   afterAll(async () => {

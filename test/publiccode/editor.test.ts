@@ -27,7 +27,7 @@ const show = (name: string, rev: string) => execFileSync('git', ['--git-dir', gi
 
 async function repoWithReadme(name: string, isPrivate = false) {
   const repo = await buildRepo(server.app.forge.db, server.config.reposDir, owner, { name, isPrivate });
-  pushFiles(server, repo, { 'README.md': `# ${name}\n` });
+  await pushFiles(server, repo, { 'README.md': `# ${name}\n` });
   return repo;
 }
 
@@ -36,8 +36,8 @@ beforeAll(async () => {
   const { db } = server.app.forge;
   owner = await buildUser(db);
   reader = await buildUser(db);
-  ownerToken = buildToken(db, owner, ['all']);
-  readerToken = buildToken(db, reader, ['all']);
+  ownerToken = await buildToken(db, owner, ['all']);
+  readerToken = await buildToken(db, reader, ['all']);
 });
 afterAll(() => server.close());
 

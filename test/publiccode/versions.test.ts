@@ -31,16 +31,16 @@ beforeAll(async () => {
   server = await startServer();
   const { db } = server.app.forge;
   owner = await buildUser(db);
-  token = buildToken(db, owner, ['all']);
+  token = await buildToken(db, owner, ['all']);
   for (const version of [...VERSIONS, '0.9']) {
     const repo = await buildRepo(db, server.config.reposDir, owner, { name: `carto-${version.replace('.', '')}` });
-    pushFiles(server, repo, { 'publiccode.yml': fixture(version) });
+    await pushFiles(server, repo, { 'publiccode.yml': fixture(version) });
   }
   // A library described in German and English only, and a web app in German and French (German first in both).
   const library = await buildRepo(db, server.config.reposDir, owner, { name: 'bibliotheque' });
-  pushFiles(server, library, { 'publiccode.yml': translated(['de', 'en']).replace('softwareType: standalone/web', 'softwareType: library') });
+  await pushFiles(server, library, { 'publiccode.yml': translated(['de', 'en']).replace('softwareType: standalone/web', 'softwareType: library') });
   const carte = await buildRepo(db, server.config.reposDir, owner, { name: 'carte' });
-  pushFiles(server, carte, { 'publiccode.yml': translated(['de', 'fr']) });
+  await pushFiles(server, carte, { 'publiccode.yml': translated(['de', 'fr']) });
   // Eight repositories pushed with the real git CLI: slow on a loaded machine.
 }, 180_000);
 afterAll(() => server.close());

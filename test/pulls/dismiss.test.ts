@@ -17,7 +17,7 @@ describe('dismissing a review (Gitea: POST …/reviews/{id}/dismissals and /undi
     o = w.maintainer.username;
     const { db } = w.server.app.forge;
     const writer = await buildUser(db);
-    second = buildToken(db, writer, ['all']);
+    second = await buildToken(db, writer, ['all']);
     await call('PUT', `/collaborators/${writer.username}`, w.tokens.maintainer, { permission: 'write' });
     await call('POST', '/branch_protections', w.tokens.maintainer, { rule_name: 'main', required_approvals: 1, block_on_rejected_reviews: true });
     await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main', title: 'Feature' });

@@ -12,7 +12,7 @@ describe('forks and pull requests from a fork', () => {
   let w: PullWorld;
   let o: string;
   let c: string;
-  const repoCount = () => w.server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
+  const repoCount = async () => await w.server.app.forge.db.prepare('SELECT count(*) FROM repositories').pluck().get() as number;
 
   beforeAll(async () => {
     w = await makeWorld();
@@ -24,14 +24,14 @@ describe('forks and pull requests from a fork', () => {
   it('refuses forks it should not make, and writes nothing', async () => {
     // setup
     const priv = await buildRepo(w.server.app.forge.db, w.server.config.reposDir, w.maintainer, { name: 'secret', isPrivate: true });
-    const before = repoCount();
+    const before = await repoCount();
     // test
     expect((await api(w.server.url, 'POST', `/repos/${o}/site/forks`, { body: {} })).status).toBe(401);
     expect((await api(w.server.url, 'POST', `/repos/${o}/nothing/forks`, { auth: as(w.tokens.contributor), body: {} })).status).toBe(404);
     expect((await api(w.server.url, 'POST', `/repos/${o}/${priv.name}/forks`, { auth: as(w.tokens.contributor), body: {} })).status).toBe(404);
     expect((await api(w.server.url, 'POST', `/repos/${o}/site/forks`, { auth: as(w.tokens.contributor), body: { organization: 'no-such-org' } })).status).toBe(422);
     expect((await api(w.server.url, 'POST', `/repos/${o}/site/forks`, { auth: as(w.tokens.maintainer), body: {} })).status).toBe(409);
-    expect(repoCount()).toBe(before);
+    expect(await repoCount()).toBe(before);
     expect((await api(w.server.url, 'POST', `/repos/${o}/site/merge-upstream`, { auth: as(w.tokens.maintainer), body: { branch: 'main' } })).status).toBe(422);
   });
 

@@ -16,7 +16,7 @@ describe('edits from maintainers on a pull request from a fork', () => {
   /** The writer's clone of the fork, on the pull request's head branch. */
   let work: string;
   const call = (method: string, path: string, token: string, body?: unknown) => api(w.server.url, method, path, { auth: as(token), body });
-  const pullRow = () => w.server.app.forge.db.prepare('SELECT allow_maintainer_edit, head_sha FROM pull_requests WHERE base_repo_id = ? AND number = ?').get(w.repo.id, pull) as { allow_maintainer_edit: number; head_sha: string };
+  const pullRow = async () => await w.server.app.forge.db.prepare('SELECT allow_maintainer_edit, head_sha FROM pull_requests WHERE base_repo_id = ? AND number = ?').get(w.repo.id, pull) as { allow_maintainer_edit: number; head_sha: string };
 
   /** The writer pushes `refspec` to the fork and shows that it was refused, naming `words`, and stored nothing. */
   async function refusedPush(refspec: string[], words: string): Promise<void> {
@@ -37,7 +37,7 @@ describe('edits from maintainers on a pull request from a fork', () => {
     o = w.maintainer.username;
     c = w.contributor.username;
     writer = await buildUser(w.server.app.forge.db);
-    writerToken = buildToken(w.server.app.forge.db, writer, ['all']);
+    writerToken = await buildToken(w.server.app.forge.db, writer, ['all']);
     expect((await call('PUT', `/repos/${o}/site/collaborators/${writer.username}`, w.tokens.maintainer, { permission: 'write' })).status).toBe(204);
     expect((await call('POST', `/repos/${o}/site/forks`, w.tokens.contributor, {})).status).toBe(202);
     fork = forkPath(w, c, 'site');
@@ -62,8 +62,8 @@ describe('edits from maintainers on a pull request from a fork', () => {
     // test
     await git(['push', '-q', 'origin', 'topic'], { cwd: work });
     expect(refOf(fork, 'refs/heads/topic')).toBe(sha);
-    for (let i = 0; i < 200 && pullRow().head_sha !== sha; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(pullRow().head_sha).toBe(sha);
+    for (let i = 0; i < 200 && (await pullRow()).head_sha !== sha; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await pullRow()).head_sha).toBe(sha);
     expect(refOf(w.path, `refs/pull/${pull}/head`)).toBe(sha);
     const shown = await call('GET', `/repos/${o}/site/pulls/${pull}`, w.tokens.maintainer);
     expect(shown.body).toMatchObject({ allow_maintainer_edit: true, head: { sha } });
@@ -106,11 +106,11 @@ describe('edits from maintainers on a pull request from a fork', () => {
       expect(edited.body.message).toBe('Only the author of the pull request, who may write to its head repository, may let maintainers edit its branch.');
     }
     expect((await call('PATCH', `/repos/${o}/site/pulls/${pull}`, w.tokens.outsider, { allow_maintainer_edit: false })).status).toBe(403);
-    expect(pullRow().allow_maintainer_edit).toBe(1);
+    expect((await pullRow()).allow_maintainer_edit).toBe(1);
     // nor open a pull request from a fork they may not write to with it
     const other = await call('POST', `/repos/${o}/site/pulls`, w.tokens.outsider, { head: `${c}:feature`, base: 'main', title: 'Not mine', allow_maintainer_edit: true });
     expect(other.status).toBe(403);
-    expect(w.server.app.forge.db.prepare("SELECT count(*) FROM pull_requests WHERE title = 'Not mine'").pluck().get()).toBe(0);
+    expect(await w.server.app.forge.db.prepare("SELECT count(*) FROM pull_requests WHERE title = 'Not mine'").pluck().get()).toBe(0);
     // the author turns it off: the writer's push is refused
     const off = await call('PATCH', `/repos/${o}/site/pulls/${pull}`, w.tokens.contributor, { allow_maintainer_edit: false });
     expect(off.status).toBe(201);

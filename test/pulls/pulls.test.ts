@@ -13,7 +13,7 @@ describe('pull requests', () => {
   let o: string;
   const call = (method: string, path: string, token: string | null, body?: unknown) =>
     api(w.server.url, method, `/repos/${o}/site${path}`, { auth: token === null ? {} : as(token), body });
-  const pullCount = () => w.server.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get() as number;
+  const pullCount = async () => await w.server.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get() as number;
 
   beforeAll(async () => {
     w = await makeWorld();
@@ -39,10 +39,10 @@ describe('pull requests', () => {
       expect((await api(w.server.url, 'GET', `/repos/${o}/${secret.name}${path}`, { auth: as(w.tokens.outsider) })).status).toBe(404);
     }
     expect((await api(w.server.url, 'POST', `/repos/${o}/${secret.name}/pulls`, { auth: as(w.tokens.outsider), body: { head: 'a', base: 'b', title: 'x' } })).status).toBe(404);
-    db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(w.repo.id);
+    await db.prepare('UPDATE repositories SET is_archived = 1 WHERE id = ?').run(w.repo.id);
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main', title: 'x' })).status).toBe(403);
-    db.prepare('UPDATE repositories SET is_archived = 0 WHERE id = ?').run(w.repo.id);
-    expect(pullCount()).toBe(0);
+    await db.prepare('UPDATE repositories SET is_archived = 0 WHERE id = ?').run(w.repo.id);
+    expect(await pullCount()).toBe(0);
     expect(allRefs(w.path)).toBe(refs);
   });
 
@@ -114,13 +114,13 @@ describe('pull requests', () => {
     expect(refs).not.toBe(refsBefore);
 
     // required approvals: counted from people with write access, on the current head
-    createProtection(w.server.app.forge.db, w.repo.id, 'main', { enable_push: true, required_approvals: 1, block_on_rejected_reviews: true });
+    await createProtection(w.server.app.forge.db, w.repo.id, 'main', { enable_push: true, required_approvals: 1, block_on_rejected_reviews: true });
     const blocked = await call('POST', '/pulls/1/merge', w.tokens.maintainer, { Do: 'merge' });
     expect(blocked.status).toBe(405);
     expect(blocked.body.message).toMatch(/approval/);
     expect((await call('POST', '/pulls/1/reviews', w.tokens.outsider, { event: 'APPROVED' })).status).toBe(200);
     expect((await call('POST', '/pulls/1/merge', w.tokens.maintainer, { Do: 'merge' })).status).toBe(405);
-    setCollaborator(w.server.app.forge.db, w.repo, w.contributor, 'write', { actor: { kind: 'anonymous' }, ip: null });
+    await setCollaborator(w.server.app.forge.db, w.repo, w.contributor, 'write', { actor: { kind: 'anonymous' }, ip: null });
     expect((await call('POST', '/pulls/1/reviews', w.tokens.contributor, { event: 'REQUEST_CHANGES', body: 'Not yet' })).status).toBe(200);
     expect((await call('POST', '/pulls/1/merge', w.tokens.maintainer, { Do: 'merge' })).body.message).toMatch(/Changes were requested/);
     expect((await call('POST', '/pulls/1/reviews', w.tokens.maintainer, { event: 'APPROVED' })).status).toBe(422);
@@ -140,7 +140,7 @@ describe('pull requests', () => {
     ]);
     expect((await call('POST', '/pulls/1/merge', w.tokens.maintainer, { Do: 'merge' })).status).toBe(405);
     expect((await call('GET', '/pulls/1/merge', null)).status).toBe(204);
-    w.server.app.forge.db.prepare('DELETE FROM branch_protections').run();
+    await w.server.app.forge.db.prepare('DELETE FROM branch_protections').run();
   });
 
   it('merges by squash, fast-forward and rebase, and deletes the branch when asked', async () => {
@@ -178,5 +178,5 @@ describe('pull requests', () => {
     expect((await call('POST', `/pulls/${sq2}/merge`, w.tokens.maintainer, { Do: 'squash', MergeTitleField: 'Squashed' })).status).toBe(200);
     expect(gitSync(w.path, ['log', '-1', '--format=%s %P', 'main']).split(' ').length).toBe(2);
     expect(gitSync(w.path, ['log', '-1', '--format=%s', 'main'])).toBe('Squashed');
-  });
+  }, 90_000); // four branches made, checked and merged one after another: a loaded CI machine needs more than 30 s
 });

@@ -11,7 +11,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
   let repo: string;
   let reviewer: UserRow;
   let reviewerToken: string;
-  const requests = () => w.server.app.forge.db.prepare('SELECT count(*) FROM review_requests').pluck().get() as number;
+  const requests = async () => await w.server.app.forge.db.prepare('SELECT count(*) FROM review_requests').pluck().get() as number;
   const ask = (token: string | null, body: unknown, method = 'POST') =>
     api(w.server.url, method, `${repo}/pulls/1/requested_reviewers`, { auth: token === null ? {} : as(token), body });
 
@@ -20,7 +20,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     w = await makeWorld();
     repo = `/repos/${w.maintainer.username}/site`;
     reviewer = await buildUser(w.server.app.forge.db);
-    reviewerToken = buildToken(w.server.app.forge.db, reviewer, ['all']);
+    reviewerToken = await buildToken(w.server.app.forge.db, reviewer, ['all']);
     const pull = await api(w.server.url, 'POST', `${repo}/pulls`, { auth: as(w.tokens.contributor), body: { head: 'feature', base: 'main', title: 'Feature' } });
     expect(pull.status).toBe(201);
   });
@@ -42,7 +42,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect(teams.status).toBe(422);
     const withdrawal = await ask(w.tokens.outsider, { reviewers: [reviewer.username] }, 'DELETE');
     expect(withdrawal.status).toBe(403);
-    expect(requests()).toBe(0);
+    expect(await requests()).toBe(0);
   });
 
   it('lets the author ask; the reviewer is listed in requested_reviewers, on the timeline and notified; withdrawal is a 204', async () => {
@@ -65,7 +65,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     const withdrawn = await ask(w.tokens.maintainer, { reviewers: [reviewer.username] }, 'DELETE');
     expect(withdrawn.status).toBe(204);
     expect((await api(w.server.url, 'GET', `${repo}/pulls/1`)).body.requested_reviewers).toEqual([]);
-    expect(requests()).toBe(0);
+    expect(await requests()).toBe(0);
     const after = await api(w.server.url, 'GET', `${repo}/issues/1/timeline`);
     const last = after.body.filter((e: { type: string }) => e.type === 'review_request').at(-1);
     expect([last.user.login, last.assignee.login, last.body]).toEqual([w.maintainer.username, reviewer.username, '']);
@@ -80,7 +80,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
       { message: 'First', files: { 'README.md': '# Vault\n' } },
       { message: 'Change', branch: 'change', files: { 'README.md': '# Vault 2\n' } },
     ]);
-    db.prepare("UPDATE repositories SET is_empty = 0 WHERE name = 'vault'").run();
+    await db.prepare("UPDATE repositories SET is_empty = 0 WHERE name = 'vault'").run();
     const pull = await api(w.server.url, 'POST', `${vault}/pulls`, { auth: as(w.tokens.maintainer), body: { head: 'change', base: 'main', title: 'Secret change' } });
     expect(pull.status).toBe(201);
     // test
@@ -89,7 +89,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect(unreadable.body.message).toMatch(/cannot review/);
     const hidden = await api(w.server.url, 'POST', `${vault}/pulls/1/requested_reviewers`, { auth: as(reviewerToken), body: { reviewers: [w.outsider.username] } });
     expect(hidden.status).toBe(404);
-    expect(requests()).toBe(0);
+    expect(await requests()).toBe(0);
     const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(reviewerToken) });
     expect(inbox.body.some((t: { subject: { title: string } }) => t.subject.title === 'Secret change')).toBe(false);
   });
@@ -100,7 +100,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     const owner = as(w.tokens.maintainer);
     expect((await api(w.server.url, 'POST', '/orgs', { auth: owner, body: { username: 'atelier' } })).status).toBe(201);
     expect((await api(w.server.url, 'POST', '/orgs', { auth: owner, body: { username: 'ailleurs' } })).status).toBe(201);
-    const org = db.prepare("SELECT * FROM users WHERE lower_name = 'atelier'").get() as UserRow;
+    const org = await db.prepare("SELECT * FROM users WHERE lower_name = 'atelier'").get() as UserRow;
     await buildRepo(db, config.reposDir, org, { name: 'outils' });
     await buildRepo(db, config.reposDir, org, { name: 'coffre', isPrivate: true });
     for (const name of ['outils', 'coffre']) {
@@ -109,7 +109,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
         { message: 'Change', branch: 'change', files: { 'README.md': '# Outils 2\n' } },
       ]);
     }
-    db.prepare("UPDATE repositories SET is_empty = 0 WHERE owner_id = ?").run(org.id);
+    await db.prepare("UPDATE repositories SET is_empty = 0 WHERE owner_id = ?").run(org.id);
     const orgRepo = '/repos/atelier/outils';
     expect((await api(w.server.url, 'POST', `${orgRepo}/pulls`, { auth: owner, body: { head: 'change', base: 'main', title: 'Outils neufs' } })).status).toBe(201);
     expect((await api(w.server.url, 'POST', '/repos/atelier/coffre/pulls', { auth: owner, body: { head: 'change', base: 'main', title: 'Coffre' } })).status).toBe(201);
@@ -123,7 +123,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     await team('atelier', 'relecteurs', [alice, bruno], ['outils']);
     await team('atelier', 'sans-acces', [alice], []);
     await team('ailleurs', 'etrangers', [bruno], []);
-    const teamRequests = () => db.prepare('SELECT count(*) FROM team_review_requests').pluck().get() as number;
+    const teamRequests = async () => await db.prepare('SELECT count(*) FROM team_review_requests').pluck().get() as number;
     const askOrg = (token: string, body: unknown, method = 'POST', path = orgRepo) => api(w.server.url, method, `${path}/pulls/1/requested_reviewers`, { auth: as(token), body });
 
     // test: refusals store nothing
@@ -140,7 +140,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     expect(outsider.status).toBe(403);
     const hidden = await askOrg(w.tokens.outsider, { team_reviewers: ['relecteurs'] }, 'POST', '/repos/atelier/coffre');
     expect(hidden.status).toBe(404);
-    expect(teamRequests()).toBe(0);
+    expect(await teamRequests()).toBe(0);
 
     // test: the request is listed, noted and notified to each member
     const asked = await askOrg(w.tokens.maintainer, { team_reviewers: ['Relecteurs'] });
@@ -152,7 +152,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     const events = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
     expect(events.map((e: { body: string; assignee: unknown; assignee_team: { name: string } }) => [e.body, e.assignee, e.assignee_team.name])).toEqual([['1', null, 'relecteurs']]);
     for (const member of [alice, bruno]) {
-      const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(buildToken(db, member, ['all'])) });
+      const inbox = await api(w.server.url, 'GET', '/notifications', { auth: as(await buildToken(db, member, ['all'])) });
       expect(inbox.status).toBe(200);
       expect(inbox.body.map((t: { reason: string; subject: { title: string } }) => [t.reason, t.subject.title])).toEqual([['review_requested', 'Outils neufs']]);
     }
@@ -161,7 +161,7 @@ describe('review requests (Gitea: /pulls/{index}/requested_reviewers)', () => {
     const withdrawn = await askOrg(w.tokens.maintainer, { team_reviewers: ['relecteurs'] }, 'DELETE');
     expect(withdrawn.status).toBe(204);
     expect((await api(w.server.url, 'GET', `${orgRepo}/pulls/1`)).body.requested_teams).toEqual([]);
-    expect(teamRequests()).toBe(0);
+    expect(await teamRequests()).toBe(0);
     const after = (await api(w.server.url, 'GET', `${orgRepo}/issues/1/timeline`)).body.filter((e: { type: string }) => e.type === 'review_request');
     expect(after.map((e: { body: string; assignee_team: { name: string } }) => [e.body, e.assignee_team.name])).toEqual([['1', 'relecteurs'], ['', 'relecteurs']]);
   });

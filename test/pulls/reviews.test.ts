@@ -30,7 +30,7 @@ describe('reviews, threads, suggestions, viewed marks, web edits and proposed ch
   afterAll(() => w.server.close());
 
   it('refuses bad reviews and comments, writing nothing', async () => {
-    const count = () => w.server.app.forge.db.prepare('SELECT (SELECT count(*) FROM reviews) + (SELECT count(*) FROM review_comments)').pluck().get();
+    const count = async () => await w.server.app.forge.db.prepare('SELECT (SELECT count(*) FROM reviews) + (SELECT count(*) FROM review_comments)').pluck().get();
     expect((await call('POST', `/pulls/${n}/reviews`, null, { event: 'COMMENT', body: 'x' })).status).toBe(401);
     expect((await call('POST', `/pulls/${n}/reviews`, w.tokens.contributor, { event: 'APPROVED' })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/reviews`, w.tokens.maintainer, { event: 'COMMENT' })).status).toBe(422);
@@ -38,7 +38,7 @@ describe('reviews, threads, suggestions, viewed marks, web edits and proposed ch
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'x', new_position: 99 })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'x', new_position: 2, start_line: 3 })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'x' })).status).toBe(422);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it('comments on a range of lines in a review that requests changes; threads get replies and resolution', async () => {

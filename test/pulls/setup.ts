@@ -35,11 +35,11 @@ export async function makeWorld(): Promise<PullWorld> {
     { message: 'Conflicting', branch: 'clash', files: { 'README.md': '# Clash\n' } },
   ]);
   gitSync(path, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
-  db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
+  await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
   const tokens = {
-    maintainer: buildToken(db, maintainer, ['all']),
-    contributor: buildToken(db, contributor, ['all']),
-    outsider: buildToken(db, outsider, ['all']),
+    maintainer: await buildToken(db, maintainer, ['all']),
+    contributor: await buildToken(db, contributor, ['all']),
+    outsider: await buildToken(db, outsider, ['all']),
   };
   return { server, maintainer, contributor, outsider, repo: { ...repo, is_empty: 0 }, path, tokens };
 }

@@ -17,7 +17,7 @@ describe('the "to review" list (Gitea: /repos/issues/search?type=pulls&review_re
     o = w.maintainer.username;
     const { db } = w.server.app.forge;
     const user = await buildUser(db);
-    reviewer = buildToken(db, user, ['all']);
+    reviewer = await buildToken(db, user, ['all']);
     await call('PUT', `/collaborators/${user.username}`, w.tokens.maintainer, { permission: 'write' });
     for (const [head, title] of [['feature', 'Feature'], ['clash', 'Clash']]) {
       const opened = await call('POST', '/pulls', w.tokens.contributor, { head, base: 'main', title });

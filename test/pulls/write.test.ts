@@ -45,17 +45,17 @@ describe('in-process writes and forks into organisations', () => {
     // setup
     const { db } = w.server.app.forge;
     const context = { actor: { kind: 'anonymous' as const }, ip: null };
-    const org = createOrg(db, w.maintainer, { username: 'ville' }, context);
-    const team = createTeam(db, org, { name: 'readers', permission: 'read', canCreateOrgRepo: false }, context);
-    addTeamMember(db, org, team, w.contributor, context);
-    const creators = createTeam(db, org, { name: 'creators', permission: 'write', canCreateOrgRepo: true }, context);
-    addTeamMember(db, org, creators, w.outsider, context);
-    const count = () => db.prepare('SELECT count(*) FROM repositories').pluck().get();
-    const before = count();
+    const org = await createOrg(db, w.maintainer, { username: 'ville' }, context);
+    const team = await createTeam(db, org, { name: 'readers', permission: 'read', canCreateOrgRepo: false }, context);
+    await addTeamMember(db, org, team, w.contributor, context);
+    const creators = await createTeam(db, org, { name: 'creators', permission: 'write', canCreateOrgRepo: true }, context);
+    await addTeamMember(db, org, creators, w.outsider, context);
+    const count = async () => await db.prepare('SELECT count(*) FROM repositories').pluck().get();
+    const before = await count();
     // test
     const refused = await api(w.server.url, 'POST', `/repos/${w.maintainer.username}/site/forks`, { auth: as(w.tokens.contributor), body: { organization: 'ville' } });
     expect(refused.status).toBe(403);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
     const made = await api(w.server.url, 'POST', `/repos/${w.maintainer.username}/site/forks`, { auth: as(w.tokens.outsider), body: { organization: 'ville', name: 'site-ville' } });
     expect(made.status).toBe(202);
     expect(made.body).toMatchObject({ full_name: 'ville/site-ville', owner: { login: 'ville' }, fork: true });

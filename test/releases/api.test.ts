@@ -10,7 +10,7 @@ describe('releases over the Gitea API', () => {
   let w: PullWorld;
   let repo: string;
   const events: ReleaseEvent[] = [];
-  const rows = () => w.server.app.forge.db.prepare('SELECT count(*) FROM releases').pluck().get() as number;
+  const rows = async () => await w.server.app.forge.db.prepare('SELECT count(*) FROM releases').pluck().get() as number;
   const tagOf = (name: string) => {
     try {
       return gitSync(w.path, ['rev-parse', '--verify', '--quiet', `refs/tags/${name}^{commit}`]);
@@ -32,7 +32,7 @@ describe('releases over the Gitea API', () => {
     const body = { tag_name: 'v0.1', name: 'Nope' };
     expect((await api(w.server.url, 'POST', `${repo}/releases`, { body })).status).toBe(401);
     expect((await api(w.server.url, 'POST', `${repo}/releases`, { auth: as(w.tokens.outsider), body })).status).toBe(403);
-    const reader = buildToken(w.server.app.forge.db, w.maintainer, ['read:repository']);
+    const reader = await buildToken(w.server.app.forge.db, w.maintainer, ['read:repository']);
     const scoped = await api(w.server.url, 'POST', `${repo}/releases`, { auth: as(reader), body });
     expect(scoped.status).toBe(403);
     expect(scoped.body.message).toContain('write:repository');
@@ -41,7 +41,7 @@ describe('releases over the Gitea API', () => {
     const nowhere = await api(w.server.url, 'POST', `${repo}/releases`, { auth: as(w.tokens.maintainer), body: { tag_name: 'v0.1', target_commitish: 'no-such-branch' } });
     expect(nowhere.status).toBe(422);
     expect(nowhere.body.message).toContain('no-such-branch');
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
     expect(tagOf('v0.1')).toBeNull();
     expect(events).toEqual([]);
   });
@@ -167,12 +167,12 @@ describe('releases over the Gitea API', () => {
     const { db } = w.server.app.forge;
     const mirror = await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'mirrored' });
     pushHistory(repoPath(w.server.config.reposDir, w.maintainer.username, 'mirrored'), [{ message: 'First', files: { 'README.md': '# M\n' } }]);
-    db.prepare('UPDATE repositories SET is_empty = 0, is_mirror = 1 WHERE id = ?').run(mirror.id);
+    await db.prepare('UPDATE repositories SET is_empty = 0, is_mirror = 1 WHERE id = ?').run(mirror.id);
     // test
     const refused = await api(w.server.url, 'POST', `/repos/${w.maintainer.username}/mirrored/releases`, { auth: as(w.tokens.maintainer), body: { tag_name: 'v1' } });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toContain('mirror');
-    expect(db.prepare('SELECT count(*) FROM releases WHERE repo_id = ?').pluck().get(mirror.id)).toBe(0);
+    expect(await db.prepare('SELECT count(*) FROM releases WHERE repo_id = ?').pluck().get(mirror.id)).toBe(0);
   });
 
   it('answers 404 for every release path of a private repository to strangers, as for a missing one', async () => {
@@ -180,7 +180,7 @@ describe('releases over the Gitea API', () => {
     const { db } = w.server.app.forge;
     const secret = await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'secret', isPrivate: true });
     pushHistory(repoPath(w.server.config.reposDir, w.maintainer.username, 'secret'), [{ message: 'First', files: { 'README.md': '# S\n' } }]);
-    db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
+    await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
     const created = await api(w.server.url, 'POST', `/repos/${w.maintainer.username}/secret/releases`, { auth: as(w.tokens.maintainer), body: { tag_name: 'v1' } });
     expect(created.status).toBe(201);
     // test

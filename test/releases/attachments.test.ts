@@ -57,8 +57,8 @@ async function releaseWorld(server: TestServer, owner: UserRow, name: string, is
   const { db } = server.app.forge;
   const repo = await buildRepo(db, server.config.reposDir, owner, { name, isPrivate });
   pushHistory(repoPath(server.config.reposDir, owner.username, name), [{ message: 'First', files: { 'README.md': '# R\n' } }]);
-  db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
-  const token = buildToken(db, owner, ['all']);
+  await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
+  const token = await buildToken(db, owner, ['all']);
   const created = await api(server.url, 'POST', `/repos/${owner.username}/${name}/releases`, { auth: as(token), body: { tag_name: 'v1' } });
   expect(created.status).toBe(201);
   return { path: `/repos/${owner.username}/${name}`, id: created.body.id, token };
@@ -147,10 +147,10 @@ describe('release attachments', () => {
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     const slash = await api(server.url, 'PATCH', `${world.path}/releases/${world.id}/assets/1`, { auth: as(world.token), body: { name: '../../etc/passwd' } });
     expect(slash.status).toBe(422);
-    const rows = server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get();
+    const rows = await server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get();
     const dots = await curl(['-H', `Authorization: token ${world.token}`, '-F', 'attachment=@-;filename=..', '-w', '\n%{http_code}', `${server.url}/api/v1${world.path}/releases/${world.id}/assets`]);
     expect(dots.stdout.split('\n').pop()).toBe('422');
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get()).toBe(rows);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get()).toBe(rows);
   });
 
   it('answers 404 for the files of a private repository to anyone who may not read it', async () => {
@@ -158,7 +158,7 @@ describe('release attachments', () => {
     const secret = await releaseWorld(server, owner, 'secret', true);
     const uploaded = await curl(['-f', '-H', `Authorization: token ${secret.token}`, '-F', 'attachment=@-;filename=plan.pdf', `${server.url}/api/v1${secret.path}/releases/${secret.id}/assets`]);
     const asset = JSON.parse(uploaded.stdout) as { uuid: string };
-    const stranger = buildToken(server.app.forge.db, await buildUser(server.app.forge.db), ['all']);
+    const stranger = await buildToken(server.app.forge.db, await buildUser(server.app.forge.db), ['all']);
     // test
     for (const headers of [{}, as(stranger)]) {
       expect((await fetch(`${server.url}/attachments/${asset.uuid}`, { headers })).status).toBe(404);
@@ -193,7 +193,7 @@ describe('the attachment size limit', () => {
     const [body, status] = answer.stdout.split('\n');
     expect(status).toBe('413');
     expect(JSON.parse(body).message).toContain('1 MiB');
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get()).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM release_attachments').pluck().get()).toBe(0);
     const dir = join(server.config.dataDir, 'attachments');
     expect(readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile())).toEqual([]);
   });

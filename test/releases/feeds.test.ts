@@ -20,7 +20,7 @@ describe('Atom feeds of releases and of a branch', () => {
     server = await startServer();
     const { db } = server.app.forge;
     owner = await buildUser(db);
-    token = buildToken(db, owner, ['all']);
+    token = await buildToken(db, owner, ['all']);
     const repo = await buildRepo(db, server.config.reposDir, owner, { name: 'atlas' });
     const path = repoPath(server.config.reposDir, owner.username, 'atlas');
     pushHistory(path, [
@@ -28,7 +28,7 @@ describe('Atom feeds of releases and of a branch', () => {
       { message: 'Ajoute <la> carte & "légende"', files: { 'map.txt': 'carte\n' } },
     ]);
     gitSync(path, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
-    db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
+    await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(repo.id);
     for (const body of [
       { tag_name: 'v1.0', name: 'Version un', body: 'Des *notes*' },
       { tag_name: 'v2.0', name: HOSTILE, body: '<script>alert(2)</script>' },
@@ -80,8 +80,8 @@ describe('Atom feeds of releases and of a branch', () => {
     const { db } = server.app.forge;
     const secret = await buildRepo(db, server.config.reposDir, owner, { name: 'secret', isPrivate: true });
     pushHistory(repoPath(server.config.reposDir, owner.username, 'secret'), [{ message: 'First', files: { 'README.md': '# S\n' } }]);
-    db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
-    const stranger = buildToken(db, await buildUser(db), ['all']);
+    await db.prepare('UPDATE repositories SET is_empty = 0 WHERE id = ?').run(secret.id);
+    const stranger = await buildToken(db, await buildUser(db), ['all']);
     // test
     for (const headers of [{}, as(stranger)]) {
       for (const path of ['releases.atom', 'releases.rss', 'atom/branch/main']) {

@@ -81,7 +81,7 @@ describe('sign-in throttling per account', () => {
 
   it('counts a wrong token against its client only, never against the account', async () => {
     const user = await buildUser(db());
-    const token = buildToken(db(), user, ['read:user']);
+    const token = await buildToken(db(), user, ['read:user']);
     const client = newClient();
     for (let i = 0; i < 21; i++) {
       const wrong = await call(server.url, '/api/v1/user', { headers: { authorization: `token ${'0'.repeat(39)}${i % 10}`, ...client } });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   stranger = await buildUser(db);
   const context = { actor: { kind: 'user', user: member, via: 'session', scopes: null }, ip: '127.0.0.1' } as const;
   for (const visibility of ['private', 'limited'] as const) {
-    const org = createOrg(db, member, { username: `cabinet-${visibility}`, fullName: 'Cabinet', description: DESCRIPTION, visibility }, context);
+    const org = await createOrg(db, member, { username: `cabinet-${visibility}`, fullName: 'Cabinet', description: DESCRIPTION, visibility }, context);
     await buildRepo(db, server.config.reposDir, org, { name: 'plans' });
   }
 });
@@ -29,7 +29,7 @@ const PATHS = (name: string) => [`/users/${name}`, `/users/${name}/repos`, `/org
 
 describe('one visibility rule for users and organisations', () => {
   it('answers 404 for a private organisation on every path to a signed-in stranger and to anonymous, and shows it to a member', async () => {
-    const strangerToken = buildToken(server.app.forge.db, stranger, ['all']);
+    const strangerToken = await buildToken(server.app.forge.db, stranger, ['all']);
     for (const path of PATHS('cabinet-private')) {
       for (const auth of [as(stranger), as(strangerToken), as(null)]) {
         const res = await api(server.url, 'GET', path, { auth });
@@ -53,7 +53,7 @@ describe('one visibility rule for users and organisations', () => {
   });
 
   it('reads an organisation named as a user under its token scopes, as /orgs does', async () => {
-    const userOnly = buildToken(server.app.forge.db, member, ['read:user']);
+    const userOnly = await buildToken(server.app.forge.db, member, ['read:user']);
     // /orgs needs read:organization: the token is refused before any lookup, the same for every name.
     expect((await api(server.url, 'GET', '/orgs/cabinet-private', { auth: as(userOnly) })).status).toBe(403);
     expect((await api(server.url, 'GET', '/orgs/no-such-organisation', { auth: as(userOnly) })).status).toBe(403);

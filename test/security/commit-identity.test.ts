@@ -66,7 +66,7 @@ describe('commits are written only with identities and messages git accepts', ()
 
   it('writes commits for an account whose profile name holds "<", ">" or a line break as git would: cleaned', async () => {
     // setup: a profile name that, written as is, would inject a header line
-    w.server.app.forge.db.prepare('UPDATE users SET full_name = ? WHERE id = ?').run(`Mal <lory>\nparent ${'0'.repeat(40)}`, w.maintainer.id);
+    await w.server.app.forge.db.prepare('UPDATE users SET full_name = ? WHERE id = ?').run(`Mal <lory>\nparent ${'0'.repeat(40)}`, w.maintainer.id);
     // test
     const written = await call('PUT', '/contents/README.md', w.tokens.maintainer, { content: b64('# Clean\n'), sha: refOf(w.path, 'main:README.md') });
     expect(written.status).toBe(200);

@@ -251,7 +251,7 @@ describe('a server killed with SIGKILL (kill -9)', () => {
     forge = await boot(root, CRASH_AFTER_RECEIVE_PACK);
     db = openDb(join(root, 'data', 'fabrique.db'));
     user = await buildUser(db);
-    token = buildToken(db, user);
+    token = await buildToken(db, user);
     await buildRepo(db, reposDir, user, { name: 'big' });
     repoDir = join(reposDir, user.lower_name, 'big.git');
     // 24 MiB of random (incompressible) blobs: a push that takes receive-pack a while.
@@ -263,14 +263,14 @@ describe('a server killed with SIGKILL (kill -9)', () => {
 
   afterAll(async () => {
     if (forge) await kill9(forge);
-    db?.close();
+    await db?.close();
     rmSync(root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 
   const pushUrl = (port: number) => repoUrl(`http://127.0.0.1:${port}`, user.username, 'big', { user: user.username, secret: token });
-  const refUpdates = () => db.prepare('SELECT ref, new_id, actor_id FROM ref_updates WHERE repo_id = ? ORDER BY id').all(findRepo(db, user.username, 'big')?.id);
-  const intents = () => db.prepare('SELECT count(*) FROM push_intents').pluck().get();
+  const refUpdates = async () => await db.prepare('SELECT ref, new_id, actor_id FROM ref_updates WHERE repo_id = ? ORDER BY id').all((await findRepo(db, user.username, 'big'))?.id);
+  const intents = async () => await db.prepare('SELECT count(*) FROM push_intents').pluck().get();
 
   it('killed while receive-pack takes a large push: after a restart nothing of it is kept, no quarantine, git fsck clean', async () => {
     // setup
@@ -290,9 +290,9 @@ describe('a server killed with SIGKILL (kill -9)', () => {
     expect(findUnder(join(repoDir, 'objects'), /^(tmp_objdir-)?incoming-|^tmp_pack_/)).toEqual([]);
     expect(findUnder(repoDir, /\.lock$/)).toEqual([]);
     expect(existsSync(join(repoDir, 'refs', 'heads', 'main'))).toBe(false);
-    expect(refUpdates()).toEqual([]);
-    expect(intents()).toBe(0);
-    const row = findRepo(db, user.username, 'big');
+    expect(await refUpdates()).toEqual([]);
+    expect(await intents()).toBe(0);
+    const row = await findRepo(db, user.username, 'big');
     expect(row?.is_empty).toBe(1);
     expect(row?.size_kb).toBe(await objectsSizeKb(repoDir));
     expect(fsck(repoDir).code).toBe(0);
@@ -308,13 +308,13 @@ describe('a server killed with SIGKILL (kill -9)', () => {
     expect(push.code).not.toBe(0);
     // The crash point: the ref moved on disk, the database knows only the intent.
     expect(readFileSync(join(repoDir, 'refs', 'heads', 'main'), 'utf8').trim()).toBe(head);
-    expect(refUpdates()).toEqual([]);
-    expect(intents()).toBe(1);
+    expect(await refUpdates()).toEqual([]);
+    expect(await intents()).toBe(1);
 
     forge = await boot(root);
-    expect(refUpdates()).toEqual([{ ref: 'refs/heads/main', new_id: head, actor_id: user.id }]);
-    expect(intents()).toBe(0);
-    const row = findRepo(db, user.username, 'big');
+    expect(await refUpdates()).toEqual([{ ref: 'refs/heads/main', new_id: head, actor_id: user.id }]);
+    expect(await intents()).toBe(0);
+    const row = await findRepo(db, user.username, 'big');
     expect(row).toMatchObject({ is_empty: 0, default_branch: 'main' });
     expect(row?.size_kb).toBe(await objectsSizeKb(repoDir));
     expect(row?.size_kb).toBeGreaterThan(20_000);
@@ -352,7 +352,7 @@ describe('a server killed with SIGKILL (kill -9)', () => {
 
     forge = await boot(root);
     expect(readdirSync(join(reposDir, '.tmp'))).toEqual([]);
-    expect(findRepo(db, user.username, 'imported')).toBeUndefined();
+    expect(await findRepo(db, user.username, 'imported')).toBeUndefined();
     expect(existsSync(join(reposDir, user.lower_name, 'imported.git'))).toBe(false);
     expect(fsck(repoDir).code).toBe(0);
   }, BUDGET_MS);
@@ -382,7 +382,7 @@ describe('a repositories folder that cannot be written', () => {
     // setup
     const { db } = server.app.forge;
     const owner = await buildUser(db);
-    const token = buildToken(db, owner);
+    const token = await buildToken(db, owner);
     await buildRepo(db, server.config.reposDir, owner, { name: 'parent' });
     const post = (path: string, body: object) =>
       fetch(`${server.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -394,8 +394,8 @@ describe('a repositories folder that cannot be written', () => {
     const forked = await post(`/repos/${owner.username}/parent/forks`, { name: 'parent-fork' });
     expect(forked.status).toBe(503);
     expect((await forked.json()).message).toMatch(/repositories folder cannot be written/);
-    expect(findRepo(db, owner.username, 'fresh')).toBeUndefined();
-    expect(findRepo(db, owner.username, 'parent-fork')).toBeUndefined();
+    expect(await findRepo(db, owner.username, 'fresh')).toBeUndefined();
+    expect(await findRepo(db, owner.username, 'parent-fork')).toBeUndefined();
     setWritable(server.config.reposDir, true);
     expect((await post('/user/repos', { name: 'fresh' })).status).toBe(201);
   });

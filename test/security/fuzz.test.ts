@@ -14,6 +14,7 @@ import { buildRepo } from '../helpers/factories.js';
 import { makeWorld, type PullWorld } from '../pulls/setup.js';
 import { api, as } from '../helpers/http.js';
 import { allRefs } from '../helpers/git.js';
+import { tableNames } from '../helpers/tables.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_610);
@@ -169,10 +170,10 @@ describe('the route fuzzer', () => {
   });
 
   /** Counts of every table (the audit trail and the sign-in throttle record refusals on purpose) and the repository's refs. */
-  const snapshot = () => {
+  const snapshot = async () => {
     const { db } = w.server.app.forge;
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('audit_events', 'login_attempts')").pluck().all() as string[];
-    return { rows: Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get()])), refs: allRefs(w.path) };
+    const tables = (await tableNames(db)).filter((name) => name !== 'audit_events' && name !== 'login_attempts');
+    return { rows: Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get()]))), refs: allRefs(w.path) };
   };
 
   /** Sends exactly the path given (no URL normalisation, so `..` and `%00` reach the server as written). */
@@ -240,13 +241,13 @@ describe('the route fuzzer', () => {
           names.forEach((name, k) => (path = path.replace(`{${name}}`, params[k])));
           if (query) path += `?${query}`;
           const checkStore = op.method !== 'GET';
-          const before = checkStore ? snapshot() : null;
+          const before = checkStore ? await snapshot() : null;
           const res = await send(op.method, path, actor, body);
           const what = `${op.method} ${path.slice(0, 300)} as ${actor} → ${res.status} ${res.text.slice(0, 300)}`;
           expect(res.status, what).toBeLessThan(500);
           expect(res.text, what).not.toMatch(/\bat [^\n]*:\d+:\d+|node_modules|SqliteError/);
           expect(res.text.includes(PROJECT_ROOT), what).toBe(false);
-          if (before && res.status >= 400) expect(snapshot(), what).toEqual(before);
+          if (before && res.status >= 400) expect(await snapshot(), what).toEqual(before);
         }),
         { seed: SEED + i, numRuns: RUNS, endOnFailure: true },
       );

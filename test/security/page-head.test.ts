@@ -38,7 +38,7 @@ beforeAll(async () => {
   const { db } = server.app.forge;
   const admin = await buildUser(db, { isAdmin: true });
   owner = admin.username;
-  const token = buildToken(db, admin, ['all']);
+  const token = await buildToken(db, admin, ['all']);
   const api = async (method: string, path: string, body: unknown) => {
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
@@ -54,13 +54,13 @@ beforeAll(async () => {
     { message: `${HOSTILE}\n\nBody`, files: { 'README.md': '# Projet\n' } },
     { message: 'A feature', branch: 'feature', files: { 'feature.txt': 'yes\n' } },
   ]);
-  touchRepo(db, repo.id, { isEmpty: false });
+  await touchRepo(db, repo.id, { isEmpty: false });
   await api('PATCH', `/repos/${owner}/projet`, { description: HOSTILE });
   await api('POST', `/repos/${owner}/projet/pulls`, { base: 'main', head: 'feature', title: HOSTILE });
 
   await api('POST', '/admin/users', { username: 'hostile', email: 'hostile@example.org', password: 'correct horse battery', full_name: HOSTILE });
   // The API has no write path for a user's description; the database is where it would come from.
-  db.prepare('UPDATE users SET description = ? WHERE username = ?').run(HOSTILE, 'hostile');
+  await db.prepare('UPDATE users SET description = ? WHERE username = ?').run(HOSTILE, 'hostile');
   orgName = 'collectivite';
   await api('POST', '/orgs', { username: orgName, full_name: HOSTILE_SHORT, description: HOSTILE });
 });
@@ -151,8 +151,8 @@ describe('a renamed repository', () => {
   it("redirects its old page addresses once, with the rest of the address as sent, and the new page's head names it", async () => {
     // setup
     const { db } = server.app.forge;
-    const admin = findUserByName(db, owner) as UserRow;
-    const token = buildToken(db, admin, ['all']);
+    const admin = await findUserByName(db, owner) as UserRow;
+    const token = await buildToken(db, admin, ['all']);
     await buildRepo(db, server.config.reposDir, admin, { name: 'ancien' });
     const renamed = await fetch(`${server.url}/api/v1/repos/${owner}/ancien`, {
       method: 'PATCH',

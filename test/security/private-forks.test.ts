@@ -22,7 +22,7 @@ describe('private forks stay private (issue #10, items 3, 12 and 17)', () => {
     const { db } = w.server.app.forge;
     await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'vault', isPrivate: true });
     pushHistory(repoPath(w.server.config.reposDir, o, 'vault'), [{ message: 'Secret', files: { 'SECRET.txt': 'the password\n' } }]);
-    db.prepare("UPDATE repositories SET is_empty = 0 WHERE lower_name = 'vault'").run();
+    await db.prepare("UPDATE repositories SET is_empty = 0 WHERE lower_name = 'vault'").run();
     expect((await api(w.server.url, 'PUT', `/repos/${o}/vault/collaborators/${c}`, { auth: as(w.tokens.maintainer), body: { permission: 'read' } })).status).toBe(204);
     // test: the fork is private and stays so
     const fork = await api(w.server.url, 'POST', `/repos/${o}/vault/forks`, { auth: as(w.tokens.contributor), body: {} });
@@ -47,7 +47,7 @@ describe('private forks stay private (issue #10, items 3, 12 and 17)', () => {
     const { db } = w.server.app.forge;
     await buildRepo(db, w.server.config.reposDir, w.maintainer, { name: 'doc' });
     pushHistory(repoPath(w.server.config.reposDir, o, 'doc'), [{ message: 'Doc', files: { 'doc.md': '# Doc\n' } }]);
-    db.prepare("UPDATE repositories SET is_empty = 0 WHERE lower_name = 'doc'").run();
+    await db.prepare("UPDATE repositories SET is_empty = 0 WHERE lower_name = 'doc'").run();
     expect((await api(w.server.url, 'POST', `/repos/${o}/doc/forks`, { auth: as(w.tokens.contributor), body: {} })).body.private).toBe(false);
     expect((await api(w.server.url, 'POST', `/repos/${o}/doc/forks`, { auth: as(w.tokens.outsider), body: {} })).body.private).toBe(false);
     expect((await api(w.server.url, 'PATCH', `/repos/${w.outsider.username}/doc`, { auth: as(w.tokens.outsider), body: { private: true } })).status).toBe(200);

@@ -55,8 +55,8 @@ describe('every ref move goes through the one gate', () => {
     // setup
     const before = allRefs(w.path);
     const objects = allObjects(w.path);
-    const pulls = () => w.server.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get();
-    const count = pulls();
+    const pulls = async () => await w.server.app.forge.db.prepare('SELECT count(*) FROM pull_requests').pluck().get();
+    const count = await pulls();
     // test
     for (const token of [w.tokens.contributor, w.tokens.maintainer]) {
       const proposed = await call('POST', '/contents-propose/README.md', token, { content: b64('# Nine\n'), sha: refOf(w.path, 'main:README.md'), new_branch: 'release-9', title: 'Nine' });
@@ -67,7 +67,7 @@ describe('every ref move goes through the one gate', () => {
     expect(edited.status).toBe(403);
     expect(allRefs(w.path)).toBe(before);
     expect(allObjects(w.path)).toBe(objects);
-    expect(pulls()).toBe(count);
+    expect(await pulls()).toBe(count);
     // an unprotected new branch is proposed as before
     const allowed = await call('POST', '/contents-propose/README.md', w.tokens.contributor, { content: b64('# Ten\n'), sha: refOf(w.path, 'main:README.md'), new_branch: 'patch-10', title: 'Ten' });
     expect(allowed.status).toBe(201);
@@ -101,7 +101,7 @@ describe('every ref move goes through the one gate', () => {
     expect((await api(w.server.url, 'POST', `/repos/${o}/site/forks`, { auth: as(w.tokens.outsider), body: {} })).status).toBe(202);
     malformedBranch(forkPath(w, w.outsider.username, 'site'), 'worse');
     const before = allRefs(w.path);
-    const count = () => w.server.app.forge.db.prepare("SELECT count(*) FROM pull_requests WHERE title = 'Bad'").pluck().get();
+    const count = async () => await w.server.app.forge.db.prepare("SELECT count(*) FROM pull_requests WHERE title = 'Bad'").pluck().get();
     // test
     const same = await call('POST', '/pulls', w.tokens.maintainer, { head: 'bad', base: 'main', title: 'Bad' });
     expect(same.status).toBe(422);
@@ -110,6 +110,6 @@ describe('every ref move goes through the one gate', () => {
     expect(forked.status).toBe(422);
     expect(forked.body.message).toBe('The commits of the branch worse are malformed: git fsck refuses them.');
     expect(allRefs(w.path)).toBe(before);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 });

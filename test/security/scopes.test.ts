@@ -8,6 +8,7 @@ import { buildToken } from '../helpers/factories.js';
 import { allRefs, commitFiles, git, repoUrl, runGit, tempDir } from '../helpers/git.js';
 import { makeWorld, type PullWorld } from '../pulls/setup.js';
 import { api, as } from '../helpers/http.js';
+import { tableNames } from '../helpers/tables.js';
 
 const READ_ONLY = ['read:repository', 'read:user', 'read:organization', 'read:admin', 'read:issue'] as const;
 
@@ -91,10 +92,10 @@ describe('a read-only token against every write route', () => {
   let readOnly: string;
 
   /** Rows in every table, and every ref of the repositories: what a refused request must leave as it was. */
-  const snapshot = () => {
+  const snapshot = async () => {
     const { db } = w.server.app.forge;
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-    const rows = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get()]));
+    const tables = await tableNames(db);
+    const rows = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get()])));
     return { rows, refs: allRefs(w.path) };
   };
 
@@ -105,7 +106,7 @@ describe('a read-only token against every write route', () => {
     w = await makeWorld();
     owner = w.maintainer.username;
     const { db } = w.server.app.forge;
-    db.prepare('UPDATE users SET is_admin = 1 WHERE id = ?').run(w.maintainer.id);
+    await db.prepare('UPDATE users SET is_admin = 1 WHERE id = ?').run(w.maintainer.id);
     const me = as(w.tokens.maintainer);
     const repo = `/repos/${owner}/site`;
     pull = (await api(w.server.url, 'POST', `${repo}/pulls`, { auth: me, body: { head: 'feature', base: 'main', title: 'Feature' } })).body.number;
@@ -122,7 +123,7 @@ describe('a read-only token against every write route', () => {
     ids.team = (await api(w.server.url, 'POST', '/orgs/scopes-org/teams', { auth: me, body: { name: 'devs', permission: 'write' } })).body.id;
     await api(w.server.url, 'POST', `${repo}/branch_protections`, { auth: me, body: { rule_name: 'main' } });
     await api(w.server.url, 'PUT', `${repo}/topics/civic`, { auth: me });
-    readOnly = buildToken(db, w.maintainer, [...READ_ONLY], 'read-only');
+    readOnly = await buildToken(db, w.maintainer, [...READ_ONLY], 'read-only');
     expect(Object.values(ids).every((id) => Number.isInteger(id))).toBe(true);
 
     const collector = await startServer({ listen: false, onRoute: (route) => routes.push(route) });
@@ -157,7 +158,7 @@ describe('a read-only token against every write route', () => {
 
   it('answers 403 naming the missing scope on every non-GET route, and stores nothing', async () => {
     // test
-    const before = snapshot();
+    const before = await snapshot();
     const tried: string[] = [];
     for (const route of routes) {
       for (const method of methodsOf(route)) {
@@ -180,7 +181,7 @@ describe('a read-only token against every write route', () => {
     expect(tried.length).toBeGreaterThan(40);
     expect(tried).toContain('POST /api/v1/repos/:owner/:repo/pulls/:index/reviews');
     expect(tried).toContain('POST /:owner/:repo/git-receive-pack');
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
@@ -204,35 +205,35 @@ describe('the reported attacks', () => {
   it('refuses an APPROVED review from a read:user token, which then does not count toward required approvals', async () => {
     // test
     const { db } = w.server.app.forge;
-    const reviews = () => db.prepare('SELECT count(*) FROM reviews').pluck().get();
-    const readUser = buildToken(db, w.contributor, ['read:user']);
+    const reviews = async () => await db.prepare('SELECT count(*) FROM reviews').pluck().get();
+    const readUser = await buildToken(db, w.contributor, ['read:user']);
     const attack = await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/reviews`, { auth: as(readUser), body: { event: 'APPROVED', body: 'LGTM' } });
     expect(attack.status).toBe(403);
     expect(attack.body.message).toBe('This token lacks the write:repository scope.');
-    expect(reviews()).toBe(0);
+    expect(await reviews()).toBe(0);
     const merge = await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/merge`, { auth: as(w.tokens.maintainer), body: { Do: 'merge' } });
     expect(merge.status).toBe(405);
     expect(merge.body.message).toMatch(/needs 1 approval\(s\).*it has 0/);
     // The same approval through a token that may write is taken, and counts.
-    const writer = buildToken(db, w.contributor, ['write:repository']);
+    const writer = await buildToken(db, w.contributor, ['write:repository']);
     expect((await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/reviews`, { auth: as(writer), body: { event: 'APPROVED', body: 'LGTM' } })).status).toBe(200);
-    expect(reviews()).toBe(1);
+    expect(await reviews()).toBe(1);
     expect((await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/merge`, { auth: as(w.tokens.maintainer), body: { Do: 'merge' } })).status).toBe(200);
   });
 
   it('refuses comments and line comments from a read:repository token, storing none', async () => {
     // test
     const { db } = w.server.app.forge;
-    const comments = () => db.prepare('SELECT (SELECT count(*) FROM issue_comments) + (SELECT count(*) FROM review_comments)').pluck().get();
-    const before = comments();
-    const reader = buildToken(db, w.contributor, ['read:repository', 'read:issue']);
+    const comments = async () => await db.prepare('SELECT (SELECT count(*) FROM issue_comments) + (SELECT count(*) FROM review_comments)').pluck().get();
+    const before = await comments();
+    const reader = await buildToken(db, w.contributor, ['read:repository', 'read:issue']);
     const comment = await api(w.server.url, 'POST', `${repo()}/issues/${pull}/comments`, { auth: as(reader), body: { body: 'Spam' } });
     expect(comment.status).toBe(403);
     // Conversation comments are Gitea's issue scope, for pull requests as for issues.
     expect(comment.body.message).toBe('This token lacks the write:issue scope.');
     const line = await api(w.server.url, 'POST', `${repo()}/pulls/${pull}/comments`, { auth: as(reader), body: { path: 'NEW.md', body: 'Spam', new_position: 1 } });
     expect(line.status).toBe(403);
-    expect(comments()).toBe(before);
+    expect(await comments()).toBe(before);
     // The token still reads what it may read.
     expect((await api(w.server.url, 'GET', `${repo()}/issues/${pull}/comments`, { auth: as(reader) })).status).toBe(200);
   });
@@ -240,7 +241,7 @@ describe('the reported attacks', () => {
   it('lets a read:repository token clone but not push, leaving the refs as they were', async () => {
     // setup
     const { db } = w.server.app.forge;
-    const reader = buildToken(db, w.maintainer, ['read:repository']);
+    const reader = await buildToken(db, w.maintainer, ['read:repository']);
     const work = tempDir();
     const url = repoUrl(w.server.url, owner, 'site', { user: owner, secret: reader });
     await git(['clone', '-q', url, work]);

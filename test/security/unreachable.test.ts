@@ -20,7 +20,7 @@ describe('objects no ref reaches are not served, and maintenance prunes them (is
     server = await startServer();
     const { db } = server.app.forge;
     owner = await buildUser(db);
-    const token = buildToken(db, owner, ['all']);
+    const token = await buildToken(db, owner, ['all']);
     await buildRepo(db, server.config.reposDir, owner, { name: 'app' });
     bare = repoPath(server.config.reposDir, owner.username, 'app');
     work = tempDir();
@@ -89,5 +89,50 @@ describe('objects no ref reaches are not served, and maintenance prunes them (is
     expect(hasObject(bare, kept)).toBe(true);
     expect(hasObject(bare, tip)).toBe(true);
     await git(['fsck', '--no-progress', '--no-dangling'], { cwd: bare });
+  }, 60_000);
+
+  it('forgets that a ref reached a commit as soon as the ref goes: deleted, force-pushed away, loose or packed', async () => {
+    const diff = async (oid: string) => (await fetch(`${server.url}/api/v1/repos/${owner.username}/app/commit/${oid}/diff`)).status;
+    // Reachability is remembered only under ref times over a second old: each step lets them settle
+    // first, so that the 200 before the change comes from what was remembered. The refs then change
+    // on disk behind the forge's back, as another replica sharing the folder changes them before its
+    // event arrives: no cache drop helps, the forge has to see the refs themselves.
+    const settle = () => new Promise((r) => setTimeout(r, 1100));
+    const branchWith = async (branch: string, file: string) => {
+      await git(['checkout', '-q', '-B', branch, tip], { cwd: work });
+      const oid = await commitFiles(work, { [file]: `${branch}\n` }, `On ${branch}`);
+      await git(['push', '-q', 'origin', branch], { cwd: work });
+      return oid;
+    };
+
+    // test: a loose ref in a nested folder, deleted
+    const nested = await branchWith('topic/a', 'a.txt');
+    await settle();
+    expect(await diff(nested)).toBe(200);
+    expect(await diff(nested)).toBe(200);
+    gitSync(bare, ['update-ref', '-d', 'refs/heads/topic/a']);
+    expect(await diff(nested)).toBe(404);
+
+    // a loose ref force-pushed back to main's tip
+    const moved = await branchWith('b', 'b.txt');
+    await settle();
+    expect(await diff(moved)).toBe(200);
+    gitSync(bare, ['update-ref', 'refs/heads/b', tip]);
+    expect(await diff(moved)).toBe(404);
+
+    // a packed ref, deleted (git rewrites packed-refs)
+    const packed = await branchWith('c', 'c.txt');
+    gitSync(bare, ['pack-refs', '--all']);
+    await settle();
+    expect(await diff(packed)).toBe(200);
+    gitSync(bare, ['update-ref', '-d', 'refs/heads/c']);
+    expect(await diff(packed)).toBe(404);
+
+    // and the other way: unreachable, remembered so, then a branch brings it back
+    await settle();
+    expect(await diff(moved)).toBe(404);
+    gitSync(bare, ['update-ref', 'refs/heads/back', moved]);
+    expect(await diff(moved)).toBe(200);
+    await git(['checkout', '-q', 'main'], { cwd: work });
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { buildRepo, buildToken } from '../helpers/factories.js';
 import { repoPath } from '../../server/git/store.js';
 import type { CommitStatusEvent } from '../../server/services/events.js';
 
-const statusCount = (w: PullWorld) => w.server.app.forge.db.prepare('SELECT count(*) FROM commit_statuses').pluck().get() as number;
+const statusCount = async (w: PullWorld) => await w.server.app.forge.db.prepare('SELECT count(*) FROM commit_statuses').pluck().get() as number;
 
 describe('commit statuses (Gitea API)', () => {
   let w: PullWorld;
@@ -30,7 +30,7 @@ describe('commit statuses (Gitea API)', () => {
     expect((await api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${main}`, { body })).status).toBe(401);
     const reader = await api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${main}`, { auth: as(w.tokens.contributor), body });
     expect(reader.status).toBe(403);
-    const readOnly = buildToken(w.server.app.forge.db, w.maintainer, ['read:repository']);
+    const readOnly = await buildToken(w.server.app.forge.db, w.maintainer, ['read:repository']);
     expect((await api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${main}`, { auth: as(readOnly), body })).status).toBe(403);
     const auth = as(w.tokens.maintainer);
     const badState = await api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${main}`, { auth, body: { state: 'great' } });
@@ -46,7 +46,7 @@ describe('commit statuses (Gitea API)', () => {
     const unknown = await api(w.server.url, 'POST', `/repos/${owner()}/site/statuses/${'a'.repeat(40)}`, { auth, body });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toMatch(/commit/);
-    expect(statusCount(w)).toBe(0);
+    expect(await statusCount(w)).toBe(0);
     expect(events).toHaveLength(0);
   });
 

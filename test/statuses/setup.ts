@@ -14,7 +14,7 @@ export async function makeStatusWorld(contexts: string[], rule: Record<string, u
   // setup
   const world = await makeWorld();
   const ci = await buildUser(world.server.app.forge.db);
-  const ciToken = buildToken(world.server.app.forge.db, ci, ['all']);
+  const ciToken = await buildToken(world.server.app.forge.db, ci, ['all']);
   const owner = world.maintainer.username;
   const auth = as(world.tokens.maintainer);
   const added = await api(world.server.url, 'PUT', `/repos/${owner}/site/collaborators/${ci.username}`, { auth, body: { permission: 'write' } });
@@ -47,7 +47,7 @@ export async function getPull(w: PullWorld, number: number) {
 
 /** Waits until every automatic merge attempt planned for the pull request has run (the job lock runs one name's jobs in order). */
 export async function autoMergeSettled(w: PullWorld, number: number): Promise<void> {
-  const id = w.server.app.forge.db.prepare('SELECT id FROM pull_requests WHERE base_repo_id = ? AND number = ?').pluck().get(w.repo.id, number) as number;
+  const id = await w.server.app.forge.db.prepare('SELECT id FROM pull_requests WHERE base_repo_id = ? AND number = ?').pluck().get(w.repo.id, number) as number;
   await w.server.app.jobs.run(`auto-merge:${id}`, async () => undefined);
 }
 

@@ -60,7 +60,7 @@ describe('repository hooks API', () => {
     expect(edited.body.active).toBe(false);
     expect(edited.body.events).toContain('release');
     // The secret stays sealed in the database, never in clear.
-    const stored = server.app.forge.db.prepare('SELECT secret FROM webhooks WHERE id = ?').pluck().get(id) as string;
+    const stored = await server.app.forge.db.prepare('SELECT secret FROM webhooks WHERE id = ?').pluck().get(id) as string;
     expect(stored).not.toContain('s3cret');
     expect(stored.length).toBeGreaterThan(0);
     expect((await api(server.url, 'DELETE', `${repoHooks()}/${id}`, { auth: as(writer) })).status).toBe(403);
@@ -80,13 +80,13 @@ describe('repository hooks API', () => {
 
   it('asks tokens for the repository scope: write to change (administration is never granted to a read-only token)', async () => {
     const { db } = server.app.forge;
-    const readOnly = buildToken(db, owner, ['read:repository']);
+    const readOnly = await buildToken(db, owner, ['read:repository']);
     expect((await api(server.url, 'POST', repoHooks(), { auth: as(readOnly), body: hookBody })).status).toBe(403);
-    const issuesOnly = buildToken(db, owner, ['write:issue']);
+    const issuesOnly = await buildToken(db, owner, ['write:issue']);
     expect((await api(server.url, 'GET', repoHooks(), { auth: as(issuesOnly) })).status).toBe(403);
-    const writeToken = buildToken(db, owner, ['write:repository']);
+    const writeToken = await buildToken(db, owner, ['write:repository']);
     expect((await api(server.url, 'GET', repoHooks(), { auth: as(writeToken) })).status).toBe(200);
-    expect(server.app.forge.db.prepare('SELECT count(*) FROM webhooks WHERE repo_id = (SELECT id FROM repositories WHERE name = ?)').pluck().get('site')).toBe(0);
+    expect(await server.app.forge.db.prepare('SELECT count(*) FROM webhooks WHERE repo_id = (SELECT id FROM repositories WHERE name = ?)').pluck().get('site')).toBe(0);
   });
 });
 
@@ -98,7 +98,7 @@ describe('organisation and site hooks API', () => {
     const created = await api(server.url, 'POST', `/orgs/${org}/hooks`, { auth: as(owner), body: hookBody });
     expect(created.status).toBe(201);
     expect((await api(server.url, 'GET', `/orgs/${org}/hooks`, { auth: as(owner) })).body).toHaveLength(1);
-    const orgToken = buildToken(server.app.forge.db, owner, ['write:repository']);
+    const orgToken = await buildToken(server.app.forge.db, owner, ['write:repository']);
     expect((await api(server.url, 'POST', `/orgs/${org}/hooks`, { auth: as(orgToken), body: hookBody })).status).toBe(403);
   });
 

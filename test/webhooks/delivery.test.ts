@@ -83,7 +83,7 @@ describe('webhook deliveries', () => {
   beforeAll(async () => {
     server = await startServer({ env: TEST_ENV });
     owner = await buildUser(server.app.forge.db);
-    token = buildToken(server.app.forge.db, owner, ['all']);
+    token = await buildToken(server.app.forge.db, owner, ['all']);
     await receiver.start();
   });
   afterAll(async () => {
@@ -380,7 +380,7 @@ describe('webhook outbound safety and durability', () => {
         return body.active === false ? body : null;
       });
       expect(off.disabled_reason).toContain('turned this webhook off');
-      const audit = server.app.forge.db.prepare("SELECT count(*) FROM audit_events WHERE action = 'webhook.disable'").pluck().get();
+      const audit = await server.app.forge.db.prepare("SELECT count(*) FROM audit_events WHERE action = 'webhook.disable'").pluck().get();
       expect(audit).toBe(1);
       // Turned on again by its owner: the notice goes.
       const on = await api(server.url, 'PATCH', `${hookPath}/${created.body.id}`, { auth: as(owner), body: { active: true } });

@@ -3,11 +3,18 @@ import { customElement, property } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { LightDomElement } from './light-dom-element.js';
 
-/** Moves every heading of `source` down by `by` levels (an h1 under a page's h2 becomes an h3), h6 at most. */
-function shiftHeadings(source: string, by: number): string {
-  if (by <= 0 || !/<h[1-6][\s>]/i.test(source)) return source;
+/**
+ * Moves every heading of `source` down by `by` levels (an h1 under a page's h2 becomes an h3), h6 at
+ * most, and makes every table a keyboard stop: a wide table scrolls in its own box, which a keyboard
+ * user must be able to reach to scroll.
+ */
+function prepare(source: string, by: number): string {
+  const headings = by > 0 && /<h[1-6][\s>]/i.test(source);
+  if (!headings && !/<table[\s>]/i.test(source)) return source;
   const template = document.createElement('template');
   template.innerHTML = source;
+  for (const table of template.content.querySelectorAll('table')) table.tabIndex = 0;
+  if (!headings) return template.innerHTML;
   for (const heading of template.content.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
     const level = Math.min(6, Number(heading.tagName[1]) + by);
     const shifted = document.createElement(`h${level}`);
@@ -19,7 +26,7 @@ function shiftHeadings(source: string, by: number): string {
 }
 
 /**
- * A Markdown document the server rendered and sanitised (marked + DOMPurify): only that HTML may be
+ * A Markdown document the server rendered and sanitised (marked + sanitize-html): only that HTML may be
  * given here. Light DOM, so that its in-page links and headings belong to the page.
  */
 @customElement('fab-markdown')
@@ -47,10 +54,25 @@ export class FabMarkdown extends LightDomElement {
       border-radius: 3px;
     }
     fab-markdown table {
+      /* A wide table scrolls in its own box, never the page (a phone is 390 px wide). */
+      display: block;
+      max-width: 100%;
+      overflow-x: auto;
       border-collapse: collapse;
+    }
+    /* A task list ("- [x] done"): its box (☑ or ☐, as text) in place of the bullet. */
+    fab-markdown li:has(> .task:first-child) {
+      list-style: none;
+    }
+    fab-markdown li > .task:first-child {
+      display: inline-block;
+      width: 1.4em;
+      margin-left: -1.4em;
     }
     fab-markdown th,
     fab-markdown td {
+      /* Words stay whole in a cell: a narrow screen scrolls the table rather than cutting "en cours" into "en cou rs". */
+      overflow-wrap: normal;
       padding: 0.25rem 0.5rem;
       border: 1px solid var(--fab-border);
     }
@@ -68,7 +90,7 @@ export class FabMarkdown extends LightDomElement {
   @property({ type: Number }) level = 1;
 
   override render() {
-    return html`${unsafeHTML(shiftHeadings(this.html, this.level))}`;
+    return html`${unsafeHTML(prepare(this.html, this.level))}`;
   }
 }
 

@@ -25,7 +25,7 @@ const accountMailRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, preValidation: sameSite, schema: { tags: ['auth'], body: PasswordResetRequestBody, response: { 202: PasswordResetRequested, ...errors } } },
     async (request, reply) => {
       try {
-        requestPasswordReset(context(), request.body.login, request.ip);
+        await requestPasswordReset(context(), request.body.login, request.ip);
       } catch (err) {
         if (err instanceof ForgeError && err.kind === 'too_many_requests') reply.header('retry-after', '900');
         throw err;
@@ -37,7 +37,7 @@ const accountMailRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/api/v1/auth/password-reset/check',
     { config: { scope: 'none' }, preValidation: sameSite, schema: { tags: ['auth'], body: AccountTokenBody, response: { 200: PasswordResetToken, ...errors } } },
-    async (request) => ({ login: resetTokenAccount(context(), request.body.token).username }),
+    async (request) => ({ login: (await resetTokenAccount(context(), request.body.token)).username }),
   );
 
   fastify.post(
@@ -53,7 +53,7 @@ const accountMailRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/auth/email/confirm',
     { config: { scope: 'none' }, preValidation: sameSite, schema: { tags: ['auth'], body: AccountTokenBody, response: { 200: Email, ...errors } } },
     async (request) => {
-      const user = confirmEmailToken(context(), request.body.token, request.ip);
+      const user = await confirmEmailToken(context(), request.body.token, request.ip);
       return { email: user.email ?? '', verified: user.email_confirmed === 1, primary: true };
     },
   );

@@ -49,7 +49,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, schema: { tags: ['auth'], body: SignInBody, response: { 200: SignInResult, ...errors } }, preValidation: sameSite },
     async (request, reply) => {
       const login = request.body.username;
-      const attempt = fastify.signInThrottle.reservePassword(login, request.ip);
+      const attempt = await fastify.signInThrottle.reservePassword(login, request.ip);
       if (!attempt.ok) {
         reply.header('retry-after', String(attempt.retryAfter));
         throw new ForgeError('too_many_requests', attempt.message);
@@ -63,14 +63,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       });
       await authenticate.call(fastify, request, reply);
       // A suspended account was named with its right password: not a guess.
-      if (user || failure === 'suspended') attempt.succeeded();
+      if (user || failure === 'suspended') await attempt.succeeded();
       if (!user) {
-        recordFailedSignIn(db, login, request.ip, failure);
+        await recordFailedSignIn(db, login, request.ip, failure);
         if (failure === 'suspended') throw forbidden('This account is suspended.');
         throw unauthorized('Wrong username or password.');
       }
-      const signedIn = recordSignIn(db, user, request.ip, 'password');
-      fastify.sessions.open(request, reply, signedIn);
+      const signedIn = await recordSignIn(db, user, request.ip, 'password');
+      await fastify.sessions.open(request, reply, signedIn);
       request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
       return { ...sessionInfo(request), redirect_to: sameOriginPath(request.body.redirect_to, fastify.forge.config.baseUrl) };
     },
@@ -84,10 +84,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { username, email, password, full_name: fullName } = request.body;
       const created = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
       // The mails the account will get (confirmation, reset) are written in the language it signed up in.
-      const user = startEmailConfirmation({ db, config, mailer: fastify.mailer }, setAccountLanguage(db, created, languageOf(request.headers)));
-      recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, ip: request.ip, data: { method: 'password' } });
-      const signedIn = recordSignIn(db, user, request.ip, 'password');
-      fastify.sessions.open(request, reply, signedIn);
+      const user = await startEmailConfirmation({ db, config, mailer: fastify.mailer }, await setAccountLanguage(db, created, languageOf(request.headers)));
+      await recordAudit(db, { actor: user, action: 'user.signup', target: `user:${user.username}`, ip: request.ip, data: { method: 'password' } });
+      const signedIn = await recordSignIn(db, user, request.ip, 'password');
+      await fastify.sessions.open(request, reply, signedIn);
       request.actor = { kind: 'user', user: signedIn, via: 'session', scopes: null };
       return reply.status(201).send(sessionInfo(request));
     },
@@ -100,9 +100,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, schema: { tags: ['auth'], response: { 204: Type.Null(), 403: Message } } },
     async (request, reply) => {
       if (request.session) {
-        recordAudit(db, { actor: request.session.user, action: 'user.signout', target: `user:${request.session.user.username}`, ip: request.ip });
+        await recordAudit(db, { actor: request.session.user, action: 'user.signout', target: `user:${request.session.user.username}`, ip: request.ip });
       }
-      fastify.sessions.close(request, reply);
+      await fastify.sessions.close(request, reply);
       return reply.status(204).send(null);
     },
   );

@@ -41,12 +41,12 @@ const oidcRoutes: FastifyPluginAsync = async (fastify) => {
       request.log.warn({ err }, 'OpenID Connect sign-in refused');
       return reply.redirect(`${SIGN_IN_PAGE}?error=oidc`);
     }
-    const user = accountForOidc(db, oidc.issuer, claims);
+    const user = await accountForOidc(db, oidc.issuer, claims);
     if (user.prohibit_login) {
-      recordFailedSignIn(db, user.username, request.ip, 'suspended');
+      await recordFailedSignIn(db, user.username, request.ip, 'suspended');
       return reply.redirect(`${SIGN_IN_PAGE}?error=suspended`);
     }
-    fastify.sessions.open(request, reply, recordSignIn(db, user, request.ip, 'oidc'));
+    await fastify.sessions.open(request, reply, await recordSignIn(db, user, request.ip, 'oidc'));
     return reply.redirect('/');
   });
 };

@@ -74,7 +74,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const service = request.query.service;
       if (!isGitService(service)) throw new ForgeError('forbidden', 'Only git smart HTTP is served here (service=git-upload-pack or git-receive-pack).');
       // Read access was checked when the repository was loaded; a push's advertisement needs write (or a maintainer's edit).
-      if (service === 'git-receive-pack') fastify.policy.requireRepoAction(request.actor, request.repository, 'repo:push');
+      if (service === 'git-receive-pack') await fastify.policy.requireRepoAction(request.actor, request.repository, 'repo:push');
       return transport.advertise(request, reply, request.repository, service);
     },
   );

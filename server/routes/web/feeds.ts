@@ -41,7 +41,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const repo = request.repository;
       const home = repoUrl(request);
       // As anonymous: a writer's feed reader must not publish their drafts.
-      const { items } = releasesPage(reads, ANONYMOUS, repo, { limit: FEED_SIZE });
+      const { items } = await releasesPage(reads, ANONYMOUS, repo, { limit: FEED_SIZE });
       const feed = new Feed({
         id: `${home}/releases`,
         title: titleFor(format, `${repo.owner_name}/${repo.name}: releases`),

@@ -45,7 +45,7 @@ const webRoutes: FastifyPluginAsync = async (fastify) => {
       // a private one) is a real 404, so that links checkers and search engines see it; the shell
       // still comes with it and the app shows its one not-found page.
       if (!page.found) reply.status(404).header('x-robots-tag', 'noindex');
-      return reply.sendShell(request, { ...page.head, siteLogo: siteLogoUrl(fastify.reads) });
+      return reply.sendShell(request, { ...page.head, siteLogo: await siteLogoUrl(fastify.reads) });
     }
     return reply.status(404).send({ message: 'Not found.' });
   };

@@ -29,7 +29,7 @@ const seoRoutes: FastifyPluginAsync = async (fastify) => {
   });
 
   fastify.get('/sitemap.xml', { config: { scope: 'none' }, schema: { hide: true } }, async (_request, reply) => {
-    const { repos, orgs } = sitemapPages(fastify.reads, SITEMAP_MAX);
+    const { repos, orgs } = await sitemapPages(fastify.reads, SITEMAP_MAX);
     const urls = [
       { path: '', updated_at: null as string | null },
       { path: 'explore', updated_at: null },

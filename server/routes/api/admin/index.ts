@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../lib/paths.js';
 import { auditPage, findAccount } from '../../../views/account.js';
 import { adminOrgPage, adminRepoPage, adminUserPage, systemInfo, unadoptedRepositories } from '../../../views/admin.js';
 import { createUser } from '../../../services/users.js';
@@ -34,7 +36,7 @@ import {
 
 const errors = { 401: Message, 403: Message, 404: Message, 409: Message, 422: Message };
 const tags = ['admin'];
-const { version } = createRequire(import.meta.url)('../../../../package.json') as { version: string };
+const { version } = createRequire(import.meta.url)(join(PROJECT_ROOT, 'package.json')) as { version: string };
 
 /** Gitea's cleanup_hook_task_table keeps finished deliveries for 7 days. */
 const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -84,12 +86,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.addHook('preValidation', async (request: FastifyRequest) => {
     const actor = requireAccount(request.actor);
-    if (!fastify.policy.can(actor, 'site:admin', { type: 'site' })) throw forbidden('Only site administrators may do this.');
+    if (!await fastify.policy.can(actor, 'site:admin', { type: 'site' })) throw forbidden('Only site administrators may do this.');
   });
 
   const caller = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
-  const account = (username: string) => {
-    const user = findAccount(ctx, username);
+  const account = async (username: string) => {
+    const user = await findAccount(ctx, username);
     if (!user || user.type !== 'user') throw notFound('The user');
     return user;
   };
@@ -99,7 +101,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:admin' }, schema: { tags, querystring: AdminListQuery, response: { 200: Type.Array(User), ...errors } } },
     async (request, reply) => {
       const { page, limit, q, login_name: loginName } = request.query;
-      const { rows, total } = adminUserPage(ctx, { q: q?.trim() ?? '', loginName: loginName || undefined, limit, offset: (page - 1) * limit });
+      const { rows, total } = await adminUserPage(ctx, { q: q?.trim() ?? '', loginName: loginName || undefined, limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
       return rows.map((user) => presentUser(user, request.actor, config.baseUrl));
     },
@@ -111,7 +113,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { username, email, password, full_name: fullName } = request.body;
       const user = await createUser(db, { username, email, password, fullName }, config.passwordHashCost);
-      recordAudit(db, { actor: request.actor, action: 'user.create', target: `user:${user.username}`, ip: request.ip });
+      await recordAudit(db, { actor: request.actor, action: 'user.create', target: `user:${user.username}`, ip: request.ip });
       return reply.status(201).send(presentUser(user, request.actor, fastify.forge.config.baseUrl));
     },
   );
@@ -120,13 +122,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/admin/users/:username',
     { config: { scope: 'write:admin' }, schema: { tags, params: UsernameParams, body: EditUserBody, response: { 200: User, ...errors } } },
     async (request) => {
-      let user = account(request.params.username);
+      let user = await account(request.params.username);
       const { prohibit_login: suspend, admin, full_name: fullName, email } = request.body;
       const self = request.actor.kind === 'user' && request.actor.user.id === user.id;
       if (self && (suspend === true || admin === false)) throw invalid('You cannot suspend yourself or remove your own administrator flag.');
-      user = editAccountProfile(db, caller(request), user, { fullName, email });
-      if (admin !== undefined) user = setSiteAdmin(db, caller(request), user, admin);
-      if (suspend !== undefined) user = setSuspended(db, caller(request), user, suspend);
+      user = await editAccountProfile(db, caller(request), user, { fullName, email });
+      if (admin !== undefined) user = await setSiteAdmin(db, caller(request), user, admin);
+      if (suspend !== undefined) user = await setSuspended(db, caller(request), user, suspend);
       return presentUser(user, request.actor, config.baseUrl);
     },
   );
@@ -136,7 +138,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:admin' }, schema: { tags, params: UsernameParams, querystring: DeleteUserQuery, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const context = { db, reposDir: config.reposDir, dataDir: config.dataDir, events: fastify.events };
-      await deleteAccountAsAdmin(context, caller(request), account(request.params.username), { purge: request.query.purge, content: request.query.content });
+      await deleteAccountAsAdmin(context, caller(request), await account(request.params.username), { purge: request.query.purge, content: request.query.content });
       return reply.status(204).send(null);
     },
   );
@@ -146,7 +148,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:admin' }, schema: { tags, querystring: AdminListQuery, response: { 200: Type.Array(Organization), ...errors } } },
     async (request, reply) => {
       const { page, limit, q } = request.query;
-      const { rows, total } = adminOrgPage(ctx, { q: q?.trim() ?? '', limit, offset: (page - 1) * limit });
+      const { rows, total } = await adminOrgPage(ctx, { q: q?.trim() ?? '', limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
       return rows.map((org) => presentOrganization(org, config.baseUrl));
     },
@@ -157,7 +159,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:admin' }, schema: { tags, querystring: AdminListQuery, response: { 200: Type.Array(AdminRepository), ...errors } } },
     async (request, reply) => {
       const { page, limit, q } = request.query;
-      const { items, total } = adminRepoPage(ctx, { q: q?.trim() ?? '', limit, offset: (page - 1) * limit });
+      const { items, total } = await adminRepoPage(ctx, { q: q?.trim() ?? '', limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -179,11 +181,11 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags: ['repository'], params: RepoParams, body: TransferRepoOption, response: { 202: Repository, ...errors } },
     },
     async (request, reply) => {
-      const newOwner = findAccount(ctx, request.body.new_owner);
+      const newOwner = await findAccount(ctx, request.body.new_owner);
       if (!newOwner) throw invalid(`There is no account or organisation named "${request.body.new_owner}".`, { field: 'new_owner' });
       const moved = await transferRepository(db, config.reposDir, caller(request), request.repository, newOwner, fastify.events);
       // Gitea answers 202 Accepted: a transfer to another account may wait for its acceptance; an administrator's is done at once.
-      return reply.status(202).send(presentRepos(ctx, request.actor, [moved])[0]);
+      return reply.status(202).send((await presentRepos(ctx, request.actor, [moved]))[0]);
     },
   );
 
@@ -202,7 +204,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/admin/cron',
     { config: { scope: 'read:admin' }, schema: { tags, querystring: AdminListQuery, response: { 200: Type.Array(CronTask), ...errors } } },
     async (_request, reply) => {
-      const tasks = cron.list();
+      const tasks = await cron.list();
       reply.header('x-total-count', String(tasks.length));
       return tasks;
     },
@@ -213,7 +215,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:admin' }, schema: { tags, params: CronParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       if (!cron.has(request.params.task)) throw notFound(`The cron task "${request.params.task}"`);
-      recordAudit(db, { ...caller(request), action: 'cron.run', target: `cron:${request.params.task}` });
+      await recordAudit(db, { ...caller(request), action: 'cron.run', target: `cron:${request.params.task}` });
       // As Gitea: the task starts now and the answer does not wait for it; GET /admin/cron shows its run.
       void cron.runNow(request.params.task).catch((err) => fastify.log.error({ err, task: request.params.task }, 'a cron task failed'));
       return reply.status(204).send(null);
@@ -223,7 +225,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/admin/system',
     { config: { scope: 'read:admin' }, schema: { tags, response: { 200: SystemInfo, ...errors } } },
-    async () => systemInfo(ctx, version, cron.list()),
+    async () => systemInfo(ctx, version, await cron.list()),
   );
 
   fastify.get(
@@ -231,7 +233,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:admin' }, schema: { tags, querystring: AuditQuery, response: { 200: Type.Array(AuditEvent), ...errors } } },
     async (request, reply) => {
       const { page, limit, action, actor, repo, since, until } = request.query;
-      const { rows, total } = auditPage(ctx, {
+      const { rows, total } = await auditPage(ctx, {
         limit,
         offset: (page - 1) * limit,
         action: action || undefined,

@@ -18,29 +18,29 @@ const publicInfo = (site: Site): SiteInfo => ({ name: site.name, intro_html: sit
 const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { db, config } = fastify.forge;
 
-  fastify.get('/site', { config: { scope: 'none' }, schema: { tags: ['site'], response: { 200: SiteInfo } } }, async () => publicInfo(siteInfo(fastify.reads)));
+  fastify.get('/site', { config: { scope: 'none' }, schema: { tags: ['site'], response: { 200: SiteInfo } } }, async () => publicInfo(await siteInfo(fastify.reads)));
 
   // Encapsulated: the administrators' check does not reach the public GET above.
   await fastify.register(async (scope) => {
     const admin = scope.withTypeProvider<TypeBoxTypeProvider>();
     admin.addHook('preValidation', async (request: FastifyRequest) => {
       const actor = requireAccount(request.actor);
-      if (!fastify.policy.can(actor, 'site:admin', { type: 'site' })) throw forbidden('Only site administrators may do this.');
+      if (!await fastify.policy.can(actor, 'site:admin', { type: 'site' })) throw forbidden('Only site administrators may do this.');
     });
 
-    const settings = (): SiteSettings => {
-      const site = siteInfo(fastify.reads);
+    const settings = async (): Promise<SiteSettings> => {
+      const site = await siteInfo(fastify.reads);
       return { ...publicInfo(site), intro: site.intro };
     };
 
-    admin.get('/admin/site', { config: { scope: 'read:admin' }, schema: { tags: ['admin'], response: { 200: SiteSettings, ...errors } } }, async () => settings());
+    admin.get('/admin/site', { config: { scope: 'read:admin' }, schema: { tags: ['admin'], response: { 200: SiteSettings, ...errors } } }, async () => await settings());
 
     admin.patch(
       '/admin/site',
       { config: { scope: 'write:admin' }, schema: { tags: ['admin'], body: SiteSettingsBody, response: { 200: SiteSettings, ...errors } } },
       async (request) => {
-        if (request.body.intro !== undefined) setSiteIntro(db, { actor: request.actor, ip: request.ip }, request.body.intro);
-        return settings();
+        if (request.body.intro !== undefined) await setSiteIntro(db, { actor: request.actor, ip: request.ip }, request.body.intro);
+        return await settings();
       },
     );
 
@@ -48,14 +48,14 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/admin/site/logo',
       { config: { scope: 'write:admin' }, schema: { tags: ['admin'], body: AvatarBody, response: { 200: SiteSettings, ...errors } } },
       async (request) => {
-        setSiteLogo(db, config.dataDir, { actor: request.actor, ip: request.ip }, request.body.image);
-        return settings();
+        await setSiteLogo(db, config.dataDir, { actor: request.actor, ip: request.ip }, request.body.image);
+        return await settings();
       },
     );
 
     admin.delete('/admin/site/logo', { config: { scope: 'write:admin' }, schema: { tags: ['admin'], response: { 200: SiteSettings, ...errors } } }, async (request) => {
-      setSiteLogo(db, config.dataDir, { actor: request.actor, ip: request.ip }, null);
-      return settings();
+      await setSiteLogo(db, config.dataDir, { actor: request.actor, ip: request.ip }, null);
+      return await settings();
     });
   });
 };

@@ -46,7 +46,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, response: { 200: Type.Array(BranchProtection), ...errors } } },
     async (request) => {
       const repo = request.repository;
-      return listProtections(db, repo.id).map(present);
+      return (await listProtections(db, repo.id)).map(present);
     },
   );
 
@@ -58,7 +58,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { rule_name, branch_name, ...fields } = request.body;
       const name = rule_name ?? branch_name;
       if (!name) throw invalid('rule_name is required.', { field: 'rule_name' });
-      return reply.status(201).send(present(createProtection(db, repo.id, name, fields)));
+      return reply.status(201).send(present(await createProtection(db, repo.id, name, fields)));
     },
   );
 
@@ -67,7 +67,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository', repoAction: 'repo:admin' }, schema: { tags, params: RuleParams, response: { 200: BranchProtection, ...errors } } },
     async (request) => {
       const repo = request.repository;
-      return present(getProtection(db, repo.id, request.params.name));
+      return present(await getProtection(db, repo.id, request.params.name));
     },
   );
 
@@ -76,7 +76,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RuleParams, body: EditBranchProtectionBody, response: { 200: BranchProtection, ...errors } } },
     async (request) => {
       const repo = request.repository;
-      return present(editProtection(db, repo.id, request.params.name, request.body));
+      return present(await editProtection(db, repo.id, request.params.name, request.body));
     },
   );
 
@@ -85,7 +85,7 @@ const branchProtectionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RuleParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const repo = request.repository;
-      removeProtection(db, repo.id, request.params.name);
+      await removeProtection(db, repo.id, request.params.name);
       return reply.status(204).send(null);
     },
   );

@@ -146,10 +146,10 @@ const contentsWriteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: request.body.body,
       });
       return reply.status(201).send({
-        pull: presentPulls(reads, request.actor, repo, [result.pull])[0],
+        pull: (await presentPulls(reads, request.actor, repo, [result.pull]))[0],
         forked: result.forked,
         branch: result.written.branch,
-        repository: presentRepos(reads, request.actor, [result.written.repo])[0],
+        repository: (await presentRepos(reads, request.actor, [result.written.repo]))[0],
         commit: presentFileCommit(config.baseUrl, result.written),
       });
     },

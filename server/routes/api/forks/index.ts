@@ -31,7 +31,7 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/forks',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
-      const { items, total } = forkPage(reads, request.actor, request.repository, request.query);
+      const { items, total } = await forkPage(reads, request.actor, request.repository, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -43,16 +43,16 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const parent = request.repository;
-      const owner = forkOwner(reads, request.actor, user, request.body?.organization || undefined);
+      const owner = await forkOwner(reads, request.actor, user, request.body?.organization || undefined);
       const fork = await forkRepository(db, config.reposDir, { parent, owner, name: request.body?.name || undefined, events: fastify.events, actorId: user.id });
-      recordAudit(db, {
+      await recordAudit(db, {
         actor: request.actor,
         ip: request.ip,
         action: 'repo.fork',
         target: `repo:${fork.owner_name}/${fork.name}`,
         data: { parent: `${parent.owner_name}/${parent.name}` },
       });
-      return reply.status(202).send(presentRepos(reads, request.actor, [fork])[0]);
+      return reply.status(202).send((await presentRepos(reads, request.actor, [fork]))[0]);
     },
   );
 
@@ -62,8 +62,8 @@ const forkRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const user = fastify.policy.signedIn(request.actor);
       const fork = request.repository;
-      const parent = parentOf(db, fork);
-      if (!fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: parent })) throw notFound('The parent repository');
+      const parent = await parentOf(db, fork);
+      if (!await fastify.policy.can(request.actor, 'repo:read', { type: 'repo', repo: parent })) throw notFound('The parent repository');
       const result = await syncFork(db, config.reposDir, {
         fork,
         parent,

@@ -9,7 +9,7 @@ const Health = Type.Object({ status: Type.Union([Type.Literal('pass'), Type.Lite
 const healthRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/healthz', { config: { scope: 'none' }, schema: { tags: ['misc'], response: { 200: Health, 503: Health } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
-    checks.database = databaseAnswers(fastify.reads) ? 'pass' : 'fail';
+    checks.database = await databaseAnswers(fastify.reads) ? 'pass' : 'fail';
     try {
       await access(fastify.forge.config.reposDir, constants.W_OK | constants.X_OK);
       checks.repositories = 'pass';

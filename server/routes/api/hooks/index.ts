@@ -35,7 +35,7 @@ interface HookOwnerKind {
   params: { hooks: typeof RepoHooksParams | typeof OrgHooksParams | null; hook: typeof RepoHookParams | typeof OrgHookParams | typeof AdminHookParams; delivery: typeof RepoDeliveryParams | typeof OrgDeliveryParams | typeof AdminDeliveryParams };
   /** Repository hooks are checked by the repository plugin (`repoAction`); the others here. */
   repoAction?: 'repo:admin';
-  owner: (request: FastifyRequest) => WebhookOwner;
+  owner: (request: FastifyRequest) => WebhookOwner | Promise<WebhookOwner>;
   tag: string;
 }
 
@@ -53,28 +53,28 @@ function hookRoutes(fastify: FastifyInstance, ctx: WebhookContext, kind: HookOwn
   const listParams = kind.params.hooks ? { params: kind.params.hooks } : {};
 
   typed.get(`${kind.prefix}/hooks`, { config: read, schema: { tags, ...listParams, response: { 200: Type.Array(Hook), ...errors } } }, async (request) =>
-    hooksOf(db, kind.owner(request)),
+    await hooksOf(db, (await kind.owner(request))),
   );
 
   typed.post(
     `${kind.prefix}/hooks`,
     { config: write, schema: { tags, ...listParams, body: CreateHookOption, response: { 201: Hook, ...errors } } },
-    async (request, reply) => reply.status(201).send(presentHook(createHook(ctx, kind.owner(request), request.body, by(request)))),
+    async (request, reply) => reply.status(201).send(presentHook(await createHook(ctx, (await kind.owner(request)), request.body, by(request)))),
   );
 
   typed.get(`${kind.prefix}/hooks/:id`, { config: read, schema: { tags, params: kind.params.hook, response: { 200: Hook, ...errors } } }, async (request) => {
     const params = request.params as { id: number };
-    return presentHook(requireHook(db, kind.owner(request), params.id));
+    return presentHook(await requireHook(db, (await kind.owner(request)), params.id));
   });
 
   typed.patch(
     `${kind.prefix}/hooks/:id`,
     { config: write, schema: { tags, params: kind.params.hook, body: EditHookOption, response: { 200: Hook, ...errors } } },
-    async (request) => presentHook(editHook(ctx, kind.owner(request), (request.params as { id: number }).id, request.body, by(request))),
+    async (request) => presentHook(await editHook(ctx, (await kind.owner(request)), (request.params as { id: number }).id, request.body, by(request))),
   );
 
   typed.delete(`${kind.prefix}/hooks/:id`, { config: write, schema: { tags, params: kind.params.hook, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    removeHook(ctx, kind.owner(request), (request.params as { id: number }).id, by(request));
+    await removeHook(ctx, (await kind.owner(request)), (request.params as { id: number }).id, by(request));
     return reply.status(204).send(null);
   });
 
@@ -82,8 +82,8 @@ function hookRoutes(fastify: FastifyInstance, ctx: WebhookContext, kind: HookOwn
     `${kind.prefix}/hooks/:id/tests`,
     { config: write, schema: { tags, params: kind.params.hook, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const owner = kind.owner(request);
-      const hook = requireHook(db, owner, (request.params as { id: number }).id);
+      const owner = (await kind.owner(request));
+      const hook = await requireHook(db, owner, (request.params as { id: number }).id);
       await testHook(ctx, hook, kind.repoAction ? request.repository : null, fastify.policy.signedIn(request.actor));
       return reply.status(204).send(null);
     },
@@ -96,10 +96,10 @@ function hookRoutes(fastify: FastifyInstance, ctx: WebhookContext, kind: HookOwn
       schema: { tags, description: `A hook's deliveries, newest first. ${DELIVERIES_NOTE}`, params: kind.params.hook, querystring: DeliveriesQuery, response: { 200: Type.Array(HookDelivery), ...errors } },
     },
     async (request, reply) => {
-      const hook = requireHook(db, kind.owner(request), (request.params as { id: number }).id);
+      const hook = await requireHook(db, (await kind.owner(request)), (request.params as { id: number }).id);
       const page = request.query.page ?? 1;
       const limit = request.query.limit ?? GITEA_DEFAULT_LIMIT;
-      const { items, total } = deliveriesOf(db, hook.id, { limit, offset: (page - 1) * limit });
+      const { items, total } = await deliveriesOf(db, hook.id, { limit, offset: (page - 1) * limit });
       reply.header('x-total-count', String(total));
       const link = pageLinks(request, ctx.config.baseUrl, { page, perPage: limit, total, size: 'limit' });
       if (link !== '') reply.header('link', link);
@@ -112,7 +112,7 @@ function hookRoutes(fastify: FastifyInstance, ctx: WebhookContext, kind: HookOwn
     { config: write, schema: { tags, description: `Sends a delivery again, now. ${DELIVERIES_NOTE}`, params: kind.params.delivery, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const params = request.params as { id: number; uuid: string };
-      redeliver(ctx, requireHook(db, kind.owner(request), params.id), params.uuid);
+      await redeliver(ctx, await requireHook(db, (await kind.owner(request)), params.id), params.uuid);
       return reply.status(204).send(null);
     },
   );
@@ -137,9 +137,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     prefix: '/orgs/:org',
     tag: 'organization',
     params: { hooks: OrgHooksParams, hook: OrgHookParams, delivery: OrgDeliveryParams },
-    owner: (request) => {
+    owner: async (request) => {
       const { org } = request.params as { org: string };
-      return { orgId: requireOrgAccess(fastify, request.actor, findOrganisation(fastify.reads, org), 'org:admin').id };
+      return { orgId: (await requireOrgAccess(fastify, request.actor, await findOrganisation(fastify.reads, org), 'org:admin')).id };
     },
   });
 
@@ -148,10 +148,10 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     prefix: '/admin',
     tag: 'admin',
     params: { hooks: null, hook: AdminHookParams, delivery: AdminDeliveryParams },
-    owner: (request) => {
+    owner: async (request) => {
       const actor = requireAccount(request.actor);
-      if (!fastify.policy.can(actor, 'site:admin', { type: 'site' })) throw forbidden('Only site administrators may do this.');
-      return 'site';
+      if (!(await fastify.policy.can(actor, 'site:admin', { type: 'site' }))) throw forbidden('Only site administrators may do this.');
+      return 'site' as const;
     },
   });
 };

@@ -20,16 +20,16 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const issues = issueContext(fastify);
 
   /** The issue or pull request an `/issues/{index}` path names; an issue of a repository whose tracker is off is a 404. */
-  const conversationOf = (repo: RepoRow, index: number): ConversationOf => {
-    const found = findConversation(reads, repo, index);
+  const conversationOf = async (repo: RepoRow, index: number): Promise<ConversationOf> => {
+    const found = await findConversation(reads, repo, index);
     if (found.kind === 'issue') requireTracker(repo);
     return found;
   };
 
   /** A comment of this repository and the issue or pull request it belongs to, as the shared use cases name it. */
-  const commentWithSubject = (repo: RepoRow, id: number): { conversation: Conversation; number: number } => {
-    const { number } = commentOf(reads, repo, id);
-    const of = conversationOf(repo, number);
+  const commentWithSubject = async (repo: RepoRow, id: number): Promise<{ conversation: Conversation; number: number }> => {
+    const { number } = await commentOf(reads, repo, id);
+    const of = await conversationOf(repo, number);
     const conversation: Conversation = of.kind === 'issue' ? { kind: 'issue', repo, number, issue: of.issue } : { kind: 'pull', repo, number, pullId: of.pull.id };
     return { conversation, number };
   };
@@ -37,7 +37,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/issues/:index/comments',
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, response: { 200: Type.Array(IssueComment), ...errors } } },
-    async (request) => conversationComments(reads, request.repository, conversationOf(request.repository, request.params.index)),
+    async (request) => await conversationComments(reads, request.repository, await conversationOf(request.repository, request.params.index)),
   );
 
   fastify.post(
@@ -47,9 +47,9 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Someone not signed in is told so before being told an issue does not exist.
       fastify.policy.signedIn(request.actor);
       const repo = request.repository;
-      const of = conversationOf(repo, request.params.index);
+      const of = await conversationOf(repo, request.params.index);
       const comment = of.kind === 'issue' ? await commentOnIssue(issues, request.actor, repo, of.issue, request.body.body) : await postComment(writes, request.actor, of.pull, request.body.body);
-      return reply.status(201).send(presentConversationComments(reads, repo, of, [comment])[0]);
+      return reply.status(201).send((await presentConversationComments(reads, repo, of, [comment]))[0]);
     },
   );
 
@@ -58,8 +58,8 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:issue' }, schema: { tags, params: CommentParams, body: CommentBody, response: { 200: IssueComment, ...errors } } },
     async (request) => {
       const repo = request.repository;
-      const { number, comment } = editComment(writes, request.actor, repo, request.params.id, request.body.body);
-      return presentConversationComments(reads, repo, conversationOf(repo, number), [comment])[0];
+      const { number, comment } = await editComment(writes, request.actor, repo, request.params.id, request.body.body);
+      return (await presentConversationComments(reads, repo, await conversationOf(repo, number), [comment]))[0];
     },
   );
 
@@ -67,7 +67,7 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: CommentParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      removeComment(writes, request.actor, request.repository, request.params.id);
+      await removeComment(writes, request.actor, request.repository, request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -76,8 +76,8 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id/reactions',
     { config: { scope: 'read:issue' }, schema: { tags, params: CommentParams, response: { 200: Type.Array(Reaction), ...errors } } },
     async (request) => {
-      const { number } = commentWithSubject(request.repository, request.params.id);
-      return reactionsOf(reads, request.repository, number, request.params.id);
+      const { number } = await commentWithSubject(request.repository, request.params.id);
+      return await reactionsOf(reads, request.repository, number, request.params.id);
     },
   );
 
@@ -86,9 +86,9 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:issue' }, schema: { tags, params: CommentParams, body: EditReactionOption, response: { 200: Reaction, 201: Reaction, ...errors } } },
     async (request, reply) => {
       const content = request.body.content as ReactionContent;
-      const { conversation, number } = commentWithSubject(request.repository, request.params.id);
-      const { row, user } = react(issues, request.actor, conversation, request.params.id, content);
-      const mine = reactionsOf(reads, request.repository, number, request.params.id).find((r) => r.content === content && r.user.id === user.id);
+      const { conversation, number } = await commentWithSubject(request.repository, request.params.id);
+      const { row, user } = await react(issues, request.actor, conversation, request.params.id, content);
+      const mine = (await reactionsOf(reads, request.repository, number, request.params.id)).find((r) => r.content === content && r.user.id === user.id);
       if (!mine) throw notFound('The reaction');
       return reply.status(row ? 201 : 200).send(mine);
     },
@@ -98,8 +98,8 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id/reactions',
     { config: { scope: 'write:issue' }, schema: { tags, params: CommentParams, body: EditReactionOption, response: { 200: Type.Null(), ...errors } } },
     async (request) => {
-      const { conversation } = commentWithSubject(request.repository, request.params.id);
-      unreact(issues, request.actor, conversation, request.params.id, request.body.content as ReactionContent);
+      const { conversation } = await commentWithSubject(request.repository, request.params.id);
+      await unreact(issues, request.actor, conversation, request.params.id, request.body.content as ReactionContent);
       return null;
     },
   );
@@ -108,8 +108,8 @@ const issueCommentRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/comments/:id/content_history',
     { config: { scope: 'read:issue' }, schema: { tags, params: CommentParams, response: { 200: Type.Array(ContentHistory), ...errors } } },
     async (request) => {
-      const { number } = commentWithSubject(request.repository, request.params.id);
-      return contentHistoryOf(reads, request.repository, number, request.params.id);
+      const { number } = await commentWithSubject(request.repository, request.params.id);
+      return await contentHistoryOf(reads, request.repository, number, request.params.id);
     },
   );
 };

@@ -13,7 +13,7 @@ const assigneeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       // As Gitea, only signed-in users learn who holds write access.
       fastify.policy.signedIn(request.actor);
-      return assignableUsers(fastify.reads, request.repository);
+      return await assignableUsers(fastify.reads, request.repository);
     },
   );
 };

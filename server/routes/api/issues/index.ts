@@ -48,8 +48,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const reads = fastify.reads;
 
   /** The list filter of a query; an unknown account in created_by/assigned_by/mentioned_by matches nothing (-1). */
-  const filterOf = (query: ListIssuesQuery): IssueListFilter => {
-    const accountId = (name: string | undefined) => (name === undefined ? undefined : (accountNamed(reads, name)?.id ?? -1));
+  const filterOf = async (query: ListIssuesQuery): Promise<IssueListFilter> => {
+    const accountId = async (name: string | undefined) => (name === undefined ? undefined : ((await accountNamed(reads, name))?.id ?? -1));
     const list = (value: string | undefined) => value?.split(',').map((v) => v.trim()).filter(Boolean);
     const limit = query.limit ?? 30;
     return {
@@ -58,9 +58,9 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       labels: list(query.labels),
       milestones: list(query.milestones),
       q: query.q?.trim() ? query.q : undefined,
-      posterId: accountId(query.created_by),
-      assigneeId: accountId(query.assigned_by),
-      mentionedId: accountId(query.mentioned_by),
+      posterId: await accountId(query.created_by),
+      assigneeId: await accountId(query.assigned_by),
+      mentionedId: await accountId(query.mentioned_by),
       since: query.since,
       before: query.before,
       sort: query.sort ?? 'newest',
@@ -76,12 +76,12 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const query: ListQuery = request.query;
       // With the tracker off only pull requests are listed, as Gitea lists them under /issues.
-      const filter = filterOf(query);
+      const filter = await filterOf(query);
       if (!request.repository.has_issues) {
         if (filter.kind === 'issue') requireTracker(request.repository);
         filter.kind = 'pull';
       }
-      const { items, total } = issuePage(reads, request.repository, filter);
+      const { items, total } = await issuePage(reads, request.repository, filter);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -93,7 +93,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const query: ListQuery = request.query;
       const reviewRequestedId = query.review_requested ? fastify.policy.signedIn(request.actor).id : undefined;
-      const { items, total } = issueSearchPage(reads, request.actor, { ...filterOf(query), owner: query.owner, reviewRequestedId });
+      const { items, total } = await issueSearchPage(reads, request.actor, { ...await filterOf(query), owner: query.owner, reviewRequestedId });
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -104,24 +104,24 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:issue' }, schema: { tags, params: RepoParams, body: CreateIssueOption, response: { 201: Issue, ...errors } } },
     async (request, reply) => {
       const issue = await createIssue(ctx, request.actor, request.repository, request.body);
-      return reply.status(201).send(presentConversation(reads, { kind: 'issue', number: issue.number, issue }));
+      return reply.status(201).send(await presentConversation(reads, { kind: 'issue', number: issue.number, issue }));
     },
   );
 
   fastify.get(
     '/repos/:owner/:repo/issues/:index',
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, response: { 200: Issue, ...errors } } },
-    async (request) => presentConversation(reads, conversationOf(request.repository, request.params.index)),
+    async (request) => await presentConversation(reads, await conversationOf(request.repository, request.params.index)),
   );
 
   fastify.patch(
     '/repos/:owner/:repo/issues/:index',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, body: EditIssueOption, response: { 201: Issue, ...errors } } },
     async (request, reply) => {
-      const issue = findIssueOnly(reads, request.repository, request.params.index);
+      const issue = await findIssueOnly(reads, request.repository, request.params.index);
       const edited = await editIssue(ctx, request.actor, request.repository, issue, request.body);
       // Gitea answers an edit with 201.
-      return reply.status(201).send(presentConversation(reads, { kind: 'issue', number: edited.number, issue: edited }));
+      return reply.status(201).send(await presentConversation(reads, { kind: 'issue', number: edited.number, issue: edited }));
     },
   );
 
@@ -129,7 +129,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      deleteIssue(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index));
+      await deleteIssue(ctx, request.actor, request.repository, await findIssueOnly(reads, request.repository, request.params.index));
       return reply.status(204).send(null);
     },
   );
@@ -138,7 +138,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/lock',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, body: Type.Optional(LockOption), response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      setLocked(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), true, request.body?.lock_reason);
+      await setLocked(ctx, request.actor, request.repository, await findIssueOnly(reads, request.repository, request.params.index), true, request.body?.lock_reason);
       return reply.status(204).send(null);
     },
   );
@@ -147,7 +147,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/lock',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      setLocked(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), false);
+      await setLocked(ctx, request.actor, request.repository, await findIssueOnly(reads, request.repository, request.params.index), false);
       return reply.status(204).send(null);
     },
   );
@@ -156,7 +156,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/pin',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      setPinned(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), true);
+      await setPinned(ctx, request.actor, request.repository, await findIssueOnly(reads, request.repository, request.params.index), true);
       return reply.status(204).send(null);
     },
   );
@@ -165,21 +165,21 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/pin',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      setPinned(ctx, request.actor, request.repository, findIssueOnly(reads, request.repository, request.params.index), false);
+      await setPinned(ctx, request.actor, request.repository, await findIssueOnly(reads, request.repository, request.params.index), false);
       return reply.status(204).send(null);
     },
   );
 
   /** The issue or pull request an `/issues/{index}` path names; an issue of a repository whose tracker is off is a 404. */
-  function conversationOf(repo: RepoRow, index: number): ConversationOf {
-    const found = findConversation(reads, repo, index);
+  async function conversationOf(repo: RepoRow, index: number): Promise<ConversationOf> {
+    const found = await findConversation(reads, repo, index);
     if (found.kind === 'issue') requireTracker(repo);
     return found;
   }
 
   /** The same, as the shared use cases (reactions) name it. */
-  function subjectOf(repo: RepoRow, index: number): Conversation {
-    const found = conversationOf(repo, index);
+  async function subjectOf(repo: RepoRow, index: number): Promise<Conversation> {
+    const found = await conversationOf(repo, index);
     return found.kind === 'issue' ? { kind: 'issue', repo, number: index, issue: found.issue } : { kind: 'pull', repo, number: index, pullId: found.pull.id };
   }
 
@@ -187,8 +187,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/reactions',
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, querystring: PagingQuery, response: { 200: Type.Array(Reaction), ...errors } } },
     async (request) => {
-      conversationOf(request.repository, request.params.index);
-      return reactionsOf(reads, request.repository, request.params.index, null);
+      await conversationOf(request.repository, request.params.index);
+      return await reactionsOf(reads, request.repository, request.params.index, null);
     },
   );
 
@@ -197,8 +197,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, body: EditReactionOption, response: { 200: Reaction, 201: Reaction, ...errors } } },
     async (request, reply) => {
       const content = request.body.content as ReactionContent;
-      const { row, user } = react(ctx, request.actor, subjectOf(request.repository, request.params.index), null, content);
-      const mine = reactionsOf(reads, request.repository, request.params.index, null).find((r) => r.content === content && r.user.id === user.id);
+      const { row, user } = await react(ctx, request.actor, await subjectOf(request.repository, request.params.index), null, content);
+      const mine = (await reactionsOf(reads, request.repository, request.params.index, null)).find((r) => r.content === content && r.user.id === user.id);
       if (!mine) throw notFound('The reaction');
       // Gitea: 201 for a new reaction, 200 when it was there already.
       return reply.status(row ? 201 : 200).send(mine);
@@ -209,7 +209,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/reactions',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, body: EditReactionOption, response: { 200: Empty, ...errors } } },
     async (request) => {
-      unreact(ctx, request.actor, subjectOf(request.repository, request.params.index), null, request.body.content as ReactionContent);
+      await unreact(ctx, request.actor, await subjectOf(request.repository, request.params.index), null, request.body.content as ReactionContent);
       return null;
     },
   );
@@ -218,8 +218,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/content_history',
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, response: { 200: Type.Array(ContentHistory), ...errors } } },
     async (request) => {
-      conversationOf(request.repository, request.params.index);
-      return contentHistoryOf(reads, request.repository, request.params.index, null);
+      await conversationOf(request.repository, request.params.index);
+      return await contentHistoryOf(reads, request.repository, request.params.index, null);
     },
   );
 
@@ -230,9 +230,9 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   );
 
   // Milestones: everyone who reads the repository sees them; writers change them.
-  const requireWriter = (request: FastifyRequest) => {
+  const requireWriter = async (request: FastifyRequest) => {
     fastify.policy.signedIn(request.actor);
-    if (!mayTriage(fastify.policy, request.actor, request.repository)) {
+    if (!await mayTriage(fastify.policy, request.actor, request.repository)) {
       throw forbidden(`You need write access to ${request.repository.owner_name}/${request.repository.name} to change its milestones.`);
     }
   };
@@ -242,7 +242,7 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:issue' }, schema: { tags, params: RepoParams, querystring: MilestoneListQuery, response: { 200: Type.Array(Milestone), ...errors } } },
     async (request, reply) => {
       const limit = request.query.limit ?? 30;
-      const { items, total } = milestonePage(reads, request.repository, request.query.state ?? 'open', { limit, offset: ((request.query.page ?? 1) - 1) * limit });
+      const { items, total } = await milestonePage(reads, request.repository, request.query.state ?? 'open', { limit, offset: ((request.query.page ?? 1) - 1) * limit });
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -252,25 +252,25 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/milestones',
     { config: { scope: 'write:issue' }, schema: { tags, params: RepoParams, body: CreateMilestoneOption, response: { 201: Milestone, ...errors } } },
     async (request, reply) => {
-      requireWriter(request);
-      const created = createMilestone(fastify.forge.db, request.repository, request.body);
-      return reply.status(201).send(oneMilestone(reads, request.repository, created.id));
+      await requireWriter(request);
+      const created = await createMilestone(fastify.forge.db, request.repository, request.body);
+      return reply.status(201).send(await oneMilestone(reads, request.repository, created.id));
     },
   );
 
   fastify.get(
     '/repos/:owner/:repo/milestones/:id',
     { config: { scope: 'read:issue' }, schema: { tags, params: IdParams, response: { 200: Milestone, ...errors } } },
-    async (request) => oneMilestone(reads, request.repository, request.params.id),
+    async (request) => await oneMilestone(reads, request.repository, request.params.id),
   );
 
   fastify.patch(
     '/repos/:owner/:repo/milestones/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: IdParams, body: EditMilestoneOption, response: { 200: Milestone, ...errors } } },
     async (request) => {
-      requireWriter(request);
-      editMilestone(fastify.forge.db, request.repository, request.params.id, request.body);
-      return oneMilestone(reads, request.repository, request.params.id);
+      await requireWriter(request);
+      await editMilestone(fastify.forge.db, request.repository, request.params.id, request.body);
+      return await oneMilestone(reads, request.repository, request.params.id);
     },
   );
 
@@ -278,8 +278,8 @@ const issueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/milestones/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: IdParams, response: { 204: Empty, ...errors } } },
     async (request, reply) => {
-      requireWriter(request);
-      deleteMilestone(fastify.forge.db, request.repository, request.params.id);
+      await requireWriter(request);
+      await deleteMilestone(fastify.forge.db, request.repository, request.params.id);
       return reply.status(204).send(null);
     },
   );

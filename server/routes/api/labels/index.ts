@@ -23,18 +23,18 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const paging = (query: { page?: number; limit?: number }) => ({ limit: query.limit ?? 30, offset: ((query.page ?? 1) - 1) * (query.limit ?? 30) });
 
   /** A 403 unless the actor may triage the repository's issues (write access, not archived). */
-  const requireWriter = (request: FastifyRequest, what: string) => {
+  const requireWriter = async (request: FastifyRequest, what: string) => {
     const user = fastify.policy.signedIn(request.actor);
-    if (!mayTriage(fastify.policy, request.actor, request.repository)) {
+    if (!await mayTriage(fastify.policy, request.actor, request.repository)) {
       throw forbidden(`You need write access to ${request.repository.owner_name}/${request.repository.name} to ${what}.`);
     }
     return user;
   };
 
   /** An organisation the actor may see, or a 404. */
-  const orgNamed = (request: FastifyRequest, name: string): UserRow => {
-    const org = findOrganisation(reads, name);
-    if (!org || !fastify.policy.can(request.actor, 'org:read', { type: 'org', org })) throw notFound('The organisation');
+  const orgNamed = async (request: FastifyRequest, name: string): Promise<UserRow> => {
+    const org = await findOrganisation(reads, name);
+    if (!org || !await fastify.policy.can(request.actor, 'org:read', { type: 'org', org })) throw notFound('The organisation');
     return org;
   };
 
@@ -42,7 +42,7 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/labels',
     { config: { scope: 'read:issue' }, schema: { tags, params: RepoParams, querystring: PagingQuery, response: { 200: Type.Array(Label), ...errors } } },
     async (request, reply) => {
-      const { items, total } = repositoryLabels(reads, request.repository, paging(request.query));
+      const { items, total } = await repositoryLabels(reads, request.repository, paging(request.query));
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -52,25 +52,25 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/labels',
     { config: { scope: 'write:issue' }, schema: { tags, params: RepoParams, body: CreateLabelOption, response: { 201: Label, ...errors } } },
     async (request, reply) => {
-      requireWriter(request, 'change its labels');
-      const label = createLabel(db, { repoId: request.repository.id }, request.body);
-      return reply.status(201).send(oneLabel(reads, { repo: request.repository }, label.id));
+      await requireWriter(request, 'change its labels');
+      const label = await createLabel(db, { repoId: request.repository.id }, request.body);
+      return reply.status(201).send(await oneLabel(reads, { repo: request.repository }, label.id));
     },
   );
 
   fastify.get(
     '/repos/:owner/:repo/labels/:id',
     { config: { scope: 'read:issue' }, schema: { tags, params: IdParams, response: { 200: Label, ...errors } } },
-    async (request) => oneLabel(reads, { repo: request.repository }, request.params.id),
+    async (request) => await oneLabel(reads, { repo: request.repository }, request.params.id),
   );
 
   fastify.patch(
     '/repos/:owner/:repo/labels/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: IdParams, body: EditLabelOption, response: { 200: Label, ...errors } } },
     async (request) => {
-      requireWriter(request, 'change its labels');
-      editLabel(db, { repoId: request.repository.id }, request.params.id, request.body);
-      return oneLabel(reads, { repo: request.repository }, request.params.id);
+      await requireWriter(request, 'change its labels');
+      await editLabel(db, { repoId: request.repository.id }, request.params.id, request.body);
+      return await oneLabel(reads, { repo: request.repository }, request.params.id);
     },
   );
 
@@ -78,8 +78,8 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/labels/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      requireWriter(request, 'change its labels');
-      deleteLabel(db, { repoId: request.repository.id }, request.params.id);
+      await requireWriter(request, 'change its labels');
+      await deleteLabel(db, { repoId: request.repository.id }, request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -88,7 +88,7 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/labels',
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: PagingQuery, response: { 200: Type.Array(Label), ...errors } } },
     async (request, reply) => {
-      const { items, total } = organisationLabels(reads, orgNamed(request, request.params.org), paging(request.query));
+      const { items, total } = await organisationLabels(reads, await orgNamed(request, request.params.org), paging(request.query));
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -98,27 +98,27 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/labels',
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgParams, body: CreateLabelOption, response: { 201: Label, ...errors } } },
     async (request, reply) => {
-      const org = orgNamed(request, request.params.org);
-      requireOrgLabelAdmin(fastify.policy, request.actor, org);
-      const label = createLabel(db, { orgId: org.id }, request.body);
-      return reply.status(201).send(oneLabel(reads, { org }, label.id));
+      const org = await orgNamed(request, request.params.org);
+      await requireOrgLabelAdmin(fastify.policy, request.actor, org);
+      const label = await createLabel(db, { orgId: org.id }, request.body);
+      return reply.status(201).send(await oneLabel(reads, { org }, label.id));
     },
   );
 
   fastify.get(
     '/orgs/:org/labels/:id',
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgLabelParams, response: { 200: Label, ...errors } } },
-    async (request) => oneLabel(reads, { org: orgNamed(request, request.params.org) }, request.params.id),
+    async (request) => await oneLabel(reads, { org: await orgNamed(request, request.params.org) }, request.params.id),
   );
 
   fastify.patch(
     '/orgs/:org/labels/:id',
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgLabelParams, body: EditLabelOption, response: { 200: Label, ...errors } } },
     async (request) => {
-      const org = orgNamed(request, request.params.org);
-      requireOrgLabelAdmin(fastify.policy, request.actor, org);
-      editLabel(db, { orgId: org.id }, request.params.id, request.body);
-      return oneLabel(reads, { org }, request.params.id);
+      const org = await orgNamed(request, request.params.org);
+      await requireOrgLabelAdmin(fastify.policy, request.actor, org);
+      await editLabel(db, { orgId: org.id }, request.params.id, request.body);
+      return await oneLabel(reads, { org }, request.params.id);
     },
   );
 
@@ -126,16 +126,16 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/labels/:id',
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgLabelParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const org = orgNamed(request, request.params.org);
-      requireOrgLabelAdmin(fastify.policy, request.actor, org);
-      deleteLabel(db, { orgId: org.id }, request.params.id);
+      const org = await orgNamed(request, request.params.org);
+      await requireOrgLabelAdmin(fastify.policy, request.actor, org);
+      await deleteLabel(db, { orgId: org.id }, request.params.id);
       return reply.status(204).send(null);
     },
   );
 
   /** The issue or pull request of an `/issues/{index}/labels` path, as the label use cases name it. */
-  const subject = (request: FastifyRequest, index: number) => {
-    const found = findConversation(reads, request.repository, index);
+  const subject = async (request: FastifyRequest, index: number) => {
+    const found = await findConversation(reads, request.repository, index);
     if (found.kind === 'issue') requireTracker(request.repository);
     return found.kind === 'issue' ? { kind: 'issue' as const, ...found.issue } : { kind: 'pull' as const, id: found.pull.id, repo_id: request.repository.id, number: index };
   };
@@ -144,8 +144,8 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/labels',
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, response: { 200: Type.Array(Label), ...errors } } },
     async (request) => {
-      subject(request, request.params.index);
-      return conversationLabels(reads, request.repository, request.params.index);
+      await subject(request, request.params.index);
+      return await conversationLabels(reads, request.repository, request.params.index);
     },
   );
 
@@ -157,10 +157,10 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags, params: IssueParams, body: IssueLabelsOption, response: { 200: Type.Array(Label), ...errors } },
       handler: async (request) => {
         const { index } = request.params as typeof IssueParams.static;
-        const target = subject(request, index);
-        const user = requireWriter(request, 'label issues');
-        applyIssueLabels(db, request.repository, target, user.id, (request.body as typeof IssueLabelsOption.static).labels, mode);
-        return conversationLabels(reads, request.repository, index);
+        const target = await subject(request, index);
+        const user = await requireWriter(request, 'label issues');
+        await applyIssueLabels(db, request.repository, target, user.id, (request.body as typeof IssueLabelsOption.static).labels, mode);
+        return await conversationLabels(reads, request.repository, index);
       },
     });
   }
@@ -169,9 +169,9 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/labels',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const target = subject(request, request.params.index);
-      const user = requireWriter(request, 'label issues');
-      applyIssueLabels(db, request.repository, target, user.id, [], 'replace');
+      const target = await subject(request, request.params.index);
+      const user = await requireWriter(request, 'label issues');
+      await applyIssueLabels(db, request.repository, target, user.id, [], 'replace');
       return reply.status(204).send(null);
     },
   );
@@ -180,9 +180,9 @@ const labelRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/issues/:index/labels/:id',
     { config: { scope: 'write:issue' }, schema: { tags, params: IssueLabelParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const target = subject(request, request.params.index);
-      const user = requireWriter(request, 'label issues');
-      removeLabelFromIssue(db, request.repository, target, user.id, request.params.id);
+      const target = await subject(request, request.params.index);
+      const user = await requireWriter(request, 'label issues');
+      await removeLabelFromIssue(db, request.repository, target, user.id, request.params.id);
       return reply.status(204).send(null);
     },
   );

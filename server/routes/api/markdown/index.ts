@@ -24,7 +24,7 @@ const markdownRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:misc' }, schema: { tags: ['miscellaneous'], body: MarkdownOption, response: { 200: Type.String(), 422: Message } } },
     async (request, reply) => {
       const [owner = '', name = ''] = (request.body.Context ?? '').split('/');
-      const location = owner && name ? locateRepository(fastify.reads, request.actor, owner, name) : null;
+      const location = owner && name ? await locateRepository(fastify.reads, request.actor, owner, name) : null;
       const repo = location && 'repo' in location ? location.repo : null;
       const text = request.body.Text;
       const id = createHash('sha1').update(text).digest('hex');

@@ -26,7 +26,7 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
       const body = request.body;
-      const owner = migrationOwner(fastify.reads, request.actor, user, body);
+      const owner = await migrationOwner(fastify.reads, request.actor, user, body);
 
       const controller = new AbortController();
       running.add(controller);
@@ -50,7 +50,9 @@ const migrateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { actor: request.actor, ip: request.ip },
           controller.signal,
         );
-        return reply.status(201).send(presentRepos(fastify.reads, request.actor, [repo])[0]);
+        // As Gitea does for a migration: the owner's hooks hear of a new repository, and long histories are blamed ahead.
+        await fastify.events.publish('repository', { repo, action: 'created', actorId: user.id });
+        return reply.status(201).send((await presentRepos(fastify.reads, request.actor, [repo]))[0]);
       } finally {
         running.delete(controller);
       }

@@ -39,7 +39,7 @@ const mirrorSyncRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/mirror',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: MirrorStatus, ...errors } } },
-    async (request) => mirrorStatus(fastify.reads, request.actor, request.repository),
+    async (request) => await mirrorStatus(fastify.reads, request.actor, request.repository),
   );
 
   fastify.post(

@@ -26,16 +26,16 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = fastify.reads;
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
-  const requireOrg = (request: FastifyRequest, name: string, action: OrgAction): UserRow =>
-    requireOrgAccess(fastify, request.actor, findOrganisation(ctx, name), action);
+  const requireOrg = async (request: FastifyRequest, name: string, action: OrgAction): Promise<UserRow> =>
+    await requireOrgAccess(fastify, request.actor, await findOrganisation(ctx, name), action);
 
   await fastify.register(orgLicenceRoutes);
 
   fastify.post('/orgs', { config: { scope: 'write:organization' }, schema: { tags, body: CreateOrgOption, response: { 201: Organization, ...errors } } }, async (request, reply) => {
     const user = fastify.policy.signedIn(request.actor);
-    if (!fastify.policy.can(request.actor, 'site:create-org', { type: 'site' })) throw forbidden('This token lacks the write:organization scope.');
+    if (!await fastify.policy.can(request.actor, 'site:create-org', { type: 'site' })) throw forbidden('This token lacks the write:organization scope.');
     const body = request.body;
-    const org = createOrg(
+    const org = await createOrg(
       db,
       user,
       { username: body.username, fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility },
@@ -47,7 +47,7 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   // `q` is Fabrique's addition to Gitea's list: the explore page searches organisations by name and description.
   const OrgListQuery = Type.Composite([Paging, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })]);
   fastify.get('/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: OrgListQuery, response: { 200: Type.Array(Organization), ...errors } } }, async (request, reply) => {
-    const { items, total } = organisationPage(ctx, request.actor, request.query, request.query.q?.trim() ?? '');
+    const { items, total } = await organisationPage(ctx, request.actor, request.query, request.query.q?.trim() ?? '');
     reply.header('x-total-count', String(total));
     return items;
   });
@@ -56,28 +56,28 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org',
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgParams, body: EditOrgOption, response: { 200: Organization, ...errors } } },
     async (request) => {
-      const org = requireOrg(request, request.params.org, 'org:admin');
+      const org = await requireOrg(request, request.params.org, 'org:admin');
       const body = request.body;
       const changes = { fullName: body.full_name, description: body.description, website: body.website, location: body.location, visibility: body.visibility };
-      return presentOrganization(editOrg(db, org, changes, audit(request)), config.baseUrl);
+      return presentOrganization(await editOrg(db, org, changes, audit(request)), config.baseUrl);
     },
   );
 
   fastify.get('/user/orgs', { config: { scope: 'read:organization' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Organization), ...errors } } }, async (request) => {
     const user = fastify.policy.signedIn(request.actor);
-    return organisationsOf(ctx, user);
+    return await organisationsOf(ctx, user);
   });
 
   fastify.get('/orgs/:org', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, response: { 200: Organization, ...errors } } }, async (request) =>
-    presentOrganization(requireOrg(request, request.params.org, 'org:read'), config.baseUrl),
+    presentOrganization(await requireOrg(request, request.params.org, 'org:read'), config.baseUrl),
   );
 
   fastify.get(
     '/orgs/:org/members',
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
-      const org = requireOrg(request, request.params.org, 'org:read');
-      const { items, total } = organisationMembers(ctx, org, request.query);
+      const org = await requireOrg(request, request.params.org, 'org:read');
+      const { items, total } = await organisationMembers(ctx, org, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -87,9 +87,9 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/members/:username',
     { config: { scope: 'read:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const org = requireOrg(request, request.params.org, 'org:read');
-      const user = findAccount(ctx, request.params.username);
-      if (!user || !isOrganisationMember(ctx, org, user)) throw notFound('The member');
+      const org = await requireOrg(request, request.params.org, 'org:read');
+      const user = await findAccount(ctx, request.params.username);
+      if (!user || !await isOrganisationMember(ctx, org, user)) throw notFound('The member');
       return reply.status(204).send(null);
     },
   );
@@ -98,10 +98,10 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/members/:username',
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgMemberParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const org = requireOrg(request, request.params.org, 'org:admin');
-      const user = findAccount(ctx, request.params.username);
+      const org = await requireOrg(request, request.params.org, 'org:admin');
+      const user = await findAccount(ctx, request.params.username);
       if (!user) throw notFound('The user');
-      removeMember(db, org, user, audit(request));
+      await removeMember(db, org, user, audit(request));
       return reply.status(204).send(null);
     },
   );
@@ -110,8 +110,8 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/orgs/:org/repos',
     { config: { scope: 'read:repository' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
-      const org = requireOrg(request, request.params.org, 'org:read');
-      const { items, total } = repositoryPage(ctx, request.actor, { ownerId: org.id }, request.query);
+      const org = await requireOrg(request, request.params.org, 'org:read');
+      const { items, total } = await repositoryPage(ctx, request.actor, { ownerId: org.id }, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -122,15 +122,15 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: OrgParams, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
     async (request, reply) => {
       const author = fastify.policy.signedIn(request.actor);
-      const org = requireOrg(request, request.params.org, 'org:create-repo');
+      const org = await requireOrg(request, request.params.org, 'org:create-repo');
       const repo = await createRepoFromOption(db, config.reposDir, author, org, request.body, audit(request), fastify.events);
-      return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
+      return reply.status(201).send((await presentRepos(ctx, request.actor, [repo]))[0]);
     },
   );
 
   fastify.get('/orgs/:org/teams', { config: { scope: 'read:organization' }, schema: { tags, params: OrgParams, querystring: Paging, response: { 200: Type.Array(Team), ...errors } } }, async (request) => {
-    const org = requireOrg(request, request.params.org, 'org:member');
-    return organisationTeams(ctx, org);
+    const org = await requireOrg(request, request.params.org, 'org:member');
+    return await organisationTeams(ctx, org);
   });
 
   fastify.post(
@@ -138,9 +138,9 @@ const orgRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:organization' }, schema: { tags, params: OrgParams, body: CreateTeamOption, response: { 201: Team, ...errors } } },
     async (request, reply) => {
       fastify.policy.signedIn(request.actor);
-      const org = requireOrg(request, request.params.org, 'org:admin');
+      const org = await requireOrg(request, request.params.org, 'org:admin');
       const body = request.body;
-      const team = createTeam(
+      const team = await createTeam(
         db,
         org,
         {

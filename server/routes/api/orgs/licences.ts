@@ -21,7 +21,7 @@ const orgLicenceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/orgs/:org/licences',
     { config: { scope: 'read:organization' }, schema: { tags: ['organization'], params: OrgParams, response: { 200: Type.Array(OrgLicenceItem), ...errors } } },
-    async (request) => organisationLicences(ctx, requireOrgAccess(fastify, request.actor, findOrganisation(ctx, request.params.org), 'org:admin')),
+    async (request) => organisationLicences(ctx, await requireOrgAccess(fastify, request.actor, await findOrganisation(ctx, request.params.org), 'org:admin')),
   );
 
   fastify.get(

@@ -35,7 +35,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: ListPullsQuery, response: { 200: PullRequestList, ...errors } } },
     async (request, reply) => {
-      const { items, total } = pullRequestPage(reads, request.actor, request.repository, request.query);
+      const { items, total } = await pullRequestPage(reads, request.actor, request.repository, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -49,14 +49,14 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const base = request.repository;
       const { head, base: baseBranch, title, body, labels, draft, allow_maintainer_edit: allowMaintainerEdit } = request.body;
       // Gitea sets the labels asked for on creation only for those who may label (write access); an unknown one refuses it all.
-      const access = fastify.policy.repoAccess(request.actor, base);
+      const access = await fastify.policy.repoAccess(request.actor, base);
       const mayLabel = labels !== undefined && labels.length > 0 && (access === 'write' || access === 'admin');
-      if (mayLabel) resolveLabels(ctx.db, base, labels);
+      if (mayLabel) await resolveLabels(ctx.db, base, labels);
       const pull = await createPullRequest(ctx, { base, poster, actor: request.actor, head, baseBranch, title: draft ? draftTitle(title) : title, body: body ?? '', allowMaintainerEdit });
       if (mayLabel) {
-        applyIssueLabels(ctx.db, base, { kind: 'pull', id: pull.id, repo_id: base.id, number: pull.number }, poster.id, labels, 'add');
+        await applyIssueLabels(ctx.db, base, { kind: 'pull', id: pull.id, repo_id: base.id, number: pull.number }, poster.id, labels, 'add');
       }
-      return reply.status(201).send(presentPulls(reads, request.actor, base, [pull])[0]);
+      return reply.status(201).send((await presentPulls(reads, request.actor, base, [pull]))[0]);
     },
   );
 
@@ -65,7 +65,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, params: PullOrDiffParams, response: { 200: Type.Union([PullAnswer, Type.String()]), ...errors } } },
     async (request, reply) => {
       const format = request.params.index.split('.')[1] as 'diff' | 'patch' | undefined;
-      if (!format) return presentPulls(reads, request.actor, request.repository, [request.pullRequest])[0];
+      if (!format) return (await presentPulls(reads, request.actor, request.repository, [request.pullRequest]))[0];
       return reply.type('text/plain; charset=utf-8').send(await pullRequestDiffText(reads, request.repository, request.pullRequest, format));
     },
   );
@@ -75,7 +75,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: EditPullOption, response: { 201: PullAnswer, ...errors } } },
     async (request, reply) => {
       const updated = await editPullRequest(ctx, request.repository, request.pullRequest, request.actor, request.body);
-      return reply.status(201).send(presentPulls(reads, request.actor, request.repository, [updated])[0]);
+      return reply.status(201).send((await presentPulls(reads, request.actor, request.repository, [updated]))[0]);
     },
   );
 
@@ -134,7 +134,7 @@ const pullRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index/merge',
     { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: PullParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      cancelAutoMerge(ctx, request.repository, request.pullRequest, request.actor);
+      await cancelAutoMerge(ctx, request.repository, request.pullRequest, request.actor);
       return reply.status(204).send(null);
     },
   );

@@ -33,7 +33,7 @@ const reviewRequestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index/requested_reviewers',
     { config: { scope: 'write:repository' }, schema: { tags, params: PullParams, body: ReviewerOptions, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      withdrawReviews(ctx, request.repository, request.pullRequest, request.actor, options(request.body));
+      await withdrawReviews(ctx, request.repository, request.pullRequest, request.actor, options(request.body));
       return reply.status(204).send(null);
     },
   );

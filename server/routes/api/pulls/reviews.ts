@@ -38,7 +38,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
     { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
     async (request) => {
-      const review = visibleReview(reads, request.actor, request.pullRequest, request.params.id);
+      const review = await visibleReview(reads, request.actor, request.pullRequest, request.params.id);
       return presentReviewAtHead(reads, request.repository, request.pullRequest, review);
     },
   );
@@ -49,7 +49,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { repository: base, pullRequest: pull } = request;
       const review = await submitReview(ctx, base, pull, request.actor, request.params.id, { event: request.body.event, body: request.body.body ?? '' });
-      return presentReviews(reads, base, pull, review.commit_id, [review])[0];
+      return (await presentReviews(reads, base, pull, review.commit_id, [review]))[0];
     },
   );
 
@@ -57,7 +57,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/pulls/:index/reviews/:id',
     { config: { scope: 'write:repository' }, schema: { tags, params: ReviewParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      deletePendingReview(ctx, request.pullRequest, request.actor, request.params.id);
+      await deletePendingReview(ctx, request.pullRequest, request.actor, request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -65,7 +65,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/reviews/:id/comments',
     { config: { scope: 'read:repository' }, schema: { tags, params: ReviewParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
-    async (request) => reviewComments(reads, request.actor, request.repository, request.pullRequest, request.params.id),
+    async (request) => await reviewComments(reads, request.actor, request.repository, request.pullRequest, request.params.id),
   );
 
   fastify.post(
@@ -73,7 +73,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: ReviewParams, body: DismissReviewOption, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { repository: base, pullRequest: pull } = request;
-      const review = setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: true, message: request.body.message });
+      const review = await setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: true, message: request.body.message });
       return presentReviewAtHead(reads, base, pull, review);
     },
   );
@@ -83,7 +83,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository', repoAction: 'repo:write' }, schema: { tags, params: ReviewParams, response: { 200: PullReview, ...errors } } },
     async (request) => {
       const { repository: base, pullRequest: pull } = request;
-      const review = setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: false, message: '' });
+      const review = await setDismissed(ctx, base, pull, request.actor, request.params.id, { dismissed: false, message: '' });
       return presentReviewAtHead(reads, base, pull, review);
     },
   );

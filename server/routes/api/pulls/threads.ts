@@ -21,7 +21,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/pulls/:index/comments',
     { config: { scope: 'read:repository' }, schema: { tags, params: PullParams, response: { 200: Type.Array(ReviewComment), ...errors } } },
-    async (request) => pullLineComments(reads, request.actor, request.repository, request.pullRequest),
+    async (request) => await pullLineComments(reads, request.actor, request.repository, request.pullRequest),
   );
 
   fastify.post(
@@ -55,7 +55,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags, params: CommentParams, response: { 200: ReviewComment, ...errors } },
       handler: async (request) => {
         const { repository: base, pullRequest: pull } = request;
-        const root = resolveThread(ctx, base, pull, request.actor, request.params.id, resolved);
+        const root = await resolveThread(ctx, base, pull, request.actor, request.params.id, resolved);
         return (await presentReviewComments(reads, base, pull, [root]))[0];
       },
     });

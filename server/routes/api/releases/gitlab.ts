@@ -19,7 +19,7 @@ export const gitlabReleases: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }) }), querystring: Type.Object(Paging), response: { 200: Type.Array(GitlabRelease), 404: Message } } },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = gitlabReleasePage(ctx, findProject(ctx, request.params.id), paging);
+      const { items, total } = await gitlabReleasePage(ctx, await findProject(ctx, request.params.id), paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -28,6 +28,6 @@ export const gitlabReleases: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/projects/:id/releases/:tag_name',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), tag_name: Type.String({ maxLength: 255 }) }), response: { 200: GitlabRelease, 404: Message } } },
-    async (request) => gitlabReleaseByTag(ctx, findProject(ctx, request.params.id), request.params.tag_name),
+    async (request) => await gitlabReleaseByTag(ctx, await findProject(ctx, request.params.id), request.params.tag_name),
   );
 };

@@ -47,7 +47,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/releases',
     { config: read, schema: { tags, params: Type.Object({ owner: Type.String(), repo: Type.String() }), querystring: ListReleasesQuery, response: { 200: Type.Array(Release), ...errors } } },
     async (request, reply) => {
-      const { items, total } = releasesPage(reads, request.actor, request.repository, request.query);
+      const { items, total } = await releasesPage(reads, request.actor, request.repository, request.query);
       paginate(request, reply, total, request.query);
       return items;
     },
@@ -58,21 +58,21 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: write, schema: { tags, params: Type.Object({ owner: Type.String(), repo: Type.String() }), body: CreateReleaseOption, response: { 201: Release, ...errors } } },
     async (request, reply) => {
       const row = await createRelease(ctx, request.repository, request.actor, request.body);
-      return reply.status(201).send(releaseById(reads, request.actor, request.repository, row.id));
+      return reply.status(201).send(await releaseById(reads, request.actor, request.repository, row.id));
     },
   );
 
   fastify.post(
     '/repos/:owner/:repo/releases/generate-notes',
     { config: write, schema: { tags, params: Type.Object({ owner: Type.String(), repo: Type.String() }), body: GenerateNotesOption, response: { 200: GeneratedNotes, ...errors } } },
-    async (request) => generateNotes(ctx, request.repository, request.actor, request.body.tag_name, request.body.previous_tag_name),
+    async (request) => await generateNotes(ctx, request.repository, request.actor, request.body.tag_name, request.body.previous_tag_name),
   );
 
   fastify.get(
     '/repos/:owner/:repo/releases/latest',
     { config: read, schema: { tags, params: Type.Object({ owner: Type.String(), repo: Type.String() }), response: { 200: Release, ...errors } } },
     async (request) => {
-      const latest = latestReleaseOf(reads, request.repository);
+      const latest = await latestReleaseOf(reads, request.repository);
       if (!latest) throw notFound('The latest release');
       return latest;
     },
@@ -81,14 +81,14 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/releases/tags/:tag',
     { config: read, schema: { tags, params: TagParams, response: { 200: Release, ...errors } } },
-    async (request) => releaseByTag(reads, request.actor, request.repository, request.params.tag),
+    async (request) => await releaseByTag(reads, request.actor, request.repository, request.params.tag),
   );
 
   fastify.delete(
     '/repos/:owner/:repo/releases/tags/:tag',
     { config: write, schema: { tags, params: TagParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await deleteRelease(ctx, request.repository, request.actor, releaseRow(reads, request.actor, request.repository, { tag: request.params.tag }));
+      await deleteRelease(ctx, request.repository, request.actor, await releaseRow(reads, request.actor, request.repository, { tag: request.params.tag }));
       return reply.status(204).send(null);
     },
   );
@@ -96,7 +96,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/releases/:id',
     { config: read, schema: { tags, params: ReleaseParams, response: { 200: Release, ...errors } } },
-    async (request) => releaseById(reads, request.actor, request.repository, request.params.id),
+    async (request) => await releaseById(reads, request.actor, request.repository, request.params.id),
   );
 
   fastify.patch(
@@ -104,7 +104,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: write, schema: { tags, params: ReleaseParams, body: EditReleaseOption, response: { 200: Release, ...errors } } },
     async (request) => {
       await editRelease(ctx, request.repository, request.actor, request.params.id, request.body);
-      return releaseById(reads, request.actor, request.repository, request.params.id);
+      return await releaseById(reads, request.actor, request.repository, request.params.id);
     },
   );
 
@@ -112,7 +112,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/releases/:id',
     { config: write, schema: { tags, params: ReleaseParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await deleteRelease(ctx, request.repository, request.actor, releaseRow(reads, request.actor, request.repository, { id: request.params.id }));
+      await deleteRelease(ctx, request.repository, request.actor, await releaseRow(reads, request.actor, request.repository, { id: request.params.id }));
       return reply.status(204).send(null);
     },
   );
@@ -120,7 +120,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/releases/:id/assets',
     { config: read, schema: { tags, params: ReleaseParams, response: { 200: Type.Array(Attachment), ...errors } } },
-    async (request) => releaseAssets(reads, request.actor, request.repository, request.params.id),
+    async (request) => await releaseAssets(reads, request.actor, request.repository, request.params.id),
   );
 
   fastify.post(
@@ -129,7 +129,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { repository: repo, actor } = request;
       // Refused before a byte of the file is read.
-      checkUpload(ctx, repo, actor, request.params.id, request.query.name);
+      await checkUpload(ctx, repo, actor, request.params.id, request.query.name);
       if (!request.isMultipart()) throw invalid('Send the file as multipart/form-data, in the field "attachment".', { field: 'attachment' });
       const part = await request.file({ limits: { fileSize: maxAttachmentBytes }, throwFileSizeLimit: false });
       if (!part || part.fieldname !== 'attachment') throw invalid('Send the file in the multipart field "attachment".', { field: 'attachment' });
@@ -140,14 +140,14 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         limit: maxAttachmentBytes,
         tooLarge: () => part.file.truncated,
       });
-      return reply.status(201).send(releaseAsset(reads, actor, repo, request.params.id, row.id));
+      return reply.status(201).send(await releaseAsset(reads, actor, repo, request.params.id, row.id));
     },
   );
 
   fastify.get(
     '/repos/:owner/:repo/releases/:id/assets/:attachment_id',
     { config: read, schema: { tags, params: AssetParams, response: { 200: Attachment, ...errors } } },
-    async (request) => releaseAsset(reads, request.actor, request.repository, request.params.id, request.params.attachment_id),
+    async (request) => await releaseAsset(reads, request.actor, request.repository, request.params.id, request.params.attachment_id),
   );
 
   fastify.patch(
@@ -155,9 +155,9 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: write, schema: { tags, params: AssetParams, body: EditAttachmentOptions, response: { 201: Attachment, ...errors } } },
     async (request, reply) => {
       const { repository: repo, actor, params } = request;
-      editAttachment(ctx, repo, actor, params.id, params.attachment_id, request.body.name);
+      await editAttachment(ctx, repo, actor, params.id, params.attachment_id, request.body.name);
       // Gitea answers an edited attachment with 201.
-      return reply.status(201).send(releaseAsset(reads, actor, repo, params.id, params.attachment_id));
+      return reply.status(201).send(await releaseAsset(reads, actor, repo, params.id, params.attachment_id));
     },
   );
 
@@ -165,7 +165,7 @@ const giteaReleaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/releases/:id/assets/:attachment_id',
     { config: write, schema: { tags, params: AssetParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      deleteAttachment(ctx, request.repository, request.actor, request.params.id, request.params.attachment_id);
+      await deleteAttachment(ctx, request.repository, request.actor, request.params.id, request.params.attachment_id);
       return reply.status(204).send(null);
     },
   );
@@ -176,8 +176,8 @@ const downloadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const reads = fastify.reads;
   const store = { db: fastify.forge.db, dataDir: fastify.forge.config.dataDir };
 
-  const send = (reply: FastifyReply, row: AttachmentRow) => {
-    const { stream, size } = downloadAttachment(store, row);
+  const send = async (reply: FastifyReply, row: AttachmentRow) => {
+    const { stream, size } = await downloadAttachment(store, row);
     return reply
       .type('application/octet-stream')
       .header('content-length', String(size))
@@ -195,14 +195,14 @@ const downloadRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const rest = request.params['*'];
       const at = rest.lastIndexOf('/');
       if (at <= 0) throw notFound('The file');
-      return send(reply, attachmentByTag(reads, request.actor, request.repository, rest.slice(0, at), rest.slice(at + 1)));
+      return await send(reply, await attachmentByTag(reads, request.actor, request.repository, rest.slice(0, at), rest.slice(at + 1)));
     },
   );
 
   fastify.get(
     '/attachments/:uuid',
     { compress: false, config: read, schema: { params: Type.Object({ uuid: Type.String({ maxLength: 64 }) }), response: { 404: Message } } },
-    async (request, reply) => send(reply, attachmentByUuid(reads, request.actor, request.params.uuid)),
+    async (request, reply) => await send(reply, await attachmentByUuid(reads, request.actor, request.params.uuid)),
   );
 };
 

@@ -67,7 +67,7 @@ const remotePullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: body.body ?? '',
         allowForcePush: body.allow_force_push ?? false,
       });
-      return reply.status(201).send(presentPulls(fastify.reads, request.actor, request.repository, [pull])[0]);
+      return reply.status(201).send((await presentPulls(fastify.reads, request.actor, request.repository, [pull]))[0]);
     },
   );
 
@@ -83,7 +83,7 @@ const remotePullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, schema: { tags, body: Notification, response: { 202: Message, ...errors } } },
     async (request, reply) => {
       // Nothing in the call is trusted: the pull requests refetch from the URL they recorded, rate-limited.
-      remotePulls.notify(request.body);
+      await remotePulls.notify(request.body);
       return reply.status(202).send({ message: 'Pull requests from this branch, if any, will be refreshed from their source.' });
     },
   );
@@ -91,14 +91,14 @@ const remotePullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/remote-pulls',
     { config: { scope: 'none' }, schema: { tags, querystring: RemotePullsQuery, response: { 200: Type.Array(RemotePullSummary), ...errors } } },
-    async (request) => publicRemotePulls(fastify.reads, request.query.source_url, request.query.branch),
+    async (request) => await publicRemotePulls(fastify.reads, request.query.source_url, request.query.branch),
   );
 
   fastify.get(
     '/repos/:owner/:repo/upstream',
     { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoParams, response: { 200: Upstream, ...errors } } },
     async (request) => {
-      const upstream = upstreamOf(db, request.repository);
+      const upstream = await upstreamOf(db, request.repository);
       if (!upstream) throw notFound('The upstream of this repository');
       return upstream;
     },
@@ -107,7 +107,7 @@ const remotePullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/upstream/pulls',
     { config: { scope: 'read:repository' }, schema: { tags: ['repository'], params: RepoParams, response: { 200: Type.Array(RemotePullSummary), ...errors } } },
-    async (request) => upstreamPulls.get(request.repository),
+    async (request) => await upstreamPulls.get(request.repository),
   );
 
   fastify.post(
@@ -115,7 +115,7 @@ const remotePullRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags: ['repository'], params: RepoParams, response: { 200: Upstream, ...errors } } },
     async (request) => {
       const repo = await makeWorkingFork({ db, jobs: fastify.jobs }, request.repository, by(request));
-      return upstreamOf(db, repo) as Upstream;
+      return await upstreamOf(db, repo) as Upstream;
     },
   );
 

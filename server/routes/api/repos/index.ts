@@ -45,8 +45,8 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
   /** The account named in a collaborator route: Gitea answers 422 when it does not exist. */
-  function account(username: string): UserRow {
-    const user = findAccount(ctx, username);
+  async function account(username: string): Promise<UserRow> {
+    const user = await findAccount(ctx, username);
     if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'collaborator' });
     return user;
   }
@@ -60,14 +60,14 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const topicOnly = request.query.topic === true;
       const fork = mode === undefined ? undefined : mode === 'fork';
       const filter = { q, topicOnly, ownerId: uid, sort: sort as 'alpha' | undefined, order, isPrivate, fork, forksLast: request.query.forks_last };
-      const { items, total } = repositoryPage(ctx, request.actor, filter, { page, limit });
+      const { items, total } = await repositoryPage(ctx, request.actor, filter, { page, limit });
       reply.header('x-total-count', String(total));
       return { ok: true, data: items };
     },
   );
 
   fastify.get('/repos/:owner/:repo', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: Repository, ...errors } } }, async (request) => {
-    return presentRepos(ctx, request.actor, [request.repository])[0];
+    return (await presentRepos(ctx, request.actor, [request.repository]))[0];
   });
 
   fastify.patch(
@@ -97,7 +97,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         audit(request),
         fastify.events,
       );
-      return presentRepos(ctx, request.actor, [updated])[0];
+      return (await presentRepos(ctx, request.actor, [updated]))[0];
     },
   );
 
@@ -114,7 +114,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: Paging, response: { 200: Type.Array(UserSummary), ...errors } } },
     async (request, reply) => {
-      const { items, total } = repositoryCollaborators(ctx, request.repository, request.query);
+      const { items, total } = await repositoryCollaborators(ctx, request.repository, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -124,8 +124,8 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators/:collaborator',
     { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const user = account(request.params.collaborator);
-      if (!isCollaborator(ctx, request.repository, user)) throw notFound(`The collaborator ${user.username}`);
+      const user = await account(request.params.collaborator);
+      if (!await isCollaborator(ctx, request.repository, user)) throw notFound(`The collaborator ${user.username}`);
       return reply.status(204).send(null);
     },
   );
@@ -134,7 +134,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators/:collaborator',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: CollaboratorParams, body: Type.Optional(AddCollaboratorOption), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      setCollaborator(db, request.repository, account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
+      await setCollaborator(db, request.repository, await account(request.params.collaborator), request.body?.permission ?? 'write', audit(request));
       return reply.status(204).send(null);
     },
   );
@@ -143,7 +143,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/collaborators/:collaborator',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: CollaboratorParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      removeCollaborator(db, request.repository, account(request.params.collaborator), audit(request));
+      await removeCollaborator(db, request.repository, await account(request.params.collaborator), audit(request));
       return reply.status(204).send(null);
     },
   );
@@ -153,9 +153,9 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
     async (request) => {
       const repo = request.repository;
-      const user = findAccount(ctx, request.params.collaborator);
+      const user = await findAccount(ctx, request.params.collaborator);
       if (!user || user.type !== 'user') throw notFound('The user');
-      const permission = user.id === repo.owner_id ? ('owner' as const) : fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
+      const permission = user.id === repo.owner_id ? ('owner' as const) : await fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
       return { permission, role_name: permission, user: presentUser(user, config.baseUrl) };
     },
   );
@@ -194,7 +194,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       // Gitea asks for a token here: an organisation's teams are shown to its repository's readers who signed in.
       if (request.actor.kind === 'anonymous') throw unauthorized();
-      return repositoryTeams(ctx, request.repository);
+      return await repositoryTeams(ctx, request.repository);
     },
   );
 
@@ -203,7 +203,7 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoTeamParams, response: { 200: Team, 405: Message, ...errors } } },
     async (request) => {
       if (request.actor.kind === 'anonymous') throw unauthorized();
-      return repositoryTeam(ctx, request.repository, request.params.team);
+      return await repositoryTeam(ctx, request.repository, request.params.team);
     },
   );
 

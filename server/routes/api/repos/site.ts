@@ -20,14 +20,14 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repositories/:id',
     { config: { scope: 'read:repository' }, schema: { tags, params: IdParams, response: { 200: Repository, ...errors } } },
-    async (request) => repositoryById(ctx, request.actor, request.params.id),
+    async (request) => await repositoryById(ctx, request.actor, request.params.id),
   );
 
   fastify.get(
     '/topics/search',
     { config: { scope: 'read:repository' }, schema: { tags, querystring: TopicQuery, response: { 200: TopicSearchResult, ...errors } } },
     async (request, reply) => {
-      const { items, total } = topicPage(ctx, request.actor, request.query.q ?? '', request.query);
+      const { items, total } = await topicPage(ctx, request.actor, request.query.q ?? '', request.query);
       reply.header('x-total-count', String(total));
       return { topics: items };
     },

@@ -17,7 +17,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = fastify.reads;
 
   fastify.get('/setup', { config: { scope: 'none' }, schema: { tags: ['setup'], response: { 200: SetupStatus } } }, async () => ({
-    needed: fastify.forge.setupToken !== null && !hasAccounts(ctx),
+    needed: fastify.forge.setupToken !== null && !await hasAccounts(ctx),
   }));
 
   fastify.post(
@@ -25,7 +25,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'none' }, schema: { tags: ['setup'], body: SetupBody, response: { 201: CreatedUser, 403: Message, 409: Message } } },
     async (request, reply) => {
       const expected = fastify.forge.setupToken;
-      if (expected === null || hasAccounts(ctx)) {
+      if (expected === null || await hasAccounts(ctx)) {
         throw new ForgeError('conflict', 'Fabrique is already set up: sign in with an existing account.');
       }
       if (!sameToken(request.body.token, expected)) {

@@ -20,10 +20,10 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const reads = fastify.reads;
   const pulls = pullContext(fastify);
   const autoMerge = { ...pulls, jobs: fastify.jobs };
-  const offStatus = fastify.events.subscribe('status', (event) => autoMergeAfterStatus(autoMerge, event));
-  const offPush = fastify.events.subscribe('pushed', (event) => autoMergeAfterPush(autoMerge, event));
+  const offStatus = fastify.events.subscribe('status', async (event) => await autoMergeAfterStatus(autoMerge, event));
+  const offPush = fastify.events.subscribe('pushed', async (event) => await autoMergeAfterPush(autoMerge, event));
   // Reviews are published as conversation comments: an approval may be what a waiting merge lacked.
-  const offReview = fastify.events.subscribe('conversation', (event) => autoMergeAfterConversation(autoMerge, event));
+  const offReview = fastify.events.subscribe('conversation', async (event) => await autoMergeAfterConversation(autoMerge, event));
   fastify.addHook('onClose', async () => {
     offStatus();
     offPush();
@@ -72,7 +72,7 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/repos/:owner/:repo/commit_states',
     { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, querystring: CommitStatesQuery, response: { 200: CommitStates, ...errors } } },
-    async (request) => commitStates(reads, request.repository, request.query.shas.split(',')),
+    async (request) => await commitStates(reads, request.repository, request.query.shas.split(',')),
   );
 };
 

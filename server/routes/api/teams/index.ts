@@ -26,12 +26,12 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const audit = (request: FastifyRequest) => ({ actor: request.actor, ip: request.ip });
 
   /** The team and its organisation, if the actor may act on them; an unseen organisation's team is a 404. */
-  function requireTeam(request: FastifyRequest, id: number, action: OrgAction): { team: TeamRow; org: UserRow } {
-    const found = findTeam(ctx, id);
+  async function requireTeam(request: FastifyRequest, id: number, action: OrgAction): Promise<{ team: TeamRow; org: UserRow }> {
+    const found = await findTeam(ctx, id);
     if (!found) throw notFound('The team');
     const { team } = found;
     try {
-      return { team, org: requireOrgAccess(fastify, request.actor, found.org, action) };
+      return { team, org: await requireOrgAccess(fastify, request.actor, found.org, action) };
     } catch (err) {
       if ((err as { kind?: string }).kind === 'not_found') throw notFound('The team');
       throw err;
@@ -39,21 +39,21 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }
 
   /** Gitea answers 422 when the named account does not exist. */
-  function account(username: string): UserRow {
-    const user = findAccount(ctx, username);
+  async function account(username: string): Promise<UserRow> {
+    const user = await findAccount(ctx, username);
     if (!user || user.type !== 'user') throw invalid(`The user "${username}" does not exist.`, { field: 'username' });
     return user;
   }
 
   fastify.get('/teams/:id', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Team, ...errors } } }, async (request) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:member');
+    const { team, org } = await requireTeam(request, request.params.id, 'org:member');
     return presentTeam(team, org, fastify.forge.config.baseUrl);
   });
 
   fastify.patch('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, body: EditTeamOption, response: { 200: Team, ...errors } } }, async (request) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
     const body = request.body;
-    const updated = editTeam(
+    const updated = await editTeam(
       db,
       org,
       team,
@@ -70,49 +70,49 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   });
 
   fastify.delete('/teams/:id', { config: { scope: 'write:organization' }, schema: { tags, params: TeamParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
-    deleteTeam(db, org, team, audit(request));
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
+    await deleteTeam(db, org, team, audit(request));
     return reply.status(204).send(null);
   });
 
   fastify.get('/teams/:id/members', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(UserSummary), ...errors } } }, async (request) => {
-    const { team } = requireTeam(request, request.params.id, 'org:member');
-    return teamMembers(ctx, team);
+    const { team } = await requireTeam(request, request.params.id, 'org:member');
+    return await teamMembers(ctx, team);
   });
 
   fastify.put('/teams/:id/members/:username', { config: { scope: 'write:organization' }, schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
-    addTeamMember(db, org, team, account(request.params.username), audit(request));
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
+    await addTeamMember(db, org, team, await account(request.params.username), audit(request));
     return reply.status(204).send(null);
   });
 
   fastify.delete('/teams/:id/members/:username', { config: { scope: 'write:organization' }, schema: { tags, params: TeamMemberParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
-    removeTeamMember(db, org, team, account(request.params.username), audit(request));
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
+    await removeTeamMember(db, org, team, await account(request.params.username), audit(request));
     return reply.status(204).send(null);
   });
 
   fastify.get('/teams/:id/repos', { config: { scope: 'read:organization' }, schema: { tags, params: TeamParams, response: { 200: Type.Array(Repository), ...errors } } }, async (request) => {
-    const { team } = requireTeam(request, request.params.id, 'org:member');
-    return teamRepositories(ctx, request.actor, team);
+    const { team } = await requireTeam(request, request.params.id, 'org:member');
+    return await teamRepositories(ctx, request.actor, team);
   });
 
   /** A repository of the team's organisation; another organisation's is a 404. */
-  function orgRepo(org: UserRow, params: { org: string; repo: string }): RepoRow {
-    const repo = organisationRepository(ctx, org, params.repo);
+  async function orgRepo(org: UserRow, params: { org: string; repo: string }): Promise<RepoRow> {
+    const repo = await organisationRepository(ctx, org, params.repo);
     if (!repo) throw notFound('The repository');
     return repo;
   }
 
   fastify.put('/teams/:id/repos/:org/:repo', { config: { scope: 'write:organization' }, schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
-    addTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
+    await addTeamRepo(db, org, team, await orgRepo(org, request.params), audit(request));
     return reply.status(204).send(null);
   });
 
   fastify.delete('/teams/:id/repos/:org/:repo', { config: { scope: 'write:organization' }, schema: { tags, params: TeamRepoParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const { team, org } = requireTeam(request, request.params.id, 'org:admin');
-    removeTeamRepo(db, org, team, orgRepo(org, request.params), audit(request));
+    const { team, org } = await requireTeam(request, request.params.id, 'org:admin');
+    await removeTeamRepo(db, org, team, await orgRepo(org, request.params), audit(request));
     return reply.status(204).send(null);
   });
 };

@@ -18,7 +18,7 @@ const timelineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:issue' }, schema: { tags, params: IssueParams, response: { 200: Type.Array(TimelineComment), ...errors } } },
     async (request) => {
       const base = request.repository;
-      const conversation = findConversation(fastify.reads, base, request.params.index);
+      const conversation = await findConversation(fastify.reads, base, request.params.index);
       if (conversation.kind === 'issue') requireTracker(base);
       const branch = conversation.kind === 'pull' ? conversation.pull.base_branch : base.default_branch;
       return conversationTimeline(fastify.reads, request.actor, base, conversation, (text) => pullMarkdown(fastify.reads.images, base, branch, text));

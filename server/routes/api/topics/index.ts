@@ -17,14 +17,14 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = fastify.reads;
 
   fastify.get('/repos/:owner/:repo/topics', { config: { scope: 'read:repository' }, schema: { tags, params: RepoParams, response: { 200: TopicName, ...errors } } }, async (request) => {
-    return { topics: repositoryTopics(ctx, request.repository) };
+    return { topics: await repositoryTopics(ctx, request.repository) };
   });
 
   fastify.put(
     '/repos/:owner/:repo/topics',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: RepoParams, body: TopicName, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      setTopics(db, request.repository, request.body.topics);
+      await setTopics(db, request.repository, request.body.topics);
       return reply.status(204).send(null);
     },
   );
@@ -33,7 +33,7 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/topics/:topic',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      addRepoTopic(db, request.repository, request.params.topic, repositoryTopics(ctx, request.repository));
+      await addRepoTopic(db, request.repository, request.params.topic, await repositoryTopics(ctx, request.repository));
       return reply.status(204).send(null);
     },
   );
@@ -42,7 +42,7 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/repos/:owner/:repo/topics/:topic',
     { config: { scope: 'write:repository', repoAction: 'repo:admin' }, schema: { tags, params: TopicParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      removeRepoTopic(db, request.repository, request.params.topic);
+      await removeRepoTopic(db, request.repository, request.params.topic);
       return reply.status(204).send(null);
     },
   );

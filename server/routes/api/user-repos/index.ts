@@ -20,11 +20,11 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:repository' }, schema: { tags, body: CreateRepoOption, response: { 201: Repository, ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
-      if (!fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user })) {
+      if (!await fastify.policy.can(request.actor, 'user:create-repo', { type: 'user', user })) {
         throw forbidden('This token lacks the write:repository scope.');
       }
       const repo = await createRepoFromOption(db, config.reposDir, user, user, request.body, { actor: request.actor, ip: request.ip }, fastify.events);
-      return reply.status(201).send(presentRepos(ctx, request.actor, [repo])[0]);
+      return reply.status(201).send((await presentRepos(ctx, request.actor, [repo]))[0]);
     },
   );
 
@@ -33,7 +33,7 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
       const user = fastify.policy.signedIn(request.actor);
-      const { items, total } = repositoryPage(ctx, request.actor, { accessibleTo: user.id }, request.query);
+      const { items, total } = await repositoryPage(ctx, request.actor, { accessibleTo: user.id }, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },
@@ -43,9 +43,9 @@ const userRepoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:username/repos',
     { config: { scope: 'read:repository' }, schema: { tags, params: Type.Object({ username: Type.String() }), querystring: Paging, response: { 200: Type.Array(Repository), ...errors } } },
     async (request, reply) => {
-      const owner = visibleOwner(ctx, request.actor, request.params.username);
+      const owner = await visibleOwner(ctx, request.actor, request.params.username);
       if (!owner) throw notFound('The user');
-      const { items, total } = repositoryPage(ctx, request.actor, { ownerId: owner.id }, request.query);
+      const { items, total } = await repositoryPage(ctx, request.actor, { ownerId: owner.id }, request.query);
       reply.header('x-total-count', String(total));
       return items;
     },

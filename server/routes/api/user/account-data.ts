@@ -19,7 +19,7 @@ const accountDataRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const day = new Date().toISOString().slice(0, 10);
     // A download, never cached: it holds the account's addresses, sessions and private contributions.
     void reply.header('content-disposition', `attachment; filename="fabrique-${actor.user.lower_name}-${day}.json"`).header('cache-control', 'no-store');
-    return accountExport(fastify.reads, actor.user);
+    return await accountExport(fastify.reads, actor.user);
   });
 
   fastify.delete(

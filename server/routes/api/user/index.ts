@@ -49,7 +49,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:user' }, schema: { tags: ['user'], body: UserSettingsBody, response: { 200: UserSettings, ...errors } } },
     async (request) => {
       const actor = requireAccount(request.actor);
-      return settingsOf(updateSettings(mailContext(), { actor, ip: request.ip }, actor.user, request.body));
+      return settingsOf(await updateSettings(mailContext(), { actor, ip: request.ip }, actor.user, request.body));
     },
   );
 
@@ -64,7 +64,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'write:user' }, schema: { tags: ['user'], response: { 202: Type.Null(), ...errors } } },
     async (request, reply) => {
       const { user } = requireAccount(request.actor);
-      resendEmailConfirmation(mailContext(), user);
+      await resendEmailConfirmation(mailContext(), user);
       return reply.status(202).send(null);
     },
   );
@@ -73,13 +73,13 @@ const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/user/avatar',
     { config: { scope: 'write:user' }, schema: { tags: ['user'], body: AvatarBody, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      uploadAvatar(db, config.dataDir, requireAccount(request.actor).user, request.body.image);
+      await uploadAvatar(db, config.dataDir, requireAccount(request.actor).user, request.body.image);
       return reply.status(204).send(null);
     },
   );
 
   fastify.delete('/user/avatar', { config: { scope: 'write:user' }, schema: { tags: ['user'], response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    removeAvatar(db, requireAccount(request.actor).user);
+    await removeAvatar(db, requireAccount(request.actor).user);
     return reply.status(204).send(null);
   });
 };

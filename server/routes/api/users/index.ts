@@ -26,11 +26,11 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const ctx = fastify.reads;
 
   /** The account whose tokens are managed: the caller itself, or anyone for a site administrator. */
-  function tokenOwner(actor: Actor, username: string): UserRow {
+  async function tokenOwner(actor: Actor, username: string): Promise<UserRow> {
     const account = requirePasswordOrSession(actor);
-    const owner = findAccount(ctx, username);
+    const owner = await findAccount(ctx, username);
     if (!owner || owner.type !== 'user') throw notFound('The user');
-    if (!fastify.policy.can(account, 'user:write', { type: 'user', user: owner })) throw forbidden('You may manage only your own tokens.');
+    if (!await fastify.policy.can(account, 'user:write', { type: 'user', user: owner })) throw forbidden('You may manage only your own tokens.');
     return owner;
   }
 
@@ -38,7 +38,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:username',
     { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: User, 404: Message } } },
     async (request) => {
-      const user = visibleUser(ctx, request.actor, request.params.username);
+      const user = await visibleUser(ctx, request.actor, request.params.username);
       if (!user) throw notFound('The user');
       return presentUser(user, request.actor, fastify.forge.config.baseUrl);
     },
@@ -47,15 +47,15 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/:username/tokens',
     { config: { scope: 'read:user' }, schema: { tags: ['user'], params: UsernameParams, response: { 200: Type.Array(AccessToken), ...errors } } },
-    async (request) => accessTokensOf(ctx, tokenOwner(request.actor, request.params.username)).map((t) => presentToken(t)),
+    async (request) => (await accessTokensOf(ctx, await tokenOwner(request.actor, request.params.username))).map((t) => presentToken(t)),
   );
 
   fastify.post(
     '/users/:username/tokens',
     { config: { scope: 'write:user' }, schema: { tags: ['user'], params: UsernameParams, body: CreateAccessTokenBody, response: { 201: AccessToken, ...errors } } },
     async (request, reply) => {
-      const owner = tokenOwner(request.actor, request.params.username);
-      const { row, value } = createAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.body);
+      const owner = await tokenOwner(request.actor, request.params.username);
+      const { row, value } = await createAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.body);
       return reply.status(201).send(presentToken(row, value));
     },
   );
@@ -64,8 +64,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/users/:username/tokens/:token',
     { config: { scope: 'write:user' }, schema: { tags: ['user'], params: TokenParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const owner = tokenOwner(request.actor, request.params.username);
-      revokeAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.params.token);
+      const owner = await tokenOwner(request.actor, request.params.username);
+      await revokeAccessToken(db, { actor: request.actor, ip: request.ip }, owner, request.params.token);
       return reply.status(204).send(null);
     },
   );

@@ -99,7 +99,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // As GitLab: keyset paging of projects walks the id only, and ignores `page`.
       if (keyset && orderBy !== 'id') throw notAllowed('Keyset pagination is not yet available for this type of request');
       const paging = keyset ? { ...pagingOf(q), page: 1 } : pagingOf(q);
-      const { items, total } = projectRows(
+      const { items, total } = await projectRows(
         ctx,
         request.actor,
         {
@@ -130,7 +130,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags, params: IdParams, querystring: Type.Object({ license: Flag, statistics: Flag }), response: { 200: WithStatistics, 404: Message } },
     },
     async (request) => {
-      const repo = findProject(ctx, request.params.id);
+      const repo = await findProject(ctx, request.params.id);
       const [json] = await presentProjects(ctx, [repo]);
       return {
         ...json,
@@ -143,7 +143,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/projects/:id/languages',
     { config: anyone, schema: { tags, params: IdParams, response: { 200: Type.Record(Type.String(), Type.Number()), 404: Message } } },
-    async (request) => projectLanguages(ctx, findProject(ctx, request.params.id)),
+    async (request) => projectLanguages(ctx, await findProject(ctx, request.params.id)),
   );
 
   fastify.get(
@@ -151,7 +151,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object(Paging), response: { 200: Type.Array(GitlabTag), 404: Message } } },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await projectTags(ctx, findProject(ctx, request.params.id), paging);
+      const { items, total } = await projectTags(ctx, await findProject(ctx, request.params.id), paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -160,7 +160,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/projects/:id/repository/tags/:tag',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), tag: Type.String({ maxLength: 255 }) }), response: { 200: GitlabTag, 404: Message } } },
-    async (request) => projectTag(ctx, findProject(ctx, request.params.id), request.params.tag),
+    async (request) => projectTag(ctx, await findProject(ctx, request.params.id), request.params.tag),
   );
 
   fastify.get(
@@ -168,7 +168,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: anyone, schema: { tags, params: IdParams, querystring: TreeQuery, response: { 200: Type.Array(TreeEntry), 404: Message } } },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await projectTree(ctx, findProject(ctx, request.params.id), request.query, paging);
+      const { items, total } = await projectTree(ctx, await findProject(ctx, request.params.id), request.query, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -182,7 +182,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await projectBranches(ctx, findProject(ctx, request.params.id), request.query.search, paging);
+      const { items, total } = await projectBranches(ctx, await findProject(ctx, request.params.id), request.query.search, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -191,7 +191,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/projects/:id/repository/branches/:branch',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), branch: Type.String({ maxLength: 255 }) }), response: { 200: GitlabBranch, 404: Message } } },
-    async (request) => projectBranch(ctx, findProject(ctx, request.params.id), request.params.branch),
+    async (request) => projectBranch(ctx, await findProject(ctx, request.params.id), request.params.branch),
   );
 
   fastify.get(
@@ -208,7 +208,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const paging = pagingOf(request.query);
       const dates = { since: isoSeconds(request.query.since, 'since'), until: isoSeconds(request.query.until, 'until') };
-      const { items, total } = await projectCommits(ctx, findProject(ctx, request.params.id), request.query, dates, paging);
+      const { items, total } = await projectCommits(ctx, await findProject(ctx, request.params.id), request.query, dates, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -217,7 +217,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/projects/:id/repository/commits/:sha',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 300 }), sha: Type.String({ maxLength: 255 }) }), response: { 200: GitlabCommitDetail, 404: Message } } },
-    async (request) => projectCommit(ctx, findProject(ctx, request.params.id), request.params.sha),
+    async (request) => projectCommit(ctx, await findProject(ctx, request.params.id), request.params.sha),
   );
 
   fastify.get(
@@ -228,7 +228,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = await gitlabCommitStatuses(ctx, findProject(ctx, request.params.id), request.params.sha, paging);
+      const { items, total } = await gitlabCommitStatuses(ctx, await findProject(ctx, request.params.id), request.params.sha, paging);
       paginate(request, reply, total, paging);
       return items;
     },
@@ -238,7 +238,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/projects/:id/repository/files/:file_path/raw',
     { config: anyone, schema: { tags, params: FileParams, querystring: Type.Object({ ref: Ref }) } },
     async (request, reply) => {
-      const file = await projectFile(ctx, findProject(ctx, request.params.id), request.params.file_path, request.query.ref);
+      const file = await projectFile(ctx, await findProject(ctx, request.params.id), request.params.file_path, request.query.ref);
       // As GitLab: text as text/plain, anything else as bytes; nosniff keeps a browser from running either.
       return reply
         .type(file.binary ? 'application/octet-stream' : 'text/plain; charset=utf-8')
@@ -256,14 +256,14 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: anyone,
       schema: { tags, params: FileParams, querystring: Type.Object({ ref: Ref }), response: { 200: Type.Array(Type.Object({ commit: GitlabCommit, lines: Type.Array(Type.String()) })), 404: Message } },
     },
-    async (request) => gitlabBlame(ctx, findProject(ctx, request.params.id), request.params.file_path, request.query.ref),
+    async (request) => gitlabBlame(ctx, await findProject(ctx, request.params.id), request.params.file_path, request.query.ref),
   );
 
   fastify.get(
     '/projects/:id/repository/files/:file_path',
     { config: anyone, schema: { tags, params: FileParams, querystring: Type.Object({ ref: Ref }), response: { 200: GitlabFile, 404: Message } } },
     async (request) => {
-      const { bytes: _bytes, binary: _binary, ...file } = await projectFile(ctx, findProject(ctx, request.params.id), request.params.file_path, request.query.ref);
+      const { bytes: _bytes, binary: _binary, ...file } = await projectFile(ctx, await findProject(ctx, request.params.id), request.params.file_path, request.query.ref);
       return file;
     },
   );
@@ -273,7 +273,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       `/projects/:id/repository/archive${suffix}`,
       { config: anyone, schema: { tags, params: IdParams, querystring: Type.Object({ sha: Ref, path: Type.Optional(Type.String({ maxLength: 4096 })) }) } },
       async (request, reply) => {
-        const archive = await projectArchive(ctx, findProject(ctx, request.params.id), request.query, format);
+        const archive = await projectArchive(ctx, await findProject(ctx, request.params.id), request.query, format);
         return reply.type(ARCHIVE_TYPES[format]).header('content-disposition', `attachment; filename="${archive.filename}"`).send(archive.stream);
       },
     );
@@ -295,7 +295,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { username } = request.query;
       // Anonymous visitors may only look an account up by name, as on gitlab.com.
       if (username === undefined) throw new ForgeError('forbidden', '403 Forbidden - Listing users requires a username');
-      const found = usersNamed(ctx, username);
+      const found = await usersNamed(ctx, username);
       paginate(request, reply, found.length, { page: 1, perPage: pagingOf(request.query).perPage });
       return found;
     },
@@ -304,7 +304,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/:id',
     { config: anyone, schema: { tags, params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 200: GitlabUserDetail, 404: Message } } },
-    async (request) => publicUser(ctx, request.params.id),
+    async (request) => await publicUser(ctx, request.params.id),
   );
 
   fastify.get(
@@ -315,13 +315,13 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = groupsPage(ctx, request.query.search, paging);
+      const { items, total } = await groupsPage(ctx, request.query.search, paging);
       paginate(request, reply, total, paging);
       return items;
     },
   );
 
-  fastify.get('/groups/:id', { config: anyone, schema: { tags, params: IdParams, response: { 200: GitlabGroup, 404: Message } } }, async (request) => publicGroup(ctx, request.params.id));
+  fastify.get('/groups/:id', { config: anyone, schema: { tags, params: IdParams, response: { 200: GitlabGroup, 404: Message } } }, async (request) => await publicGroup(ctx, request.params.id));
 
   fastify.get(
     '/groups/:id/projects',
@@ -331,7 +331,7 @@ const gitlabRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const paging = pagingOf(request.query);
-      const { items, total } = groupProjectRows(ctx, request.params.id, paging);
+      const { items, total } = await groupProjectRows(ctx, request.params.id, paging);
       paginate(request, reply, total, paging);
       return request.query.simple ? presentSimpleProjects(ctx, items) : presentProjects(ctx, items);
     },

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../lib/paths.js';
 
-const { version } = createRequire(import.meta.url)('../../../../package.json') as { version: string };
+const { version } = createRequire(import.meta.url)(join(PROJECT_ROOT, 'package.json')) as { version: string };
 
 /**
  * The Gitea release whose API Fabrique follows, with Fabrique's own version as semver build
