@@ -168,7 +168,7 @@ async function main(): Promise<number> {
     await git(['fetch', '--quiet', source, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], { cwd: repo.gitDir });
     await git(['repack', '-a', '-d', '-q'], { cwd: repo.gitDir });
     const { db } = fabrique.server.app.forge;
-    touchRepo(db, (findRepo(db, fabrique.username, 'browse') as { id: number }).id, { isEmpty: false });
+    await touchRepo(db, (await findRepo(db, fabrique.username, 'browse') as { id: number }).id, { isEmpty: false });
     cgit = await startCgit(repo.gitDir);
     const types = await requestTypes(repo.gitDir, `/api/v1/repos/${fabrique.username}/browse`, Number(values.urls));
 

@@ -30,7 +30,7 @@ const server = await startServer();
 try {
   const { db, config } = server.app.forge;
   const user = await buildUser(db);
-  const token = buildToken(db, user);
+  const token = await buildToken(db, user);
   const api = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${server.url}/api/v1${path}`, {
       ...init,
@@ -50,7 +50,7 @@ try {
       { message: 'Base', files: files(count, lines, false) },
       { message: 'Change', branch: 'change', files: files(count, lines, true) },
     ]);
-    touchRepo(db, repo.id, { isEmpty: false });
+    await touchRepo(db, repo.id, { isEmpty: false });
     const base = `/repos/${user.username}/${name}`;
     await api(`${base}/pulls`, { method: 'POST', body: JSON.stringify({ head: 'change', base: 'main', title: name }) });
     let pull = await api(`${base}/pulls/1`);

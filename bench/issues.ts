@@ -56,7 +56,7 @@ try {
   const owner = await buildUser(db, { username: 'owner' });
   const people = [owner];
   for (let i = 1; i < AUTHORS; i++) people.push(await buildUser(db, { username: `dev-${i}` }));
-  const tokens = people.map((p) => buildToken(db, p, ['write:issue', 'write:repository', 'read:user']));
+  const tokens = await Promise.all(people.map(async (p) => await buildToken(db, p, ['write:issue', 'write:repository', 'read:user'])));
   await buildRepo(db, config.reposDir, owner, { name: 'tracker' });
   const base = `/repos/owner/tracker`;
   const call = async (token: string, method: string, path: string, body?: unknown): Promise<Response> => {
