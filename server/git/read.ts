@@ -223,18 +223,21 @@ export class RepoReader {
    * isSafeRefName, so the path stays under refs/.
    */
   private readRef(name: string, depth = 0): string | null {
-    let text: string | null = null;
+    return this.looseRef(name, depth) ?? this.packedRefs().get(name) ?? null;
+  }
+
+  /** A loose ref's object id (a symbolic ref followed), or null when there is no such file. */
+  private looseRef(name: string, depth = 0): string | null {
+    let text: string;
     try {
       text = fs.readFileSync(join(this.gitdir, name), 'utf8');
     } catch {
-      // not a loose ref (missing, or a folder of refs): packed-refs may have it
+      return null; // not a loose ref (missing, or a folder of refs): packed-refs may have it
     }
-    if (text !== null) {
-      const value = text.trim();
-      if (/^[0-9a-f]{40}$/.test(value)) return value;
-      if (value.startsWith('ref: ') && depth < 5 && isSafeRefName(value.slice(5))) return this.readRef(value.slice(5), depth + 1);
-    }
-    return this.packedRefs().get(name) ?? null;
+    const value = text.trim();
+    if (/^[0-9a-f]{40}$/.test(value)) return value;
+    if (value.startsWith('ref: ') && depth < 5 && isSafeRefName(value.slice(5))) return this.readRef(value.slice(5), depth + 1);
+    return null;
   }
 
   /** packed-refs parsed, re-read when its size or modification time changes. */
@@ -372,22 +375,46 @@ export class RepoReader {
 
   /** Branches, by name, with the commit each points to. */
   async branches(): Promise<RefInfo[]> {
-    const names = await git.listBranches({ fs: syncFs, gitdir: this.gitdir });
-    const refs = await Promise.all(
-      names.map(async (name) => {
-        const oid = this.readRef(`refs/heads/${name}`) ?? (await git.resolveRef({ fs: syncFs, gitdir: this.gitdir, ref: `refs/heads/${name}` }));
-        return { name, commit: oid, id: oid, message: '' };
-      }),
-    );
+    const refs = [...this.refsUnder('refs/heads/')].map(([name, oid]) => ({ name, commit: oid, id: oid, message: '' }));
     return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Every ref under a prefix (`refs/heads/`), by its name after the prefix, read as git's files
+   * backend reads them: the loose refs first, then packed-refs for the names not found loose. In
+   * that order a concurrent `git pack-refs` cannot hide a ref, since it writes packed-refs before it
+   * deletes the loose files: a loose file gone between the listing and the read is already packed.
+   * Read on every call, never cached, like readRef.
+   */
+  private refsUnder(prefix: string): Map<string, string> {
+    const refs = new Map<string, string>();
+    const walk = (folder: string, names: string) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(join(this.gitdir, folder), { withFileTypes: true });
+      } catch {
+        return; // no such folder (yet, or any more)
+      }
+      for (const entry of entries) {
+        if (entry.name.endsWith('.lock')) continue; // a ref being written: its old value is the one in force
+        if (entry.isDirectory()) walk(`${folder}${entry.name}/`, `${names}${entry.name}/`);
+        else {
+          const oid = this.looseRef(`${folder}${entry.name}`);
+          if (oid) refs.set(`${names}${entry.name}`, oid);
+        }
+      }
+    };
+    walk(prefix, '');
+    for (const [name, oid] of this.packedRefs()) {
+      if (name.startsWith(prefix) && !refs.has(name.slice(prefix.length))) refs.set(name.slice(prefix.length), oid);
+    }
+    return refs;
   }
 
   /** Tags, newest name first as Gitea lists them, peeled to their commits. */
   async tags(): Promise<RefInfo[]> {
-    const names = await git.listTags({ fs: syncFs, gitdir: this.gitdir });
     const refs = await Promise.all(
-      names.map(async (name): Promise<RefInfo | null> => {
-        const id = this.readRef(`refs/tags/${name}`) ?? (await git.resolveRef({ fs: syncFs, gitdir: this.gitdir, ref: `refs/tags/${name}` }));
+      [...this.refsUnder('refs/tags/')].map(async ([name, id]): Promise<RefInfo | null> => {
         const commit = await this.peel(id);
         if (!commit) return null;
         if (commit === id) return { name, commit, id, message: '' };
