@@ -95,16 +95,21 @@ export async function mergeState(ctx: MergeContext, base: RepoRow, pull: PullRow
   }
   if (pull.mergeable_state === 'empty') blockers.push(reason('empty', `There is nothing to merge: "${pull.base_branch}" already has these commits.`));
 
-  const requesters = await Promise.all(verdicts.filter((v) => v.state === 'REQUEST_CHANGES').map(async (v) => await login(v.reviewer_id)));
-  if (requesters.length > 0) {
-    const blocks = rule?.block_on_rejected_reviews === true;
-    const message = blocks
-      ? 'Changes were requested in a review: the branch protection blocks the merge until that reviewer approves.'
-      : `Changes were requested by ${requesters.join(', ')}.`;
-    (blocks ? blockers : advice).push(reason('changes_requested', message, requesters));
+  const mayWrite = async (userId: number) => await reviewerMayWrite(ctx, userId, base);
+  const requests = verdicts.filter((v) => v.state === 'REQUEST_CHANGES');
+  if (requests.length > 0) {
+    // Only an official change request (from someone who may write, as Gitea's) can block: anyone may
+    // review, and a passer-by's "no" must not hold a merge hostage.
+    const official = rule?.block_on_rejected_reviews === true ? await filterAsync(requests, async (v) => await mayWrite(v.reviewer_id)) : [];
+    const requesters = await Promise.all(requests.map(async (v) => await login(v.reviewer_id)));
+    if (official.length > 0) {
+      const message = 'Changes were requested in a review: the branch protection blocks the merge until that reviewer approves.';
+      blockers.push(reason('changes_requested', message, await Promise.all(official.map(async (v) => await login(v.reviewer_id)))));
+    } else {
+      advice.push(reason('changes_requested', `Changes were requested by ${requesters.join(', ')}.`, requesters));
+    }
   }
   if (rule && rule.required_approvals > 0) {
-    const mayWrite = async (userId: number) => await reviewerMayWrite(ctx, userId, base);
     // Without "dismiss stale approvals", an approval of an earlier head still counts, as in Gitea.
     const counted = await filterAsync(verdicts, async (v) => v.state === 'APPROVED' && (!rule.dismiss_stale_approvals || v.commit_id === headSha) && (await mayWrite(v.reviewer_id)));
     if (counted.length < rule.required_approvals) {

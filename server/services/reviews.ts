@@ -61,6 +61,16 @@ export async function pullCommits(ctx: Pick<PullContext, 'reposDir' | 'gitCache'
   return { reader, head, mergeBase };
 }
 
+/**
+ * Whether a commit is one of the pull request's own (after the merge base, up to its head). Only
+ * these may be named by a review: any other id, a commit force-pushed away from some branch above
+ * all, would be shown to the reviewer through the review's diffs and line comments.
+ */
+async function inPull(commits: { reader: RepoReader; head: string; mergeBase: string | null }, commit: string): Promise<boolean> {
+  const own = commits.mergeBase ? await commits.reader.commitsBetween(commits.mergeBase, commits.head) : await commits.reader.history(commits.head);
+  return own.includes(commit);
+}
+
 /** A file's lines at a commit (without the final newline's empty line), or null when the file is absent or binary. */
 async function fileLines(reader: RepoReader, commit: string | null, path: string): Promise<string[] | null> {
   if (!commit) return null;
@@ -123,7 +133,7 @@ export async function createReview(ctx: PullContext, base: RepoRow, pull: PullRo
   }
   checkVerdict(pull, reviewer, input.event, input.body, input.comments.length > 0);
   const commits = await pullCommits(ctx, base, pull);
-  if (input.commitId && input.commitId !== commits.head && !(await commits.reader.findCommit(input.commitId))) {
+  if (input.commitId && input.commitId !== commits.head && !(await inPull(commits, input.commitId))) {
     throw invalid(`The commit ${input.commitId} is not in this pull request.`, { field: 'commit_id' });
   }
   const commitId = input.commitId || commits.head;

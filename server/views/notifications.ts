@@ -106,10 +106,11 @@ export async function repositoryWatchers(ctx: ReadContext, repo: RepoRow, paging
   return { items: rows.map((user) => presentUser(user, ctx.config.baseUrl)), total };
 }
 
-/** A page of the repositories the actor watches and may still read, with their total. */
+/** A page of the repositories the actor watches and may still read (with the token used), with their total. */
 export async function watchedRepositories(ctx: ReadContext, actor: Actor, paging: { page: number; limit: number }): Promise<{ items: Repository[]; total: number }> {
   const user = ctx.policy.signedIn(actor);
-  const { ids, total } = await watchedRepoIds(ctx.db, inboxViewer(user), { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
+  // A list of repositories, so the token's repository scope decides whether private ones are in it.
+  const { ids, total } = await watchedRepoIds(ctx.db, { ...ctx.policy.listingViewer(actor), userId: user.id }, { limit: paging.limit, offset: (paging.page - 1) * paging.limit });
   const rows = await Promise.all(ids.map(async (id) => await findRepoById(ctx.db, id) as RepoRow));
   return { items: await presentRepos(ctx, actor, rows), total };
 }

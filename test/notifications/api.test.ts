@@ -309,4 +309,15 @@ describe('notifications: mentions, subscriptions, watches and the inbox over the
     expect(await unread(tokens.reader)).toBe(0);
     expect(await unread(w.tokens.maintainer)).toBe(0);
   });
+  it('lists a watched private repository only to a token that may read repositories', async () => {
+    // setup: the reader owns a private repository and watches it
+    const { db, config } = w.server.app.forge;
+    const secret = await buildRepo(db, config.reposDir, reader, { isPrivate: true });
+    expect((await call('PUT', `/repos/${reader.username}/${secret.name}/subscription`, tokens.reader)).status).toBe(200);
+    const userOnly = await buildToken(db, reader, ['read:user']);
+    // test: the same account, through two tokens
+    const names = async (token: string) => ((await call('GET', '/user/subscriptions', token)).body as { full_name: string }[]).map((r) => r.full_name);
+    expect(await names(tokens.reader)).toContain(`${reader.username}/${secret.name}`);
+    expect(await names(userOnly)).not.toContain(`${reader.username}/${secret.name}`);
+  });
 });

@@ -64,6 +64,15 @@ describe('dismissing a review (Gitea: POST …/reviews/{id}/dismissals and /undi
     expect((await codes()).blockers.map((b) => b.code)).not.toContain('approvals');
   });
 
+  it('a request for changes from someone who may not write is advice: it cannot hold the merge', async () => {
+    const request = await call('POST', '/pulls/1/reviews', w.tokens.outsider, { event: 'REQUEST_CHANGES', body: 'No' });
+    expect(request.status).toBe(200);
+    const state = await codes();
+    expect(state.blockers.map((b) => b.code)).not.toContain('changes_requested');
+    expect(state.advice.map((b) => b.code)).toContain('changes_requested');
+    await call('POST', `/pulls/1/reviews/${request.body.id}/dismissals`, w.tokens.maintainer, { message: 'Not a reviewer' });
+  });
+
   it('a dismissed request for changes no longer blocks the merge', async () => {
     const request = await call('POST', '/pulls/1/reviews', w.tokens.maintainer, { event: 'REQUEST_CHANGES', body: 'Rename it' });
     expect((await codes()).blockers.map((b) => b.code)).toContain('changes_requested');

@@ -34,6 +34,10 @@ describe('reviews, threads, suggestions, viewed marks, web edits and proposed ch
     expect((await call('POST', `/pulls/${n}/reviews`, null, { event: 'COMMENT', body: 'x' })).status).toBe(401);
     expect((await call('POST', `/pulls/${n}/reviews`, w.tokens.contributor, { event: 'APPROVED' })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/reviews`, w.tokens.maintainer, { event: 'COMMENT' })).status).toBe(422);
+    // a review names one of the pull request's commits only: not the base's, nor any other the store holds
+    const notOwn = await call('POST', `/pulls/${n}/reviews`, w.tokens.outsider, { event: 'COMMENT', body: 'x', commit_id: refOf(w.path, 'refs/heads/main') });
+    expect(notOwn.status).toBe(422);
+    expect(notOwn.body.message).toContain('is not in this pull request');
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'nope.txt', body: 'x', new_position: 1 })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'x', new_position: 99 })).status).toBe(422);
     expect((await call('POST', `/pulls/${n}/comments`, w.tokens.maintainer, { path: 'src/app.txt', body: 'x', new_position: 2, start_line: 3 })).status).toBe(422);
