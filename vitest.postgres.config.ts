@@ -27,6 +27,7 @@ export default mergeConfig(
         'test/foundation/sqlite-compat.test.ts',
         'test/ops/db-copy.test.ts',
         'test/ops/pg-bus.test.ts',
+        'test/ops/pg-concurrency.test.ts',
         'test/ops/replicas.test.ts',
       ],
     },

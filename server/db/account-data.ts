@@ -138,8 +138,8 @@ export async function exportReactions(db: Db, userId: number): Promise<ExportRea
   return (
     await db
       .prepare(`SELECT ${repoName('repo_id')} AS repository, number, content, comment_id IS NOT NULL AS on_comment, created_at FROM reactions WHERE user_id = ? ORDER BY id`)
-      .all(userId) as Array<Omit<ExportReaction, 'on_comment'> & { on_comment: 0 | 1 }>
-  ).map((row) => ({ ...row, on_comment: row.on_comment === 1 }));
+      .all(userId) as Array<Omit<ExportReaction, 'on_comment'> & { on_comment: 0 | 1 | boolean }>
+  ).map((row) => ({ ...row, on_comment: row.on_comment === 1 || row.on_comment === true })); // SQLite says 1, PostgreSQL true
 }
 
 /** The conversations the account subscribed to or muted, and the repositories it watches. */

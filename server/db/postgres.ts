@@ -84,11 +84,13 @@ function isNamedValues(value: unknown): boolean {
 }
 
 /**
- * PostgreSQL's text cannot hold U+0000, which SQLite stores: such input is refused with a 422 that
- * says why (never a 500), and nothing is written.
+ * Input PostgreSQL refuses where SQLite takes it, refused with a 422 that says why (never a 500),
+ * and nothing written: text with U+0000, which its text cannot hold, and a number past its 32-bit
+ * integer columns (an issue number of 3000000000), which SQLite compares and finds nowhere.
  */
 function refusedText(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
+  if (code === '22003') return Object.assign(new Error('A number in the request is out of range (the largest is 2147483647).'), { statusCode: 422 });
   if (code !== '22021' && code !== '22P05') return err;
   return Object.assign(new Error('Text with a NUL character (U+0000) cannot be stored.'), { statusCode: 422 });
 }

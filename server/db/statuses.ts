@@ -1,4 +1,4 @@
-import type { Db } from './index.js';
+import { isUniqueViolation, type Db } from './index.js';
 
 export const COMMIT_STATUS_STATES = ['pending', 'success', 'error', 'failure', 'warning'] as const;
 export type CommitStatusState = (typeof COMMIT_STATUS_STATES)[number];
@@ -29,8 +29,22 @@ export interface NewCommitStatus {
   creatorId: number;
 }
 
-/** Stores a post with the commit's next index (one statement, so two posts never share an index). */
+/**
+ * Stores a post with the commit's next index. One statement, which SQLite's single writer makes
+ * atomic; on PostgreSQL two posts at once (a CI's "build", "lint" and "test") may compute the same
+ * index, and the second meets the unique index: it takes the next one then.
+ */
 export async function insertStatus(db: Db, status: NewCommitStatus): Promise<CommitStatusRow> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertWithNextIndex(db, status);
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= 20) throw err;
+    }
+  }
+}
+
+async function insertWithNextIndex(db: Db, status: NewCommitStatus): Promise<CommitStatusRow> {
   return await db
     .prepare(
       `INSERT INTO commit_statuses (repo_id, sha, idx, context, state, target_url, description, creator_id)

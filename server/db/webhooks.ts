@@ -200,9 +200,15 @@ export async function claimDueDeliveries(db: Db, now: string, claimedUntil: stri
           ORDER BY next_attempt_at, id LIMIT ?`,
       )
       .all(now, now, limit) as DeliveryRow[];
-    const claim = db.prepare('UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ?');
-    for (const row of due) await claim.run(claimedUntil, row.id);
-    return due;
+    // The condition again in the update: on PostgreSQL (read committed) another process's select may
+    // have seen the same rows; its update then waits for this one and, re-reading the row, changes nothing.
+    const claim = db.prepare(
+      `UPDATE webhook_deliveries SET claimed_until = ?
+        WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)`,
+    );
+    const claimed: DeliveryRow[] = [];
+    for (const row of due) if ((await claim.run(claimedUntil, row.id, now)).changes === 1) claimed.push(row);
+    return claimed;
   });
 }
 

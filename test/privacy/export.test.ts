@@ -41,8 +41,10 @@ describe('GET /api/v1/user/export', () => {
     expect(issue.status).toBe(201);
     const theirs = await api(server.url, 'POST', `${base}/issues`, { auth: as(dominique), body: { title: 'Feu rouge en panne', body: 'DOMINIQUE-ISSUE-TEXT' } });
     expect((await api(server.url, 'POST', `${base}/issues/${theirs.body.number}/comments`, { auth: as(camille), body: { body: 'Je confirme, depuis lundi.' } })).status).toBe(201);
-    expect((await api(server.url, 'POST', `${base}/issues/${theirs.body.number}/comments`, { auth: as(dominique), body: { body: 'DOMINIQUE-COMMENT-TEXT' } })).status).toBe(201);
+    const their = await api(server.url, 'POST', `${base}/issues/${theirs.body.number}/comments`, { auth: as(dominique), body: { body: 'DOMINIQUE-COMMENT-TEXT' } });
+    expect(their.status).toBe(201);
     expect((await api(server.url, 'POST', `${base}/issues/${theirs.body.number}/reactions`, { auth: as(camille), body: { content: 'heart' } })).status).toBeLessThan(300);
+    expect((await api(server.url, 'POST', `${base}/issues/comments/${their.body.id}/reactions`, { auth: as(camille), body: { content: 'laugh' } })).status).toBeLessThan(300);
     const secret = await api(server.url, 'POST', `/repos/${dominique.username}/${secretRepo.name}/issues`, { auth: as(dominique), body: { title: 'DOMINIQUE-PRIVATE-TITLE' } });
     expect(secret.status).toBe(201);
     expect((await api(server.url, 'PATCH', base, { auth: as(dominique), body: { private: true } })).status).toBe(200);
@@ -63,7 +65,10 @@ describe('GET /api/v1/user/export', () => {
       expect.objectContaining({ kind: 'issue', repository: `${dominique.username}/voirie`, number: issue.body.number, title: 'Nid-de-poule rue Garibaldi', body: 'Devant le numéro 12.' }),
     ]);
     expect(data.comments).toEqual([expect.objectContaining({ kind: 'issue', repository: `${dominique.username}/voirie`, number: theirs.body.number, body: 'Je confirme, depuis lundi.' })]);
-    expect(data.reactions).toEqual([expect.objectContaining({ repository: `${dominique.username}/voirie`, number: theirs.body.number, content: 'heart', on_comment: false })]);
+    expect(data.reactions).toEqual([
+      expect.objectContaining({ repository: `${dominique.username}/voirie`, number: theirs.body.number, content: 'heart', on_comment: false }),
+      expect.objectContaining({ repository: `${dominique.username}/voirie`, number: theirs.body.number, content: 'laugh', on_comment: true }),
+    ]);
     expect(data.sessions).toHaveLength(1);
     // Her own sign-in keeps its address; the failed attempt on her name was someone else's.
     expect((data.audit_events as Array<{ action: string; ip: string | null }>).map((e) => [e.action, e.ip])).toEqual([
