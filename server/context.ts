@@ -14,6 +14,8 @@ export interface Forge {
   webDir: string;
   /** One-time setup token for the first administrator, while no account exists. */
   setupToken: string | null;
+  /** This process's id among the replicas (the `replicas` table), written with the pushes it begins. */
+  replicaId: string;
 }
 
 declare module 'fastify' {

@@ -37,15 +37,18 @@ export interface PushIntent {
   actorId: number | null;
   /** Null when the commands were not known ahead (recovery then only brings derived state in line). */
   updates: RefUpdate[] | null;
+  /** The id of the replica that began the push ('' for intents older than replicas). */
+  replica: string;
 }
 
 /** Writes a push's intent before receive-pack may move refs. */
 export async function insertPushIntent(db: Db, intent: PushIntent): Promise<void> {
-  await db.prepare('INSERT INTO push_intents (token, repo_id, actor_id, updates) VALUES (?, ?, ?, ?)').run(
+  await db.prepare('INSERT INTO push_intents (token, repo_id, actor_id, updates, replica) VALUES (?, ?, ?, ?, ?)').run(
     intent.token,
     intent.repoId,
     intent.actorId,
     intent.updates === null ? null : JSON.stringify(intent.updates),
+    intent.replica,
   );
 }
 
@@ -56,11 +59,12 @@ export async function deletePushIntent(db: Db, token: string): Promise<void> {
 
 /** The intents of pushes that never finished (the server died during them), oldest first. */
 export async function listPushIntents(db: Db): Promise<PushIntent[]> {
-  const rows = await db.prepare('SELECT token, repo_id, actor_id, updates FROM push_intents ORDER BY created_at, token').all() as Array<{
+  const rows = await db.prepare('SELECT token, repo_id, actor_id, updates, replica FROM push_intents ORDER BY created_at, token').all() as Array<{
     token: string;
+    replica: string;
     repo_id: number;
     actor_id: number | null;
     updates: string | null;
   }>;
-  return rows.map((r) => ({ token: r.token, repoId: r.repo_id, actorId: r.actor_id, updates: r.updates === null ? null : (JSON.parse(r.updates) as RefUpdate[]) }));
+  return rows.map((r) => ({ token: r.token, repoId: r.repo_id, actorId: r.actor_id, updates: r.updates === null ? null : (JSON.parse(r.updates) as RefUpdate[]), replica: r.replica }));
 }

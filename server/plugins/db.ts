@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { migrate, openDb, openPostgres } from '../db/index.js';
 import { countAccounts } from '../db/users.js';
 import { recover } from '../services/recovery.js';
+import { ReplicaPresence } from '../services/replicas.js';
 import '../context.js';
 
 interface Options {
@@ -26,11 +27,14 @@ export default fp<Options>(
     }
     // From the secret, not random: every replica sharing the data folder accepts the link any of them printed.
     const setupToken = (await countAccounts(db)) === 0 ? createHmac('sha256', config.secret).update('fabrique setup token').digest().subarray(0, 24).toString('base64url') : null;
-    fastify.decorate('forge', { config, db, webDir, setupToken });
-    // Before the first request, once every plugin is loaded: what a crash of the previous run left.
+    const replica = await ReplicaPresence.start(db, (err) => fastify.log.error({ err }, 'replica heartbeat failed'));
+    fastify.decorate('forge', { config, db, webDir, setupToken, replicaId: replica.id });
+    // Before the first request, once every plugin is loaded: what a crash of the previous run left
+    // (and, while other replicas serve, only what is surely not theirs).
     const startedAt = Date.now() - process.uptime() * 1000;
     fastify.addHook('onReady', async () => {
-      await recover({ db, reposDir: config.reposDir, dataDir: config.dataDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt, checker: fastify.mergeability, events: fastify.events, gitCache: fastify.gitCache });
+      const otherReplicas = (await replica.others()).map((r) => r.id);
+      await recover({ db, reposDir: config.reposDir, dataDir: config.dataDir, policy: fastify.policy, baseUrl: config.baseUrl, log: fastify.log, startedAt, otherReplicas, checker: fastify.mergeability, events: fastify.events, gitCache: fastify.gitCache });
     });
     fastify.addHook('onListen', async () => {
       if (fastify.forge.setupToken && await countAccounts(db) === 0) {
@@ -41,6 +45,7 @@ export default fp<Options>(
       }
     });
     fastify.addHook('onClose', async () => {
+      await replica.close();
       await db.close();
     });
   },

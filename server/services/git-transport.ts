@@ -80,6 +80,8 @@ export interface GitTransportOptions {
   onExchange?: (exchange: GitExchange) => void;
   /** The app instance's cache of identical clone answers; null: every fetch runs its own git. */
   packCache?: PackCache | null;
+  /** This process's id among the replicas, written with each push's intent. */
+  replicaId?: string;
 }
 
 /** One POST to upload-pack or receive-pack, as /metrics counts it. */
@@ -143,7 +145,7 @@ export class GitTransport {
     this.hooksDir = installHooks(join(options.config.dataDir, 'git-hooks'));
     this.emptyHooksDir = join(options.config.dataDir, 'git-hooks-none');
     mkdirSync(this.emptyHooksDir, { recursive: true });
-    this.pushes = new PushSessions(options.events);
+    this.pushes = new PushSessions(options.events, options.replicaId ?? '');
     this.maintenance = new MaintenanceScheduler({
       jobs: options.jobs,
       events: options.events,

@@ -27,6 +27,8 @@ export interface PushSession {
   accepted: RefUpdate[];
   /** The app instance's bus, told once the push moved refs. */
   events: EventBus;
+  /** The replica it runs in (ReplicaPresence's id). */
+  replica: string;
 }
 
 /** What listeners (pull requests, caches) learn after a push moved refs. */
@@ -44,12 +46,16 @@ export interface PushedEvent {
 export class PushSessions {
   private readonly sessions = new Map<string, PushSession>();
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    /** The replica these pushes run in: recovery elsewhere leaves their intents alone while it lives. */
+    private readonly replica = '',
+  ) {}
 
   /** Opens a push session before receive-pack is spawned; its token goes into git's environment. */
   open(repo: RepoRow, repoPath: string, pusher: Pusher, commands: RefUpdate[]): PushSession {
     const token = randomBytes(32).toString('base64url');
-    const session: PushSession = { token, repoId: repo.id, repoPath, pusher, accepted: commands, events: this.events };
+    const session: PushSession = { token, repoId: repo.id, repoPath, pusher, accepted: commands, events: this.events, replica: this.replica };
     this.sessions.set(session.token, session);
     return session;
   }
@@ -162,7 +168,7 @@ export async function readDiskState(repo: RepoRow, repoPath: string, refs: Map<s
 
 /** Writes a push's intent before receive-pack may move refs: a crash before recordPush is then found at start-up. */
 export async function notePushIntent(db: Db, session: PushSession, commands: RefUpdate[] | null): Promise<void> {
-  await insertPushIntent(db, { token: session.token, repoId: session.repoId, actorId: session.pusher.id, updates: commands });
+  await insertPushIntent(db, { token: session.token, repoId: session.repoId, actorId: session.pusher.id, updates: commands, replica: session.replica });
 }
 
 /** Forgets a push's intent when receive-pack never ran. */

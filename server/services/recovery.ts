@@ -42,7 +42,19 @@ export interface RecoveryOptions {
   startedAt: number;
   /** The data folder, where release attachments and their interrupted uploads are. */
   dataDir?: string;
+  /**
+   * The ids of the other replicas serving now (ReplicaPresence). While there are any, what they
+   * may be writing is not a leftover: only files older than SHARED_LEFTOVER_MS and the push
+   * intents of replicas that are gone are cleared, and the rest waits for a later start.
+   */
+  otherReplicas?: string[];
 }
+
+/**
+ * How old a temporary, a quarantine, a lock file or an upload must be to be a leftover while other
+ * replicas serve: older than any push or upload they could still be taking.
+ */
+export const SHARED_LEFTOVER_MS = 3600_000;
 
 /** What a start-up recovery did, for the log and the tests. */
 export interface RecoveryReport {
@@ -100,19 +112,19 @@ async function lockFiles(dir: string, found: string[] = []): Promise<string[]> {
 }
 
 /** Removes what a killed git left in one repository: the push quarantine, half-written packs and lock files. */
-async function sweepRepository(path: string, options: RecoveryOptions, report: RecoveryReport): Promise<void> {
+async function sweepRepository(path: string, cutoff: number, report: RecoveryReport): Promise<void> {
   const objects = join(path, 'objects');
   for (const entry of await entries(objects)) {
-    if (entry.dir && QUARANTINE.test(entry.name) && (await olderThan(join(objects, entry.name), options.startedAt))) {
+    if (entry.dir && QUARANTINE.test(entry.name) && (await olderThan(join(objects, entry.name), cutoff))) {
       await remove(join(objects, entry.name), report);
     }
   }
   const packs = join(objects, 'pack');
   for (const entry of await entries(packs)) {
-    if (TEMPORARY_PACK.test(entry.name) && (await olderThan(join(packs, entry.name), options.startedAt))) await remove(join(packs, entry.name), report);
+    if (TEMPORARY_PACK.test(entry.name) && (await olderThan(join(packs, entry.name), cutoff))) await remove(join(packs, entry.name), report);
   }
   for (const lock of await lockFiles(path)) {
-    if (await olderThan(lock, options.startedAt)) await remove(lock, report);
+    if (await olderThan(lock, cutoff)) await remove(lock, report);
   }
 }
 
@@ -131,7 +143,9 @@ export async function repositoryFolders(reposDir: string): Promise<string[]> {
 /** Records what the pushes the server died during really did, comparing their intents with the refs on disk. */
 async function settlePushes(options: RecoveryOptions, report: RecoveryReport): Promise<void> {
   const { db, reposDir, log } = options;
+  const live = new Set(options.otherReplicas ?? []);
   for (const intent of await listPushIntents(db)) {
+    if (live.has(intent.replica)) continue; // a push another replica is taking now
     const repo = await findRepoById(db, intent.repoId);
     const path = repo ? repoPath(reposDir, repo.owner_name, repo.name) : null;
     if (!repo || !path || !existsSync(path) || intent.updates === null) {
@@ -209,27 +223,30 @@ async function reconcilePulls(options: RecoveryOptions, report: RecoveryReport):
  * facts). Rows without a folder and folders without a row are reported, not guessed at.
  */
 export async function recover(options: RecoveryOptions): Promise<RecoveryReport> {
-  const { db, reposDir, log, startedAt } = options;
+  const { db, reposDir, log } = options;
   const report: RecoveryReport = { removed: [], pushesRecorded: 0, pushesWithoutEffect: 0, rowsWithoutFolder: [], foldersWithoutRow: [], reposCorrected: 0, pullsCorrected: 0 };
+  const shared = (options.otherReplicas?.length ?? 0) > 0;
+  const cutoff = shared ? Math.min(options.startedAt, Date.now() - SHARED_LEFTOVER_MS) : options.startedAt;
+  if (shared) log.info({ replicas: options.otherReplicas }, 'recovery: other replicas are serving; only leftovers over an hour old and the pushes of replicas that stopped are cleared');
   for (const folder of TEMPORARY_FOLDERS) {
     for (const entry of await entries(join(reposDir, folder))) {
       const path = join(reposDir, folder, entry.name);
-      if (await olderThan(path, startedAt)) await remove(path, report);
+      if (await olderThan(path, cutoff)) await remove(path, report);
     }
   }
   const folders = await repositoryFolders(reposDir);
-  for (const folder of folders) await sweepRepository(join(reposDir, folder), options, report);
+  for (const folder of folders) await sweepRepository(join(reposDir, folder), cutoff, report);
 
   await settlePushes(options, report);
   // Uploads a crash cut short, and files of a release deleted just before it.
   if (options.dataDir) {
-    const swept = await sweepAttachments(db, options.dataDir);
+    const swept = await sweepAttachments(db, options.dataDir, cutoff);
     if (swept > 0) log.warn({ files: swept }, 'recovery: release attachment files without a row were removed');
     // Avatar and logo uploads a crash cut short: images.ts writes `.tmp-*`, then renames it.
     const images = imagesDir(options.dataDir);
     for (const name of await readdir(images).catch(() => [] as string[])) {
       const path = join(images, name);
-      if (name.startsWith('.tmp-') && (await olderThan(path, startedAt))) await remove(path, report);
+      if (name.startsWith('.tmp-') && (await olderThan(path, cutoff))) await remove(path, report);
     }
   }
 

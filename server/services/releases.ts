@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -359,16 +359,21 @@ export async function downloadAttachment(ctx: Pick<ReleaseContext, 'db' | 'dataD
 
 /**
  * At start-up: removes uploads a crash interrupted (`attachments/.tmp`) and files no attachment
- * row names (a release deleted just before a crash). Returns how many files went.
+ * row names (a release deleted just before a crash), when last written before `cutoff` (ms since
+ * the epoch): an upload of another replica still running is newer. Returns how many files went.
  */
-export async function sweepAttachments(db: Db, dataDir: string): Promise<number> {
-  rmSync(uploadsDir(dataDir), { recursive: true, force: true });
+export async function sweepAttachments(db: Db, dataDir: string, cutoff: number): Promise<number> {
+  const stale = (path: string) => (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff;
+  const uploads = uploadsDir(dataDir);
+  for (const name of existsSync(uploads) ? readdirSync(uploads) : []) {
+    if (stale(join(uploads, name))) rmSync(join(uploads, name), { recursive: true, force: true });
+  }
   let removed = 0;
   const dir = attachmentsDir(dataDir);
   mkdirSync(dir, { recursive: true });
   const known = await allAttachmentUuids(db);
   for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile())) {
-    if (UUID.test(name.name) && !known.has(name.name)) {
+    if (UUID.test(name.name) && !known.has(name.name) && stale(join(dir, name.name))) {
       rmSync(join(dir, name.name), { force: true });
       removed++;
     }

@@ -209,11 +209,14 @@ describe('the attachment size limit', () => {
     const halfAvatar = join(server.config.dataDir, 'avatars', '.tmp-0b7d6a52-0000-4000-8000-000000000003');
     writeFileSync(halfAvatar, 'half');
     // Left by the process before this one: recovery only removes what is older than its own start.
-    utimesSync(halfAvatar, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const before = new Date(Date.now() - 3_600_000);
+    for (const file of [halfAvatar, join(leftovers, '0b7d6a52-0000-4000-8000-000000000001'), join(server.config.dataDir, 'attachments', '0b7d6a52-0000-4000-8000-000000000002')]) {
+      utimesSync(file, before, before);
+    }
     // test: a server started on the same folders
     const again = await startServer({ env: { FORGE_DATA_DIR: server.config.dataDir, FORGE_REPOS_DIR: server.config.reposDir } });
     try {
-      expect(existsSync(leftovers)).toBe(false);
+      expect(existsSync(join(leftovers, '0b7d6a52-0000-4000-8000-000000000001'))).toBe(false);
       expect(existsSync(join(server.config.dataDir, 'attachments', '0b7d6a52-0000-4000-8000-000000000002'))).toBe(false);
       expect(existsSync(halfAvatar)).toBe(false);
     } finally {

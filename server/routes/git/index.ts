@@ -42,6 +42,7 @@ const gitRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     log: fastify.log,
     policy: fastify.policy,
     packCache: fastify.packCache,
+    replicaId: fastify.forge.replicaId,
     onExchange: fastify.metrics ? (exchange) => fastify.metrics?.git(exchange) : undefined,
     hookUrl: () => {
       const address = fastify.server.address();
