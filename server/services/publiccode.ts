@@ -185,6 +185,8 @@ class Checker {
     this.requireString(data, ['name']);
     this.requireString(data, ['url']);
     if (isString(data.url) && !/^(https?:\/\/|git@)\S+$/.test(data.url)) this.error(['url'], '"url" must be the address of the source repository.');
+    // A link on the software's sheet and in the catalogue harvesters read: a web address, nothing else.
+    if ('landingURL' in data && !(isString(data.landingURL) && /^https?:\/\/\S+$/.test(data.landingURL))) this.error(['landingURL'], '"landingURL" must be a web address (http:// or https://).');
     this.requireStringList(data, ['platforms']);
     this.requireEnum(data, ['developmentStatus'], DEVELOPMENT_STATUSES);
     this.requireEnum(data, ['softwareType'], SOFTWARE_TYPES);

@@ -22,6 +22,7 @@ import { recordRefUpdates, type Pusher } from './push.js';
 import { moveRefs } from './ref-gate.js';
 import { sourceKey } from './remote-pulls.js';
 import { createHook, type WebhookContext } from './webhooks.js';
+import { isPubliclyReadable } from './repos.js';
 
 /** A repository's upstream (where it was imported from), or null for a repository that was not imported. */
 export async function upstreamOf(db: Db, repo: RepoRow): Promise<Upstream | null> {
@@ -190,7 +191,8 @@ export class UpstreamPulls {
   /** The open pull requests on the upstream whose head is a branch of this repository. */
   async get(repo: RepoRow): Promise<RemotePullSummary[]> {
     const source = await findRepoSource(this.options.db, repo.id);
-    if (!source) return Promise.resolve([]);
+    // The question names the repository to another forge: never one that is not public.
+    if (!source || !isPubliclyReadable(repo)) return Promise.resolve([]);
     const { baseUrl } = this.options.config;
     const cloneUrl = `${baseUrl}/${encodeURIComponent(repo.owner_name)}/${encodeURIComponent(repo.name)}.git`;
     const url = new URL(`${upstreamPlace(source).origin}/api/v1/remote-pulls`);

@@ -35,6 +35,7 @@ import type { CommitStatusEvent, ConversationEvent, EventBus, ForkEvent, Release
 import { sealSecret } from './import.js';
 import { ZERO_ID, type PushedEvent } from './push.js';
 import { gitdirOf } from './pulls.js';
+import { isPubliclyReadable } from './repos.js';
 
 /** What the webhook services need: the database, the configuration (read when an event comes: tests set the base URL late) and the worker to wake. */
 export interface WebhookContext {
@@ -265,8 +266,12 @@ async function pullJson(ctx: WebhookContext, pull: PullRow, base: RepoRow): Prom
     base,
     baseJson,
     head: head ?? null,
-    // A head in another repository is named only when it is as visible as the base.
-    headJson: head && (head.id === base.id || head.is_private === base.is_private) ? await repositoryJson(ctx, head) : null,
+    // A head in another repository is named only when it is as visible as the base: anyone's when
+    // the base is public, and of the same kind of owner otherwise (a fork in a private organisation
+    // is not named to the hooks of a public repository, though its own flag says public).
+    headJson: head && (head.id === base.id || isPubliclyReadable(head) || (!isPubliclyReadable(base) && head.is_private === base.is_private && head.owner_visibility === base.owner_visibility))
+      ? await repositoryJson(ctx, head)
+      : null,
     poster,
     mergedBy,
     bodyHtml: '',
@@ -430,8 +435,13 @@ async function afterRepository(ctx: WebhookContext, event: RepositoryEvent): Pro
   await enqueue(ctx, event.repo, 'repository', { action: event.action, repository: await repositoryJson(ctx, event.repo), organization, sender });
 }
 
-/** Gitea's ForkPayload, to the parent's hooks: `forkee` is the parent, `repo` the new fork. */
+/**
+ * Gitea's ForkPayload, to the parent's hooks: `forkee` is the parent, `repo` the new fork. Not
+ * for a fork whose owner hides it (an organisation that is private or for members only): the
+ * parent's hooks, whoever set them up, would name it to the outside.
+ */
 async function afterFork(ctx: WebhookContext, event: ForkEvent): Promise<void> {
+  if (event.fork.owner_visibility !== 'public') return;
   const sender = userJson(ctx, event.actorId === null ? undefined : await findUserById(ctx.db, event.actorId));
   await enqueue(ctx, event.parent, 'fork', { forkee: await repositoryJson(ctx, event.parent), repo: await repositoryJson(ctx, event.fork), sender });
 }

@@ -141,6 +141,10 @@ describe('contributing back from another Fabrique', () => {
     expect(pub.body).toEqual([{ html_url: `${a.url}/metropole/projet/pulls/${number}`, number, title: 'Add the app', state: 'open', repository: 'metropole/projet', branch: 'fix' }]);
     const upstream = await api(b.url, 'GET', '/repos/commune/projet/upstream/pulls', { auth: token(communeToken) });
     expect(upstream.body).toEqual(pub.body);
+    // B names only a public repository to another forge: once it is private, B asks nothing and shows nothing.
+    expect((await api(b.url, 'PATCH', '/repos/commune/projet', { auth: token(communeToken), body: { private: true } })).status).toBe(200);
+    expect((await api(b.url, 'GET', '/repos/commune/projet/upstream/pulls', { auth: token(communeToken) })).body).toEqual([]);
+    expect((await api(b.url, 'PATCH', '/repos/commune/projet', { auth: token(communeToken), body: { private: false } })).status).toBe(200);
     // A private repository's pull requests are not told to anyone.
     expect((await api(a.url, 'PATCH', '/repos/metropole/projet', { auth: token(maintainerToken), body: { private: true } })).status).toBe(200);
     expect((await api(a.url, 'GET', `/remote-pulls?source_url=${encodeURIComponent(bClone)}`, {})).body).toEqual([]);

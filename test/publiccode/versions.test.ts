@@ -115,6 +115,15 @@ describe('the rules of each version', () => {
     }
   });
 
+  it('takes only a web address as landingURL: it becomes a link on the sheet and in the catalogue', () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//evil.example', '42']) {
+      const check = checkPubliccode(fixture('0.7').replace(/^url: .*$/m, (line) => `${line}\nlandingURL: "${bad}"`));
+      expect(check.valid, bad).toBe(false);
+      expect(check.problems, bad).toContainEqual(expect.objectContaining({ severity: 'error', message: '"landingURL" must be a web address (http:// or https://).' }));
+    }
+    expect(checkPubliccode(fixture('0.7').replace(/^url: .*$/m, (line) => `${line}\nlandingURL: "https://carto.example.org"`)).valid).toBe(true);
+  });
+
   it('asks 0.2 for genericName, and warns that 0.3 and later deprecate it', () => {
     const without = checkPubliccode(fixture('0.2').replace('    genericName: Cartographie\n', ''));
     expect(without.valid).toBe(false);

@@ -89,7 +89,10 @@ describe('Atom feeds of releases and of a branch', () => {
         expect(answer.status).toBe(404);
       }
     }
-    expect((await fetch(`${server.url}/${owner.username}/secret/releases.atom`, { headers: as(token) })).status).toBe(200);
+    const own = await fetch(`${server.url}/${owner.username}/secret/releases.atom`, { headers: as(token) });
+    expect(own.status).toBe(200);
+    // a shared cache on the way must not keep it for the next reader
+    expect(own.headers.get('cache-control')).toBe('private, max-age=300');
   });
 
   it('announces the feeds in the page head of the repository', async () => {

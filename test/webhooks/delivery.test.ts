@@ -275,9 +275,15 @@ describe('repository and fork events', () => {
       // test: forked: the parent's hook hears of it
       const repoHook = await api(server.url, 'POST', `/repos/${org}/parc/hooks`, { auth: as(owner), body: { type: 'gitea', active: true, config: { url: `${receiver.url}?repo` }, events: ['fork'] } });
       expect(repoHook.status).toBe(201);
+      // a fork into the forker's private organisation is not named to the parent's hooks, then a public fork is
+      const hidden = `cabinet${process.pid}`;
+      expect((await api(server.url, 'POST', '/orgs', { auth: as(forker), body: { username: hidden, visibility: 'private' } })).status).toBe(201);
+      expect((await api(server.url, 'POST', `/repos/${org}/parc/forks`, { auth: as(forker), body: { organization: hidden } })).status).toBe(202);
       expect((await api(server.url, 'POST', `/repos/${org}/parc/forks`, { auth: as(forker), body: {} })).status).toBe(202);
       const forked = await receiver.waitFor(event('fork'), 'fork');
       expect(JSON.parse(forked.body)).toMatchObject({ forkee: { full_name: `${org}/parc` }, repo: { full_name: `${forker.username}/parc`, fork: true }, sender: { login: forker.username } });
+      expect(receiver.received.filter(event('fork'))).toHaveLength(1);
+      expect(receiver.received.some((r) => r.body.includes(hidden))).toBe(false);
       // test: deleted: the repository's own hooks went with it, the organisation's hears of it
       expect((await api(server.url, 'DELETE', `/repos/${org}/parc`, { auth: as(owner) })).status).toBe(204);
       const deleted = await receiver.waitFor((r) => event('repository')(r) && JSON.parse(r.body).action === 'deleted', 'repository deleted');

@@ -6,6 +6,7 @@ import { commitsPage } from '../../views/browse.js';
 import { releasesPage } from '../../views/releases.js';
 import { ANONYMOUS } from '../../auth/policy.js';
 import { notFound } from '../../errors.js';
+import { isPubliclyReadable } from '../../services/repos.js';
 
 const read = { scope: 'read:repository' } as const;
 /** How many entries a feed carries: feed readers poll, and keep what they saw. */
@@ -31,10 +32,13 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   const repoUrl = (request: FastifyRequest) => `${config.baseUrl}/${encodeURIComponent(request.repository.owner_name)}/${encodeURIComponent(request.repository.name)}`;
 
-  const sendFeed = (reply: FastifyReply, feed: Feed, format: 'atom' | 'rss') =>
-    format === 'atom'
-      ? reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(feed.atom1())
-      : reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(feed.rss2());
+  // A shared cache may keep a feed anyone can read; a private repository's stays with its reader.
+  const sendFeed = (reply: FastifyReply, feed: Feed, format: 'atom' | 'rss') => {
+    const cache = isPubliclyReadable(reply.request.repository) ? 'public, max-age=300' : 'private, max-age=300';
+    return format === 'atom'
+      ? reply.type('application/atom+xml; charset=utf-8').header('cache-control', cache).send(feed.atom1())
+      : reply.type('application/rss+xml; charset=utf-8').header('cache-control', cache).send(feed.rss2());
+  };
 
   for (const format of ['atom', 'rss'] as const) {
     fastify.get(`/:owner/:repo/releases.${format}`, { config: read, schema: { hide: true, params: RepoParams } }, async (request, reply) => {
