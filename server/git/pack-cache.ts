@@ -1,7 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { close, closeSync, mkdirSync, openSync, read, readdirSync, renameSync, rmSync, write } from 'node:fs';
+import { close, closeSync, mkdirSync, openSync, read, readdirSync, renameSync, rmSync, statSync, utimesSync, write } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { git } from './exec.js';
@@ -96,12 +97,19 @@ export class PackCache {
 
   constructor(private readonly options: PackCacheOptions) {
     mkdirSync(options.dir, { recursive: true });
-    // What a crashed instance left: its entries were known to it alone.
+    // What a crashed instance left: its entries were known to it alone. The folder may be shared by
+    // replicas on other machines (or in containers, each its pid 1), so a folder names its host:
+    // only this host's are judged by pid; another host's go when untouched for a day.
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
     for (const name of readdirSync(options.dir)) {
-      const pid = Number(name.split('-')[0]);
-      if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) rmSync(join(options.dir, name), { recursive: true, force: true });
+      const [owner, pidText] = name.split('+');
+      const pid = Number(pidText);
+      const stale =
+        !Number.isInteger(pid) ||
+        (owner === host ? pid === process.pid || !alive(pid) : (statSync(join(options.dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0) < Date.now() - 24 * 3600_000);
+      if (stale) rmSync(join(options.dir, name), { recursive: true, force: true });
     }
-    this.dir = join(options.dir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    this.dir = join(options.dir, `${host}+${process.pid}+${randomBytes(6).toString('hex')}`);
     mkdirSync(this.dir);
     this.sweeper = setInterval(() => this.sweep(), Math.min(options.ttlMs, 60_000));
     this.sweeper.unref();
@@ -220,6 +228,12 @@ export class PackCache {
   private sweep(): void {
     const now = Date.now();
     for (const entry of [...this.entries.values()]) if (entry.state === 'done' && now - entry.finishedAt > this.options.ttlMs) this.remove(entry);
+    // Tells replicas on other machines sharing the folder that this one lives, however idle.
+    try {
+      utimesSync(this.dir, new Date(now), new Date(now));
+    } catch {
+      // gone with close()
+    }
   }
 
   /** A stream of an entry's file from its start, following it while git writes. */

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { InProcessEventBus, type ForgeEventName, type ForgeEvents } from './events.js';
 
+/**
+ * TCP keepalive on the long-lived LISTEN and lock connections after this much silence: it keeps a
+ * firewall's or NAT's idle timeout from cutting them without a word, and lets the kernel notice a
+ * vanished database host (PostgreSQL's side does the same for a vanished replica's locks).
+ */
+export const KEEPALIVE_MS = 10_000;
+
 /** Where the bus reports what goes wrong with its connection (pino's shape: object first). */
 export interface BusLog {
   warn(obj: object, msg: string): void;
@@ -158,7 +165,7 @@ export class PgEventBus extends InProcessEventBus {
 
   private connect(): Promise<void> {
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.options.url, keepAlive: true, application_name: 'fabrique-events' });
+      const client = new pg.Client({ connectionString: this.options.url, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_MS, application_name: 'fabrique-events' });
       client.on('error', (err) => {
         this.options.log.warn({ err, channel: this.channel }, 'the event bus lost its PostgreSQL connection');
         this.lost(client);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { InProcessJobLock, JobLockClosedError, type JobLock, type JobRun } from './jobs.js';
-import type { BusLog } from './pg-events.js';
+import { KEEPALIVE_MS, type BusLog } from './pg-events.js';
 
 export interface PgJobLockOptions {
   /** The PostgreSQL URL every replica shares (FORGE_DATABASE_URL). */
@@ -88,7 +88,7 @@ export class PgJobLock implements JobLock {
   private connection(): Promise<pg.Client> {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.options.url, keepAlive: true, application_name: 'fabrique-jobs' });
+      const client = new pg.Client({ connectionString: this.options.url, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_MS, application_name: 'fabrique-jobs' });
       const forget = () => {
         if (this.client === client) this.client = null;
       };

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, writeSync, closeSync, readdirSync } from 'node:fs';
+import { existsSync, openSync, writeSync, closeSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -235,6 +236,36 @@ describe('PackCache', () => {
     again.end();
     expect(await rest(fresh.stream)).toBe('whole');
     packs.close();
+  });
+
+  it("clears at start the folders of this machine's dead processes, and another machine's only after a day untouched", () => {
+    // setup: a cache folder shared by replicas, as on a network file system
+    const dir = join(tempDir(), 'cache');
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+    const sleeper = spawn('sleep', ['30']);
+    const folders = {
+      deadHere: `${host}+${2 ** 22 + 1}+aaaa`,
+      liveHere: `${host}+${sleeper.pid}+bbbb`,
+      earlierLife: `${host}+${process.pid}+cccc`,
+      otherMachine: 'replica-b.internal+1+dddd',
+      otherMachineGone: 'replica-c.internal+1+eeee',
+      olderRelease: '1234-ffff',
+    };
+    for (const name of Object.values(folders)) mkdirSync(join(dir, name), { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(join(dir, folders.otherMachineGone), twoDaysAgo, twoDaysAgo);
+    try {
+      // test
+      const packs = new PackCache({ dir, maxBytes: 1024, ttlMs: 60_000 });
+      const left = readdirSync(dir);
+      expect(left).toEqual(expect.arrayContaining([folders.liveHere, folders.otherMachine]));
+      for (const gone of [folders.deadHere, folders.earlierLife, folders.otherMachineGone, folders.olderRelease]) expect(left).not.toContain(gone);
+      // and its own folder names its host and pid
+      expect(left.filter((name) => name.startsWith(`${host}+${process.pid}+`))).toHaveLength(1);
+      packs.close();
+    } finally {
+      sleeper.kill();
+    }
   });
 
   it('keeps its finished answers within the size bound, dropping the least recently used', async () => {
