@@ -138,10 +138,18 @@ export function newPullTitle(base: RepoRow, rawTitle: string): string {
   if (base.is_archived) throw forbidden(`${base.owner_name}/${base.name} is archived: it takes no new pull requests.`);
   const title = rawTitle.trim();
   if (!title) throw invalid('A pull request needs a title.', { field: 'title' });
-  // The title becomes a merge commit's subject, where git refuses a NUL.
-  const titleProblem = messageProblem(title, 'The title');
+  const titleProblem = pullTitleProblem(title);
   if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   return title;
+}
+
+/**
+ * The title becomes a merge commit's subject: git refuses a NUL, and a line break would let the
+ * title write the message's body (trailers such as Co-authored-by or Signed-off-by) unseen.
+ */
+function pullTitleProblem(title: string): string | null {
+  if (/[\r\n\u2028\u2029]/.test(title)) return 'The title must be one line.';
+  return messageProblem(title, 'The title');
 }
 
 /**
@@ -203,7 +211,7 @@ export async function editPullRequest(
   const maintainer = await ctx.policy.can(actor, 'repo:write', { type: 'repo', repo: base });
   if (!maintainer && user.id !== pull.poster_id) throw forbidden('Only the author of the pull request or a maintainer may change it.');
   if (changes.title !== undefined && !changes.title.trim()) throw invalid('A pull request needs a title.', { field: 'title' });
-  const titleProblem = changes.title === undefined ? null : messageProblem(changes.title, 'The title');
+  const titleProblem = changes.title === undefined ? null : pullTitleProblem(changes.title.trim());
   if (titleProblem) throw invalid(titleProblem, { field: 'title' });
   if (changes.state !== undefined && pull.merged) throw conflict('A merged pull request cannot be reopened or closed.');
   if (allowEdit !== undefined) await requireMayAllowMaintainerEdit(ctx, actor, pull.poster_id, pull.head_repo_id === null ? undefined : await findRepoById(ctx.db, pull.head_repo_id));

@@ -31,6 +31,10 @@ describe('pull requests', () => {
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'main', base: 'main', title: 'x' })).status).toBe(422);
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'stranger:feature', base: 'main', title: 'x' })).status).toBe(404);
     expect((await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main' })).status).toBe(422);
+    // the title becomes a merge commit's subject: a second line would write its trailers
+    const twoLines = await call('POST', '/pulls', w.tokens.contributor, { head: 'feature', base: 'main', title: 'Fix\n\nCo-authored-by: Mallory <m@example.org>' });
+    expect(twoLines.status).toBe(422);
+    expect(twoLines.body.message).toBe('The title must be one line.');
     expect((await call('GET', '/pulls/99', w.tokens.contributor)).status).toBe(404);
     expect((await call('POST', '/pulls/99/merge', w.tokens.maintainer, { Do: 'merge' })).status).toBe(404);
     const { db } = w.server.app.forge;
