@@ -169,6 +169,9 @@ describe('collaborators', () => {
     expect((await api(server.url, 'GET', `${base}/${stranger.username}`, { auth: as('member') })).status).toBe(404);
     const permission = await api(server.url, 'GET', `${base}/${member.username}/permission`, { auth: as('member') });
     expect(permission.body).toMatchObject({ permission: 'write', user: { login: member.username } });
+    // of someone else: the repository's administrators only (as Gitea); anonymous: sign in
+    expect((await api(server.url, 'GET', `${base}/${owner.username}/permission`, { auth: as('member') })).status).toBe(403);
+    expect((await api(server.url, 'GET', `${base}/${member.username}/permission`, { auth: as('owner') })).body.permission).toBe('write');
     // A write collaborator may not manage collaborators.
     expect((await api(server.url, 'PUT', `${base}/${stranger.username}`, { auth: as('member'), body: { permission: 'read' } })).status).toBe(403);
 

@@ -17,7 +17,7 @@ import { Branch } from '../../../presenters/browse.js';
 import { Team } from '../../../presenters/team.js';
 import { Repository } from '../../../presenters/repository.js';
 import { UserSummary, presentUser } from '../../../presenters/user.js';
-import { invalid, notFound, unauthorized } from '../../../errors.js';
+import { forbidden, invalid, notFound, unauthorized } from '../../../errors.js';
 import gitDataRoutes from './git-data.js';
 import siteRoutes from './site.js';
 import {
@@ -153,6 +153,12 @@ const repoRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     { config: { scope: 'read:repository' }, schema: { tags, params: CollaboratorParams, response: { 200: RepoCollaboratorPermission, ...errors } } },
     async (request) => {
       const repo = request.repository;
+      // As Gitea: the site's administrators and the repository's may ask of anyone, others of themselves only.
+      const asker = fastify.policy.signedIn(request.actor);
+      const self = asker.username.toLowerCase() === request.params.collaborator.toLowerCase();
+      if (!self && !await fastify.policy.can(request.actor, 'repo:admin', { type: 'repo', repo })) {
+        throw forbidden('Only administrators of the repository may ask for the permission of someone else.');
+      }
       const user = await findAccount(ctx, request.params.collaborator);
       if (!user || user.type !== 'user') throw notFound('The user');
       const permission = user.id === repo.owner_id ? ('owner' as const) : await fastify.policy.repoAccess({ kind: 'user', user, via: 'session', scopes: null }, repo);
