@@ -59,6 +59,16 @@ export class NewerDatabaseError extends Error {
 }
 
 /** True when a write broke a unique constraint (a taken name): SQLite's and PostgreSQL's codes alike. */
+/**
+ * Inside a transaction: waits until no other transaction holds `name`, then holds it until this one
+ * ends. For the checks that count what the transaction just changed ("an organisation keeps an
+ * owner"): under PostgreSQL's read committed two transactions would each count the other's row
+ * still there; SQLite's single writer already runs them one after the other.
+ */
+export async function serialiseOn(db: Db, name: string): Promise<void> {
+  if (db.engine === 'postgres') await db.prepare('SELECT pg_advisory_xact_lock(hashtext(?)) AS held').get(name);
+}
+
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';

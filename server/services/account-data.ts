@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../db/index.js';
+import { serialiseOn, type Db } from '../db/index.js';
+import { OWNERS_LOCK } from './orgs.js';
 import type { UserRow } from '../db/users.js';
 import { deleteAccountRow } from '../db/users.js';
 import { listReposOwnedBy } from '../db/repos.js';
@@ -82,6 +83,7 @@ async function removeAccount(ctx: AccountDeletionContext, caller: AuditContext, 
   for (const repo of options.purge ? await listReposOwnedBy(db, user.id) : []) await deleteRepository(db, ctx.reposDir, repo, caller, ctx.events);
   // One transaction: a crash leaves the account whole or gone, never half moved to the ghost.
   await db.transaction(async () => {
+    await serialiseOn(db, OWNERS_LOCK);
     await refusals(db, user, { ...options, purge: false });
     const ghost = await ghostAccountId(db);
     if (ghost === null) throw conflict(`An account named "${GHOST_NAME}" exists from before the name was reserved: rename it before deleting accounts.`);

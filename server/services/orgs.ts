@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Db } from '../db/index.js';
+import { isUniqueViolation, serialiseOn, type Db } from '../db/index.js';
 import type { UserRow } from '../db/users.js';
 import { findUserByName } from '../db/users.js';
 import { countOrgOwners, findOrgByName, insertOrg, removeOrgMember, updateOrgRow, type OrgChanges } from '../db/orgs.js';
@@ -158,6 +158,13 @@ export async function addTeamMember(db: Db, org: UserRow, team: TeamRow, user: U
   });
 }
 
+/**
+ * The lock every transaction that may remove an owner or an administrator takes first (memberships,
+ * account deletions): rare writes, one at a time across the forge, so that each one's count sees
+ * the others' removals.
+ */
+export const OWNERS_LOCK = 'owners and administrators';
+
 /** The last owner of an organisation cannot leave it: someone must be able to administer it. */
 async function keepAnOwner(db: Db, orgId: number): Promise<void> {
   if (await countOrgOwners(db, orgId) === 0) throw conflict('An organisation needs at least one owner: add another owner first.');
@@ -165,6 +172,7 @@ async function keepAnOwner(db: Db, orgId: number): Promise<void> {
 
 export async function removeTeamMember(db: Db, org: UserRow, team: TeamRow, user: UserRow, context: AuditContext): Promise<void> {
   await db.transaction(async () => {
+    await serialiseOn(db, OWNERS_LOCK);
     if (!await removeTeamMemberRow(db, team.id, user.id)) throw notFound(`The member ${user.username}`);
     if (team.permission === 'owner') await keepAnOwner(db, org.id);
     await recordAudit(db, { ...context, action: 'team.member.remove', target: `org:${org.username}`, data: { team: team.name, user: user.username } });
@@ -174,6 +182,7 @@ export async function removeTeamMember(db: Db, org: UserRow, team: TeamRow, user
 /** Removes the account from every team of the organisation. */
 export async function removeMember(db: Db, org: UserRow, user: UserRow, context: AuditContext): Promise<void> {
   await db.transaction(async () => {
+    await serialiseOn(db, OWNERS_LOCK);
     if (await removeOrgMember(db, org.id, user.id) === 0) throw notFound(`The member ${user.username}`);
     await keepAnOwner(db, org.id);
     await recordAudit(db, { ...context, action: 'org.member.remove', target: `org:${org.username}`, data: { user: user.username } });

@@ -8,6 +8,9 @@ import { findIssue } from '../../server/db/issues.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
 import { tempDir } from '../helpers/git.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { addTeamMember, createOrg, removeMember } from '../../server/services/orgs.js';
+import { findTeamByName } from '../../server/db/teams.js';
+import { countOrgOwners } from '../../server/db/orgs.js';
 
 // Two replicas are two pools on one database of a real cluster, under PostgreSQL's read committed:
 // what SQLite's single writer made atomic must stay so when their statements interleave.
@@ -58,6 +61,23 @@ describe('PostgreSQL: two replicas at once', () => {
       Array.from({ length: 12 }, (_, i) => insertStatus(i % 2 ? a : b, { repoId, sha, context: `ci/${i}`, state: 'pending', targetUrl: '', description: '', creatorId })),
     );
     expect(rows.map((r) => r.idx).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it('keeps an owner when both owners of an organisation leave at the same moment', async () => {
+    const context = { actor: { kind: 'anonymous' as const }, ip: null };
+    for (let round = 0; round < 8; round++) {
+      // setup: an organisation with two owners
+      const first = await buildUser(a);
+      const second = await buildUser(a);
+      const org = await createOrg(a, first, { username: `mairie${round}x${Date.now().toString(36)}` }, context);
+      await addTeamMember(a, org, (await findTeamByName(a, org.id, 'Owners'))!, second, context);
+      // act: each leaves through another replica, at once
+      const results = await Promise.allSettled([removeMember(a, org, first, context), removeMember(b, org, second, context)]);
+      // assert: one left, the other was refused with the reason (without the lock, most rounds leave none)
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { message: 'An organisation needs at least one owner: add another owner first.' } });
+      expect(Number(await countOrgOwners(a, org.id))).toBe(1);
+    }
   });
 
   it('refuses a number past its 32-bit columns with a 422 that says why, where SQLite finds nothing', async () => {
