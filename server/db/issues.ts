@@ -1,4 +1,4 @@
-import type { Db } from './index.js';
+import { serialiseOn, type Db } from './index.js';
 import { nextIssueNumber } from './pulls.js';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -108,6 +108,8 @@ export async function setIssueLocked(db: Db, id: number, locked: boolean): Promi
 /** Pins an issue after the repository's pinned ones, or unpins it (0) and closes the gap it leaves. */
 export async function setIssuePinned(db: Db, issue: Pick<IssueRow, 'id' | 'repo_id' | 'pin_order'>, pinned: boolean): Promise<void> {
   await db.transaction(async () => {
+    // The order is counted from the others' pins: two pins at once on PostgreSQL take turns.
+    await serialiseOn(db, `pins ${issue.repo_id}`);
     if (pinned) {
       await db.prepare('UPDATE issues SET pin_order = (SELECT coalesce(max(pin_order), 0) + 1 FROM issues WHERE repo_id = ?) WHERE id = ?').run(issue.repo_id, issue.id);
     } else {
@@ -202,6 +204,8 @@ export async function assigneesOf(db: Db, repoId: number, numbers: number[]): Pr
 /** Replaces the assignees; returns who was added and who was removed. */
 export async function replaceAssignees(db: Db, key: IssueKey, userIds: number[]): Promise<{ added: number[]; removed: number[] }> {
   return await db.transaction(async () => {
+    // Read, then written from what was read: two edits at once on PostgreSQL take turns.
+    await serialiseOn(db, `conversation ${key.repoId}/${key.number}`);
     const before = (await assigneesOf(db, key.repoId, [key.number])).get(key.number) ?? [];
     const removed = before.filter((id) => !userIds.includes(id));
     const added = [...new Set(userIds)].filter((id) => !before.includes(id));

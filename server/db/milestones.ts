@@ -1,4 +1,4 @@
-import type { Db } from './index.js';
+import { serialiseOn, type Db } from './index.js';
 import type { IssueKey } from './issues.js';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -111,6 +111,7 @@ export async function milestonesOf(db: Db, repoId: number, numbers: number[]): P
 /** Sets (or with null clears) the milestone of an issue or pull request; returns the previous one's id. */
 export async function setIssueMilestone(db: Db, key: IssueKey, milestoneId: number | null): Promise<number | null> {
   return await db.transaction(async () => {
+    await serialiseOn(db, `conversation ${key.repoId}/${key.number}`);
     const before = await db.prepare('SELECT milestone_id FROM issue_milestones WHERE repo_id = ? AND number = ?').pluck().get(key.repoId, key.number) as number | undefined;
     await db.prepare('DELETE FROM issue_milestones WHERE repo_id = ? AND number = ?').run(key.repoId, key.number);
     if (milestoneId !== null) await db.prepare('INSERT INTO issue_milestones (repo_id, number, milestone_id) VALUES (?, ?, ?)').run(key.repoId, key.number, milestoneId);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openPostgres, type Db } from '../../server/db/index.js';
 import { insertStatus } from '../../server/db/statuses.js';
 import { claimDueDeliveries, insertDeliveries, insertWebhook } from '../../server/db/webhooks.js';
-import { findIssue } from '../../server/db/issues.js';
+import { assigneesOf, findIssue, replaceAssignees } from '../../server/db/issues.js';
 import { buildRepo, buildUser } from '../helpers/factories.js';
 import { tempDir } from '../helpers/git.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -77,6 +77,17 @@ describe('PostgreSQL: two replicas at once', () => {
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { message: 'An organisation needs at least one owner: add another owner first.' } });
       expect(Number(await countOrgOwners(a, org.id))).toBe(1);
+    }
+  });
+
+  it('takes two assignee edits of one issue at once in turn, without a 500', async () => {
+    const [x, y] = [await buildUser(a), await buildUser(a)];
+    await a.prepare("INSERT INTO issues (repo_id, number, poster_id, title) VALUES (?, 1, ?, 'Potholes')").run(repoId, creatorId);
+    for (let round = 0; round < 5; round++) {
+      await replaceAssignees(a, { repoId, number: 1 }, []);
+      const edits = await Promise.allSettled([replaceAssignees(a, { repoId, number: 1 }, [x.id]), replaceAssignees(b, { repoId, number: 1 }, [x.id, y.id])]);
+      expect(edits.map((e) => e.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect([[x.id], [x.id, y.id]]).toContainEqual((await assigneesOf(a, repoId, [1])).get(1));
     }
   });
 
