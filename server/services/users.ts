@@ -1,5 +1,5 @@
-import { isUniqueViolation, type Db } from '../db/index.js';
-import { findUserByEmail, findUserByName, insertUser, setLanguage, type UserRow } from '../db/users.js';
+import { isUniqueViolation, serialiseOn, type Db } from '../db/index.js';
+import { countAccounts, findUserByEmail, findUserByName, insertUser, setLanguage, type UserRow } from '../db/users.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { ownerNameProblem } from '../lib/names.js';
 import { conflict, invalid } from '../errors.js';
@@ -38,4 +38,16 @@ export async function createUser(db: Db, input: CreateUserInput, passwordHashCos
 export async function setAccountLanguage(db: Db, user: UserRow, language: 'fr' | 'en'): Promise<UserRow> {
   await setLanguage(db, user.id, language);
   return { ...user, language };
+}
+
+/**
+ * The first account, an administrator, from the setup link. Replicas share the link: the account
+ * is created under a lock after a second look, so two submissions to two replicas make one.
+ */
+export async function createFirstAdministrator(db: Db, input: Omit<CreateUserInput, 'isAdmin'>, passwordHashCost: number): Promise<UserRow> {
+  return await db.transaction(async () => {
+    await serialiseOn(db, 'first administrator');
+    if (await countAccounts(db) > 0) throw conflict('Fabrique is already set up: sign in with an existing account.');
+    return await createUser(db, { ...input, isAdmin: true }, passwordHashCost);
+  });
 }

@@ -8,6 +8,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, type LinkBase } from '../../server/services/render.js';
 import type { ImageLinks } from '../../server/lib/image-links.js';
+import { startServer } from '../helpers/server.js';
 
 const images: ImageLinks = { id: 'test', proxied: (url) => (/^https?:\/\//i.test(url) ? `/image-proxy?url=${encodeURIComponent(url)}` : null) } as ImageLinks;
 const base: LinkBase = { owner: 'metropole', repo: 'voirie', kind: 'branch', ref: 'main', dir: 'docs' };
@@ -131,5 +132,25 @@ describe('rendered Markdown', () => {
       }),
       { numRuns: 200, seed: 20_261_202 },
     );
+  });
+});
+
+describe("Gitea's POST /markdown", () => {
+  it('answers the rendered text with a policy that runs nothing, should a page on another site post a form to it', async () => {
+    const server = await startServer();
+    try {
+      const res = await fetch(`${server.url}/api/v1/markdown`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Text: '**Bonjour** <img src=x onerror=alert(1)>', Mode: 'gfm' }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; sandbox");
+      const html = await res.text();
+      expect(html).toContain('<strong>Bonjour</strong>');
+      expect(dangers(html)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

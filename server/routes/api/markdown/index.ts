@@ -29,7 +29,12 @@ const markdownRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const text = request.body.Text;
       const id = createHash('sha1').update(text).digest('hex');
       const base = repo ? { owner: repo.owner_name, repo: repo.name, kind: 'branch' as const, ref: repo.default_branch, dir: '' } : null;
-      return reply.type('text/html; charset=utf-8').send(text ? renderMarkdown(text, `text:${id}`, base, fastify.reads.images) : '');
+      // Fetched by the editor's preview; opened as a page (a form posted from elsewhere), it runs
+      // nothing and stays in an origin of its own.
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; sandbox")
+        .send(text ? renderMarkdown(text, `text:${id}`, base, fastify.reads.images) : '');
     },
   );
 };

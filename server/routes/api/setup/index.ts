@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { timingSafeEqual } from 'node:crypto';
 import { hasAccounts } from '../../../views/account.js';
-import { createUser } from '../../../services/users.js';
+import { createFirstAdministrator } from '../../../services/users.js';
 import { ForgeError } from '../../../errors.js';
 import { CreatedUser, Message, SetupBody, SetupStatus } from './schema.js';
 
@@ -35,7 +35,7 @@ const setupRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       fastify.forge.setupToken = null;
       let user;
       try {
-        user = await createUser(db, { ...request.body, isAdmin: true }, fastify.forge.config.passwordHashCost);
+        user = await createFirstAdministrator(db, request.body, fastify.forge.config.passwordHashCost);
       } catch (err) {
         fastify.forge.setupToken = expected;
         throw err;
