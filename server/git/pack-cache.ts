@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { git } from './exec.js';
+import { processAlive } from '../lib/processes.js';
 
 /** How the pack cache is set up: where it writes, how much it keeps and for how long. */
 export interface PackCacheOptions {
@@ -70,15 +71,6 @@ export function packCacheKey(parts: { repoPath: string; protocol: string | null;
   return hash.update(parts.body).digest('hex');
 }
 
-/** Whether a process with this id runs on this machine (a sibling instance's folder is left alone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Identical upload-pack answers served once, as GitLab's Gitaly pack-objects cache does for CI clone
@@ -106,7 +98,7 @@ export class PackCache {
       const pid = Number(pidText);
       const stale =
         !Number.isInteger(pid) ||
-        (owner === host ? pid === process.pid || !alive(pid) : (statSync(join(options.dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0) < Date.now() - 24 * 3600_000);
+        (owner === host ? pid === process.pid || !processAlive(pid) : (statSync(join(options.dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0) < Date.now() - 24 * 3600_000);
       if (stale) rmSync(join(options.dir, name), { recursive: true, force: true });
     }
     this.dir = join(options.dir, `${host}+${process.pid}+${randomBytes(6).toString('hex')}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/index.js';
+import { processAlive } from '../lib/processes.js';
 import { beatReplica, joinReplicas, leaveReplicas, liveReplicas, type ReplicaRow } from '../db/replicas.js';
 
 /** How often a process says it is alive, and after how long without a word it counts as dead. */
@@ -59,15 +60,5 @@ export class ReplicaPresence {
     this.timer = null;
     await this.beating;
     await leaveReplicas(this.db, this.id).catch(this.onError);
-  }
-}
-
-/** Whether a process of this machine runs (signal 0 checks without sending; EPERM: it runs as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
