@@ -21,8 +21,12 @@ export interface MaintenanceOptions {
 /** git's form of a time: seconds since the epoch after `@`. */
 const gitTime = (date: Date) => `@${Math.floor(date.getTime() / 1000)}`;
 
-/** Repacks a repository with a reachability bitmap and writes its commit-graph with changed-path Bloom filters; prunes when asked. */
+/** Packs refs, repacks a repository with a reachability bitmap and writes its commit-graph with changed-path Bloom filters; prunes when asked. */
 export async function maintainRepository(repoPath: string, options: MaintenanceOptions): Promise<void> {
+  // Refs into packed-refs, as git gc does: one file instead of a file (and, for refs/pull/N/head, a
+  // folder) a ref. Readers stay right meanwhile: they read loose refs first, then packed-refs, as
+  // git does (RepoReader.refsUnder), and pack-refs writes packed-refs before deleting a loose file.
+  await backgroundGit(['pack-refs', '--all', '--prune'], repoPath);
   if (options.pruneBefore) {
     // The reflog still names what was force-pushed away: those entries go first, or they keep it.
     await backgroundGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], repoPath);

@@ -5,6 +5,8 @@ import { MaintenanceScheduler, runMaintenanceNow } from '../../server/services/m
 import { InProcessEventBus } from '../../server/services/events.js';
 import { InProcessJobLock } from '../../server/services/jobs.js';
 import { git, makeWorkTree, tempDir } from '../helpers/git.js';
+import { GitCache } from '../../server/git/cache.js';
+import { RepoReader } from '../../server/git/read.js';
 
 /** A bare repository with a few loose objects and no pack, no bitmap, no commit-graph. */
 async function makeBare(): Promise<string> {
@@ -30,6 +32,21 @@ describe('repository maintenance', () => {
     expect(hasBitmap(bare)).toBe(true);
     expect(existsSync(join(bare, 'objects', 'info', 'commit-graph'))).toBe(true);
     await git(['fsck', '--no-progress'], { cwd: bare });
+  });
+
+  it('packs the refs, pull request heads too: the same refs after, one file instead of a file and a folder each', async () => {
+    // setup: a branch and a pull request head, loose
+    const bare = await makeBare();
+    await git(['update-ref', 'refs/pull/7/head', 'main'], { cwd: bare });
+    const before = await git(['for-each-ref', '--format=%(objectname) %(refname)'], { cwd: bare });
+    // test
+    await runMaintenanceNow(workers(), bare);
+    expect(await git(['for-each-ref', '--format=%(objectname) %(refname)'], { cwd: bare })).toBe(before);
+    expect(existsSync(join(bare, 'refs', 'heads', 'main'))).toBe(false);
+    expect(existsSync(join(bare, 'refs', 'pull', '7'))).toBe(false);
+    const reader = new RepoReader(bare, new GitCache());
+    expect((await reader.branches()).map((b) => b.name)).toEqual(['main']);
+    expect((await reader.resolve('main'))?.kind).toBe('branch');
   });
 
   it('debounces scheduled runs, cancels planned ones on close and waits for running ones', async () => {
