@@ -92,7 +92,9 @@ describe('PgEventBus: events across replicas through LISTEN/NOTIFY', () => {
   it('reconnects after its connection is cut, says so, and sends what was published meanwhile', async () => {
     const channel = 'bus_reconnect';
     let reconnects = 0;
-    const a = await PgEventBus.start({ url, channel, onError: failOnError, log, backoff: { minMs: 20, maxMs: 200 } });
+    // A waits half a second before reconnecting: long enough to be seen cut, and to publish while cut
+    // (with 20 ms, a loaded machine polled past the window and saw it connected again).
+    const a = await PgEventBus.start({ url, channel, onError: failOnError, log, backoff: { minMs: 500, maxMs: 1000 } });
     const b = await PgEventBus.start({ url, channel, onError: failOnError, log, backoff: { minMs: 20, maxMs: 200 }, onReconnect: () => void (reconnects += 1) });
     try {
       const onB: string[] = [];
