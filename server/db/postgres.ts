@@ -88,7 +88,7 @@ function isNamedValues(value: unknown): boolean {
  * and nothing written: text with U+0000, which its text cannot hold, and a number past its 32-bit
  * integer columns (an issue number of 3000000000), which SQLite compares and finds nowhere.
  */
-function refusedText(err: unknown): unknown {
+function refusedInput(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
   if (code === '22003') return Object.assign(new Error('A number in the request is out of range (the largest is 2147483647).'), { statusCode: 422 });
   if (code !== '22021' && code !== '22P05') return err;
@@ -151,7 +151,7 @@ export class PostgresDb implements Db {
     try {
       return await (transaction?.active ? enqueue(transaction.queue, execute) : execute());
     } catch (err) {
-      throw refusedText(err);
+      throw refusedInput(err);
     }
   }
 

@@ -26,7 +26,7 @@ export class ReplicaPresence {
 
   static async start(db: Db, onError: (err: unknown) => void, everyMs = HEARTBEAT_MS): Promise<ReplicaPresence> {
     const presence = new ReplicaPresence(db, onError);
-    await joinReplicas(db, presence.row(), new Date(Date.now() - 24 * 3600_000).toISOString());
+    await joinReplicas(db, presence.row(), aDayAgo());
     presence.timer = setInterval(() => {
       presence.beating = presence.beat().catch(onError);
     }, everyMs);
@@ -40,7 +40,7 @@ export class ReplicaPresence {
 
   private async beat(): Promise<void> {
     const now = new Date().toISOString();
-    if (!(await beatReplica(this.db, this.id, now))) await joinReplicas(this.db, this.row(), new Date(Date.now() - 24 * 3600_000).toISOString());
+    if (!(await beatReplica(this.db, this.id, now))) await joinReplicas(this.db, this.row(), aDayAgo());
   }
 
   /**
@@ -62,3 +62,6 @@ export class ReplicaPresence {
     await leaveReplicas(this.db, this.id).catch(this.onError);
   }
 }
+
+/** Rows older than this are forgotten when a process joins: no process is silent for a day and alive. */
+const aDayAgo = (): string => new Date(Date.now() - 24 * 3600_000).toISOString();
